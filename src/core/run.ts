@@ -54,21 +54,62 @@ export interface IRunRecord {
   extensionVersion: string;
 }
 
-/** The fields the sidebar needs to list a run. */
-export type RunSummary = Pick<
-  IRunRecord,
-  | 'id'
-  | 'notebookPath'
-  | 'experiment'
-  | 'status'
-  | 'startedAt'
-  | 'endedAt'
-  | 'durationMs'
-  | 'executionCount'
->;
+/** A parameter value: what a JSON file can hold. */
+export type ParamValue =
+  | number
+  | string
+  | boolean
+  | null
+  | ParamValue[]
+  | { [key: string]: ParamValue };
+
+/** Aggregates of one metric series, enough to list, sort and query runs. */
+export interface IMetricSummary {
+  /** The value at the highest step. */
+  last: number;
+  min: number;
+  max: number;
+  /** Number of points logged. */
+  count: number;
+  /** Step of the last point. */
+  lastStep: number;
+}
+
+/**
+ * A metric series in columns: point i is (step[i], value[i], time[i]).
+ * `time` is ms since the epoch. Non-finite values are kept (NaN, ±Infinity)
+ * because they are exactly what anomaly detection must see.
+ */
+export interface IMetricSeries {
+  step: number[];
+  value: number[];
+  time: number[];
+}
+
+/**
+ * What lists, tables and queries need of a run, without its code, outputs or
+ * metric series. Fields that later capture features fill are optional here
+ * and default to empty.
+ */
+export interface IRunSummary {
+  id: string;
+  notebookPath: string;
+  experiment: string;
+  /** A user-given display name; the id stands in when absent. */
+  name?: string;
+  status: RunStatus;
+  startedAt: string;
+  endedAt: string | null;
+  durationMs: number | null;
+  executionCount: number | null;
+  params?: Record<string, ParamValue>;
+  metrics?: Record<string, IMetricSummary>;
+  tags?: Record<string, string>;
+  starred?: boolean;
+}
 
 /** Project a run onto its summary. */
-export function summarize(run: IRunRecord): RunSummary {
+export function summarize(run: IRunRecord): IRunSummary {
   return {
     id: run.id,
     notebookPath: run.notebookPath,

@@ -1,0 +1,50 @@
+const jestJupyterLab = require('@jupyterlab/testutils/lib/jest-config');
+
+// ESM-only packages that jest must transform, on top of JupyterLab's own list.
+const esModules = [
+  '@codemirror',
+  '@jupyter/ydoc',
+  '@jupyter/react-components',
+  '@jupyter/web-components',
+  '@marijn',
+  '@microsoft',
+  'color',
+  'd3',
+  'delaunator',
+  'exenv-es6',
+  'fast-json-patch',
+  'idb',
+  'internmap',
+  'json-stringify-pretty-compact',
+  'lib0',
+  'marked',
+  'nanoid',
+  'robust-predicates',
+  'ulid',
+  'vega',
+  'vscode-ws-jsonrpc',
+  'y-protocols',
+  'y-websocket',
+  'yjs'
+].join('|');
+
+const baseConfig = jestJupyterLab(__dirname);
+
+module.exports = {
+  ...baseConfig,
+  automock: false,
+  collectCoverageFrom: [
+    'src/**/*.{ts,tsx}',
+    '!src/**/*.d.ts',
+    '!src/**/.ipynb_checkpoints/*'
+  ],
+  coverageReporters: ['lcov', 'text-summary'],
+  reporters: ['default'],
+  testEnvironment: '<rootDir>/testutils/jest-env.js',
+  testRegex: 'src/.*/__tests__/.*\\.spec\\.ts$',
+  transform: {
+    ...baseConfig.transform,
+    '^.+\\.m?jsx?$': 'babel-jest'
+  },
+  transformIgnorePatterns: [`/node_modules/(?!${esModules}).+`]
+};

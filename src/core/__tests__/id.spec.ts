@@ -1,0 +1,62 @@
+import { createRunIdFactory, isRunId, newRunId, runIdTime } from '../id';
+
+describe('run ids', () => {
+  describe('#newRunId', () => {
+    it('should encode the creation time so ids sort by time', () => {
+      const early = newRunId(Date.UTC(2026, 0, 1));
+      const late = newRunId(Date.UTC(2026, 5, 1));
+      expect(early < late).toBe(true);
+      expect(runIdTime(early)).toBe(Date.UTC(2026, 0, 1));
+      expect(isRunId(early)).toBe(true);
+    });
+
+    it('should keep creation order for ids minted in the same millisecond', () => {
+      const factory = createRunIdFactory();
+      const now = Date.now();
+      const ids = Array.from({ length: 10_000 }, () => factory(now));
+      expect([...ids].sort()).toEqual(ids);
+      expect(new Set(ids).size).toBe(ids.length);
+    });
+  });
+
+  describe('uniqueness under concurrency', () => {
+    it('should not collide between tabs minting in the same milliseconds', async () => {
+      // Each factory stands for one browser tab; all share one clock.
+      const tabs = Array.from({ length: 8 }, () => createRunIdFactory());
+      const now = Date.now();
+      const perTab = await Promise.all(
+        tabs.map(async (tab, t) => {
+          const ids: string[] = [];
+          for (let i = 0; i < 5_000; i++) {
+            if (i % 500 === 0) {
+              await Promise.resolve(); // interleave the tabs
+            }
+            ids.push(tab(now + (i % 3)));
+          }
+          return ids;
+        })
+      );
+      const all = perTab.flat();
+      expect(new Set(all).size).toBe(all.length);
+      // Across tabs, ids still sort by their millisecond.
+      const sorted = [...all].sort();
+      const times = sorted.map(runIdTime);
+      expect(times).toEqual([...times].sort((a, b) => a - b));
+    });
+  });
+
+  describe('#isRunId', () => {
+    it.each([
+      ['01JDQ6Z0000000000000000000', true],
+      ['01jdq6z0000000000000000000', false],
+      ['01JDQ6Z000000000000000000', false],
+      ['../../etc/passwd', false],
+      ['01JDQ6Z00000000000000000/0', false],
+      ['01JDQ6Z0000000000000000I00', false],
+      [42, false],
+      [null, false]
+    ])('%p -> %p', (value, expected) => {
+      expect(isRunId(value)).toBe(expected);
+    });
+  });
+});
