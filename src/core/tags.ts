@@ -36,7 +36,9 @@ export function experimentName(
  * Toggle the experiment tag: remove every experiment tag if there is one,
  * otherwise add a bare `experiment`. Other tags are kept in order.
  */
-export function toggleExperimentTag(tags: readonly unknown[] | undefined): string[] {
+export function toggleExperimentTag(
+  tags: readonly unknown[] | undefined
+): string[] {
   const strings = (Array.isArray(tags) ? tags : []).filter(
     (t): t is string => typeof t === 'string'
   );

@@ -13,8 +13,7 @@ import {
 
 /** The outcome of reading one run file. */
 export type RunParseResult =
-  | { ok: true; run: IRunRecord }
-  | { ok: false; reason: string };
+  { ok: true; run: IRunRecord } | { ok: false; reason: string };
 
 /** Check that `data` is a valid run record of the current schema version. */
 export function validateRun(data: unknown): RunParseResult {
@@ -48,9 +47,7 @@ export function parseRunFile(text: string): RunParseResult {
   return validateRun(data);
 }
 
-function describeErrors(
-  errors: IValidationError[] | null | undefined
-): string {
+function describeErrors(errors: IValidationError[] | null | undefined): string {
   const first = errors?.[0];
   if (!first) {
     return 'does not match the run schema';

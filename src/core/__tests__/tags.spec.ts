@@ -26,9 +26,9 @@ describe('experiment tags', () => {
     });
 
     it('should remove every experiment tag, named ones included', () => {
-      expect(
-        toggleExperimentTag(['experiment:x', 'a', 'experiment'])
-      ).toEqual(['a']);
+      expect(toggleExperimentTag(['experiment:x', 'a', 'experiment'])).toEqual([
+        'a'
+      ]);
     });
   });
 });

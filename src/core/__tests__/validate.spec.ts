@@ -61,18 +61,66 @@ describe('run schema validation', () => {
       ['a traversal id', { ...valid, id: '../../x' }, '/id must match pattern'],
       ['no code', without('code'), "must have required property 'code'"],
       ['code as a list', { ...valid, code: ['a'] }, '/code must be string'],
-      ['an unknown status', { ...valid, status: 'done' }, '/status must be equal to one of the allowed values'],
-      ['a fractional execution count', { ...valid, executionCount: 1.5 }, '/executionCount must be integer'],
-      ['a negative duration', { ...valid, durationMs: -1 }, '/durationMs must be >= 0'],
-      ['a start time that is not a date', { ...valid, startedAt: 'yesterday' }, '/startedAt must match pattern'],
-      ['an unknown field', { ...valid, evil: true }, "must NOT have additional properties 'evil'"],
-      ['schema version 0', { ...valid, schemaVersion: 0 }, '/schemaVersion must be equal to constant'],
-      ['an empty experiment', { ...valid, experiment: '' }, '/experiment must NOT have fewer than 1 characters'],
-      ['outputs as an object', { ...valid, outputs: {} }, '/outputs must be array'],
-      ['an output of unknown type', { ...valid, outputs: [{ output_type: 'bogus' }] }, '/outputs/0'],
-      ['a stream output with no text', { ...valid, outputs: [{ output_type: 'stream', name: 'stdout' }] }, '/outputs/0'],
-      ['an error with no traceback', { ...valid, error: { ename: 'E', evalue: 'v' } }, "/error must have required property 'traceback'"],
-      ['a kernel with no language', { ...valid, kernel: { name: 'python3', languageVersion: '3' } }, "/kernel must have required property 'language'"]
+      [
+        'an unknown status',
+        { ...valid, status: 'done' },
+        '/status must be equal to one of the allowed values'
+      ],
+      [
+        'a fractional execution count',
+        { ...valid, executionCount: 1.5 },
+        '/executionCount must be integer'
+      ],
+      [
+        'a negative duration',
+        { ...valid, durationMs: -1 },
+        '/durationMs must be >= 0'
+      ],
+      [
+        'a start time that is not a date',
+        { ...valid, startedAt: 'yesterday' },
+        '/startedAt must match pattern'
+      ],
+      [
+        'an unknown field',
+        { ...valid, evil: true },
+        "must NOT have additional properties 'evil'"
+      ],
+      [
+        'schema version 0',
+        { ...valid, schemaVersion: 0 },
+        '/schemaVersion must be equal to constant'
+      ],
+      [
+        'an empty experiment',
+        { ...valid, experiment: '' },
+        '/experiment must NOT have fewer than 1 characters'
+      ],
+      [
+        'outputs as an object',
+        { ...valid, outputs: {} },
+        '/outputs must be array'
+      ],
+      [
+        'an output of unknown type',
+        { ...valid, outputs: [{ output_type: 'bogus' }] },
+        '/outputs/0'
+      ],
+      [
+        'a stream output with no text',
+        { ...valid, outputs: [{ output_type: 'stream', name: 'stdout' }] },
+        '/outputs/0'
+      ],
+      [
+        'an error with no traceback',
+        { ...valid, error: { ename: 'E', evalue: 'v' } },
+        "/error must have required property 'traceback'"
+      ],
+      [
+        'a kernel with no language',
+        { ...valid, kernel: { name: 'python3', languageVersion: '3' } },
+        "/kernel must have required property 'language'"
+      ]
     ])('should reject %s', (_name, data, message) => {
       const result = validateRun(data);
       expect(result.ok).toBe(false);
@@ -87,7 +135,11 @@ describe('run schema validation', () => {
     });
 
     it.each([
-      ['truncated JSON', JSON.stringify(makeRun()).slice(0, 40), 'not valid JSON'],
+      [
+        'truncated JSON',
+        JSON.stringify(makeRun()).slice(0, 40),
+        'not valid JSON'
+      ],
       ['an empty file', '', 'not valid JSON'],
       ['a JSON array', '[1,2]', 'not a JSON object'],
       ['JSON null', 'null', 'not a JSON object'],

@@ -1,0 +1,150 @@
+/**
+ * The model behind the runs sidebar: the runs of one notebook, kept current
+ * as the store records new ones.
+ */
+import type { IDisposable } from '@lumino/disposable';
+import { Signal, type ISignal } from '@lumino/signaling';
+import { runsFolder } from '../../core/paths';
+import { newestFirst, type IRunSummary } from '../../core/run';
+import type { IRunFileWarning, IRunStore, IRunStoreChange } from '../../tokens';
+
+/** What the panel is showing. */
+export type RunsState = 'no-notebook' | 'loading' | 'ready' | 'error';
+
+export class RunsModel implements IDisposable {
+  constructor(options: RunsModel.IOptions) {
+    this._store = options.store;
+    this._store.changed.connect(this._onStoreChanged, this);
+  }
+
+  /** Emitted whenever anything the view shows changed. */
+  get changed(): ISignal<RunsModel, void> {
+    return this._changed;
+  }
+
+  get notebookPath(): string | null {
+    return this._notebookPath;
+  }
+
+  get state(): RunsState {
+    return this._state;
+  }
+
+  /** Newest first. */
+  get runs(): readonly IRunSummary[] {
+    return this._runs;
+  }
+
+  get warnings(): readonly IRunFileWarning[] {
+    return this._warnings;
+  }
+
+  /** Why the last load failed, when `state` is `error`. */
+  get error(): string {
+    return this._error;
+  }
+
+  get isDisposed(): boolean {
+    return this._isDisposed;
+  }
+
+  /** Show the runs of another notebook (or none). */
+  async setNotebook(path: string | null): Promise<void> {
+    if (path === this._notebookPath) {
+      return;
+    }
+    this._notebookPath = path;
+    this._runs = [];
+    this._warnings = [];
+    await this.refresh();
+  }
+
+  /** Read the runs folder again. */
+  async refresh(): Promise<void> {
+    const path = this._notebookPath;
+    const generation = ++this._generation;
+    if (path === null) {
+      this._set('no-notebook', [], []);
+      return;
+    }
+    this._state = 'loading';
+    this._savedDuringLoad.clear();
+    this._changed.emit();
+    try {
+      const listing = await this._store.list(path);
+      if (generation === this._generation) {
+        // Runs saved while the listing was in flight may be missing from it.
+        this._set(
+          'ready',
+          mergeRuns([...this._savedDuringLoad.values()], listing.runs),
+          listing.warnings
+        );
+      }
+    } catch (e) {
+      if (generation === this._generation) {
+        this._error = e instanceof Error ? e.message : String(e);
+        this._set('error', [], []);
+      }
+    }
+  }
+
+  dispose(): void {
+    if (this._isDisposed) {
+      return;
+    }
+    this._isDisposed = true;
+    Signal.clearData(this);
+  }
+
+  private _onStoreChanged(_: IRunStore, change: IRunStoreChange): void {
+    if (
+      this._notebookPath === null ||
+      runsFolder(change.notebookPath) !== runsFolder(this._notebookPath)
+    ) {
+      return;
+    }
+    this._savedDuringLoad.set(change.run.id, change.run);
+    this._runs = mergeRuns([change.run], this._runs);
+    this._changed.emit();
+  }
+
+  private _set(
+    state: RunsState,
+    runs: IRunSummary[],
+    warnings: IRunFileWarning[]
+  ): void {
+    this._state = state;
+    this._runs = runs;
+    this._warnings = warnings;
+    this._changed.emit();
+  }
+
+  private _store: IRunStore;
+  private _notebookPath: string | null = null;
+  private _state: RunsState = 'no-notebook';
+  private _runs: IRunSummary[] = [];
+  private _warnings: IRunFileWarning[] = [];
+  private _error = '';
+  private _generation = 0;
+  private _savedDuringLoad = new Map<string, IRunSummary>();
+  private _isDisposed = false;
+  private _changed = new Signal<RunsModel, void>(this);
+}
+
+export namespace RunsModel {
+  export interface IOptions {
+    store: IRunStore;
+  }
+}
+
+/** Union by id, the first list winning, newest first. */
+function mergeRuns(
+  first: readonly IRunSummary[],
+  second: readonly IRunSummary[]
+): IRunSummary[] {
+  const byId = new Map<string, IRunSummary>();
+  for (const run of [...second, ...first]) {
+    byId.set(run.id, run);
+  }
+  return [...byId.values()].sort(newestFirst);
+}
