@@ -1,0 +1,210 @@
+/**
+ * Turn a query tree into a predicate over run summaries: a tree of closures,
+ * never generated code, so no query text can ever be executed.
+ *
+ * Comparison rules (also in `docs/QUERY.md`):
+ * - A missing value (no such metric/param/tag, `null`, a running run's
+ *   duration) fails every test except `is null`; `!=` and `not in` included,
+ *   as in SQL.
+ * - A number literal compares numerically; a param or tag that is a string
+ *   is converted with `Number()` and fails when that is not a number.
+ * - A string literal compares with the value's text (`String(x)`, JSON for
+ *   lists and objects); `<`/`>` on text compare UTF-16 code units.
+ * - `true`/`false` match booleans and the strings `true`/`false` in any case.
+ * - Dates (`attributes.start`, `attributes.end`) compare as instants: the
+ *   literal is parsed with `Date.parse`, a number is epoch milliseconds.
+ */
+import type { IRunSummary, ParamValue } from '../run';
+import {
+  ATTRIBUTES,
+  type AttributeName,
+  type CompareOp,
+  type IQueryKey,
+  type QueryLiteral,
+  type QueryNode
+} from './ast';
+import { compileLike } from './like';
+
+/** A compiled query. */
+export type RunPredicate = (row: IRunSummary) => boolean;
+
+/** What a getter yields: a value, or `undefined` when it is missing. */
+type Value = ParamValue | undefined;
+type Getter = (row: IRunSummary) => Value;
+
+const ATTRIBUTE_GETTERS: Record<AttributeName, Getter> = {
+  id: r => r.id,
+  name: r => r.name ?? r.id,
+  status: r => r.status,
+  experiment: r => r.experiment,
+  notebook: r => r.notebookPath,
+  start: r => r.startedAt,
+  end: r => r.endedAt,
+  duration: r => r.durationMs,
+  starred: r => r.starred ?? false
+};
+
+/** Build the getter for a key. */
+export function keyGetter(key: IQueryKey): Getter {
+  const name = key.name;
+  switch (key.kind) {
+    case 'metric': {
+      const agg = key.aggregate ?? 'last';
+      return r => {
+        const m = r.metrics;
+        return m && Object.hasOwn(m, name) ? m[name][agg] : undefined;
+      };
+    }
+    case 'param':
+      return r => {
+        const p = r.params;
+        return p && Object.hasOwn(p, name) ? p[name] : undefined;
+      };
+    case 'tag':
+      return r => {
+        const t = r.tags;
+        return t && Object.hasOwn(t, name) ? t[name] : undefined;
+      };
+    case 'attribute':
+      return ATTRIBUTE_GETTERS[name as AttributeName];
+  }
+}
+
+/** A value as a number, or NaN when it is not one. */
+function toNumber(v: Value): number {
+  if (typeof v === 'number') {
+    return v;
+  }
+  if (typeof v === 'string' && v.trim() !== '') {
+    return Number(v);
+  }
+  return NaN;
+}
+
+/** A value as text: strings as they are, lists and objects as JSON. */
+export function toText(v: ParamValue): string {
+  return typeof v === 'string'
+    ? v
+    : typeof v === 'object'
+      ? JSON.stringify(v)
+      : String(v);
+}
+
+function order(op: CompareOp, c: number): boolean {
+  switch (op) {
+    case '=':
+      return c === 0;
+    case '!=':
+      return c !== 0;
+    case '<':
+      return c < 0;
+    case '<=':
+      return c <= 0;
+    case '>':
+      return c > 0;
+    case '>=':
+      return c >= 0;
+  }
+}
+
+/**
+ * Test for one literal. Returns `undefined`-safe closures; a missing value
+ * is handled by the caller.
+ */
+function literalTest(
+  key: IQueryKey,
+  op: CompareOp,
+  lit: QueryLiteral
+): (v: ParamValue) => boolean {
+  const isDate =
+    key.kind === 'attribute' &&
+    ATTRIBUTES[key.name as AttributeName] === 'date';
+  if (isDate && lit.kind !== 'boolean') {
+    const at = lit.kind === 'number' ? lit.value : Date.parse(lit.value);
+    return v => {
+      const t = typeof v === 'string' ? Date.parse(v) : NaN;
+      return Number.isNaN(t) ? op === '!=' : order(op, t - at);
+    };
+  }
+  if (lit.kind === 'number') {
+    const x = lit.value;
+    return v => {
+      const n = toNumber(v);
+      if (Number.isNaN(n)) {
+        return op === '!=';
+      }
+      return order(op, n < x ? -1 : n > x ? 1 : 0);
+    };
+  }
+  if (lit.kind === 'boolean') {
+    const text = String(lit.value);
+    const eq = (v: ParamValue) =>
+      v === lit.value || (typeof v === 'string' && v.toLowerCase() === text);
+    return op === '=' ? eq : v => !eq(v);
+  }
+  const s = lit.value;
+  return v => {
+    const t = toText(v);
+    return order(op, t < s ? -1 : t > s ? 1 : 0);
+  };
+}
+
+/** Present: neither missing nor null. */
+function present(v: Value): v is Exclude<ParamValue, null> {
+  return v !== undefined && v !== null;
+}
+
+function compileNode(node: QueryNode): RunPredicate {
+  switch (node.type) {
+    case 'all':
+      return () => true;
+    case 'and': {
+      const parts = node.children.map(compileNode);
+      return r => parts.every(p => p(r));
+    }
+    case 'or': {
+      const parts = node.children.map(compileNode);
+      return r => parts.some(p => p(r));
+    }
+    case 'not': {
+      const child = compileNode(node.child);
+      return r => !child(r);
+    }
+    case 'compare': {
+      const get = keyGetter(node.key);
+      const test = literalTest(node.key, node.op, node.value);
+      return r => {
+        const v = get(r);
+        return present(v) && test(v);
+      };
+    }
+    case 'in': {
+      const get = keyGetter(node.key);
+      const tests = node.values.map(l => literalTest(node.key, '=', l));
+      const negated = node.negated;
+      return r => {
+        const v = get(r);
+        return present(v) && tests.some(t => t(v)) !== negated;
+      };
+    }
+    case 'like': {
+      const get = keyGetter(node.key);
+      const match = compileLike(node.pattern, node.caseInsensitive);
+      const negated = node.negated;
+      return r => {
+        const v = get(r);
+        return present(v) && match(toText(v)) !== negated;
+      };
+    }
+    case 'null': {
+      const get = keyGetter(node.key);
+      const negated = node.negated;
+      return r => present(get(r)) === negated;
+    }
+  }
+}
+
+/** Compile a parsed query into a predicate (closures only, no eval). */
+export function compileQuery(ast: QueryNode): RunPredicate {
+  return compileNode(ast);
+}
