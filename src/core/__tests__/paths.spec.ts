@@ -1,8 +1,15 @@
+import * as fc from 'fast-check';
 import {
   notebookStem,
   runFilePath,
   runIdFromFileName,
-  runsFolder
+  runsFolder,
+  safeJoin,
+  sanitizeFileName,
+  UnsafePathError,
+  utf8Length,
+  validateName,
+  validateRelativePath
 } from '../paths';
 
 describe('run paths', () => {
@@ -39,5 +46,273 @@ describe('run paths', () => {
     ['..json', null]
   ])('runIdFromFileName(%p) = %p', (name, id) => {
     expect(runIdFromFileName(name)).toBe(id);
+  });
+});
+
+const FOLDER = 'work/train.runs';
+
+/**
+ * Resolve a joined path the way the most lenient server, proxy or file
+ * system on the way might: decode percent escapes (and %u, and overlong
+ * UTF-8) repeatedly, fold Unicode compatibility forms, treat backslashes and
+ * slash look-alikes as separators, cut at NUL, drop Windows trailing dots,
+ * then normalize `.` and `..`. Returns null when the result leaves `folder`.
+ */
+function adversarialResolve(folder: string, path: string): string | null {
+  let s = path;
+  for (let i = 0; i < 4; i++) {
+    s = s
+      .replace(/%u([0-9a-f]{4})/gi, (_m, h) =>
+        String.fromCharCode(parseInt(h, 16))
+      )
+      .replace(/%c0%ae|%e0%80%ae|%c0%2e/gi, '.')
+      .replace(/%c0%af|%c1%9c|%e0%80%af|%c1%1c/gi, '/');
+    try {
+      s = decodeURIComponent(s);
+    } catch {
+      s = s.replace(/%([0-9a-f]{2})/gi, (_m, h) =>
+        String.fromCharCode(parseInt(h, 16))
+      );
+    }
+  }
+  s = s
+    .normalize('NFKC')
+    .replace(/[\\\u2044\u2215\u2216\u29f8\u29f9\ufe68]/g, '/')
+    .split('\u0000')[0];
+  if (/^[a-z]:/i.test(s.split('/').slice(-1)[0]) || s.startsWith('/')) {
+    return null;
+  }
+  const out: string[] = [];
+  for (const raw of s.split('/')) {
+    const seg = raw.replace(/[. ]+$/, m => (raw === m ? m.trim() : ''));
+    if (seg === '' || seg === '.') {
+      continue;
+    }
+    if (seg === '..' || /^\.{2,}$/.test(seg)) {
+      out.pop();
+    } else {
+      out.push(seg);
+    }
+  }
+  const resolved = out.join('/');
+  return resolved.startsWith(folder + '/') &&
+    resolved.length > folder.length + 1
+    ? resolved
+    : null;
+}
+
+/** At least 50 traversal vectors in the spirit of OWASP's cheat sheet. */
+const TRAVERSALS: string[] = [
+  '..',
+  '../',
+  '../../etc/passwd',
+  '..\\..\\windows\\win.ini',
+  '/etc/passwd',
+  '\\\\server\\share',
+  'C:\\Windows\\system.ini',
+  'C:',
+  'c:foo',
+  'C:/x',
+  '%2e%2e%2f',
+  '%2e%2e/',
+  '..%2f',
+  '%2e%2e%5c',
+  '..%5c..%5c',
+  '%252e%252e%252f',
+  '..%252f',
+  '%2e%2e%252f',
+  '%25252e%25252e%25252f',
+  '%c0%ae%c0%ae%c0%af',
+  '%c0%ae%c0%ae/',
+  '%e0%80%ae%e0%80%ae/',
+  '..%c0%af',
+  '..%c1%9c',
+  '%uff0e%uff0e%u2215',
+  '%u002e%u002e%u002f',
+  '．．／',
+  '．．',
+  '..／',
+  '．．＼',
+  '\u2025',
+  '\u2025/',
+  '..\u2215etc',
+  '..\u2044x',
+  '\ufe68..',
+  '....//',
+  '....\\\\',
+  '..;/',
+  '.../...//',
+  '..\u0000.json',
+  'x\u0000.json',
+  'file.json\u0000.png',
+  '%00',
+  '%2500',
+  '..%00/',
+  '.\\./',
+  '/./',
+  'a/../b',
+  './a',
+  '.',
+  '...',
+  '.. ',
+  '..\t',
+  '..\u3000',
+  '.ssh',
+  '.git',
+  'con',
+  'CON.json',
+  'nul.txt',
+  'aux',
+  'COM1',
+  'lpt¹',
+  'file.json::$DATA',
+  'a\u202egnp.json',
+  '\u202e..',
+  'x\r\n',
+  '\u0085',
+  'a'.repeat(256),
+  '\u00e9'.repeat(128),
+  '\ud800',
+  'file://etc/passwd',
+  '~',
+  '~/.ssh',
+  '\\\\?\\C:\\x',
+  '\u2100',
+  'a\u2101b',
+  '',
+  ' ',
+  '\u00ad..'
+];
+
+describe('safe names', () => {
+  it('should test at least 50 traversal vectors', () => {
+    expect(TRAVERSALS.length).toBeGreaterThanOrEqual(50);
+    expect(new Set(TRAVERSALS).size).toBe(TRAVERSALS.length);
+  });
+
+  describe.each(TRAVERSALS.map(v => [JSON.stringify(v), v]))(
+    'vector %s',
+    (_label, vector) => {
+      it('should be refused by validateName and safeJoin', () => {
+        const check = validateName(vector);
+        expect(check.ok).toBe(false);
+        expect(!check.ok && check.reason).toMatch(/\w/);
+        expect(() => safeJoin(FOLDER, vector)).toThrow(UnsafePathError);
+      });
+
+      it('should sanitize to a name that stays in the runs folder', () => {
+        const safe = sanitizeFileName(vector);
+        expect(validateName(safe)).toEqual({ ok: true, name: safe });
+        const joined = safeJoin(FOLDER, safe);
+        expect(adversarialResolve(FOLDER, joined)).toBe(joined);
+      });
+    }
+  );
+
+  it.each([
+    'model.pt',
+    'loss curve.png',
+    'résumé.json',
+    '日本語.txt',
+    'a..b.json',
+    '50%off.png',
+    'emoji 🎉.png',
+    'x'.repeat(255),
+    'é'.repeat(127),
+    'con-fig.yaml',
+    '01JDQ6Z0000000000000000000.json'
+  ])('should accept the ordinary name %p unchanged', name => {
+    expect(validateName(name)).toEqual({ ok: true, name });
+    expect(sanitizeFileName(name)).toBe(name);
+    expect(safeJoin(FOLDER, name)).toBe(`${FOLDER}/${name}`);
+  });
+
+  it('should accept hidden names only when asked', () => {
+    expect(validateName('.keep').ok).toBe(false);
+    expect(validateName('.keep', { allowHidden: true }).ok).toBe(true);
+    expect(validateName('..', { allowHidden: true }).ok).toBe(false);
+  });
+
+  it('should refuse a folder that is not normalized', () => {
+    expect(() => safeJoin('a/../b', 'x')).toThrow('not a normalized path');
+    expect(safeJoin('/a/b/', 'x', 'y')).toBe('a/b/x/y');
+    expect(safeJoin('', 'x')).toBe('x');
+  });
+
+  it.each([
+    ['a.runs/x.json', true],
+    ['nb.ipynb', true],
+    ['/abs/x', false],
+    ['a//b', false],
+    ['a/', false],
+    ['a/../b', false],
+    ['a\\b', false],
+    [Array(20).fill('d').join('/'), false],
+    [42, false]
+  ])('validateRelativePath(%p).ok = %p', (path, ok) => {
+    expect(validateRelativePath(path).ok).toBe(ok);
+  });
+
+  it('should keep the extension when cutting an overlong name', () => {
+    const safe = sanitizeFileName('é'.repeat(300) + '.png');
+    expect(safe.endsWith('.png')).toBe(true);
+    expect(utf8Length(safe)).toBeLessThanOrEqual(255);
+  });
+
+  it('should count UTF-8 bytes', () => {
+    expect(utf8Length('a')).toBe(1);
+    expect(utf8Length('é')).toBe(2);
+    expect(utf8Length('日')).toBe(3);
+    expect(utf8Length('🎉')).toBe(4);
+    expect(utf8Length('\ud800')).toBe(3);
+  });
+
+  it('should never let an accepted or sanitized name escape (property)', () => {
+    const alphabet = fc.constantFrom(
+      '.',
+      '/',
+      '\\',
+      '%',
+      '2',
+      'e',
+      'f',
+      'c',
+      '0',
+      'a',
+      ':',
+      'C',
+      '\u0000',
+      '．',
+      '／',
+      '\u2025',
+      '\u2215',
+      ' ',
+      'u',
+      'ff0e',
+      '%c0%ae',
+      '\u202e',
+      'x'
+    );
+    const names = fc.oneof(
+      fc.string({ unit: alphabet, maxLength: 12 }),
+      fc.string({ unit: 'grapheme', maxLength: 20 }),
+      fc.string({ unit: 'binary', maxLength: 20 })
+    );
+    fc.assert(
+      fc.property(names, name => {
+        const check = validateName(name);
+        if (check.ok) {
+          expect(
+            adversarialResolve(FOLDER, `${FOLDER}/${name}`)
+          ).not.toBeNull();
+        }
+        const safe = sanitizeFileName(name);
+        expect(validateName(safe).ok).toBe(true);
+        expect(
+          adversarialResolve(FOLDER, safeJoin(FOLDER, safe))
+        ).not.toBeNull();
+      }),
+      { numRuns: 3000, seed: 20261128 }
+    );
   });
 });

@@ -1,0 +1,132 @@
+/**
+ * The names of the files in a runs folder, and how a directory listing of it
+ * is sorted into runs, series files and manifest shards (docs/RUN_FOLDER.md).
+ *
+ * Everything sits flat in `<notebook-stem>.runs/` so that one listing
+ * request (the Contents API's directory model) shows the whole history.
+ */
+import { isRunId } from '../id';
+import { runIdFromFileName, runsFolder, safeJoin } from '../paths';
+
+/** Suffix of the file holding a run's metric series. */
+export const SERIES_SUFFIX = '.series.json';
+/** Prefix of a manifest shard, followed by its writer id and `.json`. */
+export const MANIFEST_PREFIX = 'manifest-';
+
+/**
+ * One file of a directory listing, as the Contents API reports it
+ * (`name`, `last_modified`, `size`). `size` may be missing on some
+ * contents managers.
+ */
+export interface IListingEntry {
+  name: string;
+  lastModified: string;
+  size: number | null;
+}
+
+/** The files that make up one run in a listing. */
+export interface IRunFiles {
+  id: string;
+  run: IListingEntry;
+  /** The series file, when the run has one. */
+  series: IListingEntry | null;
+}
+
+/** What a file name in a runs folder stands for. */
+export type RunFolderName =
+  | { kind: 'run'; id: string }
+  | { kind: 'series'; id: string }
+  | { kind: 'manifest'; writerId: string }
+  | { kind: 'other' };
+
+/** A writer id is a ULID, so it is a safe file-name part too. */
+export function isWriterId(value: unknown): value is string {
+  return isRunId(value);
+}
+
+export function seriesFileName(runId: string): string {
+  if (!isRunId(runId)) {
+    throw new Error(`Invalid run id ${JSON.stringify(runId)}`);
+  }
+  return runId + SERIES_SUFFIX;
+}
+
+export function manifestShardName(writerId: string): string {
+  if (!isWriterId(writerId)) {
+    throw new Error(`Invalid writer id ${JSON.stringify(writerId)}`);
+  }
+  return `${MANIFEST_PREFIX}${writerId}.json`;
+}
+
+/** Server path of a run's series file. */
+export function seriesFilePath(notebookPath: string, runId: string): string {
+  return safeJoin(runsFolder(notebookPath), seriesFileName(runId));
+}
+
+/** Server path of one writer's manifest shard. */
+export function manifestShardPath(
+  notebookPath: string,
+  writerId: string
+): string {
+  return safeJoin(runsFolder(notebookPath), manifestShardName(writerId));
+}
+
+/** Tell what a file in a runs folder is, from its name alone. */
+export function classifyName(name: string): RunFolderName {
+  if (name.endsWith(SERIES_SUFFIX)) {
+    const id = name.slice(0, -SERIES_SUFFIX.length);
+    return isRunId(id) ? { kind: 'series', id } : { kind: 'other' };
+  }
+  if (name.startsWith(MANIFEST_PREFIX) && name.endsWith('.json')) {
+    const writerId = name.slice(MANIFEST_PREFIX.length, -'.json'.length);
+    return isWriterId(writerId)
+      ? { kind: 'manifest', writerId }
+      : { kind: 'other' };
+  }
+  const id = runIdFromFileName(name);
+  return id ? { kind: 'run', id } : { kind: 'other' };
+}
+
+/** A listing sorted by what each file is. */
+export interface IClassifiedListing {
+  /** Run files by run id, each with its series file if present. */
+  runs: Map<string, IRunFiles>;
+  /** Manifest shards, by name. */
+  shards: IListingEntry[];
+  /** Series files whose run file is absent (a write in progress, or debris). */
+  orphanSeries: IListingEntry[];
+  /** Anything else: notes, artifacts, files of a later version. */
+  other: IListingEntry[];
+}
+
+/** Sort a listing of a runs folder into runs, shards and the rest. */
+export function classifyListing(
+  listing: readonly IListingEntry[]
+): IClassifiedListing {
+  const runs = new Map<string, IRunFiles>();
+  const series = new Map<string, IListingEntry>();
+  const shards: IListingEntry[] = [];
+  const other: IListingEntry[] = [];
+  for (const entry of listing) {
+    const kind = classifyName(entry.name);
+    if (kind.kind === 'run') {
+      runs.set(kind.id, { id: kind.id, run: entry, series: null });
+    } else if (kind.kind === 'series') {
+      series.set(kind.id, entry);
+    } else if (kind.kind === 'manifest') {
+      shards.push(entry);
+    } else {
+      other.push(entry);
+    }
+  }
+  const orphanSeries: IListingEntry[] = [];
+  for (const [id, entry] of series) {
+    const files = runs.get(id);
+    if (files) {
+      files.series = entry;
+    } else {
+      orphanSeries.push(entry);
+    }
+  }
+  return { runs, shards, orphanSeries, other };
+}

@@ -1,0 +1,312 @@
+/**
+ * Manifest shards: a cache of run summaries, so opening a notebook with
+ * thousands of runs reads a few files instead of thousands.
+ *
+ * The manifest is never the source of truth. Each writer (one per tab
+ * session) writes only its own shard `manifest-<writerId>.json`; readers
+ * merge all shards and reconcile them against the listing of run files
+ * (reconcile.ts). A lost, stale, corrupt or newer-version shard therefore
+ * costs refetching some run files, never a run.
+ */
+import type { IMetricSummary, IRunSummary, ParamValue } from '../run';
+import {
+  exceedsUtf8Bytes,
+  isIsoDateTime,
+  isNonNegativeOrNull,
+  isParamValue,
+  isRecord,
+  isRunId,
+  isRunStatus,
+  isStringMap,
+  mapValues
+} from './guards';
+import { isWriterId } from './layout';
+import { decodeNumber, encodeNumber, type JsonNumber } from './series';
+
+export const MANIFEST_FORMAT = 'jupyterlab-runs/manifest';
+export const MANIFEST_VERSION = 1;
+/** Shards above this size are ignored unread (the runs are refetched). */
+export const MAX_SHARD_BYTES = 64 * 1024 * 1024;
+
+/**
+ * What the listing said of a file when its summary was made. Comparing it
+ * with the current listing tells whether the summary still holds.
+ */
+export interface IFileStamp {
+  size: number | null;
+  lastModified: string;
+}
+
+/** One run in a manifest. */
+export interface IManifestEntry {
+  summary: IRunSummary;
+  run: IFileStamp;
+  /** The series file the metrics came from; null when there was none. */
+  series: IFileStamp | null;
+}
+
+/** The content of one writer's shard. */
+export interface IManifestShard {
+  format: typeof MANIFEST_FORMAT;
+  version: typeof MANIFEST_VERSION;
+  writerId: string;
+  /** When the writer last wrote it (informational). */
+  updatedAt: string;
+  entries: IManifestEntry[];
+}
+
+/** A shard as read, with the entries that were dropped and why. */
+export type ShardLoadResult =
+  | { ok: true; shard: IManifestShard; dropped: string[] }
+  | { ok: false; reason: string };
+
+/** Build a shard; entries are sorted by id so equal content is equal text. */
+export function makeShard(
+  writerId: string,
+  entries: Iterable<IManifestEntry>,
+  now: Date = new Date()
+): IManifestShard {
+  if (!isWriterId(writerId)) {
+    throw new Error(`Invalid writer id ${JSON.stringify(writerId)}`);
+  }
+  const sorted = [...entries].sort((a, b) =>
+    a.summary.id < b.summary.id ? -1 : a.summary.id > b.summary.id ? 1 : 0
+  );
+  return {
+    format: MANIFEST_FORMAT,
+    version: MANIFEST_VERSION,
+    writerId,
+    updatedAt: now.toISOString(),
+    entries: sorted
+  };
+}
+
+type EncodedMetric = Record<keyof IMetricSummary, JsonNumber>;
+
+function encodeMetric(m: IMetricSummary): EncodedMetric {
+  return {
+    last: encodeNumber(m.last),
+    min: encodeNumber(m.min),
+    max: encodeNumber(m.max),
+    count: m.count,
+    lastStep: m.lastStep
+  };
+}
+
+/** The JSON text of a shard (non-finite metric values as strings). */
+export function serializeShard(shard: IManifestShard): string {
+  return JSON.stringify({
+    ...shard,
+    entries: shard.entries.map(entry =>
+      entry.summary.metrics
+        ? {
+            ...entry,
+            summary: {
+              ...entry.summary,
+              metrics: mapValues(entry.summary.metrics, encodeMetric)
+            }
+          }
+        : entry
+    )
+  });
+}
+
+function decodeMetric(data: unknown): IMetricSummary | null {
+  if (!isRecord(data)) {
+    return null;
+  }
+  const [last, min, max] = [data.last, data.min, data.max].map(decodeNumber);
+  const { count, lastStep } = data;
+  if (
+    last === undefined ||
+    min === undefined ||
+    max === undefined ||
+    !Number.isInteger(count) ||
+    (count as number) < 1 ||
+    typeof lastStep !== 'number' ||
+    !Number.isFinite(lastStep)
+  ) {
+    return null;
+  }
+  return { last, min, max, count: count as number, lastStep };
+}
+
+function isStamp(data: unknown): data is IFileStamp {
+  return (
+    isRecord(data) &&
+    typeof data.lastModified === 'string' &&
+    (data.size === null ||
+      (typeof data.size === 'number' &&
+        Number.isInteger(data.size) &&
+        data.size >= 0))
+  );
+}
+
+/**
+ * Check one summary as a manifest holds it; a reason when it is unusable.
+ * Unknown fields are dropped, so a later minor version can add some.
+ */
+export function validateSummary(data: unknown): IRunSummary | string {
+  if (!isRecord(data)) {
+    return 'is not an object';
+  }
+  const d = data;
+  if (!isRunId(d.id)) {
+    return 'has no valid run id';
+  }
+  const checks: [string, boolean][] = [
+    ['notebookPath', typeof d.notebookPath === 'string'],
+    ['experiment', typeof d.experiment === 'string' && d.experiment !== ''],
+    ['status', isRunStatus(d.status)],
+    ['startedAt', isIsoDateTime(d.startedAt)],
+    ['endedAt', d.endedAt === null || isIsoDateTime(d.endedAt)],
+    ['durationMs', isNonNegativeOrNull(d.durationMs)],
+    [
+      'executionCount',
+      d.executionCount === null ||
+        (Number.isInteger(d.executionCount) &&
+          (d.executionCount as number) >= 0)
+    ],
+    ['name', d.name === undefined || typeof d.name === 'string'],
+    [
+      'params',
+      d.params === undefined || (isRecord(d.params) && isParamValue(d.params))
+    ],
+    ['tags', d.tags === undefined || isStringMap(d.tags)],
+    ['starred', d.starred === undefined || typeof d.starred === 'boolean']
+  ];
+  const problem = checks.find(([, ok]) => !ok)?.[0];
+  if (problem) {
+    return `has an invalid ${problem}`;
+  }
+  const summary: IRunSummary = {
+    id: d.id,
+    notebookPath: d.notebookPath as string,
+    experiment: d.experiment as string,
+    status: d.status as IRunSummary['status'],
+    startedAt: d.startedAt as string,
+    endedAt: d.endedAt as string | null,
+    durationMs: d.durationMs as number | null,
+    executionCount: d.executionCount as number | null
+  };
+  if (d.name !== undefined) {
+    summary.name = d.name as string;
+  }
+  if (d.params !== undefined) {
+    summary.params = mapValues(d.params as Record<string, ParamValue>, v => v);
+  }
+  if (d.tags !== undefined) {
+    summary.tags = mapValues(d.tags as Record<string, string>, v => v);
+  }
+  if (d.starred) {
+    summary.starred = true;
+  }
+  if (d.metrics !== undefined) {
+    if (!isRecord(d.metrics)) {
+      return 'has an invalid metrics';
+    }
+    const metrics: [string, IMetricSummary][] = [];
+    for (const [name, value] of Object.entries(d.metrics)) {
+      const metric = decodeMetric(value);
+      if (!metric) {
+        return `has an invalid metric ${JSON.stringify(name)}`;
+      }
+      metrics.push([name, metric]);
+    }
+    summary.metrics = Object.fromEntries(metrics);
+  }
+  return summary;
+}
+
+/** Check one manifest entry; a reason when it must be dropped. */
+export function validateEntry(data: unknown): IManifestEntry | string {
+  if (!isRecord(data)) {
+    return 'is not an object';
+  }
+  if (!isStamp(data.run)) {
+    return 'has no valid run file stamp';
+  }
+  if (data.series !== null && !isStamp(data.series)) {
+    return 'has an invalid series file stamp';
+  }
+  const summary = validateSummary(data.summary);
+  if (typeof summary === 'string') {
+    return `summary ${summary}`;
+  }
+  const stamp = (s: IFileStamp): IFileStamp => ({
+    size: s.size,
+    lastModified: s.lastModified
+  });
+  return {
+    summary,
+    run: stamp(data.run),
+    series: data.series === null ? null : stamp(data.series)
+  };
+}
+
+/**
+ * Check parsed shard content. A shard of a newer version, or one that is
+ * not a shard at all, is refused whole; bad entries are dropped one by one.
+ */
+export function validateManifestShard(data: unknown): ShardLoadResult {
+  if (!isRecord(data) || data.format !== MANIFEST_FORMAT) {
+    return { ok: false, reason: 'is not a jupyterlab-runs manifest shard' };
+  }
+  if (data.version !== MANIFEST_VERSION) {
+    return {
+      ok: false,
+      reason:
+        typeof data.version === 'number' && data.version > MANIFEST_VERSION
+          ? `was written by a newer jupyterlab-runs (manifest version ${data.version}, this version reads ${MANIFEST_VERSION})`
+          : `has an unknown manifest version ${JSON.stringify(data.version)}`
+    };
+  }
+  if (!isWriterId(data.writerId)) {
+    return { ok: false, reason: 'has no valid writer id' };
+  }
+  if (!Array.isArray(data.entries)) {
+    return { ok: false, reason: 'has no entries list' };
+  }
+  const entries: IManifestEntry[] = [];
+  const dropped: string[] = [];
+  data.entries.forEach((raw: unknown, index: number) => {
+    const entry = validateEntry(raw);
+    if (typeof entry === 'string') {
+      dropped.push(`entry ${index} ${entry}`);
+    } else {
+      entries.push(entry);
+    }
+  });
+  const updatedAt = typeof data.updatedAt === 'string' ? data.updatedAt : '';
+  const shard: IManifestShard = {
+    format: MANIFEST_FORMAT,
+    version: MANIFEST_VERSION,
+    writerId: data.writerId,
+    updatedAt,
+    entries
+  };
+  return { ok: true, shard, dropped };
+}
+
+/** Parse and check the text of a shard. Never throws. */
+export function parseManifestShard(
+  text: string,
+  options: { fileName?: string; maxBytes?: number } = {}
+): ShardLoadResult {
+  const where = (reason: string): ShardLoadResult => ({
+    ok: false,
+    reason: options.fileName ? `${options.fileName}: ${reason}` : reason
+  });
+  const maxBytes = options.maxBytes ?? MAX_SHARD_BYTES;
+  if (exceedsUtf8Bytes(text, maxBytes)) {
+    return where(`is larger than the limit of ${maxBytes} bytes`);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    return where(`is not valid JSON (${(e as Error).message})`);
+  }
+  const result = validateManifestShard(data);
+  return result.ok ? result : where(result.reason);
+}
