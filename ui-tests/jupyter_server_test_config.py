@@ -1,0 +1,13 @@
+"""Server configuration for integration tests.
+
+!! Never use this configuration in production because it
+opens the server to the world and provides access to JupyterLab
+JavaScript objects through the global window variable.
+"""
+from jupyterlab.galata import configure_jupyter_server
+
+configure_jupyter_server(c)  # noqa: F821
+
+# CI and these machines run as root; without this the server silently
+# refuses to start and Playwright only says the web server did not start.
+c.ServerApp.allow_root = True  # noqa: F821

@@ -1,0 +1,92 @@
+import type { IJupyterLabPageFixture } from '@jupyterlab/galata';
+import { expect } from '@jupyterlab/galata';
+
+/** A run file as the extension writes it (only the fields tests read). */
+export interface IRunFile {
+  id: string;
+  code: string;
+  status: string;
+  cellId: string;
+  experiment: string;
+  executionCount: number | null;
+  error?: { ename: string; evalue: string; traceback: string[] };
+  outputs: Array<Record<string, unknown>>;
+  kernel: { name: string; language: string; languageVersion: string };
+}
+
+/** Read a server file through the Contents API, as any client would. */
+export async function readText(
+  page: IJupyterLabPageFixture,
+  path: string
+): Promise<string> {
+  const response = await page.request.get(
+    `/api/contents/${encodeURI(path)}?type=file&format=text&content=1`
+  );
+  expect(response.ok()).toBe(true);
+  return (await response.json()).content as string;
+}
+
+/** All run files in a runs folder, oldest first (ids sort by time). */
+export async function readRuns(
+  page: IJupyterLabPageFixture,
+  folder: string
+): Promise<IRunFile[]> {
+  const response = await page.request.get(
+    `/api/contents/${encodeURI(folder)}?content=1`
+  );
+  if (response.status() === 404) {
+    return [];
+  }
+  expect(response.ok()).toBe(true);
+  const listing = (await response.json()).content as Array<{
+    name: string;
+    path: string;
+    type: string;
+  }>;
+  const files = listing
+    .filter(item => item.type === 'file' && item.name.endsWith('.json'))
+    .sort((a, b) => a.name.localeCompare(b.name));
+  const runs: IRunFile[] = [];
+  for (const file of files) {
+    runs.push(JSON.parse(await readText(page, file.path)) as IRunFile);
+  }
+  return runs;
+}
+
+/** Wait until a runs folder holds exactly `count` run files, and return them. */
+export async function waitForRuns(
+  page: IJupyterLabPageFixture,
+  folder: string,
+  count: number
+): Promise<IRunFile[]> {
+  let runs: IRunFile[] = [];
+  await expect
+    .poll(
+      async () => {
+        runs = await readRuns(page, folder);
+        return runs.length;
+      },
+      { timeout: 30_000 }
+    )
+    .toBe(count);
+  return runs;
+}
+
+/** Run a command through the command palette, as a user would. */
+export async function runFromPalette(
+  page: IJupyterLabPageFixture,
+  label: string
+): Promise<void> {
+  await page.menu.clickMenuItem('View>Activate Command Palette');
+  const palette = page.locator('#modal-command-palette');
+  await expect(palette).toBeVisible();
+  await palette.locator('input').fill(label);
+  // The palette re-renders its items as commands change; pick the active
+  // (first matching) item with the keyboard rather than clicking a node
+  // that may be replaced under the pointer.
+  await expect(
+    palette.locator('.lm-CommandPalette-item.lm-mod-active')
+  ).toContainText(label);
+  await page.keyboard.press('Enter');
+  await expect(palette).toBeHidden();
+}

@@ -1,0 +1,123 @@
+import { expect, test } from '@jupyterlab/galata';
+import * as path from 'path';
+import { readRuns, readText, runFromPalette, waitForRuns } from './helpers';
+
+const NOTEBOOK = 'tagging.ipynb';
+// Cell indexes in the fixture: 0 markdown, 1 setup, 2 train, 3 untagged.
+const SETUP = 1;
+const TRAIN = 2;
+const PLAIN = 3;
+
+test.describe('Recording runs of experiment cells', () => {
+  test.beforeEach(async ({ page, tmpPath }) => {
+    await page.contents.uploadFile(
+      path.resolve(__dirname, '../notebooks', NOTEBOOK),
+      `${tmpPath}/${NOTEBOOK}`
+    );
+    await page.notebook.openByPath(`${tmpPath}/${NOTEBOOK}`);
+    await page.notebook.activate(NOTEBOOK);
+  });
+
+  test('records tagged executions beside the notebook and lists them', async ({
+    page,
+    tmpPath
+  }) => {
+    const folder = `${tmpPath}/tagging.runs`;
+    const sidebar = page.getByRole('region', { name: 'Experiment Runs' });
+    const rows = sidebar.locator('tbody tr');
+
+    // Tag the training cell through the command palette.
+    await page.notebook.selectCells(TRAIN);
+    await runFromPalette(page, 'Toggle Experiment Tag');
+    const trainCell = await page.notebook.getCellLocator(TRAIN);
+    await expect(trainCell!).toHaveClass(/jp-runs-experimentCell/);
+    await expect(await page.notebook.getCellLocator(SETUP)).not.toHaveClass(
+      /jp-runs-experimentCell/
+    );
+
+    // The sidebar explains how to start while there are no runs.
+    await page.sidebar.openTab('jp-runs-panel');
+    await expect(sidebar.getByText('No runs yet')).toBeVisible();
+
+    // Untagged executions record nothing; the tagged one succeeds.
+    await page.notebook.runCell(SETUP);
+    await page.notebook.runCell(PLAIN);
+    await page.notebook.runCell(TRAIN);
+    let runs = await waitForRuns(page, folder, 1);
+    await expect(rows).toHaveCount(1);
+
+    // Second execution raises.
+    await page.notebook.setCell(SETUP, 'code', 'should_fail = True');
+    await page.notebook.runCell(SETUP);
+    await page.notebook.runCell(TRAIN);
+    runs = await waitForRuns(page, folder, 2);
+
+    const [ok, failed] = runs;
+    const trainCode =
+      'value = 21 * 2\nprint("answer", value)\nif should_fail:\n    raise ValueError("planned failure")';
+    expect(ok.code).toBe(trainCode);
+    expect(ok.status).toBe('ok');
+    expect(ok.cellId).toBe('train');
+    expect(ok.experiment).toBe('tagging');
+    expect(ok.error).toBeUndefined();
+    expect(ok.outputs).toEqual([
+      { output_type: 'stream', name: 'stdout', text: 'answer 42\n' }
+    ]);
+    expect(ok.kernel.language).toBe('python');
+    expect(ok.kernel.languageVersion).toMatch(/^3\.\d+/);
+
+    expect(failed.code).toBe(trainCode);
+    expect(failed.status).toBe('error');
+    expect(failed.error?.ename).toBe('ValueError');
+    expect(failed.error?.evalue).toBe('planned failure');
+    expect(failed.error?.traceback.join('\n')).toContain('planned failure');
+    expect(failed.outputs.map(o => o.output_type)).toEqual([
+      'stream',
+      'error'
+    ]);
+    expect(failed.executionCount).toBeGreaterThan(ok.executionCount ?? 0);
+    for (const run of runs) {
+      expect(run.code).not.toContain('untagged');
+    }
+
+    // The sidebar lists both, newest first, with their statuses.
+    await expect(rows).toHaveCount(2);
+    await expect(rows.nth(0)).toHaveAttribute('data-status', 'error');
+    await expect(rows.nth(0)).toContainText('Failed');
+    await expect(rows.nth(1)).toHaveAttribute('data-status', 'ok');
+    await expect(rows.nth(1)).toContainText('Succeeded');
+    await expect(rows.nth(1)).toContainText('tagging');
+
+    // Editing the tagged cell after it ran leaves the recorded code alone.
+    await page.notebook.setCell(TRAIN, 'code', 'print("edited after the run")');
+    await page.notebook.save();
+    const afterEdit = await readRuns(page, folder);
+    expect(afterEdit.map(run => run.code)).toEqual([trainCode, trainCode]);
+
+    // The notebook file holds no run data.
+    const notebookText = await readText(page, `${tmpPath}/${NOTEBOOK}`);
+    expect(notebookText).toContain('edited after the run');
+    for (const run of runs) {
+      expect(notebookText).not.toContain(run.id);
+    }
+    expect(notebookText).not.toContain('tagging.runs');
+    expect(notebookText).not.toContain('jupyterlab-runs');
+
+    // After a reload both runs are read back from the folder.
+    // The restored workspace shows the notebook, not the Launcher that
+    // Galata's default readiness check waits for.
+    await page.reload({ waitForIsReady: false });
+    await page.locator('#jupyterlab-splash').waitFor({ state: 'detached' });
+    if (!(await page.notebook.isOpen(NOTEBOOK))) {
+      await page.evaluate(
+        path => window.jupyterapp.commands.execute('docmanager:open', { path }),
+        `${tmpPath}/${NOTEBOOK}`
+      );
+    }
+    await page.notebook.activate(NOTEBOOK);
+    await page.sidebar.openTab('jp-runs-panel');
+    await expect(rows).toHaveCount(2);
+    await expect(rows.nth(0)).toHaveAttribute('data-status', 'error');
+    await expect(rows.nth(1)).toHaveAttribute('data-status', 'ok');
+  });
+});
