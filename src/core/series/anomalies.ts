@@ -1,0 +1,278 @@
+/**
+ * Anomaly flags for runs: the handful of training failures worth a badge in
+ * the runs table without the user asking (NaN losses, divergence,
+ * overfitting, a best checkpoint that is not the last one).
+ *
+ * Heuristics, deliberately simple and documented, so a flag can always be
+ * explained in one sentence; every threshold is an option.
+ */
+import type { IMetricSeries, IMetricSummary } from '../run';
+
+export type AnomalyKind =
+  'non-finite' | 'diverging' | 'train-val-gap' | 'best-not-last';
+
+/** Whether lower or higher is better for a metric. */
+export type MetricGoal = 'min' | 'max';
+
+/** One flag on one metric (or train/validation pair). */
+export interface IAnomaly {
+  kind: AnomalyKind;
+  /** The metric flagged (the validation metric for a gap). */
+  metric: string;
+  /** The other metric involved: the training metric of a gap. */
+  related?: string;
+  /** Where it happened, when known: first NaN, best step. */
+  step?: number;
+  /** One plain sentence for a tooltip. */
+  message: string;
+}
+
+/** Thresholds; every field has a default. */
+export interface IAnomalyOptions {
+  /** Goals by metric name, overriding `inferGoal`. */
+  goals?: Record<string, MetricGoal>;
+  /** Diverging when last > factor × min (min > 0, min before last). Default 2. */
+  divergeFactor?: number;
+  /** Diverging when the last `trendWindow` values strictly increase. Default 5. */
+  trendWindow?: number;
+  /** Gap flagged past this relative difference of the last values. Default 0.1. */
+  gapThreshold?: number;
+}
+
+// Short abbreviations only match as whole words (`wer`, not `power`).
+const LOWER_IS_BETTER =
+  /loss|error|perplexity|cost|regret|distance|(^|[^a-z])(err|mse|mae|rmse|nll|ppl|wer|cer)([^a-z]|$)/i;
+const HIGHER_IS_BETTER =
+  /acc|f1|auc|precision|recall|score|iou|reward|(^|[^a-z])(map|bleu|rouge|r2|dice|top\d+)([^a-z]|$)/i;
+
+/**
+ * Guess a metric's goal from its name (`val_loss` → min, `top5_acc` → max);
+ * undefined when the name says nothing.
+ */
+export function inferGoal(name: string): MetricGoal | undefined {
+  return LOWER_IS_BETTER.test(name)
+    ? 'min'
+    : HIGHER_IS_BETTER.test(name)
+      ? 'max'
+      : undefined;
+}
+
+function goalOf(
+  name: string,
+  options: IAnomalyOptions
+): MetricGoal | undefined {
+  return options.goals?.[name] ?? inferGoal(name);
+}
+
+const fmt = (v: number) =>
+  Number.isFinite(v) ? Number(v.toPrecision(4)).toString() : String(v);
+
+/** Flags computable from a full series: the precise ones. */
+export function seriesAnomalies(
+  name: string,
+  series: IMetricSeries,
+  options: IAnomalyOptions = {}
+): IAnomaly[] {
+  const out: IAnomaly[] = [];
+  const { step, value } = series;
+  const bad = value.findIndex(v => !Number.isFinite(v));
+  if (bad >= 0) {
+    const count = value.filter(v => !Number.isFinite(v)).length;
+    out.push({
+      kind: 'non-finite',
+      metric: name,
+      step: step[bad],
+      message: `${name} is ${value[bad]} at step ${step[bad]} (${count} non-finite value${count > 1 ? 's' : ''})`
+    });
+  }
+  const finite = value
+    .map((v, i) => [v, step[i]])
+    .filter(([v]) => Number.isFinite(v));
+  if (finite.length < 2) {
+    return out;
+  }
+  const goal = goalOf(name, options);
+  const [last, lastStep] = finite[finite.length - 1];
+  let best = 0;
+  for (let i = 1; i < finite.length; i++) {
+    const better =
+      goal === 'max'
+        ? finite[i][0] > finite[best][0]
+        : finite[i][0] < finite[best][0];
+    if (better) {
+      best = i;
+    }
+  }
+  if (goal === 'min') {
+    const window = options.trendWindow ?? 5;
+    const tail = finite.slice(-window).map(([v]) => v);
+    const rising =
+      tail.length === window &&
+      window > 1 &&
+      tail.every((v, i) => i === 0 || v > tail[i - 1]);
+    const divergence = divergedFromMin(
+      name,
+      finite[best][0],
+      last,
+      best < finite.length - 1,
+      options
+    );
+    if (divergence) {
+      out.push({ ...divergence, step: finite[best][1] });
+    } else if (rising) {
+      const from = finite[finite.length - window][1];
+      out.push({
+        kind: 'diverging',
+        metric: name,
+        step: from,
+        message: `${name} rose at each of its last ${window} values, from step ${from}`
+      });
+    }
+  }
+  if (goal && best < finite.length - 1 && finite[best][0] !== last) {
+    out.push({
+      kind: 'best-not-last',
+      metric: name,
+      step: finite[best][1],
+      message: `${name} was best (${fmt(finite[best][0])}) at step ${finite[best][1]}, not at the last step ${lastStep} (${fmt(last)})`
+    });
+  }
+  return out;
+}
+
+function divergedFromMin(
+  name: string,
+  min: number,
+  last: number,
+  minBeforeLast: boolean,
+  options: IAnomalyOptions
+): IAnomaly | undefined {
+  const k = options.divergeFactor ?? 2;
+  if (minBeforeLast && min > 0 && last > k * min) {
+    return {
+      kind: 'diverging',
+      metric: name,
+      message: `${name} ended at ${fmt(last)}, more than ${k}× its minimum ${fmt(min)}`
+    };
+  }
+  return undefined;
+}
+
+/**
+ * Flags computable from summaries alone (the runs table has no series):
+ * non-finite aggregates, divergence by the min rule, best ≠ last, and
+ * train/validation gaps.
+ */
+export function summaryAnomalies(
+  metrics: Record<string, IMetricSummary>,
+  options: IAnomalyOptions = {}
+): IAnomaly[] {
+  const out: IAnomaly[] = [];
+  for (const [name, m] of Object.entries(metrics)) {
+    const bad = [m.last, m.min, m.max].find(v => !Number.isFinite(v));
+    if (bad !== undefined) {
+      out.push({
+        kind: 'non-finite',
+        metric: name,
+        message: `${name} has a non-finite value (${bad})`
+      });
+      continue;
+    }
+    const goal = goalOf(name, options);
+    const best = goal === 'max' ? m.max : m.min;
+    if (goal === 'min') {
+      const d = divergedFromMin(name, m.min, m.last, m.last !== m.min, options);
+      if (d) {
+        out.push(d);
+      }
+    }
+    if (goal && m.count > 1 && m.last !== best) {
+      out.push({
+        kind: 'best-not-last',
+        metric: name,
+        message: `${name} was best at ${fmt(best)}, not at the last step ${m.lastStep} (${fmt(m.last)})`
+      });
+    }
+  }
+  return [...out, ...gapAnomalies(metrics, options)];
+}
+
+const TRAIN = ['train', 'training'];
+const VAL = ['val', 'valid', 'validation', 'eval', 'dev'];
+const SEP = '[_/.\\- ]';
+
+function strip(name: string, markers: string[]): string | undefined {
+  for (const marker of markers) {
+    const m =
+      new RegExp(`^${marker}${SEP}(.+)$`, 'i').exec(name) ??
+      new RegExp(`^(.+)${SEP}${marker}$`, 'i').exec(name);
+    if (m) {
+      return m[1];
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Pair training and validation metrics by name: `train_loss`/`val_loss`,
+ * `loss_train`/`loss_val`, `train/acc`/`valid/acc`, and Keras's
+ * `loss`/`val_loss`. Returns [train, validation, base name] triples.
+ */
+export function trainValPairs(
+  names: readonly string[]
+): [string, string, string][] {
+  const byBase = new Map<string, string>();
+  for (const n of names) {
+    const base = strip(n, TRAIN);
+    if (base !== undefined) {
+      byBase.set(base.toLowerCase(), n);
+    }
+  }
+  const pairs: [string, string, string][] = [];
+  for (const n of names) {
+    const base = strip(n, VAL);
+    if (base === undefined) {
+      continue;
+    }
+    const train =
+      byBase.get(base.toLowerCase()) ??
+      names.find(o => o.toLowerCase() === base.toLowerCase());
+    if (train !== undefined) {
+      pairs.push([train, n, base]);
+    }
+  }
+  return pairs;
+}
+
+/**
+ * Flag a validation metric worse than its training metric by more than
+ * `gapThreshold` (relative to the training value): overfitting. Metrics
+ * with no known goal are flagged on the absolute difference.
+ */
+export function gapAnomalies(
+  metrics: Record<string, IMetricSummary>,
+  options: IAnomalyOptions = {}
+): IAnomaly[] {
+  const threshold = options.gapThreshold ?? 0.1;
+  const out: IAnomaly[] = [];
+  for (const [train, val, base] of trainValPairs(Object.keys(metrics))) {
+    const t = metrics[train].last;
+    const v = metrics[val].last;
+    if (!Number.isFinite(t) || !Number.isFinite(v)) {
+      continue;
+    }
+    const goal = options.goals?.[val] ?? inferGoal(base);
+    const worse =
+      goal === 'min' ? v - t : goal === 'max' ? t - v : Math.abs(v - t);
+    const gap = worse / Math.max(Math.abs(t), 1e-12);
+    if (gap > threshold) {
+      out.push({
+        kind: 'train-val-gap',
+        metric: val,
+        related: train,
+        message: `${val} (${fmt(v)}) is ${Math.round(gap * 100)}% worse than ${train} (${fmt(t)})`
+      });
+    }
+  }
+  return out;
+}
