@@ -16,3 +16,38 @@ except ImportError:  # pragma: no cover - only in a source tree that was never b
 
 def _jupyter_labextension_paths():
     return [{"src": "labextension", "dest": "jupyterlab-runs"}]
+
+
+from ._transport import MIME_TYPE  # noqa: E402
+from .api import (  # noqa: E402
+    configure,
+    flush,
+    log_artifact,
+    log_confusion_matrix,
+    log_curve,
+    log_dataset,
+    log_figure,
+    log_metric,
+    log_metrics,
+    log_param,
+    log_params,
+    set_tag,
+    set_tags,
+)
+
+__all__ = [
+    "MIME_TYPE",
+    "configure",
+    "flush",
+    "log_artifact",
+    "log_confusion_matrix",
+    "log_curve",
+    "log_dataset",
+    "log_figure",
+    "log_metric",
+    "log_metrics",
+    "log_param",
+    "log_params",
+    "set_tag",
+    "set_tags",
+]

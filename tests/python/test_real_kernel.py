@@ -1,0 +1,94 @@
+"""End to end through a real ipykernel: the IOPub messages the frontend sees."""
+
+import os
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+MIME = "application/vnd.jupyterlab-runs.log+json"
+
+manager = pytest.importorskip("jupyter_client.manager")
+pytest.importorskip("ipykernel")
+
+
+@pytest.fixture(scope="module")
+def kernel():
+    km, kc = manager.start_new_kernel(kernel_name="python3", startup_timeout=60)
+    kc.execute_interactive(f"import sys; sys.path.insert(0, {ROOT!r})\n"
+                           "import jupyterlab_runs as runs", timeout=60)
+    yield kc
+    kc.stop_channels()
+    km.shutdown_kernel(now=True)
+
+
+def execute(kc, code):
+    """Run a cell; return its display messages (IOPub, same parent) and the reply."""
+    seen = []
+
+    def hook(msg):
+        if msg["msg_type"] in ("display_data", "update_display_data", "stream", "error"):
+            seen.append(msg)
+
+    reply = kc.execute_interactive(code, output_hook=hook, timeout=120)
+    return seen, reply
+
+
+def test_tight_loop_in_a_real_kernel(kernel):
+    msgs, reply = execute(kernel, "for i in range(100_000):\n    runs.log_metric('loss', i)\n"
+                                  "runs.log_param('lr', 0.1)")
+    assert reply["content"]["status"] == "ok"
+    assert [m["msg_type"] for m in msgs if m["msg_type"] in ("stream", "error")] == []
+    assert msgs[0]["msg_type"] == "display_data"
+    assert {m["msg_type"] for m in msgs[1:]} == {"update_display_data"}
+    assert len(msgs) <= 10
+    ids = {m["content"]["transient"]["display_id"] for m in msgs}
+    assert len(ids) == 1
+    steps, seqs, params = [], [], []
+    for m in msgs:
+        body = m["content"]["data"][MIME]
+        seqs.append(body["seq"])
+        steps += body["delta"]["metrics"].get("loss", {}).get("steps", [])
+        params += [e["name"] for e in body["delta"]["events"]]
+    assert seqs == list(range(1, len(msgs) + 1))
+    assert steps == list(range(100_000)) and params == ["lr"]
+    final = msgs[-1]["content"]["data"]
+    assert final[MIME]["final"] is True and final[MIME]["delta"] == {"metrics": {}, "events": []}
+    assert final[MIME]["execution_count"] == reply["content"]["execution_count"]
+    assert final["text/plain"] == "jupyterlab-runs: 100000 steps, loss=1e+05; 1 param"
+
+
+def test_tail_is_flushed_by_the_background_thread(kernel):
+    msgs, _ = execute(kernel, "import time\nruns.log_metric('a', 1); runs.log_metric('a', 2)\n"
+                              "time.sleep(0.6)\nprint('after sleep')")
+    kinds = [m["msg_type"] for m in msgs]
+    # first point at once, second from the flusher thread during the sleep
+    assert kinds[:3] == ["display_data", "update_display_data", "stream"]
+    assert msgs[1]["content"]["data"][MIME]["delta"]["metrics"]["a"]["steps"] == [1]
+
+
+def test_silent_snapshot_as_the_frontend_runs_it(kernel):
+    import json
+
+    execute(kernel, "lr = 0.5 * 2\nbatch, _seed = 32, 7")
+    code = "lr = 0.5 * 2\nbatch, _seed = 32, 7\n"
+    options = json.dumps({"packages": False, "gpus": False})
+    expr = ("__import__('jupyterlab_runs._probe', fromlist=['_']).snapshot_json("
+            f"{json.dumps(code)}, None, {json.dumps(options)})")
+    before = kernel.execute_interactive("", silent=True, store_history=False, timeout=60)
+    seen = []
+    msg_id = kernel.execute("", silent=True, store_history=False, user_expressions={"s": expr})
+    reply = kernel.get_shell_msg(timeout=60)
+    while reply["parent_header"].get("msg_id") != msg_id:
+        reply = kernel.get_shell_msg(timeout=60)
+    while True:  # drain IOPub up to the idle status of our request
+        msg = kernel.get_iopub_msg(timeout=10)
+        if msg["parent_header"].get("msg_id") == msg_id:
+            seen.append(msg["msg_type"])
+            if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
+                break
+    assert [t for t in seen if t != "status"] == []  # nothing printed or displayed
+    result = reply["content"]["user_expressions"]["s"]
+    snap = json.loads(result["data"]["text/plain"])
+    assert snap["params"] == {"lr": 1.0, "batch": 32} and snap["errors"] == []
+    assert snap["environment"]["python"]["version"]
+    assert reply["content"]["execution_count"] == before["content"]["execution_count"]
