@@ -11,10 +11,7 @@ module.exports = {
   timeout: 120_000,
   workers: 1,
   retries: 0,
-  reporter: [
-    ['list'],
-    ['json', { outputFile: 'test-results/results.json' }]
-  ],
+  reporter: [['list'], ['json', { outputFile: 'test-results/results.json' }]],
   use: {
     ...baseConfig.use,
     video: 'off',

@@ -71,10 +71,7 @@ test.describe('Recording runs of experiment cells', () => {
     expect(failed.error?.ename).toBe('ValueError');
     expect(failed.error?.evalue).toBe('planned failure');
     expect(failed.error?.traceback.join('\n')).toContain('planned failure');
-    expect(failed.outputs.map(o => o.output_type)).toEqual([
-      'stream',
-      'error'
-    ]);
+    expect(failed.outputs.map(o => o.output_type)).toEqual(['stream', 'error']);
     expect(failed.executionCount).toBeGreaterThan(ok.executionCount ?? 0);
     for (const run of runs) {
       expect(run.code).not.toContain('untagged');
