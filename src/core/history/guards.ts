@@ -38,7 +38,10 @@ export function isTerminalStatus(status: RunStatus): boolean {
 }
 
 export function isNonNegativeOrNull(value: unknown): value is number | null {
-  return value === null || (typeof value === 'number' && value >= 0);
+  return (
+    value === null ||
+    (typeof value === 'number' && Number.isFinite(value) && value >= 0)
+  );
 }
 
 /** A JSON value usable as a parameter, at most `depth` levels deep. */
@@ -98,4 +101,33 @@ export function exceedsUtf8Bytes(text: string, maxBytes: number): boolean {
     return false;
   }
   return utf8Length(text) > maxBytes;
+}
+
+/**
+ * The JSON path of the first number that JSON cannot hold (`1e309` parses
+ * to Infinity), or null. Such a value would not survive a save, so a file
+ * holding one is refused rather than silently changed. Iterative and
+ * cycle-safe, so no data can overflow the stack or loop.
+ */
+export function findNonFinite(data: unknown): string | null {
+  const stack: [unknown, string][] = [[data, '']];
+  const seen = new Set<object>();
+  while (stack.length > 0) {
+    const [value, path] = stack.pop() as [unknown, string];
+    if (typeof value === 'number') {
+      if (!Number.isFinite(value)) {
+        return path || '(root)';
+      }
+    } else if (
+      value !== null &&
+      typeof value === 'object' &&
+      !seen.has(value)
+    ) {
+      seen.add(value);
+      for (const [key, child] of Object.entries(value)) {
+        stack.push([child, `${path}/${key}`]);
+      }
+    }
+  }
+  return null;
 }

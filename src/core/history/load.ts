@@ -5,7 +5,7 @@
  */
 import type { IRunRecord } from '../run';
 import { validateRun } from '../validate';
-import { exceedsUtf8Bytes } from './guards';
+import { exceedsUtf8Bytes, findNonFinite } from './guards';
 import { migrateRun, RUN_MIGRATIONS, type IRunMigration } from './migrate';
 
 /** Default cap on a run file: outputs can be big, but not this big. */
@@ -70,6 +70,10 @@ export function loadRunData(
           ? ` (after migration from version ${migrated.fromVersion})`
           : '';
       return refuse(options, `${valid.reason}${was}`);
+    }
+    const nonFinite = findNonFinite(valid.run);
+    if (nonFinite !== null) {
+      return refuse(options, `${nonFinite} is a number out of range`);
     }
     if (
       options.expectedId !== undefined &&

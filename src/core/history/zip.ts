@@ -167,5 +167,6 @@ export function zipToBundle(
     files.push({ path, data: unzipped[path] });
   }
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  skipped.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return { ok: true, files, skipped };
 }

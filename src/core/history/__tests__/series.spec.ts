@@ -45,10 +45,9 @@ describe('series files', () => {
   });
 
   const base = () =>
-    JSON.parse(serializeSeriesFile(runId(1), runSeries())) as Record<
-      string,
-      any
-    >;
+    JSON.parse(serializeSeriesFile(runId(1), runSeries())) as {
+      metrics: Record<string, Record<'step' | 'value' | 'time', unknown[]>>;
+    } & Record<string, unknown>;
   it.each([
     [
       'not a series file',
