@@ -54,7 +54,7 @@ check_wheel_without_node() {
   python3 -m venv "$venv"
   "$venv/bin/pip" install -q "jupyterlab==4.6.4" dist/*.whl || return 1
   # Only the fresh venv on PATH: no node, no jlpm.
-  env -i HOME="$HOME" PATH="$venv/bin" bash -c '
+  env -i HOME="$HOME" PATH="$venv/bin" /bin/bash -c '
     if command -v node >/dev/null; then echo "node is on PATH" >&2; exit 1; fi
     jupyter labextension list 2>&1' | tee "$REPORTS/labextension-list.txt"
   grep -Eq 'jupyterlab-runs v[0-9.]+.*enabled.*OK' "$REPORTS/labextension-list.txt"
