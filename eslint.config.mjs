@@ -17,7 +17,7 @@ export default tseslint.config(
       'src/core/schema/*.json',
       '**/*.d.ts',
       'tests/',
-      '*.config.js',
+      '**/*.config.js',
       'babel.config.js',
       'testutils/'
     ]

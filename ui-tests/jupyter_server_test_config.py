@@ -4,6 +4,8 @@
 opens the server to the world and provides access to JupyterLab
 JavaScript objects through the global window variable.
 """
+import os
+
 from jupyterlab.galata import configure_jupyter_server
 
 configure_jupyter_server(c)  # noqa: F821
@@ -11,3 +13,7 @@ configure_jupyter_server(c)  # noqa: F821
 # CI and these machines run as root; without this the server silently
 # refuses to start and Playwright only says the web server did not start.
 c.ServerApp.allow_root = True  # noqa: F821
+
+# Several developers may run the UI tests at once on one machine.
+c.ServerApp.port = int(os.environ.get("RUNS_TEST_PORT", "8888"))  # noqa: F821
+c.ServerApp.port_retries = 0  # noqa: F821

@@ -5,6 +5,8 @@
 const baseConfig = require('@jupyterlab/galata/lib/playwright-config');
 
 const chromium = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+// Several developers may run the UI tests at once on one machine.
+const port = process.env.RUNS_TEST_PORT || '8888';
 
 module.exports = {
   ...baseConfig,
@@ -14,6 +16,7 @@ module.exports = {
   reporter: [['list'], ['json', { outputFile: 'test-results/results.json' }]],
   use: {
     ...baseConfig.use,
+    baseURL: `http://localhost:${port}`,
     video: 'off',
     trace: 'retain-on-failure',
     launchOptions: {
@@ -33,7 +36,7 @@ module.exports = {
   },
   webServer: {
     command: 'jlpm start',
-    url: 'http://localhost:8888/lab',
+    url: `http://localhost:${port}/lab`,
     timeout: 120_000,
     reuseExistingServer: !process.env.CI,
     // The server log is long; set RUNS_SERVER_LOG=1 to see it.
