@@ -52,6 +52,137 @@ export interface IRunRecord {
   outputs: RunOutput[];
   kernel: IRunKernel;
   extensionVersion: string;
+  params?: Record<string, ParamValue>;
+  paramSources?: Record<string, ParamSource>;
+  tags?: Record<string, string>;
+  /** Aggregates per metric (non-finite numbers encoded); series are separate. */
+  metrics?: Record<string, IEncodedMetricSummary>;
+  hasSeries?: boolean;
+  lineage?: IRunLineage;
+  environment?: IRunEnvironmentRef;
+  datasets?: IRunDataset[];
+  artifacts?: IRunArtifact[];
+  plots?: IRunPlot[];
+  outputsTruncated?: {
+    omittedOutputs: number;
+    originalBytes: number;
+    capBytes: number;
+  };
+  capture?: {
+    kernelMs?: number | null;
+    missedMessages?: boolean;
+    notes?: string[];
+  };
+}
+
+/** Where a parameter value came from; explicit logging wins. */
+export type ParamSource = 'explicit' | 'inferred' | 'parameters';
+
+/** A number as JSON can hold it: non-finite values are strings. */
+export type JsonNumber = number | 'NaN' | 'Infinity' | '-Infinity';
+
+/** IMetricSummary as stored in JSON. */
+export interface IEncodedMetricSummary {
+  last: JsonNumber;
+  min: JsonNumber;
+  max: JsonNumber;
+  count: number;
+  lastStep: number;
+}
+
+/** One execution before the run, as it ran. */
+export interface ILineageEntry {
+  cellId: string | null;
+  executionCount: number | null;
+  code: string;
+  /** The cell now: as it ran, edited since, deleted, or not from this notebook. */
+  state: 'unchanged' | 'edited' | 'deleted' | 'external';
+}
+
+export type LineageIssue =
+  | 'out-of-order'
+  | 're-run'
+  | 'edited'
+  | 'deleted'
+  | 'external'
+  | 'truncated'
+  | 'kernel-restarted-unknown';
+
+export interface IRunLineage {
+  entries: ILineageEntry[];
+  /** Cells ran once each, top to bottom, none edited since. */
+  clean: boolean;
+  issues: LineageIssue[];
+}
+
+/** The run's environment: the machine part lives in `env-<hash>.json`. */
+export interface IRunEnvironmentRef {
+  deepProbe: boolean;
+  /** Why there is no deep probe. */
+  reason?: string;
+  hash?: string;
+  cwd?: string;
+  git?: Record<string, unknown> | null;
+  probedAt?: string;
+}
+
+/** A data file version. */
+export interface IRunDataset {
+  name?: string;
+  path: string;
+  realpath?: string;
+  size: number;
+  mtime?: string;
+  sha256: string | null;
+  files?: number;
+  source: 'logged' | 'literal';
+  skipped?: boolean;
+  reason?: string;
+}
+
+/** A file logged with the run (an artifact or a figure). */
+export interface IRunArtifact {
+  name: string;
+  kind: 'artifact' | 'figure';
+  mime?: string;
+  /** The path the kernel was given. */
+  sourcePath?: string;
+  /** Where the copy is kept, relative to the runs folder, when stored. */
+  path?: string;
+  size: number;
+  sha256: string;
+  stored: boolean;
+  reason?: string;
+}
+
+/** A confusion matrix or a ROC/PR curve, as data. */
+export type IRunPlot =
+  | {
+      kind: 'confusion_matrix';
+      name: string;
+      labels: unknown[];
+      matrix: number[][];
+      samples?: number;
+    }
+  | ({ kind: 'roc' | 'pr'; name: string } & Record<string, unknown>);
+
+/** Decode a JSON number (see JsonNumber). */
+export function fromJsonNumber(value: unknown): number {
+  if (typeof value === 'number') {
+    return value;
+  }
+  if (value === 'NaN' || value === 'Infinity' || value === '-Infinity') {
+    return Number(value);
+  }
+  return NaN;
+}
+
+/** Encode a number so JSON can hold it. */
+export function toJsonNumber(value: number): JsonNumber {
+  if (Number.isFinite(value)) {
+    return value;
+  }
+  return Number.isNaN(value) ? 'NaN' : value > 0 ? 'Infinity' : '-Infinity';
 }
 
 /** A parameter value: what a JSON file can hold. */
@@ -110,7 +241,7 @@ export interface IRunSummary {
 
 /** Project a run onto its summary. */
 export function summarize(run: IRunRecord): IRunSummary {
-  return {
+  const summary: IRunSummary = {
     id: run.id,
     notebookPath: run.notebookPath,
     experiment: run.experiment,
@@ -120,6 +251,25 @@ export function summarize(run: IRunRecord): IRunSummary {
     durationMs: run.durationMs,
     executionCount: run.executionCount
   };
+  if (run.params && Object.keys(run.params).length > 0) {
+    summary.params = run.params;
+  }
+  if (run.tags && Object.keys(run.tags).length > 0) {
+    summary.tags = run.tags;
+  }
+  if (run.metrics && Object.keys(run.metrics).length > 0) {
+    summary.metrics = {};
+    for (const [name, m] of Object.entries(run.metrics)) {
+      summary.metrics[name] = {
+        last: fromJsonNumber(m.last),
+        min: fromJsonNumber(m.min),
+        max: fromJsonNumber(m.max),
+        count: m.count,
+        lastStep: m.lastStep
+      };
+    }
+  }
+  return summary;
 }
 
 /**

@@ -1,0 +1,94 @@
+"""Snapshots of experiment cells, taken by the kernel the moment they end.
+
+Why not simply probe after the cell? JupyterLab sends every cell of "Run All"
+at once, so a probe sent when a cell finishes is queued behind the later
+cells, which may have changed the namespace (and a long later cell would hold
+the run open). Instead the frontend *arms* a capture with a silent request
+sent just before the experiment cell (so the kernel sees it first); this
+module's ``post_run_cell`` hook takes the snapshot right after that cell, and
+sends it to the frontend on a comm (target ``jupyterlab-runs``) over IOPub,
+which the frontend reads even while the kernel is busy with later cells.
+Nothing is printed, and the user namespace is only read.
+
+Silent executions do not trigger ``post_run_cell``, so the extension's own
+requests are never captured.
+"""
+
+import collections
+import time
+
+from ._probe import _dumps, snapshot
+
+COMM_TARGET = "jupyterlab-runs"
+_MAX_PENDING = 64
+
+_armed = collections.deque()
+_unsent = collections.OrderedDict()
+_hooked_shell = None
+
+
+def arm(key, code, options=None):
+    """Capture a snapshot of the next execution of ``code``, under ``key``.
+
+    Called by the frontend (silently) right before it sends an experiment
+    cell. Returns True so the frontend knows the module is importable.
+    """
+    _ensure_hook()
+    _armed.append((str(key), code, options))
+    while len(_armed) > _MAX_PENDING:
+        _armed.popleft()
+    return True
+
+
+def take_json(key):
+    """A snapshot that could not be sent on a comm, as JSON text (or null)."""
+    return _dumps(_unsent.pop(str(key), None))
+
+
+def _ensure_hook():
+    global _hooked_shell
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    if shell is None or shell is _hooked_shell:
+        return
+    shell.events.register("post_run_cell", _post_run_cell)
+    _hooked_shell = shell
+
+
+def _match(raw_cell):
+    """Pop the armed entry for this cell. Entries armed before it were for
+    executions that never ran (aborted after an error): drop them."""
+    for index, (_key, code, _options) in enumerate(_armed):
+        if code == raw_cell:
+            for _ in range(index):
+                _armed.popleft()
+            return _armed.popleft()
+    return None
+
+
+def _post_run_cell(result):
+    if not _armed:
+        return
+    info = getattr(result, "info", None)
+    entry = _match(getattr(info, "raw_cell", None))
+    if entry is None:
+        return
+    key, code, options = entry
+    started = time.perf_counter()
+    snap = snapshot(code, None, options)
+    snap["kernel_ms"] = (time.perf_counter() - started) * 1000.0
+    _send(key, snap)
+
+
+def _send(key, snap):
+    text = str(_dumps(snap))
+    try:
+        from comm import create_comm
+
+        channel = create_comm(target_name=COMM_TARGET, data={"key": key, "json": text})
+        channel.close()
+    except Exception:  # noqa: BLE001 - no comm support: the frontend can still take it
+        _unsent[key] = snap
+        while len(_unsent) > _MAX_PENDING:
+            _unsent.popitem(last=False)

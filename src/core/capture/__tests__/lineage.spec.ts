@@ -1,0 +1,92 @@
+import { analyzeLineage, type CurrentCells } from '../lineage';
+
+const cells: CurrentCells = new Map([
+  ['a', { index: 0, source: 'import x' }],
+  ['b', { index: 1, source: 'lr = 0.1' }],
+  ['t', { index: 2, source: 'train()' }]
+]);
+
+describe('#analyzeLineage', () => {
+  it('should call a top-to-bottom run of unchanged cells clean', () => {
+    const lineage = analyzeLineage(
+      [
+        { cellId: 'a', code: 'import x', executionCount: 1 },
+        { cellId: 'b', code: 'lr = 0.1', executionCount: 2 }
+      ],
+      cells,
+      't'
+    );
+    expect(lineage.clean).toBe(true);
+    expect(lineage.issues).toEqual([]);
+    expect(lineage.entries.map(e => e.state)).toEqual([
+      'unchanged',
+      'unchanged'
+    ]);
+  });
+
+  it.each([
+    [
+      'out of order',
+      [
+        { cellId: 'b', code: 'lr = 0.1', executionCount: 1 },
+        { cellId: 'a', code: 'import x', executionCount: 2 }
+      ],
+      ['out-of-order']
+    ],
+    [
+      're-run',
+      [
+        { cellId: 'a', code: 'import x', executionCount: 1 },
+        { cellId: 'a', code: 'import x', executionCount: 2 }
+      ],
+      ['re-run']
+    ],
+    [
+      'edited since',
+      [{ cellId: 'b', code: 'lr = 0.5', executionCount: 1 }],
+      ['edited']
+    ],
+    [
+      'deleted since',
+      [{ cellId: 'gone', code: 'y = 2', executionCount: 1 }],
+      ['deleted']
+    ],
+    [
+      'from a console',
+      [{ cellId: null, code: 'z = 3', executionCount: 1 }],
+      ['external']
+    ],
+    [
+      'the run cell itself ran before',
+      [{ cellId: 't', code: 'train()', executionCount: 1 }],
+      ['re-run']
+    ]
+  ])('should flag a lineage %s', (_name, history, issues) => {
+    const lineage = analyzeLineage(history, cells, 't');
+    expect(lineage.clean).toBe(false);
+    expect(lineage.issues).toEqual(issues);
+  });
+
+  it('should keep the code as it ran, not as it is now', () => {
+    const lineage = analyzeLineage(
+      [{ cellId: 'b', code: 'lr = 0.5', executionCount: 4 }],
+      cells,
+      't'
+    );
+    expect(lineage.entries).toEqual([
+      { cellId: 'b', executionCount: 4, code: 'lr = 0.5', state: 'edited' }
+    ]);
+  });
+
+  it('should keep the latest entries of a very long history and say so', () => {
+    const history = Array.from({ length: 600 }, (_, i) => ({
+      cellId: null,
+      code: `x = ${i}`,
+      executionCount: i + 1
+    }));
+    const lineage = analyzeLineage(history, cells, 't');
+    expect(lineage.entries).toHaveLength(500);
+    expect(lineage.entries[0].code).toBe('x = 100');
+    expect(lineage.issues).toContain('truncated');
+  });
+});
