@@ -1,0 +1,221 @@
+/**
+ * Line charts of metric series: the learning-curve overlay (one color per
+ * run, smoothed line over the faint raw one) and the mean ± std band per
+ * group of runs.
+ */
+import type { IMetricSeries } from '../run';
+import type { XAxis } from '../series/axis';
+import { type ICurve, meanStdBand } from '../series/band';
+import { prepareCurve } from '../series/curve';
+import { budgetForWidth } from '../series/downsample';
+import {
+  chartText,
+  describeBy,
+  colorScale,
+  finiteOrNull,
+  type IChartOptions,
+  type INamed,
+  seriesLabels,
+  topLevel,
+  type TopLevelSpec,
+  uniqueLabels
+} from './common';
+
+/** One run's series of the metric being drawn. */
+export interface ICurveInput {
+  run: INamed;
+  series: IMetricSeries;
+  /** Run start (ms since the epoch), the origin of the `relative` axis. */
+  origin?: number;
+}
+
+/** Options of `learningCurveSpec`. */
+export interface ILearningCurveOptions extends IChartOptions {
+  /** y-axis title, usually the metric name. */
+  metric?: string;
+  /** Default `step`. */
+  xAxis?: XAxis;
+  /** TensorBoard smoothing weight in [0, 0.999]. Default 0 (off). */
+  smoothing?: number;
+  /** Log-scaled y; values ≤ 0 are left out (a log axis cannot show them). */
+  logY?: boolean;
+  /** Points per run at most. Default 4 per pixel of `width` (800 if unknown). */
+  budget?: number;
+  /** Opacity of the raw line under a smoothed one. Default 0.25. */
+  rawOpacity?: number;
+}
+
+function yScale(logY: boolean | undefined): { type: 'log' } | { zero: false } {
+  return logY ? { type: 'log' } : { zero: false };
+}
+
+/**
+ * The learning-curve overlay: each run's series, downsampled with M4 to the
+ * pixel budget (spikes and NaN positions survive; NaN/±Inf become gaps),
+ * drawn raw and, when smoothing is on, smoothed on top.
+ */
+export function learningCurveSpec(
+  curves: readonly ICurveInput[],
+  options: ILearningCurveOptions = {}
+): TopLevelSpec {
+  const axis = options.xAxis ?? 'step';
+  const text = chartText(options);
+  const smoothing = options.smoothing ?? 0;
+  const budget =
+    options.budget ??
+    budgetForWidth(typeof options.width === 'number' ? options.width : 800);
+  const labels = seriesLabels(curves.map(c => c.run));
+  const keep = (v: number) =>
+    options.logY ? (v > 0 && Number.isFinite(v) ? v : null) : finiteOrNull(v);
+  const values = curves.flatMap((c, k) => {
+    const p = prepareCurve(c.series, {
+      xAxis: axis,
+      smoothing,
+      budget,
+      origin: c.origin
+    });
+    return p.x.map((x, i) => ({
+      series: labels[k],
+      x,
+      step: p.step[i],
+      value: keep(p.value[i]),
+      smoothed: keep(p.smoothed[i])
+    }));
+  });
+  const x = {
+    field: 'x',
+    type: axis === 'wall' ? ('temporal' as const) : ('quantitative' as const),
+    title:
+      axis === 'step'
+        ? text.step
+        : axis === 'wall'
+          ? text.time
+          : text.relativeTime
+  };
+  const color = {
+    field: 'series',
+    type: 'nominal' as const,
+    title: text.run,
+    scale: colorScale(options),
+    // The raw layer comes first and is faint; keep the legend solid.
+    legend: { symbolOpacity: 1 }
+  };
+  const tooltip = [
+    { field: 'series', type: 'nominal' as const },
+    { field: 'step', type: 'quantitative' as const },
+    { field: 'value', type: 'quantitative' as const },
+    ...(smoothing > 0
+      ? [{ field: 'smoothed', type: 'quantitative' as const }]
+      : [])
+  ];
+  const line = (field: 'value' | 'smoothed', opacity: number) => ({
+    mark: { type: 'line' as const, opacity, strokeWidth: 1.5 },
+    encoding: {
+      ...describeBy('series'),
+      x,
+      y: {
+        field,
+        type: 'quantitative' as const,
+        title: options.metric ?? text.value,
+        scale: yScale(options.logY)
+      },
+      color,
+      tooltip
+    }
+  });
+  return {
+    ...topLevel(options),
+    data: { values },
+    layer:
+      smoothing > 0
+        ? [line('value', options.rawOpacity ?? 0.25), line('smoothed', 1)]
+        : [line('value', 1)]
+  };
+}
+
+/** A group of runs for the band chart: e.g. the seeds of one config. */
+export interface IBandGroup {
+  group: string;
+  curves: readonly ICurve[];
+}
+
+/** Options of `meanStdBandSpec`. */
+export interface IBandChartOptions extends IChartOptions {
+  metric?: string;
+  /** x-axis title; the curves' x are drawn as given. Default `Step`. */
+  xTitle?: string;
+  /** Bin x into this many bins (see `meanStdBand`). */
+  bins?: number;
+  logY?: boolean;
+  /** Opacity of the ±1 std band. Default 0.2. */
+  bandOpacity?: number;
+}
+
+/** Mean line and ±1 std band per group, one color per group. */
+export function meanStdBandSpec(
+  groups: readonly IBandGroup[],
+  options: IBandChartOptions = {}
+): TopLevelSpec {
+  const text = chartText(options);
+  const labels = uniqueLabels(groups.map(g => g.group));
+  const positive = (v: number) => (options.logY && !(v > 0) ? null : v);
+  const values = groups.flatMap((g, k) =>
+    meanStdBand(g.curves, { bins: options.bins }).map(p => ({
+      series: labels[k],
+      x: p.x,
+      mean: positive(p.mean),
+      lo: positive(p.mean - p.std),
+      hi: positive(p.mean + p.std),
+      n: p.n
+    }))
+  );
+  const x = {
+    field: 'x',
+    type: 'quantitative' as const,
+    title: options.xTitle ?? text.step
+  };
+  const color = {
+    field: 'series',
+    type: 'nominal' as const,
+    title: text.group,
+    scale: colorScale(options)
+  };
+  const y = {
+    type: 'quantitative' as const,
+    title: options.metric ?? text.value,
+    scale: yScale(options.logY)
+  };
+  return {
+    ...topLevel(options),
+    data: { values },
+    layer: [
+      {
+        mark: { type: 'area', opacity: options.bandOpacity ?? 0.2 },
+        encoding: {
+          ...describeBy('series'),
+          x,
+          y: { ...y, field: 'lo' },
+          y2: { field: 'hi' },
+          color
+        }
+      },
+      {
+        mark: { type: 'line', strokeWidth: 2 },
+        encoding: {
+          ...describeBy('series'),
+          x,
+          y: { ...y, field: 'mean' },
+          color,
+          tooltip: [
+            { field: 'series', type: 'nominal' },
+            { field: 'x', type: 'quantitative' },
+            { field: 'mean', type: 'quantitative' },
+            { field: 'lo', type: 'quantitative' },
+            { field: 'hi', type: 'quantitative' },
+            { field: 'n', type: 'quantitative' }
+          ]
+        }
+      }
+    ]
+  };
+}
