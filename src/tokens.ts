@@ -7,6 +7,7 @@
  */
 import { Token } from '@lumino/coreutils';
 import type { ISignal } from '@lumino/signaling';
+import type { RunSeries } from './core/history/series';
 import type { IRunRecord, IRunSummary } from './core/run';
 
 /** A run file that could not be read, and why. */
@@ -43,6 +44,22 @@ export interface IRunStore {
   list(notebookPath: string): Promise<IRunListing>;
   /** Read one full run record. */
   get(notebookPath: string, runId: string): Promise<IRunRecord>;
+  /**
+   * Read the metric series of one run (`<id>.series.json`); null when the
+   * run logged none. Optional: views fall back to the summaries.
+   */
+  getSeries?(notebookPath: string, runId: string): Promise<RunSeries | null>;
+  /**
+   * Write a file that belongs to the runs of a notebook (a series file, an
+   * artifact, an environment), at a path relative to its runs folder. The
+   * path is validated: it can never leave the folder.
+   */
+  writeFile(
+    notebookPath: string,
+    relativePath: string,
+    content: string,
+    format: 'text' | 'base64'
+  ): Promise<void>;
 }
 
 export const IRunStore = new Token<IRunStore>(
@@ -59,6 +76,11 @@ export interface IRecordingFailure {
 
 /** Turns executions of experiment cells into runs. */
 export interface IRunRecorder {
+  /**
+   * Emitted while a run executes (it started, or new metrics arrived), with
+   * its summary so far; the final state comes through the store.
+   */
+  readonly runUpdated: ISignal<IRunRecorder, IRunSummary>;
   /** Emitted when a run has been built and handed to the store. */
   readonly recorded: ISignal<IRunRecorder, IRunRecord>;
   /** Emitted when the store refused a run. */
@@ -68,4 +90,28 @@ export interface IRunRecorder {
 export const IRunRecorder = new Token<IRunRecorder>(
   'jupyterlab-runs:IRunRecorder',
   'Records every execution of a cell tagged `experiment` as a run.'
+);
+
+/**
+ * The runs the sidebar lists for the current notebook and the user's
+ * selection in its table: what the compare and detail views start from.
+ */
+export interface IRunsExplorer {
+  /** Emitted when the runs or the selection changed. */
+  readonly changed: ISignal<IRunsExplorer, void>;
+  /** The notebook whose runs are listed. */
+  readonly notebookPath: string | null;
+  /** Every listed run, newest first. */
+  readonly runs: readonly IRunSummary[];
+  /** Selected runs, in table order. */
+  readonly selected: readonly IRunSummary[];
+  /** A listed run by id. */
+  getRun(id: string): IRunSummary | undefined;
+  /** Select these runs in the table. */
+  select(ids: readonly string[]): void;
+}
+
+export const IRunsExplorer = new Token<IRunsExplorer>(
+  'jupyterlab-runs:IRunsExplorer',
+  'The runs listed in the sidebar and the selection in its table.'
 );

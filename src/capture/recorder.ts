@@ -2,35 +2,49 @@
  * Turns executions of experiment cells into runs.
  *
  * `NotebookActions.executionScheduled` fires before the execute request is
- * sent, so the cell source read there is exactly the code the kernel runs,
- * whatever the user types afterwards. `NotebookActions.executed` fires once
- * the kernel replied and went idle, so all outputs have arrived.
+ * sent, so the source read there is exactly the code the kernel runs,
+ * whatever the user types afterwards; it is also where the kernel-side
+ * snapshot is armed, ahead of the cell. `NotebookSession` follows the kernel:
+ * the run starts (status `running`, file written) when the kernel announces
+ * the execution, logs stream in, and `NotebookActions.executed` — fired once
+ * the kernel replied and went idle, so all outputs have arrived — ends it.
  */
 import type { Cell, ICellModel } from '@jupyterlab/cells';
 import {
   NotebookActions,
   type INotebookTracker,
+  type KernelError,
   type Notebook,
   type NotebookPanel
 } from '@jupyterlab/notebook';
-import type { KernelError } from '@jupyterlab/notebook';
 import type { IDisposable } from '@lumino/disposable';
 import { Signal, type ISignal } from '@lumino/signaling';
+import { analyzeLineage, type CurrentCells } from '../core/capture/lineage';
 import { newRunId } from '../core/id';
 import { notebookStem } from '../core/paths';
 import { recordExecution } from '../core/record';
-import type { IRunKernel, IRunRecord, RunOutput } from '../core/run';
+import {
+  summarize,
+  type IRunEnvironmentRef,
+  type IRunKernel,
+  type IRunRecord,
+  type IRunSummary,
+  type RunOutput
+} from '../core/run';
 import { experimentName } from '../core/tags';
 import type { IRecordingFailure, IRunRecorder, IRunStore } from '../tokens';
-import { KernelJournal } from './kernelJournal';
+import { ActiveRun, type IKernelSnapshot } from './activeRun';
+import { finalizeRun } from './finalize';
+import { NotebookSession } from './notebookSession';
+import { DEFAULT_CAPTURE_SETTINGS, type ICaptureSettings } from './settings';
 
-/** What we know about an execution between scheduling and its end. */
-interface IPending {
-  id: string;
-  code: string;
-  experiment: string;
-  scheduledAt: number;
-}
+/** Live summaries are sent at most this often per run. */
+const LIVE_INTERVAL_MS = 250;
+/**
+ * A `running` file is written only for executions that last longer than
+ * this: short cells go straight to their final file (one write, not two).
+ */
+const RUNNING_FILE_DELAY_MS = 500;
 
 export class RunRecorder implements IRunRecorder, IDisposable {
   constructor(options: RunRecorder.IOptions) {
@@ -48,6 +62,23 @@ export class RunRecorder implements IRunRecorder, IDisposable {
     return this._failed;
   }
 
+  get runUpdated(): ISignal<IRunRecorder, IRunSummary> {
+    return this._runUpdated;
+  }
+
+  /** Main-thread time spent in capture handlers, for the benchmark (ms). */
+  get timings(): number[] {
+    return this._timings;
+  }
+
+  get settings(): ICaptureSettings {
+    return this._settings;
+  }
+
+  set settings(value: ICaptureSettings) {
+    this._settings = value;
+  }
+
   get isDisposed(): boolean {
     return this._isDisposed;
   }
@@ -59,50 +90,94 @@ export class RunRecorder implements IRunRecorder, IDisposable {
     this._isDisposed = true;
     NotebookActions.executionScheduled.disconnect(this._onScheduled, this);
     NotebookActions.executed.disconnect(this._onExecuted, this);
+    for (const session of this._sessions.values()) {
+      session.dispose();
+    }
+    this._sessions.clear();
     Signal.clearData(this);
   }
 
-  /**
-   * Start journaling a notebook's kernel as soon as the notebook opens, so the
-   * first tagged execution already has kernel-side timing.
-   */
-  track(panel: NotebookPanel): void {
-    if (this._journals.has(panel)) {
-      return;
+  /** Follow a notebook's kernel from the moment it opens. */
+  track(panel: NotebookPanel): NotebookSession {
+    let session = this._sessions.get(panel);
+    if (!session) {
+      session = new NotebookSession(panel, {
+        started: run => this._onStarted(panel, run),
+        logged: run => this._onLogged(panel, run),
+        lost: (runs, reason) => this._onLost(panel, runs, reason)
+      });
+      this._sessions.set(panel, session);
+      panel.disposed.connect(() => {
+        this._sessions.get(panel)?.dispose();
+        this._sessions.delete(panel);
+      });
     }
-    const journal = new KernelJournal(panel.sessionContext);
-    this._journals.set(panel, journal);
-    panel.disposed.connect(() => {
-      journal.dispose();
-      this._journals.delete(panel);
-    });
+    return session;
   }
 
   private _onScheduled(
     _: unknown,
     args: { notebook: Notebook; cell: Cell }
   ): void {
+    const t0 = performance.now();
     const { notebook, cell } = args;
     const panel = this._panelOf(notebook);
-    if (!panel || cell.model.type !== 'code') {
+    const code = cell.model.sharedModel.getSource();
+    // Empty cells are never sent to the kernel.
+    if (!panel || cell.model.type !== 'code' || !code.trim()) {
       return;
     }
+    const session = this.track(panel);
+    const tags = cell.model.getMetadata('tags') as unknown[] | undefined;
     const experiment = experimentName(
-      cell.model.getMetadata('tags') as unknown[] | undefined,
+      tags,
       notebookStem(panel.context.localPath)
     );
-    if (experiment === null) {
-      return;
+    const isParameters =
+      Array.isArray(tags) && tags.includes('parameters') && !experiment;
+    const python = this._isPython(panel);
+    let run: ActiveRun | null = null;
+    let parametersKey: string | null = null;
+    if (experiment !== null) {
+      run = new ActiveRun(
+        newRunId(),
+        cell.model,
+        cell.model.id,
+        code,
+        experiment
+      );
+      const queue = this._pending.get(cell.model) ?? [];
+      queue.push(run);
+      this._pending.set(cell.model, queue);
+      if (python) {
+        run.armed = session.arm(run.id, code, this._snapshotOptions(session));
+      }
+    } else if (isParameters && python && this._settings.captureParams) {
+      parametersKey = `parameters-${newRunId()}`;
+      void session.arm(parametersKey, code, {
+        environment: false,
+        datasets: false,
+        params: true
+      });
     }
-    this.track(panel);
-    const queue = this._pending.get(cell.model) ?? [];
-    queue.push({
-      id: newRunId(),
-      code: cell.model.sharedModel.getSource(),
-      experiment,
-      scheduledAt: Date.now()
-    });
-    this._pending.set(cell.model, queue);
+    session.schedule(cell.model, code, run, parametersKey);
+    this._timings.push(performance.now() - t0);
+  }
+
+  private _snapshotOptions(session: NotebookSession): object {
+    const s = this._settings;
+    const environment = s.captureEnvironment && session.needsEnvironment;
+    return {
+      environment,
+      packages: s.capturePackages,
+      git: s.captureGit,
+      gpus: true,
+      max_diff_bytes: s.maxGitDiffBytes,
+      params: s.captureParams,
+      datasets: s.hashDataFiles,
+      max_dataset_bytes: s.maxDataFileBytes,
+      system: false
+    };
   }
 
   private _onExecuted(
@@ -114,28 +189,19 @@ export class RunRecorder implements IRunRecorder, IDisposable {
       error?: KernelError | null;
     }
   ): void {
-    const pending = this._pending.get(args.cell.model)?.shift();
+    const t0 = performance.now();
+    const run = this._pending.get(args.cell.model)?.shift();
     const panel = this._panelOf(args.notebook);
-    if (!pending || !panel) {
+    if (!run || !panel || run.finalized) {
       return;
     }
-    void this._record(panel, args, pending);
-  }
-
-  private async _record(
-    panel: NotebookPanel,
-    args: { cell: Cell; success: boolean; error?: KernelError | null },
-    pending: IPending
-  ): Promise<void> {
-    const endedAt = Date.now();
-    const model = args.cell.model as ICellModel & {
-      executionCount?: number | null;
-    };
-    const executionCount = model.executionCount ?? null;
-    const started =
-      this._journals.get(panel)?.findByExecutionCount(executionCount)
-        ?.startedAt ?? pending.scheduledAt;
-    const notebookPath = panel.context.localPath;
+    const session = this.track(panel);
+    if (run.startedAt === null) {
+      // Never started: aborted after an earlier error, or no kernel.
+      run.finalized = true;
+      session.release(run);
+      return;
+    }
     const error = args.error
       ? {
           ename: args.error.errorName,
@@ -143,32 +209,285 @@ export class RunRecorder implements IRunRecorder, IDisposable {
           traceback: args.error.traceback
         }
       : null;
+    const outputs = outputsOf(args.cell);
+    const endedAt = Date.now();
+    this._timings.push(performance.now() - t0);
+    void this._finish(panel, session, run, {
+      success: args.success,
+      error,
+      outputs,
+      endedAt
+    });
+  }
+
+  private _onStarted(panel: NotebookPanel, run: ActiveRun): void {
+    const record = this._baseRecord(panel, run, {
+      status: 'running',
+      outputs: []
+    });
+    this._runUpdated.emit(summarize(record));
+    run.startTimer = setTimeout(() => {
+      run.startTimer = null;
+      if (!run.finalized) {
+        run
+          .write(() => this._store.save(record))
+          .catch(error => this._fail(panel, run, error));
+      }
+    }, RUNNING_FILE_DELAY_MS);
+  }
+
+  private _onLogged(panel: NotebookPanel, run: ActiveRun): void {
+    const now = Date.now();
+    const last = this._lastLive.get(run) ?? 0;
+    if (now - last < LIVE_INTERVAL_MS && !run.stream.final) {
+      return;
+    }
+    this._lastLive.set(run, now);
+    const record = this._baseRecord(panel, run, {
+      status: 'running',
+      outputs: []
+    });
+    const live = summarize(record);
+    live.metrics = {};
+    for (const [name, series] of run.stream.series) {
+      const n = series.value.length;
+      if (n === 0) {
+        continue;
+      }
+      let min = Infinity;
+      let max = -Infinity;
+      for (const v of series.value) {
+        min = v < min ? v : min;
+        max = v > max ? v : max;
+      }
+      live.metrics[name] = {
+        last: series.value[n - 1],
+        min,
+        max,
+        count: n,
+        lastStep: series.step[n - 1]
+      };
+    }
+    live.params = { ...run.stream.params } as IRunSummary['params'];
+    this._runUpdated.emit(live);
+  }
+
+  private _onLost(
+    panel: NotebookPanel,
+    runs: ActiveRun[],
+    reason: string
+  ): void {
+    for (const run of runs) {
+      if (run.finalized || run.startedAt === null) {
+        continue;
+      }
+      void this._finish(panel, null, run, {
+        success: false,
+        error: { ename: 'KernelRestart', evalue: reason, traceback: [] },
+        outputs: outputsOf({ model: run.cellModel } as Cell),
+        endedAt: Date.now(),
+        interrupted: true
+      });
+    }
+  }
+
+  private async _finish(
+    panel: NotebookPanel,
+    session: NotebookSession | null,
+    run: ActiveRun,
+    end: {
+      success: boolean;
+      error: { ename: string; evalue: string; traceback: string[] } | null;
+      outputs: RunOutput[];
+      endedAt: number;
+      interrupted?: boolean;
+    }
+  ): Promise<void> {
+    run.finalized = true;
+    if (run.startTimer) {
+      clearTimeout(run.startTimer);
+      run.startTimer = null;
+    }
     try {
-      const run = recordExecution({
-        id: pending.id,
-        notebookPath,
-        cellId: model.id,
-        experiment: pending.experiment,
-        code: pending.code,
-        executionCount,
-        startedAt: Math.min(started, endedAt),
-        endedAt,
-        success: args.success,
-        error,
-        outputs: outputsOf(args.cell),
+      const armed = session ? await run.armed : false;
+      const snapshot = armed
+        ? await run.waitForSnapshot(this._settings.snapshotTimeoutMs)
+        : run.snapshot;
+      const environment = await this._environment(
+        panel,
+        session,
+        armed,
+        snapshot
+      );
+      const lineage =
+        session && this._settings.captureLineage
+          ? analyzeLineage(
+              session.history.slice(0, Math.max(0, run.historyIndex)),
+              currentCells(panel),
+              run.cellId,
+              { unknownHistory: session.unknownHistory }
+            )
+          : undefined;
+      const parameters =
+        session?.parameters && session.parameters.index < run.historyIndex
+          ? session.parameters.params
+          : null;
+      const final = finalizeRun(run, end.outputs, {
+        settings: this._settings,
+        snapshot,
+        parameters,
+        environment,
+        lineage
+      });
+      const base = recordExecution({
+        id: run.id,
+        notebookPath: panel.context.localPath,
+        cellId: run.cellId,
+        experiment: run.experiment,
+        code: run.code,
+        executionCount: run.executionCount,
+        startedAt: Math.min(run.startedAt ?? run.scheduledAt, end.endedAt),
+        endedAt: end.endedAt,
+        success: end.success,
+        error: end.error,
+        outputs: final.outputs,
         kernel: await kernelOf(panel)
       });
-      await this._store.save(run);
-      this._recorded.emit(run);
+      const record: IRunRecord = { ...base, ...final.fields };
+      if (end.interrupted) {
+        record.status = 'interrupted';
+      }
+      for (const file of final.attachments) {
+        await this._store.writeFile(
+          record.notebookPath,
+          file.relativePath,
+          file.content,
+          file.format
+        );
+      }
+      await run.write(() => this._store.save(record));
+      this._recorded.emit(record);
     } catch (e) {
-      const failure = {
-        notebookPath,
-        runId: pending.id,
-        error: e instanceof Error ? e : new Error(String(e))
-      };
-      console.error('jupyterlab-runs: could not record a run', failure);
-      this._failed.emit(failure);
+      this._fail(panel, run, e);
+    } finally {
+      session?.release(run);
+      this._lastLive.delete(run);
     }
+  }
+
+  /** Reference the environment, writing `env-<hash>.json` once per hash. */
+  private async _environment(
+    panel: NotebookPanel,
+    session: NotebookSession | null,
+    armed: boolean,
+    snapshot: IKernelSnapshot | null
+  ): Promise<IRunEnvironmentRef> {
+    if (!this._isPython(panel)) {
+      return {
+        deepProbe: false,
+        reason:
+          'The environment probe needs a Python kernel; only the kernel information was recorded.'
+      };
+    }
+    if (!this._settings.captureEnvironment) {
+      return {
+        deepProbe: false,
+        reason: 'Environment capture is turned off in the settings.'
+      };
+    }
+    if (!armed) {
+      return {
+        deepProbe: false,
+        reason:
+          "jupyterlab_runs is not importable in this kernel: install jupyterlab-runs in the kernel's environment to record packages, git state and parameters."
+      };
+    }
+    const env = snapshot?.environment;
+    const key = panel;
+    if (env && typeof env.hash === 'string') {
+      const { cwd, git, ...machine } = env;
+      const ref: IRunEnvironmentRef = {
+        deepProbe: true,
+        hash: env.hash,
+        cwd: typeof cwd === 'string' ? cwd : undefined,
+        git: (git as Record<string, unknown> | null) ?? null,
+        probedAt: new Date().toISOString()
+      };
+      const folderKey = `${panel.context.localPath}#${env.hash}`;
+      if (!this._writtenEnvironments.has(folderKey)) {
+        await this._store.writeFile(
+          panel.context.localPath,
+          `env-${env.hash}.json`,
+          JSON.stringify(machine, null, 1),
+          'text'
+        );
+        this._writtenEnvironments.add(folderKey);
+      }
+      this._lastEnvironment.set(key, ref);
+      if (session) {
+        session.needsEnvironment = false;
+      }
+      return ref;
+    }
+    const last = this._lastEnvironment.get(key);
+    if (last) {
+      return last;
+    }
+    return {
+      deepProbe: false,
+      reason: 'The kernel did not send an environment snapshot in time.'
+    };
+  }
+
+  private _baseRecord(
+    panel: NotebookPanel,
+    run: ActiveRun,
+    extra: { status: 'running'; outputs: RunOutput[] }
+  ): IRunRecord {
+    const started = run.startedAt ?? run.scheduledAt;
+    return {
+      ...recordExecution({
+        id: run.id,
+        notebookPath: panel.context.localPath,
+        cellId: run.cellId,
+        experiment: run.experiment,
+        code: run.code,
+        executionCount: run.executionCount,
+        startedAt: started,
+        endedAt: started,
+        success: true,
+        outputs: extra.outputs,
+        kernel: this._kernelInfo.get(panel) ?? {
+          name: panel.sessionContext.session?.kernel?.name ?? '',
+          language: '',
+          languageVersion: ''
+        }
+      }),
+      status: extra.status,
+      endedAt: null,
+      durationMs: null
+    };
+  }
+
+  private _fail(panel: NotebookPanel, run: ActiveRun, e: unknown): void {
+    const failure = {
+      notebookPath: panel.context.localPath,
+      runId: run.id,
+      error: e instanceof Error ? e : new Error(String(e))
+    };
+    console.error('jupyterlab-runs: could not record a run', failure);
+    this._failed.emit(failure);
+  }
+
+  private _isPython(panel: NotebookPanel): boolean {
+    const info = this._kernelInfo.get(panel);
+    if (info) {
+      return info.language.toLowerCase() === 'python';
+    }
+    // Before kernel_info arrives, trust the kernelspec's language.
+    const spec = panel.sessionContext.session?.kernel?.name ?? '';
+    void kernelOf(panel).then(k => this._kernelInfo.set(panel, k));
+    return /python|ipykernel|py/i.test(spec);
   }
 
   private _panelOf(notebook: Notebook): NotebookPanel | null {
@@ -177,11 +496,18 @@ export class RunRecorder implements IRunRecorder, IDisposable {
 
   private _store: IRunStore;
   private _tracker: INotebookTracker;
-  private _journals = new Map<NotebookPanel, KernelJournal>();
-  private _pending = new WeakMap<ICellModel, IPending[]>();
+  private _settings: ICaptureSettings = DEFAULT_CAPTURE_SETTINGS;
+  private _sessions = new Map<NotebookPanel, NotebookSession>();
+  private _pending = new WeakMap<ICellModel, ActiveRun[]>();
+  private _kernelInfo = new WeakMap<NotebookPanel, IRunKernel>();
+  private _lastEnvironment = new WeakMap<NotebookPanel, IRunEnvironmentRef>();
+  private _writtenEnvironments = new Set<string>();
+  private _lastLive = new WeakMap<ActiveRun, number>();
+  private _timings: number[] = [];
   private _isDisposed = false;
   private _recorded = new Signal<IRunRecorder, IRunRecord>(this);
   private _failed = new Signal<IRunRecorder, IRecordingFailure>(this);
+  private _runUpdated = new Signal<IRunRecorder, IRunSummary>(this);
 }
 
 export namespace RunRecorder {
@@ -191,7 +517,21 @@ export namespace RunRecorder {
   }
 }
 
-function outputsOf(cell: Cell): RunOutput[] {
+/** The notebook's code cells now, by id, for lineage analysis. */
+function currentCells(panel: NotebookPanel): CurrentCells {
+  const cells = new Map<string, { index: number; source: string }>();
+  const model = panel.content.model;
+  if (!model) {
+    return cells;
+  }
+  for (let i = 0; i < model.cells.length; i++) {
+    const cell = model.cells.get(i);
+    cells.set(cell.id, { index: i, source: cell.sharedModel.getSource() });
+  }
+  return cells;
+}
+
+function outputsOf(cell: Pick<Cell, 'model'>): RunOutput[] {
   const outputs = (
     cell.model as unknown as { outputs?: { toJSON(): unknown[] } }
   ).outputs;

@@ -106,7 +106,7 @@ export type LineageIssue =
   | 'deleted'
   | 'external'
   | 'truncated'
-  | 'kernel-restarted-unknown';
+  | 'unknown-history';
 
 export interface IRunLineage {
   entries: ILineageEntry[];

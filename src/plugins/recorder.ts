@@ -4,18 +4,26 @@ import type {
 } from '@jupyterlab/application';
 import { Notification } from '@jupyterlab/apputils';
 import { INotebookTracker } from '@jupyterlab/notebook';
+import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 // Needed at activation: runs must be captured from the first execution.
 // eslint-disable-next-line jupyter/prefer-lazy-imports
 import { RunRecorder } from '../capture/recorder';
+import {
+  DEFAULT_CAPTURE_SETTINGS,
+  type ICaptureSettings
+} from '../capture/settings';
 import { IRunRecorder, IRunStore } from '../tokens';
 import { TRANSLATION_DOMAIN } from './commandIds';
 
+const PLUGIN_ID = 'jupyterlab-runs:recorder';
+
 function activate(
-  _app: JupyterFrontEnd,
+  app: JupyterFrontEnd,
   store: IRunStore,
   tracker: INotebookTracker,
-  translator: ITranslator | null
+  translator: ITranslator | null,
+  settingRegistry: ISettingRegistry | null
 ): IRunRecorder {
   const trans = (translator ?? nullTranslator).load(TRANSLATION_DOMAIN);
   const recorder = new RunRecorder({ store, tracker });
@@ -31,17 +39,31 @@ function activate(
       { autoClose: false }
     );
   });
+  if (settingRegistry) {
+    void settingRegistry.load(PLUGIN_ID).then(settings => {
+      const update = () => {
+        recorder.settings = {
+          ...DEFAULT_CAPTURE_SETTINGS,
+          ...(settings.composite as Partial<ICaptureSettings>)
+        };
+      };
+      settings.changed.connect(update);
+      update();
+    });
+  }
+  // For benchmarks and tests: main-thread time spent in capture.
+  (app as unknown as { runsRecorder?: RunRecorder }).runsRecorder = recorder;
   return recorder;
 }
 
 /** Records every execution of an experiment cell as a run. */
 export const recorderPlugin: JupyterFrontEndPlugin<IRunRecorder> = {
-  id: 'jupyterlab-runs:recorder',
+  id: PLUGIN_ID,
   description:
     'Records every execution of a cell tagged `experiment` as a run.',
   autoStart: true,
   requires: [IRunStore, INotebookTracker],
-  optional: [ITranslator],
+  optional: [ITranslator, ISettingRegistry],
   provides: IRunRecorder,
   activate
 };

@@ -6,7 +6,7 @@ import {
 import { ICommandPalette } from '@jupyterlab/apputils';
 import { INotebookTracker, type NotebookPanel } from '@jupyterlab/notebook';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
-import { IRunStore } from '../tokens';
+import { IRunRecorder, IRunStore } from '../tokens';
 import { experimentIcon } from '../ui/icons';
 // Needed at activation: runs must be captured from the first execution.
 // eslint-disable-next-line jupyter/prefer-lazy-imports
@@ -19,10 +19,11 @@ function activate(
   tracker: INotebookTracker,
   translator: ITranslator | null,
   restorer: ILayoutRestorer | null,
-  palette: ICommandPalette | null
+  palette: ICommandPalette | null,
+  recorder: IRunRecorder | null
 ): void {
   const trans = (translator ?? nullTranslator).load(TRANSLATION_DOMAIN);
-  const model = new RunsModel({ store });
+  const model = new RunsModel({ store, live: recorder?.runUpdated });
   const panel = new RunsPanel({ model, trans });
   panel.id = 'jp-runs-panel';
   panel.title.icon = experimentIcon;
@@ -72,6 +73,6 @@ export const sidebarPlugin: JupyterFrontEndPlugin<void> = {
   description: 'A sidebar listing the runs of the active notebook.',
   autoStart: true,
   requires: [IRunStore, INotebookTracker],
-  optional: [ITranslator, ILayoutRestorer, ICommandPalette],
+  optional: [ITranslator, ILayoutRestorer, ICommandPalette, IRunRecorder],
   activate
 };

@@ -5,7 +5,12 @@
 import type { Contents } from '@jupyterlab/services';
 import { Signal, type ISignal } from '@lumino/signaling';
 import { newestFirst, summarize, type IRunRecord } from '../core/run';
-import { runFilePath, runIdFromFileName, runsFolder } from '../core/paths';
+import {
+  runFilePath,
+  runIdFromFileName,
+  runsFolder,
+  safeJoin
+} from '../core/paths';
 import { parseRunFile, validateRun } from '../core/validate';
 import type {
   IRunFileWarning,
@@ -53,6 +58,23 @@ export class ContentsRunStore implements IRunStore {
       notebookPath: run.notebookPath,
       run: summarize(run)
     });
+  }
+
+  async writeFile(
+    notebookPath: string,
+    relativePath: string,
+    content: string,
+    format: 'text' | 'base64'
+  ): Promise<void> {
+    const folder = runsFolder(notebookPath);
+    const path = safeJoin(folder, ...relativePath.split('/'));
+    await this._ensureFolder(folder);
+    // Files may sit in a subfolder of the runs folder (e.g. artifacts).
+    const parts = relativePath.split('/').slice(0, -1);
+    for (let i = 1; i <= parts.length; i++) {
+      await this._ensureFolder(safeJoin(folder, ...parts.slice(0, i)));
+    }
+    await this._contents.save(path, { type: 'file', format, content });
   }
 
   async list(notebookPath: string): Promise<IRunListing> {

@@ -28,7 +28,7 @@ export function analyzeLineage(
   history: readonly IExecutedCode[],
   cells: CurrentCells,
   runCellId: string | null,
-  options: { restartedUnknown?: boolean } = {}
+  options: { unknownHistory?: boolean } = {}
 ): IRunLineage {
   const issues = new Set<LineageIssue>();
   const kept =
@@ -38,8 +38,8 @@ export function analyzeLineage(
   if (kept.length < history.length) {
     issues.add('truncated');
   }
-  if (options.restartedUnknown) {
-    issues.add('kernel-restarted-unknown');
+  if (options.unknownHistory) {
+    issues.add('unknown-history');
   }
   const seen = new Set<string>();
   let lastIndex = -1;
@@ -90,7 +90,7 @@ export function analyzeLineage(
     'deleted',
     'external',
     'truncated',
-    'kernel-restarted-unknown'
+    'unknown-history'
   ];
   const list = ordered.filter(issue => issues.has(issue));
   return { entries, clean: list.length === 0, issues: list };

@@ -15,6 +15,7 @@ export class RunsModel implements IDisposable {
   constructor(options: RunsModel.IOptions) {
     this._store = options.store;
     this._store.changed.connect(this._onStoreChanged, this);
+    options.live?.connect(this._onLive, this);
   }
 
   /** Emitted whenever anything the view shows changed. */
@@ -108,6 +109,18 @@ export class RunsModel implements IDisposable {
     this._changed.emit();
   }
 
+  /** A run in flight reported progress: show it without a file round trip. */
+  private _onLive(_: unknown, run: IRunSummary): void {
+    if (
+      this._notebookPath === null ||
+      runsFolder(run.notebookPath) !== runsFolder(this._notebookPath)
+    ) {
+      return;
+    }
+    this._runs = mergeRuns([run], this._runs);
+    this._changed.emit();
+  }
+
   private _set(
     state: RunsState,
     runs: IRunSummary[],
@@ -134,6 +147,8 @@ export class RunsModel implements IDisposable {
 export namespace RunsModel {
   export interface IOptions {
     store: IRunStore;
+    /** Summaries of runs in flight (the recorder's `runUpdated`). */
+    live?: ISignal<unknown, IRunSummary>;
   }
 }
 

@@ -1,0 +1,78 @@
+import type { ICellModel } from '@jupyterlab/cells';
+import { LogStream } from '../core/capture/logStream';
+
+/** What the kernel-side snapshot (`jupyterlab_runs._probe.snapshot`) holds. */
+export interface IKernelSnapshot {
+  v?: number;
+  environment?: (Record<string, unknown> & { hash?: string }) | null;
+  params?: Record<string, unknown>;
+  datasets?: Array<Record<string, unknown>>;
+  kernel_ms?: number;
+  errors?: Array<{ part: string; error: string }>;
+}
+
+/**
+ * One execution of an experiment cell, from the moment it is scheduled until
+ * its run is final.
+ */
+export class ActiveRun {
+  constructor(
+    readonly id: string,
+    readonly cellModel: ICellModel,
+    readonly cellId: string,
+    readonly code: string,
+    readonly experiment: string
+  ) {
+    this.scheduledAt = Date.now();
+  }
+
+  readonly scheduledAt: number;
+  readonly stream = new LogStream();
+  /** Browser time the kernel announced the start (execute_input). */
+  startedAt: number | null = null;
+  executionCount: number | null = null;
+  /** `msg_id` of the execute request, once the kernel started it. */
+  requestId: string | null = null;
+  /** Position of this execution in the session history. */
+  historyIndex = -1;
+  /** Whether a kernel-side snapshot was requested, and its outcome. */
+  armed: Promise<boolean> = Promise.resolve(false);
+  snapshot: IKernelSnapshot | null = null;
+  finalized = false;
+  /** Pending delayed write of the `running` file. */
+  startTimer: ReturnType<typeof setTimeout> | null = null;
+
+  /**
+   * Serialize writes of this run's file, so a late `running` write can never
+   * land after the final one.
+   */
+  write(task: () => Promise<void>): Promise<void> {
+    const next = this._writes.then(task, task);
+    this._writes = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Wait (bounded) for the snapshot the kernel sends when the cell ends. */
+  waitForSnapshot(timeoutMs: number): Promise<IKernelSnapshot | null> {
+    if (this.snapshot) {
+      return Promise.resolve(this.snapshot);
+    }
+    return new Promise(resolve => {
+      const timer = setTimeout(() => resolve(this.snapshot), timeoutMs);
+      this._waiters.push(snapshot => {
+        clearTimeout(timer);
+        resolve(snapshot);
+      });
+    });
+  }
+
+  setSnapshot(snapshot: IKernelSnapshot): void {
+    this.snapshot = snapshot;
+    for (const waiter of this._waiters.splice(0)) {
+      waiter(snapshot);
+    }
+  }
+
+  private _writes: Promise<void> = Promise.resolve();
+  private _waiters: Array<(snapshot: IKernelSnapshot) => void> = [];
+}

@@ -1,0 +1,258 @@
+/**
+ * Turn what was observed of one execution into a run record and the files
+ * that go with it (series, artifacts, environment), ready for the store.
+ */
+import {
+  toJsonNumber,
+  type IEncodedMetricSummary,
+  type IRunArtifact,
+  type IRunDataset,
+  type IRunEnvironmentRef,
+  type IRunPlot,
+  type IRunRecord,
+  type ParamSource,
+  type ParamValue,
+  type RunOutput
+} from '../core/run';
+import { summarizeSeries } from '../core/history/summary';
+import { serializeSeriesFile } from '../core/history/series';
+import { sanitizeFileName } from '../core/paths';
+import { capOutputs } from '../core/capture/outputs';
+import type { ILogEvent } from '../core/capture/logStream';
+import type { ActiveRun, IKernelSnapshot } from './activeRun';
+import type { ICaptureSettings } from './settings';
+
+/** A file to write in the runs folder before the run file. */
+export interface IRunAttachment {
+  relativePath: string;
+  content: string;
+  format: 'text' | 'base64';
+}
+
+export interface IFinalizedRun {
+  fields: Partial<IRunRecord>;
+  outputs: RunOutput[];
+  attachments: IRunAttachment[];
+}
+
+/** Params in order of precedence: explicit beats inferred beats `parameters` cell. */
+export function mergeParams(
+  parameters: Record<string, unknown> | null,
+  inferred: Record<string, unknown> | undefined,
+  explicit: Record<string, ParamValue>
+): {
+  params: Record<string, ParamValue>;
+  sources: Record<string, ParamSource>;
+} {
+  const params: Record<string, ParamValue> = {};
+  const sources: Record<string, ParamSource> = {};
+  const layers: [Record<string, unknown> | null | undefined, ParamSource][] = [
+    [parameters, 'parameters'],
+    [inferred, 'inferred'],
+    [explicit, 'explicit']
+  ];
+  for (const [layer, source] of layers) {
+    for (const [name, value] of Object.entries(layer ?? {})) {
+      params[name] = value as ParamValue;
+      sources[name] = source;
+    }
+  }
+  return { params, sources };
+}
+
+/** Everything but the base record fields (id, code, status...). */
+export function finalizeRun(
+  run: ActiveRun,
+  outputs: RunOutput[],
+  context: {
+    settings: ICaptureSettings;
+    snapshot: IKernelSnapshot | null;
+    parameters: Record<string, unknown> | null;
+    environment: IRunEnvironmentRef;
+    lineage: IRunRecord['lineage'];
+  }
+): IFinalizedRun {
+  const { settings, snapshot } = context;
+  const stream = run.stream;
+  const fields: Partial<IRunRecord> = {};
+  const attachments: IRunAttachment[] = [];
+  const notes: string[] = [];
+
+  const { params, sources } = mergeParams(
+    context.parameters,
+    settings.captureParams ? snapshot?.params : undefined,
+    stream.params
+  );
+  if (Object.keys(params).length) {
+    fields.params = params;
+    fields.paramSources = sources;
+  }
+  if (Object.keys(stream.tags).length) {
+    fields.tags = { ...stream.tags };
+  }
+
+  if (stream.series.size > 0) {
+    const metrics: Record<string, IEncodedMetricSummary> = {};
+    for (const [name, series] of stream.series) {
+      const summary = summarizeSeries(series);
+      if (summary) {
+        metrics[name] = {
+          last: toJsonNumber(summary.last),
+          min: toJsonNumber(summary.min),
+          max: toJsonNumber(summary.max),
+          count: summary.count,
+          lastStep: summary.lastStep
+        };
+      }
+    }
+    fields.metrics = metrics;
+    fields.hasSeries = true;
+    attachments.push({
+      relativePath: `${run.id}.series.json`,
+      content: serializeSeriesFile(run.id, Object.fromEntries(stream.series)),
+      format: 'text'
+    });
+  }
+  if (stream.dropped) {
+    notes.push(
+      `${stream.dropped} metric points over the per-metric cap were not kept.`
+    );
+  }
+
+  const datasets: IRunDataset[] = [];
+  for (const d of snapshot?.datasets ?? []) {
+    datasets.push({ ...(d as object), source: 'literal' } as IRunDataset);
+  }
+  const artifacts: IRunArtifact[] = [];
+  const plots: IRunPlot[] = [];
+  const usedNames = new Set<string>();
+  for (const event of stream.events) {
+    switch (event.kind) {
+      case 'dataset':
+        datasets.push(datasetOf(event));
+        break;
+      case 'artifact':
+      case 'figure': {
+        const { artifact, attachment } = artifactOf(
+          run.id,
+          event,
+          settings,
+          usedNames
+        );
+        artifacts.push(artifact);
+        if (attachment) {
+          attachments.unshift(attachment);
+        }
+        break;
+      }
+      case 'confusion_matrix':
+        plots.push({
+          kind: 'confusion_matrix',
+          name: String(event.name ?? 'confusion matrix'),
+          labels: Array.isArray(event.labels) ? event.labels : [],
+          matrix: Array.isArray(event.matrix)
+            ? (event.matrix as number[][])
+            : [],
+          samples: typeof event.samples === 'number' ? event.samples : undefined
+        });
+        break;
+      case 'curve': {
+        const { kind: _kind, curve, time_ms: _t, ...rest } = event;
+        if (curve === 'roc' || curve === 'pr') {
+          plots.push({
+            ...rest,
+            kind: curve,
+            name: String(event.name ?? curve)
+          });
+        }
+        break;
+      }
+    }
+  }
+  if (datasets.length) {
+    fields.datasets = datasets;
+  }
+  if (artifacts.length) {
+    fields.artifacts = artifacts;
+  }
+  if (plots.length) {
+    fields.plots = plots;
+  }
+
+  fields.environment = context.environment;
+  if (context.lineage) {
+    fields.lineage = context.lineage;
+  }
+  for (const error of snapshot?.errors ?? []) {
+    notes.push(`Kernel probe of ${error.part} failed: ${error.error}`);
+  }
+  fields.capture = {
+    kernelMs:
+      typeof snapshot?.kernel_ms === 'number' ? snapshot.kernel_ms : null,
+    missedMessages: stream.missed,
+    notes
+  };
+
+  const capped = capOutputs(outputs, settings.maxOutputBytes);
+  if (capped.truncated) {
+    fields.outputsTruncated = capped.truncated;
+  }
+  return { fields, outputs: capped.outputs, attachments };
+}
+
+function datasetOf(event: ILogEvent): IRunDataset {
+  return {
+    name: typeof event.name === 'string' ? event.name : undefined,
+    path: String(event.path ?? ''),
+    realpath: typeof event.realpath === 'string' ? event.realpath : undefined,
+    size: Number(event.size ?? 0),
+    mtime: typeof event.mtime === 'string' ? event.mtime : undefined,
+    sha256: typeof event.sha256 === 'string' ? event.sha256 : null,
+    files: typeof event.files === 'number' ? event.files : undefined,
+    source: 'logged'
+  };
+}
+
+function artifactOf(
+  runId: string,
+  event: ILogEvent,
+  settings: ICaptureSettings,
+  used: Set<string>
+): { artifact: IRunArtifact; attachment: IRunAttachment | null } {
+  const kind = event.kind === 'figure' ? 'figure' : 'artifact';
+  const fallback = kind === 'figure' ? 'figure.png' : 'artifact';
+  let name = sanitizeFileName(String(event.name ?? fallback), fallback);
+  if (kind === 'figure' && !/\.png$/i.test(name)) {
+    name += '.png';
+  }
+  for (let i = 2; used.has(name); i++) {
+    name = name.replace(/(\.[^.]*)?$/, m => `-${i}${m}`);
+  }
+  used.add(name);
+  const artifact: IRunArtifact = {
+    name,
+    kind,
+    mime: typeof event.mime === 'string' ? event.mime : undefined,
+    sourcePath: typeof event.path === 'string' ? event.path : undefined,
+    size: Number(event.size ?? 0),
+    sha256: String(event.sha256 ?? ''),
+    stored: false
+  };
+  const data = typeof event.data === 'string' ? event.data : null;
+  if (event.skipped || data === null) {
+    artifact.reason = String(
+      event.reason ?? 'The kernel did not send the file.'
+    );
+    return { artifact, attachment: null };
+  }
+  if (artifact.size > settings.maxArtifactBytes) {
+    artifact.reason = `${artifact.size} bytes is over the artifact cap of ${settings.maxArtifactBytes} bytes (setting "maxArtifactBytes").`;
+    return { artifact, attachment: null };
+  }
+  artifact.stored = true;
+  artifact.path = `${runId}.artifacts/${name}`;
+  return {
+    artifact,
+    attachment: { relativePath: artifact.path, content: data, format: 'base64' }
+  };
+}

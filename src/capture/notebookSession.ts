@@ -1,0 +1,308 @@
+/**
+ * Everything capture needs to know about one notebook's kernel session, read
+ * from the kernel's own messages:
+ *
+ * - which code the kernel actually started, when, and for which cell
+ *   (IOPub `execute_input`, matched to the cells the notebook scheduled), so
+ *   a run's lineage is what ran, not what the notebook shows now;
+ * - the log messages of `import jupyterlab_runs` calls (IOPub display data of
+ *   our MIME type), routed to the run of the execution that sent them;
+ * - the snapshots the kernel sends on the `jupyterlab-runs` comm when an
+ *   armed experiment cell ends (see jupyterlab_runs/_capture.py);
+ * - restarts and deaths, which end every run in flight.
+ *
+ * Silent executions are not broadcast, so the extension's own requests never
+ * show up in the history.
+ */
+import type { ICellModel } from '@jupyterlab/cells';
+import type { NotebookPanel } from '@jupyterlab/notebook';
+import type { Kernel, KernelMessage } from '@jupyterlab/services';
+import type { IDisposable } from '@lumino/disposable';
+import { Signal } from '@lumino/signaling';
+import type { IExecutedCode } from '../core/capture/lineage';
+import { LOG_MIME_TYPE } from '../core/capture/logStream';
+import type { ActiveRun, IKernelSnapshot } from './activeRun';
+
+/** One execution the kernel started since it (re)started. */
+export interface IHistoryEntry extends IExecutedCode {
+  requestId: string;
+  startedAt: number;
+}
+
+/** Cells scheduled but not yet started, in order. */
+interface IScheduled {
+  cellModel: ICellModel;
+  code: string;
+  run: ActiveRun | null;
+  /** The key of a kernel snapshot of a `parameters` cell. */
+  parametersKey: string | null;
+}
+
+export const COMM_TARGET = 'jupyterlab-runs';
+/** Executions kept per kernel session; lineage never needs more. */
+const MAX_HISTORY = 5000;
+/** Code that may change packages or the git state: probe the environment again. */
+const ENVIRONMENT_CHANGE =
+  /(^|\n)\s*[!%]\s*(pip|conda|mamba|micromamba|uv)\b|\bpip\s+install\b|(^|\n)\s*!\s*git\s+(checkout|switch|commit|pull|merge|reset|rebase|stash)\b/;
+
+export interface ISessionCallbacks {
+  started(run: ActiveRun): void;
+  logged(run: ActiveRun): void;
+  /** The kernel restarted or died with these runs in flight. */
+  lost(runs: ActiveRun[], reason: string): void;
+}
+
+export class NotebookSession implements IDisposable {
+  constructor(panel: NotebookPanel, callbacks: ISessionCallbacks) {
+    this._panel = panel;
+    this._callbacks = callbacks;
+    const context = panel.sessionContext;
+    context.iopubMessage.connect(this._onIOPub, this);
+    context.statusChanged.connect(this._onStatus, this);
+    context.kernelChanged.connect(this._onKernelChanged, this);
+    this._registerComm(context.session?.kernel ?? null);
+  }
+
+  get panel(): NotebookPanel {
+    return this._panel;
+  }
+
+  /** Executions since the kernel (re)started, in order. */
+  get history(): readonly IHistoryEntry[] {
+    return this._history;
+  }
+
+  /** Whether the kernel ran code before this page started listening. */
+  get unknownHistory(): boolean {
+    return this._unknownHistory;
+  }
+
+  /** Whether the next experiment run should probe the environment. */
+  get needsEnvironment(): boolean {
+    return this._needsEnvironment;
+  }
+
+  set needsEnvironment(value: boolean) {
+    this._needsEnvironment = value;
+  }
+
+  /** The latest `parameters` cell snapshot, with its history position. */
+  get parameters(): { params: Record<string, unknown>; index: number } | null {
+    return this._parameters;
+  }
+
+  get isDisposed(): boolean {
+    return this._isDisposed;
+  }
+
+  /** Record that the notebook is sending this cell to the kernel. */
+  schedule(
+    cellModel: ICellModel,
+    code: string,
+    run: ActiveRun | null,
+    parametersKey: string | null = null
+  ): void {
+    this._scheduled.push({ cellModel, code, run, parametersKey });
+    if (run) {
+      this._runsByKey.set(run.id, run);
+    }
+  }
+
+  /**
+   * Ask the kernel to snapshot the next execution of `code` (silently, before
+   * the cell's own request, so the kernel sees it first). Resolves to whether
+   * the kernel could (jupyterlab_runs importable there).
+   */
+  arm(key: string, code: string, options: object): Promise<boolean> {
+    const kernel = this._panel.sessionContext.session?.kernel;
+    if (!kernel) {
+      return Promise.resolve(false);
+    }
+    const call =
+      "__import__('jupyterlab_runs._capture', fromlist=['_']).arm(" +
+      `${JSON.stringify(key)}, ${JSON.stringify(code)}, ${JSON.stringify(JSON.stringify(options))})`;
+    const future = kernel.requestExecute(
+      { code: call, silent: true, store_history: false, allow_stdin: false },
+      true
+    );
+    return future.done.then(
+      reply => reply.content.status === 'ok',
+      () => false
+    );
+  }
+
+  /** Forget a run that will not be finalized through this session. */
+  release(run: ActiveRun): void {
+    this._runsByKey.delete(run.id);
+    if (run.requestId) {
+      this._runsByRequest.delete(run.requestId);
+    }
+  }
+
+  dispose(): void {
+    if (this._isDisposed) {
+      return;
+    }
+    this._isDisposed = true;
+    this._comm?.dispose();
+    Signal.disconnectReceiver(this);
+    const context = this._panel.sessionContext;
+    context.iopubMessage.disconnect(this._onIOPub, this);
+    context.statusChanged.disconnect(this._onStatus, this);
+    context.kernelChanged.disconnect(this._onKernelChanged, this);
+  }
+
+  private _onIOPub(_: unknown, msg: KernelMessage.IMessage): void {
+    const type = msg.header.msg_type;
+    const parentId = (msg.parent_header as Partial<KernelMessage.IHeader>)
+      .msg_id;
+    if (type === 'execute_input') {
+      this._onExecuteInput(
+        parentId ?? '',
+        msg.content as KernelMessage.IExecuteInputMsg['content']
+      );
+    } else if (type === 'display_data' || type === 'update_display_data') {
+      const data = (msg.content as { data?: Record<string, unknown> }).data;
+      const payload = data?.[LOG_MIME_TYPE];
+      const run = parentId ? this._runsByRequest.get(parentId) : undefined;
+      if (payload !== undefined && run && !run.finalized) {
+        if (run.stream.apply(payload)) {
+          this._callbacks.logged(run);
+        }
+      }
+    }
+  }
+
+  private _onExecuteInput(
+    requestId: string,
+    content: KernelMessage.IExecuteInputMsg['content']
+  ): void {
+    const count =
+      typeof content.execution_count === 'number'
+        ? content.execution_count
+        : null;
+    if (this._history.length === 0 && count !== null && count > 1) {
+      this._unknownHistory = true;
+    }
+    // Cells scheduled before the match never started (aborted after an
+    // error); the first cell with the same code is this one.
+    const at = this._scheduled.findIndex(s => s.code === content.code);
+    const scheduled = at >= 0 ? this._scheduled[at] : null;
+    if (at >= 0) {
+      this._scheduled.splice(0, at + 1);
+    }
+    const entry: IHistoryEntry = {
+      requestId,
+      cellId: scheduled ? scheduled.cellModel.id : null,
+      code: content.code,
+      executionCount: count,
+      startedAt: Date.now()
+    };
+    this._history.push(entry);
+    if (this._history.length > MAX_HISTORY) {
+      this._history.splice(0, this._history.length - MAX_HISTORY);
+      this._unknownHistory = true;
+    }
+    if (ENVIRONMENT_CHANGE.test(content.code)) {
+      this._needsEnvironment = true;
+    }
+    if (scheduled?.parametersKey) {
+      this._parametersPending.set(
+        scheduled.parametersKey,
+        this._history.length - 1
+      );
+    }
+    const run = scheduled?.run;
+    if (run) {
+      run.requestId = requestId;
+      run.startedAt = entry.startedAt;
+      run.executionCount = count;
+      run.historyIndex = this._history.length - 1;
+      this._runsByRequest.set(requestId, run);
+      this._callbacks.started(run);
+    }
+  }
+
+  private _onSnapshot(key: string, snapshot: IKernelSnapshot): void {
+    const run = this._runsByKey.get(key);
+    if (run) {
+      run.setSnapshot(snapshot);
+      return;
+    }
+    const index = this._parametersPending.get(key);
+    if (index !== undefined) {
+      this._parametersPending.delete(key);
+      this._parameters = { params: snapshot.params ?? {}, index };
+    }
+  }
+
+  private _registerComm(kernel: Kernel.IKernelConnection | null): void {
+    this._comm?.dispose();
+    this._comm = null;
+    if (!kernel) {
+      return;
+    }
+    const onOpen = (comm: Kernel.IComm, msg: KernelMessage.ICommOpenMsg) => {
+      const data = msg.content.data as { key?: unknown; json?: unknown };
+      if (typeof data.key === 'string' && typeof data.json === 'string') {
+        try {
+          this._onSnapshot(data.key, JSON.parse(data.json) as IKernelSnapshot);
+        } catch (e) {
+          console.warn('jupyterlab-runs: unreadable kernel snapshot', e);
+        }
+      }
+    };
+    kernel.registerCommTarget(COMM_TARGET, onOpen);
+    this._comm = {
+      isDisposed: false,
+      dispose() {
+        kernel.removeCommTarget(COMM_TARGET, onOpen);
+      }
+    };
+  }
+
+  private _onKernelChanged(): void {
+    this._lose('The kernel was changed during the run.');
+    this._registerComm(this._panel.sessionContext.session?.kernel ?? null);
+  }
+
+  private _onStatus(_: unknown, status: Kernel.Status): void {
+    if (status === 'restarting' || status === 'autorestarting') {
+      this._lose('The kernel restarted during the run.');
+    } else if (status === 'dead') {
+      this._lose('The kernel died during the run.');
+    }
+  }
+
+  /** End every run in flight and start a fresh history. */
+  private _lose(reason: string): void {
+    const inFlight = [...this._runsByKey.values()].filter(r => !r.finalized);
+    this._history = [];
+    this._scheduled = [];
+    this._runsByKey.clear();
+    this._runsByRequest.clear();
+    this._parameters = null;
+    this._parametersPending.clear();
+    this._unknownHistory = false;
+    this._needsEnvironment = true;
+    if (inFlight.length > 0) {
+      this._callbacks.lost(inFlight, reason);
+    }
+  }
+
+  private _panel: NotebookPanel;
+  private _callbacks: ISessionCallbacks;
+  private _history: IHistoryEntry[] = [];
+  private _scheduled: IScheduled[] = [];
+  private _runsByKey = new Map<string, ActiveRun>();
+  private _runsByRequest = new Map<string, ActiveRun>();
+  private _parameters: {
+    params: Record<string, unknown>;
+    index: number;
+  } | null = null;
+  private _parametersPending = new Map<string, number>();
+  private _unknownHistory = false;
+  private _needsEnvironment = true;
+  private _comm: IDisposable | null = null;
+  private _isDisposed = false;
+}
