@@ -7,8 +7,7 @@
  */
 
 /** A pattern element: literal text, `_` (one character) or `%` (any run). */
-type Part =
-  { kind: 'text'; text: string[] } | { kind: 'one' } | { kind: 'any' };
+type Part = { kind: 'text'; text: string } | { kind: 'one' } | { kind: 'any' };
 
 /** A compiled LIKE pattern: call it with a value. */
 export type LikeMatcher = (value: string) => boolean;
@@ -20,17 +19,17 @@ export type LikeMatcher = (value: string) => boolean;
 function parsePattern(pattern: string): Part[] {
   const parts: Part[] = [];
   const chars = Array.from(pattern);
-  let text: string[] = [];
+  let text = '';
   const flush = () => {
-    if (text.length) {
+    if (text) {
       parts.push({ kind: 'text', text });
-      text = [];
+      text = '';
     }
   };
   for (let i = 0; i < chars.length; i++) {
     const ch = chars[i];
     if (ch === '\\' && i + 1 < chars.length) {
-      text.push(chars[++i]);
+      text += chars[++i];
     } else if (ch === '%') {
       flush();
       if (parts[parts.length - 1]?.kind !== 'any') {
@@ -40,23 +39,34 @@ function parsePattern(pattern: string): Part[] {
       flush();
       parts.push({ kind: 'one' });
     } else {
-      text.push(ch);
+      text += ch;
     }
   }
   flush();
   return parts;
 }
 
+/** Width in UTF-16 units of the character at `i`: 2 for a surrogate pair. */
+function width(s: string, i: number): number {
+  const c = s.charCodeAt(i);
+  return c >= 0xd800 && c <= 0xdbff && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00
+    ? 2
+    : 1;
+}
+
 /**
- * Match code points `s` against parts, greedy with backtracking to the last
- * `%` only (the classic wildcard algorithm): linear in the common cases.
+ * Match `s` against parts, greedy with backtracking to the last `%` only
+ * (the classic wildcard algorithm): linear in the common cases, at worst
+ * O(pattern × text). Works on the string as is; `_` takes a whole
+ * character, surrogate pairs included.
  */
-function matchParts(parts: Part[], s: string[]): boolean {
+function matchParts(parts: Part[], s: string): boolean {
+  const n = s.length;
   let p = 0;
   let i = 0;
   let starP = -1;
   let starI = 0;
-  while (i < s.length || p < parts.length) {
+  while (i < n || p < parts.length) {
     const part = parts[p];
     if (part) {
       if (part.kind === 'any') {
@@ -64,28 +74,23 @@ function matchParts(parts: Part[], s: string[]): boolean {
         starI = i;
         continue;
       }
-      if (part.kind === 'one' && i < s.length) {
+      if (part.kind === 'one' && i < n) {
+        i += width(s, i);
         p++;
-        i++;
         continue;
       }
-      if (part.kind === 'text' && i + part.text.length <= s.length) {
-        let k = 0;
-        while (k < part.text.length && s[i + k] === part.text[k]) {
-          k++;
-        }
-        if (k === part.text.length) {
-          p++;
-          i += k;
-          continue;
-        }
+      if (part.kind === 'text' && s.startsWith(part.text, i)) {
+        i += part.text.length;
+        p++;
+        continue;
       }
     }
-    if (starP < 0 || starI >= s.length) {
+    if (starP < 0 || starI >= n) {
       return false;
     }
+    starI += width(s, starI);
     p = starP + 1;
-    i = ++starI;
+    i = starI;
   }
   return true;
 }
@@ -103,7 +108,7 @@ export function compileLike(
     ? (s: string) => s.toLowerCase()
     : (s: string) => s;
   const parts = parsePattern(fold(pattern));
-  const texts = parts.map(p => (p.kind === 'text' ? p.text.join('') : ''));
+  const texts = parts.map(p => (p.kind === 'text' ? p.text : ''));
   const shape = parts.map(p => p.kind).join(',');
   switch (shape) {
     case '':
@@ -119,5 +124,5 @@ export function compileLike(
     case 'any,text,any':
       return s => fold(s).includes(texts[1]);
   }
-  return s => matchParts(parts, Array.from(fold(s)));
+  return s => matchParts(parts, fold(s));
 }

@@ -35,19 +35,34 @@ export function prepareCurve(
   series: IMetricSeries,
   options: ICurveOptions = {}
 ): ICurvePoints {
-  const x = xValues(series, options.xAxis ?? 'step', options.origin);
-  const smoothed = emaSmooth(series.value, options.smoothing ?? 0);
+  const axis = options.xAxis ?? 'step';
+  // Step and wall time are columns already; only relative time is computed.
+  const x: readonly number[] =
+    axis === 'step'
+      ? series.step
+      : axis === 'wall'
+        ? series.time
+        : xValues(series, axis, options.origin);
+  const smoothing = options.smoothing ?? 0;
+  const smoothed =
+    smoothing > 0 ? emaSmooth(series.value, smoothing) : series.value;
   const n = series.value.length;
   if (!options.budget || n <= options.budget) {
     return {
-      x,
+      x: x.slice(),
       step: series.step.slice(),
       value: series.value.slice(),
-      smoothed
+      smoothed: smoothed.slice()
     };
   }
   const { indices } = m4Indices(x, series.value, options.budget);
-  const take = (col: readonly number[]) => Array.from(indices, i => col[i]);
+  const take = (col: readonly number[]) => {
+    const out = new Array<number>(indices.length);
+    for (let k = 0; k < indices.length; k++) {
+      out[k] = col[indices[k]];
+    }
+    return out;
+  };
   return {
     x: take(x),
     step: take(series.step),

@@ -69,12 +69,14 @@ function pass(
   const hi = new Int32Array(nb).fill(-1);
   const nan = new Int32Array(nb).fill(-1);
   const ext = extent(x);
+  const byX = ext !== undefined;
   const x0 = ext ? ext[0] : 0;
   const scale = ext ? nb / (ext[1] - ext[0]) : 0;
   for (let i = 0; i < n; i++) {
     const xi = x[i];
+    // `xi - xi === 0` is Number.isFinite without the call.
     let b =
-      ext && Number.isFinite(xi)
+      byX && xi - xi === 0
         ? Math.floor((xi - x0) * scale)
         : Math.floor((i * nb) / n);
     if (b >= nb) {
@@ -162,8 +164,13 @@ export function pickPoints(
   series: IMetricSeries,
   indices: ArrayLike<number>
 ): IMetricSeries {
-  const take = (col: number[]) =>
-    Array.from({ length: indices.length }, (_, k) => col[indices[k]]);
+  const take = (col: number[]) => {
+    const out = new Array<number>(indices.length);
+    for (let k = 0; k < indices.length; k++) {
+      out[k] = col[indices[k]];
+    }
+    return out;
+  };
   return {
     step: take(series.step),
     value: take(series.value),

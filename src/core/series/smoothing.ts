@@ -16,24 +16,31 @@ export const MAX_SMOOTHING = 0.999;
  * the same, to avoid rounding noise on flat lines).
  */
 export function emaSmooth(values: ArrayLike<number>, weight: number): number[] {
-  const out = Array.from(values);
+  const n = values.length;
+  const out = new Array<number>(n);
+  let constant = true;
+  for (let i = 0; i < n; i++) {
+    out[i] = values[i];
+    constant &&= out[i] === out[0];
+  }
   const w = Math.min(
     Math.max(Number.isFinite(weight) ? weight : 0, 0),
     MAX_SMOOTHING
   );
-  if (w === 0 || out.every(v => v === out[0])) {
+  if (w === 0 || constant) {
     return out;
   }
   let last = 0;
-  let count = 0;
-  for (let i = 0; i < out.length; i++) {
+  // w^count, kept as a running product (Math.pow per point is slow).
+  let power = 1;
+  for (let i = 0; i < n; i++) {
     const v = out[i];
-    if (!Number.isFinite(v)) {
-      continue;
+    if (v - v !== 0) {
+      continue; // NaN or ±Infinity
     }
     last = last * w + (1 - w) * v;
-    count++;
-    out[i] = last / (1 - Math.pow(w, count));
+    power *= w;
+    out[i] = last / (1 - power);
   }
   return out;
 }

@@ -95,6 +95,35 @@ describe('query: filtering runs', () => {
     expect(ids(text)).toEqual(expected);
   });
 
+  it('should compare dates as instants whatever their spelling', () => {
+    const rows = [
+      { ...RUNS[0], id: 'a', startedAt: '2026-11-02T10:00:00Z' },
+      { ...RUNS[0], id: 'b', startedAt: '2026-11-02T11:00:00+02:00' },
+      { ...RUNS[0], id: 'c', startedAt: '2026-11-02T09:30:00.000Z' },
+      { ...RUNS[0], id: 'd', startedAt: 'not a date' }
+    ];
+    const pick = (q: string) => {
+      const result = filterRuns(rows, q);
+      return result.ok ? result.rows.map(r => r.id) : result.error.message;
+    };
+    expect(pick("attributes.start > '2026-11-02T09:45:00Z'")).toEqual(['a']);
+    expect(pick("attributes.start < '2026-11-02T09:45:00+00:00'")).toEqual([
+      'b',
+      'c'
+    ]);
+    expect(pick("attributes.start != '2026-11-02T10:00:00.000Z'")).toEqual([
+      'b',
+      'c',
+      'd'
+    ]);
+    expect(pick("attributes.start >= '+010000-01-01T00:00:00Z'")).toEqual([]);
+    expect(pick("attributes.start < '+010000-01-01T00:00:00Z'")).toEqual([
+      'a',
+      'b',
+      'c'
+    ]);
+  });
+
   it('should keep the original row type', () => {
     const rows = RUNS.map(r => ({ ...r, extra: 1 }));
     const result = filterRuns(rows, "tags.owner = 'bob'");

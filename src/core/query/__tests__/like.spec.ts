@@ -28,6 +28,12 @@ describe('query: LIKE patterns', () => {
     ['.*', '.*', true],
     ['(a+)+$', '(a+)+$', true],
     ['_', '😀', true],
+    ['__', '😀', false],
+    ['a_b', 'a😀b', true],
+    ['%_', '😀', true],
+    ['%_x', '😀😀x', true],
+    ['%😀_', 'ab😀c', true],
+    ['%b_%c', 'abxbyc', true],
     ['x\\', 'x\\', true]
   ])('%p like %p -> %p', (pattern, value, expected) => {
     expect(compileLike(pattern)(value)).toBe(expected);
