@@ -7,6 +7,7 @@
  */
 import { Token } from '@lumino/coreutils';
 import type { ISignal } from '@lumino/signaling';
+import type { IRunAnnotation } from './core/history/annotations';
 import type { RunSeries } from './core/history/series';
 import type { IRunRecord, IRunSummary } from './core/run';
 
@@ -25,25 +26,99 @@ export interface IRunListing {
   runs: IRunSummary[];
   /** Files that were skipped. */
   warnings: IRunFileWarning[];
+  /** How many of `runs` are recorded but not yet on the server. */
+  pending?: number;
 }
 
-/** A change the store made. */
-export interface IRunStoreChange {
-  type: 'saved';
-  notebookPath: string;
-  run: IRunSummary;
+/**
+ * A change the store made: a run written (`saved`) or annotated
+ * (`updated`), runs moved to the trash (`removed`), the runs folder moved
+ * with its notebook (`moved`), or anything that needs a fresh listing
+ * (`reloaded`, e.g. runs restored from the trash or imported).
+ */
+export type IRunStoreChange =
+  | { type: 'saved' | 'updated'; notebookPath: string; run: IRunSummary }
+  | { type: 'removed'; notebookPath: string; runIds: string[] }
+  | { type: 'moved'; notebookPath: string; oldNotebookPath: string }
+  | { type: 'reloaded'; notebookPath: string };
+
+/** Why writes are waiting (see `IRunStoreStatus.failure`). */
+export type RunWriteFailureKind =
+  | 'offline'
+  | 'too-large'
+  | 'disk-full'
+  | 'server-error'
+  | 'forbidden'
+  | 'refused';
+
+/** Runs recorded but not yet on the server, and why. */
+export interface IRunStoreStatus {
+  /** Runs waiting, in all notebooks. */
+  pending: number;
+  /** Other files waiting (series, artifacts, environments). */
+  pendingFiles: number;
+  /** Runs waiting, by runs folder. */
+  byFolder: Record<string, number>;
+  /** The latest failure while something waits; null otherwise. */
+  failure: {
+    kind: RunWriteFailureKind;
+    status: number | null;
+    message: string;
+  } | null;
+  /** When the next attempt is due (epoch ms), if one is scheduled. */
+  nextAttemptAt: number | null;
+}
+
+/** A run in the trash of a runs folder. */
+export interface ITrashedRun {
+  id: string;
+  /** Its files in the trash folder. */
+  files: string[];
+  /** Null when its run file is missing or unreadable. */
+  summary: IRunSummary | null;
 }
 
 /** Where runs are kept. */
 export interface IRunStore {
-  /** Emitted after a run was written. */
+  /** Emitted after a run was written, annotated, deleted or moved. */
   readonly changed: ISignal<IRunStore, IRunStoreChange>;
-  /** Write (create or replace) one run beside its notebook. */
-  save(run: IRunRecord): Promise<void>;
+  /** Runs not yet on the server, and why. */
+  readonly status: IRunStoreStatus;
+  readonly statusChanged: ISignal<IRunStore, IRunStoreStatus>;
+  /**
+   * Write (create or replace) one run beside its notebook, with its metric
+   * series if given. Resolves once the run is safe in the browser's
+   * database; it reaches the server as soon as it can (`status`).
+   */
+  save(run: IRunRecord, options?: { series?: RunSeries | null }): Promise<void>;
   /** List the runs of a notebook. Never rejects for a bad run file. */
   list(notebookPath: string): Promise<IRunListing>;
   /** Read one full run record. */
   get(notebookPath: string, runId: string): Promise<IRunRecord>;
+  /** The user's name, star, note and tags of a run (`{}` when none). */
+  getAnnotation(notebookPath: string, runId: string): Promise<IRunAnnotation>;
+  /**
+   * Change the user's annotation of a run: fields present in `patch`
+   * replace the stored ones (`''`, `false`, `{}` clear them).
+   */
+  annotate(
+    notebookPath: string,
+    runId: string,
+    patch: IRunAnnotation
+  ): Promise<IRunAnnotation>;
+  /** Move runs to the trash of their folder (recoverable). */
+  trash(notebookPath: string, runIds: readonly string[]): Promise<void>;
+  listTrash(notebookPath: string): Promise<ITrashedRun[]>;
+  restore(notebookPath: string, runIds: readonly string[]): Promise<void>;
+  /** Delete the trash for good; resolves to the number of runs deleted. */
+  emptyTrash(notebookPath: string): Promise<number>;
+  /**
+   * Move a notebook's runs folder after the notebook was renamed or moved;
+   * false when it had none.
+   */
+  moveRuns(oldNotebookPath: string, newNotebookPath: string): Promise<boolean>;
+  /** Try to write waiting runs now. */
+  retryNow(): Promise<void>;
   /**
    * Read the metric series of one run (`<id>.series.json`); null when the
    * run logged none. Optional: views fall back to the summaries.

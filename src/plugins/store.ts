@@ -2,19 +2,80 @@ import type {
   JupyterFrontEnd,
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
+import type { Contents } from '@jupyterlab/services';
+import { newRunId } from '../core/id';
 // Needed at activation: runs must be captured from the first execution.
 // eslint-disable-next-line jupyter/prefer-lazy-imports
 import { ContentsRunStore } from '../storage/contentsRunStore';
+import { openRunsDatabase } from '../storage/database';
 import { IRunStore } from '../tokens';
 
-function activate(app: JupyterFrontEnd): IRunStore {
-  return new ContentsRunStore({ contents: app.serviceManager.contents });
+const WRITER_KEY = 'jupyterlab-runs:writer-id';
+
+/**
+ * This tab's writer id: minted once per tab session and kept across
+ * reloads (sessionStorage), so a tab keeps writing the same manifest shard.
+ */
+function writerId(): string {
+  try {
+    const known = window.sessionStorage.getItem(WRITER_KEY);
+    if (known && /^[0-9A-HJKMNP-TV-Z]{26}$/.test(known)) {
+      return known;
+    }
+    const id = newRunId();
+    window.sessionStorage.setItem(WRITER_KEY, id);
+    return id;
+  } catch {
+    return newRunId(); // storage disabled: a writer per page load
+  }
+}
+
+async function activate(app: JupyterFrontEnd): Promise<IRunStore> {
+  const contents = app.serviceManager.contents;
+  const database = await openRunsDatabase(
+    app.serviceManager.serverSettings.baseUrl
+  ).catch(error => {
+    // Private windows may refuse IndexedDB: work from memory instead.
+    console.warn('jupyterlab-runs: IndexedDB unavailable', error);
+    return null;
+  });
+  const store = new ContentsRunStore({
+    contents,
+    writerId: writerId(),
+    cache: database?.cache,
+    outbox: database?.outbox
+  });
+
+  // A renamed or moved notebook takes its runs folder along. A copy starts
+  // its own history and a deleted notebook leaves its runs: nothing to do.
+  contents.fileChanged.connect((_, change: Contents.IChangedArgs) => {
+    const from = change.oldValue?.path;
+    const to = change.newValue?.path;
+    if (
+      change.type !== 'rename' ||
+      !from ||
+      !to ||
+      change.newValue?.type === 'directory'
+    ) {
+      return;
+    }
+    store
+      .moveRuns(from, to)
+      .catch(error =>
+        console.error(`jupyterlab-runs: runs of ${from} not moved`, error)
+      );
+  });
+
+  // Back online: write what waits at once rather than at the next retry.
+  window.addEventListener('online', () => void store.retryNow());
+  return store;
 }
 
 /** Stores runs as files beside their notebook, through the Contents API. */
 export const storePlugin: JupyterFrontEndPlugin<IRunStore> = {
   id: 'jupyterlab-runs:store',
-  description: 'Stores runs as JSON files beside their notebook.',
+  description:
+    'Stores runs as JSON files beside their notebook, with a browser cache and an outbox.',
   autoStart: true,
   provides: IRunStore,
   activate

@@ -1,62 +1,123 @@
 /**
- * A run store on top of the Jupyter Contents API, so runs land wherever the
- * server's contents manager keeps files (local disk, S3, a database...).
+ * The run store: runs as files beside their notebook, through the Jupyter
+ * Contents API (so they land wherever the server keeps files), made durable
+ * and fast by the browser's database.
+ *
+ * - `save` commits a run to the outbox (IndexedDB) and returns; the outbox
+ *   writes it to the server, retrying with backoff (outbox.ts).
+ * - `list` opens the folder through its manifest shards and the cache
+ *   (folderIndex.ts): one listing request when nothing changed.
+ * - The user's annotations and the trash are files of the folder too
+ *   (docs/RUN_FOLDER.md), so they travel with it.
  */
 import type { Contents } from '@jupyterlab/services';
 import { Signal, type ISignal } from '@lumino/signaling';
-import { newestFirst, summarize, type IRunRecord } from '../core/run';
+import {
+  annotationsFileName,
+  applyAnnotationPatch,
+  loadAnnotationsFile,
+  loadRunFile,
+  loadSeriesFile,
+  makeEntry,
+  serializeAnnotations,
+  serializeSeriesFile,
+  seriesFileName,
+  summarizeRun,
+  validateAnnotation,
+  type IListingEntry,
+  type IRunAnnotation,
+  type RunSeries
+} from '../core/history';
 import {
   runFilePath,
-  runIdFromFileName,
   runsFolder,
-  safeJoin
+  safeJoin,
+  validateRelativePath
 } from '../core/paths';
-import { parseRunFile, validateRun } from '../core/validate';
+import { newestFirst, type IRunRecord, type IRunSummary } from '../core/run';
+import { validateRun } from '../core/validate';
 import type {
-  IRunFileWarning,
   IRunListing,
   IRunStore,
-  IRunStoreChange
+  IRunStoreChange,
+  IRunStoreStatus,
+  ITrashedRun
 } from '../tokens';
-import type { IRunSummary } from '../core/run';
-
-/** How many run files are fetched at once when listing a folder. */
-const READ_CONCURRENCY = 8;
+import { isNotFound } from './contentsErrors';
+import { FolderIndex } from './folderIndex';
+import { MemoryHistoryCache, type IHistoryCache } from './historyCache';
+import {
+  MemoryOutboxStorage,
+  Outbox,
+  type IClock,
+  type IBackoff,
+  type IOutboxEntry,
+  type IOutboxStatus,
+  type IOutboxStorage
+} from './outbox';
+import { RunTrash } from './trash';
 
 export class ContentsRunStore implements IRunStore {
   constructor(options: ContentsRunStore.IOptions) {
     this._contents = options.contents;
+    this._index = new FolderIndex({
+      contents: this._contents,
+      cache: options.cache ?? new MemoryHistoryCache(),
+      writerId: options.writerId,
+      shardDelayMs: options.shardDelayMs
+    });
+    this._outbox = new Outbox({
+      storage: options.outbox ?? new MemoryOutboxStorage(),
+      write: entry => this._write(entry),
+      clock: options.clock,
+      backoff: options.backoff,
+      random: options.random
+    });
+    this._outbox.statusChanged.connect(this._onOutboxStatus, this);
+    this._trash = new RunTrash({
+      contents: this._contents,
+      ensureFolder: folder => this._ensureFolder(folder)
+    });
+    this._ready = this._outbox.start();
   }
 
   get changed(): ISignal<IRunStore, IRunStoreChange> {
     return this._changed;
   }
 
-  async save(run: IRunRecord): Promise<void> {
+  get statusChanged(): ISignal<IRunStore, IRunStoreStatus> {
+    return this._statusChanged;
+  }
+
+  get status(): IRunStoreStatus {
+    return toStatus(this._outbox.status);
+  }
+
+  /** Resolves once runs left waiting by an earlier page are re-queued. */
+  get ready(): Promise<void> {
+    return this._ready;
+  }
+
+  get isDisposed(): boolean {
+    return this._isDisposed;
+  }
+
+  async save(
+    run: IRunRecord,
+    options: { series?: RunSeries | null } = {}
+  ): Promise<void> {
     const valid = validateRun(run);
     if (!valid.ok) {
       throw new Error(`Refusing to write an invalid run: ${valid.reason}`);
     }
-    const folder = runsFolder(run.notebookPath);
-    const write = () =>
-      this._contents.save(runFilePath(run.notebookPath, run.id), {
-        type: 'file',
-        format: 'text',
-        content: JSON.stringify(run, null, 1)
-      });
-    await this._ensureFolder(folder);
-    try {
-      await write();
-    } catch {
-      // The folder may have been deleted by hand since we last created it.
-      this._folders.delete(folder);
-      await this._ensureFolder(folder);
-      await write();
-    }
-    this._changed.emit({
-      type: 'saved',
-      notebookPath: run.notebookPath,
-      run: summarize(run)
+    await this._ready;
+    const notebookPath = this._moved(run.notebookPath);
+    await this._outbox.enqueue({
+      notebookPath,
+      folder: runsFolder(notebookPath),
+      run,
+      series: options.series ?? null,
+      file: null
     });
   }
 
@@ -66,76 +127,311 @@ export class ContentsRunStore implements IRunStore {
     content: string,
     format: 'text' | 'base64'
   ): Promise<void> {
-    const folder = runsFolder(notebookPath);
-    const path = safeJoin(folder, ...relativePath.split('/'));
-    await this._ensureFolder(folder);
-    // Files may sit in a subfolder of the runs folder (e.g. artifacts).
-    const parts = relativePath.split('/').slice(0, -1);
-    for (let i = 1; i <= parts.length; i++) {
-      await this._ensureFolder(safeJoin(folder, ...parts.slice(0, i)));
+    const check = validateRelativePath(relativePath);
+    if (!check.ok) {
+      throw new Error(
+        `Refusing to write ${JSON.stringify(relativePath)}: it ${check.reason}`
+      );
     }
-    await this._contents.save(path, { type: 'file', format, content });
+    await this._ready;
+    const path = this._moved(notebookPath);
+    await this._outbox.enqueue({
+      notebookPath: path,
+      folder: runsFolder(path),
+      run: null,
+      file: { path: relativePath, content, format }
+    });
   }
 
   async list(notebookPath: string): Promise<IRunListing> {
+    await this._ready;
     const folder = runsFolder(notebookPath);
-    let listing: Contents.IModel;
-    try {
-      listing = await this._contents.get(folder, { content: true });
-    } catch (error) {
-      if (isNotFound(error)) {
-        return { notebookPath, runs: [], warnings: [] };
-      }
-      throw error;
-    }
-    const files = (listing.content as Contents.IModel[]).filter(
-      item => item.type === 'file' && runIdFromFileName(item.name) !== null
+    const view = await this._index.open(folder);
+    const waiting = this._outbox
+      .entries(folder)
+      .filter(entry => entry.run !== null);
+    const runs = mergeById(
+      waiting.map(entry => summarizeRun(entry.run!, entry.series)),
+      view.runs
     );
-    const runs: IRunSummary[] = [];
-    const warnings: IRunFileWarning[] = [];
-    await forEachLimited(files, READ_CONCURRENCY, async file => {
-      const result = await this._read(file.path);
-      if (result.ok) {
-        runs.push(summarize(result.run));
-      } else {
-        warnings.push({ path: file.path, reason: result.reason });
-      }
-    });
-    runs.sort(newestFirst);
-    warnings.sort((a, b) => a.path.localeCompare(b.path));
-    return { notebookPath, runs, warnings };
+    return {
+      notebookPath,
+      runs,
+      warnings: view.warnings,
+      pending: waiting.length
+    };
   }
 
   async get(notebookPath: string, runId: string): Promise<IRunRecord> {
     const path = runFilePath(notebookPath, runId);
-    const result = await this._read(path);
-    if (!result.ok) {
-      throw new Error(`${path}: ${result.reason}`);
+    const waiting = this._outbox
+      .entries(runsFolder(notebookPath))
+      .find(entry => entry.run?.id === runId);
+    if (waiting?.run) {
+      return waiting.run;
     }
-    return result.run;
+    const model = await this._contents.get(path, {
+      type: 'file',
+      format: 'text',
+      content: true
+    });
+    const loaded = loadRunFile(String(model.content), {
+      fileName: path,
+      expectedId: runId
+    });
+    if (!loaded.ok) {
+      throw new Error(loaded.reason);
+    }
+    return loaded.run;
   }
 
-  private async _read(
-    path: string
-  ): Promise<{ ok: true; run: IRunRecord } | { ok: false; reason: string }> {
-    let model: Contents.IModel;
+  async getSeries(
+    notebookPath: string,
+    runId: string
+  ): Promise<RunSeries | null> {
+    const folder = runsFolder(notebookPath);
+    const name = seriesFileName(runId);
+    const waiting = this._outbox
+      .entries(folder)
+      .find(e => e.run?.id === runId || e.file?.path === name);
+    if (waiting?.series) {
+      return waiting.series;
+    }
+    const text =
+      waiting?.file?.format === 'text'
+        ? waiting.file.content
+        : await this._readOptional(safeJoin(folder, name));
+    if (text === null) {
+      return null;
+    }
+    const loaded = loadSeriesFile(text, { fileName: name, expectedId: runId });
+    if (!loaded.ok) {
+      throw new Error(loaded.reason);
+    }
+    return loaded.series;
+  }
+
+  async getAnnotation(
+    notebookPath: string,
+    runId: string
+  ): Promise<IRunAnnotation> {
+    const path = safeJoin(runsFolder(notebookPath), annotationsFileName(runId));
     try {
-      model = await this._contents.get(path, {
+      const model = await this._contents.get(path, {
         type: 'file',
         format: 'text',
         content: true
       });
+      const loaded = loadAnnotationsFile(String(model.content), {
+        fileName: path,
+        expectedId: runId
+      });
+      if (!loaded.ok) {
+        throw new Error(loaded.reason);
+      }
+      return loaded.annotation;
     } catch (error) {
-      return { ok: false, reason: `could not be read (${describe(error)})` };
+      if (isNotFound(error)) {
+        return {};
+      }
+      throw error;
     }
-    if (typeof model.content !== 'string') {
-      return { ok: false, reason: 'is not a text file' };
+  }
+
+  async annotate(
+    notebookPath: string,
+    runId: string,
+    patch: IRunAnnotation
+  ): Promise<IRunAnnotation> {
+    const checked = validateAnnotation(patch);
+    if (typeof checked === 'string') {
+      throw new Error(`Invalid annotation: it ${checked}`);
     }
-    const parsed = parseRunFile(model.content);
-    if (parsed.ok && parsed.run.id !== runIdFromFileName(model.name)) {
-      return { ok: false, reason: 'its id does not match its file name' };
+    const folder = runsFolder(notebookPath);
+    runFilePath(notebookPath, runId); // refuses an id that is not a ULID
+    // Read the current file just before writing it: the window in which a
+    // concurrent edit of the same run could be lost is one round trip.
+    const current = await this.getAnnotation(notebookPath, runId);
+    const next = applyAnnotationPatch(current, patchOf(patch));
+    await this._ensureFolder(folder);
+    await this._contents.save(safeJoin(folder, annotationsFileName(runId)), {
+      type: 'file',
+      format: 'text',
+      content: serializeAnnotations(runId, next)
+    });
+    // The changed annotation stamp makes the index reread this run.
+    const view = await this._index.open(folder);
+    const run = view.runs.find(r => r.id === runId);
+    if (run) {
+      this._changed.emit({ type: 'updated', notebookPath, run });
     }
-    return parsed;
+    return next;
+  }
+
+  async trash(notebookPath: string, runIds: readonly string[]): Promise<void> {
+    const folder = runsFolder(notebookPath);
+    await this._trash.moveToTrash(folder, runIds);
+    await this._index.forget(folder, runIds);
+    this._changed.emit({ type: 'removed', notebookPath, runIds: [...runIds] });
+  }
+
+  async listTrash(notebookPath: string): Promise<ITrashedRun[]> {
+    return this._trash.list(runsFolder(notebookPath));
+  }
+
+  async restore(
+    notebookPath: string,
+    runIds: readonly string[]
+  ): Promise<void> {
+    await this._trash.restore(runsFolder(notebookPath), runIds);
+    this._changed.emit({ type: 'reloaded', notebookPath });
+  }
+
+  async emptyTrash(notebookPath: string): Promise<number> {
+    return this._trash.empty(runsFolder(notebookPath));
+  }
+
+  async moveRuns(
+    oldNotebookPath: string,
+    newNotebookPath: string
+  ): Promise<boolean> {
+    const from = runsFolder(oldNotebookPath);
+    const to = runsFolder(newNotebookPath);
+    if (from === to) {
+      return false;
+    }
+    // Runs recorded from now on go to the new folder, even before the move.
+    this._renames.set(oldNotebookPath, newNotebookPath);
+    await this._outbox.moveFolder(from, to, newNotebookPath);
+    if (!(await this._exists(from))) {
+      await this._index.move(from, to);
+      return false;
+    }
+    if (await this._exists(to)) {
+      throw new Error(
+        `Cannot move the runs of ${oldNotebookPath}: ${to} already exists`
+      );
+    }
+    await this._contents.rename(from, to);
+    this._forgetFolders(from);
+    await this._index.move(from, to);
+    this._changed.emit({
+      type: 'moved',
+      notebookPath: newNotebookPath,
+      oldNotebookPath
+    });
+    void this._outbox.flush();
+    return true;
+  }
+
+  retryNow(): Promise<void> {
+    return this._outbox.flushNow();
+  }
+
+  /** Write scheduled manifest shards now (before an export, in tests). */
+  flushManifests(): Promise<void> {
+    return this._index.flushShards();
+  }
+
+  dispose(): void {
+    if (this._isDisposed) {
+      return;
+    }
+    this._isDisposed = true;
+    this._outbox.dispose();
+    this._index.dispose();
+    Signal.clearData(this);
+  }
+
+  private async _exists(path: string): Promise<boolean> {
+    try {
+      await this._contents.get(path, { content: false });
+      return true;
+    } catch (error) {
+      if (isNotFound(error)) {
+        return false;
+      }
+      throw error;
+    }
+  }
+
+  /** The text of a file, or null when it does not exist. */
+  private async _readOptional(path: string): Promise<string | null> {
+    try {
+      const model = await this._contents.get(path, {
+        type: 'file',
+        format: 'text',
+        content: true
+      });
+      return String(model.content);
+    } catch (error) {
+      if (isNotFound(error)) {
+        return null;
+      }
+      throw error;
+    }
+  }
+
+  /** Write one outbox entry to the server. */
+  private async _write(entry: IOutboxEntry): Promise<void> {
+    const folder = entry.folder;
+    const put = async (name: string, content: string, format = 'text') => {
+      const path = safeJoin(folder, ...name.split('/'));
+      const options: Partial<Contents.IModel> = {
+        type: 'file',
+        format: format as Contents.FileFormat,
+        content
+      };
+      try {
+        return await this._contents.save(path, options);
+      } catch (error) {
+        if (!isNotFound(error)) {
+          throw error;
+        }
+        // The folder was deleted by hand (or never made): make it, retry.
+        this._forgetFolders(folder);
+        await this._ensureParents(folder, name);
+        return this._contents.save(path, options);
+      }
+    };
+    await this._ensureParents(folder, entry.file?.path ?? 'x');
+    if (entry.file) {
+      await put(entry.file.path, entry.file.content, entry.file.format);
+      return;
+    }
+    const run = entry.run!;
+    let seriesModel: Contents.IModel | null = null;
+    if (entry.series && Object.keys(entry.series).length > 0) {
+      seriesModel = await put(
+        seriesFileName(run.id),
+        serializeSeriesFile(run.id, entry.series)
+      );
+    }
+    // The run file last: it is the commit point readers trust.
+    const runModel = await put(`${run.id}.json`, JSON.stringify(run, null, 1));
+    const summary = summarizeRun(run, run.metrics ? null : entry.series);
+    const files = {
+      id: run.id,
+      run: listingEntryOf(runModel),
+      series: seriesModel ? listingEntryOf(seriesModel) : null
+    };
+    await this._index.noteWritten(folder, makeEntry(summary, files));
+    this._changed.emit({
+      type: 'saved',
+      notebookPath: entry.notebookPath,
+      run: summary
+    });
+  }
+
+  private async _ensureParents(
+    folder: string,
+    relative: string
+  ): Promise<void> {
+    await this._ensureFolder(folder);
+    const parts = relative.split('/').slice(0, -1);
+    for (let i = 1; i <= parts.length; i++) {
+      await this._ensureFolder(safeJoin(folder, ...parts.slice(0, i)));
+    }
   }
 
   private async _ensureFolder(folder: string): Promise<void> {
@@ -154,41 +450,89 @@ export class ContentsRunStore implements IRunStore {
     this._folders.add(folder);
   }
 
+  private _forgetFolders(folder: string): void {
+    for (const known of [...this._folders]) {
+      if (known === folder || known.startsWith(`${folder}/`)) {
+        this._folders.delete(known);
+      }
+    }
+  }
+
+  /** Where a notebook is now, following renames seen by this store. */
+  private _moved(notebookPath: string): string {
+    let path = notebookPath;
+    for (let hops = 0; hops < 32 && this._renames.has(path); hops++) {
+      path = this._renames.get(path)!;
+    }
+    return path;
+  }
+
+  private _onOutboxStatus(_: Outbox, status: IOutboxStatus): void {
+    this._statusChanged.emit(toStatus(status));
+  }
+
   private _contents: Contents.IManager;
+  private _index: FolderIndex;
+  private _outbox: Outbox;
+  private _trash: RunTrash;
+  private _ready: Promise<void>;
   private _folders = new Set<string>();
+  private _renames = new Map<string, string>();
+  private _isDisposed = false;
   private _changed = new Signal<IRunStore, IRunStoreChange>(this);
+  private _statusChanged = new Signal<IRunStore, IRunStoreStatus>(this);
 }
 
 export namespace ContentsRunStore {
   export interface IOptions {
     /** The server's contents manager (`app.serviceManager.contents`). */
     contents: Contents.IManager;
+    /** This tab session's writer id, a ULID (names its manifest shard). */
+    writerId: string;
+    /** Where folder snapshots are cached (IndexedDB); memory by default. */
+    cache?: IHistoryCache;
+    /** Where waiting runs are kept (IndexedDB); memory by default. */
+    outbox?: IOutboxStorage;
+    clock?: IClock;
+    backoff?: IBackoff;
+    random?: () => number;
+    shardDelayMs?: number;
   }
 }
 
-function isNotFound(error: unknown): boolean {
-  const status = (error as { response?: { status?: number } })?.response
-    ?.status;
-  return status === 404;
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-/** Run `task` over `items` with at most `limit` in flight. */
-async function forEachLimited<T>(
-  items: readonly T[],
-  limit: number,
-  task: (item: T) => Promise<void>
-): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      await task(items[next++]);
-    }
+function toStatus(status: IOutboxStatus): IRunStoreStatus {
+  return {
+    pending: status.count,
+    pendingFiles: status.files,
+    byFolder: status.byFolder,
+    failure: status.failure,
+    nextAttemptAt: status.nextAttemptAt
   };
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, worker)
-  );
+}
+
+function listingEntryOf(model: Contents.IModel): IListingEntry {
+  return {
+    name: model.name,
+    lastModified: model.last_modified,
+    size: typeof model.size === 'number' ? model.size : null
+  };
+}
+
+/** The patch with only the fields it sets (undefined ones dropped). */
+function patchOf(patch: IRunAnnotation): IRunAnnotation {
+  return Object.fromEntries(
+    Object.entries(patch).filter(([, v]) => v !== undefined)
+  ) as IRunAnnotation;
+}
+
+/** Union by id, the first list winning, newest first. */
+function mergeById(
+  first: readonly IRunSummary[],
+  second: readonly IRunSummary[]
+): IRunSummary[] {
+  const byId = new Map<string, IRunSummary>();
+  for (const run of [...second, ...first]) {
+    byId.set(run.id, run);
+  }
+  return [...byId.values()].sort(newestFirst);
 }

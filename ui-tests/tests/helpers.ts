@@ -44,7 +44,12 @@ export async function readRuns(
     type: string;
   }>;
   const files = listing
-    .filter(item => item.type === 'file' && item.name.endsWith('.json'))
+    // Run files only: a runs folder also holds manifest shards, series,
+    // annotations and artifacts.
+    .filter(
+      item =>
+        item.type === 'file' && /^[0-9A-HJKMNP-TV-Z]{26}\.json$/.test(item.name)
+    )
     .sort((a, b) => a.name.localeCompare(b.name));
   const runs: IRunFile[] = [];
   for (const file of files) {

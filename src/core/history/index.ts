@@ -4,6 +4,7 @@
  * files, embedding in notebooks and zip bundles. Adapters (Contents API,
  * IndexedDB cache, UI) build on these functions; see docs/RUN_FOLDER.md.
  */
+export * from './annotations';
 export * from './bundle';
 export * from './layout';
 export * from './load';

@@ -10,6 +10,8 @@ import { runIdFromFileName, runsFolder, safeJoin } from '../paths';
 
 /** Suffix of the file holding a run's metric series. */
 export const SERIES_SUFFIX = '.series.json';
+/** Suffix of the file holding the user's annotations of a run. */
+export const ANNOTATIONS_SUFFIX = '.annotations.json';
 /** Prefix of a manifest shard, followed by its writer id and `.json`. */
 export const MANIFEST_PREFIX = 'manifest-';
 
@@ -30,12 +32,15 @@ export interface IRunFiles {
   run: IListingEntry;
   /** The series file, when the run has one. */
   series: IListingEntry | null;
+  /** The annotation file, when the user annotated the run. */
+  annotations?: IListingEntry | null;
 }
 
 /** What a file name in a runs folder stands for. */
 export type RunFolderName =
   | { kind: 'run'; id: string }
   | { kind: 'series'; id: string }
+  | { kind: 'annotations'; id: string }
   | { kind: 'manifest'; writerId: string }
   | { kind: 'other' };
 
@@ -58,6 +63,13 @@ export function manifestShardName(writerId: string): string {
   return `${MANIFEST_PREFIX}${writerId}.json`;
 }
 
+export function annotationsFileName(runId: string): string {
+  if (!isRunId(runId)) {
+    throw new Error(`Invalid run id ${JSON.stringify(runId)}`);
+  }
+  return runId + ANNOTATIONS_SUFFIX;
+}
+
 /** Server path of a run's series file. */
 export function seriesFilePath(notebookPath: string, runId: string): string {
   return safeJoin(runsFolder(notebookPath), seriesFileName(runId));
@@ -77,6 +89,10 @@ export function classifyName(name: string): RunFolderName {
     const id = name.slice(0, -SERIES_SUFFIX.length);
     return isRunId(id) ? { kind: 'series', id } : { kind: 'other' };
   }
+  if (name.endsWith(ANNOTATIONS_SUFFIX)) {
+    const id = name.slice(0, -ANNOTATIONS_SUFFIX.length);
+    return isRunId(id) ? { kind: 'annotations', id } : { kind: 'other' };
+  }
   if (name.startsWith(MANIFEST_PREFIX) && name.endsWith('.json')) {
     const writerId = name.slice(MANIFEST_PREFIX.length, -'.json'.length);
     return isWriterId(writerId)
@@ -95,6 +111,8 @@ export interface IClassifiedListing {
   shards: IListingEntry[];
   /** Series files whose run file is absent (a write in progress, or debris). */
   orphanSeries: IListingEntry[];
+  /** Annotation files whose run file is absent (the run was deleted). */
+  orphanAnnotations: IListingEntry[];
   /** Anything else: notes, artifacts, files of a later version. */
   other: IListingEntry[];
 }
@@ -105,6 +123,7 @@ export function classifyListing(
 ): IClassifiedListing {
   const runs = new Map<string, IRunFiles>();
   const series = new Map<string, IListingEntry>();
+  const annotations = new Map<string, IListingEntry>();
   const shards: IListingEntry[] = [];
   const other: IListingEntry[] = [];
   for (const entry of listing) {
@@ -113,6 +132,8 @@ export function classifyListing(
       runs.set(kind.id, { id: kind.id, run: entry, series: null });
     } else if (kind.kind === 'series') {
       series.set(kind.id, entry);
+    } else if (kind.kind === 'annotations') {
+      annotations.set(kind.id, entry);
     } else if (kind.kind === 'manifest') {
       shards.push(entry);
     } else {
@@ -128,5 +149,14 @@ export function classifyListing(
       orphanSeries.push(entry);
     }
   }
-  return { runs, shards, orphanSeries, other };
+  const orphanAnnotations: IListingEntry[] = [];
+  for (const [id, entry] of annotations) {
+    const files = runs.get(id);
+    if (files) {
+      files.annotations = entry;
+    } else {
+      orphanAnnotations.push(entry);
+    }
+  }
+  return { runs, shards, orphanSeries, orphanAnnotations, other };
 }

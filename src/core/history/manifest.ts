@@ -43,6 +43,11 @@ export interface IManifestEntry {
   run: IFileStamp;
   /** The series file the metrics came from; null when there was none. */
   series: IFileStamp | null;
+  /**
+   * The annotation file the name, star and user tags came from; null or
+   * absent when there was none.
+   */
+  annotations?: IFileStamp | null;
 }
 
 /** The content of one writer's shard. */
@@ -229,6 +234,13 @@ export function validateEntry(data: unknown): IManifestEntry | string {
   if (data.series !== null && !isStamp(data.series)) {
     return 'has an invalid series file stamp';
   }
+  if (
+    data.annotations !== undefined &&
+    data.annotations !== null &&
+    !isStamp(data.annotations)
+  ) {
+    return 'has an invalid annotation file stamp';
+  }
   const summary = validateSummary(data.summary);
   if (typeof summary === 'string') {
     return `summary ${summary}`;
@@ -237,11 +249,15 @@ export function validateEntry(data: unknown): IManifestEntry | string {
     size: s.size,
     lastModified: s.lastModified
   });
-  return {
+  const entry: IManifestEntry = {
     summary,
     run: stamp(data.run),
     series: data.series === null ? null : stamp(data.series)
   };
+  if (isStamp(data.annotations)) {
+    entry.annotations = stamp(data.annotations);
+  }
+  return entry;
 }
 
 /**

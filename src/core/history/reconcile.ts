@@ -136,9 +136,11 @@ export function isUpToDate(
 ): boolean {
   const immutable =
     !options.compareTimestamps && isTerminalStatus(entry.summary.status);
+  // Annotations are edited in place: never trust their size alone.
   return (
     sameFile(entry.run, files.run, immutable) &&
-    sameFile(entry.series, files.series, immutable)
+    sameFile(entry.series, files.series, immutable) &&
+    sameFile(entry.annotations ?? null, files.annotations ?? null, false)
   );
 }
 
@@ -184,11 +186,15 @@ export function makeEntry(
   summary: IRunSummary,
   files: IRunFiles
 ): IManifestEntry {
-  return {
+  const entry: IManifestEntry = {
     summary,
     run: stampOf(files.run),
     series: files.series ? stampOf(files.series) : null
   };
+  if (files.annotations) {
+    entry.annotations = stampOf(files.annotations);
+  }
+  return entry;
 }
 
 /**

@@ -1,27 +1,71 @@
+import 'fake-indexeddb/auto';
 import { makeRun } from '../../core/__tests__/fixtures';
+import { runId } from '../../core/history/__tests__/fixtures';
 import { ContentsRunStore } from '../contentsRunStore';
+import { openRunsDatabase, type RunsDatabase } from '../database';
+import { MemoryHistoryCache, type IHistoryCache } from '../historyCache';
+import { MemoryOutboxStorage } from '../outbox';
 import type { IRunStoreChange } from '../../tokens';
-import { MemoryContents } from './memoryContents';
+import { httpError, MemoryContents } from './memoryContents';
 
 const NB = 'work/train.ipynb';
+const FOLDER = 'work/train.runs';
 const ID_A = '01JDQ6Z0000000000000000000';
 const ID_B = '01JDQ6Z1000000000000000000';
+const WRITER_1 = '01JDQ7W0000000000000000001';
+const WRITER_2 = '01JDQ7W0000000000000000002';
+const runFiles = (c: MemoryContents) =>
+  c.list(FOLDER).filter(n => /^[0-9A-Z]{26}\.json$/.test(n));
+const runReads = (c: MemoryContents) =>
+  c.reads.filter(p => /\/[0-9A-Z]{26}\.json$/.test(p));
 
 describe('ContentsRunStore', () => {
   let contents: MemoryContents;
-  let store: ContentsRunStore;
+  let cache: IHistoryCache;
+  let outbox: MemoryOutboxStorage;
+  let stores: ContentsRunStore[];
+
+  const open = (
+    writerId = WRITER_1,
+    options: { cache?: IHistoryCache } = {}
+  ) => {
+    const store = new ContentsRunStore({
+      contents: contents.asManager(),
+      writerId,
+      cache: options.cache ?? cache,
+      outbox,
+      shardDelayMs: 60_000,
+      backoff: { initialMs: 60_000, factor: 2, maxMs: 60_000, jitter: 0 }
+    });
+    stores.push(store);
+    return store;
+  };
+
+  /** Save and wait until the run reached the (memory) server. */
+  const saveNow = async (
+    store: ContentsRunStore,
+    ...args: Parameters<ContentsRunStore['save']>
+  ) => {
+    await store.save(...args);
+    await store.retryNow();
+  };
 
   beforeEach(() => {
     contents = new MemoryContents();
     contents.dirs.add('work');
-    store = new ContentsRunStore({ contents: contents.asManager() });
+    cache = new MemoryHistoryCache();
+    outbox = new MemoryOutboxStorage();
+    stores = [];
   });
+
+  afterEach(() => stores.forEach(s => s.dispose()));
 
   describe('#save', () => {
     it('should create the runs folder and write one JSON file per run', async () => {
-      await store.save(makeRun({ id: ID_A, notebookPath: NB }));
-      expect(contents.dirs.has('work/train.runs')).toBe(true);
-      const text = contents.files.get(`work/train.runs/${ID_A}.json`);
+      const store = open();
+      await saveNow(store, makeRun({ id: ID_A, notebookPath: NB }));
+      expect(contents.dirs.has(FOLDER)).toBe(true);
+      const text = contents.files.get(`${FOLDER}/${ID_A}.json`);
       expect(JSON.parse(text!)).toEqual(
         makeRun({ id: ID_A, notebookPath: NB })
       );
@@ -29,57 +73,142 @@ describe('ContentsRunStore', () => {
 
     it('should never touch the notebook file', async () => {
       contents.files.set(NB, '{"cells": []}');
-      await store.save(makeRun({ id: ID_A, notebookPath: NB }));
+      await saveNow(open(), makeRun({ id: ID_A, notebookPath: NB }));
       expect(contents.files.get(NB)).toBe('{"cells": []}');
     });
 
     it('should emit a summary of the saved run', async () => {
+      const store = open();
       const changes: IRunStoreChange[] = [];
       store.changed.connect((_, change) => changes.push(change));
-      await store.save(makeRun({ id: ID_A, notebookPath: NB }));
+      await saveNow(store, makeRun({ id: ID_A, notebookPath: NB }));
       expect(changes).toHaveLength(1);
-      expect(changes[0].run).toMatchObject({ id: ID_A, status: 'ok' });
-      expect(changes[0].run).not.toHaveProperty('code');
+      expect(changes[0]).toMatchObject({
+        type: 'saved',
+        run: { id: ID_A, status: 'ok' }
+      });
+      expect((changes[0] as { run: object }).run).not.toHaveProperty('code');
     });
 
     it('should refuse an invalid run without writing anything', async () => {
       const bad = { ...makeRun({ notebookPath: NB }), status: 'weird' };
-      await expect(store.save(bad as never)).rejects.toThrow(
+      await expect(open().save(bad as never)).rejects.toThrow(
         'Refusing to write an invalid run: /status'
       );
       expect(contents.files.size).toBe(0);
+      expect(outbox.entries.size).toBe(0);
     });
 
     it('should recreate a runs folder deleted after the first run', async () => {
-      await store.save(makeRun({ id: ID_A, notebookPath: NB }));
-      contents.dirs.delete('work/train.runs');
+      const store = open();
+      await saveNow(store, makeRun({ id: ID_A, notebookPath: NB }));
+      contents.dirs.delete(FOLDER);
       contents.files.clear();
-      await store.save(makeRun({ id: ID_B, notebookPath: NB }));
-      expect([...contents.files.keys()]).toEqual([
-        `work/train.runs/${ID_B}.json`
-      ]);
+      await saveNow(store, makeRun({ id: ID_B, notebookPath: NB }));
+      expect([...contents.files.keys()]).toEqual([`${FOLDER}/${ID_B}.json`]);
     });
 
-    it('should reject when the server refuses the write', async () => {
-      contents.failSaves = new Error('Request Entity Too Large');
-      await expect(
-        store.save(makeRun({ id: ID_A, notebookPath: NB }))
-      ).rejects.toThrow('Request Entity Too Large');
+    it('should write the series file before the run file', async () => {
+      const store = open();
+      const order: string[] = [];
+      const save = contents.save.bind(contents);
+      contents.save = async (path, options) => {
+        order.push(path);
+        return save(path, options);
+      };
+      await saveNow(store, makeRun({ id: ID_A, notebookPath: NB }), {
+        series: { loss: { step: [0, 1], value: [2, NaN], time: [0, 1] } }
+      });
+      expect(order.filter(p => p.startsWith(`${FOLDER}/`))).toEqual([
+        `${FOLDER}/${ID_A}.series.json`,
+        `${FOLDER}/${ID_A}.json`
+      ]);
+      const listing = await store.list(NB);
+      expect(listing.runs[0].metrics?.loss).toMatchObject({
+        last: NaN,
+        count: 2
+      });
     });
+
+    it('should keep a refused run waiting, listed, and say why', async () => {
+      const store = open();
+      contents.failSaves = httpError(413, 'Request Entity Too Large');
+      await store.save(makeRun({ id: ID_A, notebookPath: NB }));
+      await store.retryNow();
+      expect(store.status).toMatchObject({
+        pending: 1,
+        byFolder: { [FOLDER]: 1 },
+        failure: { kind: 'too-large', status: 413 }
+      });
+      const listing = await store.list(NB);
+      expect(listing.pending).toBe(1);
+      expect(listing.runs.map(r => r.id)).toEqual([ID_A]);
+      contents.failSaves = null;
+      await store.retryNow();
+      expect(store.status.pending).toBe(0);
+      expect(runFiles(contents)).toEqual([`${ID_A}.json`]);
+    });
+
+    it('should write runs left waiting by a page that was reloaded', async () => {
+      contents.failSaves = new TypeError('Failed to fetch');
+      const first = open();
+      for (let i = 0; i < 20; i++) {
+        await first.save(makeRun({ id: runId(i), notebookPath: NB }));
+      }
+      await first.retryNow();
+      expect(first.status.pending).toBe(20);
+      first.dispose();
+      contents.failSaves = null;
+      const second = open();
+      await second.ready;
+      await second.retryNow();
+      expect(runFiles(contents)).toHaveLength(20);
+      expect(second.status.pending).toBe(0);
+    });
+  });
+
+  describe('#writeFile', () => {
+    it('should write files of the folder, in subfolders too', async () => {
+      const store = open();
+      await store.writeFile(
+        NB,
+        `${ID_A}.artifacts/model.txt`,
+        'weights',
+        'text'
+      );
+      await store.writeFile(NB, 'env-abc.json', btoa('{}'), 'base64');
+      await store.retryNow();
+      expect(contents.files.get(`${FOLDER}/${ID_A}.artifacts/model.txt`)).toBe(
+        'weights'
+      );
+      expect(contents.files.get(`${FOLDER}/env-abc.json`)).toBe('{}');
+    });
+
+    it.each(['../escape.txt', '/etc/passwd', 'a/../../b', '%2e%2e/x', 'C:x'])(
+      'should refuse %j',
+      async path => {
+        await expect(open().writeFile(NB, path, 'x', 'text')).rejects.toThrow(
+          'Refusing to write'
+        );
+      }
+    );
   });
 
   describe('#list', () => {
     it('should list nothing when the notebook has no runs folder', async () => {
-      expect(await store.list(NB)).toEqual({
+      expect(await open().list(NB)).toEqual({
         notebookPath: NB,
         runs: [],
-        warnings: []
+        warnings: [],
+        pending: 0
       });
     });
 
     it('should list runs newest first', async () => {
-      await store.save(makeRun({ id: ID_A, notebookPath: NB }));
-      await store.save(
+      const store = open();
+      await saveNow(store, makeRun({ id: ID_A, notebookPath: NB }));
+      await saveNow(
+        store,
         makeRun({ id: ID_B, notebookPath: NB, status: 'error' })
       );
       const listing = await store.list(NB);
@@ -90,39 +219,358 @@ describe('ContentsRunStore', () => {
       expect(listing.warnings).toEqual([]);
     });
 
-    it('should skip bad files with a reason and still list the rest', async () => {
-      await store.save(makeRun({ id: ID_A, notebookPath: NB }));
-      const folder = 'work/train.runs';
-      contents.files.set(`${folder}/${ID_B}.json`, '{"schemaVersion": 1, "id"');
+    it('should skip bad files with a reason naming them and list the rest', async () => {
+      const store = open();
+      await saveNow(store, makeRun({ id: ID_A, notebookPath: NB }));
+      contents.files.set(`${FOLDER}/${ID_B}.json`, '{"schemaVersion": 1, "id"');
       contents.files.set(
-        `${folder}/01JDQ6Z2000000000000000000.json`,
+        `${FOLDER}/01JDQ6Z2000000000000000000.json`,
         JSON.stringify(makeRun({ id: ID_A }))
       );
-      contents.files.set(`${folder}/notes.txt`, 'not a run');
+      contents.files.set(
+        `${FOLDER}/01JDQ6Z3000000000000000000.json`,
+        JSON.stringify({
+          ...makeRun({ id: '01JDQ6Z3000000000000000000' }),
+          schemaVersion: 7
+        })
+      );
+      contents.files.set(`${FOLDER}/notes.txt`, 'not a run');
       const listing = await store.list(NB);
       expect(listing.runs.map(r => r.id)).toEqual([ID_A]);
       expect(listing.warnings).toEqual([
         {
-          path: `${folder}/${ID_B}.json`,
+          path: `${FOLDER}/${ID_B}.json`,
           reason: expect.stringContaining('not valid JSON')
         },
         {
-          path: `${folder}/01JDQ6Z2000000000000000000.json`,
-          reason: 'its id does not match its file name'
+          path: `${FOLDER}/01JDQ6Z2000000000000000000.json`,
+          reason: expect.stringContaining('not 01JDQ6Z2000000000000000000')
+        },
+        {
+          path: `${FOLDER}/01JDQ6Z3000000000000000000.json`,
+          reason: expect.stringContaining('newer')
         }
       ]);
+    });
+
+    it('should skip a file above the size cap without reading it', async () => {
+      const store = open();
+      const big = `${FOLDER}/${ID_B}.json`;
+      await saveNow(store, makeRun({ id: ID_A, notebookPath: NB }));
+      contents.files.set(big, ' '.repeat(33 * 1024 * 1024));
+      const listing = await store.list(NB);
+      expect(listing.runs.map(r => r.id)).toEqual([ID_A]);
+      expect(listing.warnings[0]).toEqual({
+        path: big,
+        reason: expect.stringContaining('above the limit')
+      });
+      expect(contents.reads).not.toContain(big);
+    });
+  });
+
+  describe('cache and manifest', () => {
+    async function record(count: number): Promise<void> {
+      const store = open();
+      for (let i = 0; i < count; i++) {
+        await store.save(makeRun({ id: runId(i), notebookPath: NB }));
+      }
+      await store.retryNow();
+      await store.flushManifests();
+      store.dispose();
+    }
+
+    it('should open warm with one listing request and no run file read', async () => {
+      await record(50);
+      const store = open();
+      contents.reads = [];
+      const listing = await store.list(NB);
+      expect(listing.runs).toHaveLength(50);
+      expect(contents.reads).toEqual([FOLDER]);
+    });
+
+    it('should open cold from the manifest shard without reading run files', async () => {
+      await record(50);
+      const store = open(WRITER_2, { cache: new MemoryHistoryCache() });
+      contents.reads = [];
+      const listing = await store.list(NB);
+      expect(listing.runs).toHaveLength(50);
+      expect(contents.reads).toEqual([
+        FOLDER,
+        `${FOLDER}/manifest-${WRITER_1}.json`
+      ]);
+    });
+
+    it('should open warm from IndexedDB after a reload', async () => {
+      const db: RunsDatabase = await openRunsDatabase('/test-warm/');
+      cache = db.cache;
+      await record(30);
+      const store = open(WRITER_2, {
+        cache: (await openRunsDatabase('/test-warm/')).cache
+      });
+      contents.reads = [];
+      expect((await store.list(NB)).runs).toHaveLength(30);
+      expect(contents.reads).toEqual([FOLDER]);
+      db.close();
+    });
+
+    it('should repair: fetch runs added elsewhere, drop runs deleted by hand', async () => {
+      await record(5);
+      contents.files.delete(`${FOLDER}/${runId(0)}.json`);
+      contents.files.set(
+        `${FOLDER}/${runId(9)}.json`,
+        JSON.stringify(makeRun({ id: runId(9), notebookPath: NB }))
+      );
+      const store = open();
+      contents.reads = [];
+      const listing = await store.list(NB);
+      expect(listing.runs.map(r => r.id)).toEqual(
+        [9, 4, 3, 2, 1].map(i => runId(i))
+      );
+      expect(runReads(contents)).toEqual([`${FOLDER}/${runId(9)}.json`]);
+    });
+
+    it('should refetch a run file whose size changed', async () => {
+      await record(3);
+      const path = `${FOLDER}/${runId(1)}.json`;
+      contents.files.set(
+        path,
+        JSON.stringify(
+          makeRun({ id: runId(1), notebookPath: NB, experiment: 'edited' })
+        )
+      );
+      const store = open();
+      contents.reads = [];
+      const listing = await store.list(NB);
+      expect(listing.runs.find(r => r.id === runId(1))?.experiment).toBe(
+        'edited'
+      );
+      expect(runReads(contents)).toEqual([path]);
+    });
+
+    it('should not refetch a refused file until it changes', async () => {
+      await record(1);
+      contents.files.set(`${FOLDER}/${ID_B}.json`, 'garbage');
+      const store = open();
+      expect((await store.list(NB)).warnings).toHaveLength(1);
+      contents.reads = [];
+      const again = await store.list(NB);
+      expect(again.warnings).toEqual([
+        {
+          path: `${FOLDER}/${ID_B}.json`,
+          reason: expect.stringContaining('JSON')
+        }
+      ]);
+      expect(runReads(contents)).toEqual([]);
+    });
+  });
+
+  describe('several writers', () => {
+    it('should lose nothing when two writers interleave saves and shards', async () => {
+      const one = open(WRITER_1, { cache: new MemoryHistoryCache() });
+      const two = open(WRITER_2, { cache: new MemoryHistoryCache() });
+      for (let i = 0; i < 40; i++) {
+        await (i % 2 ? one : two).save(
+          makeRun({ id: runId(i), notebookPath: NB })
+        );
+        if (i % 7 === 0) {
+          await Promise.all([one.retryNow(), two.retryNow()]);
+          await Promise.all([one.flushManifests(), two.flushManifests()]);
+          await Promise.all([one.list(NB), two.list(NB)]);
+        }
+      }
+      await Promise.all([one.retryNow(), two.retryNow()]);
+      await Promise.all([one.flushManifests(), two.flushManifests()]);
+      const fresh = open('01JDQ7W0000000000000000003', {
+        cache: new MemoryHistoryCache()
+      });
+      contents.reads = [];
+      const listing = await fresh.list(NB);
+      expect(listing.runs).toHaveLength(40);
+      expect(runReads(contents)).toEqual([]);
+    });
+
+    it('should compact shards another writer fully covers', async () => {
+      const one = open(WRITER_1, { cache: new MemoryHistoryCache() });
+      await saveNow(one, makeRun({ id: ID_A, notebookPath: NB }));
+      await one.flushManifests();
+      const two = open(WRITER_2, { cache: new MemoryHistoryCache() });
+      await saveNow(two, makeRun({ id: ID_B, notebookPath: NB }));
+      await two.list(NB);
+      await two.flushManifests();
+      expect(
+        contents.list(FOLDER).filter(n => n.startsWith('manifest-'))
+      ).toEqual([`manifest-${WRITER_2}.json`]);
+    });
+  });
+
+  describe('#moveRuns', () => {
+    it('should move the runs folder with the notebook, files unchanged', async () => {
+      const store = open();
+      await saveNow(store, makeRun({ id: ID_A, notebookPath: NB }));
+      await store.writeFile(NB, `${ID_A}.artifacts/a.txt`, 'x', 'text');
+      await store.retryNow();
+      const before = contents.files.get(`${FOLDER}/${ID_A}.json`);
+      const changes: IRunStoreChange[] = [];
+      store.changed.connect((_, c) => changes.push(c));
+      expect(
+        await store.moveRuns(NB, 'moved/renamed.ipynb').catch(e => e)
+      ).toBeInstanceOf(Error);
+      contents.dirs.add('moved');
+      expect(await store.moveRuns(NB, 'moved/renamed.ipynb')).toBe(true);
+      expect(contents.dirs.has(FOLDER)).toBe(false);
+      expect(contents.files.get(`moved/renamed.runs/${ID_A}.json`)).toBe(
+        before
+      );
+      expect(
+        contents.files.get(`moved/renamed.runs/${ID_A}.artifacts/a.txt`)
+      ).toBe('x');
+      expect(
+        (await store.list('moved/renamed.ipynb')).runs.map(r => r.id)
+      ).toEqual([ID_A]);
+      expect(changes).toContainEqual({
+        type: 'moved',
+        notebookPath: 'moved/renamed.ipynb',
+        oldNotebookPath: NB
+      });
+    });
+
+    it('should send runs still waiting, and later ones, to the new folder', async () => {
+      const store = open();
+      await saveNow(store, makeRun({ id: ID_A, notebookPath: NB }));
+      contents.failSaves = new TypeError('Failed to fetch');
+      await store.save(makeRun({ id: ID_B, notebookPath: NB }));
+      await store.retryNow();
+      contents.failSaves = null;
+      await store.moveRuns(NB, 'work/renamed.ipynb');
+      await store.save(makeRun({ id: runId(7), notebookPath: NB }));
+      await store.retryNow();
+      expect(
+        contents.list('work/renamed.runs').filter(n => n.length === 31)
+      ).toEqual([`${runId(7)}.json`, `${ID_A}.json`, `${ID_B}.json`].sort());
+      expect(contents.dirs.has(FOLDER)).toBe(false);
+    });
+
+    it('should refuse to overwrite an existing runs folder', async () => {
+      const store = open();
+      await saveNow(store, makeRun({ id: ID_A, notebookPath: NB }));
+      contents.dirs.add('work/other.runs');
+      await expect(store.moveRuns(NB, 'work/other.ipynb')).rejects.toThrow(
+        'already exists'
+      );
+      expect(runFiles(contents)).toEqual([`${ID_A}.json`]);
+    });
+
+    it('should do nothing for a notebook without runs', async () => {
+      expect(await open().moveRuns(NB, 'work/x.ipynb')).toBe(false);
+    });
+  });
+
+  describe('#annotate', () => {
+    it('should keep name, star, note and tags beside the immutable run file', async () => {
+      const store = open();
+      await saveNow(store, makeRun({ id: ID_A, notebookPath: NB }));
+      const runText = contents.files.get(`${FOLDER}/${ID_A}.json`);
+      await store.annotate(NB, ID_A, { name: 'best so far', starred: true });
+      await store.annotate(NB, ID_A, {
+        note: 'lr too high?',
+        tags: { keep: '' }
+      });
+      expect(await store.getAnnotation(NB, ID_A)).toEqual({
+        name: 'best so far',
+        starred: true,
+        note: 'lr too high?',
+        tags: { keep: '' }
+      });
+      expect(contents.files.get(`${FOLDER}/${ID_A}.json`)).toBe(runText);
+      const [summary] = (await store.list(NB)).runs;
+      expect(summary).toMatchObject({
+        name: 'best so far',
+        starred: true,
+        tags: { keep: '' }
+      });
+    });
+
+    it('should show annotations made by another writer on the next open', async () => {
+      const one = open(WRITER_1);
+      await saveNow(one, makeRun({ id: ID_A, notebookPath: NB }));
+      expect((await one.list(NB)).runs[0].name).toBeUndefined();
+      const two = open(WRITER_2, { cache: new MemoryHistoryCache() });
+      await two.annotate(NB, ID_A, { name: 'from two', starred: true });
+      const [summary] = (await one.list(NB)).runs;
+      expect(summary).toMatchObject({ name: 'from two', starred: true });
+      await one.annotate(NB, ID_A, { starred: false, name: '' });
+      const [cleared] = (await two.list(NB)).runs;
+      expect(cleared.name).toBeUndefined();
+      expect(cleared.starred).toBeUndefined();
+    });
+
+    it('should refuse invalid annotations and run ids', async () => {
+      const store = open();
+      await saveNow(store, makeRun({ id: ID_A, notebookPath: NB }));
+      await expect(
+        store.annotate(NB, ID_A, { starred: 'yes' as never })
+      ).rejects.toThrow('Invalid annotation');
+      await expect(store.annotate(NB, '../x', { name: 'a' })).rejects.toThrow(
+        'Invalid run id'
+      );
+    });
+  });
+
+  describe('trash', () => {
+    it('should move every file of a run to the trash, restore and empty it', async () => {
+      const store = open();
+      await saveNow(store, makeRun({ id: ID_A, notebookPath: NB }), {
+        series: { loss: { step: [0], value: [1], time: [0] } }
+      });
+      await saveNow(store, makeRun({ id: ID_B, notebookPath: NB }));
+      await store.annotate(NB, ID_A, { note: 'n' });
+      await store.writeFile(NB, `${ID_A}.artifacts/m.bin`, 'x', 'text');
+      await store.retryNow();
+
+      await store.trash(NB, [ID_A]);
+      expect((await store.list(NB)).runs.map(r => r.id)).toEqual([ID_B]);
+      const trashed = await store.listTrash(NB);
+      expect(trashed).toEqual([
+        {
+          id: ID_A,
+          files: [
+            `${ID_A}.annotations.json`,
+            `${ID_A}.artifacts`,
+            `${ID_A}.json`,
+            `${ID_A}.series.json`
+          ],
+          summary: expect.objectContaining({ id: ID_A })
+        }
+      ]);
+
+      await store.restore(NB, [ID_A]);
+      expect((await store.list(NB)).runs.map(r => r.id)).toEqual([ID_B, ID_A]);
+      expect(await store.getAnnotation(NB, ID_A)).toEqual({ note: 'n' });
+
+      await store.trash(NB, [ID_A, ID_B]);
+      expect(await store.emptyTrash(NB)).toBe(2);
+      expect((await store.list(NB)).runs).toEqual([]);
+      expect(await store.listTrash(NB)).toEqual([]);
+      expect([...contents.files.keys()].filter(p => p.includes(ID_A))).toEqual(
+        []
+      );
     });
   });
 
   describe('#get', () => {
-    it('should read a full run back', async () => {
+    it('should read a full run back, even while it waits', async () => {
+      const store = open();
       const run = makeRun({ id: ID_A, notebookPath: NB });
+      contents.failSaves = httpError(503);
       await store.save(run);
+      expect(await store.get(NB, ID_A)).toEqual(run);
+      contents.failSaves = null;
+      await store.retryNow();
       expect(await store.get(NB, ID_A)).toEqual(run);
     });
 
     it('should refuse a run id that is not a ULID', async () => {
-      await expect(store.get(NB, '../../secret')).rejects.toThrow(
+      await expect(open().get(NB, '../../secret')).rejects.toThrow(
         'Invalid run id'
       );
     });

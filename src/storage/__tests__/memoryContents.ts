@@ -1,33 +1,44 @@
 import type { Contents } from '@jupyterlab/services';
 
+/** An error as `ServerConnection.ResponseError` carries it. */
+export function httpError(status: number, message = `HTTP ${status}`): Error {
+  return Object.assign(new Error(message), { response: { status } });
+}
+
 /** The 404 the Contents API answers with. */
 function notFound(path: string): Error {
-  return Object.assign(new Error(`No such file or directory: ${path}`), {
-    response: { status: 404 }
-  });
+  return httpError(404, `No such file or directory: ${path}`);
 }
 
 /**
  * The slice of `Contents.IManager` the run store uses, over an in-memory tree.
- * It counts requests so tests can assert how many a listing costs.
+ * It counts requests so tests can assert how many a listing costs, and
+ * stamps files with a size and a modification time like a real server.
  */
 export class MemoryContents {
   files = new Map<string, string>();
   dirs = new Set<string>(['']);
-  requests = { get: 0, save: 0 };
-  /** Make the next `save` calls fail with this error. */
+  /** Modification times; files set directly get a fixed one. */
+  mtimes = new Map<string, string>();
+  requests = { get: 0, save: 0, rename: 0, delete: 0 };
+  /** Paths of every `get` with content, in order. */
+  reads: string[] = [];
+  /** Make `save` calls fail with this error. */
   failSaves: Error | null = null;
+  /** Or decide per path (return null to let it through). */
+  failSave: ((path: string) => Error | null) | null = null;
 
   async get(
     path: string,
     options?: Contents.IFetchOptions
   ): Promise<Contents.IModel> {
     this.requests.get++;
+    if (options?.content !== false) {
+      this.reads.push(path);
+    }
     if (this.dirs.has(path)) {
       const content = options?.content
-        ? [...this.files.keys(), ...this.dirs]
-            .filter(p => p !== path && parentOf(p) === path)
-            .map(p => this._model(p, false))
+        ? this._children(path).map(p => this._model(p, false))
         : null;
       return { ...this._model(path, false), content };
     }
@@ -42,8 +53,9 @@ export class MemoryContents {
     options: Partial<Contents.IModel> = {}
   ): Promise<Contents.IModel> {
     this.requests.save++;
-    if (this.failSaves) {
-      throw this.failSaves;
+    const failure = this.failSaves ?? this.failSave?.(path) ?? null;
+    if (failure) {
+      throw failure;
     }
     if (!this.dirs.has(parentOf(path))) {
       throw notFound(parentOf(path));
@@ -51,29 +63,106 @@ export class MemoryContents {
     if (options.type === 'directory') {
       this.dirs.add(path);
     } else {
-      this.files.set(path, String(options.content ?? ''));
+      const content = String(options.content ?? '');
+      this.files.set(
+        path,
+        options.format === 'base64' ? atob(content) : content
+      );
+      this.mtimes.set(path, this._tick());
     }
     return this._model(path, false);
+  }
+
+  async rename(from: string, to: string): Promise<Contents.IModel> {
+    this.requests.rename++;
+    if (this.files.has(to) || this.dirs.has(to)) {
+      throw httpError(409, `File already exists: ${to}`);
+    }
+    if (!this.dirs.has(parentOf(to))) {
+      throw notFound(parentOf(to));
+    }
+    const moved = (p: string) =>
+      p === from || p.startsWith(`${from}/`) ? to + p.slice(from.length) : p;
+    if (this.files.has(from)) {
+      this.files.set(to, this.files.get(from)!);
+      this.mtimes.set(to, this.mtimes.get(from) ?? this._tick());
+      this.files.delete(from);
+    } else if (this.dirs.has(from)) {
+      for (const dir of [...this.dirs]) {
+        if (moved(dir) !== dir) {
+          this.dirs.delete(dir);
+          this.dirs.add(moved(dir));
+        }
+      }
+      for (const [file, text] of [...this.files]) {
+        if (moved(file) !== file) {
+          this.files.delete(file);
+          this.files.set(moved(file), text);
+          this.mtimes.set(moved(file), this.mtimes.get(file) ?? this._tick());
+        }
+      }
+    } else {
+      throw notFound(from);
+    }
+    return this._model(to, false);
+  }
+
+  async delete(path: string): Promise<void> {
+    this.requests.delete++;
+    if (this.files.delete(path)) {
+      return;
+    }
+    if (this.dirs.has(path)) {
+      if (this._children(path).length > 0) {
+        throw httpError(400, `Directory ${path} not empty`);
+      }
+      this.dirs.delete(path);
+      return;
+    }
+    throw notFound(path);
+  }
+
+  /** Names of the files directly in a folder, sorted. */
+  list(folder: string): string[] {
+    return this._children(folder)
+      .filter(p => this.files.has(p))
+      .map(p => p.slice(folder.length + 1))
+      .sort();
   }
 
   asManager(): Contents.IManager {
     return this as unknown as Contents.IManager;
   }
 
+  private _children(path: string): string[] {
+    return [...this.files.keys(), ...this.dirs].filter(
+      p => p !== path && p !== '' && parentOf(p) === path
+    );
+  }
+
+  private _tick(): string {
+    this._clock += 1000;
+    return new Date(this._clock).toISOString();
+  }
+
   private _model(path: string, withContent: boolean): Contents.IModel {
     const isDir = this.dirs.has(path);
+    const text = this.files.get(path);
     return {
       name: path.split('/').pop() ?? '',
       path,
       type: isDir ? 'directory' : 'file',
       format: isDir ? 'json' : 'text',
-      content: withContent ? (this.files.get(path) ?? null) : null,
-      created: '2026-11-28T00:00:00Z',
-      last_modified: '2026-11-28T00:00:00Z',
+      content: withContent ? (text ?? null) : null,
+      created: '2026-11-28T00:00:00.000Z',
+      last_modified: this.mtimes.get(path) ?? '2026-11-28T00:00:00.000Z',
+      size: isDir ? undefined : new TextEncoder().encode(text ?? '').length,
       writable: true,
       mimetype: isDir ? '' : 'application/json'
-    };
+    } as Contents.IModel;
   }
+
+  private _clock = Date.UTC(2026, 10, 28, 10);
 }
 
 function parentOf(path: string): string {

@@ -6,7 +6,12 @@ import type { IDisposable } from '@lumino/disposable';
 import { Signal, type ISignal } from '@lumino/signaling';
 import { runsFolder } from '../../core/paths';
 import { newestFirst, type IRunSummary } from '../../core/run';
-import type { IRunFileWarning, IRunStore, IRunStoreChange } from '../../tokens';
+import type {
+  IRunFileWarning,
+  IRunStore,
+  IRunStoreChange,
+  IRunStoreStatus
+} from '../../tokens';
 
 /** What the panel is showing. */
 export type RunsState = 'no-notebook' | 'loading' | 'ready' | 'error';
@@ -15,6 +20,7 @@ export class RunsModel implements IDisposable {
   constructor(options: RunsModel.IOptions) {
     this._store = options.store;
     this._store.changed.connect(this._onStoreChanged, this);
+    this._store.statusChanged.connect(this._onStatusChanged, this);
     options.live?.connect(this._onLive, this);
   }
 
@@ -38,6 +44,18 @@ export class RunsModel implements IDisposable {
 
   get warnings(): readonly IRunFileWarning[] {
     return this._warnings;
+  }
+
+  /** Runs of this notebook recorded but not yet saved on the server. */
+  get pending(): number {
+    return this._notebookPath === null
+      ? 0
+      : (this._store.status.byFolder[runsFolder(this._notebookPath)] ?? 0);
+  }
+
+  /** Why runs are waiting, while some are. */
+  get pendingFailure(): IRunStoreStatus['failure'] {
+    return this.pending > 0 ? this._store.status.failure : null;
   }
 
   /** Why the last load failed, when `state` is `error`. */
@@ -104,9 +122,31 @@ export class RunsModel implements IDisposable {
     ) {
       return;
     }
-    this._savedDuringLoad.set(change.run.id, change.run);
-    this._runs = mergeRuns([change.run], this._runs);
+    switch (change.type) {
+      case 'saved':
+      case 'updated':
+        this._savedDuringLoad.set(change.run.id, change.run);
+        this._runs = mergeRuns([change.run], this._runs);
+        break;
+      case 'removed': {
+        const gone = new Set(change.runIds);
+        this._runs = this._runs.filter(run => !gone.has(run.id));
+        break;
+      }
+      default:
+        // The folder moved here, or runs came back: read it again.
+        void this.refresh();
+        return;
+    }
     this._changed.emit();
+  }
+
+  private _onStatusChanged(): void {
+    const pending = this.pending;
+    if (pending !== this._lastPending || pending > 0) {
+      this._lastPending = pending;
+      this._changed.emit();
+    }
   }
 
   /** A run in flight reported progress: show it without a file round trip. */
@@ -140,6 +180,7 @@ export class RunsModel implements IDisposable {
   private _error = '';
   private _generation = 0;
   private _savedDuringLoad = new Map<string, IRunSummary>();
+  private _lastPending = 0;
   private _isDisposed = false;
   private _changed = new Signal<RunsModel, void>(this);
 }

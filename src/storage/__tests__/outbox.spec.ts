@@ -1,0 +1,276 @@
+import { makeRun } from '../../core/__tests__/fixtures';
+import { runId } from '../../core/history/__tests__/fixtures';
+import {
+  backoffDelay,
+  MemoryOutboxStorage,
+  Outbox,
+  type IOutboxEntry,
+  type IOutboxStatus
+} from '../outbox';
+import { FakeClock } from './fakeClock';
+import { httpError } from './memoryContents';
+
+const BACKOFF = { initialMs: 1000, factor: 2, maxMs: 8000, jitter: 0 };
+const offline = () => new TypeError('Failed to fetch');
+
+function queue(outbox: Outbox, i: number) {
+  const run = makeRun({ id: runId(i), notebookPath: 'nb.ipynb' });
+  return outbox.enqueue({
+    notebookPath: 'nb.ipynb',
+    folder: 'nb.runs',
+    run,
+    file: null
+  });
+}
+
+describe('Outbox', () => {
+  let clock: FakeClock;
+  let storage: MemoryOutboxStorage;
+  let written: string[];
+  let fail: ((entry: IOutboxEntry) => Error | null) | null;
+  let outbox: Outbox;
+
+  const make = () =>
+    new Outbox({
+      storage,
+      clock,
+      backoff: BACKOFF,
+      write: async entry => {
+        const error = fail?.(entry);
+        if (error) {
+          throw error;
+        }
+        written.push(entry.key);
+      }
+    });
+
+  beforeEach(() => {
+    clock = new FakeClock();
+    storage = new MemoryOutboxStorage();
+    written = [];
+    fail = null;
+    outbox = make();
+  });
+
+  afterEach(() => outbox.dispose());
+
+  describe('backoffDelay', () => {
+    it.each([
+      [1, 1000],
+      [2, 2000],
+      [3, 4000],
+      [4, 8000],
+      [9, 8000]
+    ])('should wait after %i failures %i ms', (attempts, ms) => {
+      expect(backoffDelay(attempts, BACKOFF)).toBe(ms);
+    });
+
+    it('should spread retries by the jitter', () => {
+      const b = { ...BACKOFF, jitter: 0.2 };
+      expect(backoffDelay(1, b, () => 0)).toBe(800);
+      expect(backoffDelay(1, b, () => 1)).toBe(1200);
+    });
+  });
+
+  describe('#enqueue', () => {
+    it('should commit to storage before writing and remove once written', async () => {
+      fail = () => offline();
+      await queue(outbox, 1);
+      expect([...storage.entries.keys()]).toEqual([`run:${runId(1)}`]);
+      await outbox.flush();
+      expect(written).toEqual([]);
+      fail = null;
+      await outbox.flushNow();
+      expect(written).toEqual([`run:${runId(1)}`]);
+      expect(storage.entries.size).toBe(0);
+      expect(outbox.status.count).toBe(0);
+    });
+
+    it('should write in the order things were queued', async () => {
+      fail = () => offline();
+      await outbox.enqueue({
+        notebookPath: 'nb.ipynb',
+        folder: 'nb.runs',
+        run: null,
+        file: { path: `${runId(2)}.series.json`, content: '{}', format: 'text' }
+      });
+      await queue(outbox, 2);
+      await queue(outbox, 1);
+      fail = null;
+      await outbox.flushNow();
+      expect(written).toEqual([
+        `file:nb.runs/${runId(2)}.series.json`,
+        `run:${runId(2)}`,
+        `run:${runId(1)}`
+      ]);
+    });
+  });
+
+  describe('retry with backoff', () => {
+    it('should retry an unreachable server after 1, 2, 4, 8, 8 s', async () => {
+      fail = () => offline();
+      await queue(outbox, 1);
+      await outbox.flush();
+      const attemptsAt: number[] = [];
+      fail = () => {
+        attemptsAt.push(clock.now());
+        return offline();
+      };
+      for (let i = 0; i < 5; i++) {
+        clock.advance(clock.nextAt! - clock.now());
+        await outbox.flush();
+      }
+      expect(attemptsAt).toEqual([1000, 3000, 7000, 15000, 23000]);
+      fail = null;
+      clock.advance(8000);
+      await outbox.flush();
+      expect(written).toEqual([`run:${runId(1)}`]);
+      expect(clock.timers).toEqual([]);
+    });
+
+    it('should report how many runs wait and why', async () => {
+      const statuses: IOutboxStatus[] = [];
+      outbox.statusChanged.connect((_, s) => statuses.push(s));
+      fail = () => httpError(507, 'Insufficient Storage');
+      await queue(outbox, 1);
+      await queue(outbox, 2);
+      await outbox.flush();
+      expect(outbox.status).toMatchObject({
+        count: 2,
+        files: 0,
+        byFolder: { 'nb.runs': 2 },
+        failure: { kind: 'disk-full', status: 507 }
+      });
+      fail = null;
+      await outbox.flushNow();
+      expect(statuses[statuses.length - 1]).toMatchObject({
+        count: 0,
+        failure: null
+      });
+    });
+
+    it.each([
+      ['HTTP 413', httpError(413), 'too-large'],
+      ['HTTP 507', httpError(507), 'disk-full'],
+      ['HTTP 502', httpError(502), 'server-error'],
+      ['HTTP 403', httpError(403), 'forbidden'],
+      ['HTTP 400', httpError(400), 'refused'],
+      ['a network error', offline(), 'offline']
+    ])('should explain %s as %s', async (_label, error, kind) => {
+      fail = () => error;
+      await queue(outbox, 1);
+      await outbox.flush();
+      expect(outbox.status.failure?.kind).toBe(kind);
+    });
+
+    it('should let other runs through when one is refused for itself', async () => {
+      fail = entry => (entry.key === `run:${runId(1)}` ? httpError(413) : null);
+      await queue(outbox, 1);
+      await queue(outbox, 2);
+      await outbox.flush();
+      expect(written).toEqual([`run:${runId(2)}`]);
+      expect(outbox.status.count).toBe(1);
+    });
+
+    it('should hold every run back while the server is down', async () => {
+      fail = () => httpError(503);
+      await queue(outbox, 1);
+      await queue(outbox, 2);
+      let calls = 0;
+      fail = () => {
+        calls++;
+        return httpError(503);
+      };
+      await outbox.flush();
+      expect(calls).toBe(1);
+    });
+
+    it('should resume without being asked once the server is back', async () => {
+      fail = () => offline();
+      for (let i = 1; i <= 20; i++) {
+        await queue(outbox, i);
+      }
+      await outbox.flush();
+      expect(outbox.status.count).toBe(20);
+      fail = null;
+      clock.advance(20_000);
+      await outbox.flush();
+      expect(written).toHaveLength(20);
+      expect(storage.entries.size).toBe(0);
+    });
+  });
+
+  describe('#start', () => {
+    it('should write what an earlier page left waiting', async () => {
+      fail = () => offline();
+      await queue(outbox, 1);
+      await queue(outbox, 2);
+      await outbox.flush();
+      outbox.dispose(); // the page is reloaded
+      fail = null;
+      outbox = make();
+      await outbox.start();
+      expect(written).toEqual([`run:${runId(1)}`, `run:${runId(2)}`]);
+      expect(storage.entries.size).toBe(0);
+    });
+  });
+
+  describe('#enqueue of the same run again', () => {
+    it('should keep the newer revision when the older write lands', async () => {
+      let release: () => void = () => undefined;
+      const gate = new Promise<void>(resolve => (release = resolve));
+      let first = true;
+      outbox.dispose();
+      outbox = new Outbox({
+        storage,
+        clock,
+        backoff: BACKOFF,
+        write: async entry => {
+          if (first) {
+            first = false;
+            await gate;
+          }
+          written.push(`${entry.key}@${entry.run?.status}`);
+        }
+      });
+      const id = runId(1);
+      await outbox.enqueue({
+        notebookPath: 'nb.ipynb',
+        folder: 'nb.runs',
+        run: makeRun({
+          id,
+          status: 'running',
+          endedAt: null,
+          durationMs: null
+        }),
+        file: null
+      });
+      await outbox.enqueue({
+        notebookPath: 'nb.ipynb',
+        folder: 'nb.runs',
+        run: makeRun({ id }),
+        file: null
+      });
+      release();
+      await outbox.flush();
+      await outbox.flush();
+      expect(written).toEqual([`run:${id}@running`, `run:${id}@ok`]);
+      expect(storage.entries.size).toBe(0);
+    });
+  });
+
+  describe('#moveFolder', () => {
+    it('should send waiting runs of a renamed notebook to its new folder', async () => {
+      fail = () => offline();
+      await queue(outbox, 1);
+      await outbox.flush();
+      await outbox.moveFolder('nb.runs', 'renamed.runs', 'renamed.ipynb');
+      expect(outbox.entries()[0]).toMatchObject({
+        folder: 'renamed.runs',
+        notebookPath: 'renamed.ipynb'
+      });
+      expect([...storage.entries.values()][0].folder).toBe('renamed.runs');
+      expect(outbox.status.byFolder).toEqual({ 'renamed.runs': 1 });
+    });
+  });
+});

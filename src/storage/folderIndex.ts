@@ -1,0 +1,462 @@
+/**
+ * Opening a runs folder fast, and keeping its manifest shard: the adapter
+ * over the pure history core (docs/RUN_FOLDER.md, "Opening a history").
+ *
+ * An open is one listing request; shards are read only when their stamp
+ * differs from the one already merged (kept in IndexedDB); run files are
+ * read only when `reconcile` says their summary is missing or out of date.
+ * This writer's shard is rewritten (debounced) when anything was fetched,
+ * dropped or saved, so the next open elsewhere is cheap too.
+ */
+import type { Contents } from '@jupyterlab/services';
+import {
+  annotateSummary,
+  checkRunFileSize,
+  classifyListing,
+  loadAnnotationsFile,
+  loadRunFile,
+  loadSeriesFile,
+  makeEntry,
+  makeShard,
+  manifestShardName,
+  mergeManifests,
+  parseManifestShard,
+  planCompaction,
+  reconcile,
+  serializeShard,
+  summarizeRun,
+  type IListingEntry,
+  type IManifestEntry,
+  type IManifestShard,
+  type IRunAnnotation,
+  type IRunFiles,
+  type RunSeries
+} from '../core/history';
+import { safeJoin } from '../core/paths';
+import type { IRunSummary } from '../core/run';
+import type { IRunFileWarning } from '../tokens';
+import { describeError, isNotFound } from './contentsErrors';
+import type {
+  IFolderSnapshot,
+  IHistoryCache,
+  IRefusedFile
+} from './historyCache';
+
+/** How many files are fetched at once. */
+const READ_CONCURRENCY = 8;
+
+/** A runs folder as opened. */
+export interface IFolderView {
+  /** False when the folder does not exist. */
+  exists: boolean;
+  /** Newest first. */
+  runs: IRunSummary[];
+  warnings: IRunFileWarning[];
+  /** How many run files had to be fetched (0 on a warm open). */
+  fetched: number;
+}
+
+interface IFolderState {
+  entries: Map<string, IManifestEntry>;
+  shards: IListingEntry[];
+  refused: IRefusedFile[];
+  /** Shards parsed during the last open, for compaction. */
+  read: { name: string; shard: IManifestShard }[];
+  stale: string[];
+}
+
+export class FolderIndex {
+  constructor(options: FolderIndex.IOptions) {
+    this._contents = options.contents;
+    this._cache = options.cache;
+    this._writerId = options.writerId;
+    this._shardDelay = options.shardDelayMs ?? 1000;
+  }
+
+  get writerId(): string {
+    return this._writerId;
+  }
+
+  /** Open a folder: list it, reuse what is cached, fetch what changed. */
+  async open(folder: string): Promise<IFolderView> {
+    let model: Contents.IModel;
+    try {
+      model = await this._contents.get(folder, { content: true });
+    } catch (error) {
+      if (isNotFound(error)) {
+        this._states.delete(folder);
+        return { exists: false, runs: [], warnings: [], fetched: 0 };
+      }
+      throw error;
+    }
+    const listing = listingOf(model);
+    const state = await this._state(folder);
+    const classified = classifyListing(listing);
+
+    // Shards not merged yet (another writer's, or changed since).
+    const known = new Set(state.shards.map(stampKey));
+    const newShards = classified.shards.filter(s => !known.has(stampKey(s)));
+    const read: { name: string; shard: IManifestShard }[] = [];
+    await forEachLimited(newShards, READ_CONCURRENCY, async entry => {
+      const text = await this._readText(safeJoin(folder, entry.name));
+      if (text.ok) {
+        const parsed = parseManifestShard(text.text, { fileName: entry.name });
+        if (parsed.ok) {
+          read.push({ name: entry.name, shard: parsed.shard });
+        }
+      }
+    });
+    const merged = mergeManifests([
+      [...state.entries.values()],
+      ...read.map(r => r.shard)
+    ]);
+    const result = reconcile(merged, listing);
+
+    // Fetch what is missing, unless it was refused at this very stamp. An
+    // edited annotation file refetches its run too: edits are rare.
+    const refusedAt = new Map(state.refused.map(r => [refusedKey(r), r]));
+    const refused: IRefusedFile[] = [];
+    const fresh: IManifestEntry[] = [];
+    let fetched = 0;
+    await forEachLimited(result.missing, READ_CONCURRENCY, async files => {
+      const known = refusedAt.get(refusedKey(files.run));
+      if (known) {
+        refused.push(known);
+        return;
+      }
+      fetched++;
+      const loaded = await this._loadRun(folder, files);
+      if (loaded.ok) {
+        fresh.push(loaded.entry);
+      } else {
+        refused.push({
+          ...stamp(files.run),
+          name: files.run.name,
+          reason: loaded.reason
+        });
+      }
+    });
+
+    state.entries = new Map(
+      [...result.upToDate, ...fresh].map(e => [e.summary.id, e])
+    );
+    state.shards = classified.shards;
+    state.refused = refused.sort((a, b) => (a.name < b.name ? -1 : 1));
+    state.read = read;
+    state.stale = result.stale;
+    const mine = manifestShardName(this._writerId);
+    const dirty =
+      fresh.length > 0 ||
+      result.stale.length > 0 ||
+      classified.shards.length > 1 ||
+      (state.entries.size > 0 && !classified.shards.some(s => s.name === mine));
+    await this._persist(folder, state);
+    if (dirty) {
+      this.scheduleShardWrite(folder);
+    }
+    return {
+      exists: true,
+      runs: this.summaries(folder),
+      warnings: state.refused.map(r => ({
+        path: safeJoin(folder, r.name),
+        reason: r.reason
+      })),
+      fetched
+    };
+  }
+
+  /** The summaries known for a folder, newest first. */
+  summaries(folder: string): IRunSummary[] {
+    const state = this._states.get(folder);
+    return state
+      ? mergeManifests([[...state.entries.values()]]).map(e => e.summary)
+      : [];
+  }
+
+  /** Record a run this writer just wrote (stamps from the save answers). */
+  async noteWritten(folder: string, entry: IManifestEntry): Promise<void> {
+    const state = await this._state(folder);
+    state.entries.set(entry.summary.id, entry);
+    await this._persist(folder, state);
+    this.scheduleShardWrite(folder);
+  }
+
+  /** Forget runs (moved to the trash, deleted). */
+  async forget(folder: string, ids: readonly string[]): Promise<void> {
+    const state = await this._state(folder);
+    for (const id of ids) {
+      state.entries.delete(id);
+    }
+    await this._persist(folder, state);
+    this.scheduleShardWrite(folder);
+  }
+
+  /** The folder moved with its notebook: move what is known of it. */
+  async move(oldFolder: string, newFolder: string): Promise<void> {
+    const state = await this._state(oldFolder);
+    this._states.delete(oldFolder);
+    this._states.set(newFolder, state);
+    await this._cache.delete(oldFolder);
+    await this._persist(newFolder, state);
+  }
+
+  /** Write this writer's shard soon; many saves make one write. */
+  scheduleShardWrite(folder: string): void {
+    const pending = this._timers.get(folder);
+    if (pending !== undefined) {
+      clearTimeout(pending);
+    }
+    this._timers.set(
+      folder,
+      setTimeout(() => {
+        this._timers.delete(folder);
+        void this.writeShard(folder).catch(error =>
+          console.warn(
+            `jupyterlab-runs: ${folder}: manifest not written`,
+            error
+          )
+        );
+      }, this._shardDelay)
+    );
+  }
+
+  /** Write this writer's shard now, then delete the shards it covers. */
+  async writeShard(folder: string): Promise<void> {
+    const state = await this._state(folder);
+    const shard = makeShard(this._writerId, state.entries.values());
+    const name = manifestShardName(this._writerId);
+    const saved = await this._contents.save(safeJoin(folder, name), {
+      type: 'file',
+      format: 'text',
+      content: serializeShard(shard)
+    });
+    const written: IListingEntry = {
+      name,
+      size: typeof saved.size === 'number' ? saved.size : null,
+      lastModified: saved.last_modified
+    };
+    state.shards = [...state.shards.filter(s => s.name !== name), written];
+    const readAt = new Map(state.shards.map(s => [s.name, stampKey(s)]));
+    for (const other of planCompaction(state.read, shard, state.stale)) {
+      const path = safeJoin(folder, other);
+      try {
+        // Only a shard still as it was read: its writer may have rewritten
+        // it since (then it is merged at the next open, not deleted).
+        const now = await this._contents.get(path, { content: false });
+        if (
+          stampKey(listingOf({ content: [now] } as Contents.IModel)[0]) ===
+          readAt.get(other)
+        ) {
+          await this._contents.delete(path);
+        }
+      } catch (error) {
+        if (!isNotFound(error)) {
+          throw error;
+        }
+      }
+      state.shards = state.shards.filter(s => s.name !== other);
+    }
+    state.read = [];
+    await this._persist(folder, state);
+  }
+
+  /** Wait for shard writes scheduled so far (tests, export). */
+  async flushShards(): Promise<void> {
+    const folders = [...this._timers.keys()];
+    for (const folder of folders) {
+      clearTimeout(this._timers.get(folder));
+      this._timers.delete(folder);
+      await this.writeShard(folder);
+    }
+  }
+
+  dispose(): void {
+    for (const timer of this._timers.values()) {
+      clearTimeout(timer);
+    }
+    this._timers.clear();
+  }
+
+  /** Read and summarize one run (with its series and annotations). */
+  private async _loadRun(
+    folder: string,
+    files: IRunFiles
+  ): Promise<
+    { ok: true; entry: IManifestEntry } | { ok: false; reason: string }
+  > {
+    const tooBig = checkRunFileSize(files.run.size);
+    if (tooBig) {
+      return { ok: false, reason: tooBig };
+    }
+    const text = await this._readText(safeJoin(folder, files.run.name));
+    if (!text.ok) {
+      return text;
+    }
+    const loaded = loadRunFile(text.text, { expectedId: files.id });
+    if (!loaded.ok) {
+      return loaded;
+    }
+    // Records carry their metric aggregates; older ones need the series.
+    let series: RunSeries | null = null;
+    if (files.series && !loaded.run.metrics) {
+      const seriesText = await this._readText(
+        safeJoin(folder, files.series.name)
+      );
+      const parsed = seriesText.ok
+        ? loadSeriesFile(seriesText.text, { expectedId: files.id })
+        : seriesText;
+      // A bad series file costs the metrics, not the run.
+      series = parsed.ok ? parsed.series : null;
+    }
+    const annotation = await this._readAnnotation(folder, files);
+    const summary = annotateSummary(
+      summarizeRun(loaded.run, series),
+      annotation
+    );
+    return { ok: true, entry: makeEntry(summary, files) };
+  }
+
+  private async _readAnnotation(
+    folder: string,
+    files: IRunFiles
+  ): Promise<IRunAnnotation | null> {
+    if (!files.annotations) {
+      return null;
+    }
+    const text = await this._readText(safeJoin(folder, files.annotations.name));
+    if (!text.ok) {
+      return null;
+    }
+    const loaded = loadAnnotationsFile(text.text, { expectedId: files.id });
+    return loaded.ok ? loaded.annotation : null;
+  }
+
+  private async _readText(
+    path: string
+  ): Promise<{ ok: true; text: string } | { ok: false; reason: string }> {
+    try {
+      const model = await this._contents.get(path, {
+        type: 'file',
+        format: 'text',
+        content: true
+      });
+      return typeof model.content === 'string'
+        ? { ok: true, text: model.content }
+        : { ok: false, reason: 'is not a text file' };
+    } catch (error) {
+      return {
+        ok: false,
+        reason: `could not be read (${describeError(error)})`
+      };
+    }
+  }
+
+  private async _state(folder: string): Promise<IFolderState> {
+    let state = this._states.get(folder);
+    if (!state) {
+      let snapshot: IFolderSnapshot | undefined;
+      try {
+        snapshot = await this._cache.get(folder);
+      } catch {
+        snapshot = undefined; // a broken cache is an empty one
+      }
+      state = this._states.get(folder) ?? {
+        entries: new Map((snapshot?.entries ?? []).map(e => [e.summary.id, e])),
+        shards: snapshot?.shards ?? [],
+        refused: snapshot?.refused ?? [],
+        read: [],
+        stale: []
+      };
+      this._states.set(folder, state);
+    }
+    return state;
+  }
+
+  private async _persist(folder: string, state: IFolderState): Promise<void> {
+    try {
+      await this._cache.put({
+        folder,
+        entries: [...state.entries.values()],
+        shards: state.shards,
+        refused: state.refused
+      });
+    } catch (error) {
+      console.warn(
+        'jupyterlab-runs: the run cache could not be written',
+        error
+      );
+    }
+  }
+
+  private _contents: Contents.IManager;
+  private _cache: IHistoryCache;
+  private _writerId: string;
+  private _shardDelay: number;
+  private _states = new Map<string, IFolderState>();
+  private _timers = new Map<string, ReturnType<typeof setTimeout>>();
+}
+
+export namespace FolderIndex {
+  export interface IOptions {
+    contents: Contents.IManager;
+    cache: IHistoryCache;
+    /** This tab session's writer id (a ULID). */
+    writerId: string;
+    /** Debounce of shard writes. */
+    shardDelayMs?: number;
+  }
+}
+
+/** The files of a directory model, as the history core wants them. */
+export function listingOf(model: Contents.IModel): IListingEntry[] {
+  const items = Array.isArray(model.content)
+    ? (model.content as Contents.IModel[])
+    : [];
+  return items
+    .filter(item => item.type !== 'directory')
+    .map(item => ({
+      name: item.name,
+      lastModified: item.last_modified,
+      size: typeof item.size === 'number' ? item.size : null
+    }));
+}
+
+function stamp(entry: IListingEntry): {
+  size: number | null;
+  lastModified: string;
+} {
+  return { size: entry.size, lastModified: entry.lastModified };
+}
+
+function stampKey(entry: IListingEntry): string {
+  return `${entry.name}\u0000${entry.size}\u0000${entry.lastModified}`;
+}
+
+function refusedKey(entry: {
+  name: string;
+  size: number | null;
+  lastModified: string;
+}): string {
+  return stampKey({
+    name: entry.name,
+    size: entry.size,
+    lastModified: entry.lastModified
+  });
+}
+
+/** Run `task` over `items` with at most `limit` in flight. */
+export async function forEachLimited<T>(
+  items: readonly T[],
+  limit: number,
+  task: (item: T) => Promise<void>
+): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      await task(items[next++]);
+    }
+  };
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, worker)
+  );
+}

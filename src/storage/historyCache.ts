@@ -1,0 +1,51 @@
+/**
+ * The browser's copy of a runs folder's merged manifest: what makes a warm
+ * open cost one listing request. Entries are checked against that listing
+ * (`reconcile`) before they are shown, so a stale copy costs refetching,
+ * never a wrong run.
+ */
+import type { IListingEntry, IManifestEntry } from '../core/history';
+
+/** A file that was refused, remembered with the stamp it had. */
+export interface IRefusedFile {
+  name: string;
+  size: number | null;
+  lastModified: string;
+  reason: string;
+}
+
+/** What the browser remembers of one runs folder. */
+export interface IFolderSnapshot {
+  folder: string;
+  /** Merged entries, as of the last open or save. */
+  entries: IManifestEntry[];
+  /** The shards (name and stamp) already merged into `entries`. */
+  shards: IListingEntry[];
+  /** Run files refused at that stamp: not refetched until they change. */
+  refused: IRefusedFile[];
+}
+
+/** Where snapshots are kept (IndexedDB in the browser, memory in tests). */
+export interface IHistoryCache {
+  get(folder: string): Promise<IFolderSnapshot | undefined>;
+  put(snapshot: IFolderSnapshot): Promise<void>;
+  delete(folder: string): Promise<void>;
+}
+
+/** A cache that forgets on reload: when IndexedDB is unavailable. */
+export class MemoryHistoryCache implements IHistoryCache {
+  async get(folder: string): Promise<IFolderSnapshot | undefined> {
+    const found = this._folders.get(folder);
+    return found ? structuredClone(found) : undefined;
+  }
+
+  async put(snapshot: IFolderSnapshot): Promise<void> {
+    this._folders.set(snapshot.folder, structuredClone(snapshot));
+  }
+
+  async delete(folder: string): Promise<void> {
+    this._folders.delete(folder);
+  }
+
+  private _folders = new Map<string, IFolderSnapshot>();
+}
