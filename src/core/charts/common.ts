@@ -184,4 +184,5 @@ export function formatNumber(v: number): string {
     : String(Number(v.toPrecision(4)));
 }
 
+/** Re-exported so chart modules and callers share one spec type. */
 export type { TopLevelSpec };

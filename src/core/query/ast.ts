@@ -107,6 +107,7 @@ export type QueryLiteral = (
   | { kind: 'boolean'; value: boolean }
 ) & { start: number; end: number };
 
+/** Comparison operators (`==` and `<>` are read as `=` and `!=`). */
 export type CompareOp = '=' | '!=' | '<' | '<=' | '>' | '>=';
 
 interface ISpan {

@@ -34,7 +34,7 @@ type Getter = (row: IRunSummary) => Value;
 
 const ATTRIBUTE_GETTERS: Record<AttributeName, Getter> = {
   id: r => r.id,
-  name: r => r.name ?? r.id,
+  name: r => r.name || r.id,
   status: r => r.status,
   experiment: r => r.experiment,
   notebook: r => r.notebookPath,

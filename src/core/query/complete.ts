@@ -21,6 +21,7 @@ export interface IQueryKeys {
   tags: readonly string[];
 }
 
+/** What a suggestion inserts, so the editor can pick an icon. */
 export type CompletionKind =
   | 'prefix'
   | 'metric'

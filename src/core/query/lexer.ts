@@ -47,6 +47,7 @@ export interface IKeySegment {
   unterminated?: boolean;
 }
 
+/** Token kinds. A `key` is a whole dotted key such as `metrics.acc.max`. */
 export type TokenType =
   | 'key'
   | 'word'

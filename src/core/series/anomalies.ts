@@ -8,6 +8,7 @@
  */
 import type { IMetricSeries, IMetricSummary } from '../run';
 
+/** The kinds of flag, one badge each in the runs table. */
 export type AnomalyKind =
   'non-finite' | 'diverging' | 'train-val-gap' | 'best-not-last';
 
