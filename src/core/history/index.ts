@@ -6,6 +6,7 @@
  */
 export * from './annotations';
 export * from './bundle';
+export * from './embedFiles';
 export * from './layout';
 export * from './load';
 export * from './manifest';
@@ -13,5 +14,6 @@ export * from './migrate';
 export * from './reconcile';
 export * from './series';
 export * from './summary';
+export * from './tableExport';
 export * from './zip';
 export { isTerminalStatus } from './guards';

@@ -43,9 +43,28 @@ export class MemoryContents {
       return { ...this._model(path, false), content };
     }
     if (this.files.has(path)) {
-      return this._model(path, options?.content !== false);
+      const model = this._model(path, options?.content !== false);
+      if (model.content !== null && options?.format === 'base64') {
+        return { ...model, format: 'base64', content: btoa(this.binary(path)) };
+      }
+      if (model.content !== null && options?.type === 'notebook') {
+        return {
+          ...model,
+          type: 'notebook',
+          content: JSON.parse(model.content)
+        };
+      }
+      return model;
     }
     throw notFound(path);
+  }
+
+  /** A file's bytes as a binary string (text is stored as UTF-8). */
+  binary(path: string): string {
+    const text = this.files.get(path) ?? '';
+    return this._binary.has(path)
+      ? text
+      : String.fromCharCode(...new TextEncoder().encode(text));
   }
 
   async save(
@@ -63,11 +82,28 @@ export class MemoryContents {
     if (options.type === 'directory') {
       this.dirs.add(path);
     } else {
-      const content = String(options.content ?? '');
-      this.files.set(
-        path,
-        options.format === 'base64' ? atob(content) : content
-      );
+      const content =
+        options.type === 'notebook'
+          ? JSON.stringify(options.content)
+          : String(options.content ?? '');
+      if (options.format === 'base64') {
+        const raw = atob(content);
+        // Keep UTF-8 text readable as text; other bytes stay binary.
+        try {
+          const bytes = Uint8Array.from(raw, c => c.charCodeAt(0));
+          this.files.set(
+            path,
+            new TextDecoder('utf-8', { fatal: true }).decode(bytes)
+          );
+          this._binary.delete(path);
+        } catch {
+          this.files.set(path, raw);
+          this._binary.add(path);
+        }
+      } else {
+        this.files.set(path, content);
+        this._binary.delete(path);
+      }
       this.mtimes.set(path, this._tick());
     }
     return this._model(path, false);
@@ -163,6 +199,7 @@ export class MemoryContents {
   }
 
   private _clock = Date.UTC(2026, 10, 28, 10);
+  private _binary = new Set<string>();
 }
 
 function parentOf(path: string): string {

@@ -1,0 +1,412 @@
+/**
+ * Export and import of run histories through the Contents API: a notebook
+ * with its runs embedded, a zip of notebook + runs folder, the runs table as
+ * CSV or JSON, and the way back. The pure formats are in the history core
+ * (bundle.ts, embedFiles.ts, zip.ts, tableExport.ts); this reads and writes
+ * the files.
+ *
+ * Round trip: run and series files come back JSON-identical (the store
+ * writes them in the same canonical form, so in practice byte-identical);
+ * every other file of the folder (annotations, environments, artifacts)
+ * comes back byte-identical. Manifest shards (a cache) and the trash are
+ * not embedded in a notebook; a zip carries the folder exactly as it is.
+ */
+import type { Contents } from '@jupyterlab/services';
+import {
+  base64ToBytes,
+  bundleToZip,
+  bytesToBase64,
+  classifyName,
+  embedFiles,
+  embedRuns,
+  extractFiles,
+  extractRuns,
+  loadRunFile,
+  loadSeriesFile,
+  runsToCsv,
+  runsToJson,
+  serializeSeriesFile,
+  zipToBundle,
+  type IBundleFile,
+  type INotebookLike,
+  type RunSeries
+} from '../core/history';
+import {
+  notebookStem,
+  runsFolder,
+  safeJoin,
+  validateRelativePath
+} from '../core/paths';
+import type { IRunRecord } from '../core/run';
+import type { IRunStore } from '../tokens';
+import { isNotFound } from './contentsErrors';
+import { TRASH_FOLDER } from './trash';
+
+/** What an import or restore did. */
+export interface IImportReport {
+  /** Server paths written. */
+  written: string[];
+  /** Server paths left alone because they already existed. */
+  existing: string[];
+  /** Entries refused, with the reason. */
+  rejected: string[];
+}
+
+/** A runs folder found in a directory. */
+export interface IRunsFolderInfo {
+  folder: string;
+  /** The notebook it belongs to (it may be gone). */
+  notebookPath: string;
+  hasNotebook: boolean;
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+function dirOf(path: string): string {
+  const slash = path.lastIndexOf('/');
+  return slash < 0 ? '' : path.slice(0, slash);
+}
+
+function nameOf(path: string): string {
+  return path.slice(path.lastIndexOf('/') + 1);
+}
+
+export class HistoryTransfer {
+  constructor(options: HistoryTransfer.IOptions) {
+    this._contents = options.contents;
+    this._store = options.store;
+  }
+
+  /**
+   * Every file under a folder, paths relative to it, bytes as stored.
+   * `skip` names top-level entries to leave out.
+   */
+  async readTree(
+    folder: string,
+    skip: (name: string) => boolean = () => false
+  ): Promise<IBundleFile[]> {
+    const files: IBundleFile[] = [];
+    const walk = async (path: string, prefix: string) => {
+      const model = await this._contents.get(path, { content: true });
+      for (const item of model.content as Contents.IModel[]) {
+        const relative = prefix ? `${prefix}/${item.name}` : item.name;
+        if (!prefix && skip(item.name)) {
+          continue;
+        }
+        if (item.type === 'directory') {
+          await walk(item.path, relative);
+        } else {
+          files.push({ path: relative, data: await this.readBytes(item.path) });
+        }
+      }
+    };
+    try {
+      await walk(folder, '');
+    } catch (error) {
+      if (!isNotFound(error)) {
+        throw error;
+      }
+    }
+    return files.sort((a, b) => (a.path < b.path ? -1 : 1));
+  }
+
+  async readBytes(path: string): Promise<Uint8Array> {
+    const model = await this._contents.get(path, {
+      type: 'file',
+      format: 'base64',
+      content: true
+    });
+    return base64ToBytes(String(model.content));
+  }
+
+  /** Write `<stem>-with-runs.ipynb` beside the notebook; its path. */
+  async exportNotebook(notebookPath: string): Promise<string> {
+    const notebook = await this._readNotebook(notebookPath);
+    const folder = runsFolder(notebookPath);
+    const files = await this.readTree(
+      folder,
+      name => name === TRASH_FOLDER || classifyName(name).kind === 'manifest'
+    );
+    const runs: IRunRecord[] = [];
+    const series: Record<string, RunSeries> = {};
+    const others: IBundleFile[] = [];
+    for (const file of files) {
+      const kind = file.path.includes('/')
+        ? { kind: 'other' as const }
+        : classifyName(file.path);
+      const text = () => decoder.decode(file.data);
+      if (kind.kind === 'run') {
+        const loaded = loadRunFile(text(), { expectedId: kind.id });
+        if (loaded.ok) {
+          runs.push(loaded.run);
+          continue;
+        }
+      } else if (kind.kind === 'series') {
+        const loaded = loadSeriesFile(text(), { expectedId: kind.id });
+        if (loaded.ok) {
+          series[kind.id] = loaded.series;
+          continue;
+        }
+      }
+      // Anything else, unreadable files included, travels as bytes.
+      others.push(file);
+    }
+    const withRuns = embedFiles(embedRuns(notebook, runs, series), others);
+    const target = safeJoin(
+      dirOf(notebookPath),
+      `${notebookStem(notebookPath)}-with-runs.ipynb`
+    );
+    await this._contents.save(target, {
+      type: 'notebook',
+      format: 'json',
+      content: withRuns
+    });
+    return target;
+  }
+
+  /** Write `<stem>-with-runs.zip` (notebook + runs folder) beside it. */
+  async exportZip(notebookPath: string): Promise<string> {
+    const dir = dirOf(notebookPath);
+    const folder = runsFolder(notebookPath);
+    const prefix = nameOf(folder);
+    const files: IBundleFile[] = [
+      { path: nameOf(notebookPath), data: await this.readBytes(notebookPath) },
+      ...(await this.readTree(folder)).map(f => ({
+        path: `${prefix}/${f.path}`,
+        data: f.data
+      }))
+    ];
+    const target = safeJoin(dir, `${notebookStem(notebookPath)}-with-runs.zip`);
+    await this._contents.save(target, {
+      type: 'file',
+      format: 'base64',
+      content: bytesToBase64(bundleToZip(files))
+    });
+    return target;
+  }
+
+  /** Write the runs table beside the notebook as CSV or JSON. */
+  async exportTable(
+    notebookPath: string,
+    format: 'csv' | 'json'
+  ): Promise<string> {
+    const { runs } = await this._store.list(notebookPath);
+    const target = safeJoin(
+      dirOf(notebookPath),
+      `${notebookStem(notebookPath)}-runs.${format}`
+    );
+    await this._contents.save(target, {
+      type: 'file',
+      format: 'text',
+      content: format === 'csv' ? runsToCsv(runs) : runsToJson(runs)
+    });
+    return target;
+  }
+
+  /**
+   * How many runs embedded in a notebook are not beside it yet (0 when
+   * none, or all are restored already).
+   */
+  async embeddedToRestore(notebookPath: string): Promise<number> {
+    const notebook = await this._readNotebook(notebookPath);
+    const { runs } = extractRuns(notebook);
+    if (runs.length === 0) {
+      return 0;
+    }
+    const present = new Set(await this._names(runsFolder(notebookPath)));
+    return runs.filter(run => !present.has(`${run.id}.json`)).length;
+  }
+
+  /** Write the runs embedded in a notebook into its runs folder. */
+  async restoreEmbedded(notebookPath: string): Promise<IImportReport> {
+    const notebook = await this._readNotebook(notebookPath);
+    const extracted = extractRuns(notebook);
+    const embedded = extractFiles(notebook);
+    const report: IImportReport = {
+      written: [],
+      existing: [],
+      rejected: [
+        ...(extracted.problem ? [extracted.problem] : []),
+        ...extracted.rejected.map(r => r.reason),
+        ...embedded.rejected.map(r => r.reason)
+      ]
+    };
+    const folder = runsFolder(notebookPath);
+    const files: IBundleFile[] = [...embedded.files];
+    for (const [id, series] of Object.entries(extracted.series)) {
+      files.push({
+        path: `${id}.series.json`,
+        data: encoder.encode(serializeSeriesFile(id, series))
+      });
+    }
+    // Run files last: they are the commit point readers trust.
+    for (const run of extracted.runs) {
+      files.push({
+        path: `${run.id}.json`,
+        data: encoder.encode(JSON.stringify(run, null, 1))
+      });
+    }
+    await this._writeAll(folder, files, report);
+    return report;
+  }
+
+  /**
+   * Unpack a zip bundle into `target` (default: a folder named after the
+   * zip, beside it). Nothing is overwritten; run files are checked like any
+   * run file and refused ones are not written.
+   */
+  async importZip(
+    zipPath: string,
+    target?: string
+  ): Promise<IImportReport & { folder: string }> {
+    const folder =
+      target ??
+      safeJoin(
+        dirOf(zipPath),
+        nameOf(zipPath).replace(/\.zip$/i, '') || 'bundle'
+      );
+    const unzipped = zipToBundle(await this.readBytes(zipPath));
+    if (!unzipped.ok) {
+      throw new Error(`${zipPath} ${unzipped.reason}`);
+    }
+    const report: IImportReport = {
+      written: [],
+      existing: [],
+      rejected: unzipped.skipped.map(s => `${s.path} ${s.reason}`)
+    };
+    const accepted: IBundleFile[] = [];
+    for (const file of unzipped.files) {
+      const segments = file.path.split('/');
+      const kind =
+        segments.length === 2 && segments[0].endsWith('.runs')
+          ? classifyName(segments[1])
+          : { kind: 'other' as const };
+      if (kind.kind === 'run') {
+        const loaded = loadRunFile(decoder.decode(file.data), {
+          fileName: file.path,
+          expectedId: kind.id
+        });
+        if (!loaded.ok) {
+          report.rejected.push(loaded.reason);
+          continue;
+        }
+      }
+      accepted.push(file);
+    }
+    // Notebooks and run files after everything else.
+    const rank = (f: IBundleFile) =>
+      f.path.endsWith('.ipynb')
+        ? 2
+        : /\/[0-9A-Z]{26}\.json$/.test(f.path)
+          ? 1
+          : 0;
+    accepted.sort((a, b) => rank(a) - rank(b));
+    await this._writeAll(folder, accepted, report);
+    return { ...report, folder };
+  }
+
+  /** The runs folders in a directory, and whether their notebook exists. */
+  async findRunsFolders(dir: string): Promise<IRunsFolderInfo[]> {
+    const model = await this._contents.get(dir, { content: true });
+    const items = model.content as Contents.IModel[];
+    const names = new Set(items.map(i => i.name));
+    return items
+      .filter(
+        i =>
+          i.type === 'directory' &&
+          i.name.endsWith('.runs') &&
+          i.name !== '.runs'
+      )
+      .map(i => {
+        const stem = i.name.slice(0, -'.runs'.length);
+        const notebook = [...names].find(
+          n =>
+            n !== i.name && n.startsWith(`${stem}.`) && runsFolder(n) === i.name
+        );
+        return {
+          folder: i.path,
+          notebookPath: safeJoin(dir, notebook ?? `${stem}.ipynb`),
+          hasNotebook: notebook !== undefined
+        };
+      })
+      .sort((a, b) => (a.folder < b.folder ? -1 : 1));
+  }
+
+  private async _writeAll(
+    folder: string,
+    files: readonly IBundleFile[],
+    report: IImportReport
+  ): Promise<void> {
+    const made = new Set<string>();
+    const ensure = async (dir: string) => {
+      if (made.has(dir) || dir === '') {
+        return;
+      }
+      await ensure(dirOf(dir));
+      try {
+        await this._contents.get(dir, { content: false });
+      } catch (error) {
+        if (!isNotFound(error)) {
+          throw error;
+        }
+        await this._contents.save(dir, { type: 'directory' });
+      }
+      made.add(dir);
+    };
+    for (const file of files) {
+      const check = validateRelativePath(file.path);
+      if (!check.ok) {
+        report.rejected.push(`${file.path} ${check.reason}`);
+        continue;
+      }
+      const path = safeJoin(folder, ...file.path.split('/'));
+      await ensure(dirOf(path));
+      try {
+        await this._contents.get(path, { content: false });
+        report.existing.push(path);
+        continue;
+      } catch (error) {
+        if (!isNotFound(error)) {
+          throw error;
+        }
+      }
+      await this._contents.save(path, {
+        type: 'file',
+        format: 'base64',
+        content: bytesToBase64(file.data)
+      });
+      report.written.push(path);
+    }
+  }
+
+  private async _readNotebook(path: string): Promise<INotebookLike> {
+    const model = await this._contents.get(path, {
+      type: 'notebook',
+      content: true
+    });
+    return model.content as INotebookLike;
+  }
+
+  private async _names(folder: string): Promise<string[]> {
+    try {
+      const model = await this._contents.get(folder, { content: true });
+      return (model.content as Contents.IModel[]).map(i => i.name);
+    } catch (error) {
+      if (isNotFound(error)) {
+        return [];
+      }
+      throw error;
+    }
+  }
+
+  private _contents: Contents.IManager;
+  private _store: IRunStore;
+}
+
+export namespace HistoryTransfer {
+  export interface IOptions {
+    contents: Contents.IManager;
+    store: IRunStore;
+  }
+}
