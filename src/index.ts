@@ -1,6 +1,8 @@
 import type { JupyterFrontEndPlugin } from '@jupyterlab/application';
+import { historyPlugin } from './plugins/history';
 import { recorderPlugin } from './plugins/recorder';
 import { sidebarPlugin } from './plugins/sidebar';
+import { statusBarPlugin } from './plugins/statusbar';
 import { storePlugin } from './plugins/store';
 import { taggingPlugin } from './plugins/tagging';
 
@@ -10,7 +12,9 @@ const plugins: JupyterFrontEndPlugin<unknown>[] = [
   storePlugin,
   recorderPlugin,
   taggingPlugin,
-  sidebarPlugin
+  sidebarPlugin,
+  historyPlugin,
+  statusBarPlugin
 ];
 
 export default plugins;

@@ -8,6 +8,7 @@ import type { TranslationBundle } from '@jupyterlab/translation';
 import { Widget } from '@lumino/widgets';
 import { formatDuration } from '../../core/format';
 import type { IRunSummary, RunStatus } from '../../core/run';
+import { pendingCount, pendingReason } from '../history/pendingText';
 import type { RunsModel } from './model';
 
 export class RunsPanel extends Widget {
@@ -26,6 +27,9 @@ export class RunsPanel extends Widget {
     this._header.append(this._heading, this._subtitle);
     this._warnings = el('div', 'jp-RunsPanel-warnings');
     this._warnings.setAttribute('role', 'alert');
+    this._pending = el('div', 'jp-RunsPanel-pending');
+    this._pending.setAttribute('role', 'status');
+    this._header.append(this._pending);
     this._body = el('div', 'jp-RunsPanel-body');
     this._body.setAttribute('aria-live', 'polite');
     this.node.append(this._header, this._warnings, this._body);
@@ -64,6 +68,7 @@ export class RunsPanel extends Widget {
     this._subtitle.textContent = model.notebookPath ?? '';
     this._subtitle.title = model.notebookPath ?? '';
     this._renderWarnings();
+    this._renderPending();
 
     switch (model.state) {
       case 'no-notebook':
@@ -89,6 +94,16 @@ export class RunsPanel extends Widget {
         break;
     }
     this._body.replaceChildren(this._table(model.runs));
+  }
+
+  /** Runs recorded but not yet on the server, and why (outbox). */
+  private _renderPending(): void {
+    const count = this._model.pending;
+    this._pending.hidden = count === 0;
+    this._pending.textContent =
+      count === 0
+        ? ''
+        : `${pendingCount(this._trans, count)}. ${pendingReason(this._trans, this._model.pendingFailure)}`;
   }
 
   private _renderWarnings(): void {
@@ -208,6 +223,7 @@ export class RunsPanel extends Widget {
   private _heading: HTMLElement;
   private _subtitle: HTMLElement;
   private _warnings: HTMLElement;
+  private _pending: HTMLElement;
   private _body: HTMLElement;
   private _stale = true;
 }

@@ -1,0 +1,3 @@
+export * from './folderRunsView';
+export * from './pendingText';
+export * from './statusItem';
