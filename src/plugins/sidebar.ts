@@ -5,12 +5,19 @@ import {
 } from '@jupyterlab/application';
 import { ICommandPalette } from '@jupyterlab/apputils';
 import { INotebookTracker, type NotebookPanel } from '@jupyterlab/notebook';
+import { IStateDB } from '@jupyterlab/statedb';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
-import { IRunRecorder, IRunStore } from '../tokens';
+import { IRunRecorder, IRunsExplorer, IRunStore } from '../tokens';
 import { experimentIcon } from '../ui/icons';
 // Needed at activation: runs must be captured from the first execution.
 // eslint-disable-next-line jupyter/prefer-lazy-imports
 import { RunsModel, RunsPanel } from '../ui/runsPanel';
+// eslint-disable-next-line jupyter/prefer-lazy-imports
+import {
+  rememberTableState,
+  RunsExplorerService,
+  RunsTableModel
+} from '../ui/table';
 import { CommandIDs, TRANSLATION_DOMAIN } from './commandIds';
 
 function activate(
@@ -20,11 +27,23 @@ function activate(
   translator: ITranslator | null,
   restorer: ILayoutRestorer | null,
   palette: ICommandPalette | null,
-  recorder: IRunRecorder | null
-): void {
+  recorder: IRunRecorder | null,
+  state: IStateDB | null
+): IRunsExplorer {
   const trans = (translator ?? nullTranslator).load(TRANSLATION_DOMAIN);
   const model = new RunsModel({ store, live: recorder?.runUpdated });
-  const panel = new RunsPanel({ model, trans });
+  const table = new RunsTableModel();
+  if (state) {
+    void rememberTableState(table, state);
+  }
+  const panel = new RunsPanel({
+    model,
+    trans,
+    table,
+    onCompare: runIds =>
+      void app.commands.execute(CommandIDs.compareRuns, { runIds }),
+    onOpen: runId => void app.commands.execute(CommandIDs.openRun, { runId })
+  });
   panel.id = 'jp-runs-panel';
   panel.title.icon = experimentIcon;
   panel.title.caption = trans.__('Experiment Runs');
@@ -65,14 +84,22 @@ function activate(
   for (const command of [CommandIDs.showRuns, CommandIDs.refreshRuns]) {
     palette?.addItem({ command, category: trans.__('Experiment Runs') });
   }
+  return new RunsExplorerService({ model, table });
 }
 
 /** The sidebar listing the runs of the active notebook. */
-export const sidebarPlugin: JupyterFrontEndPlugin<void> = {
+export const sidebarPlugin: JupyterFrontEndPlugin<IRunsExplorer> = {
   id: 'jupyterlab-runs:sidebar',
   description: 'A sidebar listing the runs of the active notebook.',
   autoStart: true,
   requires: [IRunStore, INotebookTracker],
-  optional: [ITranslator, ILayoutRestorer, ICommandPalette, IRunRecorder],
+  optional: [
+    ITranslator,
+    ILayoutRestorer,
+    ICommandPalette,
+    IRunRecorder,
+    IStateDB
+  ],
+  provides: IRunsExplorer,
   activate
 };

@@ -24,7 +24,7 @@ test.describe('Recording runs of experiment cells', () => {
   }) => {
     const folder = `${tmpPath}/tagging.runs`;
     const sidebar = page.getByRole('region', { name: 'Experiment Runs' });
-    const rows = sidebar.locator('tbody tr');
+    const rows = sidebar.locator('[role="row"].jp-RunsPanel-run');
 
     // Tag the training cell through the command palette.
     await page.notebook.selectCells(TRAIN);

@@ -1,0 +1,141 @@
+/**
+ * Turning a run back into code: a `parameters` cell from its params, and a
+ * notebook from its lineage. Param names and values are untrusted, so only
+ * names that are plain Python identifiers become assignments and values are
+ * written as Python literals, never pasted as code.
+ */
+import type { ParamValue } from '../run';
+import type { ILineageItem } from './details';
+
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const KEYWORDS = new Set(
+  (
+    'False None True and as assert async await break class continue def del ' +
+    'elif else except finally for from global if import in is lambda nonlocal ' +
+    'not or pass raise return try while with yield'
+  ).split(' ')
+);
+
+/** Whether `name` can be assigned to in Python. */
+export function isPythonIdentifier(name: string): boolean {
+  return IDENTIFIER.test(name) && !KEYWORDS.has(name);
+}
+
+/** A Python literal for a JSON value. */
+export function pythonLiteral(v: ParamValue): string {
+  if (v === null) {
+    return 'None';
+  }
+  if (typeof v === 'boolean') {
+    return v ? 'True' : 'False';
+  }
+  if (typeof v === 'number') {
+    return Number.isNaN(v)
+      ? "float('nan')"
+      : v === Infinity
+        ? "float('inf')"
+        : v === -Infinity
+          ? "float('-inf')"
+          : String(v);
+  }
+  if (typeof v === 'string') {
+    // A JSON string is a valid Python string literal (same escapes).
+    return JSON.stringify(v);
+  }
+  if (Array.isArray(v)) {
+    return `[${v.map(pythonLiteral).join(', ')}]`;
+  }
+  return `{${Object.entries(v)
+    .map(([k, x]) => `${JSON.stringify(k)}: ${pythonLiteral(x)}`)
+    .join(', ')}}`;
+}
+
+/** Assignments for `params`; names that are not identifiers are skipped. */
+export function parametersSource(params: Record<string, ParamValue>): {
+  source: string;
+  skipped: string[];
+} {
+  const lines: string[] = [];
+  const skipped: string[] = [];
+  for (const [name, value] of Object.entries(params)) {
+    if (isPythonIdentifier(name)) {
+      lines.push(`${name} = ${pythonLiteral(value)}`);
+    } else {
+      skipped.push(name);
+    }
+  }
+  return { source: lines.join('\n'), skipped };
+}
+
+/** The cells of a notebook rebuilt from a run. */
+export interface IRebuiltCell {
+  source: string;
+  tags: string[];
+}
+
+/**
+ * Cells that re-create a run: a `parameters` cell with its params, the
+ * lineage in execution order (a later execution of the same cell wins),
+ * then the run's own cell, tagged as it was.
+ */
+export function rebuildCells(options: {
+  params: Record<string, ParamValue>;
+  lineage: readonly ILineageItem[];
+  code: string;
+  experimentTag: string;
+}): IRebuiltCell[] {
+  const cells: IRebuiltCell[] = [];
+  const { source } = parametersSource(options.params);
+  if (source) {
+    cells.push({ source, tags: ['parameters'] });
+  }
+  const lastByCell = new Map<string, number>();
+  options.lineage.forEach((e, i) => {
+    if (e.cellId) {
+      lastByCell.set(e.cellId, i);
+    }
+  });
+  options.lineage.forEach((e, i) => {
+    if (!e.cellId || lastByCell.get(e.cellId) === i) {
+      cells.push({ source: e.code, tags: [] });
+    }
+  });
+  cells.push({ source: options.code, tags: [options.experimentTag] });
+  return cells;
+}
+
+/**
+ * Set the assignments in an existing `parameters` cell to a run's values:
+ * single-line top-level assignments `name = …` of params the run has are
+ * rewritten; params the cell lacks are appended when they came from a
+ * `parameters` cell (per `sources`, or all when sources are unknown).
+ * Other lines are kept as they are.
+ */
+export function updateParametersSource(
+  cellSource: string,
+  params: Record<string, ParamValue>,
+  sources?: Record<string, string>
+): { source: string; changed: string[] } {
+  const seen = new Set<string>();
+  const changed: string[] = [];
+  const lines = cellSource.split('\n').map(line => {
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)\s*=(?!=)/.exec(line);
+    if (!m || !Object.hasOwn(params, m[1]) || !isPythonIdentifier(m[1])) {
+      return line;
+    }
+    seen.add(m[1]);
+    const next = `${m[1]} = ${pythonLiteral(params[m[1]])}`;
+    if (next !== line) {
+      changed.push(m[1]);
+    }
+    return next;
+  });
+  for (const [name, value] of Object.entries(params)) {
+    const fromParameters = !sources || sources[name] === 'parameters';
+    if (!seen.has(name) && fromParameters && isPythonIdentifier(name)) {
+      lines.push(`${name} = ${pythonLiteral(value)}`);
+      changed.push(name);
+    }
+  }
+  return { source: lines.join('\n'), changed };
+}

@@ -1,0 +1,243 @@
+/**
+ * One Vega-Lite chart: vega-embed loaded lazily, once, and run with Vega's
+ * CSP-safe expression interpreter (`ast: true` + `vega-interpreter`), so no
+ * chart ever goes through `eval` or `Function`. Follows the light/dark
+ * theme, draws on a canvas, and offers PNG, SVG and CSV downloads.
+ *
+ * Like core's `@jupyterlab/vega5-extension`, the previous view is
+ * finalized before re-embedding and when the chart is disposed, so timers
+ * and listeners of old views never pile up.
+ */
+import type { TranslationBundle } from '@jupyterlab/translation';
+import type { IDisposable } from '@lumino/disposable';
+import type * as VegaEmbed from 'vega-embed';
+import type { Result } from 'vega-embed';
+import type * as VegaInterpreter from 'vega-interpreter';
+import type { TopLevelSpec } from 'vega-lite';
+import { specDataRows, toCsv } from '../../core/compare/csv';
+
+type Embed = typeof VegaEmbed.default;
+type Interpreter = typeof VegaInterpreter.expressionInterpreter;
+
+let vegaModules: Promise<{ embed: Embed; expr: Interpreter }> | null = null;
+
+/** vega-embed and the interpreter, imported on first use only. */
+export function loadVega(): Promise<{ embed: Embed; expr: Interpreter }> {
+  if (!vegaModules) {
+    vegaModules = Promise.all([
+      import('vega-embed'),
+      import('vega-interpreter')
+    ]).then(([embed, interpreter]) => ({
+      embed: embed.default,
+      expr: interpreter.expressionInterpreter
+    }));
+  }
+  return vegaModules;
+}
+
+/** Whether JupyterLab shows a light theme (the default when unknown). */
+export function isLightTheme(): boolean {
+  return document.body.dataset.jpThemeLight !== 'false';
+}
+
+/** Vega-Lite config that takes fonts and colors from the JupyterLab theme. */
+export function themeConfig(): Record<string, unknown> {
+  const style = getComputedStyle(document.body);
+  const v = (name: string, fallback: string) =>
+    style.getPropertyValue(name).trim() || fallback;
+  const light = isLightTheme();
+  const text = v('--jp-ui-font-color1', light ? '#212121' : '#e0e0e0');
+  const muted = v('--jp-ui-font-color2', light ? '#616161' : '#bdbdbd');
+  const grid = v('--jp-border-color2', light ? '#e0e0e0' : '#424242');
+  const font = v('--jp-ui-font-family', 'sans-serif');
+  return {
+    font,
+    axis: {
+      labelColor: muted,
+      titleColor: text,
+      gridColor: grid,
+      domainColor: grid,
+      tickColor: grid
+    },
+    legend: { labelColor: muted, titleColor: text },
+    title: { color: text },
+    view: { stroke: grid },
+    text: { color: text }
+  };
+}
+
+export class ChartView implements IDisposable {
+  constructor(options: ChartView.IOptions) {
+    this._trans = options.trans;
+    this._name = options.name;
+    const trans = this._trans;
+    this.node = document.createElement('figure');
+    this.node.className = 'jp-RunsChart';
+    this.node.setAttribute('role', 'group');
+    this.node.setAttribute('aria-label', options.label);
+    this.node.dataset.chart = options.name;
+    const bar = document.createElement('figcaption');
+    bar.className = 'jp-RunsChart-caption';
+    const title = document.createElement('span');
+    title.className = 'jp-RunsChart-title';
+    title.textContent = options.label;
+    bar.append(title);
+    for (const [kind, label, caption] of [
+      ['png', trans.__('PNG'), trans.__('Save the chart as PNG')],
+      ['svg', trans.__('SVG'), trans.__('Save the chart as SVG')],
+      ['csv', trans.__('CSV'), trans.__('Save the chart data as CSV')]
+    ] as const) {
+      const b = document.createElement('button');
+      b.type = 'button';
+      b.className = 'jp-RunsChart-save jp-mod-styled';
+      b.textContent = label;
+      b.title = caption;
+      b.dataset.format = kind;
+      b.addEventListener('click', () => void this.save(kind));
+      bar.append(b);
+    }
+    this._host = document.createElement('div');
+    this._host.className = 'jp-RunsChart-host';
+    this._message = document.createElement('p');
+    this._message.className = 'jp-RunsChart-message';
+    this._message.hidden = true;
+    this.node.append(bar, this._host, this._message);
+  }
+
+  readonly node: HTMLElement;
+
+  get isDisposed(): boolean {
+    return this._isDisposed;
+  }
+
+  /** The current Vega view, once embedded (for tests and benchmarks). */
+  get result(): Result | null {
+    return this._result;
+  }
+
+  /** Show a message instead of the chart (e.g. nothing to draw). */
+  showMessage(text: string): void {
+    this._finalize();
+    this._spec = null;
+    this._host.hidden = true;
+    this._message.hidden = false;
+    this._message.textContent = text;
+    this.node.dataset.state = 'empty';
+  }
+
+  /**
+   * Draw `spec`, replacing the previous chart. Resolves when drawn; a call
+   * superseded by a newer one resolves without drawing.
+   */
+  async setSpec(spec: TopLevelSpec): Promise<void> {
+    const ticket = ++this._ticket;
+    this._spec = spec;
+    this.node.dataset.state = 'loading';
+    const { embed, expr } = await loadVega();
+    if (ticket !== this._ticket || this._isDisposed) {
+      return;
+    }
+    this._finalize();
+    this._host.hidden = false;
+    this._message.hidden = true;
+    const config = {
+      ...themeConfig(),
+      ...((spec as { config?: object }).config ?? {})
+    };
+    try {
+      const result = await embed(
+        this._host,
+        { ...spec, config } as TopLevelSpec,
+        {
+          renderer: 'canvas',
+          actions: false,
+          ast: true,
+          expr,
+          theme: isLightTheme() ? undefined : 'dark'
+        }
+      );
+      if (ticket !== this._ticket || this._isDisposed) {
+        result.finalize();
+        return;
+      }
+      this._result = result;
+      this.node.dataset.state = 'ready';
+    } catch (error) {
+      if (ticket === this._ticket) {
+        this.showMessage(
+          this._trans.__(
+            'The chart could not be drawn: %1',
+            error instanceof Error ? error.message : String(error)
+          )
+        );
+        this.node.dataset.state = 'error';
+      }
+    }
+  }
+
+  /** Download the chart (PNG or SVG) or its data (CSV). */
+  async save(format: 'png' | 'svg' | 'csv'): Promise<void> {
+    let url: string;
+    let revoke = false;
+    if (format === 'csv') {
+      if (!this._spec) {
+        return;
+      }
+      const blob = new Blob([toCsv(specDataRows(this._spec))], {
+        type: 'text/csv'
+      });
+      url = URL.createObjectURL(blob);
+      revoke = true;
+    } else {
+      const view = this._result?.view;
+      if (!view) {
+        return;
+      }
+      url = await view.toImageURL(format, format === 'png' ? 2 : 1);
+    }
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = `${this._name}.${format}`;
+    document.body.append(a);
+    a.click();
+    a.remove();
+    if (revoke) {
+      setTimeout(() => URL.revokeObjectURL(url), 1000);
+    }
+  }
+
+  dispose(): void {
+    if (this._isDisposed) {
+      return;
+    }
+    this._isDisposed = true;
+    this._ticket++;
+    this._finalize();
+    this.node.remove();
+  }
+
+  private _finalize(): void {
+    this._result?.finalize();
+    this._result = null;
+    this._host.replaceChildren();
+  }
+
+  private _trans: TranslationBundle;
+  private _name: string;
+  private _host: HTMLDivElement;
+  private _message: HTMLParagraphElement;
+  private _spec: TopLevelSpec | null = null;
+  private _result: Result | null = null;
+  private _ticket = 0;
+  private _isDisposed = false;
+}
+
+export namespace ChartView {
+  export interface IOptions {
+    trans: TranslationBundle;
+    /** A file-name-safe identifier, used for downloads and tests. */
+    name: string;
+    /** The chart's translated title. */
+    label: string;
+  }
+}

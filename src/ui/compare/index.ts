@@ -1,0 +1,3 @@
+export * from './chart';
+export * from './model';
+export * from './widget';

@@ -1,0 +1,216 @@
+/**
+ * What every compare pane shares: it renders from the model when shown and
+ * stays idle while hidden (a hidden tab does no work), owns its charts, and
+ * builds controls with plain DOM and `textContent` only.
+ */
+import type { TranslationBundle } from '@jupyterlab/translation';
+import { Widget } from '@lumino/widgets';
+import {
+  seriesLabels,
+  type CHART_TEXT,
+  type IChartText
+} from '../../../core/charts/common';
+import { ChartView } from '../chart';
+import type { CompareChange, CompareModel } from '../model';
+
+let paneCounter = 0;
+
+export abstract class ComparePane extends Widget {
+  constructor(options: ComparePane.IOptions) {
+    super();
+    this.model = options.model;
+    this.trans = options.trans;
+    this.addClass('jp-RunsCompare-pane');
+    this.title.label = options.label;
+    this.id = `jp-RunsCompare-${options.name}-${++paneCounter}`;
+    this.node.dataset.pane = options.name;
+    this.node.setAttribute('role', 'region');
+    this.node.setAttribute('aria-label', options.label);
+    this.model.changed.connect(this._onModelChanged, this);
+  }
+
+  protected readonly model: CompareModel;
+  protected readonly trans: TranslationBundle;
+
+  /** Render now (the pane is visible). */
+  protected abstract render(): void;
+
+  /** Which model changes call for a new render. Default: all. */
+  protected dependsOn(change: CompareChange): boolean {
+    return change !== undefined;
+  }
+
+  dispose(): void {
+    if (this.isDisposed) {
+      return;
+    }
+    this._charts.forEach(c => c.dispose());
+    this._charts = [];
+    super.dispose();
+  }
+
+  protected onAfterShow(): void {
+    if (this._stale) {
+      this._doRender();
+    }
+  }
+
+  /** Re-render now if visible, else when shown. */
+  protected refresh(): void {
+    if (this.isVisible) {
+      this._doRender();
+    } else {
+      this._stale = true;
+    }
+  }
+
+  /** A chart owned by this pane (disposed with it). */
+  protected chart(name: string, label: string): ChartView {
+    const c = new ChartView({ trans: this.trans, name, label });
+    this._charts.push(c);
+    return c;
+  }
+
+  /** Dispose the charts made so far (before a full re-render). */
+  protected clearCharts(): void {
+    this._charts.forEach(c => c.dispose());
+    this._charts = [];
+  }
+
+  /** Translated chart words. */
+  protected chartText(): Partial<IChartText> {
+    const t = this.trans;
+    return {
+      run: t.__('Run'),
+      group: t.__('Group'),
+      value: t.__('Value'),
+      step: t.__('Step'),
+      time: t.__('Time'),
+      relativeTime: t.__('Relative time (s)'),
+      predicted: t.__('Predicted'),
+      actual: t.__('Actual'),
+      count: t.__('Count'),
+      share: t.__('Share'),
+      falsePositiveRate: t.__('False positive rate'),
+      truePositiveRate: t.__('True positive rate'),
+      recall: t.__('Recall'),
+      precision: t.__('Precision')
+    } satisfies Record<keyof typeof CHART_TEXT, string>;
+  }
+
+  /** Display labels of the compared runs, as the charts' legends show them. */
+  protected runLabels(): string[] {
+    return seriesLabels(this.model.runs);
+  }
+
+  private _onModelChanged(_: CompareModel, change: CompareChange): void {
+    if (this.dependsOn(change)) {
+      this.refresh();
+    }
+  }
+
+  private _doRender(): void {
+    this._stale = false;
+    this.render();
+  }
+
+  private _charts: ChartView[] = [];
+  private _stale = true;
+}
+
+export namespace ComparePane {
+  export interface IOptions {
+    model: CompareModel;
+    trans: TranslationBundle;
+    /** Stable name (tests, CSS). */
+    name: string;
+    /** Translated tab label. */
+    label: string;
+  }
+}
+
+/** Create an element with a class. */
+export function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  className = '',
+  text?: string
+): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  if (className) {
+    node.className = className;
+  }
+  if (text !== undefined) {
+    node.textContent = text;
+  }
+  return node;
+}
+
+/** A labelled `<select>`; `onChange` gets the chosen value. */
+export function selectControl(
+  label: string,
+  choices: readonly (readonly [value: string, label: string])[],
+  value: string,
+  onChange: (value: string) => void
+): HTMLLabelElement {
+  const wrap = el('label', 'jp-RunsCompare-control');
+  const text = el('span', '', label);
+  const select = el('select', 'jp-mod-styled');
+  for (const [v, l] of choices) {
+    const o = el('option', '', l);
+    o.value = v;
+    select.append(o);
+  }
+  select.value = value;
+  select.addEventListener('change', () => onChange(select.value));
+  wrap.append(text, select);
+  return wrap;
+}
+
+/** A labelled checkbox. */
+export function checkControl(
+  label: string,
+  checked: boolean,
+  onChange: (checked: boolean) => void
+): HTMLLabelElement {
+  const wrap = el('label', 'jp-RunsCompare-control');
+  const box = el('input');
+  box.type = 'checkbox';
+  box.checked = checked;
+  box.addEventListener('change', () => onChange(box.checked));
+  wrap.append(box, el('span', '', label));
+  return wrap;
+}
+
+/** A row of controls. */
+export function controlBar(
+  label: string,
+  ...controls: HTMLElement[]
+): HTMLDivElement {
+  const bar = el('div', 'jp-RunsCompare-controls');
+  bar.setAttribute('role', 'toolbar');
+  bar.setAttribute('aria-label', label);
+  bar.append(...controls);
+  return bar;
+}
+
+/** A message paragraph. */
+export function message(text: string): HTMLParagraphElement {
+  return el('p', 'jp-RunsCompare-message', text);
+}
+
+/** Text of a param or metric value for a cell. */
+export function valueText(v: unknown): string {
+  if (v === undefined) {
+    return '—';
+  }
+  if (typeof v === 'number') {
+    if (!Number.isFinite(v)) {
+      return String(v);
+    }
+    const a = Math.abs(v);
+    return a !== 0 && (a < 1e-3 || a >= 1e6)
+      ? v.toExponential(3)
+      : String(Number(v.toPrecision(6)));
+  }
+  return typeof v === 'string' ? v : JSON.stringify(v);
+}

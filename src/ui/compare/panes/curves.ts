@@ -1,0 +1,131 @@
+/**
+ * Learning curves of the compared runs, overlaid: x by step, wall time or
+ * relative time; log y; EMA smoothing with an off switch (the raw series
+ * stays faintly visible); M4 downsampling to the chart's pixel width so
+ * 100 runs × 100,000 points draw quickly with every spike kept.
+ */
+import {
+  learningCurveSpec,
+  type ICurveInput
+} from '../../../core/charts/curves';
+import type { XAxis } from '../../../core/series/axis';
+import type { ChartView } from '../chart';
+import type { CompareChange } from '../model';
+import {
+  checkControl,
+  ComparePane,
+  controlBar,
+  el,
+  selectControl
+} from './base';
+
+/** Metric names logged as series by any of the runs (from summaries). */
+export function metricNames(
+  runs: readonly { metrics?: Record<string, unknown> }[]
+): string[] {
+  return [...new Set(runs.flatMap(r => Object.keys(r.metrics ?? {})))].sort();
+}
+
+export class CurvesPane extends ComparePane {
+  constructor(options: Omit<ComparePane.IOptions, 'name' | 'label'>) {
+    super({
+      ...options,
+      name: 'curves',
+      label: options.trans.__('Learning curves')
+    });
+    this._chart = this.chart(
+      'learning-curves',
+      this.trans.__('Learning curves')
+    );
+  }
+
+  protected dependsOn(change: CompareChange): boolean {
+    return change !== 'records';
+  }
+
+  protected render(): void {
+    const t = this.trans;
+    const model = this.model;
+    const o = model.options;
+    const names = metricNames(model.runs);
+    const metric =
+      o.metric && names.includes(o.metric) ? o.metric : (names[0] ?? null);
+    const slider = el('input', 'jp-RunsCompare-smoothing');
+    slider.type = 'range';
+    slider.min = '0';
+    slider.max = '0.99';
+    slider.step = '0.01';
+    slider.value = String(o.smoothing);
+    slider.disabled = !o.smoothingOn;
+    slider.setAttribute('aria-label', t.__('Smoothing weight'));
+    slider.addEventListener('change', () =>
+      model.setOptions({ smoothing: Number(slider.value) })
+    );
+    const controls = controlBar(
+      t.__('Curve options'),
+      selectControl(
+        t.__('Metric'),
+        names.map(n => [n, n] as const),
+        metric ?? '',
+        v => model.setOptions({ metric: v })
+      ),
+      selectControl(
+        t.__('X axis'),
+        [
+          ['step', t.__('Step')],
+          ['wall', t.__('Wall time')],
+          ['relative', t.__('Relative time')]
+        ],
+        o.xAxis,
+        v => model.setOptions({ xAxis: v as XAxis })
+      ),
+      checkControl(t.__('Log y'), o.logY, v => model.setOptions({ logY: v })),
+      checkControl(t.__('Smoothing'), o.smoothingOn, v =>
+        model.setOptions({ smoothingOn: v })
+      ),
+      slider
+    );
+    this.node.replaceChildren(controls, this._chart.node);
+    if (!metric) {
+      this._chart.showMessage(t.__('These runs logged no metrics.'));
+      return;
+    }
+    if (!model.canReadSeries) {
+      this._chart.showMessage(t.__('This store cannot read metric series.'));
+      return;
+    }
+    const missing = model.runs.filter(r => model.series(r.id) === undefined);
+    if (missing.length) {
+      void model.loadSeries();
+      if (missing.length === model.runs.length) {
+        this._chart.showMessage(t.__('Loading metric series…'));
+        return;
+      }
+    }
+    const curves: ICurveInput[] = [];
+    for (const run of model.runs) {
+      const s = model.series(run.id)?.[metric];
+      if (s && s.step.length) {
+        curves.push({ run, series: s, origin: Date.parse(run.startedAt) });
+      }
+    }
+    if (!curves.length) {
+      this._chart.showMessage(t.__('No run has a series for %1.', metric));
+      return;
+    }
+    const width = Math.max(300, Math.floor(this.node.clientWidth || 800) - 140);
+    void this._chart.setSpec(
+      learningCurveSpec(curves, {
+        metric,
+        xAxis: o.xAxis,
+        smoothing: o.smoothingOn ? o.smoothing : 0,
+        logY: o.logY,
+        width,
+        height: 320,
+        text: this.chartText()
+      })
+    );
+  }
+
+  private _chart: ChartView;
+}

@@ -1,0 +1,183 @@
+/**
+ * Building blocks of the run detail view: tables of key/values and small
+ * sections. Text only: every value a run recorded goes through
+ * `textContent`.
+ */
+import type { TranslationBundle } from '@jupyterlab/translation';
+import type {
+  IArtifactInfo,
+  IDatasetInfo,
+  ILineageInfo
+} from '../../core/compare/details';
+import { valueText } from '../compare/panes/base';
+
+export function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  className = '',
+  text?: string
+): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  if (className) {
+    node.className = className;
+  }
+  if (text !== undefined) {
+    node.textContent = text;
+  }
+  return node;
+}
+
+/** A titled section of the detail view. */
+export function section(
+  name: string,
+  title: string,
+  ...content: HTMLElement[]
+): HTMLElement {
+  const s = el('section', 'jp-RunDetail-section');
+  s.dataset.section = name;
+  s.setAttribute('aria-label', title);
+  s.append(el('h3', 'jp-RunDetail-heading', title), ...content);
+  return s;
+}
+
+/** A two-column key/value table. */
+export function keyValueTable(
+  label: string,
+  rows: readonly (readonly [string, unknown])[]
+): HTMLTableElement {
+  const table = el('table', 'jp-RunDetail-table');
+  table.setAttribute('aria-label', label);
+  const body = el('tbody');
+  for (const [k, v] of rows) {
+    const tr = el('tr');
+    const th = el('th', '', k);
+    th.scope = 'row';
+    tr.append(
+      th,
+      el('td', typeof v === 'number' ? 'jp-mod-number' : '', valueText(v))
+    );
+    body.append(tr);
+  }
+  table.append(body);
+  return table;
+}
+
+/** A table with a header row. */
+export function gridTable(
+  label: string,
+  headers: readonly string[],
+  rows: readonly (readonly unknown[])[]
+): HTMLTableElement {
+  const table = el('table', 'jp-RunDetail-table');
+  table.setAttribute('aria-label', label);
+  const head = el('thead');
+  const hr = el('tr');
+  for (const h of headers) {
+    const th = el('th', '', h);
+    th.scope = 'col';
+    hr.append(th);
+  }
+  head.append(hr);
+  const body = el('tbody');
+  for (const row of rows) {
+    const tr = el('tr');
+    row.forEach((v, i) => {
+      const cell =
+        i === 0
+          ? el('th', '', valueText(v))
+          : el(
+              'td',
+              typeof v === 'number' ? 'jp-mod-number' : '',
+              valueText(v)
+            );
+      tr.append(cell);
+    });
+    body.append(tr);
+  }
+  table.append(head, body);
+  return table;
+}
+
+/** The lineage: its cleanliness, then each cell's code. */
+export function lineageList(
+  trans: TranslationBundle,
+  lineage: ILineageInfo
+): HTMLElement {
+  const box = el('div', 'jp-RunDetail-lineage');
+  const status = el(
+    'p',
+    `jp-RunDetail-lineageStatus ${lineage.clean ? 'jp-mod-clean' : 'jp-mod-dirty'}`,
+    lineage.clean === null
+      ? trans.__('Lineage not recorded.')
+      : lineage.clean
+        ? trans.__(
+            'Clean: cells ran once each, top to bottom, none edited since.'
+          )
+        : trans.__(
+            'Not a clean top-to-bottom execution: %1',
+            lineage.issues.join(', ')
+          )
+  );
+  box.append(status);
+  const list = el('ol', 'jp-RunDetail-lineageList');
+  for (const e of lineage.entries) {
+    const li = el('li', `jp-mod-${e.state}`);
+    li.append(
+      el(
+        'div',
+        'jp-RunDetail-lineageHead',
+        trans.__(
+          '[%1] cell %2 · %3',
+          e.executionCount ?? ' ',
+          e.cellId ?? '?',
+          e.state
+        )
+      ),
+      el('pre', 'jp-RunDetail-code', e.code)
+    );
+    list.append(li);
+  }
+  box.append(list);
+  return box;
+}
+
+/** Datasets as a table. */
+export function datasetsTable(
+  trans: TranslationBundle,
+  data: readonly IDatasetInfo[]
+): HTMLTableElement {
+  return gridTable(
+    trans.__('Data files'),
+    [
+      trans.__('Name'),
+      trans.__('Path'),
+      trans.__('Size'),
+      trans.__('Modified'),
+      trans.__('SHA-256')
+    ],
+    data.map(d => [d.name, d.path, d.size, d.mtime, d.sha256])
+  );
+}
+
+/** Kinds of artifact a preview is offered for. */
+export const IMAGE_MIMES = new Set([
+  'image/png',
+  'image/jpeg',
+  'image/gif',
+  'image/webp'
+]);
+export const TEXT_MIME = /^(text\/|application\/(json|x-ndjson|csv|yaml|xml)$)/;
+/** Largest artifact fetched for a preview. */
+export const MAX_PREVIEW_BYTES = 5 * 1024 * 1024;
+
+/** Whether an artifact gets a preview. */
+export function previewKind(a: IArtifactInfo): 'image' | 'text' | null {
+  if (!a.stored || !a.path || (a.size ?? Infinity) > MAX_PREVIEW_BYTES) {
+    return null;
+  }
+  const mime = a.mime.toLowerCase();
+  return IMAGE_MIMES.has(mime)
+    ? 'image'
+    : TEXT_MIME.test(mime) || /\.(txt|csv|json|md|log|ya?ml)$/i.test(a.path)
+      ? 'text'
+      : null;
+}

@@ -1,0 +1,534 @@
+/**
+ * The detail of one run: its code in a read-only highlighted editor,
+ * lineage, params, metrics with charts, environment, data, outputs
+ * (rendered untrusted), artifacts with previews, tags and notes, and the
+ * restore actions.
+ */
+import {
+  CodeEditor,
+  CodeEditorWrapper,
+  type IEditorServices
+} from '@jupyterlab/codeeditor';
+import type * as nbformat from '@jupyterlab/nbformat';
+import { OutputAreaModel, SimplifiedOutputArea } from '@jupyterlab/outputarea';
+import type { IRenderMimeRegistry } from '@jupyterlab/rendermime';
+import type { TranslationBundle } from '@jupyterlab/translation';
+import type { CommandRegistry } from '@lumino/commands';
+import { PromiseDelegate } from '@lumino/coreutils';
+import type { IDisposable } from '@lumino/disposable';
+import { Panel, Widget } from '@lumino/widgets';
+import { learningCurveSpec } from '../../core/charts/curves';
+import {
+  environmentInfo,
+  runDetails,
+  type IRunDetails
+} from '../../core/compare/details';
+import { formatDuration } from '../../core/format';
+import type { RunSeries } from '../../core/history/series';
+import type { IRunRecord } from '../../core/run';
+import { ChartView } from '../compare/chart';
+import { selectControl } from '../compare/panes/base';
+import {
+  datasetsTable,
+  el,
+  gridTable,
+  keyValueTable,
+  lineageList,
+  previewKind,
+  section
+} from './sections';
+
+/** How the detail view reads the run and its files. */
+export interface IRunDetailSource {
+  record(): Promise<IRunRecord>;
+  series(): Promise<RunSeries | null>;
+  /** A file of the runs folder, by relative path. */
+  readText(relativePath: string): Promise<string>;
+  readBase64(relativePath: string): Promise<string>;
+}
+
+export class RunDetailWidget extends Panel {
+  constructor(options: RunDetailWidget.IOptions) {
+    super();
+    this._options = options;
+    this._trans = options.trans;
+    this.addClass('jp-RunDetail');
+    this.node.setAttribute('role', 'region');
+    this.node.setAttribute('aria-label', options.trans.__('Run details'));
+    this.title.label = options.title;
+    this._body = new Widget();
+    this._body.addClass('jp-RunDetail-body');
+    this._body.node.append(
+      el('p', 'jp-RunDetail-message', options.trans.__('Loading run…'))
+    );
+    this.addWidget(this._body);
+    void this._load();
+  }
+
+  /** Resolves once the run is shown (or failed to load). */
+  get ready(): Promise<void> {
+    return this._ready.promise;
+  }
+
+  dispose(): void {
+    if (this.isDisposed) {
+      return;
+    }
+    this._chart?.dispose();
+    for (const w of this._owned) {
+      w.dispose();
+    }
+    super.dispose();
+  }
+
+  private async _load(): Promise<void> {
+    const t = this._trans;
+    try {
+      const record = await this._options.source.record();
+      const details = runDetails(record);
+      this.title.label = t.__(
+        'Run %1',
+        (record as { name?: string }).name || record.experiment
+      );
+      this._render(record, details);
+      this._ready.resolve(undefined);
+      const series = await this._options.source.series().catch(() => null);
+      this._renderMetricChart(record, series);
+    } catch (e) {
+      this._body.node.replaceChildren(
+        el(
+          'p',
+          'jp-RunDetail-message jp-mod-error',
+          t.__(
+            'The run could not be read: %1',
+            e instanceof Error ? e.message : String(e)
+          )
+        )
+      );
+      this._ready.resolve(undefined);
+    }
+  }
+
+  private _render(record: IRunRecord, d: IRunDetails): void {
+    const t = this._trans;
+    const root = this._body.node;
+    root.replaceChildren();
+    const summary = (this._options.summary ?? {}) as {
+      name?: string;
+      starred?: boolean;
+      note?: string;
+      tags?: Record<string, string>;
+    };
+
+    // Header and actions.
+    const header = el('header', 'jp-RunDetail-header');
+    const title = el(
+      'h2',
+      'jp-RunDetail-title',
+      summary.name || record.experiment
+    );
+    const status = el(
+      'span',
+      `jp-RunsPanel-statusBadge jp-mod-${record.status}`,
+      record.status
+    );
+    header.append(title, status);
+    const actions = el('div', 'jp-RunDetail-actions');
+    actions.setAttribute('role', 'toolbar');
+    actions.setAttribute('aria-label', t.__('Run actions'));
+    for (const [command, label] of this._options.actions ?? []) {
+      const b = el('button', 'jp-mod-styled jp-RunDetail-action', label);
+      b.type = 'button';
+      b.addEventListener(
+        'click',
+        () =>
+          void this._options.commands?.execute(command, {
+            runId: record.id,
+            notebookPath: record.notebookPath
+          })
+      );
+      actions.append(b);
+    }
+    header.append(actions);
+    root.append(header);
+
+    root.append(
+      section(
+        'overview',
+        t.__('Overview'),
+        keyValueTable(t.__('Overview'), [
+          [t.__('Run id'), record.id],
+          [t.__('Experiment'), record.experiment],
+          [t.__('Started'), new Date(record.startedAt).toLocaleString()],
+          [t.__('Duration'), formatDuration(record.durationMs)],
+          [t.__('Execution count'), record.executionCount],
+          [
+            t.__('Kernel'),
+            `${record.kernel.name} (${record.kernel.language} ${record.kernel.languageVersion})`
+          ],
+          ...(record.error
+            ? [
+                [
+                  t.__('Error'),
+                  `${record.error.ename}: ${record.error.evalue}`
+                ] as const
+              ]
+            : [])
+        ])
+      )
+    );
+    const tags = { ...d.tags, ...(summary.tags ?? {}) };
+    const notes = summary.note || d.notes;
+    const tagList = el('ul', 'jp-RunDetail-tags');
+    for (const [k, v] of Object.entries(tags)) {
+      tagList.append(el('li', 'jp-RunDetail-tag', v ? `${k}: ${v}` : k));
+    }
+    root.append(
+      section(
+        'tags',
+        t.__('Tags and notes'),
+        Object.keys(tags).length
+          ? tagList
+          : el('p', 'jp-RunDetail-message', t.__('No tags.')),
+        el('p', 'jp-RunDetail-notes', notes || t.__('No notes.'))
+      )
+    );
+
+    // Code, read-only and highlighted.
+    const codeHost = el('div', 'jp-RunDetail-editor');
+    root.append(section('code', t.__('Code'), codeHost));
+    this._attachCode(codeHost, record);
+
+    root.append(section('lineage', t.__('Lineage'), lineageList(t, d.lineage)));
+    const params = Object.entries(d.params);
+    root.append(
+      section(
+        'params',
+        t.__('Params'),
+        params.length
+          ? keyValueTable(t.__('Params'), params)
+          : el('p', 'jp-RunDetail-message', t.__('No params.'))
+      )
+    );
+    const metrics = Object.entries(record.metrics ?? {}) as unknown as [
+      string,
+      Record<string, unknown>
+    ][];
+    this._metricsSection = section(
+      'metrics',
+      t.__('Metrics'),
+      metrics.length
+        ? gridTable(
+            t.__('Metrics'),
+            [
+              t.__('Metric'),
+              t.__('Final'),
+              t.__('Min'),
+              t.__('Max'),
+              t.__('Points'),
+              t.__('Last step')
+            ],
+            metrics.map(([k, m]) => [
+              k,
+              dec(m.last),
+              dec(m.min),
+              dec(m.max),
+              m.count,
+              m.lastStep
+            ])
+          )
+        : el('p', 'jp-RunDetail-message', t.__('No metrics.'))
+    );
+    root.append(this._metricsSection);
+
+    const env = section(
+      'environment',
+      t.__('Environment'),
+      el('p', 'jp-RunDetail-message', t.__('Loading environment…'))
+    );
+    root.append(env);
+    void this._renderEnvironment(env, record, d);
+
+    root.append(
+      section(
+        'data',
+        t.__('Data'),
+        d.datasets.length
+          ? datasetsTable(t, d.datasets)
+          : el('p', 'jp-RunDetail-message', t.__('No data files recorded.'))
+      )
+    );
+
+    const outputs = el('div', 'jp-RunDetail-outputs');
+    root.append(section('outputs', t.__('Outputs'), outputs));
+    this._attachOutputs(outputs, record);
+
+    const artifacts = el('div', 'jp-RunDetail-artifacts');
+    root.append(section('artifacts', t.__('Artifacts'), artifacts));
+    this._renderArtifacts(artifacts, d);
+  }
+
+  private _attachCode(host: HTMLElement, record: IRunRecord): void {
+    const services = this._options.editorServices;
+    if (!services) {
+      host.append(el('pre', 'jp-RunDetail-code', record.code));
+      return;
+    }
+    const model = new CodeEditor.Model();
+    model.mimeType = services.mimeTypeService.getMimeTypeByLanguage({
+      name: record.kernel.language
+    });
+    model.sharedModel.setSource(record.code);
+    const editor = new CodeEditorWrapper({
+      model,
+      factory: services.factoryService.newInlineEditor,
+      editorOptions: { config: { readOnly: true, lineNumbers: true } }
+    });
+    editor.addClass('jp-RunDetail-codeEditor');
+    Widget.attach(editor, host);
+    this._owned.push(editor, model);
+  }
+
+  private _attachOutputs(host: HTMLElement, record: IRunRecord): void {
+    const t = this._trans;
+    if (!this._options.rendermime) {
+      host.append(
+        el('p', 'jp-RunDetail-message', t.__('Outputs cannot be shown here.'))
+      );
+      return;
+    }
+    if (!record.outputs.length) {
+      host.append(el('p', 'jp-RunDetail-message', t.__('No output.')));
+      return;
+    }
+    // Untrusted: HTML is sanitized; JavaScript and scripts never run.
+    const model = new OutputAreaModel({
+      values: record.outputs as unknown as nbformat.IOutput[],
+      trusted: false
+    });
+    const area = new SimplifiedOutputArea({
+      model,
+      rendermime: this._options.rendermime
+    });
+    Widget.attach(area, host);
+    this._owned.push(area, model);
+  }
+
+  private async _renderEnvironment(
+    sectionNode: HTMLElement,
+    record: IRunRecord,
+    d: IRunDetails
+  ): Promise<void> {
+    const t = this._trans;
+    const parts: HTMLElement[] = [];
+    const base: [string, unknown][] = [
+      [t.__('Kernel'), record.kernel.name],
+      [
+        t.__('Language'),
+        `${record.kernel.language} ${record.kernel.languageVersion}`
+      ]
+    ];
+    if (d.environment.cwd) {
+      base.push([t.__('Working directory'), d.environment.cwd]);
+    }
+    if (d.environment.git) {
+      for (const k of ['commit', 'branch', 'dirty', 'remote']) {
+        if (k in d.environment.git) {
+          base.push([`git ${k}`, d.environment.git[k]]);
+        }
+      }
+    }
+    if (d.environment.deepProbe === false && d.environment.reason) {
+      base.push([t.__('Probe'), d.environment.reason]);
+    }
+    parts.push(keyValueTable(t.__('Environment'), base));
+    if (d.environment.hash) {
+      try {
+        const env = environmentInfo(
+          JSON.parse(
+            await this._options.source.readText(
+              `env-${d.environment.hash}.json`
+            )
+          )
+        );
+        parts.push(
+          keyValueTable(t.__('Python and platform'), [
+            ...Object.entries(env.python).map(
+              ([k, v]) => [`python.${k}`, v] as const
+            ),
+            ...Object.entries(env.platform).map(
+              ([k, v]) => [`platform.${k}`, v] as const
+            ),
+            ...Object.entries(env.other).map(([k, v]) => [k, v] as const)
+          ])
+        );
+        const packages = Object.entries(env.packages).sort((a, b) =>
+          a[0].localeCompare(b[0])
+        );
+        const details = el('details', 'jp-RunDetail-packages');
+        details.append(
+          el('summary', '', t._n('%1 package', '%1 packages', packages.length)),
+          gridTable(
+            t.__('Packages'),
+            [t.__('Package'), t.__('Version')],
+            packages
+          )
+        );
+        parts.push(details);
+      } catch {
+        parts.push(
+          el(
+            'p',
+            'jp-RunDetail-message',
+            t.__('The environment file could not be read.')
+          )
+        );
+      }
+    }
+    sectionNode.querySelector(':scope > p')?.remove();
+    sectionNode.append(...parts);
+  }
+
+  private _renderArtifacts(host: HTMLElement, d: IRunDetails): void {
+    const t = this._trans;
+    if (!d.artifacts.length) {
+      host.append(el('p', 'jp-RunDetail-message', t.__('No artifacts.')));
+      return;
+    }
+    host.append(
+      gridTable(
+        t.__('Artifacts'),
+        [
+          t.__('Name'),
+          t.__('Kind'),
+          t.__('Type'),
+          t.__('Size'),
+          t.__('SHA-256'),
+          t.__('Stored')
+        ],
+        d.artifacts.map(a => [
+          a.name,
+          a.kind,
+          a.mime,
+          a.size,
+          a.sha256,
+          a.stored ? t.__('yes') : t.__('no')
+        ])
+      )
+    );
+    const previews = el('div', 'jp-RunDetail-previews');
+    host.append(previews);
+    for (const a of d.artifacts) {
+      const kind = previewKind(a);
+      if (!kind || !a.path) {
+        continue;
+      }
+      const fig = el('figure', 'jp-RunDetail-preview');
+      fig.append(el('figcaption', '', a.name));
+      previews.append(fig);
+      const path = a.path;
+      if (kind === 'image') {
+        void this._options.source.readBase64(path).then(
+          data => {
+            const img = el('img');
+            img.alt = a.name;
+            // A data URL of a checked raster type: no script can run in it.
+            img.src = `data:${a.mime.toLowerCase()};base64,${data.replace(/[^A-Za-z0-9+/=]/g, '')}`;
+            fig.append(img);
+          },
+          () =>
+            fig.append(el('p', 'jp-RunDetail-message', t.__('Not readable.')))
+        );
+      } else {
+        void this._options.source.readText(path).then(
+          text =>
+            fig.append(
+              el(
+                'pre',
+                'jp-RunDetail-code',
+                text.length > 4000 ? `${text.slice(0, 4000)}\n…` : text
+              )
+            ),
+          () =>
+            fig.append(el('p', 'jp-RunDetail-message', t.__('Not readable.')))
+        );
+      }
+    }
+  }
+
+  private _renderMetricChart(
+    record: IRunRecord,
+    series: RunSeries | null
+  ): void {
+    const t = this._trans;
+    const names = Object.keys(series ?? {}).sort();
+    if (!series || !names.length || !this._metricsSection) {
+      return;
+    }
+    const chart = new ChartView({
+      trans: t,
+      name: `metrics-${record.id}`,
+      label: t.__('Metric series')
+    });
+    this._chart = chart;
+    const draw = (metric: string) =>
+      void chart.setSpec(
+        learningCurveSpec(
+          [
+            {
+              run: { id: record.id, name: metric },
+              series: series[metric],
+              origin: Date.parse(record.startedAt)
+            }
+          ],
+          {
+            metric,
+            height: 220,
+            width: Math.max(300, (this.node.clientWidth || 700) - 120),
+            text: {
+              run: t.__('Run'),
+              value: t.__('Value'),
+              step: t.__('Step'),
+              time: t.__('Time'),
+              relativeTime: t.__('Relative time (s)')
+            }
+          }
+        )
+      );
+    const select = selectControl(
+      t.__('Metric'),
+      names.map(n => [n, n] as const),
+      names[0],
+      draw
+    );
+    this._metricsSection.append(select, chart.node);
+    draw(names[0]);
+  }
+
+  private _options: RunDetailWidget.IOptions;
+  private _trans: TranslationBundle;
+  private _body: Widget;
+  private _metricsSection: HTMLElement | null = null;
+  private _chart: ChartView | null = null;
+  private _owned: IDisposable[] = [];
+  private _ready = new PromiseDelegate<void>();
+}
+
+export namespace RunDetailWidget {
+  export interface IOptions {
+    trans: TranslationBundle;
+    source: IRunDetailSource;
+    /** The run's summary as listed (name, star, tags, notes), if known. */
+    summary?: object;
+    title: string;
+    editorServices?: IEditorServices | null;
+    rendermime?: IRenderMimeRegistry | null;
+    commands?: CommandRegistry;
+    /** Buttons: [command id, translated label]. */
+    actions?: [string, string][];
+  }
+}
+
+function dec(v: unknown): number {
+  return typeof v === 'number' ? v : typeof v === 'string' ? Number(v) : NaN;
+}

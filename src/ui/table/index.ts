@@ -1,0 +1,5 @@
+export * from './columns';
+export * from './explorer';
+export * from './model';
+export * from './view';
+export * from './service';

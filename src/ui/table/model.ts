@@ -1,0 +1,533 @@
+/**
+ * The runs table's model: which runs show (query, starred filter), in what
+ * order (sort, groups), with which columns (chooser, pins, metric view), and
+ * which are selected. No DOM: the view asks for `items` and renders the
+ * visible slice.
+ *
+ * Derived lists are computed lazily and cached; each setter invalidates
+ * only what it affects, so a selection change never re-filters 100,000 runs
+ * and a new run re-filters once.
+ */
+import type { IDisposable } from '@lumino/disposable';
+import { Signal, type ISignal } from '@lumino/signaling';
+import {
+  collectQueryKeys,
+  makePredicate,
+  type IQueryError,
+  type IQueryKeys,
+  type RunPredicate
+} from '../../core/query';
+import type { IRunSummary } from '../../core/run';
+import {
+  cellGetter,
+  collectColumns,
+  columnFromId,
+  compareCells,
+  formatCell,
+  type CellValue,
+  type IColumn,
+  type MetricView
+} from './columns';
+
+/** A row of the table: a run, or the header of a group. */
+export type TableItem =
+  | { type: 'run'; run: IRunSummary }
+  | {
+      type: 'group';
+      key: string;
+      label: string;
+      count: number;
+      collapsed: boolean;
+    };
+
+/** The sort order. */
+export interface ISortState {
+  column: string;
+  descending: boolean;
+}
+
+/** What the table remembers between sessions. */
+export interface ITableState {
+  query: string;
+  starredOnly: boolean;
+  sort: ISortState | null;
+  groupBy: string | null;
+  metricView: MetricView;
+  /** Column visibility set by the user, by column id. */
+  visibility: Record<string, boolean>;
+  pinned: string[];
+  collapsed: string[];
+}
+
+/** What changed, so views redo only that. */
+export type TableChange = 'rows' | 'columns' | 'selection';
+
+export const DEFAULT_TABLE_STATE: Readonly<ITableState> = {
+  query: '',
+  starredOnly: false,
+  sort: null,
+  groupBy: null,
+  metricView: 'last',
+  visibility: {},
+  pinned: ['name'],
+  collapsed: []
+};
+
+const NO_GROUP = '\u0000none';
+
+export class RunsTableModel implements IDisposable {
+  /** Emitted when rows, columns or the selection changed. */
+  get changed(): ISignal<RunsTableModel, TableChange> {
+    return this._changed;
+  }
+
+  /** Emitted when something worth remembering changed. */
+  get stateChanged(): ISignal<RunsTableModel, ITableState> {
+    return this._stateChanged;
+  }
+
+  get isDisposed(): boolean {
+    return this._isDisposed;
+  }
+
+  /** All runs, in their given order (newest first). */
+  get runs(): readonly IRunSummary[] {
+    return this._runs;
+  }
+
+  /** Replace the runs (the selection keeps the ids still present). */
+  setRuns(runs: readonly IRunSummary[]): void {
+    this._runs = runs;
+    this._byId = null;
+    this._columns = null;
+    this._keys = null;
+    this._filtered = null;
+    const ids = new Set(runs.map(r => r.id));
+    for (const id of [...this._selection]) {
+      if (!ids.has(id)) {
+        this._selection.delete(id);
+      }
+    }
+    this._changed.emit('columns');
+    this._changed.emit('rows');
+  }
+
+  /** A run by id. */
+  getRun(id: string): IRunSummary | undefined {
+    if (!this._byId) {
+      this._byId = new Map(this._runs.map(r => [r.id, r]));
+    }
+    return this._byId.get(id);
+  }
+
+  // Query and filters
+
+  get query(): string {
+    return this._state.query;
+  }
+
+  /** The query's error, or null when it is valid (or empty). */
+  get queryError(): IQueryError | null {
+    this._compile();
+    return this._queryError;
+  }
+
+  /** Set the query text; an invalid query keeps the last valid filter. */
+  setQuery(text: string): void {
+    if (text === this._state.query) {
+      return;
+    }
+    this._state.query = text;
+    this._predicate = undefined;
+    this._filtered = null;
+    this._emitState('rows');
+  }
+
+  get starredOnly(): boolean {
+    return this._state.starredOnly;
+  }
+
+  setStarredOnly(value: boolean): void {
+    if (value !== this._state.starredOnly) {
+      this._state.starredOnly = value;
+      this._filtered = null;
+      this._emitState('rows');
+    }
+  }
+
+  /** Names the query bar completes. */
+  get queryKeys(): IQueryKeys {
+    if (!this._keys) {
+      this._keys = collectQueryKeys(this._runs);
+    }
+    return this._keys;
+  }
+
+  // Sort, group, metric view
+
+  get sort(): ISortState | null {
+    return this._state.sort;
+  }
+
+  /** Sort by a column; the same column again flips the direction, a third time clears. */
+  toggleSort(column: string): void {
+    const s = this._state.sort;
+    this._state.sort =
+      !s || s.column !== column
+        ? { column, descending: false }
+        : !s.descending
+          ? { column, descending: true }
+          : null;
+    this._sorted = null;
+    this._emitState('rows');
+  }
+
+  setSort(sort: ISortState | null): void {
+    this._state.sort = sort;
+    this._sorted = null;
+    this._emitState('rows');
+  }
+
+  get groupBy(): string | null {
+    return this._state.groupBy;
+  }
+
+  setGroupBy(column: string | null): void {
+    if (column !== this._state.groupBy) {
+      this._state.groupBy = column;
+      this._state.collapsed = [];
+      this._items = null;
+      this._emitState('rows');
+    }
+  }
+
+  /** Collapse or expand a group. */
+  toggleGroup(key: string): void {
+    const c = new Set(this._state.collapsed);
+    if (!c.delete(key)) {
+      c.add(key);
+    }
+    this._state.collapsed = [...c];
+    this._items = null;
+    this._emitState('rows');
+  }
+
+  get metricView(): MetricView {
+    return this._state.metricView;
+  }
+
+  setMetricView(view: MetricView): void {
+    if (view !== this._state.metricView) {
+      this._state.metricView = view;
+      this._sorted = null;
+      this._emitState('columns');
+      this._changed.emit('rows');
+    }
+  }
+
+  // Columns
+
+  /** Every column the runs can fill. */
+  get allColumns(): readonly IColumn[] {
+    if (!this._columns) {
+      this._columns = collectColumns(this._runs);
+    }
+    return this._columns;
+  }
+
+  /** Whether a column shows: tags are hidden unless chosen. */
+  isVisible(column: IColumn): boolean {
+    return this._state.visibility[column.id] ?? column.kind !== 'tag';
+  }
+
+  setVisible(columnId: string, visible: boolean): void {
+    this._state.visibility = { ...this._state.visibility, [columnId]: visible };
+    this._emitState('columns');
+  }
+
+  isPinned(columnId: string): boolean {
+    return this._state.pinned.includes(columnId);
+  }
+
+  /** Pin a column to the left (or unpin it). */
+  setPinned(columnId: string, pinned: boolean): void {
+    const rest = this._state.pinned.filter(id => id !== columnId);
+    this._state.pinned = pinned ? [...rest, columnId] : rest;
+    this._emitState('columns');
+  }
+
+  /** Visible columns: pinned first, in pin order, then the rest. */
+  get visibleColumns(): IColumn[] {
+    const all = this.allColumns.filter(c => this.isVisible(c));
+    const pinned = this._state.pinned
+      .map(id => all.find(c => c.id === id))
+      .filter((c): c is IColumn => !!c);
+    return [...pinned, ...all.filter(c => !this.isPinned(c.id))];
+  }
+
+  // Rows
+
+  /** Runs passing the query and the starred filter, in input order. */
+  get filtered(): readonly IRunSummary[] {
+    if (!this._filtered) {
+      this._compile();
+      const p = this._predicate ?? (() => true);
+      const starred = this._state.starredOnly;
+      const out: IRunSummary[] = [];
+      for (const r of this._runs) {
+        if ((!starred || r.starred) && p(r)) {
+          out.push(r);
+        }
+      }
+      this._filtered = out;
+      this._sorted = null;
+    }
+    return this._filtered;
+  }
+
+  /** Filtered runs in sort order. */
+  get sorted(): readonly IRunSummary[] {
+    const rows = this.filtered;
+    if (!this._sorted) {
+      const sort = this._state.sort;
+      const column = sort ? columnFromId(sort.column) : null;
+      if (!sort || !column) {
+        this._sorted = rows;
+      } else {
+        const get = cellGetter(column, this._state.metricView);
+        const keys = rows.map(get);
+        const order = rows.map((_, i) => i);
+        const dir = sort.descending ? -1 : 1;
+        order.sort((a, b) => {
+          const ka = keys[a];
+          const kb = keys[b];
+          if (ka === null || kb === null) {
+            return ka === kb ? a - b : ka === null ? 1 : -1;
+          }
+          return dir * compareCells(ka, kb) || a - b;
+        });
+        this._sorted = order.map(i => rows[i]);
+      }
+      this._items = null;
+    }
+    return this._sorted;
+  }
+
+  /** The rows to draw: runs, with group headers when grouping. */
+  get items(): readonly TableItem[] {
+    const sorted = this.sorted;
+    if (!this._items) {
+      const groupBy = this._state.groupBy;
+      const column = groupBy ? columnFromId(groupBy) : null;
+      if (!column) {
+        this._items = sorted.map(run => ({ type: 'run' as const, run }));
+      } else {
+        const get = cellGetter(column, this._state.metricView);
+        const groups = new Map<
+          string,
+          { value: CellValue; runs: IRunSummary[] }
+        >();
+        for (const run of sorted) {
+          const v = get(run);
+          const key = v === null ? NO_GROUP : `${typeof v}:${String(v)}`;
+          const g = groups.get(key);
+          if (g) {
+            g.runs.push(run);
+          } else {
+            groups.set(key, { value: v, runs: [run] });
+          }
+        }
+        const collapsed = new Set(this._state.collapsed);
+        const items: TableItem[] = [];
+        const ordered = [...groups.entries()].sort((a, b) =>
+          a[1].value === null
+            ? 1
+            : b[1].value === null
+              ? -1
+              : compareCells(a[1].value, b[1].value)
+        );
+        for (const [key, g] of ordered) {
+          const isCollapsed = collapsed.has(key);
+          items.push({
+            type: 'group',
+            key,
+            label: g.value === null ? '' : formatCell(column, g.value),
+            count: g.runs.length,
+            collapsed: isCollapsed
+          });
+          if (!isCollapsed) {
+            for (const run of g.runs) {
+              items.push({ type: 'run', run });
+            }
+          }
+        }
+        this._items = items;
+      }
+    }
+    return this._items;
+  }
+
+  // Selection
+
+  get selection(): ReadonlySet<string> {
+    return this._selection;
+  }
+
+  /** Selected runs in table order (runs filtered out stay selected). */
+  get selectedRuns(): IRunSummary[] {
+    const shown = this.sorted.filter(r => this._selection.has(r.id));
+    const hidden = [...this._selection]
+      .filter(id => !shown.some(r => r.id === id))
+      .map(id => this.getRun(id))
+      .filter((r): r is IRunSummary => !!r);
+    return [...shown, ...hidden];
+  }
+
+  /** Select only this run. */
+  select(id: string): void {
+    this._selection = new Set([id]);
+    this._anchor = id;
+    this._changed.emit('selection');
+  }
+
+  /** Add or remove one run (Ctrl/Cmd-click). */
+  toggleSelected(id: string): void {
+    if (!this._selection.delete(id)) {
+      this._selection.add(id);
+    }
+    this._anchor = id;
+    this._changed.emit('selection');
+  }
+
+  /** Select from the last clicked run to this one (Shift-click). */
+  selectRange(id: string): void {
+    const rows = this.items.flatMap(i => (i.type === 'run' ? [i.run.id] : []));
+    const a = this._anchor ? rows.indexOf(this._anchor) : -1;
+    const b = rows.indexOf(id);
+    if (a < 0 || b < 0) {
+      this.select(id);
+      return;
+    }
+    const [lo, hi] = a < b ? [a, b] : [b, a];
+    this._selection = new Set(rows.slice(lo, hi + 1));
+    this._changed.emit('selection');
+  }
+
+  /** Select these runs (e.g. from a command's arguments). */
+  setSelection(ids: Iterable<string>): void {
+    this._selection = new Set(ids);
+    this._changed.emit('selection');
+  }
+
+  clearSelection(): void {
+    if (this._selection.size) {
+      this._selection = new Set();
+      this._changed.emit('selection');
+    }
+  }
+
+  // State
+
+  /** A copy of the state to remember. */
+  toJSON(): ITableState {
+    return JSON.parse(JSON.stringify(this._state));
+  }
+
+  /** Restore remembered state; unknown or malformed parts are ignored. */
+  restore(state: Partial<ITableState> | null | undefined): void {
+    if (!state || typeof state !== 'object') {
+      return;
+    }
+    const s = { ...DEFAULT_TABLE_STATE, ...this._state };
+    if (typeof state.query === 'string') {
+      s.query = state.query;
+    }
+    if (typeof state.starredOnly === 'boolean') {
+      s.starredOnly = state.starredOnly;
+    }
+    if (
+      state.sort === null ||
+      (state.sort &&
+        typeof state.sort.column === 'string' &&
+        typeof state.sort.descending === 'boolean')
+    ) {
+      s.sort = state.sort ? { ...state.sort } : null;
+    }
+    if (state.groupBy === null || typeof state.groupBy === 'string') {
+      s.groupBy = state.groupBy;
+    }
+    if (['last', 'best', 'min', 'max'].includes(state.metricView as string)) {
+      s.metricView = state.metricView as MetricView;
+    }
+    if (state.visibility && typeof state.visibility === 'object') {
+      s.visibility = Object.fromEntries(
+        Object.entries(state.visibility).filter(
+          ([, v]) => typeof v === 'boolean'
+        )
+      );
+    }
+    if (Array.isArray(state.pinned)) {
+      s.pinned = state.pinned.filter(p => typeof p === 'string');
+    }
+    if (Array.isArray(state.collapsed)) {
+      s.collapsed = state.collapsed.filter(p => typeof p === 'string');
+    }
+    this._state = s;
+    this._predicate = undefined;
+    this._filtered = null;
+    this._changed.emit('columns');
+    this._changed.emit('rows');
+  }
+
+  dispose(): void {
+    if (this._isDisposed) {
+      return;
+    }
+    this._isDisposed = true;
+    Signal.clearData(this);
+  }
+
+  private _compile(): void {
+    if (this._predicate !== undefined) {
+      return;
+    }
+    const text = this._state.query.trim();
+    if (!text) {
+      this._predicate = null;
+      this._queryError = null;
+      return;
+    }
+    const made = makePredicate(text);
+    if (made.ok) {
+      this._predicate = made.predicate;
+      this._lastValid = made.predicate;
+      this._queryError = null;
+    } else {
+      // Keep showing what the last valid query matched while the user types.
+      this._predicate = this._lastValid;
+      this._queryError = made.error;
+    }
+  }
+
+  private _emitState(change: TableChange): void {
+    this._changed.emit(change);
+    this._stateChanged.emit(this.toJSON());
+  }
+
+  private _runs: readonly IRunSummary[] = [];
+  private _byId: Map<string, IRunSummary> | null = null;
+  private _state: ITableState = JSON.parse(JSON.stringify(DEFAULT_TABLE_STATE));
+  private _columns: IColumn[] | null = null;
+  private _keys: IQueryKeys | null = null;
+  private _predicate: RunPredicate | null | undefined = undefined;
+  private _lastValid: RunPredicate | null = null;
+  private _queryError: IQueryError | null = null;
+  private _filtered: IRunSummary[] | null = null;
+  private _sorted: readonly IRunSummary[] | null = null;
+  private _items: TableItem[] | null = null;
+  private _selection = new Set<string>();
+  private _anchor: string | null = null;
+  private _isDisposed = false;
+  private _changed = new Signal<RunsTableModel, TableChange>(this);
+  private _stateChanged = new Signal<RunsTableModel, ITableState>(this);
+}

@@ -1,0 +1,508 @@
+/**
+ * The virtualized runs grid: only the rows in view (plus a few) exist in
+ * the DOM, positioned inside a body as tall as all rows, so 100,000 runs
+ * scroll like 20. Rows keep the sidebar's contract: class
+ * `jp-RunsPanel-run`, `data-run-id` and `data-status` (other features hang
+ * context menus on them).
+ *
+ * Run data is untrusted: every value reaches the DOM through `textContent`
+ * or `title`, never as HTML.
+ */
+import type { TranslationBundle } from '@jupyterlab/translation';
+import type { IDisposable } from '@lumino/disposable';
+import type { IRunSummary, RunStatus } from '../../core/run';
+import {
+  gapAnomalies,
+  summaryAnomalies,
+  type IAnomaly
+} from '../../core/series/anomalies';
+import {
+  cellGetter,
+  formatCell,
+  type CellValue,
+  type IColumn
+} from './columns';
+import type { RunsTableModel, TableChange, TableItem } from './model';
+
+/** Row height in pixels; fixed, so row i sits at i × ROW_HEIGHT. */
+export const ROW_HEIGHT = 26;
+/** Rows rendered above and below the viewport. */
+const OVERSCAN = 8;
+
+const WIDTHS: Record<IColumn['kind'], number> = {
+  status: 92,
+  name: 170,
+  experiment: 110,
+  start: 160,
+  duration: 80,
+  param: 100,
+  metric: 100,
+  tag: 100
+};
+
+const STATUSES: readonly RunStatus[] = [
+  'running',
+  'ok',
+  'error',
+  'interrupted'
+];
+
+export class RunsTableView implements IDisposable {
+  constructor(options: RunsTableView.IOptions) {
+    this._model = options.model;
+    this._trans = options.trans;
+    this._onOpen = options.onOpen;
+    const trans = this._trans;
+    this.node = el('div', 'jp-RunsTable');
+    this.node.setAttribute('role', 'grid');
+    this.node.setAttribute('aria-label', trans.__('Runs of this notebook'));
+    this.node.setAttribute('aria-multiselectable', 'true');
+    this.node.tabIndex = 0;
+    this._scroller = el('div', 'jp-RunsTable-scroller');
+    this._header = el('div', 'jp-RunsTable-header');
+    this._header.setAttribute('role', 'row');
+    this._header.setAttribute('aria-rowindex', '1');
+    this._body = el('div', 'jp-RunsTable-body');
+    this._body.setAttribute('role', 'rowgroup');
+    this._scroller.append(this._header, this._body);
+    this.node.append(this._scroller);
+
+    this._scroller.addEventListener('scroll', this);
+    this._body.addEventListener('click', this);
+    this._body.addEventListener('dblclick', this);
+    this._header.addEventListener('click', this);
+    this.node.addEventListener('keydown', this);
+    this._model.changed.connect(this._onModelChanged, this);
+    this._columnsDirty = true;
+  }
+
+  readonly node: HTMLDivElement;
+
+  get isDisposed(): boolean {
+    return this._isDisposed;
+  }
+
+  /** Whether the view may touch the DOM (false while its panel is hidden). */
+  set active(value: boolean) {
+    this._active = value;
+    if (value && this._stale) {
+      this.render();
+    }
+  }
+
+  /** Redraw now: header when columns changed, and the visible rows. */
+  render(): void {
+    this._stale = false;
+    if (this._columnsDirty) {
+      this._renderHeader();
+    }
+    this._renderRows();
+  }
+
+  /** Scroll so the run is visible. */
+  scrollToRun(id: string): void {
+    const index = this._model.items.findIndex(
+      i => i.type === 'run' && i.run.id === id
+    );
+    if (index >= 0) {
+      const top = index * ROW_HEIGHT;
+      const view = this._scroller.clientHeight - ROW_HEIGHT;
+      if (
+        top < this._scroller.scrollTop ||
+        top > this._scroller.scrollTop + view
+      ) {
+        this._scroller.scrollTop = Math.max(0, top - view / 2);
+      }
+    }
+  }
+
+  handleEvent(event: Event): void {
+    switch (event.type) {
+      case 'scroll':
+        this._scheduleRows();
+        break;
+      case 'click':
+        if (event.currentTarget === this._header) {
+          this._onHeaderClick(event as MouseEvent);
+        } else {
+          this._onRowClick(event as MouseEvent);
+        }
+        break;
+      case 'dblclick': {
+        const id = this._rowId(event);
+        if (id) {
+          this._onOpen?.(id);
+        }
+        break;
+      }
+      case 'keydown':
+        this._onKeyDown(event as KeyboardEvent);
+        break;
+    }
+  }
+
+  dispose(): void {
+    if (this._isDisposed) {
+      return;
+    }
+    this._isDisposed = true;
+    cancelAnimationFrame(this._frame);
+    this._model.changed.disconnect(this._onModelChanged, this);
+    this._scroller.removeEventListener('scroll', this);
+    this._body.removeEventListener('click', this);
+    this._body.removeEventListener('dblclick', this);
+    this._header.removeEventListener('click', this);
+    this.node.removeEventListener('keydown', this);
+  }
+
+  private _onModelChanged(_: RunsTableModel, change: TableChange): void {
+    if (change === 'columns') {
+      this._columnsDirty = true;
+    }
+    if (change === 'rows') {
+      this._anomalies = new WeakMap();
+    }
+    if (!this._active) {
+      this._stale = true;
+      return;
+    }
+    this._scheduleRows();
+  }
+
+  private _scheduleRows(): void {
+    if (this._frame) {
+      return;
+    }
+    this._frame = requestAnimationFrame(() => {
+      this._frame = 0;
+      if (!this._isDisposed) {
+        this.render();
+      }
+    });
+  }
+
+  private _renderHeader(): void {
+    this._columnsDirty = false;
+    const trans = this._trans;
+    const columns = this._model.visibleColumns;
+    this._columns = columns;
+    this._getters = columns.map(c => cellGetter(c, this._model.metricView));
+    let left = 0;
+    this._lefts = [];
+    this._widths = columns.map(c => WIDTHS[c.kind]);
+    const sort = this._model.sort;
+    const cells = columns.map((c, i) => {
+      const cell = el('div', 'jp-RunsTable-cell jp-RunsTable-headerCell');
+      cell.setAttribute('role', 'columnheader');
+      cell.setAttribute('aria-colindex', String(i + 1));
+      cell.dataset.column = c.id;
+      cell.style.width = `${this._widths[i]}px`;
+      if (this._model.isPinned(c.id)) {
+        cell.classList.add('jp-mod-pinned');
+        cell.style.left = `${left}px`;
+        this._lefts.push(left);
+        left += this._widths[i];
+      } else {
+        this._lefts.push(-1);
+      }
+      const label = this._columnLabel(c);
+      cell.textContent = label;
+      cell.title = trans.__('Sort by %1', label);
+      if (sort && sort.column === c.id) {
+        cell.setAttribute(
+          'aria-sort',
+          sort.descending ? 'descending' : 'ascending'
+        );
+        cell.classList.add(
+          sort.descending ? 'jp-mod-descending' : 'jp-mod-ascending'
+        );
+      } else {
+        cell.setAttribute('aria-sort', 'none');
+      }
+      return cell;
+    });
+    this._header.replaceChildren(...cells);
+    this._rowWidth = this._widths.reduce((s, w) => s + w, 0);
+    this._header.style.width = `${this._rowWidth}px`;
+    this._body.style.width = `${this._rowWidth}px`;
+    this.node.setAttribute('aria-colcount', String(columns.length));
+  }
+
+  /** A column's header text. */
+  private _columnLabel(c: IColumn): string {
+    const trans = this._trans;
+    switch (c.kind) {
+      case 'status':
+        return trans.__('Status');
+      case 'name':
+        return trans.__('Name');
+      case 'experiment':
+        return trans.__('Experiment');
+      case 'start':
+        return trans.__('Started');
+      case 'duration':
+        return trans.__('Duration');
+      default:
+        return c.key ?? '';
+    }
+  }
+
+  private _renderRows(): void {
+    const items = this._model.items;
+    const height = items.length * ROW_HEIGHT;
+    this._body.style.height = `${height}px`;
+    this.node.setAttribute('aria-rowcount', String(items.length + 1));
+    const top = this._scroller.scrollTop;
+    const view = this._scroller.clientHeight || 600;
+    const first = Math.max(0, Math.floor(top / ROW_HEIGHT) - OVERSCAN);
+    const last = Math.min(
+      items.length,
+      Math.ceil((top + view) / ROW_HEIGHT) + OVERSCAN
+    );
+    const rows: HTMLElement[] = [];
+    const selection = this._model.selection;
+    for (let i = first; i < last; i++) {
+      rows.push(this._row(items[i], i, selection));
+    }
+    this._body.replaceChildren(...rows);
+  }
+
+  private _row(
+    item: TableItem,
+    index: number,
+    selection: ReadonlySet<string>
+  ): HTMLElement {
+    const trans = this._trans;
+    if (item.type === 'group') {
+      const row = el('div', 'jp-RunsTable-group');
+      row.setAttribute('role', 'row');
+      row.setAttribute('aria-rowindex', String(index + 2));
+      row.setAttribute('aria-expanded', String(!item.collapsed));
+      row.dataset.group = item.key;
+      row.style.transform = `translateY(${index * ROW_HEIGHT}px)`;
+      row.style.width = `${this._rowWidth}px`;
+      const cell = el('div', 'jp-RunsTable-groupCell');
+      cell.setAttribute('role', 'gridcell');
+      const column = this._model.groupBy ?? '';
+      cell.textContent = `${item.collapsed ? '▸' : '▾'} ${trans.__('%1 = %2', column, item.label || trans.__('(none)'))} · ${trans._n('%1 run', '%1 runs', item.count)}`;
+      row.append(cell);
+      return row;
+    }
+    const run = item.run;
+    const row = el('div', 'jp-RunsPanel-run jp-RunsTable-row');
+    row.setAttribute('role', 'row');
+    row.setAttribute('aria-rowindex', String(index + 2));
+    const selected = selection.has(run.id);
+    row.setAttribute('aria-selected', String(selected));
+    row.classList.toggle('jp-mod-selected', selected);
+    row.dataset.runId = run.id;
+    row.dataset.status = run.status;
+    row.title = run.id;
+    row.style.transform = `translateY(${index * ROW_HEIGHT}px)`;
+    row.style.width = `${this._rowWidth}px`;
+    this._columns.forEach((c, i) => {
+      const cell = el('div', `jp-RunsTable-cell jp-RunsTable-${c.kind}`);
+      cell.setAttribute('role', 'gridcell');
+      cell.style.width = `${this._widths[i]}px`;
+      if (this._lefts[i] >= 0) {
+        cell.classList.add('jp-mod-pinned');
+        cell.style.left = `${this._lefts[i]}px`;
+      }
+      const value = this._getters[i](run);
+      if (c.kind === 'status') {
+        const badge = el('span', 'jp-RunsPanel-statusBadge');
+        if (STATUSES.includes(run.status)) {
+          badge.classList.add(`jp-mod-${run.status}`);
+        }
+        badge.textContent = this._statusLabel(run.status);
+        cell.append(badge);
+        const flags = this._flags(run);
+        if (flags.length) {
+          const flag = el('span', 'jp-RunsTable-anomaly');
+          flag.textContent = '⚠';
+          flag.setAttribute('role', 'img');
+          flag.setAttribute(
+            'aria-label',
+            trans.__('Anomalies: %1', flags.map(f => f.message).join('; '))
+          );
+          flag.title = flags.map(f => f.message).join('\n');
+          cell.append(flag);
+        }
+      } else if (c.kind === 'name') {
+        if (run.starred) {
+          const star = el('span', 'jp-RunsTable-star');
+          star.textContent = '★';
+          star.setAttribute('role', 'img');
+          star.setAttribute('aria-label', trans.__('Starred'));
+          cell.append(star);
+        }
+        const text = el('span', '');
+        text.textContent = run.name ?? run.experiment;
+        cell.append(text);
+        cell.title = run.name ?? run.id;
+      } else {
+        const text = formatCell(c, value);
+        cell.textContent = text;
+        cell.title = value === null ? '' : String(value);
+        if (typeof value === 'number') {
+          cell.classList.add('jp-mod-number');
+        }
+      }
+      row.append(cell);
+    });
+    return row;
+  }
+
+  private _flags(run: IRunSummary): IAnomaly[] {
+    let flags = this._anomalies.get(run);
+    if (!flags) {
+      flags = run.metrics
+        ? [...summaryAnomalies(run.metrics), ...gapAnomalies(run.metrics)]
+        : [];
+      this._anomalies.set(run, flags);
+    }
+    return flags;
+  }
+
+  private _statusLabel(status: RunStatus): string {
+    switch (status) {
+      case 'ok':
+        return this._trans.__('Succeeded');
+      case 'error':
+        return this._trans.__('Failed');
+      case 'running':
+        return this._trans.__('Running');
+      case 'interrupted':
+        return this._trans.__('Interrupted');
+      default:
+        return String(status);
+    }
+  }
+
+  private _rowId(event: Event): string | null {
+    const row = (event.target as HTMLElement).closest<HTMLElement>(
+      '.jp-RunsPanel-run'
+    );
+    return row?.dataset.runId ?? null;
+  }
+
+  private _onRowClick(event: MouseEvent): void {
+    const group = (event.target as HTMLElement).closest<HTMLElement>(
+      '.jp-RunsTable-group'
+    );
+    if (group?.dataset.group !== undefined) {
+      this._model.toggleGroup(group.dataset.group);
+      return;
+    }
+    const id = this._rowId(event);
+    if (!id) {
+      return;
+    }
+    if (event.shiftKey) {
+      this._model.selectRange(id);
+    } else if (event.metaKey || event.ctrlKey) {
+      this._model.toggleSelected(id);
+    } else {
+      this._model.select(id);
+    }
+    this._focused = id;
+  }
+
+  private _onHeaderClick(event: MouseEvent): void {
+    const cell = (event.target as HTMLElement).closest<HTMLElement>(
+      '[data-column]'
+    );
+    if (cell?.dataset.column) {
+      this._model.toggleSort(cell.dataset.column);
+    }
+  }
+
+  private _onKeyDown(event: KeyboardEvent): void {
+    if (event.target !== this.node) {
+      return;
+    }
+    const runs = this._model.items.flatMap(i =>
+      i.type === 'run' ? [i.run.id] : []
+    );
+    if (!runs.length) {
+      return;
+    }
+    const at = this._focused ? runs.indexOf(this._focused) : -1;
+    let next = at;
+    switch (event.key) {
+      case 'ArrowDown':
+        next = Math.min(runs.length - 1, at + 1);
+        break;
+      case 'ArrowUp':
+        next = Math.max(0, at - 1);
+        break;
+      case 'Home':
+        next = 0;
+        break;
+      case 'End':
+        next = runs.length - 1;
+        break;
+      case ' ':
+        if (this._focused) {
+          this._model.toggleSelected(this._focused);
+        }
+        event.preventDefault();
+        return;
+      case 'Enter':
+        if (this._focused) {
+          this._onOpen?.(this._focused);
+        }
+        event.preventDefault();
+        return;
+      default:
+        return;
+    }
+    event.preventDefault();
+    this._focused = runs[next];
+    if (event.shiftKey) {
+      this._model.selectRange(runs[next]);
+    } else {
+      this._model.select(runs[next]);
+    }
+    this.scrollToRun(runs[next]);
+  }
+
+  private _model: RunsTableModel;
+  private _trans: TranslationBundle;
+  private _onOpen?: (id: string) => void;
+  private _scroller: HTMLDivElement;
+  private _header: HTMLDivElement;
+  private _body: HTMLDivElement;
+  private _columns: IColumn[] = [];
+  private _getters: ((run: IRunSummary) => CellValue)[] = [];
+  private _widths: number[] = [];
+  private _lefts: number[] = [];
+  private _rowWidth = 0;
+  private _columnsDirty = true;
+  private _active = false;
+  private _stale = true;
+  private _frame = 0;
+  private _focused: string | null = null;
+  private _anomalies = new WeakMap<IRunSummary, IAnomaly[]>();
+  private _isDisposed = false;
+}
+
+export namespace RunsTableView {
+  export interface IOptions {
+    model: RunsTableModel;
+    trans: TranslationBundle;
+    /** Open a run's detail (double-click, Enter). */
+    onOpen?: (runId: string) => void;
+  }
+}
+
+function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  className: string
+): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  if (className) {
+    node.className = className;
+  }
+  return node;
+}
