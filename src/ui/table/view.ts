@@ -316,6 +316,9 @@ export class RunsTableView implements IDisposable {
         }
         badge.textContent = this._statusLabel(run.status);
         cell.append(badge);
+        if (run.status === 'running') {
+          cell.append(this._progress(run));
+        }
         const flags = this._flags(run);
         if (flags.length) {
           const flag = el('span', 'jp-RunsTable-anomaly');
@@ -351,6 +354,21 @@ export class RunsTableView implements IDisposable {
       row.append(cell);
     });
     return row;
+  }
+
+  /** A running run's latest step and first metric, updated as logs arrive. */
+  private _progress(run: IRunSummary): HTMLElement {
+    const live = el('span', 'jp-RunsPanel-live');
+    const first = Object.entries(run.metrics ?? {})[0];
+    live.textContent = first
+      ? this._trans.__(
+          'step %1 · %2 %3',
+          first[1].lastStep,
+          first[0],
+          Number(first[1].last.toPrecision(4))
+        )
+      : this._trans.__('running…');
+    return live;
   }
 
   private _flags(run: IRunSummary): IAnomaly[] {
