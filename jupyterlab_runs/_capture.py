@@ -23,6 +23,7 @@ COMM_TARGET = "jupyterlab-runs"
 _MAX_PENDING = 64
 
 _armed = collections.deque()
+_arm_ms = {}
 _unsent = collections.OrderedDict()
 _hooked_shell = None
 
@@ -33,10 +34,12 @@ def arm(key, code, options=None):
     Called by the frontend (silently) right before it sends an experiment
     cell. Returns True so the frontend knows the module is importable.
     """
+    started = time.perf_counter()
     _ensure_hook()
-    _armed.append((str(key), code, options))
+    _armed.append((str(key), code, options, started))
     while len(_armed) > _MAX_PENDING:
         _armed.popleft()
+    _arm_ms[str(key)] = (time.perf_counter() - started) * 1000.0
     return True
 
 
@@ -59,7 +62,7 @@ def _ensure_hook():
 def _match(raw_cell):
     """Pop the armed entry for this cell. Entries armed before it were for
     executions that never ran (aborted after an error): drop them."""
-    for index, (_key, code, _options) in enumerate(_armed):
+    for index, (_key, code, _options, _started) in enumerate(_armed):
         if code == raw_cell:
             for _ in range(index):
                 _armed.popleft()
@@ -74,10 +77,13 @@ def _post_run_cell(result):
     entry = _match(getattr(info, "raw_cell", None))
     if entry is None:
         return
-    key, code, options = entry
+    key, code, options, _armed_at = entry
     started = time.perf_counter()
     snap = snapshot(code, None, options)
-    snap["kernel_ms"] = (time.perf_counter() - started) * 1000.0
+    snapshot_ms = (time.perf_counter() - started) * 1000.0
+    # Kernel time this run cost: arming it plus taking the snapshot.
+    snap["kernel_ms"] = snapshot_ms + _arm_ms.pop(key, 0.0)
+    snap["snapshot_ms"] = snapshot_ms
     _send(key, snap)
 
 

@@ -39,6 +39,8 @@ export class ActiveRun {
   armed: Promise<boolean> = Promise.resolve(false);
   snapshot: IKernelSnapshot | null = null;
   finalized = false;
+  /** Main-thread time capture spent on this run (ms), for benchmarks. */
+  mainThreadMs = 0;
   /** Pending delayed write of the `running` file. */
   startTimer: ReturnType<typeof setTimeout> | null = null;
 

@@ -66,7 +66,11 @@ export class RunRecorder implements IRunRecorder, IDisposable {
     return this._runUpdated;
   }
 
-  /** Main-thread time spent in capture handlers, for the benchmark (ms). */
+  /**
+   * Main-thread time (ms) capture spent on each finished run: the signal
+   * handlers, live updates, assembling the record and the synchronous part
+   * of handing it to the store. Read by benchmarks/capture.
+   */
   get timings(): number[] {
     return this._timings;
   }
@@ -161,7 +165,9 @@ export class RunRecorder implements IRunRecorder, IDisposable {
       });
     }
     session.schedule(cell.model, code, run, parametersKey);
-    this._timings.push(performance.now() - t0);
+    if (run) {
+      run.mainThreadMs += performance.now() - t0;
+    }
   }
 
   private _snapshotOptions(session: NotebookSession): object {
@@ -211,7 +217,7 @@ export class RunRecorder implements IRunRecorder, IDisposable {
       : null;
     const outputs = outputsOf(args.cell);
     const endedAt = Date.now();
-    this._timings.push(performance.now() - t0);
+    run.mainThreadMs += performance.now() - t0;
     void this._finish(panel, session, run, {
       success: args.success,
       error,
@@ -221,6 +227,7 @@ export class RunRecorder implements IRunRecorder, IDisposable {
   }
 
   private _onStarted(panel: NotebookPanel, run: ActiveRun): void {
+    const t0 = performance.now();
     const record = this._baseRecord(panel, run, {
       status: 'running',
       outputs: []
@@ -234,9 +241,19 @@ export class RunRecorder implements IRunRecorder, IDisposable {
           .catch(error => this._fail(panel, run, error));
       }
     }, RUNNING_FILE_DELAY_MS);
+    run.mainThreadMs += performance.now() - t0;
   }
 
   private _onLogged(panel: NotebookPanel, run: ActiveRun): void {
+    const t0 = performance.now();
+    try {
+      this._emitLive(panel, run);
+    } finally {
+      run.mainThreadMs += performance.now() - t0;
+    }
+  }
+
+  private _emitLive(panel: NotebookPanel, run: ActiveRun): void {
     const now = Date.now();
     const last = this._lastLive.get(run) ?? 0;
     if (now - last < LIVE_INTERVAL_MS && !run.stream.final) {
@@ -332,6 +349,8 @@ export class RunRecorder implements IRunRecorder, IDisposable {
         session?.parameters && session.parameters.index < run.historyIndex
           ? session.parameters.params
           : null;
+      const kernel = await kernelOf(panel);
+      const t0 = performance.now();
       const final = finalizeRun(run, end.outputs, {
         settings: this._settings,
         snapshot,
@@ -351,12 +370,13 @@ export class RunRecorder implements IRunRecorder, IDisposable {
         success: end.success,
         error: end.error,
         outputs: final.outputs,
-        kernel: await kernelOf(panel)
+        kernel
       });
       const record: IRunRecord = { ...base, ...final.fields };
       if (end.interrupted) {
         record.status = 'interrupted';
       }
+      run.mainThreadMs += performance.now() - t0;
       for (const file of final.attachments) {
         await this._store.writeFile(
           record.notebookPath,
@@ -365,7 +385,13 @@ export class RunRecorder implements IRunRecorder, IDisposable {
           file.format
         );
       }
-      await run.write(() => this._store.save(record));
+      await run.write(() => {
+        const t1 = performance.now();
+        const saving = this._store.save(record);
+        run.mainThreadMs += performance.now() - t1;
+        return saving;
+      });
+      this._timings.push(run.mainThreadMs);
       this._recorded.emit(record);
     } catch (e) {
       this._fail(panel, run, e);

@@ -22,6 +22,7 @@ class FakeResult:
 @pytest.fixture(autouse=True)
 def clean(monkeypatch):
     _capture._armed.clear()
+    _capture._arm_ms.clear()
     _capture._unsent.clear()
     monkeypatch.setattr(_capture, "_ensure_hook", lambda: None)
     sent = []
