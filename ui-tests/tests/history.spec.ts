@@ -1,5 +1,13 @@
 import { expect, test } from '@jupyterlab/galata';
-import type { Page } from '@playwright/test';
+import type { Page, Route } from '@playwright/test';
+
+/** The slice of a notebook panel these tests drive. */
+interface INotebookLike {
+  id: string;
+  context?: { path: string };
+  sessionContext: { ready: Promise<void> };
+  content: { activeCellIndex: number };
+}
 import { execFileSync } from 'child_process';
 import { mkdtempSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
@@ -28,7 +36,7 @@ async function recordRuns(
   await page.waitForFunction(
     path =>
       [...window.jupyterapp.shell.widgets('main')].some(
-        (w: any) => w.context?.path === path
+        w => (w as unknown as INotebookLike).context?.path === path
       ),
     notebookPath
   );
@@ -36,8 +44,8 @@ async function recordRuns(
     async ([path, count]) => {
       const app = window.jupyterapp;
       const panel = [...app.shell.widgets('main')].find(
-        (w: any) => w.context?.path === path
-      ) as any;
+        w => (w as unknown as INotebookLike).context?.path === path
+      ) as unknown as INotebookLike;
       app.shell.activateById(panel.id);
       await panel.sessionContext.ready;
       for (let i = 0; i < (count as number); i++) {
@@ -106,7 +114,7 @@ test.describe('Durable run history', () => {
   }) => {
     await openNotebook(page, notebook);
     const sidebar = page.locator('#jp-runs-panel');
-    const refuse = (route: any) =>
+    const refuse = (route: Route) =>
       route.request().method() === 'PUT' ? route.abort() : route.continue();
     await page.route('**/api/contents/**', refuse);
 
