@@ -20,6 +20,7 @@ import time
 from ._probe import _dumps, snapshot
 
 COMM_TARGET = "jupyterlab-runs"
+CONTROL_TARGET = "jupyterlab-runs-control"
 _MAX_PENDING = 64
 
 _armed = collections.deque()
@@ -41,6 +42,34 @@ def arm(key, code, options=None):
         _armed.popleft()
     _arm_ms[str(key)] = (time.perf_counter() - started) * 1000.0
     return True
+
+
+def register():
+    """Let the frontend arm captures with comm messages from now on.
+
+    A comm message costs the kernel far less than an execute request (no
+    execution machinery, hooks or reply with user expressions), and the
+    kernel handles it in order with execute requests on the shell channel,
+    so an arm sent just before a cell still arrives first.
+    """
+    _ensure_hook()
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    manager = getattr(getattr(shell, "kernel", None), "comm_manager", None)
+    if manager is None:
+        return False
+    manager.register_target(CONTROL_TARGET, _on_control_open)
+    return True
+
+
+def _on_control_open(channel, _open_msg):
+    def on_msg(msg):
+        data = msg.get("content", {}).get("data", {})
+        if isinstance(data, dict) and "key" in data:
+            arm(data["key"], data.get("code", ""), data.get("options"))
+
+    channel.on_msg(on_msg)
 
 
 def take_json(key):

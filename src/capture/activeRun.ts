@@ -41,6 +41,14 @@ export class ActiveRun {
   finalized = false;
   /** Main-thread time capture spent on this run (ms), for benchmarks. */
   mainThreadMs = 0;
+  /** The same, by phase. */
+  readonly timingParts: Record<string, number> = {};
+
+  /** Account main-thread time spent on this run. */
+  spend(phase: string, ms: number): void {
+    this.mainThreadMs += ms;
+    this.timingParts[phase] = (this.timingParts[phase] ?? 0) + ms;
+  }
   /** Pending delayed write of the `running` file. */
   startTimer: ReturnType<typeof setTimeout> | null = null;
 

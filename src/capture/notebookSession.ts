@@ -17,6 +17,7 @@
 import type { ICellModel } from '@jupyterlab/cells';
 import type { NotebookPanel } from '@jupyterlab/notebook';
 import type { Kernel, KernelMessage } from '@jupyterlab/services';
+import type { JSONObject } from '@lumino/coreutils';
 import type { IDisposable } from '@lumino/disposable';
 import { Signal } from '@lumino/signaling';
 import type { IExecutedCode } from '../core/capture/lineage';
@@ -39,6 +40,8 @@ interface IScheduled {
 }
 
 export const COMM_TARGET = 'jupyterlab-runs';
+/** The comm the frontend arms captures on (jupyterlab_runs._capture.register). */
+export const CONTROL_TARGET = 'jupyterlab-runs-control';
 /** Executions kept per kernel session; lineage never needs more. */
 const MAX_HISTORY = 5000;
 /** Code that may change packages or the git state: probe the environment again. */
@@ -118,17 +121,46 @@ export class NotebookSession implements IDisposable {
     if (!kernel) {
       return Promise.resolve(false);
     }
+    // Once the kernel side is set up, arming is one comm message: far
+    // cheaper for the kernel than an execute request, and still handled in
+    // order with the cell's request on the shell channel.
+    if (
+      this._control &&
+      this._controlKernel === kernel &&
+      !this._control.isDisposed
+    ) {
+      this._control.send({ key, code, options: options as JSONObject });
+      return Promise.resolve(true);
+    }
+    const module = "__import__('jupyterlab_runs._capture', fromlist=['_'])";
     const call =
-      "__import__('jupyterlab_runs._capture', fromlist=['_']).arm(" +
-      `${JSON.stringify(key)}, ${JSON.stringify(code)}, ${JSON.stringify(JSON.stringify(options))})`;
+      `${module}.arm(${JSON.stringify(key)}, ${JSON.stringify(code)}, ` +
+      `${JSON.stringify(JSON.stringify(options))}) and ${module}.register()`;
     const future = kernel.requestExecute(
       { code: call, silent: true, store_history: false, allow_stdin: false },
       true
     );
     return future.done.then(
-      reply => reply.content.status === 'ok',
+      reply => {
+        const ok = reply.content.status === 'ok';
+        if (ok && this._controlKernel !== kernel) {
+          this._openControl(kernel);
+        }
+        return ok;
+      },
       () => false
     );
+  }
+
+  private _openControl(kernel: Kernel.IKernelConnection): void {
+    try {
+      const control = kernel.createComm(CONTROL_TARGET);
+      control.open();
+      this._control = control;
+      this._controlKernel = kernel;
+    } catch (e) {
+      console.warn('jupyterlab-runs: could not open the capture comm', e);
+    }
   }
 
   /** Forget a run that will not be finalized through this session. */
@@ -276,6 +308,9 @@ export class NotebookSession implements IDisposable {
 
   /** End every run in flight and start a fresh history. */
   private _lose(reason: string): void {
+    // A restarted kernel forgot the comm target; set it up again.
+    this._control = null;
+    this._controlKernel = null;
     const inFlight = [...this._runsByKey.values()].filter(r => !r.finalized);
     this._history = [];
     this._scheduled = [];
@@ -304,5 +339,7 @@ export class NotebookSession implements IDisposable {
   private _unknownHistory = false;
   private _needsEnvironment = true;
   private _comm: IDisposable | null = null;
+  private _control: Kernel.IComm | null = null;
+  private _controlKernel: Kernel.IKernelConnection | null = null;
   private _isDisposed = false;
 }

@@ -66,6 +66,11 @@ export class RunRecorder implements IRunRecorder, IDisposable {
     return this._runUpdated;
   }
 
+  /** Per-phase main-thread time of each finished run (ms), for benchmarks. */
+  get timingParts(): Record<string, number>[] {
+    return this._timingParts;
+  }
+
   /**
    * Main-thread time (ms) capture spent on each finished run: the signal
    * handlers, live updates, assembling the record and the synchronous part
@@ -166,7 +171,7 @@ export class RunRecorder implements IRunRecorder, IDisposable {
     }
     session.schedule(cell.model, code, run, parametersKey);
     if (run) {
-      run.mainThreadMs += performance.now() - t0;
+      run.spend('scheduled', performance.now() - t0);
     }
   }
 
@@ -217,7 +222,7 @@ export class RunRecorder implements IRunRecorder, IDisposable {
       : null;
     const outputs = outputsOf(args.cell);
     const endedAt = Date.now();
-    run.mainThreadMs += performance.now() - t0;
+    run.spend('executed', performance.now() - t0);
     void this._finish(panel, session, run, {
       success: args.success,
       error,
@@ -241,7 +246,7 @@ export class RunRecorder implements IRunRecorder, IDisposable {
           .catch(error => this._fail(panel, run, error));
       }
     }, RUNNING_FILE_DELAY_MS);
-    run.mainThreadMs += performance.now() - t0;
+    run.spend('started', performance.now() - t0);
   }
 
   private _onLogged(panel: NotebookPanel, run: ActiveRun): void {
@@ -249,7 +254,7 @@ export class RunRecorder implements IRunRecorder, IDisposable {
     try {
       this._emitLive(panel, run);
     } finally {
-      run.mainThreadMs += performance.now() - t0;
+      run.spend('live', performance.now() - t0);
     }
   }
 
@@ -376,7 +381,7 @@ export class RunRecorder implements IRunRecorder, IDisposable {
       if (end.interrupted) {
         record.status = 'interrupted';
       }
-      run.mainThreadMs += performance.now() - t0;
+      run.spend('assemble', performance.now() - t0);
       for (const file of final.attachments) {
         await this._store.writeFile(
           record.notebookPath,
@@ -388,10 +393,11 @@ export class RunRecorder implements IRunRecorder, IDisposable {
       await run.write(() => {
         const t1 = performance.now();
         const saving = this._store.save(record);
-        run.mainThreadMs += performance.now() - t1;
+        run.spend('storeCall', performance.now() - t1);
         return saving;
       });
       this._timings.push(run.mainThreadMs);
+      this._timingParts.push(run.timingParts);
       this._recorded.emit(record);
     } catch (e) {
       this._fail(panel, run, e);
@@ -530,6 +536,7 @@ export class RunRecorder implements IRunRecorder, IDisposable {
   private _writtenEnvironments = new Set<string>();
   private _lastLive = new WeakMap<ActiveRun, number>();
   private _timings: number[] = [];
+  private _timingParts: Record<string, number>[] = [];
   private _isDisposed = false;
   private _recorded = new Signal<IRunRecorder, IRunRecord>(this);
   private _failed = new Signal<IRunRecorder, IRecordingFailure>(this);

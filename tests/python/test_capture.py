@@ -92,3 +92,19 @@ def test_unsent_snapshots_can_be_taken(monkeypatch):
     monkeypatch.setattr(builtins, "__import__", real_import)
     assert json.loads(str(_capture.take_json("k"))) == {"v": 1, "params": {"a": 1}}
     assert json.loads(str(_capture.take_json("k"))) is None
+
+
+def test_control_comm_messages_arm_like_the_call(clean, monkeypatch):
+    snapshot_of(monkeypatch, {"lr": 0.3})
+
+    class Channel:
+        def on_msg(self, callback):
+            self.callback = callback
+
+    channel = Channel()
+    _capture._on_control_open(channel, {})
+    channel.callback(
+        {"content": {"data": {"key": "run-9", "code": "lr = 0.3", "options": {"environment": False}}}}
+    )
+    _capture._post_run_cell(FakeResult("lr = 0.3"))
+    assert [(key, snap["params"]) for key, snap in clean] == [("run-9", {"lr": 0.3})]
