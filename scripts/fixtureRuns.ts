@@ -4,7 +4,12 @@
  * seeded generator, so a fixture folder is the same on every machine and a
  * test can know exactly which runs a query must leave.
  */
-import type { IMetricSeries, IRunRecord, IRunSummary, ParamValue } from '../src/core/run';
+import type {
+  IMetricSeries,
+  IRunRecord,
+  IRunSummary,
+  ParamValue
+} from '../src/core/run';
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
@@ -128,10 +133,24 @@ export function fixtureRun(i: number, options: IFixtureOptions): IRunRecord {
     durationMs: duration,
     status,
     ...(status === 'error'
-      ? { error: { ename: 'ValueError', evalue: 'loss is NaN', traceback: ['ValueError: loss is NaN'] } }
+      ? {
+          error: {
+            ename: 'ValueError',
+            evalue: 'loss is NaN',
+            traceback: ['ValueError: loss is NaN']
+          }
+        }
       : {}),
-    outputs: [{ output_type: 'stream', name: 'stdout', text: `epoch 20 acc ${acc}\n` }],
-    kernel: { name: 'python3', language: 'python', languageVersion: '3.12.3', implementation: 'cpython', implementationVersion: '3.12.3' },
+    outputs: [
+      { output_type: 'stream', name: 'stdout', text: `epoch 20 acc ${acc}\n` }
+    ],
+    kernel: {
+      name: 'python3',
+      language: 'python',
+      languageVersion: '3.12.3',
+      implementation: 'cpython',
+      implementationVersion: '3.12.3'
+    },
     extensionVersion: '0.1.0',
     params,
     tags: { split: SPLITS[Math.floor(i / 3) % 3] },

@@ -21,8 +21,15 @@ import { mkdirSync, statSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { deflateSync } from 'zlib';
 import { annotationsFileName } from '../src/core/history/layout';
-import { makeShard, serializeShard, type IManifestEntry } from '../src/core/history/manifest';
-import { serializeSeriesFile, type RunSeries } from '../src/core/history/series';
+import {
+  makeShard,
+  serializeShard,
+  type IManifestEntry
+} from '../src/core/history/manifest';
+import {
+  serializeSeriesFile,
+  type RunSeries
+} from '../src/core/history/series';
 import { summarizeRun } from '../src/core/history/summary';
 import type { IRunRecord, IRunSummary } from '../src/core/run';
 import { validateRun } from '../src/core/validate';
@@ -87,7 +94,10 @@ function png(size: number, color: [number, number, number]): Buffer {
   ihdr.writeUInt32BE(size, 4);
   ihdr[8] = 8;
   ihdr[9] = 2;
-  const row = Buffer.concat([Buffer.from([0]), Buffer.from(Array.from({ length: size }, () => color).flat())]);
+  const row = Buffer.concat([
+    Buffer.from([0]),
+    Buffer.from(Array.from({ length: size }, () => color).flat())
+  ]);
   const raw = Buffer.concat(Array.from({ length: size }, () => row));
   return Buffer.concat([
     Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]),
@@ -102,7 +112,13 @@ function notebook(cells: { source: string; tags?: string[] }[]): string {
     {
       nbformat: 4,
       nbformat_minor: 5,
-      metadata: { kernelspec: { name: 'python3', display_name: 'Python 3', language: 'python' } },
+      metadata: {
+        kernelspec: {
+          name: 'python3',
+          display_name: 'Python 3',
+          language: 'python'
+        }
+      },
       cells: cells.map((c, i) => ({
         cell_type: 'code',
         id: ['params', 'train'][i] ?? `cell${i}`,
@@ -120,7 +136,12 @@ function notebook(cells: { source: string; tags?: string[] }[]): string {
 interface IWritten {
   record: IRunRecord;
   series?: RunSeries;
-  annotation?: { name?: string; starred?: boolean; note?: string; tags?: Record<string, string> };
+  annotation?: {
+    name?: string;
+    starred?: boolean;
+    note?: string;
+    tags?: Record<string, string>;
+  };
   files?: { path: string; content: Buffer | string }[];
 }
 
@@ -132,8 +153,19 @@ function writeFolder(name: string, runs: IWritten[]): IRunSummary[] {
   writeFileSync(
     join(OUT, name),
     notebook([
-      { source: 'model_name = "cnn"\nlr = 0.01\nbatch_size = 64\ndropout = 0.2', tags: ['parameters'] },
-      { source: experimentCode({ model: 'cnn', lr: 0.01, batch_size: 64, dropout: 0.2 }), tags: ['experiment'] }
+      {
+        source: 'model_name = "cnn"\nlr = 0.01\nbatch_size = 64\ndropout = 0.2',
+        tags: ['parameters']
+      },
+      {
+        source: experimentCode({
+          model: 'cnn',
+          lr: 0.01,
+          batch_size: 64,
+          dropout: 0.2
+        }),
+        tags: ['experiment']
+      }
     ])
   );
   const entries: IManifestEntry[] = [];
@@ -175,7 +207,11 @@ function writeFolder(name: string, runs: IWritten[]): IRunSummary[] {
     }
     const runPath = join(folder, `${w.record.id}.json`);
     writeFileSync(runPath, JSON.stringify(w.record));
-    const summary = summarizeRun(w.record, w.series ?? null, w.annotation ?? {});
+    const summary = summarizeRun(
+      w.record,
+      w.series ?? null,
+      w.annotation ?? {}
+    );
     if (!w.series) {
       // Aggregates come from the record when there is no series file.
       Object.assign(summary, summarizeRun(w.record), {
@@ -184,10 +220,18 @@ function writeFolder(name: string, runs: IWritten[]): IRunSummary[] {
       });
     }
     summaries.push(summary);
-    entries.push({ summary, run: stamp(runPath), series: seriesStamp, annotations: annotationStamp });
+    entries.push({
+      summary,
+      run: stamp(runPath),
+      series: seriesStamp,
+      annotations: annotationStamp
+    });
   }
   const writer = fixtureUlid(T0, prng(99));
-  writeFileSync(join(folder, `manifest-${writer}.json`), serializeShard(makeShard(writer, entries)));
+  writeFileSync(
+    join(folder, `manifest-${writer}.json`),
+    serializeShard(makeShard(writer, entries))
+  );
   return summaries;
 }
 
@@ -195,7 +239,14 @@ function writeFolder(name: string, runs: IWritten[]): IRunSummary[] {
 function enrich(record: IRunRecord, k: number, steps: number): IWritten {
   const id = record.id;
   const start = Date.parse(record.startedAt);
-  const params = { model: k === 2 ? 'mlp' : 'cnn', lr: [0.003, 0.01, 0.001][k], batch_size: 64, dropout: 0.2, seed: k, optimizer: 'adam' };
+  const params = {
+    model: k === 2 ? 'mlp' : 'cnn',
+    lr: [0.003, 0.01, 0.001][k],
+    batch_size: 64,
+    dropout: 0.2,
+    seed: k,
+    optimizer: 'adam'
+  };
   const series: RunSeries = {
     loss: fixtureSeries(steps, 'loss', k, start),
     acc: fixtureSeries(steps, 'acc', k, start),
@@ -205,7 +256,11 @@ function enrich(record: IRunRecord, k: number, steps: number): IWritten {
     python: { version: '3.12.3', implementation: 'CPython' },
     platform: { system: 'Linux', release: '6.8.0', machine: 'x86_64' },
     cpu: { count: 8 },
-    packages: { numpy: k === 0 ? '1.26.4' : '2.1.0', 'scikit-learn': '1.5.2', torch: k === 2 ? '2.5.0' : '2.4.1' }
+    packages: {
+      numpy: k === 0 ? '1.26.4' : '2.1.0',
+      'scikit-learn': '1.5.2',
+      torch: k === 2 ? '2.5.0' : '2.4.1'
+    }
   };
   const envText = JSON.stringify(env);
   const envHash = sha(envText);
@@ -220,8 +275,17 @@ function enrich(record: IRunRecord, k: number, steps: number): IWritten {
   const power = [0.25, 0.35, 0.5][k];
   const tpr = fpr.map(x => Number((x ** power).toFixed(4)));
   const recall = fpr.slice();
-  const precision = recall.map(r => Number((1 - (1 - power) * r ** 2).toFixed(4)));
-  const image = png(24, [[220, 60, 60], [60, 160, 60], [60, 90, 220]][k] as [number, number, number]);
+  const precision = recall.map(r =>
+    Number((1 - (1 - power) * r ** 2).toFixed(4))
+  );
+  const image = png(
+    24,
+    [
+      [220, 60, 60],
+      [60, 160, 60],
+      [60, 90, 220]
+    ][k] as [number, number, number]
+  );
   const modelText = `weights of ${id}\nlayers: 4\n`;
   const rec: IRunRecord = {
     ...record,
@@ -233,41 +297,133 @@ function enrich(record: IRunRecord, k: number, steps: number): IWritten {
     metrics: Object.fromEntries(
       Object.entries(series).map(([n, s]) => {
         const finite = s.value.filter(Number.isFinite);
-        return [n, { last: s.value[s.value.length - 1], min: Math.min(...finite), max: Math.max(...finite), count: s.value.length, lastStep: s.step[s.step.length - 1] }];
+        return [
+          n,
+          {
+            last: s.value[s.value.length - 1],
+            min: Math.min(...finite),
+            max: Math.max(...finite),
+            count: s.value.length,
+            lastStep: s.step[s.step.length - 1]
+          }
+        ];
       })
     ),
     lineage: {
       entries: [
-        { cellId: 'imports', executionCount: 1, code: 'import numpy as np\nimport jupyterlab_runs as runs', state: 'unchanged' },
-        { cellId: 'data', executionCount: 2, code: `data = load("data/train.csv", augment=${k === 1 ? 'True' : 'False'})`, state: 'unchanged' },
-        { cellId: 'params', executionCount: 3, code: `lr = ${params.lr}`, state: 'unchanged' }
+        {
+          cellId: 'imports',
+          executionCount: 1,
+          code: 'import numpy as np\nimport jupyterlab_runs as runs',
+          state: 'unchanged'
+        },
+        {
+          cellId: 'data',
+          executionCount: 2,
+          code: `data = load("data/train.csv", augment=${k === 1 ? 'True' : 'False'})`,
+          state: 'unchanged'
+        },
+        {
+          cellId: 'params',
+          executionCount: 3,
+          code: `lr = ${params.lr}`,
+          state: 'unchanged'
+        }
       ],
       clean: k !== 2,
       issues: k === 2 ? ['re-run'] : []
     },
-    environment: { deepProbe: true, hash: envHash, cwd: '/home/user/project', git: { commit: 'a1b2c3d4e5f6', branch: 'main', dirty: k === 1 } },
+    environment: {
+      deepProbe: true,
+      hash: envHash,
+      cwd: '/home/user/project',
+      git: { commit: 'a1b2c3d4e5f6', branch: 'main', dirty: k === 1 }
+    },
     datasets: [
-      { name: 'train.csv', path: 'data/train.csv', size: 1_048_576, mtime: record.startedAt, sha256: sha(`train-${k === 1 ? 'v2' : 'v1'}`), source: 'logged' },
-      { name: 'labels.csv', path: 'data/labels.csv', size: 2048, mtime: record.startedAt, sha256: sha('labels-v1'), source: 'literal' }
+      {
+        name: 'train.csv',
+        path: 'data/train.csv',
+        size: 1_048_576,
+        mtime: record.startedAt,
+        sha256: sha(`train-${k === 1 ? 'v2' : 'v1'}`),
+        source: 'logged'
+      },
+      {
+        name: 'labels.csv',
+        path: 'data/labels.csv',
+        size: 2048,
+        mtime: record.startedAt,
+        sha256: sha('labels-v1'),
+        source: 'literal'
+      }
     ],
     artifacts: [
-      { name: 'model.txt', kind: 'artifact', mime: 'text/plain', path: `artifacts/${id}/model.txt`, size: modelText.length, sha256: sha(modelText), stored: true },
-      { name: 'curve.png', kind: 'figure', mime: 'image/png', path: `artifacts/${id}/curve.png`, size: image.length, sha256: sha(image), stored: true }
+      {
+        name: 'model.txt',
+        kind: 'artifact',
+        mime: 'text/plain',
+        path: `artifacts/${id}/model.txt`,
+        size: modelText.length,
+        sha256: sha(modelText),
+        stored: true
+      },
+      {
+        name: 'curve.png',
+        kind: 'figure',
+        mime: 'image/png',
+        path: `artifacts/${id}/curve.png`,
+        size: image.length,
+        sha256: sha(image),
+        stored: true
+      }
     ],
     plots: [
-      { kind: 'confusion_matrix', name: 'validation', labels, matrix, samples: matrix.flat().reduce((a, b) => a + b, 0) },
-      { kind: 'roc', name: 'roc', fpr, tpr, auc: Number((1 / (power + 1)).toFixed(4)) },
-      { kind: 'pr', name: 'pr', precision, recall, average_precision: Number((1 - (1 - power) / 3).toFixed(4)) }
+      {
+        kind: 'confusion_matrix',
+        name: 'validation',
+        labels,
+        matrix,
+        samples: matrix.flat().reduce((a, b) => a + b, 0)
+      },
+      {
+        kind: 'roc',
+        name: 'roc',
+        fpr,
+        tpr,
+        auc: Number((1 / (power + 1)).toFixed(4))
+      },
+      {
+        kind: 'pr',
+        name: 'pr',
+        precision,
+        recall,
+        average_precision: Number((1 - (1 - power) / 3).toFixed(4))
+      }
     ],
     outputs: [
-      { output_type: 'stream', name: 'stdout', text: `epoch 20/20 - loss ${series.loss.value[steps - 1]} - acc ${series.acc.value[steps - 1]}\n` },
-      { output_type: 'display_data', data: { 'image/png': image.toString('base64'), 'text/plain': '<Figure>' }, metadata: {} }
+      {
+        output_type: 'stream',
+        name: 'stdout',
+        text: `epoch 20/20 - loss ${series.loss.value[steps - 1]} - acc ${series.acc.value[steps - 1]}\n`
+      },
+      {
+        output_type: 'display_data',
+        data: {
+          'image/png': image.toString('base64'),
+          'text/plain': '<Figure>'
+        },
+        metadata: {}
+      }
     ]
   } as IRunRecord;
   return {
     record: rec,
     series,
-    annotation: { name: ['cnn-lr3e-3', 'cnn-lr1e-2', 'mlp-lr1e-3'][k], starred: k === 0, note: k === 0 ? 'Best so far.' : '' },
+    annotation: {
+      name: ['cnn-lr3e-3', 'cnn-lr1e-2', 'mlp-lr1e-3'][k],
+      starred: k === 0,
+      note: k === 0 ? 'Best so far.' : ''
+    },
     files: [
       { path: `env-${envHash}.json`, content: envText },
       { path: `artifacts/${id}/model.txt`, content: modelText },
@@ -279,11 +435,22 @@ function enrich(record: IRunRecord, k: number, steps: number): IWritten {
 function big(total: number) {
   const runs: IWritten[] = [];
   for (let i = 0; i < total; i++) {
-    runs.push({ record: fixtureRun(i, { notebookPath: 'big.ipynb', total }), ...(i % 97 === 5 ? { annotation: { starred: true } } : {}) });
+    runs.push({
+      record: fixtureRun(i, { notebookPath: 'big.ipynb', total }),
+      ...(i % 97 === 5 ? { annotation: { starred: true } } : {})
+    });
   }
   const summaries = writeFolder('big.ipynb', runs);
-  const expected = summaries.filter(matchesCompoundQuery).map(r => r.id).sort();
-  return { notebook: 'big.ipynb', runs: total, query: COMPOUND_QUERY, expected };
+  const expected = summaries
+    .filter(matchesCompoundQuery)
+    .map(r => r.id)
+    .sort();
+  return {
+    notebook: 'big.ipynb',
+    runs: total,
+    query: COMPOUND_QUERY,
+    expected
+  };
 }
 
 function compare(total: number, steps: number) {
@@ -294,32 +461,81 @@ function compare(total: number, steps: number) {
     runs.push(k < 3 ? enrich(record, k, steps) : { record });
   }
   writeFolder('compare.ipynb', runs);
-  return { notebook: 'compare.ipynb', runs: total, compared: runs.slice(-3).reverse().map(r => r.record.id) };
+  return {
+    notebook: 'compare.ipynb',
+    runs: total,
+    compared: runs
+      .slice(-3)
+      .reverse()
+      .map(r => r.record.id)
+  };
 }
 
 function security(steps: number) {
   const runs: IWritten[] = [];
   for (let k = 0; k < 3; k++) {
-    const w = enrich(fixtureRun(k, { notebookPath: 'security.ipynb', total: 3 }), k, steps);
+    const w = enrich(
+      fixtureRun(k, { notebookPath: 'security.ipynb', total: 3 }),
+      k,
+      steps
+    );
     const r = w.record as IRunRecord & Record<string, unknown>;
     const evilMetric = `${PAYLOADS.script}loss`;
-    r.params = { ...r.params, [PAYLOADS.script]: PAYLOADS.js, note: PAYLOADS.html };
+    r.params = {
+      ...r.params,
+      [PAYLOADS.script]: PAYLOADS.js,
+      note: PAYLOADS.html
+    };
     r.tags = { xss: PAYLOADS.svg, [PAYLOADS.html]: PAYLOADS.js };
     r.code = `${r.code}\n# ${PAYLOADS.script}\nprint("${PAYLOADS.html}")`;
     r.outputs = [
-      { output_type: 'display_data', data: { 'text/html': `${PAYLOADS.html}${PAYLOADS.script}<a href="${PAYLOADS.js}">link</a>`, 'text/plain': PAYLOADS.html }, metadata: {} },
-      { output_type: 'display_data', data: { 'application/javascript': 'window.__pwned=true' }, metadata: {} },
+      {
+        output_type: 'display_data',
+        data: {
+          'text/html': `${PAYLOADS.html}${PAYLOADS.script}<a href="${PAYLOADS.js}">link</a>`,
+          'text/plain': PAYLOADS.html
+        },
+        metadata: {}
+      },
+      {
+        output_type: 'display_data',
+        data: { 'application/javascript': 'window.__pwned=true' },
+        metadata: {}
+      },
       { output_type: 'stream', name: 'stdout', text: `${PAYLOADS.script}\n` }
     ];
-    r.metrics = { ...(r.metrics as object), [evilMetric]: { last: 0.5, min: 0.1, max: 2, count: 3, lastStep: 2 } };
-    w.series = { ...w.series, [evilMetric]: { step: [0, 1, 2], value: [2, 1, 0.5], time: [0, 1, 2].map(s => Date.parse(r.startedAt) + s) } };
-    (r.plots as { labels?: string[] }[])[0].labels = [PAYLOADS.html, PAYLOADS.script, PAYLOADS.svg];
-    (r.lineage as { entries: { code: string }[] }).entries[0].code += `\n# ${PAYLOADS.script}`;
-    w.annotation = { name: `${PAYLOADS.html} run ${k}`, note: PAYLOADS.script, tags: { evil: PAYLOADS.svg } };
+    r.metrics = {
+      ...(r.metrics as object),
+      [evilMetric]: { last: 0.5, min: 0.1, max: 2, count: 3, lastStep: 2 }
+    };
+    w.series = {
+      ...w.series,
+      [evilMetric]: {
+        step: [0, 1, 2],
+        value: [2, 1, 0.5],
+        time: [0, 1, 2].map(s => Date.parse(r.startedAt) + s)
+      }
+    };
+    (r.plots as { labels?: string[] }[])[0].labels = [
+      PAYLOADS.html,
+      PAYLOADS.script,
+      PAYLOADS.svg
+    ];
+    (r.lineage as { entries: { code: string }[] }).entries[0].code +=
+      `\n# ${PAYLOADS.script}`;
+    w.annotation = {
+      name: `${PAYLOADS.html} run ${k}`,
+      note: PAYLOADS.script,
+      tags: { evil: PAYLOADS.svg }
+    };
     runs.push(w);
   }
   writeFolder('security.ipynb', runs);
-  return { notebook: 'security.ipynb', runs: 3, ids: runs.map(r => r.record.id) };
+  return {
+    notebook: 'security.ipynb',
+    runs: 3,
+    ids: runs.map(r => r.record.id)
+  };
 }
 
 const started = Date.now();

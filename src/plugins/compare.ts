@@ -77,11 +77,14 @@ function activate(
     relativePath: string,
     format: 'text' | 'base64' = 'text'
   ) => {
-    const model = await contents.get(await filePath(notebookPath, relativePath), {
-      type: 'file',
-      format,
-      content: true
-    });
+    const model = await contents.get(
+      await filePath(notebookPath, relativePath),
+      {
+        type: 'file',
+        format,
+        content: true
+      }
+    );
     if (typeof model.content !== 'string') {
       throw new Error(`${relativePath} is not a file`);
     }
@@ -155,6 +158,8 @@ function activate(
         rendermime: untrusted
       });
       const widget = new MainAreaWidget({ content });
+      // MainAreaWidget names its content "main area content"; say what it is.
+      content.node.setAttribute('aria-label', trans.__('Compare runs'));
       widget.id = `jp-runs-compare-${Date.now()}`;
       widget.title.icon = experimentIcon;
       widget.title.closable = true;
@@ -193,7 +198,8 @@ function activate(
           record: () => store.get(nb, runId),
           series: () => store.getSeries?.(nb, runId) ?? Promise.resolve(null),
           readText: rel => readFile(nb, rel, 'text'),
-          readBase64: rel => readFile(nb, rel, 'base64')
+          readBase64: rel => readFile(nb, rel, 'base64'),
+          annotation: () => store.getAnnotation(nb, runId)
         },
         editorServices,
         rendermime: untrusted,
@@ -205,6 +211,7 @@ function activate(
         ]
       });
       const widget = new MainAreaWidget({ content });
+      content.node.setAttribute('aria-label', trans.__('Run details'));
       widget.id = `jp-runs-detail-${runId}-${Date.now()}`;
       widget.title.icon = experimentIcon;
       widget.title.closable = true;

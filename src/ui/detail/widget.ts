@@ -45,6 +45,16 @@ export interface IRunDetailSource {
   /** A file of the runs folder, by relative path. */
   readText(relativePath: string): Promise<string>;
   readBase64(relativePath: string): Promise<string>;
+  /** The user's name, star, note and tags for the run, if kept apart. */
+  annotation?(): Promise<IRunUserAnnotation>;
+}
+
+/** What a user added to a run after it ran. */
+export interface IRunUserAnnotation {
+  name?: string;
+  starred?: boolean;
+  note?: string;
+  tags?: Record<string, string>;
 }
 
 export class RunDetailWidget extends Panel {
@@ -84,7 +94,12 @@ export class RunDetailWidget extends Panel {
   private async _load(): Promise<void> {
     const t = this._trans;
     try {
-      const record = await this._options.source.record();
+      const source = this._options.source;
+      const [record, annotation] = await Promise.all([
+        source.record(),
+        source.annotation?.().catch(() => ({})) ?? Promise.resolve({})
+      ]);
+      this._annotation = annotation;
       const details = runDetails(record);
       this.title.label = t.__(
         'Run %1',
@@ -113,11 +128,9 @@ export class RunDetailWidget extends Panel {
     const t = this._trans;
     const root = this._body.node;
     root.replaceChildren();
-    const summary = (this._options.summary ?? {}) as {
-      name?: string;
-      starred?: boolean;
-      note?: string;
-      tags?: Record<string, string>;
+    const summary: IRunUserAnnotation = {
+      ...(this._options.summary as IRunUserAnnotation | undefined),
+      ...this._annotation
     };
 
     // Header and actions.
@@ -511,6 +524,7 @@ export class RunDetailWidget extends Panel {
   private _metricsSection: HTMLElement | null = null;
   private _chart: ChartView | null = null;
   private _owned: IDisposable[] = [];
+  private _annotation: IRunUserAnnotation = {};
   private _ready = new PromiseDelegate<void>();
 }
 

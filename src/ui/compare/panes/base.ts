@@ -55,6 +55,13 @@ export abstract class ComparePane extends Widget {
     }
   }
 
+  protected onAfterAttach(): void {
+    // The first tab is attached visible: it gets no after-show message.
+    if (this._stale && this.isVisible) {
+      this._doRender();
+    }
+  }
+
   /** Re-render now if visible, else when shown. */
   protected refresh(): void {
     if (this.isVisible) {
