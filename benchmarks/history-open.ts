@@ -180,3 +180,6 @@ for (const count of [1_000, 10_000]) {
     `  serialize shard                    ${fmt(time(() => serializeShard(one[0]), 9, 2))}`
   );
 }
+
+// The same open through the real adapters (store, FolderIndex, IndexedDB).
+void import('./history-open-adapter').then(m => m.benchmarkAdapterOpen());

@@ -33,7 +33,7 @@ import {
   type RunSeries
 } from '../core/history';
 import { safeJoin } from '../core/paths';
-import type { IRunSummary } from '../core/run';
+import { newestFirst, type IRunSummary } from '../core/run';
 import type { IRunFileWarning } from '../tokens';
 import { describeError, isNotFound } from './contentsErrors';
 import type {
@@ -137,6 +137,18 @@ export class FolderIndex {
       }
     });
 
+    // A warm open of an unchanged folder writes nothing back.
+    const changed =
+      fresh.length > 0 ||
+      result.stale.length > 0 ||
+      read.length > 0 ||
+      result.upToDate.length !== state.entries.size ||
+      classified.shards.map(stampKey).join() !==
+        state.shards.map(stampKey).join() ||
+      [...refused]
+        .sort((a, b) => (a.name < b.name ? -1 : 1))
+        .map(refusedKey)
+        .join() !== state.refused.map(refusedKey).join();
     state.entries = new Map(
       [...result.upToDate, ...fresh].map(e => [e.summary.id, e])
     );
@@ -150,7 +162,9 @@ export class FolderIndex {
       result.stale.length > 0 ||
       classified.shards.length > 1 ||
       (state.entries.size > 0 && !classified.shards.some(s => s.name === mine));
-    await this._persist(folder, state);
+    if (changed) {
+      await this._persist(folder, state);
+    }
     if (dirty) {
       this.scheduleShardWrite(folder);
     }
@@ -169,7 +183,7 @@ export class FolderIndex {
   summaries(folder: string): IRunSummary[] {
     const state = this._states.get(folder);
     return state
-      ? mergeManifests([[...state.entries.values()]]).map(e => e.summary)
+      ? [...state.entries.values()].map(e => e.summary).sort(newestFirst)
       : [];
   }
 
