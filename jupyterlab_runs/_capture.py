@@ -15,9 +15,11 @@ requests are never captured.
 """
 
 import collections
+import threading
 import time
 
 from ._probe import _dumps, snapshot
+from ._sysinfo import system_metrics
 
 COMM_TARGET = "jupyterlab-runs"
 CONTROL_TARGET = "jupyterlab-runs-control"
@@ -84,8 +86,70 @@ def _ensure_hook():
     shell = get_ipython()
     if shell is None or shell is _hooked_shell:
         return
+    shell.events.register("pre_run_cell", _pre_run_cell)
     shell.events.register("post_run_cell", _post_run_cell)
     _hooked_shell = shell
+
+
+# Resource samples logged as metrics while an armed cell runs (opt-in).
+SYSTEM_KEYS = ("cpu_percent", "process_cpu_percent", "rss_bytes", "memory_used_bytes")
+
+
+class _Sampler:
+    """A daemon thread logging ``system/*`` metrics every interval."""
+
+    def __init__(self):
+        self._stop = threading.Event()
+        self._stop.set()
+
+    def start(self, interval_s):
+        self.stop()
+        stop = self._stop = threading.Event()
+
+        def loop():
+            from . import api
+
+            system_metrics()  # CPU percentages are deltas: prime them
+            step = 0
+            while not stop.wait(interval_s):
+                sample = system_metrics()
+                values = {f"system/{k}": sample[k] for k in SYSTEM_KEYS
+                          if isinstance(sample.get(k), (int, float))}
+                if values:
+                    api.log_metrics(values, step=step)
+                    step += 1
+
+        threading.Thread(target=loop, name="jupyterlab-runs-system", daemon=True).start()
+
+    def stop(self):
+        self._stop.set()
+
+
+_sampler = _Sampler()
+
+
+def _interval_of(options):
+    if isinstance(options, str):
+        try:
+            import json
+
+            options = json.loads(options)
+        except ValueError:
+            return 0
+    try:
+        return float((options or {}).get("system_interval_ms") or 0) / 1000.0
+    except (TypeError, ValueError, AttributeError):
+        return 0
+
+
+def _pre_run_cell(info):
+    raw = getattr(info, "raw_cell", None)
+    for _key, code, options, _started in _armed:
+        if code == raw:
+            interval = _interval_of(options)
+            if interval > 0:
+                _sampler.start(max(interval, 0.1))
+            return
 
 
 def _match(raw_cell):
@@ -100,6 +164,7 @@ def _match(raw_cell):
 
 
 def _post_run_cell(result):
+    _sampler.stop()
     if not _armed:
         return
     info = getattr(result, "info", None)

@@ -187,7 +187,8 @@ export class RunRecorder implements IRunRecorder, IDisposable {
       params: s.captureParams,
       datasets: s.hashDataFiles,
       max_dataset_bytes: s.maxDataFileBytes,
-      system: false
+      system: false,
+      system_interval_ms: s.systemMetrics ? s.systemMetricsIntervalMs : 0
     };
   }
 

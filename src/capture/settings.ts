@@ -10,6 +10,9 @@ export interface ICaptureSettings {
   maxDataFileBytes: number;
   maxArtifactBytes: number;
   maxOutputBytes: number;
+  /** Sample CPU and memory in the kernel while a run executes. */
+  systemMetrics: boolean;
+  systemMetricsIntervalMs: number;
   /** How long to wait for the kernel's snapshot after a cell ends. */
   snapshotTimeoutMs: number;
 }
@@ -25,5 +28,7 @@ export const DEFAULT_CAPTURE_SETTINGS: ICaptureSettings = {
   maxDataFileBytes: 64 * 1024 * 1024,
   maxArtifactBytes: 10 * 1024 * 1024,
   maxOutputBytes: 5 * 1024 * 1024,
+  systemMetrics: false,
+  systemMetricsIntervalMs: 5000,
   snapshotTimeoutMs: 5000
 };

@@ -108,3 +108,33 @@ def test_control_comm_messages_arm_like_the_call(clean, monkeypatch):
     )
     _capture._post_run_cell(FakeResult("lr = 0.3"))
     assert [(key, snap["params"]) for key, snap in clean] == [("run-9", {"lr": 0.3})]
+
+
+def test_system_metrics_are_sampled_only_while_the_armed_cell_runs(clean, monkeypatch):
+    import time as _time
+
+    snapshot_of(monkeypatch, {})
+    logged = []
+    from jupyterlab_runs import api
+
+    monkeypatch.setattr(api, "log_metrics", lambda values, step=None: logged.append((step, values)))
+    code = "train()"
+    _capture.arm("run-s", code, {"environment": False, "system_interval_ms": 100})
+    _capture._pre_run_cell(FakeInfo(code))
+    _time.sleep(0.45)
+    _capture._post_run_cell(FakeResult(code))
+    count = len(logged)
+    _time.sleep(0.3)
+    assert count >= 2
+    assert len(logged) == count  # stopped with the cell
+    assert [step for step, _ in logged] == list(range(count))
+    assert all(name.startswith("system/") for _, values in logged for name in values)
+    assert "system/rss_bytes" in logged[0][1]
+
+
+def test_no_sampling_unless_asked(clean, monkeypatch):
+    snapshot_of(monkeypatch, {})
+    _capture.arm("run-t", "x()", {"environment": False})
+    _capture._pre_run_cell(FakeInfo("x()"))
+    assert _capture._sampler._stop.is_set()
+    _capture._post_run_cell(FakeResult("x()"))
