@@ -170,7 +170,7 @@ function activate(
       widget.disposed.connect(
         () => (chartWidgets = chartWidgets.filter(e => e !== entry))
       );
-      app.shell.add(widget, 'main', { mode: 'split-left' });
+      app.shell.add(widget, 'main');
       app.shell.activateById(widget.id);
       return widget.id;
     }
@@ -219,7 +219,7 @@ function activate(
         () => (widget.title.label = content.title.label)
       );
       widget.title.label = content.title.label;
-      app.shell.add(widget, 'main', { mode: 'split-left' });
+      app.shell.add(widget, 'main');
       app.shell.activateById(widget.id);
       return widget.id;
     }
