@@ -15,7 +15,7 @@ import {
   type RunOutput
 } from '../core/run';
 import { summarizeSeries } from '../core/history/summary';
-import { serializeSeriesFile } from '../core/history/series';
+import type { RunSeries } from '../core/history/series';
 import { sanitizeFileName } from '../core/paths';
 import { capOutputs } from '../core/capture/outputs';
 import type { ILogEvent } from '../core/capture/logStream';
@@ -32,6 +32,9 @@ export interface IRunAttachment {
 export interface IFinalizedRun {
   fields: Partial<IRunRecord>;
   outputs: RunOutput[];
+  /** The metric series, saved with the run (`<id>.series.json`). */
+  series: RunSeries | null;
+  /** Artifact files to write beside the run, before it. */
   attachments: IRunAttachment[];
 }
 
@@ -77,6 +80,7 @@ export function finalizeRun(
   const fields: Partial<IRunRecord> = {};
   const attachments: IRunAttachment[] = [];
   const notes: string[] = [];
+  let series: RunSeries | null = null;
 
   const { params, sources } = mergeParams(
     context.parameters,
@@ -107,11 +111,7 @@ export function finalizeRun(
     }
     fields.metrics = metrics;
     fields.hasSeries = true;
-    attachments.push({
-      relativePath: `${run.id}.series.json`,
-      content: serializeSeriesFile(run.id, Object.fromEntries(stream.series)),
-      format: 'text'
-    });
+    series = Object.fromEntries(stream.series);
   }
   if (stream.dropped) {
     notes.push(
@@ -141,7 +141,7 @@ export function finalizeRun(
         );
         artifacts.push(artifact);
         if (attachment) {
-          attachments.unshift(attachment);
+          attachments.push(attachment);
         }
         break;
       }
@@ -197,7 +197,7 @@ export function finalizeRun(
   if (capped.truncated) {
     fields.outputsTruncated = capped.truncated;
   }
-  return { fields, outputs: capped.outputs, attachments };
+  return { fields, outputs: capped.outputs, series, attachments };
 }
 
 function datasetOf(event: ILogEvent): IRunDataset {

@@ -53,6 +53,11 @@ export interface ISessionCallbacks {
   logged(run: ActiveRun): void;
   /** The kernel restarted or died with these runs in flight. */
   lost(runs: ActiveRun[], reason: string): void;
+  /**
+   * The kernel was seen idle (first time for this page, or after a restart):
+   * nothing was executing at `at` (epoch ms).
+   */
+  idle(at: number): void;
 }
 
 export class NotebookSession implements IDisposable {
@@ -64,6 +69,11 @@ export class NotebookSession implements IDisposable {
     context.statusChanged.connect(this._onStatus, this);
     context.kernelChanged.connect(this._onKernelChanged, this);
     this._registerComm(context.session?.kernel ?? null);
+    if (context.session?.kernel?.status === 'idle') {
+      this._seenIdle = true;
+      const at = Date.now();
+      queueMicrotask(() => this._callbacks.idle(at));
+    }
   }
 
   get panel(): NotebookPanel {
@@ -299,6 +309,10 @@ export class NotebookSession implements IDisposable {
   }
 
   private _onStatus(_: unknown, status: Kernel.Status): void {
+    if (status === 'idle' && !this._seenIdle) {
+      this._seenIdle = true;
+      this._callbacks.idle(Date.now());
+    }
     if (status === 'restarting' || status === 'autorestarting') {
       this._lose('The kernel restarted during the run.');
     } else if (status === 'dead') {
@@ -311,6 +325,7 @@ export class NotebookSession implements IDisposable {
     // A restarted kernel forgot the comm target; set it up again.
     this._control = null;
     this._controlKernel = null;
+    this._seenIdle = false;
     const inFlight = [...this._runsByKey.values()].filter(r => !r.finalized);
     this._history = [];
     this._scheduled = [];
@@ -341,5 +356,6 @@ export class NotebookSession implements IDisposable {
   private _comm: IDisposable | null = null;
   private _control: Kernel.IComm | null = null;
   private _controlKernel: Kernel.IKernelConnection | null = null;
+  private _seenIdle = false;
   private _isDisposed = false;
 }

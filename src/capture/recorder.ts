@@ -113,7 +113,8 @@ export class RunRecorder implements IRunRecorder, IDisposable {
       session = new NotebookSession(panel, {
         started: run => this._onStarted(panel, run),
         logged: run => this._onLogged(panel, run),
-        lost: (runs, reason) => this._onLost(panel, runs, reason)
+        lost: (runs, reason) => this._onLost(panel, runs, reason),
+        idle: at => void this._recoverAbandoned(panel, at)
       });
       this._sessions.set(panel, session);
       panel.disposed.connect(() => {
@@ -314,6 +315,56 @@ export class RunRecorder implements IRunRecorder, IDisposable {
     }
   }
 
+  /**
+   * A run whose file still says `running` while the kernel is idle was left
+   * behind by a page closed or reloaded mid-run: nothing is executing it, so
+   * it ends as interrupted, keeping what it recorded. Only runs started
+   * before the kernel was seen idle qualify, so another tab's fresh run is
+   * never touched.
+   */
+  private async _recoverAbandoned(
+    panel: NotebookPanel,
+    idleAt: number
+  ): Promise<void> {
+    const notebookPath = panel.context.localPath;
+    try {
+      await panel.context.ready;
+      const listing = await this._store.list(notebookPath);
+      for (const summary of listing.runs) {
+        if (
+          summary.status !== 'running' ||
+          Date.parse(summary.startedAt) >= idleAt
+        ) {
+          continue;
+        }
+        const record = await this._store.get(notebookPath, summary.id);
+        if (record.status !== 'running') {
+          continue;
+        }
+        const ended = Math.max(Date.parse(record.startedAt), idleAt);
+        record.status = 'interrupted';
+        record.endedAt = new Date(ended).toISOString();
+        record.durationMs = ended - Date.parse(record.startedAt);
+        record.error = record.error ?? {
+          ename: 'RunAbandoned',
+          evalue:
+            'The page recording this run was closed or reloaded while it ran.',
+          traceback: []
+        };
+        record.capture = {
+          ...record.capture,
+          notes: [
+            ...(record.capture?.notes ?? []),
+            'Ended as interrupted when the kernel was found idle.'
+          ]
+        };
+        await this._store.save(record);
+      }
+    } catch (e) {
+      console.warn('jupyterlab-runs: could not check for abandoned runs', e);
+    }
+  }
+
   private async _finish(
     panel: NotebookPanel,
     session: NotebookSession | null,
@@ -383,17 +434,30 @@ export class RunRecorder implements IRunRecorder, IDisposable {
         record.status = 'interrupted';
       }
       run.spend('assemble', performance.now() - t0);
+      // Artifacts are best effort: a file the server refuses must not cost
+      // the run, which the store keeps until it can be written.
       for (const file of final.attachments) {
-        await this._store.writeFile(
-          record.notebookPath,
-          file.relativePath,
-          file.content,
-          file.format
-        );
+        try {
+          await this._store.writeFile(
+            record.notebookPath,
+            file.relativePath,
+            file.content,
+            file.format
+          );
+        } catch (e) {
+          const artifact = record.artifacts?.find(
+            a => a.path === file.relativePath
+          );
+          if (artifact) {
+            artifact.stored = false;
+            artifact.reason = `The server refused the file: ${e instanceof Error ? e.message : String(e)}`;
+            delete artifact.path;
+          }
+        }
       }
       await run.write(() => {
         const t1 = performance.now();
-        const saving = this._store.save(record);
+        const saving = this._store.save(record, { series: final.series });
         run.spend('storeCall', performance.now() - t1);
         return saving;
       });
@@ -448,17 +512,22 @@ export class RunRecorder implements IRunRecorder, IDisposable {
       };
       const folderKey = `${panel.context.localPath}#${env.hash}`;
       if (!this._writtenEnvironments.has(folderKey)) {
-        await this._store.writeFile(
-          panel.context.localPath,
-          `env-${env.hash}.json`,
-          JSON.stringify(machine, null, 1),
-          'text'
-        );
-        this._writtenEnvironments.add(folderKey);
+        try {
+          await this._store.writeFile(
+            panel.context.localPath,
+            `env-${env.hash}.json`,
+            JSON.stringify(machine, null, 1),
+            'text'
+          );
+          this._writtenEnvironments.add(folderKey);
+        } catch (e) {
+          // The run still references it; the next run probes and writes again.
+          console.warn('jupyterlab-runs: environment not written', e);
+        }
       }
       this._lastEnvironment.set(key, ref);
       if (session) {
-        session.needsEnvironment = false;
+        session.needsEnvironment = !this._writtenEnvironments.has(folderKey);
       }
       return ref;
     }

@@ -241,4 +241,39 @@ test.describe('Capturing what a run needs', () => {
     expect(run.error?.ename).toBe('KernelRestart');
     await expect(rows.first()).toHaveAttribute('data-status', 'interrupted');
   });
+
+  test('a run left running by a reloaded page ends as interrupted', async ({
+    page,
+    tmpPath
+  }) => {
+    const folder = `${tmpPath}/capture.runs`;
+    await page.notebook.runCell(SETUP);
+    await page.notebook.selectCells(SLOW);
+    await page.evaluate(() => {
+      void window.jupyterapp.commands.execute('notebook:run-cell');
+    });
+    await expect
+      .poll(async () => (await waitForRuns(page, folder, 1))[0].status)
+      .toBe('running');
+
+    // The page goes away mid-run; the kernel keeps executing.
+    await page.reload({ waitForIsReady: false });
+    await page.locator('#jupyterlab-splash').waitFor({ state: 'detached' });
+    if (!(await page.notebook.isOpen(NOTEBOOK))) {
+      await page.evaluate(
+        path => window.jupyterapp.commands.execute('docmanager:open', { path }),
+        `${tmpPath}/${NOTEBOOK}`
+      );
+    }
+    await page.notebook.activate(NOTEBOOK);
+    // Once nothing executes any more, the orphan is ended.
+    await page.menu.clickMenuItem('Kernel>Interrupt Kernel');
+    await expect
+      .poll(async () => (await waitForRuns(page, folder, 1))[0].status, {
+        timeout: 30_000
+      })
+      .toBe('interrupted');
+    const [run] = await waitForRuns(page, folder, 1);
+    expect(run.error?.ename).toBe('RunAbandoned');
+  });
 });

@@ -33,7 +33,7 @@ describe('#mergeParams', () => {
 });
 
 describe('#finalizeRun', () => {
-  it('should aggregate metrics and write the series before the run', () => {
+  it('should aggregate metrics and hand over the complete series', () => {
     const run = makeActive();
     log(run, 1, {
       metrics: { loss: { steps: [0, 1, 2], values: [3, 'NaN', 1] } }
@@ -43,13 +43,9 @@ describe('#finalizeRun', () => {
       loss: { last: 1, min: 1, max: 3, count: 3, lastStep: 2 }
     });
     expect(final.fields.hasSeries).toBe(true);
-    const [series] = final.attachments;
-    expect(series.relativePath).toBe(`${RUN_ID}.series.json`);
-    expect(JSON.parse(series.content).metrics.loss.value).toEqual([
-      3,
-      'NaN',
-      1
-    ]);
+    expect(final.series?.loss.value).toEqual([3, NaN, 1]);
+    expect(final.series?.loss.step).toEqual([0, 1, 2]);
+    expect(final.attachments).toEqual([]);
   });
 
   it('should store artifacts under the run with safe, unique names', () => {
