@@ -9,6 +9,7 @@ import {
   type ICurveInput
 } from '../../../core/charts/curves';
 import type { XAxis } from '../../../core/series/axis';
+import { budgetForWidth, MIN_BUDGET } from '../../../core/series/downsample';
 import type { ChartView } from '../chart';
 import type { CompareChange } from '../model';
 import {
@@ -24,6 +25,24 @@ export function metricNames(
   runs: readonly { metrics?: Record<string, unknown> }[]
 ): string[] {
   return [...new Set(runs.flatMap(r => Object.keys(r.metrics ?? {})))].sort();
+}
+
+/**
+ * Points kept per run so that the whole overlay stays near `total` points:
+ * Vega's cost is per data row (about 15 µs a row and layer in Chromium), so
+ * 100 runs get fewer points each than 3 runs. M4 keeps each bucket's first,
+ * min, max and last point, so spikes survive at any budget; only their
+ * x-position gets coarser. Never above 4 points per pixel of `width`.
+ */
+export function overlayBudget(
+  runs: number,
+  width: number,
+  total = 12_000
+): number {
+  return Math.max(
+    MIN_BUDGET,
+    Math.min(budgetForWidth(width), Math.floor(total / Math.max(1, runs)))
+  );
 }
 
 export class CurvesPane extends ComparePane {
@@ -121,6 +140,7 @@ export class CurvesPane extends ComparePane {
         smoothing: o.smoothingOn ? o.smoothing : 0,
         logY: o.logY,
         width,
+        budget: overlayBudget(curves.length, width),
         height: 320,
         text: this.chartText()
       })

@@ -1,0 +1,146 @@
+/**
+ * Runs in Chromium (bundled by `compare-ui.ts`): the real runs table and
+ * chart code on generated data, timed with `performance.now()`.
+ */
+import { learningCurveSpec, type ICurveInput } from '../src/core/charts/curves';
+import type { IRunSummary } from '../src/core/run';
+import { ChartView, loadVega } from '../src/ui/compare/chart';
+import { overlayBudget } from '../src/ui/compare/panes/curves';
+import { RunsTableModel } from '../src/ui/table/model';
+import { RunsTableView } from '../src/ui/table/view';
+import {
+  COMPOUND_QUERY,
+  fixtureRun,
+  fixtureSeries
+} from '../scripts/fixtureRuns';
+import { summarizeRun } from '../src/core/history/summary';
+
+const fill = (s: string, a: unknown[]) =>
+  s.replace(/%(\d)/g, (_, k) => String(a[Number(k) - 1]));
+const trans = {
+  __: (s: string, ...a: unknown[]) => fill(s, a),
+  _n: (s: string, p: string, n: number, ...a: unknown[]) =>
+    fill(n === 1 ? s : p, [n, ...a])
+} as never;
+
+const frame = () => new Promise<void>(r => requestAnimationFrame(() => r()));
+
+function summaries(n: number): IRunSummary[] {
+  const out: IRunSummary[] = [];
+  for (let i = n - 1; i >= 0; i--) {
+    out.push(
+      summarizeRun(fixtureRun(i, { notebookPath: 'big.ipynb', total: n }))
+    );
+  }
+  return out;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+async function table(n: number) {
+  const runs = summaries(n);
+  const host = document.createElement('div');
+  host.style.cssText =
+    'position:relative;width:900px;height:700px;display:flex;flex-direction:column';
+  document.body.append(host);
+  const model = new RunsTableModel();
+  const view = new RunsTableView({ model, trans });
+  host.append(view.node);
+  const t0 = performance.now();
+  model.setRuns(runs);
+  view.active = true;
+  view.render();
+  void view.node.offsetHeight;
+  const ready = performance.now() - t0;
+  await frame();
+  const painted = performance.now() - t0;
+  // Scrolling: jump through the table, one frame per jump.
+  const scroller = view.node.querySelector(
+    '.jp-RunsTable-scroller'
+  ) as HTMLElement;
+  const frames: number[] = [];
+  for (let k = 1; k <= 30; k++) {
+    const s = performance.now();
+    scroller.scrollTop = (scroller.scrollHeight * k) / 31;
+    await frame();
+    await frame();
+    frames.push(performance.now() - s);
+  }
+  const rows = view.node.querySelectorAll('.jp-RunsPanel-run').length;
+  // Query time over all runs (parse, compile, filter), alternating queries.
+  const times: number[] = [];
+  for (let k = 0; k < 7; k++) {
+    const s = performance.now();
+    model.setQuery(
+      k % 2
+        ? COMPOUND_QUERY
+        : `${COMPOUND_QUERY} `.trim() + ' and metrics.loss < 5'
+    );
+    void model.filtered.length;
+    times.push(performance.now() - s);
+  }
+  const matches = model.filtered.length;
+  view.dispose();
+  model.dispose();
+  host.remove();
+  return {
+    runs: n,
+    readyMs: ready,
+    paintedMs: painted,
+    scrollFrameMedianMs: median(frames),
+    domRows: rows,
+    queryMedianMs: median(times),
+    matches
+  };
+}
+
+async function overlay(nRuns: number, points: number) {
+  await loadVega();
+  const warm = new ChartView({ trans, name: 'warm', label: 'warm' });
+  document.body.append(warm.node);
+  await warm.setSpec(
+    learningCurveSpec(
+      [{ run: { id: 'w' }, series: fixtureSeries(100, 'loss', 0, 0) }],
+      { width: 800 }
+    )
+  );
+  warm.dispose();
+  const curves: ICurveInput[] = [];
+  for (let k = 0; k < nRuns; k++) {
+    curves.push({
+      run: { id: `run-${k}`, name: `run ${k}` },
+      series: fixtureSeries(points, 'loss', k % 5, 0)
+    });
+  }
+  const host = document.createElement('div');
+  host.style.width = '1000px';
+  document.body.append(host);
+  const chart = new ChartView({ trans, name: 'overlay', label: 'overlay' });
+  host.append(chart.node);
+  const t0 = performance.now();
+  const spec = learningCurveSpec(curves, {
+    width: 800,
+    height: 400,
+    smoothing: 0.6,
+    budget: overlayBudget(nRuns, 800)
+  });
+  const specMs = performance.now() - t0;
+  await chart.setSpec(spec);
+  const totalMs = performance.now() - t0;
+  const drawn = (spec as { data: { values: unknown[] } }).data.values.length;
+  chart.dispose();
+  host.remove();
+  return {
+    runs: nRuns,
+    pointsPerRun: points,
+    specMs,
+    embedAndRenderMs: totalMs - specMs,
+    totalMs,
+    pointsDrawn: drawn
+  };
+}
+
+(window as unknown as { bench: unknown }).bench = { table, overlay };
