@@ -1,0 +1,205 @@
+import type { ICellModel } from '@jupyterlab/cells';
+import type { NotebookPanel } from '@jupyterlab/notebook';
+import { Signal } from '@lumino/signaling';
+import { ActiveRun } from '../activeRun';
+import { NotebookSession } from '../notebookSession';
+
+const LOG = 'application/vnd.jupyterlab-runs.log+json';
+
+/** The slice of a kernel the session uses, recording what it was sent. */
+class FakeKernel {
+  status = 'idle';
+  executed: { code: string; silent: boolean }[] = [];
+  sent: unknown[] = [];
+  commTargets = new Map<string, (comm: unknown, msg: unknown) => void>();
+  registerCommTarget(name: string, cb: (comm: unknown, msg: unknown) => void) {
+    this.commTargets.set(name, cb);
+  }
+  removeCommTarget(name: string) {
+    this.commTargets.delete(name);
+  }
+  requestExecute(content: { code: string; silent: boolean }) {
+    this.executed.push(content);
+    return { done: Promise.resolve({ content: { status: 'ok' } }) };
+  }
+  createComm() {
+    return {
+      isDisposed: false,
+      open: () => undefined,
+      send: (data: unknown) => this.sent.push(data)
+    };
+  }
+}
+
+function makePanel(kernel: FakeKernel) {
+  const owner = {};
+  const context = {
+    iopubMessage: new Signal<unknown, unknown>(owner),
+    statusChanged: new Signal<unknown, string>(owner),
+    kernelChanged: new Signal<unknown, unknown>(owner),
+    session: { kernel }
+  };
+  return {
+    panel: { sessionContext: context } as unknown as NotebookPanel,
+    context
+  };
+}
+
+const cell = (id: string) => ({ id }) as unknown as ICellModel;
+
+function input(requestId: string, code: string, count: number) {
+  return {
+    header: { msg_type: 'execute_input' },
+    parent_header: { msg_id: requestId },
+    content: { code, execution_count: count }
+  };
+}
+
+describe('NotebookSession', () => {
+  let kernel: FakeKernel;
+  let context: ReturnType<typeof makePanel>['context'];
+  let session: NotebookSession;
+  let started: ActiveRun[];
+  let logged: ActiveRun[];
+  let lost: [ActiveRun[], string][];
+
+  beforeEach(() => {
+    kernel = new FakeKernel();
+    const made = makePanel(kernel);
+    context = made.context;
+    started = [];
+    logged = [];
+    lost = [];
+    session = new NotebookSession(made.panel, {
+      started: run => started.push(run),
+      logged: run => logged.push(run),
+      lost: (runs, reason) => lost.push([runs, reason]),
+      idle: () => undefined
+    });
+  });
+
+  afterEach(() => session.dispose());
+
+  it('should tie executions to the cells that scheduled them, in order', () => {
+    const run = new ActiveRun(
+      '01JDQ6Z0000000000000000000',
+      cell('t'),
+      't',
+      'train()',
+      'exp'
+    );
+    session.schedule(cell('a'), 'a = 1', null);
+    session.schedule(cell('t'), 'train()', run);
+    context.iopubMessage.emit(input('r1', 'a = 1', 1));
+    context.iopubMessage.emit(input('r2', 'train()', 2));
+    expect(session.history.map(e => [e.cellId, e.executionCount])).toEqual([
+      ['a', 1],
+      ['t', 2]
+    ]);
+    expect(started).toEqual([run]);
+    expect(run.requestId).toBe('r2');
+    expect(run.historyIndex).toBe(1);
+  });
+
+  it('should skip scheduled cells that never started and mark code from elsewhere', () => {
+    session.schedule(cell('x'), 'boom()', null);
+    session.schedule(cell('y'), 'never()', null);
+    session.schedule(cell('z'), 'z = 3', null);
+    context.iopubMessage.emit(input('r1', 'boom()', 1));
+    // boom() failed: never() was aborted; the next thing that runs is z.
+    context.iopubMessage.emit(input('r3', 'z = 3', 2));
+    context.iopubMessage.emit(input('r4', 'from_console = 1', 3));
+    expect(session.history.map(e => e.cellId)).toEqual(['x', 'z', null]);
+    // The aborted entry is gone: the same code scheduled later from another
+    // cell belongs to that cell.
+    session.schedule(cell('w'), 'never()', null);
+    context.iopubMessage.emit(input('r5', 'never()', 4));
+    expect(session.history[3].cellId).toBe('w');
+  });
+
+  it('should route log messages to the run of their request only', () => {
+    const run = new ActiveRun(
+      '01JDQ6Z0000000000000000000',
+      cell('t'),
+      't',
+      'fit()',
+      'exp'
+    );
+    session.schedule(cell('t'), 'fit()', run);
+    context.iopubMessage.emit(input('r1', 'fit()', 1));
+    const data = {
+      v: 1,
+      seq: 1,
+      delta: { metrics: { loss: { steps: [0], values: [1.5] } } }
+    };
+    context.iopubMessage.emit({
+      header: { msg_type: 'display_data' },
+      parent_header: { msg_id: 'r1' },
+      content: { data: { [LOG]: data } }
+    });
+    context.iopubMessage.emit({
+      header: { msg_type: 'update_display_data' },
+      parent_header: { msg_id: 'other' },
+      content: { data: { [LOG]: { ...data, seq: 2 } } }
+    });
+    expect(logged).toEqual([run]);
+    expect(run.stream.series.get('loss')?.value).toEqual([1.5]);
+  });
+
+  it('should end runs in flight and forget history when the kernel restarts', () => {
+    const run = new ActiveRun(
+      '01JDQ6Z0000000000000000000',
+      cell('t'),
+      't',
+      'fit()',
+      'exp'
+    );
+    session.schedule(cell('t'), 'fit()', run);
+    context.iopubMessage.emit(input('r1', 'fit()', 1));
+    context.statusChanged.emit('restarting');
+    expect(lost).toEqual([[[run], 'The kernel restarted during the run.']]);
+    expect(session.history).toEqual([]);
+    expect(session.needsEnvironment).toBe(true);
+  });
+
+  it('should flag history it did not see', () => {
+    context.iopubMessage.emit(input('r9', 'x = 1', 7));
+    expect(session.unknownHistory).toBe(true);
+  });
+
+  it('should arm with an execute request first, then with comm messages', async () => {
+    expect(await session.arm('k1', 'fit()', { params: true })).toBe(true);
+    expect(kernel.executed).toHaveLength(1);
+    expect(kernel.executed[0].silent).toBe(true);
+    expect(kernel.executed[0].code).toContain('.arm("k1", "fit()"');
+    expect(await session.arm('k2', 'fit()', { params: true })).toBe(true);
+    expect(kernel.executed).toHaveLength(1);
+    expect(kernel.sent).toEqual([
+      { key: 'k2', code: 'fit()', options: { params: true } }
+    ]);
+  });
+
+  it('should hand a snapshot sent on the comm to its run', async () => {
+    const run = new ActiveRun(
+      '01JDQ6Z0000000000000000000',
+      cell('t'),
+      't',
+      'fit()',
+      'exp'
+    );
+    session.schedule(cell('t'), 'fit()', run);
+    const waiting = run.waitForSnapshot(1000);
+    kernel.commTargets.get('jupyterlab-runs')!(
+      {},
+      {
+        content: {
+          data: {
+            key: run.id,
+            json: JSON.stringify({ v: 1, params: { lr: 1 } })
+          }
+        }
+      }
+    );
+    expect((await waiting)?.params).toEqual({ lr: 1 });
+  });
+});
