@@ -60,7 +60,7 @@ async function selectRuns(page: IJupyterLabPageFixture, ids: string[]) {
   for (const [i, id] of ids.entries()) {
     await sidebar
       .locator(
-        `.jp-RunsPanel-run[data-run-id="${id}"] .jp-RunsTable-experiment`
+        `.jp-RunsPanel-run[data-run-id="${id}"] .jp-RunsTable-name`
       )
       .click({ modifiers: i ? ['ControlOrMeta'] : [] });
   }
@@ -234,6 +234,7 @@ test.describe('Compare and explore runs', () => {
     // Screenshots of every pane in the light and dark themes.
     if (process.env.RUNS_SCREENSHOTS) {
       const dir = path.join(ROOT, 'docs/screenshots');
+      await page.sidebar.close('left');
       for (const theme of ['light', 'dark']) {
         if (theme === 'dark') {
           await page.evaluate(() =>
@@ -287,7 +288,7 @@ test.describe('Compare and explore runs', () => {
     );
     await sidebar
       .locator(
-        `.jp-RunsPanel-run[data-run-id="${id}"] .jp-RunsTable-experiment`
+        `.jp-RunsPanel-run[data-run-id="${id}"] .jp-RunsTable-name`
       )
       .dblclick();
     const detail = page.getByRole('region', { name: 'Run details' });
@@ -385,7 +386,7 @@ test.describe('Compare and explore runs', () => {
 
     // The detail view: code, tags, notes and outputs.
     await sidebar
-      .locator('.jp-RunsPanel-run .jp-RunsTable-experiment')
+      .locator('.jp-RunsPanel-run .jp-RunsTable-name')
       .first()
       .dblclick();
     const detail = page.getByRole('region', { name: 'Run details' });
