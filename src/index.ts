@@ -1,4 +1,5 @@
 import type { JupyterFrontEndPlugin } from '@jupyterlab/application';
+import { comparePlugin } from './plugins/compare';
 import { historyPlugin } from './plugins/history';
 import { recorderPlugin } from './plugins/recorder';
 import { sidebarPlugin } from './plugins/sidebar';
@@ -14,7 +15,8 @@ const plugins: JupyterFrontEndPlugin<unknown>[] = [
   taggingPlugin,
   sidebarPlugin,
   historyPlugin,
-  statusBarPlugin
+  statusBarPlugin,
+  comparePlugin
 ];
 
 export default plugins;

@@ -3,6 +3,11 @@ export namespace CommandIDs {
   export const toggleExperimentTag = 'jupyterlab-runs:toggle-experiment-tag';
   export const showRuns = 'jupyterlab-runs:show-runs';
   export const refreshRuns = 'jupyterlab-runs:refresh-runs';
+  export const compareRuns = 'jupyterlab-runs:compare-runs';
+  export const openRun = 'jupyterlab-runs:open-run';
+  export const insertRunCode = 'jupyterlab-runs:insert-run-code';
+  export const openRunNotebook = 'jupyterlab-runs:open-run-notebook';
+  export const restoreParameters = 'jupyterlab-runs:restore-parameters';
   // Run history: management, export and import (plugins/history.ts).
   export const renameRun = 'jupyterlab-runs:rename-run';
   export const toggleRunStar = 'jupyterlab-runs:toggle-run-star';

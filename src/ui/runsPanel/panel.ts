@@ -6,8 +6,7 @@
  */
 import type { TranslationBundle } from '@jupyterlab/translation';
 import { Widget } from '@lumino/widgets';
-import { formatDuration } from '../../core/format';
-import type { IRunSummary, RunStatus } from '../../core/run';
+import { RunsExplorer, RunsTableModel } from '../table';
 import { pendingCount, pendingReason } from '../history/pendingText';
 import type { RunsModel } from './model';
 
@@ -34,7 +33,20 @@ export class RunsPanel extends Widget {
     this._body.setAttribute('aria-live', 'polite');
     this.node.append(this._header, this._warnings, this._body);
 
+    this._table = options.table ?? new RunsTableModel();
+    this._ownsTable = !options.table;
+    this._explorer = new RunsExplorer({
+      model: this._table,
+      trans: this._trans,
+      onCompare: options.onCompare,
+      onOpen: options.onOpen
+    });
     this._model.changed.connect(this._scheduleRender, this);
+  }
+
+  /** The table's model: query, sort, columns, selection. */
+  get table(): RunsTableModel {
+    return this._table;
   }
 
   dispose(): void {
@@ -42,6 +54,10 @@ export class RunsPanel extends Widget {
       return;
     }
     this._model.changed.disconnect(this._scheduleRender, this);
+    this._explorer.dispose();
+    if (this._ownsTable) {
+      this._table.dispose();
+    }
     super.dispose();
   }
 
@@ -49,6 +65,15 @@ export class RunsPanel extends Widget {
     if (this._stale) {
       this._render();
     }
+  }
+
+  protected onAfterShow(): void {
+    // The grid measures its viewport: render it once it is laid out.
+    this._explorer.active = this._body.contains(this._explorer.node);
+  }
+
+  protected onAfterHide(): void {
+    this._explorer.active = false;
   }
 
   private _scheduleRender(): void {
@@ -93,7 +118,15 @@ export class RunsPanel extends Widget {
         }
         break;
     }
-    this._body.replaceChildren(this._table(model.runs));
+    if (this._table.runs !== model.runs) {
+      this._table.setRuns(model.runs);
+    }
+    if (!this._body.contains(this._explorer.node)) {
+      this._body.replaceChildren(this._explorer.node);
+    }
+    this._body.classList.add('jp-mod-table');
+    this._explorer.active = true;
+    this._explorer.render();
   }
 
   /** Runs recorded but not yet on the server, and why (outbox). */
@@ -130,6 +163,7 @@ export class RunsPanel extends Widget {
   }
 
   private _showMessage(text: string, modifier?: string): void {
+    this._leaveTable();
     const message = el('p', 'jp-RunsPanel-message');
     if (modifier) {
       message.classList.add(modifier);
@@ -138,7 +172,17 @@ export class RunsPanel extends Widget {
     this._body.replaceChildren(message);
   }
 
+  /** The body shows a message instead of the table. */
+  private _leaveTable(): void {
+    this._explorer.active = false;
+    this._body.classList.remove('jp-mod-table');
+    if (this._table.runs.length) {
+      this._table.setRuns([]);
+    }
+  }
+
   private _showEmpty(): void {
+    this._leaveTable();
     const trans = this._trans;
     const box = el('div', 'jp-RunsPanel-empty');
     const title = el('p', 'jp-RunsPanel-emptyTitle');
@@ -151,72 +195,6 @@ export class RunsPanel extends Widget {
     this._body.replaceChildren(box);
   }
 
-  private _table(runs: readonly IRunSummary[]): HTMLTableElement {
-    const trans = this._trans;
-    const table = el('table', 'jp-RunsPanel-table');
-    table.setAttribute('aria-label', trans.__('Runs of this notebook'));
-    const head = el('thead', '');
-    const headRow = el('tr', '');
-    for (const label of [
-      trans.__('Status'),
-      trans.__('Experiment'),
-      trans.__('Started'),
-      trans.__('Duration')
-    ]) {
-      const th = el('th', '');
-      th.scope = 'col';
-      th.textContent = label;
-      headRow.append(th);
-    }
-    head.append(headRow);
-    const body = el('tbody', '');
-    for (const run of runs) {
-      body.append(this._row(run));
-    }
-    table.append(head, body);
-    return table;
-  }
-
-  private _row(run: IRunSummary): HTMLTableRowElement {
-    const row = el('tr', 'jp-RunsPanel-run');
-    row.dataset.runId = run.id;
-    row.dataset.status = run.status;
-    row.title = run.id;
-
-    const status = el('td', 'jp-RunsPanel-status');
-    const badge = el('span', `jp-RunsPanel-statusBadge jp-mod-${run.status}`);
-    badge.textContent = this._statusLabel(run.status);
-    status.append(badge);
-
-    const experiment = el('td', 'jp-RunsPanel-experiment');
-    experiment.textContent = run.name ?? run.experiment;
-
-    const started = el('td', 'jp-RunsPanel-started');
-    const time = el('time', '');
-    time.dateTime = run.startedAt;
-    time.textContent = new Date(run.startedAt).toLocaleString();
-    started.append(time);
-
-    const duration = el('td', 'jp-RunsPanel-duration');
-    duration.textContent = formatDuration(run.durationMs);
-
-    row.append(status, experiment, started, duration);
-    return row;
-  }
-
-  private _statusLabel(status: RunStatus): string {
-    switch (status) {
-      case 'ok':
-        return this._trans.__('Succeeded');
-      case 'error':
-        return this._trans.__('Failed');
-      case 'running':
-        return this._trans.__('Running');
-      case 'interrupted':
-        return this._trans.__('Interrupted');
-    }
-  }
-
   private _model: RunsModel;
   private _trans: TranslationBundle;
   private _header: HTMLElement;
@@ -225,6 +203,9 @@ export class RunsPanel extends Widget {
   private _warnings: HTMLElement;
   private _pending: HTMLElement;
   private _body: HTMLElement;
+  private _table: RunsTableModel;
+  private _ownsTable: boolean;
+  private _explorer: RunsExplorer;
   private _stale = true;
 }
 
@@ -232,6 +213,12 @@ export namespace RunsPanel {
   export interface IOptions {
     model: RunsModel;
     trans: TranslationBundle;
+    /** The table's model, when the caller keeps it (e.g. to remember its state). */
+    table?: RunsTableModel;
+    /** Compare the selected runs. */
+    onCompare?: (runIds: string[]) => void;
+    /** Open one run. */
+    onOpen?: (runId: string) => void;
   }
 }
 
