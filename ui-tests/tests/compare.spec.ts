@@ -59,9 +59,7 @@ async function selectRuns(page: IJupyterLabPageFixture, ids: string[]) {
   const sidebar = page.getByRole('region', { name: 'Experiment Runs' });
   for (const [i, id] of ids.entries()) {
     await sidebar
-      .locator(
-        `.jp-RunsPanel-run[data-run-id="${id}"] .jp-RunsTable-name`
-      )
+      .locator(`.jp-RunsPanel-run[data-run-id="${id}"] .jp-RunsTable-name`)
       .click({ modifiers: i ? ['ControlOrMeta'] : [] });
   }
 }
@@ -287,9 +285,7 @@ test.describe('Compare and explore runs', () => {
       `${tmpPath}-fixtures/compare.ipynb`
     );
     await sidebar
-      .locator(
-        `.jp-RunsPanel-run[data-run-id="${id}"] .jp-RunsTable-name`
-      )
+      .locator(`.jp-RunsPanel-run[data-run-id="${id}"] .jp-RunsTable-name`)
       .dblclick();
     const detail = page.getByRole('region', { name: 'Run details' });
     await expect(
