@@ -77,8 +77,44 @@ export class FolderIndex {
     return this._writerId;
   }
 
-  /** Open a folder: list it, reuse what is cached, fetch what changed. */
-  async open(folder: string): Promise<IFolderView> {
+  /**
+   * Open a folder: list it, reuse what is cached, fetch what changed.
+   *
+   * Opens of one folder never overlap: two overlapping cold opens (the
+   * sidebar and the capture's recovery of abandoned runs, say) would each
+   * read every run file. A call made while an open is in flight waits for it
+   * and then opens once more, warm, for every caller that arrived meanwhile:
+   * the in-flight open may have listed the folder before the call was made.
+   */
+  open(folder: string): Promise<IFolderView> {
+    if (!this._opening.has(folder)) {
+      return this._startOpen(folder);
+    }
+    let next = this._queued.get(folder);
+    if (!next) {
+      next = this._opening
+        .get(folder)!
+        .catch(() => undefined)
+        .then(() => {
+          this._queued.delete(folder);
+          return this._startOpen(folder);
+        });
+      this._queued.set(folder, next);
+    }
+    return next;
+  }
+
+  private _startOpen(folder: string): Promise<IFolderView> {
+    const opening = this._open(folder).finally(() => {
+      if (this._opening.get(folder) === opening) {
+        this._opening.delete(folder);
+      }
+    });
+    this._opening.set(folder, opening);
+    return opening;
+  }
+
+  private async _open(folder: string): Promise<IFolderView> {
     let model: Contents.IModel;
     try {
       model = await this._contents.get(folder, { content: true });
@@ -407,6 +443,9 @@ export class FolderIndex {
   private _writerId: string;
   private _shardDelay: number;
   private _states = new Map<string, IFolderState>();
+  /** The open in flight per folder, and the one queued behind it. */
+  private _opening = new Map<string, Promise<IFolderView>>();
+  private _queued = new Map<string, Promise<IFolderView>>();
   private _timers = new Map<string, ReturnType<typeof setTimeout>>();
 }
 

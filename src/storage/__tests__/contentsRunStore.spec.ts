@@ -300,6 +300,34 @@ describe('ContentsRunStore', () => {
       ]);
     });
 
+    it('should read each run file once when opens of a folder overlap', async () => {
+      await record(30);
+      const store = open(WRITER_2, { cache: new MemoryHistoryCache() });
+      // No shard: a cold open reads every run file.
+      contents.files.delete(`${FOLDER}/manifest-${WRITER_1}.json`);
+      contents.reads = [];
+      const listings = await Promise.all([
+        store.list(NB),
+        store.list(NB),
+        store.list(NB)
+      ]);
+      expect(listings.map(l => l.runs.length)).toEqual([30, 30, 30]);
+      expect(runReads(contents)).toHaveLength(30);
+      // The in-flight open, then one more (warm) for the late callers.
+      expect(contents.reads.filter(p => p === FOLDER)).toHaveLength(2);
+    });
+
+    it('should see a run written while an open was in flight', async () => {
+      await record(3);
+      const store = open(WRITER_2, { cache: new MemoryHistoryCache() });
+      const first = store.list(NB);
+      const writer = open(WRITER_1);
+      await saveNow(writer, makeRun({ id: runId(9), notebookPath: NB }));
+      const second = await store.list(NB);
+      expect((await first).runs.length).toBeGreaterThanOrEqual(3);
+      expect(second.runs.map(r => r.id)).toContain(runId(9));
+    });
+
     it('should open warm from IndexedDB after a reload', async () => {
       const db: RunsDatabase = await openRunsDatabase('/test-warm/');
       cache = db.cache;
