@@ -53,16 +53,31 @@ function cell(run: IRunSummary, column: string): string {
   return value === undefined || value === null ? '' : String(value);
 }
 
+/** Columns whose cells are numbers the extension wrote, never user text. */
+const isNumberColumn = (column: string): boolean =>
+  column === 'durationMs' || column.startsWith('metrics.');
+
 /**
- * Quote a CSV field (RFC 4180). A field a spreadsheet would run as a
- * formula (`=`, `+`, `-`, `@`, tab, CR at the start) gets a leading `'`
- * unless it is a plain number: run names and tags are user text.
+ * Quote a CSV field (RFC 4180): a field holding `"`, `,`, CR or LF, or
+ * leading or trailing spaces, is quoted with `"` doubled.
+ *
+ * CSV injection (OWASP): run names, experiments, tags and params are user text
+ * and a spreadsheet runs a cell starting with `=`, `+`, `-`, `@`, tab or
+ * CR as a formula (`=cmd|' /C calc'!A0`, `=HYPERLINK(...)`). Such a field
+ * gets a leading `'`, so it opens as the text it is. Plain numbers (`-1.5`,
+ * `+2e-3`) are left alone, and so are `NaN`, `Infinity` and `-Infinity` in
+ * number columns (`number: true`), so the table still reads back as
+ * numbers (pandas, R). The JSON export is never altered.
  */
-export function csvField(text: string): string {
+export function csvField(
+  text: string,
+  options: { number?: boolean } = {}
+): string {
   let value = text;
   if (
     /^[=+\-@\t\r]/.test(value) &&
-    !/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(value)
+    !/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(value) &&
+    !(options.number && /^-?Infinity$/.test(value))
   ) {
     value = `'${value}`;
   }
@@ -71,12 +86,19 @@ export function csvField(text: string): string {
     : value;
 }
 
-/** The runs as CSV, newest first, with a header row; CRLF line ends. */
+/**
+ * The runs as CSV, in the order given (the store lists newest first), with
+ * a header row; CRLF line ends.
+ */
 export function runsToCsv(runs: readonly IRunSummary[]): string {
   const columns = exportColumns(runs);
-  const lines = [columns.map(csvField).join(',')];
+  const lines = [columns.map(c => csvField(c)).join(',')];
   for (const run of runs) {
-    lines.push(columns.map(c => csvField(cell(run, c))).join(','));
+    lines.push(
+      columns
+        .map(c => csvField(cell(run, c), { number: isNumberColumn(c) }))
+        .join(',')
+    );
   }
   return lines.join('\r\n') + '\r\n';
 }
