@@ -1,4 +1,4 @@
-import { expect, test } from '@jupyterlab/galata';
+import { expect, test, type IJupyterLabPageFixture } from '@jupyterlab/galata';
 import { createHash } from 'crypto';
 import * as path from 'path';
 import { readText, waitForRuns, type IRunFile } from './helpers';
@@ -32,7 +32,7 @@ interface ICapturedRun extends IRunFile {
 }
 
 async function readBytes(
-  page: import('@jupyterlab/galata').IJupyterLabPageFixture,
+  page: IJupyterLabPageFixture,
   filePath: string
 ): Promise<Buffer> {
   const response = await page.request.get(
