@@ -6,7 +6,7 @@
 import type { IMetricSeries } from '../run';
 import type { XAxis } from '../series/axis';
 import { type ICurve, meanStdBand } from '../series/band';
-import { prepareCurve } from '../series/curve';
+import { type CurveCache, prepareCurve } from '../series/curve';
 import { budgetForWidth } from '../series/downsample';
 import {
   chartText,
@@ -43,6 +43,8 @@ export interface ILearningCurveOptions extends IChartOptions {
   budget?: number;
   /** Opacity of the raw line under a smoothed one. Default 0.25. */
   rawOpacity?: number;
+  /** Prepare curves through this memo (a view redrawing the same series). */
+  cache?: CurveCache;
 }
 
 function yScale(logY: boolean | undefined): { type: 'log' } | { zero: false } {
@@ -53,6 +55,14 @@ function yScale(logY: boolean | undefined): { type: 'log' } | { zero: false } {
  * The learning-curve overlay: each run's series, downsampled with M4 to the
  * pixel budget (spikes and NaN positions survive; NaN/±Inf become gaps),
  * drawn raw and, when smoothing is on, smoothed on top.
+ *
+ * Vega's cost is per row and per layer, and with the CSP-safe interpreter
+ * every per-row expression is interpreted, so the spec keeps them few:
+ * the rows are final (no transforms, no implicit parsing: `parse: null`),
+ * the lines are `aria: false` (a per-point description is unused on a
+ * canvas and would cost an expression per point and layer; the chart's
+ * figure carries the label), and only the top layer has a tooltip (the
+ * faint raw line under a smoothed one is not what the pointer is on).
  */
 export function learningCurveSpec(
   curves: readonly ICurveInput[],
@@ -68,19 +78,22 @@ export function learningCurveSpec(
   const keep = (v: number) =>
     options.logY ? (v > 0 && Number.isFinite(v) ? v : null) : finiteOrNull(v);
   const values = curves.flatMap((c, k) => {
-    const p = prepareCurve(c.series, {
-      xAxis: axis,
-      smoothing,
-      budget,
-      origin: c.origin
-    });
-    return p.x.map((x, i) => ({
-      series: labels[k],
-      x,
-      step: p.step[i],
-      value: keep(p.value[i]),
-      smoothed: keep(p.smoothed[i])
-    }));
+    const curveOptions = { xAxis: axis, smoothing, budget, origin: c.origin };
+    const p = options.cache
+      ? options.cache.prepare(c.series, curveOptions)
+      : prepareCurve(c.series, curveOptions);
+    const label = labels[k];
+    const rows = new Array<ICurveRow>(p.x.length);
+    for (let i = 0; i < rows.length; i++) {
+      rows[i] = {
+        series: label,
+        x: p.x[i],
+        step: p.step[i],
+        value: keep(p.value[i]),
+        smoothed: keep(p.smoothed[i])
+      };
+    }
+    return rows;
   });
   const x = {
     field: 'x',
@@ -108,10 +121,13 @@ export function learningCurveSpec(
       ? [{ field: 'smoothed', type: 'quantitative' as const }]
       : [])
   ];
-  const line = (field: 'value' | 'smoothed', opacity: number) => ({
-    mark: { type: 'line' as const, opacity, strokeWidth: 1.5 },
+  const line = (
+    field: 'value' | 'smoothed',
+    opacity: number,
+    top: boolean
+  ) => ({
+    mark: { type: 'line' as const, opacity, strokeWidth: 1.5, aria: false },
     encoding: {
-      ...describeBy('series'),
       x,
       y: {
         field,
@@ -120,17 +136,29 @@ export function learningCurveSpec(
         scale: yScale(options.logY)
       },
       color,
-      tooltip
+      ...(top ? { tooltip } : {})
     }
   });
   return {
     ...topLevel(options),
-    data: { values },
+    data: { values, format: { parse: null } },
     layer:
       smoothing > 0
-        ? [line('value', options.rawOpacity ?? 0.25), line('smoothed', 1)]
-        : [line('value', 1)]
+        ? [
+            line('value', options.rawOpacity ?? 0.25, false),
+            line('smoothed', 1, true)
+          ]
+        : [line('value', 1, true)]
   };
+}
+
+/** One data row of the overlay. */
+interface ICurveRow {
+  series: string;
+  x: number;
+  step: number;
+  value: number | null;
+  smoothed: number | null;
 }
 
 /** A group of runs for the band chart: e.g. the seeds of one config. */

@@ -9,6 +9,7 @@ import {
   type ICurveInput
 } from '../../../core/charts/curves';
 import type { XAxis } from '../../../core/series/axis';
+import { CurveCache } from '../../../core/series/curve';
 import { budgetForWidth, MIN_BUDGET } from '../../../core/series/downsample';
 import type { ChartView } from '../chart';
 import type { CompareChange } from '../model';
@@ -29,8 +30,8 @@ export function metricNames(
 
 /**
  * Points kept per run so that the whole overlay stays near `total` points:
- * Vega's cost is per data row (about 15 µs a row and layer in Chromium), so
- * 100 runs get fewer points each than 3 runs. M4 keeps each bucket's first,
+ * Vega's cost is per data row and layer (each row's encoders run through
+ * the CSP-safe interpreter), so 100 runs get fewer points each than 3 runs. M4 keeps each bucket's first,
  * min, max and last point, so spikes survive at any budget; only their
  * x-position gets coarser. Never above 4 points per pixel of `width`.
  */
@@ -142,10 +143,13 @@ export class CurvesPane extends ComparePane {
         width,
         budget: overlayBudget(curves.length, width),
         height: 320,
-        text: this.chartText()
+        text: this.chartText(),
+        cache: this._curves
       })
     );
   }
 
   private _chart: ChartView;
+  /** Prepared curves of this view, per series object and settings. */
+  private _curves = new CurveCache();
 }
