@@ -117,4 +117,44 @@ test.describe('Recording runs of experiment cells', () => {
     await expect(rows.nth(0)).toHaveAttribute('data-status', 'error');
     await expect(rows.nth(1)).toHaveAttribute('data-status', 'ok');
   });
+
+  test('toggles the tag from the context menu, the cell toolbar and the keyboard', async ({
+    page
+  }) => {
+    const cell = (await page.notebook.getCellLocator(TRAIN))!;
+    const tags = () =>
+      page.evaluate(
+        index =>
+          (
+            window.jupyterapp.shell.currentWidget as unknown as {
+              content: {
+                widgets: { model: { getMetadata(k: string): unknown } }[];
+              };
+            }
+          ).content.widgets[index].model.getMetadata('tags') ?? null,
+        TRAIN
+      );
+
+    // Cell context menu.
+    await page.notebook.selectCells(TRAIN);
+    await cell.locator('.jp-InputArea-editor').click({ button: 'right' });
+    await page.getByRole('menuitem', { name: 'Toggle Experiment Tag' }).click();
+    await expect(cell).toHaveClass(/jp-runs-experimentCell/);
+    expect(await tags()).toEqual(['experiment']);
+
+    // Cell toolbar button.
+    await cell.click();
+    await cell
+      .getByRole('button', { name: /Record every execution of the selected/ })
+      .click();
+    await expect(cell).not.toHaveClass(/jp-runs-experimentCell/);
+    expect(await tags()).toBeNull();
+
+    // Keyboard shortcut, in command mode.
+    await page.notebook.selectCells(TRAIN);
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+Alt+e');
+    await expect(cell).toHaveClass(/jp-runs-experimentCell/);
+    expect(await tags()).toEqual(['experiment']);
+  });
 });
