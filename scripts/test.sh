@@ -67,7 +67,9 @@ install_wheel_for_ui_tests() {
 
 ui_tests() {
   (cd ui-tests && jlpm install >/dev/null &&
-    PLAYWRIGHT_JSON_OUTPUT_NAME="$REPORTS/playwright.json" \
+    # The export test validates notebooks with nbformat from this .venv.
+    RUNS_PYTHON="$VENV/bin/python" \
+      PLAYWRIGHT_JSON_OUTPUT_NAME="$REPORTS/playwright.json" \
       jlpm playwright test --reporter=list,json)
 }
 
