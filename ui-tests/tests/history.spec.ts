@@ -9,7 +9,7 @@ interface INotebookLike {
   content: { activeCellIndex: number };
 }
 import { execFileSync } from 'child_process';
-import { mkdtempSync, writeFileSync } from 'fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
 import {
@@ -17,6 +17,7 @@ import {
   expectSidebarRuns,
   isRunFileName,
   listNames,
+  openFreshLab,
   openNotebook,
   putFile,
   reloadWith,
@@ -26,6 +27,19 @@ import {
 } from './historyHelpers';
 
 const FIXTURE = path.resolve(__dirname, '../notebooks/history.ipynb');
+
+/**
+ * The Python that validates exports with nbformat: RUNS_PYTHON when set
+ * (scripts/test.sh sets it to the repository's .venv), else that .venv when
+ * it exists, else `python3` from PATH.
+ */
+function nbformatPython(): string {
+  if (process.env.RUNS_PYTHON) {
+    return process.env.RUNS_PYTHON;
+  }
+  const venv = path.resolve(__dirname, '../../.venv/bin/python');
+  return existsSync(venv) ? venv : 'python3';
+}
 
 /** Execute the tagged cell (index 1) `count` times, as a user would. */
 async function recordRuns(
@@ -59,6 +73,25 @@ async function recordRuns(
 
 async function runFileNames(page: Page, folder: string): Promise<string[]> {
   return (await listNames(page.request, folder)).filter(isRunFileName);
+}
+
+/** Run a command from the command palette, as a user would. */
+async function fromPalette(page: Page, label: string): Promise<void> {
+  await page.keyboard.press('Control+Shift+C');
+  await page.keyboard.type(label);
+  await page.getByRole('menuitem', { name: label }).first().click();
+}
+
+/** The user's annotation file of a run, parsed ({} until written). */
+async function annotationOf(
+  page: Page,
+  folder: string,
+  id: string
+): Promise<Record<string, unknown>> {
+  const response = await page.request.get(
+    `/api/contents/${encodeURI(`${folder}/${id}.annotations.json`)}?type=file&format=text&content=1`
+  );
+  return response.ok() ? JSON.parse((await response.json()).content) : {};
 }
 
 test.describe('Durable run history', () => {
@@ -99,10 +132,12 @@ test.describe('Durable run history', () => {
     expect(warmReads()).toBe(0);
 
     // Another browser (empty IndexedDB) opens from the shard alone.
-    const context = await browser.newContext();
-    const other = await context.newPage();
-    const otherReads = countRunFileReads(other, folder);
-    await other.goto(`${page.url().split('/lab')[0]}/lab`);
+    let otherReads = () => -1;
+    const { context, page: other } = await openFreshLab(
+      browser,
+      page.url().split('/lab')[0],
+      p => (otherReads = countRunFileReads(p, folder))
+    );
     await openNotebook(other, notebook);
     await expectSidebarRuns(other.locator('#jp-runs-panel'), 200);
     expect(otherReads()).toBe(0);
@@ -152,14 +187,13 @@ test.describe('Durable run history', () => {
     browser
   }) => {
     const base = page.url().split('/lab')[0];
-    const contexts = [await browser.newContext(), await browser.newContext()];
-    const pages = await Promise.all(contexts.map(c => c.newPage()));
-    await Promise.all(
-      pages.map(async p => {
-        await p.goto(`${base}/lab`);
-        await openNotebook(p, notebook);
-      })
-    );
+    const fresh = await Promise.all([
+      openFreshLab(browser, base),
+      openFreshLab(browser, base)
+    ]);
+    const contexts = fresh.map(f => f.context);
+    const pages = fresh.map(f => f.page);
+    await Promise.all(pages.map(p => openNotebook(p, notebook)));
     await Promise.all(pages.map(p => recordRuns(p, notebook, 8)));
     await expect
       .poll(async () => (await runFileNames(page, folder)).length, {
@@ -314,7 +348,7 @@ test.describe('Durable run history', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'runs-export-'));
     const file = path.join(dir, 'exported.ipynb');
     writeFileSync(file, text);
-    const python = process.env.RUNS_PYTHON ?? 'python';
+    const python = nbformatPython();
     const out = execFileSync(python, [
       '-c',
       'import sys, nbformat; nb = nbformat.read(sys.argv[1], as_version=4); nbformat.validate(nb); print("valid", len(nb.metadata["jupyterlab-runs"]["runs"]))',
@@ -402,5 +436,120 @@ test.describe('Durable run history', () => {
         (await read(`${unzipped}/${name}`)).toString('base64')
       ]).toEqual([name, (await read(`${folder}/${name}`)).toString('base64')]);
     }
+  });
+
+  test('manages a run from its context menu: rename, star, note, tags, delete and restore', async ({
+    page
+  }) => {
+    const ids = await writeRuns(page.request, folder, notebook, 3);
+    await openNotebook(page, notebook);
+    const sidebar = page.locator('#jp-runs-panel');
+    await expectSidebarRuns(sidebar, 3);
+    const id = ids[1];
+    const row = sidebar.locator(`.jp-RunsPanel-run[data-run-id="${id}"]`);
+    const dialog = page.getByRole('dialog');
+    const fromMenu = async (item: string) => {
+      await row.click({ button: 'right' });
+      await page.getByRole('menuitem', { name: item }).click();
+    };
+    const answer = async (text: string) => {
+      await dialog.getByRole('textbox').fill(text);
+      await dialog.getByRole('button', { name: /^ok$/i }).click();
+      await expect(dialog).toHaveCount(0);
+    };
+
+    await fromMenu('Rename Run…');
+    await answer('lr one, =bold');
+    await expect(row).toContainText('lr one, =bold');
+
+    await fromMenu('Star or Unstar Run');
+    await expect(row.getByRole('img', { name: 'Starred' })).toBeVisible();
+
+    await fromMenu('Edit Run Note…');
+    await answer('diverged after <b>epoch</b> 3');
+    await fromMenu('Add Run Tags…');
+    await answer('baseline, owner=alice');
+    await expect
+      .poll(() => annotationOf(page, folder, id))
+      .toMatchObject({
+        name: 'lr one, =bold',
+        starred: true,
+        note: 'diverged after <b>epoch</b> 3',
+        tags: { baseline: '', owner: 'alice' }
+      });
+    // Notes are text, never markup.
+    await expect(page.locator('#jp-runs-panel b')).toHaveCount(0);
+
+    // Delete asks first; Cancel keeps the run.
+    await fromMenu('Delete Run…');
+    await expect(dialog).toContainText('trash');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await expectSidebarRuns(sidebar, 3);
+    await fromMenu('Delete Run…');
+    await dialog.getByRole('button', { name: 'Delete' }).click();
+    await expect(row).toHaveCount(0);
+    await expectSidebarRuns(sidebar, 2);
+    expect(await runFileNames(page, folder)).not.toContain(`${id}.json`);
+    await expect
+      .poll(async () => listNames(page.request, `${folder}/trash`))
+      .toEqual(
+        expect.arrayContaining([`${id}.json`, `${id}.annotations.json`])
+      );
+
+    // The trash gives it back, with what the user said about it.
+    await fromPalette(page, 'Restore Deleted Runs…');
+    await dialog.getByRole('combobox').selectOption({ index: 0 });
+    await expect(dialog.getByRole('combobox')).toContainText(id);
+    await dialog.getByRole('button', { name: /^ok$/i }).click();
+    await expectSidebarRuns(sidebar, 3);
+    await expect(row).toContainText('lr one, =bold');
+    await expect(row.getByRole('img', { name: 'Starred' })).toBeVisible();
+    expect(await runFileNames(page, folder)).toContain(`${id}.json`);
+    expect(await listNames(page.request, `${folder}/trash`)).not.toContain(
+      `${id}.json`
+    );
+  });
+
+  test('opens the runs of a deleted notebook from "Open Runs Folder…"', async ({
+    page,
+    tmpPath
+  }) => {
+    const ids = await writeRuns(page.request, folder, notebook, 3);
+    await page.filebrowser.openDirectory(tmpPath);
+    await page
+      .getByRole('listitem', { name: /^Name: history\.ipynb / })
+      .click({ button: 'right' });
+    await page.getByRole('menuitem', { name: 'Delete', exact: true }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByRole('button', { name: 'Delete' }).click();
+    await expect(
+      page.getByRole('listitem', { name: /^Name: history\.ipynb / })
+    ).toHaveCount(0);
+    // The runs stay.
+    expect(await runFileNames(page, folder)).toHaveLength(3);
+
+    await fromPalette(page, 'Open Runs Folder…');
+    await dialog
+      .getByRole('combobox')
+      .selectOption({ label: `${folder} (notebook deleted)` });
+    await dialog.getByRole('button', { name: /^ok$/i }).click();
+    const view = page.getByRole('region', { name: `Runs in ${folder}` });
+    await expect(view).toBeVisible();
+    const rows = view.locator('.jp-RunsPanel-run');
+    await expect(rows).toHaveCount(3);
+    expect(
+      await rows.evaluateAll(nodes =>
+        nodes.map(n => (n as HTMLElement).dataset.runId).sort()
+      )
+    ).toEqual([...ids].sort());
+
+    // The run context menu works there too.
+    const row = view.locator(`.jp-RunsPanel-run[data-run-id="${ids[0]}"]`);
+    await row.click({ button: 'right' });
+    await page.getByRole('menuitem', { name: 'Star or Unstar Run' }).click();
+    await expect(row).toContainText('★');
+    await expect
+      .poll(() => annotationOf(page, folder, ids[0]))
+      .toMatchObject({ starred: true });
   });
 });

@@ -1,6 +1,12 @@
 import type { IJupyterLabPageFixture } from '@jupyterlab/galata';
 import { expect } from '@jupyterlab/galata';
-import type { APIRequestContext, Locator, Page } from '@playwright/test';
+import type {
+  APIRequestContext,
+  Browser,
+  BrowserContext,
+  Locator,
+  Page
+} from '@playwright/test';
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
@@ -157,6 +163,11 @@ export async function reloadWith(
   await openNotebook(page, notebookPath);
 }
 
+/**
+ * Open a notebook and show the runs sidebar, once JupyterLab has restored
+ * its saved layout: restoring it replaces the main area, so a notebook
+ * opened before that is detached from the shell and never shows.
+ */
 export async function openNotebook(
   page: IJupyterLabPageFixture | Page,
   notebookPath: string
@@ -168,11 +179,34 @@ export async function openNotebook(
     undefined,
     { timeout: 60_000 }
   );
-  await page.evaluate(
-    path => window.jupyterapp.commands.execute('docmanager:open', { path }),
-    notebookPath
-  );
-  await page.evaluate(() =>
-    window.jupyterapp.commands.execute('jupyterlab-runs:show-runs')
-  );
+  await page.evaluate(async path => {
+    const app = window.jupyterapp;
+    await app.restored;
+    // Return nothing: Playwright would serialize the whole widget graph.
+    await app.commands.execute('docmanager:open', { path });
+    await app.commands.execute('jupyterlab-runs:show-runs');
+  }, notebookPath);
+}
+
+let freshPages = 0;
+
+/**
+ * JupyterLab in a fresh browser context (empty IndexedDB, storage and
+ * cookies), as another user or machine would open it.
+ *
+ * It gets a workspace of its own, reset: Galata mocks the workspace only
+ * for its own `page`, so a bare `/lab` would restore the server's real
+ * `default` workspace, which holds whatever an earlier test left open.
+ */
+export async function openFreshLab(
+  browser: Browser,
+  baseURL: string,
+  beforeLoad?: (page: Page) => void
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  beforeLoad?.(page);
+  const workspace = `runs-fresh-${process.pid}-${++freshPages}`;
+  await page.goto(`${baseURL}/lab/workspaces/${workspace}?reset`);
+  return { context, page };
 }
