@@ -75,10 +75,11 @@ ui_tests() {
 
 step "Lint (eslint, prettier, stylelint)" lint
 step "Unit tests (jest)" unit_tests
-step "Python tests (pytest)" python_tests
 step "Build the wheel" build_wheel
 step "Wheel in a fresh venv with no node: labextension enabled and OK" check_wheel_without_node
 step "Install the wheel for the UI tests" install_wheel_for_ui_tests
+# After the build, which writes jupyterlab_runs/_version.py.
+step "Python tests (pytest)" python_tests
 step "UI tests (Galata, Chromium, JupyterLab, ipykernel)" ui_tests
 
 log "Summary ($(($(date +%s) - start)) s)"
