@@ -2,6 +2,7 @@ import { expect, test, type IJupyterLabPageFixture } from '@jupyterlab/galata';
 import { createHash } from 'crypto';
 import * as path from 'path';
 import { readText, waitForRuns, type IRunFile } from './helpers';
+import { reloadWith } from './historyHelpers';
 
 const NOTEBOOK = 'capture.ipynb';
 // Cells: 0 markdown, 1 parameters, 2 setup, 3 experiment:logreg, 4 experiment:slow.
@@ -257,15 +258,7 @@ test.describe('Capturing what a run needs', () => {
       .toBe('running');
 
     // The page goes away mid-run; the kernel keeps executing.
-    await page.reload({ waitForIsReady: false });
-    await page.locator('#jupyterlab-splash').waitFor({ state: 'detached' });
-    if (!(await page.notebook.isOpen(NOTEBOOK))) {
-      await page.evaluate(
-        path => window.jupyterapp.commands.execute('docmanager:open', { path }),
-        `${tmpPath}/${NOTEBOOK}`
-      );
-    }
-    await page.notebook.activate(NOTEBOOK);
+    await reloadWith(page, `${tmpPath}/${NOTEBOOK}`);
     // Once nothing executes any more, the orphan is ended.
     await page.menu.clickMenuItem('Kernel>Interrupt Kernel');
     await expect

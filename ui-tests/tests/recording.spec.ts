@@ -1,6 +1,7 @@
 import { expect, test } from '@jupyterlab/galata';
 import * as path from 'path';
 import { readRuns, readText, runFromPalette, waitForRuns } from './helpers';
+import { reloadWith } from './historyHelpers';
 
 const NOTEBOOK = 'tagging.ipynb';
 // Cell indexes in the fixture: 0 markdown, 1 setup, 2 train, 3 untagged.
@@ -101,18 +102,7 @@ test.describe('Recording runs of experiment cells', () => {
     expect(notebookText).not.toContain('jupyterlab-runs');
 
     // After a reload both runs are read back from the folder.
-    // The restored workspace shows the notebook, not the Launcher that
-    // Galata's default readiness check waits for.
-    await page.reload({ waitForIsReady: false });
-    await page.locator('#jupyterlab-splash').waitFor({ state: 'detached' });
-    if (!(await page.notebook.isOpen(NOTEBOOK))) {
-      await page.evaluate(
-        path => window.jupyterapp.commands.execute('docmanager:open', { path }),
-        `${tmpPath}/${NOTEBOOK}`
-      );
-    }
-    await page.notebook.activate(NOTEBOOK);
-    await page.sidebar.openTab('jp-runs-panel');
+    await reloadWith(page, `${tmpPath}/${NOTEBOOK}`);
     await expect(rows).toHaveCount(2);
     await expect(rows.nth(0)).toHaveAttribute('data-status', 'error');
     await expect(rows.nth(1)).toHaveAttribute('data-status', 'ok');
