@@ -1,0 +1,157 @@
+import type { IRunSummary } from '../../../core/run';
+import { RunsTableModel } from '../model';
+import { ROW_HEIGHT, RunsTableView } from '../view';
+
+const trans = {
+  __: (s: string, ...a: unknown[]) =>
+    s.replace(/%(\d)/g, (_, k) => String(a[Number(k) - 1])),
+  _n: (s: string, p: string, n: number) => (n === 1 ? s : p)
+} as never;
+
+function run(i: number): IRunSummary {
+  return {
+    id: `RUN${String(i).padStart(5, '0')}`,
+    notebookPath: 'nb.ipynb',
+    name: i === 3 ? '<img src=x onerror="window.__pwned=1">' : `run ${i}`,
+    experiment: 'exp',
+    status: 'ok',
+    startedAt: new Date(Date.UTC(2026, 0, 1) + i * 1000).toISOString(),
+    endedAt: null,
+    durationMs: i,
+    executionCount: i,
+    params: { lr: i / 10 },
+    metrics: { acc: { last: i, min: 0, max: i, count: 1, lastStep: 0 } }
+  };
+}
+
+describe('RunsTableView: pooled rows', () => {
+  let model: RunsTableModel;
+  let view: RunsTableView;
+  let scroller: HTMLElement;
+  let body: HTMLElement;
+  let frames: FrameRequestCallback[];
+  const flush = () => frames.splice(0).forEach(cb => cb(0));
+
+  beforeEach(() => {
+    jest.useFakeTimers();
+    // Frames run when the test says so (`flush`).
+    frames = [];
+    jest.spyOn(window, 'requestAnimationFrame').mockImplementation(cb => {
+      frames.push(cb);
+      return frames.length;
+    });
+    model = new RunsTableModel();
+    model.setRuns(Array.from({ length: 1000 }, (_, i) => run(i)));
+    view = new RunsTableView({ model, trans });
+    document.body.append(view.node);
+    view.active = true;
+    view.render();
+    scroller = view.node.querySelector('.jp-RunsTable-scroller')!;
+    body = view.node.querySelector('.jp-RunsTable-body')!;
+    scroller.scrollTop = 100 * ROW_HEIGHT;
+    view.render();
+  });
+
+  afterEach(() => {
+    view.dispose();
+    model.dispose();
+    view.node.remove();
+    jest.useRealTimers();
+    jest.restoreAllMocks();
+  });
+
+  const rows = () => [...body.querySelectorAll<HTMLElement>('[role="row"]')];
+  const visible = () => rows().filter(r => !r.hidden);
+  const indices = () =>
+    visible().map(r => Number(r.getAttribute('aria-rowindex')));
+
+  function scrollBy(n: number): MutationRecord[] {
+    const observer = new MutationObserver(() => undefined);
+    observer.observe(body, {
+      subtree: true,
+      childList: true,
+      attributes: true,
+      characterData: true
+    });
+    scroller.scrollTop += n * ROW_HEIGHT;
+    scroller.dispatchEvent(new Event('scroll'));
+    flush();
+    const records = observer.takeRecords();
+    observer.disconnect();
+    return records;
+  }
+
+  it('should reuse row elements and touch only the rows that scrolled in', () => {
+    const before = rows();
+    const records = scrollBy(3);
+    // The same elements, none created or moved while scrolling.
+    expect(rows()).toEqual(before);
+    expect(
+      records.filter(r => r.type === 'childList' && r.target === body)
+    ).toHaveLength(0);
+    const touched = new Set(
+      records.map(r =>
+        (r.target instanceof Element
+          ? r.target
+          : r.target.parentElement
+        )?.closest('[role="row"]')
+      )
+    );
+    expect(touched.size).toBe(3);
+    // Every position in the window is shown once, by the right run.
+    const shown = indices().sort((a, b) => a - b);
+    expect(new Set(shown).size).toBe(shown.length);
+    const ids = model.items.map(i => (i.type === 'run' ? i.run.id : ''));
+    for (const row of visible()) {
+      expect(row.dataset.runId).toBe(
+        ids[Number(row.getAttribute('aria-rowindex')) - 2]
+      );
+      expect(row.style.transform).toBe(
+        `translateY(${(Number(row.getAttribute('aria-rowindex')) - 2) * ROW_HEIGHT}px)`
+      );
+    }
+  });
+
+  it('should put rows back in DOM order once scrolling settles', () => {
+    scrollBy(5);
+    scrollBy(-2);
+    expect(indices()).not.toEqual([...indices()].sort((a, b) => a - b));
+    jest.advanceTimersByTime(500);
+    flush();
+    expect(indices()).toEqual([...indices()].sort((a, b) => a - b));
+    expect(rows().every(r => !r.hidden)).toBe(true);
+  });
+
+  it('should change only the selection state of a selected row', () => {
+    const id = visible()[10].dataset.runId!;
+    const observer = new MutationObserver(() => undefined);
+    observer.observe(body, {
+      subtree: true,
+      childList: true,
+      attributes: true
+    });
+    model.select(id);
+    flush();
+    const records = observer.takeRecords();
+    observer.disconnect();
+    expect(records.every(r => r.type === 'attributes')).toBe(true);
+    const row = body.querySelector<HTMLElement>(`[data-run-id="${id}"]`)!;
+    expect(row.getAttribute('aria-selected')).toBe('true');
+    expect(row.classList.contains('jp-mod-selected')).toBe(true);
+  });
+
+  it('should rebuild cells when the columns change', () => {
+    const cells = rows()[0].children.length;
+    model.setVisible(model.visibleColumns.at(-1)!.id, false);
+    flush();
+    expect(rows()[0].children.length).toBe(cells - 1);
+  });
+
+  it('should show hostile run names as text', () => {
+    scroller.scrollTop = 0;
+    view.render();
+    const row = body.querySelector<HTMLElement>('[data-run-id="RUN00003"]')!;
+    expect(row.querySelector('img')).toBeNull();
+    expect(row.textContent).toContain('<img src=x onerror=');
+  });
+});
