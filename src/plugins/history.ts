@@ -380,6 +380,12 @@ function activate(
       }
       const content = new FolderRunsView({ store, trans, notebookPath });
       const widget = new MainAreaWidget({ content });
+      // MainAreaWidget names its content "main area content": name the
+      // region after the folder again, for screen readers.
+      content.node.setAttribute(
+        'aria-label',
+        trans.__('Runs in %1', runsFolder(notebookPath))
+      );
       widget.id = `jp-runs-folder-${encodeURIComponent(notebookPath)}`;
       widget.title.label = trans.__('Runs: %1', runsFolder(notebookPath));
       app.shell.add(widget, 'main');

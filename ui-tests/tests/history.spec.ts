@@ -450,7 +450,10 @@ test.describe('Durable run history', () => {
     const dialog = page.getByRole('dialog');
     const fromMenu = async (item: string) => {
       await row.click({ button: 'right' });
-      await page.getByRole('menuitem', { name: item }).click();
+      const entry = page.getByRole('menuitem', { name: item });
+      await entry.hover();
+      await entry.click();
+      await expect(entry).toBeHidden();
     };
     const answer = async (text: string) => {
       await dialog.getByRole('textbox').fill(text);
@@ -467,6 +470,11 @@ test.describe('Durable run history', () => {
 
     await fromMenu('Edit Run Note…');
     await answer('diverged after <b>epoch</b> 3');
+    // Saved (and the row redrawn) before the next menu opens on it.
+    await expect
+      .poll(async () => (await annotationOf(page, folder, id)).note)
+      .toBe('diverged after <b>epoch</b> 3');
+    await expect(row.getByRole('img', { name: 'Starred' })).toBeVisible();
     await fromMenu('Add Run Tags…');
     await answer('baseline, owner=alice');
     await expect
@@ -519,9 +527,14 @@ test.describe('Durable run history', () => {
     await page
       .getByRole('listitem', { name: /^Name: history\.ipynb / })
       .click({ button: 'right' });
-    await page.getByRole('menuitem', { name: 'Delete', exact: true }).click();
+    // JupyterLab says "Move to Trash" when the server keeps a trash.
+    await page
+      .getByRole('menuitem', { name: /^(Delete|Move to Trash)\b/ })
+      .click();
     const dialog = page.getByRole('dialog');
-    await dialog.getByRole('button', { name: 'Delete' }).click();
+    await dialog
+      .getByRole('button', { name: /^(Delete|Move to Trash)$/ })
+      .click();
     await expect(
       page.getByRole('listitem', { name: /^Name: history\.ipynb / })
     ).toHaveCount(0);
