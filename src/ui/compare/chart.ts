@@ -161,6 +161,11 @@ export class ChartView implements IDisposable {
         return;
       }
       this._result = result;
+      // How many data rows are drawn (tests follow live curves by it).
+      const values = (spec as { data?: { values?: unknown } }).data?.values;
+      this.node.dataset.rows = String(
+        Array.isArray(values) ? values.length : 0
+      );
       this.node.dataset.state = 'ready';
     } catch (error) {
       if (ticket === this._ticket) {

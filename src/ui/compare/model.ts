@@ -6,7 +6,10 @@
  * Live: summaries follow the sidebar; a run still `running` (or whose
  * metric counts grew) has its series fetched again, at most once per
  * `liveInterval`, so curves extend as points arrive without re-reading
- * finished runs.
+ * finished runs. The store holds no series until a run ends, so while it
+ * runs its curves are built from the live summaries the sidebar receives
+ * (each carries every metric's last step and value, a few times a second):
+ * a coarse series that the stored one replaces as soon as it can be read.
  */
 import type { IDisposable } from '@lumino/disposable';
 import { Signal, type ISignal } from '@lumino/signaling';
@@ -65,6 +68,7 @@ export class CompareModel implements IDisposable {
     this._runs = options.runs ? [...options.runs] : this._lookup();
     this._liveInterval = options.liveInterval ?? 1000;
     this._readFile = options.readFile ?? null;
+    this._runs.forEach(r => this._foldLive(r));
     this._options = {
       ...DEFAULT_COMPARE_OPTIONS,
       referenceId: this._ids[0] ?? null
@@ -110,9 +114,13 @@ export class CompareModel implements IDisposable {
     return this._records.get(id);
   }
 
-  /** A run's series, once loaded (null: none logged). */
+  /**
+   * A run's series, once loaded (null: none logged); for a running run
+   * without a stored series yet, its points so far from live summaries.
+   */
   series(id: string): RunSeries | null | undefined {
-    return this._series.get(id);
+    const stored = this._series.get(id);
+    return stored ? stored : (this._live.get(id) ?? stored);
   }
 
   /** Whether series can be read at all. */
@@ -204,6 +212,41 @@ export class CompareModel implements IDisposable {
       .filter((r): r is IRunSummary => !!r);
   }
 
+  /**
+   * Add a running run's latest points (one per metric whose last step
+   * moved) to its live series. New objects each time, so caches keyed by
+   * series identity see the change. Returns whether anything was added.
+   */
+  private _foldLive(run: IRunSummary): boolean {
+    if (run.status !== 'running' || !run.metrics) {
+      return false;
+    }
+    const before = this._live.get(run.id);
+    const next: RunSeries = { ...before };
+    let added = false;
+    const now = Date.now();
+    for (const [name, m] of Object.entries(run.metrics)) {
+      const s = next[name];
+      const lastStep = s?.step[s.step.length - 1];
+      if (
+        !Number.isFinite(m.lastStep) ||
+        (lastStep !== undefined && !(m.lastStep > lastStep))
+      ) {
+        continue;
+      }
+      next[name] = {
+        step: [...(s?.step ?? []), m.lastStep],
+        value: [...(s?.value ?? []), m.last],
+        time: [...(s?.time ?? []), now]
+      };
+      added = true;
+    }
+    if (added) {
+      this._live.set(run.id, next);
+    }
+    return added;
+  }
+
   private _onExplorerChanged(): void {
     if (this._explorer?.notebookPath !== this.notebookPath) {
       return;
@@ -211,6 +254,9 @@ export class CompareModel implements IDisposable {
     const next = this._lookup();
     if (!next.length) {
       return;
+    }
+    for (const r of next) {
+      this._foldLive(r);
     }
     const before = new Map(this._runs.map(r => [r.id, r]));
     let changed = next.length !== this._runs.length;
@@ -262,6 +308,8 @@ export class CompareModel implements IDisposable {
   private _options: ICompareOptions;
   private _records = new Map<string, IRunRecord | Error>();
   private _series = new Map<string, RunSeries | null>();
+  /** Running runs' points so far, from live summaries. */
+  private _live = new Map<string, RunSeries>();
   private _loading = new Set<string>();
   private _stale = new Set<string>();
   private _liveTimer = 0;
