@@ -279,3 +279,18 @@ export function summarize(run: IRunRecord): IRunSummary {
 export function newestFirst(a: { id: string }, b: { id: string }): number {
   return a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
 }
+
+/**
+ * Union of two lists of runs by id, the first list winning, newest first:
+ * fresh summaries (just saved, live, waiting to be written) over a listing.
+ */
+export function mergeSummaries<T extends { id: string }>(
+  first: readonly T[],
+  second: readonly T[]
+): T[] {
+  const byId = new Map<string, T>();
+  for (const run of [...second, ...first]) {
+    byId.set(run.id, run);
+  }
+  return [...byId.values()].sort(newestFirst);
+}

@@ -34,7 +34,7 @@ import {
   safeJoin,
   validateRelativePath
 } from '../core/paths';
-import { newestFirst, type IRunRecord, type IRunSummary } from '../core/run';
+import { mergeSummaries, type IRunRecord } from '../core/run';
 import { validateRun } from '../core/validate';
 import type {
   IRunListing,
@@ -150,7 +150,7 @@ export class ContentsRunStore implements IRunStore {
     const waiting = this._outbox
       .entries(folder)
       .filter(entry => entry.run !== null);
-    const runs = mergeById(
+    const runs = mergeSummaries(
       waiting.map(entry => summarizeRun(entry.run!, entry.series)),
       view.runs
     );
@@ -523,16 +523,4 @@ function patchOf(patch: IRunAnnotation): IRunAnnotation {
   return Object.fromEntries(
     Object.entries(patch).filter(([, v]) => v !== undefined)
   ) as IRunAnnotation;
-}
-
-/** Union by id, the first list winning, newest first. */
-function mergeById(
-  first: readonly IRunSummary[],
-  second: readonly IRunSummary[]
-): IRunSummary[] {
-  const byId = new Map<string, IRunSummary>();
-  for (const run of [...second, ...first]) {
-    byId.set(run.id, run);
-  }
-  return [...byId.values()].sort(newestFirst);
 }

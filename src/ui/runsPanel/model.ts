@@ -5,7 +5,7 @@
 import type { IDisposable } from '@lumino/disposable';
 import { Signal, type ISignal } from '@lumino/signaling';
 import { runsFolder } from '../../core/paths';
-import { newestFirst, type IRunSummary } from '../../core/run';
+import { mergeSummaries, type IRunSummary } from '../../core/run';
 import type {
   IRunFileWarning,
   IRunStore,
@@ -95,7 +95,7 @@ export class RunsModel implements IDisposable {
         // Runs saved while the listing was in flight may be missing from it.
         this._set(
           'ready',
-          mergeRuns([...this._savedDuringLoad.values()], listing.runs),
+          mergeSummaries([...this._savedDuringLoad.values()], listing.runs),
           listing.warnings
         );
       }
@@ -126,7 +126,7 @@ export class RunsModel implements IDisposable {
       case 'saved':
       case 'updated':
         this._savedDuringLoad.set(change.run.id, change.run);
-        this._runs = mergeRuns([change.run], this._runs);
+        this._runs = mergeSummaries([change.run], this._runs);
         break;
       case 'removed': {
         const gone = new Set(change.runIds);
@@ -157,7 +157,7 @@ export class RunsModel implements IDisposable {
     ) {
       return;
     }
-    this._runs = mergeRuns([run], this._runs);
+    this._runs = mergeSummaries([run], this._runs);
     this._changed.emit();
   }
 
@@ -191,16 +191,4 @@ export namespace RunsModel {
     /** Summaries of runs in flight (the recorder's `runUpdated`). */
     live?: ISignal<unknown, IRunSummary>;
   }
-}
-
-/** Union by id, the first list winning, newest first. */
-function mergeRuns(
-  first: readonly IRunSummary[],
-  second: readonly IRunSummary[]
-): IRunSummary[] {
-  const byId = new Map<string, IRunSummary>();
-  for (const run of [...second, ...first]) {
-    byId.set(run.id, run);
-  }
-  return [...byId.values()].sort(newestFirst);
 }
