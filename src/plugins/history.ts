@@ -63,14 +63,34 @@ function activate(
     contents: app.serviceManager.contents,
     store
   });
-  const hit = () => app.contextMenuHitTest(node => !!node.dataset.runId);
+  /**
+   * The run row a context menu was opened on, taken when it opens: the
+   * table may redraw its rows while the menu is open, and a detached row is
+   * out of reach of `app.contextMenuHitTest` (it stops below the root of
+   * the detached subtree), which would leave every run command disabled.
+   */
+  let menuRow: HTMLElement | null = null;
+  let menuHost: HTMLElement | null = null;
+  document.addEventListener(
+    'contextmenu',
+    event => {
+      const target = event.target;
+      menuRow =
+        target instanceof Element
+          ? target.closest<HTMLElement>('[data-run-id]')
+          : null;
+      menuHost = menuRow?.closest<HTMLElement>('[data-notebook-path]') ?? null;
+    },
+    true
+  );
+  const hit = () => menuRow;
 
   /** The notebook whose runs a command acts on. */
   const notebookOf = (args: Record<string, unknown>): string | null => {
     if (typeof args.notebookPath === 'string') {
       return args.notebookPath;
     }
-    const host = hit()?.closest<HTMLElement>('[data-notebook-path]');
+    const host = hit() ? menuHost : null;
     if (host?.dataset.notebookPath) {
       return host.dataset.notebookPath;
     }
