@@ -96,15 +96,23 @@ function activate(
       ? args.notebookPath
       : explorer.notebookPath;
 
+  /** The run a command acts on: its `runId`, or the row right-clicked. */
+  const runIdOf = (args: { runId?: unknown }): string | null =>
+    typeof args.runId === 'string'
+      ? args.runId
+      : (app.contextMenuHitTest(node => !!node.dataset.runId)?.dataset.runId ??
+        null);
+
   const getRecord = (args: {
     runId?: unknown;
     notebookPath?: unknown;
   }): Promise<IRunRecord> => {
     const nb = notebookOf(args);
-    if (!nb || typeof args.runId !== 'string') {
+    const runId = runIdOf(args);
+    if (!nb || !runId) {
       return Promise.reject(new Error(trans.__('No run given.')));
     }
-    return store.get(nb, args.runId);
+    return store.get(nb, runId);
   };
 
   let chartWidgets: { rerender: () => void }[] = [];
@@ -184,8 +192,8 @@ function activate(
     describedBy: { args: RUN_ID_ARGS },
     execute: async args => {
       const nb = notebookOf(args);
-      const runId = args.runId as string;
-      if (!nb || typeof runId !== 'string') {
+      const runId = runIdOf(args);
+      if (!nb || !runId) {
         return;
       }
       const { RunDetailWidget } = await import('../ui/detail');
