@@ -326,7 +326,27 @@ export class Outbox {
         await this._storage.delete(entry.key);
       }
       this._written.emit(entry);
+      this._wakeAfterOutage();
       this._emitStatus();
+    }
+  }
+
+  /**
+   * A write just got through, so the server is back: whatever waits only
+   * because it was down (unreachable, 5xx) goes now rather than at the end
+   * of its own backoff.
+   */
+  private _wakeAfterOutage(): void {
+    const now = this._clock.now();
+    for (const [key, entry] of this._entries) {
+      const kind = entry.failure?.kind;
+      if (
+        entry.nextAttemptAt > now &&
+        (kind === 'offline' || kind === 'server-error')
+      ) {
+        this._entries.set(key, { ...entry, nextAttemptAt: now });
+        this._again = true;
+      }
     }
   }
 

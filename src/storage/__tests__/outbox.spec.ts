@@ -185,6 +185,22 @@ describe('Outbox', () => {
       expect(calls).toBe(1);
     });
 
+    it('should send everything held back as soon as one write gets through', async () => {
+      fail = () => offline();
+      await queue(outbox, 1);
+      await queue(outbox, 2);
+      await outbox.flush();
+      clock.advance(1000);
+      await outbox.flush(); // both wait 2 s now
+      fail = null;
+      await queue(outbox, 3); // due at once, and it gets through
+      await outbox.flush();
+      expect([...written].sort()).toEqual(
+        [1, 2, 3].map(i => `run:${runId(i)}`).sort()
+      );
+      expect(outbox.status.count).toBe(0);
+    });
+
     it('should resume without being asked once the server is back', async () => {
       fail = () => offline();
       for (let i = 1; i <= 20; i++) {
