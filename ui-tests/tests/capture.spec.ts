@@ -172,6 +172,33 @@ test.describe('Capturing what a run needs', () => {
     await expect(
       (await page.notebook.getCellLocator(TRAIN))!.locator('.jp-RunsLog')
     ).toContainText('loss');
+
+    // The README's picture of it: the notebook with its live log output and
+    // the runs sidebar, in the light and dark themes.
+    if (process.env.RUNS_SCREENSHOTS) {
+      const dir = path.resolve(__dirname, '../../docs/screenshots');
+      await page.sidebar.close('left');
+      await (await page.notebook.getCellLocator(
+        TRAIN
+      ))!.scrollIntoViewIfNeeded();
+      for (const theme of ['light', 'dark']) {
+        if (theme === 'dark') {
+          await page.evaluate(() =>
+            window.jupyterapp.commands.execute('apputils:change-theme', {
+              theme: 'JupyterLab Dark'
+            })
+          );
+          await expect(page.locator('body')).toHaveAttribute(
+            'data-jp-theme-light',
+            'false'
+          );
+        }
+        await page.waitForTimeout(300);
+        await page.screenshot({
+          path: path.join(dir, `notebook-${theme}.png`)
+        });
+      }
+    }
   });
 
   test('an interrupted run keeps the steps logged so far', async ({
