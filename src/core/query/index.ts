@@ -18,7 +18,13 @@ export {
   type IQueryCompletions,
   type IQueryKeys
 } from './complete';
-export { type IQueryError } from './lexer';
+export {
+  type IQueryError,
+  QUERY_MESSAGES,
+  queryMessage,
+  type QueryErrorArg,
+  type QueryErrorCode
+} from './lexer';
 export { compileLike, type LikeMatcher } from './like';
 export { parseQuery, type ParseResult } from './parser';
 

@@ -11,7 +11,7 @@ import {
   type MetricAggregate,
   type QueryLiteral
 } from './ast';
-import { type IToken, QueryError } from './lexer';
+import { type IToken, QueryError, type QueryErrorCode } from './lexer';
 
 const KNOWN_ATTRIBUTES = Object.keys(ATTRIBUTES).join(', ');
 
@@ -37,17 +37,18 @@ export function resolveKey(token: IToken): IQueryKey {
   const kind = KEY_PREFIXES[prefix.toLowerCase()];
   if (!kind) {
     throw new QueryError(
-      `Unknown key prefix '${prefix}'`,
+      'unknown-prefix',
+      [prefix],
       token.start,
       token.start + prefix.length,
-      'use metrics., params., tags. or attributes.'
+      { code: 'hint-prefixes', args: [] }
     );
   }
   const segments = token.segments ?? [];
   const empty = segments.find(s => !s.quoted && s.text === '');
   if (empty) {
     const before = token.text.slice(0, empty.start - token.start);
-    throw new QueryError(`Expected a name after '${before}'`, empty.start);
+    throw new QueryError('expected-name', [before], empty.start);
   }
   const span = { start: token.start, end: token.end };
   let parts = segments;
@@ -70,10 +71,11 @@ export function resolveKey(token: IToken): IQueryKey {
     const canonical = ATTRIBUTE_ALIASES[name.toLowerCase()];
     if (!canonical) {
       throw new QueryError(
-        `Unknown attribute '${name}'`,
+        'unknown-attribute',
+        [name],
         segments[0].start,
         token.end,
-        `known attributes: ${KNOWN_ATTRIBUTES}`
+        { code: 'hint-attributes', args: [KNOWN_ATTRIBUTES] }
       );
     }
     return { kind, name: canonical, ...span };
@@ -93,37 +95,37 @@ export function checkLiteral(
 ): void {
   const keyText = `${key.kind === 'attribute' ? 'attributes' : key.kind + 's'}.${key.name}`;
   const fail = (
-    message: string,
+    code: QueryErrorCode,
+    args: string[],
     at: { start: number; end: number } = value
   ) => {
-    throw new QueryError(message, at.start, at.end);
+    throw new QueryError(code, args, at.start, at.end);
   };
   if (value.kind === 'boolean' && !['=', '!=', 'in'].includes(op.text)) {
-    fail(`true and false compare only with = and !=`, op);
+    fail('boolean-operator', [], op);
   }
   if (key.kind === 'metric' && value.kind !== 'number') {
-    fail(
-      `${keyText} is a metric and compares with numbers, found ${value.kind === 'string' ? 'a string' : value.value}`
-    );
+    if (value.kind === 'string') {
+      fail('metric-string', [keyText]);
+    }
+    fail('metric-value', [keyText, String(value.value)]);
   }
   if (key.kind !== 'attribute') {
     return;
   }
   const type = ATTRIBUTES[key.name as keyof typeof ATTRIBUTES];
   if (type === 'number' && value.kind !== 'number') {
-    fail(`${keyText} compares with numbers (milliseconds)`);
+    fail('attribute-number', [keyText]);
   }
   if (type === 'boolean' && value.kind !== 'boolean') {
-    fail(`${keyText} compares with true or false`);
+    fail('attribute-boolean', [keyText]);
   }
   if (type === 'date') {
     if (value.kind === 'boolean') {
-      fail(`${keyText} compares with a date such as '2026-11-28'`);
+      fail('attribute-date', [keyText]);
     }
     if (value.kind === 'string' && Number.isNaN(Date.parse(value.value))) {
-      fail(
-        `Expected an ISO 8601 date such as '2026-11-28' or '2026-11-28T10:00:00Z'`
-      );
+      fail('bad-date', []);
     }
   }
 }

@@ -6,9 +6,79 @@
  * and a lenient mode that completion needs for half-typed input.
  */
 
-/** A query error: a message and the 0-based span of the offending text. */
+/**
+ * Every query error, by code: the English text with `%1`, `%2` for its
+ * arguments. The core writes `message` from these; a UI translates by
+ * `code` and `args` instead (see `src/ui/query/errors.ts`), so no English
+ * reaches a translated interface.
+ */
+export const QUERY_MESSAGES = {
+  'unknown-prefix': "Unknown key prefix '%1'",
+  'expected-name': "Expected a name after '%1'",
+  'unknown-attribute': "Unknown attribute '%1'",
+  'boolean-operator': 'true and false compare only with = and !=',
+  'metric-string': '%1 is a metric and compares with numbers, found a string',
+  'metric-value': '%1 is a metric and compares with numbers, found %2',
+  'attribute-number': '%1 compares with numbers (milliseconds)',
+  'attribute-boolean': '%1 compares with true or false',
+  'attribute-date': "%1 compares with a date such as '2026-11-28'",
+  'bad-date':
+    "Expected an ISO 8601 date such as '2026-11-28' or '2026-11-28T10:00:00Z'",
+  'unterminated-string': 'Unterminated string: missing closing %1',
+  'unterminated-name': 'Unterminated name: missing closing %1',
+  'unexpected-character': "Unexpected character '%1'",
+  'quoted-name-prefix': 'A quoted name must follow a prefix such as metrics.',
+  'unmatched-paren': "Unmatched ')'",
+  'expected-end': "Expected 'and', 'or' or the end of the query, found %1",
+  'expected-close': "Expected ')' to close '(', found %1",
+  'unknown-key': "Unknown key '%1'",
+  'expected-condition': 'Expected a condition, found %1',
+  'expected-condition-after': "Expected a condition after '%1', found %2",
+  'expected-null': "Expected 'null' after '%1', found %2",
+  'expected-not-operator':
+    "Expected 'in', 'like' or 'ilike' after 'not', found %1",
+  'like-not-text': "'%1' matches text; %2 is not text",
+  'expected-pattern': "Expected a quoted pattern after '%1', found %2",
+  'expected-operator': "Expected an operator after '%1', found %2",
+  'expected-open': "Expected '(' after '%1', found %2",
+  'expected-list': "Expected ',' or ')' in the list after '%1', found %2",
+  'use-is-null': "Use 'is null' or 'is not null' to test for a missing value",
+  'expected-value': "Expected a value after '%1', found %2",
+  // Hints, written after the position.
+  'hint-prefixes': 'use metrics., params., tags. or attributes.',
+  'hint-attributes': 'known attributes: %1',
+  'hint-key': 'write metrics.%1, params.%1, tags.%1 or attributes.%1'
+} as const;
+
+/** What went wrong, as a key of `QUERY_MESSAGES`. */
+export type QueryErrorCode = keyof typeof QUERY_MESSAGES;
+
+/**
+ * An argument of a query message. `null` stands for "the end of the
+ * query" where a message says what was found instead of what it expected.
+ */
+export type QueryErrorArg = string | null;
+
+/** The English text of a message (null arguments: "the end of the query"). */
+export function queryMessage(
+  code: QueryErrorCode,
+  args: readonly QueryErrorArg[] = []
+): string {
+  return QUERY_MESSAGES[code].replace(/%(\d)/g, (_, k: string) => {
+    const a = args[Number(k) - 1];
+    return a === null ? 'the end of the query' : String(a ?? '');
+  });
+}
+
+/** A query error: what went wrong and the 0-based span of the offending text. */
 export interface IQueryError {
+  /** English text, with the position and any hint. */
   message: string;
+  /** What went wrong; translate this, with `args`, rather than `message`. */
+  code: QueryErrorCode;
+  args: QueryErrorArg[];
+  /** A suggestion that follows the message, if any. */
+  hint?: { code: QueryErrorCode; args: QueryErrorArg[] };
   /** Offset of the first offending character (0-based, UTF-16 units). */
   position: number;
   /** Offset just past the offending text (`position` for a missing token). */
@@ -18,21 +88,31 @@ export interface IQueryError {
 /** Thrown inside the parser; turned into an `IQueryError` at the API edge. */
 export class QueryError extends Error {
   /**
-   * `hint`, if any, follows the position: "Unknown attribute 'x' at
-   * position 11; known attributes: ...".
+   * The message is "<text> at position <n>", then "; <hint>" when there is
+   * one: "Unknown attribute 'x' at position 11; known attributes: ...".
    */
   constructor(
-    message: string,
+    readonly code: QueryErrorCode,
+    readonly args: QueryErrorArg[],
     readonly position: number,
     readonly end: number = position,
-    hint?: string
+    readonly hint?: { code: QueryErrorCode; args: QueryErrorArg[] }
   ) {
-    super(`${message} at position ${position}${hint ? `; ${hint}` : ''}`);
+    super(
+      `${queryMessage(code, args)} at position ${position}${hint ? `; ${queryMessage(hint.code, hint.args)}` : ''}`
+    );
   }
 
   /** The plain-object form returned by the public API. */
   toJSON(): IQueryError {
-    return { message: this.message, position: this.position, end: this.end };
+    return {
+      message: this.message,
+      code: this.code,
+      args: this.args,
+      ...(this.hint ? { hint: this.hint } : {}),
+      position: this.position,
+      end: this.end
+    };
   }
 }
 
@@ -118,9 +198,9 @@ function readQuoted(
     i++;
   }
   if (!lenient) {
-    const what = quote === '`' ? 'name' : 'string';
     throw new QueryError(
-      `Unterminated ${what}: missing closing ${quote}`,
+      quote === '`' ? 'unterminated-name' : 'unterminated-string',
+      [quote],
       start,
       text.length
     );
@@ -210,7 +290,7 @@ export function tokenize(text: string, lenient = false): IToken[] {
     if (num) {
       i += num[0].length;
       if (i < text.length && WORD_CHAR.test(text[i]) && !lenient) {
-        throw new QueryError(`Unexpected character '${text[i]}'`, i, i + 1);
+        throw new QueryError('unexpected-character', [text[i]], i, i + 1);
       }
       tokens.push({
         type: 'number',
@@ -258,17 +338,13 @@ export function tokenize(text: string, lenient = false): IToken[] {
     }
     if (ch === '`') {
       if (!lenient) {
-        throw new QueryError(
-          'A quoted name must follow a prefix such as metrics.',
-          start,
-          start + 1
-        );
+        throw new QueryError('quoted-name-prefix', [], start, start + 1);
       }
       i++;
       continue;
     }
     if (!lenient) {
-      throw new QueryError(`Unexpected character '${ch}'`, start, start + 1);
+      throw new QueryError('unexpected-character', [ch], start, start + 1);
     }
     i++;
   }

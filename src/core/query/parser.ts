@@ -40,8 +40,9 @@ function isWord(token: IToken, ...words: string[]): boolean {
   return token.type === 'word' && words.includes(token.text.toLowerCase());
 }
 
-function describe(token: IToken): string {
-  return token.type === 'eof' ? 'the end of the query' : `'${token.text}'`;
+/** A token as a "found" argument: quoted text, or null for the end. */
+function describe(token: IToken): string | null {
+  return token.type === 'eof' ? null : `'${token.text}'`;
 }
 
 class Parser {
@@ -56,14 +57,10 @@ class Parser {
     const node = this.parseOr(undefined);
     const t = this.peek();
     if (t.type === 'rparen') {
-      throw new QueryError("Unmatched ')'", t.start, t.end);
+      throw new QueryError('unmatched-paren', [], t.start, t.end);
     }
     if (t.type !== 'eof') {
-      throw new QueryError(
-        `Expected 'and', 'or' or the end of the query, found ${describe(t)}`,
-        t.start,
-        t.end
-      );
+      throw new QueryError('expected-end', [describe(t)], t.start, t.end);
     }
     return node;
   }
@@ -114,7 +111,8 @@ class Parser {
       const close = this.peek();
       if (close.type !== 'rparen') {
         throw new QueryError(
-          `Expected ')' to close '(', found ${describe(close)}`,
+          'expected-close',
+          [describe(close)],
           close.start,
           close.end
         );
@@ -129,16 +127,14 @@ class Parser {
       t.type === 'word' &&
       !isWord(t, 'and', 'or', 'in', 'like', 'ilike', 'is')
     ) {
-      throw new QueryError(
-        `Unknown key '${t.text}'`,
-        t.start,
-        t.end,
-        `write metrics.${t.text}, params.${t.text}, tags.${t.text} or attributes.${t.text}`
-      );
+      throw new QueryError('unknown-key', [t.text], t.start, t.end, {
+        code: 'hint-key',
+        args: [t.text]
+      });
     }
-    const where = after ? ` after '${after.text}'` : '';
     throw new QueryError(
-      `Expected a condition${where}, found ${describe(t)}`,
+      after ? 'expected-condition-after' : 'expected-condition',
+      after ? [after.text, describe(t)] : [describe(t)],
       t.start,
       t.end
     );
@@ -167,7 +163,8 @@ class Parser {
       const n = this.peek();
       if (!isWord(n, 'null')) {
         throw new QueryError(
-          `Expected 'null' after '${not ? 'is not' : 'is'}', found ${describe(n)}`,
+          'expected-null',
+          [not ? 'is not' : 'is', describe(n)],
           n.start,
           n.end
         );
@@ -182,7 +179,8 @@ class Parser {
       const n = this.peek();
       if (!isWord(n, 'in', 'like', 'ilike')) {
         throw new QueryError(
-          `Expected 'in', 'like' or 'ilike' after 'not', found ${describe(n)}`,
+          'expected-not-operator',
+          [describe(n)],
           n.start,
           n.end
         );
@@ -197,7 +195,8 @@ class Parser {
       this.next();
       if (!isTextKey(key)) {
         throw new QueryError(
-          `'${op.text}' matches text; ${keyToken.text} is not text`,
+          'like-not-text',
+          [op.text, keyToken.text],
           op.start,
           op.end
         );
@@ -205,7 +204,8 @@ class Parser {
       const p = this.peek();
       if (p.type !== 'string') {
         throw new QueryError(
-          `Expected a quoted pattern after '${op.text}', found ${describe(p)}`,
+          'expected-pattern',
+          [op.text, describe(p)],
           p.start,
           p.end
         );
@@ -221,7 +221,8 @@ class Parser {
       };
     }
     throw new QueryError(
-      `Expected an operator after '${keyToken.text}', found ${describe(op)}`,
+      'expected-operator',
+      [keyToken.text, describe(op)],
       op.start,
       op.end
     );
@@ -231,7 +232,8 @@ class Parser {
     const open = this.peek();
     if (open.type !== 'lparen') {
       throw new QueryError(
-        `Expected '(' after '${op.text}', found ${describe(open)}`,
+        'expected-open',
+        [op.text, describe(open)],
         open.start,
         open.end
       );
@@ -256,7 +258,8 @@ class Parser {
       }
       if (t.type !== 'comma') {
         throw new QueryError(
-          `Expected ',' or ')' in the list after '${op.text}', found ${describe(t)}`,
+          'expected-list',
+          [op.text, describe(t)],
           t.start,
           t.end
         );
@@ -285,14 +288,11 @@ class Parser {
       };
     }
     if (isWord(t, 'null')) {
-      throw new QueryError(
-        "Use 'is null' or 'is not null' to test for a missing value",
-        t.start,
-        t.end
-      );
+      throw new QueryError('use-is-null', [], t.start, t.end);
     }
     throw new QueryError(
-      `Expected a value after '${after.text}', found ${describe(t)}`,
+      'expected-value',
+      [after.text, describe(t)],
       t.start,
       t.end
     );

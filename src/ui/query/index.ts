@@ -1,1 +1,2 @@
 export * from './queryBar';
+export * from './errors';

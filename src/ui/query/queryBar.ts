@@ -14,6 +14,7 @@ import {
   type IQueryError,
   type IQueryKeys
 } from '../../core/query';
+import { translateQueryError } from './errors';
 
 let nextId = 0;
 
@@ -89,7 +90,10 @@ export class QueryBar implements IDisposable {
     const text = this._input.value;
     const message = document.createElement('div');
     message.className = 'jp-RunsQuery-errorMessage';
-    message.textContent = trans.__('Invalid query: %1', error.message);
+    message.textContent = trans.__(
+      'Invalid query: %1',
+      translateQueryError(trans, error)
+    );
     const where = document.createElement('pre');
     where.className = 'jp-RunsQuery-errorWhere';
     const width = Math.max(1, error.end - error.position);

@@ -51,6 +51,8 @@ describe('query: errors', () => {
     expect(result.ok || result.error).toEqual({
       message:
         'metrics.acc is a metric and compares with numbers, found a string at position 14',
+      code: 'metric-string',
+      args: ['metrics.acc'],
       position: 14,
       end: 20
     });
