@@ -179,6 +179,11 @@ export class NotebookSession implements IDisposable {
     if (run.requestId) {
       this._runsByRequest.delete(run.requestId);
     }
+    for (const [execId, other] of this._runsByExec) {
+      if (other === run) {
+        this._runsByExec.delete(execId);
+      }
+    }
   }
 
   dispose(): void {
@@ -206,12 +211,34 @@ export class NotebookSession implements IDisposable {
     } else if (type === 'display_data' || type === 'update_display_data') {
       const data = (msg.content as { data?: Record<string, unknown> }).data;
       const payload = data?.[LOG_MIME_TYPE];
-      const run = parentId ? this._runsByRequest.get(parentId) : undefined;
-      if (payload !== undefined && run && !run.finalized) {
-        if (run.stream.apply(payload)) {
-          this._callbacks.logged(run);
-        }
+      if (payload !== undefined) {
+        this._onLog(parentId, payload);
       }
+    }
+  }
+
+  /**
+   * Route a log message to its run. The first message of an execution comes
+   * from the cell's own thread, under the cell's request; later ones may be
+   * sent by the kernel-side flusher thread, which ipykernel does not always
+   * publish under the cell's parent header. So the execution id (`exec_id`)
+   * learnt from a message under the right parent routes all the others.
+   */
+  private _onLog(parentId: string | undefined, payload: unknown): void {
+    const execId =
+      typeof payload === 'object' && payload !== null
+        ? (payload as { exec_id?: unknown }).exec_id
+        : undefined;
+    let run =
+      typeof execId === 'string' ? this._runsByExec.get(execId) : undefined;
+    if (!run && parentId) {
+      run = this._runsByRequest.get(parentId);
+      if (run && typeof execId === 'string') {
+        this._runsByExec.set(execId, run);
+      }
+    }
+    if (run && !run.finalized && run.stream.apply(payload)) {
+      this._callbacks.logged(run);
     }
   }
 
@@ -331,6 +358,7 @@ export class NotebookSession implements IDisposable {
     this._scheduled = [];
     this._runsByKey.clear();
     this._runsByRequest.clear();
+    this._runsByExec.clear();
     this._parameters = null;
     this._parametersPending.clear();
     this._unknownHistory = false;
@@ -346,6 +374,7 @@ export class NotebookSession implements IDisposable {
   private _scheduled: IScheduled[] = [];
   private _runsByKey = new Map<string, ActiveRun>();
   private _runsByRequest = new Map<string, ActiveRun>();
+  private _runsByExec = new Map<string, ActiveRun>();
   private _parameters: {
     params: Record<string, unknown>;
     index: number;

@@ -126,7 +126,10 @@ test.describe('Capturing what a run needs', () => {
     });
 
     // Metrics: the complete series, in order.
-    expect(final.metrics.loss).toMatchObject({ count: 1000, lastStep: 999 });
+    expect(
+      final.metrics.loss,
+      `capture diagnostics: ${JSON.stringify(final.capture)}`
+    ).toMatchObject({ count: 1000, lastStep: 999 });
     const series = JSON.parse(
       await readText(page, `${folder}/${final.id}.series.json`)
     );

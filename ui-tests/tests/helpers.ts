@@ -68,7 +68,16 @@ export async function waitForRuns(
   await expect
     .poll(
       async () => {
-        runs = await readRuns(page, folder);
+        try {
+          runs = await readRuns(page, folder);
+        } catch (error) {
+          // Jupyter writes files in place (keeping a backup), so a file
+          // being replaced can read as truncated JSON: look again.
+          if (error instanceof SyntaxError) {
+            return -1;
+          }
+          throw error;
+        }
         return runs.length;
       },
       { timeout: 30_000 }

@@ -146,6 +146,38 @@ describe('NotebookSession', () => {
     expect(run.stream.series.get('loss')?.value).toEqual([1.5]);
   });
 
+  it("should keep routing an execution's messages sent without its parent", () => {
+    const run = new ActiveRun(
+      '01JDQ6Z0000000000000000000',
+      cell('t'),
+      't',
+      'fit()',
+      'exp'
+    );
+    session.schedule(cell('t'), 'fit()', run);
+    context.iopubMessage.emit(input('r1', 'fit()', 1));
+    const message = (seq: number, parent: string, step: number) => ({
+      header: { msg_type: seq === 1 ? 'display_data' : 'update_display_data' },
+      parent_header: parent ? { msg_id: parent } : {},
+      content: {
+        data: {
+          [LOG]: {
+            v: 1,
+            exec_id: 'e1',
+            seq,
+            delta: { metrics: { loss: { steps: [step], values: [step] } } }
+          }
+        }
+      }
+    });
+    context.iopubMessage.emit(message(1, 'r1', 0));
+    // Flushed by the kernel's background thread: no (or another) parent.
+    context.iopubMessage.emit(message(2, '', 1));
+    context.iopubMessage.emit(message(3, 'someone-else', 2));
+    expect(run.stream.series.get('loss')?.step).toEqual([0, 1, 2]);
+    expect(run.stream.missed).toBe(false);
+  });
+
   it('should end runs in flight and forget history when the kernel restarts', () => {
     const run = new ActiveRun(
       '01JDQ6Z0000000000000000000',
