@@ -138,6 +138,10 @@ test.describe('Compare runs while they run, and restore them', () => {
     const detail = page.getByRole('region', { name: 'Run details' });
     await expect(detail).toBeVisible();
     const actions = detail.getByRole('toolbar', { name: 'Run actions' });
+    // The code is shown read-only, and says so to screen readers.
+    const code = detail.locator('section[data-section="code"] .cm-content');
+    await expect(code).toHaveAttribute('aria-readonly', 'true');
+    await expect(code).toHaveAccessibleName('Run code (read-only)');
 
     // 1. Set the parameters cell back to the run's values.
     await actions.getByRole('button', { name: 'Restore Parameters' }).click();
@@ -180,10 +184,12 @@ test.describe('Compare runs while they run, and restore them', () => {
       (
         await rebuilt.locator('.jp-CodeCell .cm-content').allTextContents()
       ).join('\n');
-    await expect.poll(sources, { timeout: 30_000 }).toMatch(/steps = 3/);
+    // Cells render as they scroll in: wait for the last one, the run's code.
+    await expect
+      .poll(sources, { timeout: 30_000 })
+      .toContain("runs.log_metric('loss'");
     const text = await sources();
-    expect(text).toMatch(/lr = 0\.25/);
+    expect(text).toMatch(/steps = 3\s*lr = 0\.25/);
     expect(text).toContain('import jupyterlab_runs as runs');
-    expect(text).toContain("runs.log_metric('loss'");
   });
 });

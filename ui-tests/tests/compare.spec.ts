@@ -317,9 +317,25 @@ test.describe('Compare and explore runs', () => {
     );
     await expectChart(detail, `metrics-${id}`);
     if (process.env.RUNS_SCREENSHOTS) {
-      await detail.screenshot({
-        path: path.join(ROOT, 'docs/screenshots/run-detail-light.png')
-      });
+      await page.sidebar.close('left');
+      for (const theme of ['light', 'dark']) {
+        if (theme === 'dark') {
+          await page.evaluate(() =>
+            window.jupyterapp.commands.execute('apputils:change-theme', {
+              theme: 'JupyterLab Dark'
+            })
+          );
+          await expect(page.locator('body')).toHaveAttribute(
+            'data-jp-theme-light',
+            'false'
+          );
+          // Charts redraw with the theme's colors.
+          await expectChart(detail, `metrics-${id}`);
+        }
+        await detail.screenshot({
+          path: path.join(ROOT, `docs/screenshots/run-detail-${theme}.png`)
+        });
+      }
     }
   });
 

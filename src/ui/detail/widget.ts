@@ -299,6 +299,12 @@ export class RunDetailWidget extends Panel {
     });
     editor.addClass('jp-RunDetail-codeEditor');
     Widget.attach(editor, host);
+    // CodeMirror's read-only state still leaves a focusable text box that
+    // screen readers announce as editable: say that it is read-only. It
+    // stays focusable so keyboard users can select and copy the code.
+    const content = editor.node.querySelector('.cm-content');
+    content?.setAttribute('aria-readonly', 'true');
+    content?.setAttribute('aria-label', this._trans.__('Run code (read-only)'));
     this._owned.push(editor, model);
   }
 
