@@ -434,20 +434,45 @@ export class ContentsRunStore implements IRunStore {
     }
   }
 
-  private async _ensureFolder(folder: string): Promise<void> {
+  /**
+   * Make sure a folder exists, once per folder: concurrent writes (a run,
+   * its series, artifacts, an environment) share one creation instead of
+   * racing PUTs that the server may answer with 500.
+   */
+  private _ensureFolder(folder: string): Promise<void> {
     if (this._folders.has(folder)) {
-      return;
+      return Promise.resolve();
     }
+    let pending = this._creating.get(folder);
+    if (!pending) {
+      pending = this._createFolder(folder)
+        .then(() => {
+          this._folders.add(folder);
+        })
+        .finally(() => this._creating.delete(folder));
+      this._creating.set(folder, pending);
+    }
+    return pending;
+  }
+
+  private async _createFolder(folder: string): Promise<void> {
     try {
       await this._contents.get(folder, { content: false });
+      return;
     } catch (error) {
       if (!isNotFound(error)) {
         throw error;
       }
+    }
+    try {
       // PUT of a directory model creates it at exactly this path.
       await this._contents.save(folder, { type: 'directory' });
+    } catch (error) {
+      // Another tab or user may have created it meanwhile.
+      await this._contents.get(folder, { content: false }).catch(() => {
+        throw error;
+      });
     }
-    this._folders.add(folder);
   }
 
   private _forgetFolders(folder: string): void {
@@ -477,6 +502,7 @@ export class ContentsRunStore implements IRunStore {
   private _trash: RunTrash;
   private _ready: Promise<void>;
   private _folders = new Set<string>();
+  private _creating = new Map<string, Promise<void>>();
   private _renames = new Map<string, string>();
   private _isDisposed = false;
   private _changed = new Signal<IRunStore, IRunStoreChange>(this);

@@ -156,7 +156,11 @@ test.describe('Durable run history', () => {
     await recordRuns(page, notebook, 20);
     const banner = sidebar.locator('.jp-RunsPanel-pending');
     const status = page.locator('.jp-runs-PendingItem');
-    await expect(banner).toContainText('20 runs not yet saved');
+    // The last run is committed once its kernel snapshot arrived, a moment
+    // after its cell finished.
+    await expect(banner).toContainText('20 runs not yet saved', {
+      timeout: 20_000
+    });
     await expect(banner).toContainText('cannot be reached');
     await expect(status).toContainText('20 runs not yet saved');
     expect(await runFileNames(page, folder)).toEqual([]);
@@ -178,7 +182,9 @@ test.describe('Durable run history', () => {
         timeout: 60_000
       })
       .toBe(20);
-    await expect(page.locator('.jp-runs-PendingItem')).toBeHidden();
+    await expect(page.locator('.jp-runs-PendingItem')).toBeHidden({
+      timeout: 20_000
+    });
     await expect(sidebar.locator('.jp-RunsPanel-pending')).toBeHidden();
   });
 

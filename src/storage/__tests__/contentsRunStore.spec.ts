@@ -71,6 +71,21 @@ describe('ContentsRunStore', () => {
       );
     });
 
+    it('should create a new runs folder once for concurrent writers', async () => {
+      const store = open();
+      let folderPuts = 0;
+      contents.failSave = path => {
+        folderPuts += path === FOLDER ? 1 : 0;
+        return null;
+      };
+      const ensure = (
+        store as unknown as { _ensureFolder(f: string): Promise<void> }
+      )._ensureFolder.bind(store);
+      await Promise.all([ensure(FOLDER), ensure(FOLDER), ensure(FOLDER)]);
+      expect(folderPuts).toBe(1);
+      expect(contents.dirs.has(FOLDER)).toBe(true);
+    });
+
     it('should never touch the notebook file', async () => {
       contents.files.set(NB, '{"cells": []}');
       await saveNow(open(), makeRun({ id: ID_A, notebookPath: NB }));
