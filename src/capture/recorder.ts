@@ -160,7 +160,9 @@ export class RunRecorder implements IRunRecorder, IDisposable {
       queue.push(run);
       this._pending.set(cell.model, queue);
       if (python) {
+        const t1 = performance.now();
         run.armed = session.arm(run.id, code, this._snapshotOptions(session));
+        run.spend('arm', performance.now() - t1);
       }
     } else if (isParameters && python && this._settings.captureParams) {
       parametersKey = `parameters-${newRunId()}`;
@@ -172,7 +174,10 @@ export class RunRecorder implements IRunRecorder, IDisposable {
     }
     session.schedule(cell.model, code, run, parametersKey);
     if (run) {
-      run.spend('scheduled', performance.now() - t0);
+      run.spend(
+        'scheduled',
+        performance.now() - t0 - (run.timingParts.arm ?? 0)
+      );
     }
   }
 

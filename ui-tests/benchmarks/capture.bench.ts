@@ -101,6 +101,11 @@ test('capture cost per tagged execution', async ({ page, tmpPath }) => {
     )
   ).slice(1);
   const phases = [...new Set(parts.flatMap(p => Object.keys(p)))];
+  const slowest = [...mainThread]
+    .sort((a, b) => b - a)
+    .slice(0, 5)
+    .map(v => v.toFixed(1))
+    .join(', ');
   const breakdown = phases.map(
     phase =>
       `  ${phase.padEnd(28)}${fmt(
@@ -144,6 +149,7 @@ test('capture cost per tagged execution', async ({ page, tmpPath }) => {
     `                                   p50       p95    target`,
     `main thread per run (ms)      ${fmt(percentile(mainThread, 50))}  ${fmt(percentile(mainThread, 95))}    <= 2 (p95)`,
     ...breakdown,
+    `  five slowest runs (ms): ${slowest}`,
     `kernel side per run (ms)      ${fmt(percentile(kernel, 50))}  ${fmt(percentile(kernel, 95))}    <= 5 (p95)`,
     `first run, with environment probe, kernel side: ${first.toFixed(1)} ms`,
     `wall time, tagged cell (ms)   ${fmt(percentile(tagged, 50))}  ${fmt(percentile(tagged, 95))}`,
