@@ -9,6 +9,7 @@ import { Widget } from '@lumino/widgets';
 import { RunsExplorer, RunsTableModel } from '../table';
 import { pendingCount, pendingReason } from '../history/pendingText';
 import type { RunsModel } from './model';
+import { el } from '../dom';
 
 export class RunsPanel extends Widget {
   constructor(options: RunsPanel.IOptions) {
@@ -54,6 +55,9 @@ export class RunsPanel extends Widget {
       return;
     }
     this._model.changed.disconnect(this._scheduleRender, this);
+    if (this._frame) {
+      cancelAnimationFrame(this._frame);
+    }
     this._explorer.dispose();
     if (this._ownsTable) {
       this._table.dispose();
@@ -76,13 +80,24 @@ export class RunsPanel extends Widget {
     this._explorer.active = false;
   }
 
+  /**
+   * Render on the next animation frame. Model changes arrive from capture
+   * (a run started, metrics arrived, a run was saved) and several may come
+   * in one frame: rendering there would put DOM work and forced layouts on
+   * the critical path of every execution. A hidden panel does no DOM work;
+   * it renders when shown.
+   */
   private _scheduleRender(): void {
-    // A hidden panel does no DOM work; it renders when shown.
-    if (!this.isVisible) {
-      this._stale = true;
+    this._stale = true;
+    if (this._frame || !this.isVisible) {
       return;
     }
-    this._render();
+    this._frame = requestAnimationFrame(() => {
+      this._frame = 0;
+      if (this._stale && this.isVisible && !this.isDisposed) {
+        this._render();
+      }
+    });
   }
 
   private _render(): void {
@@ -207,6 +222,7 @@ export class RunsPanel extends Widget {
   private _ownsTable: boolean;
   private _explorer: RunsExplorer;
   private _stale = true;
+  private _frame = 0;
 }
 
 export namespace RunsPanel {
@@ -220,15 +236,4 @@ export namespace RunsPanel {
     /** Open one run. */
     onOpen?: (runId: string) => void;
   }
-}
-
-function el<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  className: string
-): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  if (className) {
-    node.className = className;
-  }
-  return node;
 }

@@ -9,6 +9,7 @@ import { QueryBar } from '../query/queryBar';
 import type { IColumn, MetricView } from './columns';
 import type { RunsTableModel, TableChange } from './model';
 import { RunsTableView } from './view';
+import { el } from '../dom';
 
 export class RunsExplorer implements IDisposable {
   constructor(options: RunsExplorer.IOptions) {
@@ -284,15 +285,4 @@ function button(label: string, title: string): HTMLButtonElement {
   b.textContent = label;
   b.title = title;
   return b;
-}
-
-function el<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  className: string
-): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  if (className) {
-    node.className = className;
-  }
-  return node;
 }

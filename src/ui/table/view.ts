@@ -23,6 +23,7 @@ import {
   type IColumn
 } from './columns';
 import type { RunsTableModel, TableChange, TableItem } from './model';
+import { el } from '../dom';
 
 /** Row height in pixels; fixed, so row i sits at i × ROW_HEIGHT. */
 export const ROW_HEIGHT = 26;
@@ -718,15 +719,4 @@ export namespace RunsTableView {
     /** Open a run's detail (double-click, Enter). */
     onOpen?: (runId: string) => void;
   }
-}
-
-function el<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  className: string
-): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  if (className) {
-    node.className = className;
-  }
-  return node;
 }
