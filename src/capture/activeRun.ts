@@ -1,5 +1,6 @@
 import type { ICellModel } from '@jupyterlab/cells';
 import { LogStream } from '../core/capture/logStream';
+import type { IRunSummary } from '../core/run';
 
 /** What the kernel-side snapshot (`jupyterlab_runs._probe.snapshot`) holds. */
 export interface IKernelSnapshot {
@@ -39,6 +40,8 @@ export class ActiveRun {
   armed: Promise<boolean> = Promise.resolve(false);
   snapshot: IKernelSnapshot | null = null;
   finalized = false;
+  /** The run's summary while it executes, built once (live updates). */
+  live: IRunSummary | null = null;
   /** Main-thread time capture spent on this run (ms), for benchmarks. */
   mainThreadMs = 0;
   /** The same, by phase. */

@@ -272,33 +272,20 @@ export class RunRecorder implements IRunRecorder, IDisposable {
       return;
     }
     this._lastLive.set(run, now);
-    const record = this._baseRecord(panel, run, {
-      status: 'running',
-      outputs: []
-    });
-    const live = summarize(record);
-    live.metrics = {};
-    for (const [name, series] of run.stream.series) {
-      const n = series.value.length;
-      if (n === 0) {
-        continue;
-      }
-      let min = Infinity;
-      let max = -Infinity;
-      for (const v of series.value) {
-        min = v < min ? v : min;
-        max = v > max ? v : max;
-      }
-      live.metrics[name] = {
-        last: series.value[n - 1],
-        min,
-        max,
-        count: n,
-        lastStep: series.step[n - 1]
-      };
+    // The stream keeps running aggregates: a live update copies a few
+    // numbers per metric instead of rebuilding the record or rescanning.
+    run.live ??= summarize(
+      this._baseRecord(panel, run, { status: 'running', outputs: [] })
+    );
+    const metrics: NonNullable<IRunSummary['metrics']> = {};
+    for (const [name, a] of run.stream.aggregates) {
+      metrics[name] = { ...a };
     }
-    live.params = { ...run.stream.params } as IRunSummary['params'];
-    this._runUpdated.emit(live);
+    this._runUpdated.emit({
+      ...run.live,
+      metrics,
+      params: { ...run.stream.params } as IRunSummary['params']
+    });
   }
 
   private _onLost(

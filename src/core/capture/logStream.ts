@@ -5,7 +5,12 @@
  * since the previous one, so the complete series exist only by adding up the
  * deltas in sequence order. Pure: the capture adapter feeds it IOPub data.
  */
-import { fromJsonNumber, type IMetricSeries, type ParamValue } from '../run';
+import {
+  fromJsonNumber,
+  type IMetricSeries,
+  type IMetricSummary,
+  type ParamValue
+} from '../run';
 
 export const LOG_MIME_TYPE = 'application/vnd.jupyterlab-runs.log+json';
 
@@ -21,6 +26,12 @@ export const MAX_POINTS_PER_METRIC = 2_000_000;
 export class LogStream {
   /** Per metric, every point received, in logging order. */
   readonly series = new Map<string, IMetricSeries>();
+  /**
+   * Per metric, running aggregates of what was received (last point logged,
+   * finite-or-infinite min/max skipping NaN), kept as points arrive so live
+   * views never rescan the series.
+   */
+  readonly aggregates = new Map<string, IMetricSummary>();
   /** Explicit params (`log_param`), last value wins. */
   readonly params: Record<string, ParamValue> = {};
   readonly tags: Record<string, string> = {};
@@ -93,9 +104,33 @@ export class LogStream {
         this.dropped += n - i;
         return;
       }
-      series.step.push(Number(steps[i]));
-      series.value.push(fromJsonNumber(values[i]));
+      const step = Number(steps[i]);
+      const value = fromJsonNumber(values[i]);
+      series.step.push(step);
+      series.value.push(value);
       series.time.push(time);
+      this._aggregate(name, step, value);
+    }
+  }
+
+  private _aggregate(name: string, step: number, value: number): void {
+    const a = this.aggregates.get(name);
+    if (!a) {
+      this.aggregates.set(name, {
+        last: value,
+        min: value,
+        max: value,
+        count: 1,
+        lastStep: step
+      });
+      return;
+    }
+    a.last = value;
+    a.lastStep = step;
+    a.count++;
+    if (!Number.isNaN(value)) {
+      a.min = Number.isNaN(a.min) || value < a.min ? value : a.min;
+      a.max = Number.isNaN(a.max) || value > a.max ? value : a.max;
     }
   }
 

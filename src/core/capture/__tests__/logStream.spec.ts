@@ -39,6 +39,23 @@ describe('LogStream', () => {
     expect(stream.points).toBe(4);
   });
 
+  it('should keep running aggregates for live views', () => {
+    const stream = new LogStream();
+    stream.apply(
+      message(1, { metrics: { loss: { steps: [0, 1], values: [3, 'NaN'] } } })
+    );
+    stream.apply(
+      message(2, { metrics: { loss: { steps: [2], values: [1] } } })
+    );
+    expect(stream.aggregates.get('loss')).toEqual({
+      last: 1,
+      min: 1,
+      max: 3,
+      count: 3,
+      lastStep: 2
+    });
+  });
+
   it('should flag a gap in sequence numbers and ignore replays', () => {
     const stream = new LogStream();
     expect(stream.apply(message(1, {}))).toBe(true);
