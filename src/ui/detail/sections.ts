@@ -10,21 +10,10 @@ import type {
   ILineageInfo
 } from '../../core/compare/details';
 import { valueText } from '../compare/panes/base';
+import { el } from '../dom';
 
-export function el<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  className = '',
-  text?: string
-): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  if (className) {
-    node.className = className;
-  }
-  if (text !== undefined) {
-    node.textContent = text;
-  }
-  return node;
-}
+/** Re-exported: the one element helper of the UI (`src/ui/dom.ts`). */
+export { el };
 
 /** A titled section of the detail view. */
 export function section(

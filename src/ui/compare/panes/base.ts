@@ -12,6 +12,10 @@ import {
 } from '../../../core/charts/common';
 import { ChartView } from '../chart';
 import type { CompareChange, CompareModel } from '../model';
+import { el } from '../../dom';
+
+/** Re-exported: the one element helper of the UI (`src/ui/dom.ts`). */
+export { el };
 
 let paneCounter = 0;
 
@@ -134,22 +138,6 @@ export namespace ComparePane {
     /** Translated tab label. */
     label: string;
   }
-}
-
-/** Create an element with a class. */
-export function el<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  className = '',
-  text?: string
-): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  if (className) {
-    node.className = className;
-  }
-  if (text !== undefined) {
-    node.textContent = text;
-  }
-  return node;
 }
 
 /** A labelled `<select>`; `onChange` gets the chosen value. */
