@@ -13,3 +13,18 @@ export function el<K extends keyof HTMLElementTagNameMap>(
   }
   return node;
 }
+
+/** A `<thead>` with one row of column headers (`scope="col"`). */
+export function columnHeads(
+  labels: readonly string[]
+): HTMLTableSectionElement {
+  const head = el('thead');
+  const row = el('tr');
+  for (const label of labels) {
+    const th = el('th', '', label);
+    th.scope = 'col';
+    row.append(th);
+  }
+  head.append(row);
+  return head;
+}

@@ -10,7 +10,7 @@ import type {
   ILineageInfo
 } from '../../core/compare/details';
 import { valueText } from '../compare/panes/base';
-import { el } from '../dom';
+import { columnHeads, el } from '../dom';
 
 /** Re-exported: the one element helper of the UI (`src/ui/dom.ts`). */
 export { el };
@@ -58,14 +58,7 @@ export function gridTable(
 ): HTMLTableElement {
   const table = el('table', 'jp-RunDetail-table');
   table.setAttribute('aria-label', label);
-  const head = el('thead');
-  const hr = el('tr');
-  for (const h of headers) {
-    const th = el('th', '', h);
-    th.scope = 'col';
-    hr.append(th);
-  }
-  head.append(hr);
+  const head = columnHeads(headers);
   const body = el('tbody');
   for (const row of rows) {
     const tr = el('tr');

@@ -9,6 +9,7 @@ import { formatDuration } from '../../core/format';
 import { runsFolder } from '../../core/paths';
 import type { IRunSummary } from '../../core/run';
 import type { IRunStore, IRunStoreChange } from '../../tokens';
+import { columnHeads } from '../dom';
 
 export class FolderRunsView extends Widget {
   constructor(options: FolderRunsView.IOptions) {
@@ -79,18 +80,14 @@ export class FolderRunsView extends Widget {
     }
     const table = document.createElement('table');
     table.className = 'jp-RunsPanel-table';
-    const head = table.createTHead().insertRow();
-    for (const label of [
-      trans.__('Status'),
-      trans.__('Run'),
-      trans.__('Started'),
-      trans.__('Duration')
-    ]) {
-      const th = document.createElement('th');
-      th.scope = 'col';
-      th.textContent = label;
-      head.append(th);
-    }
+    table.append(
+      columnHeads([
+        trans.__('Status'),
+        trans.__('Run'),
+        trans.__('Started'),
+        trans.__('Duration')
+      ])
+    );
     const body = table.createTBody();
     for (const run of runs) {
       const row = body.insertRow();

@@ -18,6 +18,7 @@ import {
   selectControl,
   valueText
 } from './base';
+import { columnHeads } from '../../dom';
 
 /** The group of a run under `by` (`experiment` or a param name). */
 export function groupOf(run: IRunSummary, by: string): string | undefined {
@@ -112,21 +113,14 @@ export class GroupsPane extends ComparePane {
     // Statistics over all runs of the notebook.
     const table = el('table', 'jp-RunsCompare-table jp-RunsCompare-groupStats');
     table.setAttribute('aria-label', t.__('%1 by group', metric));
-    const hr = el('tr');
-    for (const h of [
+    const thead = columnHeads([
       t.__('Group'),
       t.__('Runs'),
       t.__('Mean'),
       t.__('Std'),
       t.__('Min'),
       t.__('Max')
-    ]) {
-      const th = el('th', '', h);
-      th.scope = 'col';
-      hr.append(th);
-    }
-    const thead = el('thead');
-    thead.append(hr);
+    ]);
     const tbody = el('tbody');
     for (const s of stats) {
       const tr = el('tr');

@@ -15,6 +15,7 @@ import {
   selectControl,
   valueText
 } from './base';
+import { columnHeads } from '../../dom';
 
 export class ImportancePane extends ComparePane {
   constructor(options: Omit<ComparePane.IOptions, 'name' | 'label'>) {
@@ -82,21 +83,14 @@ export class ImportancePane extends ComparePane {
     }
     const table = el('table', 'jp-RunsCompare-table jp-RunsCompare-importance');
     table.setAttribute('aria-label', t.__('Param importance for %1', metric));
-    const head = el('tr');
-    for (const h of [
+    const thead = columnHeads([
       t.__('Param'),
       t.__('Importance'),
       t.__('Share'),
       t.__('Spearman'),
       t.__('Pearson'),
       t.__('Runs')
-    ]) {
-      const th = el('th', '', h);
-      th.scope = 'col';
-      head.append(th);
-    }
-    const thead = el('thead');
-    thead.append(head);
+    ]);
     const body = el('tbody');
     const byParam = new Map(importance.map(i => [i.param, i]));
     for (const name of names) {

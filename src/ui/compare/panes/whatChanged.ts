@@ -32,6 +32,7 @@ import {
   selectControl,
   valueText
 } from './base';
+import { columnHeads } from '../../dom';
 
 /** A unified diff as DOM: one line per row, text only. */
 export function renderDiff(
@@ -241,19 +242,12 @@ export class WhatChangedPane extends ComparePane {
       return message(empty);
     }
     const table = el('table', 'jp-RunsCompare-table jp-RunsCompare-changes');
-    const hr = el('tr');
-    for (const h of [
+    const thead = columnHeads([
       t.__('Key'),
       t.__('Before'),
       t.__('After'),
       t.__('Change')
-    ]) {
-      const th = el('th', '', h);
-      th.scope = 'col';
-      hr.append(th);
-    }
-    const thead = el('thead');
-    thead.append(hr);
+    ]);
     const body = el('tbody');
     const changeLabel = {
       added: t.__('added'),
