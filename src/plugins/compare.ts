@@ -273,6 +273,8 @@ function activate(
         const d = runDetails(record);
         const cells = rebuildCells({
           params: d.params,
+          paramSources: (record as { paramSources?: Record<string, string> })
+            .paramSources,
           lineage: d.lineage.entries,
           code: record.code,
           experimentTag: record.experiment

@@ -191,5 +191,7 @@ test.describe('Compare runs while they run, and restore them', () => {
     const text = await sources();
     expect(text).toMatch(/steps = 3\s*lr = 0\.25/);
     expect(text).toContain('import jupyterlab_runs as runs');
+    // The parameters cell ran in the lineage: kept there, not added twice.
+    expect(text.match(/steps = 3/g)).toHaveLength(1);
   });
 });

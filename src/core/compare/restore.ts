@@ -8,6 +8,8 @@ import type { ParamValue } from '../run';
 import type { ILineageItem } from './details';
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** A single-line top-level assignment `name = …` (not `==`). */
+const ASSIGNMENT = /^([A-Za-z_][A-Za-z0-9_]*)\s*=(?!=)/;
 const KEYWORDS = new Set(
   (
     'False None True and as assert async await break class continue def del ' +
@@ -73,32 +75,66 @@ export interface IRebuiltCell {
   tags: string[];
 }
 
+/** Names assigned at the top level of `source` (`name = …` lines). */
+function assignedNames(source: string): Set<string> {
+  const names = new Set<string>();
+  for (const line of source.split('\n')) {
+    const m = ASSIGNMENT.exec(line);
+    if (m) {
+      names.add(m[1]);
+    }
+  }
+  return names;
+}
+
 /**
- * Cells that re-create a run: a `parameters` cell with its params, the
- * lineage in execution order (a later execution of the same cell wins),
- * then the run's own cell, tagged as it was.
+ * Cells that re-create a run: the lineage in execution order (a later
+ * execution of the same cell wins), then the run's own cell, tagged as it
+ * was. The run's `parameters` cell, when it ran in this kernel session, is
+ * in the lineage: the last kept entry assigning every param that came from
+ * a `parameters` cell (per `paramSources`) is tagged `parameters` and kept
+ * as it ran. Otherwise a `parameters` cell with the run's params leads.
  */
 export function rebuildCells(options: {
   params: Record<string, ParamValue>;
+  paramSources?: Record<string, string>;
   lineage: readonly ILineageItem[];
   code: string;
   experimentTag: string;
 }): IRebuiltCell[] {
-  const cells: IRebuiltCell[] = [];
-  const { source } = parametersSource(options.params);
-  if (source) {
-    cells.push({ source, tags: ['parameters'] });
-  }
   const lastByCell = new Map<string, number>();
   options.lineage.forEach((e, i) => {
     if (e.cellId) {
       lastByCell.set(e.cellId, i);
     }
   });
-  options.lineage.forEach((e, i) => {
-    if (!e.cellId || lastByCell.get(e.cellId) === i) {
-      cells.push({ source: e.code, tags: [] });
+  const kept = options.lineage.filter(
+    (e, i) => !e.cellId || lastByCell.get(e.cellId) === i
+  );
+  const fromParameters = Object.entries(options.paramSources ?? {})
+    .filter(
+      ([name, source]) => source === 'parameters' && name in options.params
+    )
+    .map(([name]) => name);
+  let parametersAt = -1;
+  if (fromParameters.length) {
+    for (let i = kept.length - 1; i >= 0 && parametersAt < 0; i--) {
+      const names = assignedNames(kept[i].code);
+      if (fromParameters.every(name => names.has(name))) {
+        parametersAt = i;
+      }
     }
+  }
+  const cells: IRebuiltCell[] = [];
+  const { source } = parametersSource(options.params);
+  if (parametersAt < 0 && source) {
+    cells.push({ source, tags: ['parameters'] });
+  }
+  kept.forEach((e, i) => {
+    cells.push({
+      source: e.code,
+      tags: i === parametersAt ? ['parameters'] : []
+    });
   });
   cells.push({ source: options.code, tags: [options.experimentTag] });
   return cells;
@@ -119,7 +155,7 @@ export function updateParametersSource(
   const seen = new Set<string>();
   const changed: string[] = [];
   const lines = cellSource.split('\n').map(line => {
-    const m = /^([A-Za-z_][A-Za-z0-9_]*)\s*=(?!=)/.exec(line);
+    const m = ASSIGNMENT.exec(line);
     if (!m || !Object.hasOwn(params, m[1]) || !isPythonIdentifier(m[1])) {
       return line;
     }

@@ -206,6 +206,61 @@ describe('restore', () => {
       { source: 'train()', tags: ['experiment:e'] }
     ]);
   });
+
+  it('should keep the parameters cell where it ran instead of adding one', () => {
+    const lineage = [
+      { cellId: 'i', executionCount: 1, code: 'import os', state: 'unchanged' },
+      {
+        cellId: 'p',
+        executionCount: 2,
+        code: 'lr = 0.1\nepochs = 3',
+        state: 'unchanged'
+      },
+      {
+        cellId: 'd',
+        executionCount: 3,
+        code: 'data = load()',
+        state: 'unchanged'
+      }
+    ] as const;
+    const cells = rebuildCells({
+      params: { lr: 0.1, epochs: 3, seed: 7 },
+      paramSources: {
+        lr: 'parameters',
+        epochs: 'parameters',
+        seed: 'explicit'
+      },
+      lineage,
+      code: 'runs.log_param("seed", 7)',
+      experimentTag: 'experiment'
+    });
+    expect(cells).toEqual([
+      { source: 'import os', tags: [] },
+      { source: 'lr = 0.1\nepochs = 3', tags: ['parameters'] },
+      { source: 'data = load()', tags: [] },
+      { source: 'runs.log_param("seed", 7)', tags: ['experiment'] }
+    ]);
+    expect(cells.filter(c => c.tags.includes('parameters'))).toHaveLength(1);
+  });
+
+  it('should lead with a parameters cell when the one that ran is not in the lineage', () => {
+    const cells = rebuildCells({
+      params: { lr: 0.1, epochs: 3 },
+      paramSources: { lr: 'parameters', epochs: 'parameters' },
+      // Assigns lr but not epochs: not the parameters cell.
+      lineage: [
+        { cellId: 'x', executionCount: 1, code: 'lr = 5', state: 'unchanged' }
+      ],
+      code: 'train()',
+      experimentTag: 'experiment'
+    });
+    expect(cells.map(c => c.tags)).toEqual([
+      ['parameters'],
+      [],
+      ['experiment']
+    ]);
+    expect(cells[0].source).toBe('lr = 0.1\nepochs = 3');
+  });
 });
 
 describe('runDetails', () => {
