@@ -7,7 +7,7 @@ import type { IMetricSeries } from '../run';
 import type { XAxis } from '../series/axis';
 import { type ICurve, meanStdBand } from '../series/band';
 import { type CurveCache, prepareCurve } from '../series/curve';
-import { budgetForWidth } from '../series/downsample';
+import { budgetForWidth, POINTS_PER_PIXEL } from '../series/downsample';
 import {
   chartText,
   describeBy,
@@ -59,10 +59,12 @@ function yScale(logY: boolean | undefined): { type: 'log' } | { zero: false } {
  * Vega's cost is per row and per layer, and with the CSP-safe interpreter
  * every per-row expression is interpreted, so the spec keeps them few:
  * the rows are final (no transforms, no implicit parsing: `parse: null`),
- * the lines are `aria: false` (a per-point description is unused on a
- * canvas and would cost an expression per point and layer; the chart's
- * figure carries the label), and only the top layer has a tooltip (the
- * faint raw line under a smoothed one is not what the pointer is on).
+ * kept in logging order (`order: null`: no sort per line), the lines are
+ * `aria: false` (a per-point description is unused on a canvas and would
+ * cost an expression per point and layer; the chart's figure carries the
+ * label), and only the top layer has a tooltip, the run's name (the faint
+ * raw line under a smoothed one is not what the pointer is on). The
+ * smoothed line has its own dataset with one point per M4 bucket.
  */
 export function learningCurveSpec(
   curves: readonly ICurveInput[],
@@ -77,23 +79,47 @@ export function learningCurveSpec(
   const labels = seriesLabels(curves.map(c => c.run));
   const keep = (v: number) =>
     options.logY ? (v > 0 && Number.isFinite(v) ? v : null) : finiteOrNull(v);
-  const values = curves.flatMap((c, k) => {
+  const values: ICurveRow[] = [];
+  const smoothedValues: ISmoothedRow[] = [];
+  curves.forEach((c, k) => {
     const curveOptions = { xAxis: axis, smoothing, budget, origin: c.origin };
     const p = options.cache
       ? options.cache.prepare(c.series, curveOptions)
       : prepareCurve(c.series, curveOptions);
     const label = labels[k];
-    const rows = new Array<ICurveRow>(p.x.length);
-    for (let i = 0; i < rows.length; i++) {
-      rows[i] = {
+    const n = p.x.length;
+    for (let i = 0; i < n; i++) {
+      values.push({
         series: label,
         x: p.x[i],
         step: p.step[i],
         value: keep(p.value[i]),
         smoothed: keep(p.smoothed[i])
-      };
+      });
     }
-    return rows;
+    if (smoothing > 0) {
+      // M4 keeps up to four points per pixel bucket (first, min, max,
+      // last) for the raw line's spikes; the EMA has none, so one point
+      // per bucket draws the same smoothed line with a quarter of the rows.
+      const every = n < c.series.value.length ? POINTS_PER_PIXEL : 1;
+      // Points that cannot be drawn are always kept: they are the gaps.
+      for (let i = 0; i < n; i++) {
+        const smoothed = keep(p.smoothed[i]);
+        if (
+          i % every === every - 1 ||
+          i === 0 ||
+          i === n - 1 ||
+          smoothed === null
+        ) {
+          smoothedValues.push({
+            series: label,
+            x: p.x[i],
+            step: p.step[i],
+            smoothed
+          });
+        }
+      }
+    }
   });
   const x = {
     field: 'x',
@@ -113,20 +139,25 @@ export function learningCurveSpec(
     // The raw layer comes first and is faint; keep the legend solid.
     legend: { symbolOpacity: 1 }
   };
+  // A line is one path: Vega's hit test answers with its first point, so
+  // a step or value in the tooltip would be that point's, wherever the
+  // pointer is. The run is what hovering a line can tell.
   const tooltip = [
-    { field: 'series', type: 'nominal' as const },
-    { field: 'step', type: 'quantitative' as const },
-    { field: 'value', type: 'quantitative' as const },
-    ...(smoothing > 0
-      ? [{ field: 'smoothed', type: 'quantitative' as const }]
-      : [])
+    { field: 'series', type: 'nominal' as const, title: text.run }
   ];
   const line = (
     field: 'value' | 'smoothed',
     opacity: number,
     top: boolean
   ) => ({
-    mark: { type: 'line' as const, opacity, strokeWidth: 1.5, aria: false },
+    mark: {
+      type: 'line' as const,
+      opacity,
+      strokeWidth: 1.5,
+      aria: false,
+      // Rows come in logging order: no sort per line.
+      order: null
+    },
     encoding: {
       x,
       y: {
@@ -146,13 +177,24 @@ export function learningCurveSpec(
       smoothing > 0
         ? [
             line('value', options.rawOpacity ?? 0.25, false),
-            line('smoothed', 1, true)
+            {
+              data: { values: smoothedValues, format: { parse: null } },
+              ...line('smoothed', 1, true)
+            }
           ]
         : [line('value', 1, true)]
   };
 }
 
-/** One data row of the overlay. */
+/** One row of the smoothed line (its own, sparser dataset). */
+interface ISmoothedRow {
+  series: string;
+  x: number;
+  step: number;
+  smoothed: number | null;
+}
+
+/** One data row of the overlay (the raw line; `smoothed` for CSV). */
 interface ICurveRow {
   series: string;
   x: number;

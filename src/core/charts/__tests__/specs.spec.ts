@@ -325,6 +325,52 @@ describe('charts: data preparation', () => {
     expect(rows.some(r => r.value === null)).toBe(true);
   });
 
+  it('should draw the smoothed line from one point per bucket, gaps kept', () => {
+    type Row = { series: string; x: number; smoothed: number | null };
+    const spec = learningCurveSpec(curves, { budget: 100, smoothing: 0.6 }) as {
+      data: { values: Row[] };
+      layer: { data?: { values: Row[] }; encoding: { tooltip?: unknown } }[];
+    };
+    const raw = spec.data.values.filter(
+      r => r.series === spec.data.values[0].series
+    );
+    const smooth = spec.layer[1].data!.values.filter(
+      r => r.series === raw[0].series
+    );
+    // About a quarter of the raw rows (four per M4 bucket), never more
+    // than a third, and every one of them a point of the raw line's x.
+    expect(smooth.length).toBeLessThan(raw.length / 3);
+    expect(smooth.length).toBeGreaterThanOrEqual(raw.length / 4);
+    const rawX = new Set(raw.map(r => r.x));
+    expect(smooth.every(r => rawX.has(r.x))).toBe(true);
+    expect(smooth[0].x).toBe(raw[0].x);
+    expect(smooth[smooth.length - 1].x).toBe(raw[raw.length - 1].x);
+    // The NaN at step 1234 stays a gap in the smoothed line too.
+    expect(smooth.some(r => r.x === 1234 && r.smoothed === null)).toBe(true);
+    // The tooltip names the run: a line's hit test gives its first point,
+    // so a per-point value would be wrong wherever the pointer is.
+    expect(spec.layer[1].encoding.tooltip).toEqual([
+      { field: 'series', type: 'nominal', title: 'Run' }
+    ]);
+    expect(spec.layer[0].encoding.tooltip).toBeUndefined();
+  });
+
+  it('should keep every smoothed point of a series that was not downsampled', () => {
+    const spec = learningCurveSpec(
+      [{ run: { id: 'r' }, series: series(50, i => i) }],
+      { budget: 100, smoothing: 0.5 }
+    ) as { layer: { data?: { values: unknown[] } }[] };
+    expect(spec.layer[1].data!.values).toHaveLength(50);
+  });
+
+  it('should leave each line in logging order (no sort in Vega)', () => {
+    const vg = JSON.stringify(
+      compile(learningCurveSpec(curves, { smoothing: 0.5 })).spec.marks
+    );
+    expect(vg).toContain('"type":"line"');
+    expect(vg).not.toContain('"sort"');
+  });
+
   it('should label runs uniquely', () => {
     expect(
       seriesLabels([
