@@ -113,7 +113,8 @@ export function rebuildCells(options: {
   );
   const fromParameters = Object.entries(options.paramSources ?? {})
     .filter(
-      ([name, source]) => source === 'parameters' && name in options.params
+      ([name, source]) =>
+        source === 'parameters' && Object.hasOwn(options.params, name)
     )
     .map(([name]) => name);
   let parametersAt = -1;
