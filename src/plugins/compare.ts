@@ -273,8 +273,7 @@ function activate(
         const d = runDetails(record);
         const cells = rebuildCells({
           params: d.params,
-          paramSources: (record as { paramSources?: Record<string, string> })
-            .paramSources,
+          paramSources: record.paramSources,
           lineage: d.lineage.entries,
           code: record.code,
           experimentTag: record.experiment
@@ -346,8 +345,7 @@ function activate(
       try {
         const record = await getRecord(args);
         const d = runDetails(record);
-        const sources = (record as { paramSources?: Record<string, string> })
-          .paramSources;
+        const sources = record.paramSources;
         const cells = panel.content.model?.cells;
         let target = null;
         for (let i = 0; cells && i < cells.length; i++) {

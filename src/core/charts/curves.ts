@@ -88,36 +88,31 @@ export function learningCurveSpec(
       : prepareCurve(c.series, curveOptions);
     const label = labels[k];
     const n = p.x.length;
+    // M4 keeps up to four points per pixel bucket (first, min, max, last)
+    // for the raw line's spikes; the EMA has none, so one point per bucket
+    // draws the same smoothed line with a quarter of the rows. Points that
+    // cannot be drawn are always kept: they are the gaps.
+    const every =
+      smoothing > 0 ? (n < c.series.value.length ? POINTS_PER_PIXEL : 1) : 0;
     for (let i = 0; i < n; i++) {
+      const smoothed = keep(p.smoothed[i]);
       values.push({
         series: label,
         x: p.x[i],
         step: p.step[i],
         value: keep(p.value[i]),
-        smoothed: keep(p.smoothed[i])
+        smoothed
       });
-    }
-    if (smoothing > 0) {
-      // M4 keeps up to four points per pixel bucket (first, min, max,
-      // last) for the raw line's spikes; the EMA has none, so one point
-      // per bucket draws the same smoothed line with a quarter of the rows.
-      const every = n < c.series.value.length ? POINTS_PER_PIXEL : 1;
-      // Points that cannot be drawn are always kept: they are the gaps.
-      for (let i = 0; i < n; i++) {
-        const smoothed = keep(p.smoothed[i]);
-        if (
-          i % every === every - 1 ||
-          i === 0 ||
-          i === n - 1 ||
-          smoothed === null
-        ) {
-          smoothedValues.push({
-            series: label,
-            x: p.x[i],
-            step: p.step[i],
-            smoothed
-          });
-        }
+      if (
+        every > 0 &&
+        (i % every === every - 1 || i === 0 || i === n - 1 || smoothed === null)
+      ) {
+        smoothedValues.push({
+          series: label,
+          x: p.x[i],
+          step: p.step[i],
+          smoothed
+        });
       }
     }
   });
