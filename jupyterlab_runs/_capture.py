@@ -3,18 +3,33 @@
 Why not simply probe after the cell? JupyterLab sends every cell of "Run All"
 at once, so a probe sent when a cell finishes is queued behind the later
 cells, which may have changed the namespace (and a long later cell would hold
-the run open). Instead the frontend *arms* a capture with a silent request
-sent just before the experiment cell (so the kernel sees it first); this
-module's ``post_run_cell`` hook takes the snapshot right after that cell, and
-sends it to the frontend on a comm (target ``jupyterlab-runs``) over IOPub,
-which the frontend reads even while the kernel is busy with later cells.
-Nothing is printed, and the user namespace is only read.
+the run open). Instead a capture is *armed* before the experiment cell runs,
+and this module's ``post_run_cell`` hook takes the snapshot right after that
+cell and sends it to the frontend on a comm (target ``jupyterlab-runs``) over
+IOPub, which the frontend reads even while the kernel is busy with later
+cells. Nothing is printed, and the user namespace is only read.
+
+Arming costs the frontend nothing per run once this module is set up:
+JupyterLab sends each cell's metadata with its execute request, so the
+``pre_run_cell`` hook reads the cell's tags there and arms cells tagged
+``experiment``/``experiment:<name>`` (and ``parameters``) itself, with the
+options the frontend configured once per kernel. The frontend sets the module
+up with one silent request (``arm`` for the first cell, then ``register``),
+and until it has the reply it arms the cells it sends with that same request.
+Snapshots name the execute request they belong to, which the frontend already
+knows from the cell's ``execute_input``.
+
+The environment is probed on the first experiment run of a kernel process
+and again after a cell that may have changed packages or the git state
+(``%pip``, ``!pip install``, ``!git checkout`` …), or when the frontend asks.
 
 Silent executions do not trigger ``post_run_cell``, so the extension's own
 requests are never captured.
 """
 
 import collections
+import json
+import re
 import threading
 import time
 
@@ -25,10 +40,24 @@ COMM_TARGET = "jupyterlab-runs"
 CONTROL_TARGET = "jupyterlab-runs-control"
 _MAX_PENDING = 64
 
+# Armed captures, oldest first: (key, code, options, armed_at). `key` is the
+# frontend's (explicit arms) or None (self-armed: the request id names it).
 _armed = collections.deque()
 _arm_ms = {}
 _unsent = collections.OrderedDict()
 _hooked_shell = None
+# Options for the cells this module arms itself, set by the frontend
+# (`register`, control comm); None until then: nothing is self-armed.
+_options = None
+# Whether the next self-armed experiment run probes the environment.
+_need_environment = True
+# Code that may change packages or the git state.
+ENVIRONMENT_CHANGE = re.compile(
+    r"(^|\n)\s*[!%]\s*(pip|conda|mamba|micromamba|uv)\b|\bpip\s+install\b"
+    r"|(^|\n)\s*!\s*git\s+(checkout|switch|commit|pull|merge|reset|rebase|stash)\b"
+)
+EXPERIMENT_TAG = "experiment"
+PARAMETERS_TAG = "parameters"
 
 
 def arm(key, code, options=None):
@@ -46,15 +75,17 @@ def arm(key, code, options=None):
     return True
 
 
-def register():
-    """Let the frontend arm captures with comm messages from now on.
+def register(options=None):
+    """Arm tagged cells from now on, and open the control comm target.
 
-    A comm message costs the kernel far less than an execute request (no
-    execution machinery, hooks or reply with user expressions), and the
-    kernel handles it in order with execute requests on the shell channel,
-    so an arm sent just before a cell still arrives first.
+    ``options`` (a dict or its JSON) are the snapshot options of the cells
+    armed here; the control comm (``jupyterlab-runs-control``) changes them
+    when the user changes a setting, asks for a new environment probe, or
+    arms a cell explicitly. Returns False without comm support.
     """
     _ensure_hook()
+    if options is not None:
+        _configure(options)
     from IPython import get_ipython
 
     shell = get_ipython()
@@ -65,13 +96,75 @@ def register():
     return True
 
 
+def _configure(options):
+    global _options
+    if isinstance(options, str):
+        try:
+            options = json.loads(options)
+        except ValueError:
+            return
+    if isinstance(options, dict):
+        _options = dict(options)
+
+
 def _on_control_open(channel, _open_msg):
     def on_msg(msg):
+        global _need_environment
         data = msg.get("content", {}).get("data", {})
-        if isinstance(data, dict) and "key" in data:
+        if not isinstance(data, dict):
+            return
+        if "configure" in data:
+            _configure(data["configure"])
+        if data.get("environment"):
+            _need_environment = True
+        if "key" in data:
             arm(data["key"], data.get("code", ""), data.get("options"))
 
     channel.on_msg(on_msg)
+
+
+def _request():
+    """The execute request being handled: (msg_id, cell tags)."""
+    try:
+        from IPython import get_ipython
+
+        parent = get_ipython().kernel.get_parent()
+    except Exception:  # noqa: BLE001 - no kernel (plain IPython, tests)
+        return None, ()
+    if not isinstance(parent, dict):
+        return None, ()
+    msg_id = (parent.get("header") or {}).get("msg_id")
+    tags = (parent.get("metadata") or {}).get("tags")
+    return msg_id, tags if isinstance(tags, list) else ()
+
+
+def _kind(tags):
+    """'experiment', 'parameters' or None, as the frontend reads the tags."""
+    parameters = False
+    for tag in tags:
+        if not isinstance(tag, str):
+            continue
+        if tag == EXPERIMENT_TAG or tag.startswith(EXPERIMENT_TAG + ":"):
+            return "experiment"
+        parameters = parameters or tag == PARAMETERS_TAG
+    return "parameters" if parameters else None
+
+
+def _self_arm(raw_cell):
+    """Arm this cell if its tags make it an experiment or parameters cell."""
+    started = time.perf_counter()
+    _msg_id, tags = _request()
+    kind = _kind(tags)
+    if kind == "experiment":
+        options = dict(_options, environment="auto")
+    elif kind == "parameters" and _options.get("params", True):
+        options = {"environment": False, "datasets": False, "params": True}
+    else:
+        return None
+    entry = (None, raw_cell, options, started)
+    _armed.append(entry)
+    _arm_ms[id(entry)] = (time.perf_counter() - started) * 1000.0
+    return entry
 
 
 def take_json(key):
@@ -131,8 +224,6 @@ _sampler = _Sampler()
 def _interval_of(options):
     if isinstance(options, str):
         try:
-            import json
-
             options = json.loads(options)
         except ValueError:
             return 0
@@ -143,13 +234,19 @@ def _interval_of(options):
 
 
 def _pre_run_cell(info):
+    global _need_environment
     raw = getattr(info, "raw_cell", None)
-    for _key, code, options, _started in _armed:
-        if code == raw:
-            interval = _interval_of(options)
-            if interval > 0:
-                _sampler.start(max(interval, 0.1))
-            return
+    if not isinstance(raw, str):
+        return
+    if ENVIRONMENT_CHANGE.search(raw):
+        _need_environment = True
+    entry = next((e for e in _armed if e[1] == raw), None)
+    if entry is None and _options is not None:
+        entry = _self_arm(raw)
+    if entry is not None:
+        interval = _interval_of(entry[2])
+        if interval > 0:
+            _sampler.start(max(interval, 0.1))
 
 
 def _match(raw_cell):
@@ -164,6 +261,7 @@ def _match(raw_cell):
 
 
 def _post_run_cell(result):
+    global _need_environment
     _sampler.stop()
     if not _armed:
         return
@@ -172,23 +270,39 @@ def _post_run_cell(result):
     if entry is None:
         return
     key, code, options, _armed_at = entry
+    arm_ms = _arm_ms.pop(key if key is not None else id(entry), 0.0)
+    options = _resolve_environment(options)
     started = time.perf_counter()
     snap = snapshot(code, None, options)
     snapshot_ms = (time.perf_counter() - started) * 1000.0
+    if snap.get("environment"):
+        _need_environment = False
     # Kernel time this run cost: arming it plus taking the snapshot.
-    snap["kernel_ms"] = snapshot_ms + _arm_ms.pop(key, 0.0)
+    snap["kernel_ms"] = snapshot_ms + arm_ms
     snap["snapshot_ms"] = snapshot_ms
-    _send(key, snap)
+    _send(key, snap, _request()[0])
 
 
-def _send(key, snap):
+def _resolve_environment(options):
+    """A self-armed run probes the environment only when it may have changed."""
+    if not isinstance(options, dict) or options.get("environment") != "auto":
+        return options
+    wanted = bool((_options or {}).get("environment", True)) and _need_environment
+    return dict(options, environment=wanted)
+
+
+def _send(key, snap, request=None):
+    """Send a snapshot under the frontend's key and/or the request id."""
     text = str(_dumps(snap))
     try:
         from comm import create_comm
 
-        channel = create_comm(target_name=COMM_TARGET, data={"key": key, "json": text})
+        data = {"key": key or "", "request": request or "", "json": text}
+        channel = create_comm(target_name=COMM_TARGET, data=data)
         channel.close()
     except Exception:  # noqa: BLE001 - no comm support: the frontend can still take it
-        _unsent[key] = snap
-        while len(_unsent) > _MAX_PENDING:
-            _unsent.popitem(last=False)
+        name = key or request
+        if name:
+            _unsent[name] = snap
+            while len(_unsent) > _MAX_PENDING:
+                _unsent.popitem(last=False)

@@ -8,7 +8,8 @@
  * - the log messages of `import jupyterlab_runs` calls (IOPub display data of
  *   our MIME type), routed to the run of the execution that sent them;
  * - the snapshots the kernel sends on the `jupyterlab-runs` comm when an
- *   armed experiment cell ends (see jupyterlab_runs/_capture.py);
+ *   armed experiment or parameters cell ends (see
+ *   jupyterlab_runs/_capture.py), named by the cell's execute request;
  * - restarts and deaths, which end every run in flight.
  *
  * Silent executions are not broadcast, so the extension's own requests never
@@ -44,9 +45,6 @@ export const COMM_TARGET = 'jupyterlab-runs';
 export const CONTROL_TARGET = 'jupyterlab-runs-control';
 /** Executions kept per kernel session; lineage never needs more. */
 const MAX_HISTORY = 5000;
-/** Code that may change packages or the git state: probe the environment again. */
-const ENVIRONMENT_CHANGE =
-  /(^|\n)\s*[!%]\s*(pip|conda|mamba|micromamba|uv)\b|\bpip\s+install\b|(^|\n)\s*!\s*git\s+(checkout|switch|commit|pull|merge|reset|rebase|stash)\b/;
 
 export interface ISessionCallbacks {
   started(run: ActiveRun): void;
@@ -90,13 +88,37 @@ export class NotebookSession implements IDisposable {
     return this._unknownHistory;
   }
 
-  /** Whether the next experiment run should probe the environment. */
+  /**
+   * Whether a run armed by this page should probe the environment: until
+   * one was stored for this kernel session. (Runs the kernel arms itself
+   * probe when the kernel sees that packages or git may have changed.)
+   */
   get needsEnvironment(): boolean {
     return this._needsEnvironment;
   }
 
-  set needsEnvironment(value: boolean) {
-    this._needsEnvironment = value;
+  /** An environment was stored for this kernel session. */
+  environmentStored(): void {
+    this._needsEnvironment = false;
+  }
+
+  /** Ask for a new environment probe with the next run (e.g. after a failed write). */
+  requestEnvironment(): void {
+    this._needsEnvironment = true;
+    if (this._controlOpen()) {
+      this._control!.send({ environment: true });
+    }
+  }
+
+  /**
+   * The snapshot options of the cells the kernel arms itself (sent now if
+   * the kernel side is set up, else with the next arming request).
+   */
+  configure(options: JSONObject): void {
+    this._config = options;
+    if (this._controlOpen()) {
+      this._control!.send({ configure: options });
+    }
   }
 
   /** The latest `parameters` cell snapshot, with its history position. */
@@ -122,30 +144,28 @@ export class NotebookSession implements IDisposable {
   }
 
   /**
-   * Ask the kernel to snapshot the next execution of `code` (silently, before
-   * the cell's own request, so the kernel sees it first). Resolves to whether
-   * the kernel could (jupyterlab_runs importable there).
+   * Make sure the kernel snapshots the next execution of `code`, a cell
+   * tagged `experiment` or `parameters`. Once the kernel side is set up it
+   * arms such cells itself from the tags JupyterLab sends with each execute
+   * request, so this sends nothing. Until then it arms the cell with a
+   * silent request (sent before the cell's own, so the kernel sees it
+   * first) that also sets the kernel side up with the options of
+   * `configure`. Resolves to whether the kernel can (jupyterlab_runs
+   * importable there).
    */
   arm(key: string, code: string, options: object): Promise<boolean> {
     const kernel = this._panel.sessionContext.session?.kernel;
     if (!kernel) {
       return Promise.resolve(false);
     }
-    // Once the kernel side is set up, arming is one comm message: far
-    // cheaper for the kernel than an execute request, and still handled in
-    // order with the cell's request on the shell channel.
-    if (
-      this._control &&
-      this._controlKernel === kernel &&
-      !this._control.isDisposed
-    ) {
-      this._control.send({ key, code, options: options as JSONObject });
+    if (this._controlOpen()) {
       return Promise.resolve(true);
     }
     const module = "__import__('jupyterlab_runs._capture', fromlist=['_'])";
+    const json = (value: unknown) => JSON.stringify(JSON.stringify(value));
     const call =
       `${module}.arm(${JSON.stringify(key)}, ${JSON.stringify(code)}, ` +
-      `${JSON.stringify(JSON.stringify(options))}) and ${module}.register()`;
+      `${json(options)}) and ${module}.register(${json(this._config)})`;
     const future = kernel.requestExecute(
       { code: call, silent: true, store_history: false, allow_stdin: false },
       true
@@ -162,12 +182,25 @@ export class NotebookSession implements IDisposable {
     );
   }
 
+  /** Whether the kernel side is set up for the current kernel. */
+  private _controlOpen(): boolean {
+    const kernel = this._panel.sessionContext.session?.kernel;
+    return (
+      !!kernel &&
+      this._controlKernel === kernel &&
+      !!this._control &&
+      !this._control.isDisposed
+    );
+  }
+
   private _openControl(kernel: Kernel.IKernelConnection): void {
     try {
       const control = kernel.createComm(CONTROL_TARGET);
       control.open();
       this._control = control;
       this._controlKernel = kernel;
+      // Settings changed while the arming request was on its way.
+      control.send({ configure: this._config });
     } catch (e) {
       console.warn('jupyterlab-runs: could not open the capture comm', e);
     }
@@ -272,14 +305,11 @@ export class NotebookSession implements IDisposable {
       this._history.splice(0, this._history.length - MAX_HISTORY);
       this._unknownHistory = true;
     }
-    if (ENVIRONMENT_CHANGE.test(content.code)) {
-      this._needsEnvironment = true;
-    }
     if (scheduled?.parametersKey) {
-      this._parametersPending.set(
-        scheduled.parametersKey,
-        this._history.length - 1
-      );
+      this._parametersPending.set(requestId, {
+        key: scheduled.parametersKey,
+        index: this._history.length - 1
+      });
     }
     const run = scheduled?.run;
     if (run) {
@@ -292,16 +322,36 @@ export class NotebookSession implements IDisposable {
     }
   }
 
-  private _onSnapshot(key: string, snapshot: IKernelSnapshot): void {
-    const run = this._runsByKey.get(key);
+  /**
+   * A kernel snapshot, named by the execute request of its cell (and by the
+   * key this page armed it with, for cells armed by request).
+   */
+  private _onSnapshot(
+    key: string,
+    request: string,
+    snapshot: IKernelSnapshot
+  ): void {
+    const run =
+      (key && this._runsByKey.get(key)) || this._runsByRequest.get(request);
     if (run) {
       run.setSnapshot(snapshot);
       return;
     }
-    const index = this._parametersPending.get(key);
-    if (index !== undefined) {
-      this._parametersPending.delete(key);
-      this._parameters = { params: snapshot.params ?? {}, index };
+    let pending = this._parametersPending.get(request);
+    if (!pending && key) {
+      for (const [id, p] of this._parametersPending) {
+        if (p.key === key) {
+          pending = p;
+          request = id;
+        }
+      }
+    }
+    if (pending) {
+      this._parametersPending.delete(request);
+      this._parameters = {
+        params: snapshot.params ?? {},
+        index: pending.index
+      };
     }
   }
 
@@ -312,10 +362,18 @@ export class NotebookSession implements IDisposable {
       return;
     }
     const onOpen = (comm: Kernel.IComm, msg: KernelMessage.ICommOpenMsg) => {
-      const data = msg.content.data as { key?: unknown; json?: unknown };
-      if (typeof data.key === 'string' && typeof data.json === 'string') {
+      const data = msg.content.data as {
+        key?: unknown;
+        request?: unknown;
+        json?: unknown;
+      };
+      if (typeof data.json === 'string') {
         try {
-          this._onSnapshot(data.key, JSON.parse(data.json) as IKernelSnapshot);
+          this._onSnapshot(
+            typeof data.key === 'string' ? data.key : '',
+            typeof data.request === 'string' ? data.request : '',
+            JSON.parse(data.json) as IKernelSnapshot
+          );
         } catch (e) {
           console.warn('jupyterlab-runs: unreadable kernel snapshot', e);
         }
@@ -379,11 +437,17 @@ export class NotebookSession implements IDisposable {
     params: Record<string, unknown>;
     index: number;
   } | null = null;
-  private _parametersPending = new Map<string, number>();
+  /** Parameters cells started and awaiting their snapshot, by request id. */
+  private _parametersPending = new Map<
+    string,
+    { key: string; index: number }
+  >();
   private _unknownHistory = false;
   private _needsEnvironment = true;
   private _comm: IDisposable | null = null;
   private _control: Kernel.IComm | null = null;
+  /** Snapshot options of the cells the kernel arms itself. */
+  private _config: JSONObject = {};
   private _controlKernel: Kernel.IKernelConnection | null = null;
   private _seenIdle = false;
   private _isDisposed = false;

@@ -3,8 +3,9 @@
  *
  * `NotebookActions.executionScheduled` fires before the execute request is
  * sent, so the source read there is exactly the code the kernel runs,
- * whatever the user types afterwards; it is also where the kernel-side
- * snapshot is armed, ahead of the cell. `NotebookSession` follows the kernel:
+ * whatever the user types afterwards; it is also where the kernel side is
+ * set up (once per kernel session; after that the kernel arms tagged cells
+ * itself, see `NotebookSession.arm`). `NotebookSession` follows the kernel:
  * the run starts (status `running`, file written) when the kernel announces
  * the execution, logs stream in, and `NotebookActions.executed` — fired once
  * the kernel replied and went idle, so all outputs have arrived — ends it.
@@ -17,6 +18,7 @@ import {
   type Notebook,
   type NotebookPanel
 } from '@jupyterlab/notebook';
+import type { JSONObject } from '@lumino/coreutils';
 import type { IDisposable } from '@lumino/disposable';
 import { Signal, type ISignal } from '@lumino/signaling';
 import { analyzeLineage, type CurrentCells } from '../core/capture/lineage';
@@ -86,6 +88,9 @@ export class RunRecorder implements IRunRecorder, IDisposable {
 
   set settings(value: ICaptureSettings) {
     this._settings = value;
+    for (const session of this._sessions.values()) {
+      session.configure(this._kernelOptions(value.captureEnvironment));
+    }
   }
 
   get isDisposed(): boolean {
@@ -116,6 +121,7 @@ export class RunRecorder implements IRunRecorder, IDisposable {
         lost: (runs, reason) => this._onLost(panel, runs, reason),
         idle: at => void this._recoverAbandoned(panel, at)
       });
+      session.configure(this._kernelOptions(this._settings.captureEnvironment));
       this._sessions.set(panel, session);
       panel.disposed.connect(() => {
         this._sessions.get(panel)?.dispose();
@@ -161,7 +167,13 @@ export class RunRecorder implements IRunRecorder, IDisposable {
       this._pending.set(cell.model, queue);
       if (python) {
         const t1 = performance.now();
-        run.armed = session.arm(run.id, code, this._snapshotOptions(session));
+        run.armed = session.arm(
+          run.id,
+          code,
+          this._kernelOptions(
+            this._settings.captureEnvironment && session.needsEnvironment
+          )
+        );
         run.spend('arm', performance.now() - t1);
       }
     } else if (isParameters && python && this._settings.captureParams) {
@@ -181,9 +193,13 @@ export class RunRecorder implements IRunRecorder, IDisposable {
     }
   }
 
-  private _snapshotOptions(session: NotebookSession): object {
+  /**
+   * Snapshot options for the kernel (jupyterlab_runs._capture). For the
+   * cells the kernel arms itself, `environment` means "probe when it may
+   * have changed"; for a cell armed by request, "probe now".
+   */
+  private _kernelOptions(environment: boolean): JSONObject {
     const s = this._settings;
-    const environment = s.captureEnvironment && session.needsEnvironment;
     return {
       environment,
       packages: s.capturePackages,
@@ -519,7 +535,11 @@ export class RunRecorder implements IRunRecorder, IDisposable {
       }
       this._lastEnvironment.set(key, ref);
       if (session) {
-        session.needsEnvironment = !this._writtenEnvironments.has(folderKey);
+        if (this._writtenEnvironments.has(folderKey)) {
+          session.environmentStored();
+        } else {
+          session.requestEnvironment();
+        }
       }
       return ref;
     }

@@ -24,10 +24,28 @@ def clean(monkeypatch):
     _capture._armed.clear()
     _capture._arm_ms.clear()
     _capture._unsent.clear()
+    monkeypatch.setattr(_capture, "_options", None)
+    monkeypatch.setattr(_capture, "_need_environment", True)
     monkeypatch.setattr(_capture, "_ensure_hook", lambda: None)
     sent = []
-    monkeypatch.setattr(_capture, "_send", lambda key, snap: sent.append((key, snap)))
+    monkeypatch.setattr(
+        _capture, "_send", lambda key, snap, request=None: sent.append((key, snap))
+    )
     return sent
+
+
+class Request:
+    """The execute request the kernel is handling (id and cell tags)."""
+
+    def __init__(self, monkeypatch):
+        self.msg_id, self.tags = None, ()
+        monkeypatch.setattr(_capture, "_request", lambda: (self.msg_id, self.tags))
+
+    def run(self, code, msg_id, tags=()):
+        """Run a cell through both hooks, as ipykernel does."""
+        self.msg_id, self.tags = msg_id, list(tags)
+        _capture._pre_run_cell(FakeInfo(code))
+        _capture._post_run_cell(FakeResult(code))
 
 
 def snapshot_of(monkeypatch, namespace):
@@ -138,3 +156,152 @@ def test_no_sampling_unless_asked(clean, monkeypatch):
     _capture._pre_run_cell(FakeInfo("x()"))
     assert _capture._sampler._stop.is_set()
     _capture._post_run_cell(FakeResult("x()"))
+
+
+def sent_with_requests(monkeypatch):
+    sent = []
+    monkeypatch.setattr(
+        _capture, "_send", lambda key, snap, request=None: sent.append((key, request, snap))
+    )
+    return sent
+
+
+def test_tagged_cells_arm_themselves_once_registered(monkeypatch):
+    sent = sent_with_requests(monkeypatch)
+    snapshot_of(monkeypatch, {"lr": 0.1})
+    req = Request(monkeypatch)
+    # Before the frontend configured the module, nothing is armed.
+    req.run("lr = 0.1", "r0", ["experiment"])
+    assert sent == []
+    _capture.register({"environment": False, "params": True})
+    req.run("lr = 0.1", "r1", ["experiment:mnist"])
+    req.run("print(lr)", "r2", ["other"])
+    req.run("lr = 0.1", "r3", ["experiment", "parameters"])
+    assert [(key, request) for key, request, _ in sent] == [(None, "r1"), (None, "r3")]
+    assert sent[0][2]["params"] == {"lr": 0.1}
+    assert sent[0][2]["kernel_ms"] >= 0
+    assert len(_capture._armed) == 0
+
+
+def test_parameters_cells_arm_themselves_unless_params_are_off(monkeypatch):
+    sent = sent_with_requests(monkeypatch)
+    snapshot_of(monkeypatch, {"epochs": 3})
+    req = Request(monkeypatch)
+    _capture.register({"params": True})
+    req.run("epochs = 3", "p1", ["parameters"])
+    assert [(request, snap["params"], snap["environment"]) for _, request, snap in sent] == [
+        ("p1", {"epochs": 3}, None)
+    ]
+    _capture.register({"params": False})
+    req.run("epochs = 3", "p2", ["parameters"])
+    assert len(sent) == 1
+
+
+def test_a_cell_armed_by_request_is_not_armed_twice(monkeypatch):
+    sent = sent_with_requests(monkeypatch)
+    snapshot_of(monkeypatch, {"x": 1})
+    req = Request(monkeypatch)
+    _capture.register({"environment": False})
+    _capture.arm("run-1", "x = 1", {"environment": False})
+    req.run("x = 1", "r1", ["experiment"])
+    assert [(key, request) for key, request, _ in sent] == [("run-1", "r1")]
+    assert len(_capture._armed) == 0
+
+
+def test_environment_is_probed_first_and_after_package_changes(monkeypatch):
+    sent = sent_with_requests(monkeypatch)
+    probed = []
+    monkeypatch.setattr(
+        _capture,
+        "snapshot",
+        lambda code, cwd, options: probed.append(options["environment"])
+        or {"environment": {"hash": "h"} if options["environment"] else None},
+    )
+    req = Request(monkeypatch)
+    _capture.register({"environment": True})
+    req.run("fit()", "r1", ["experiment"])
+    req.run("fit()", "r2", ["experiment"])
+    req.run("%pip install -q tqdm", "r3")
+    req.run("fit()", "r4", ["experiment"])
+    req.run("fit()", "r5", ["experiment"])
+    req.run("!git checkout other-branch", "r6")
+    req.run("fit()", "r7", ["experiment"])
+    assert probed == [True, False, True, False, True]
+    assert len(sent) == 5
+
+
+def test_environment_capture_off_is_never_probed(monkeypatch):
+    sent_with_requests(monkeypatch)
+    probed = []
+    monkeypatch.setattr(
+        _capture, "snapshot", lambda code, cwd, options: probed.append(options["environment"]) or {}
+    )
+    req = Request(monkeypatch)
+    _capture.register({"environment": False})
+    req.run("fit()", "r1", ["experiment"])
+    assert probed == [False]
+
+
+def test_control_comm_configures_and_asks_for_a_probe(monkeypatch):
+    sent_with_requests(monkeypatch)
+    probed = []
+    monkeypatch.setattr(
+        _capture,
+        "snapshot",
+        lambda code, cwd, options: probed.append(options["environment"])
+        or {"environment": {"hash": "h"} if options["environment"] else None},
+    )
+
+    class Channel:
+        def on_msg(self, callback):
+            self.callback = callback
+
+    channel = Channel()
+    _capture._on_control_open(channel, {})
+    send = lambda data: channel.callback({"content": {"data": data}})  # noqa: E731
+    req = Request(monkeypatch)
+    send({"configure": {"environment": True, "params": True}})
+    req.run("fit()", "r1", ["experiment"])
+    req.run("fit()", "r2", ["experiment"])
+    send({"environment": True})  # the frontend could not store it
+    req.run("fit()", "r3", ["experiment"])
+    assert probed == [True, False, True]
+
+
+def test_snapshots_name_their_request_on_the_comm(monkeypatch):
+    monkeypatch.setattr(_capture, "_send", REAL_SEND)
+    opened = []
+
+    class FakeComm:
+        def __init__(self, target_name, data):
+            opened.append((target_name, data))
+
+        def close(self):
+            pass
+
+    import comm
+
+    monkeypatch.setattr(comm, "create_comm", FakeComm)
+    _capture._send("", {"v": 1}, "req-7")
+    [(target, data)] = opened
+    assert target == "jupyterlab-runs"
+    assert (data["key"], data["request"], json.loads(data["json"])) == ("", "req-7", {"v": 1})
+
+
+def test_request_reads_the_cell_tags_of_the_execute_request(monkeypatch):
+    class Kernel:
+        def get_parent(self):
+            return {
+                "header": {"msg_id": "abc"},
+                "metadata": {"tags": ["experiment"], "cellId": "c1"},
+            }
+
+    class Shell:
+        kernel = Kernel()
+
+    import IPython
+
+    monkeypatch.setattr(IPython, "get_ipython", lambda: Shell())
+    assert _capture._request() == ("abc", ["experiment"])
+    monkeypatch.setattr(IPython, "get_ipython", lambda: None)
+    assert _capture._request() == (None, ())

@@ -92,3 +92,43 @@ def test_silent_snapshot_as_the_frontend_runs_it(kernel):
     assert snap["params"] == {"lr": 1.0, "batch": 32} and snap["errors"] == []
     assert snap["environment"]["python"]["version"]
     assert reply["content"]["execution_count"] == before["content"]["execution_count"]
+
+
+def test_tagged_cell_arms_itself_from_its_execute_request(kernel):
+    """What JupyterLab sends: the cell's metadata (tags) with its request."""
+    import json
+
+    options = json.dumps({"environment": True, "packages": False, "gpus": False, "params": True})
+    setup = ("__import__('jupyterlab_runs._capture', fromlist=['_'])"
+             f".register({json.dumps(options)})")
+    assert kernel.execute_interactive(setup, silent=True, timeout=60)["content"]["status"] == "ok"
+
+    def run_cell(code, tags):
+        msg = kernel.session.msg(
+            "execute_request",
+            {"code": code, "silent": False, "store_history": True,
+             "user_expressions": {}, "allow_stdin": False, "stop_on_error": True},
+            metadata={"tags": tags, "cellId": "c1"},
+        )
+        kernel.shell_channel.send(msg)
+        msg_id = msg["header"]["msg_id"]
+        snapshots = []
+        while True:
+            got = kernel.get_iopub_msg(timeout=60)
+            content = got["content"]
+            if got["msg_type"] == "comm_open" and content.get("target_name") == "jupyterlab-runs":
+                snapshots.append(content["data"])
+            if (got["parent_header"].get("msg_id") == msg_id and got["msg_type"] == "status"
+                    and content["execution_state"] == "idle"):
+                return msg_id, snapshots
+
+    msg_id, [data] = run_cell("lr = 0.25\nepochs = 4", ["experiment:tiny"])
+    snap = json.loads(data["json"])
+    assert data["request"] == msg_id and data["key"] == ""
+    assert snap["params"] == {"lr": 0.25, "epochs": 4}
+    assert snap["environment"]["python"]["version"]  # first run: probed
+    msg_id, [data] = run_cell("lr = 0.5", ["experiment"])
+    assert data["request"] == msg_id
+    assert json.loads(data["json"])["environment"] is None  # nothing changed since
+    _, snapshots = run_cell("x = 1", ["not-an-experiment"])
+    assert snapshots == []

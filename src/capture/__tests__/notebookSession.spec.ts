@@ -199,19 +199,56 @@ describe('NotebookSession', () => {
     expect(session.unknownHistory).toBe(true);
   });
 
-  it('should arm with an execute request first, then with comm messages', async () => {
+  it('should set the kernel side up with one silent request, then send nothing per run', async () => {
+    session.configure({ params: true, environment: true });
     expect(await session.arm('k1', 'fit()', { params: true })).toBe(true);
     expect(kernel.executed).toHaveLength(1);
     expect(kernel.executed[0].silent).toBe(true);
     expect(kernel.executed[0].code).toContain('.arm("k1", "fit()"');
-    expect(await session.arm('k2', 'fit()', { params: true })).toBe(true);
-    expect(kernel.executed).toHaveLength(1);
+    expect(kernel.executed[0].code).toContain(
+      `.register(${JSON.stringify(JSON.stringify({ params: true, environment: true }))})`
+    );
+    // The control comm opens with the current options.
     expect(kernel.sent).toEqual([
-      { key: 'k2', code: 'fit()', options: { params: true } }
+      { configure: { params: true, environment: true } }
     ]);
+    expect(await session.arm('k2', 'fit()', { params: true })).toBe(true);
+    expect(await session.arm('k3', 'fit()', { params: true })).toBe(true);
+    expect(kernel.executed).toHaveLength(1);
+    expect(kernel.sent).toHaveLength(1);
+    // Settings changes and re-probe requests go on the control comm.
+    session.configure({ params: false, environment: true });
+    session.requestEnvironment();
+    expect(kernel.sent.slice(1)).toEqual([
+      { configure: { params: false, environment: true } },
+      { environment: true }
+    ]);
+    expect(session.needsEnvironment).toBe(true);
   });
 
-  it('should hand a snapshot sent on the comm to its run', async () => {
+  it('should set the kernel side up again after a restart', async () => {
+    await session.arm('k1', 'fit()', {});
+    session.environmentStored();
+    context.statusChanged.emit('restarting');
+    expect(session.needsEnvironment).toBe(true);
+    await session.arm('k2', 'fit()', {});
+    expect(kernel.executed).toHaveLength(2);
+  });
+
+  it('should keep arming by request while the kernel cannot', async () => {
+    kernel.requestExecute = (content: { code: string; silent: boolean }) => {
+      kernel.executed.push(content);
+      return { done: Promise.resolve({ content: { status: 'error' } }) };
+    };
+    expect(await session.arm('k1', 'fit()', {})).toBe(false);
+    expect(await session.arm('k2', 'fit()', {})).toBe(false);
+    expect(kernel.executed).toHaveLength(2);
+  });
+
+  const snapshot = (data: Record<string, string>) =>
+    kernel.commTargets.get('jupyterlab-runs')!({}, { content: { data } });
+
+  it('should hand a snapshot to the run of its request (armed by the kernel)', async () => {
     const run = new ActiveRun(
       '01JDQ6Z0000000000000000000',
       cell('t'),
@@ -220,18 +257,48 @@ describe('NotebookSession', () => {
       'exp'
     );
     session.schedule(cell('t'), 'fit()', run);
+    context.iopubMessage.emit(input('req-1', 'fit()', 1));
     const waiting = run.waitForSnapshot(1000);
-    kernel.commTargets.get('jupyterlab-runs')!(
-      {},
-      {
-        content: {
-          data: {
-            key: run.id,
-            json: JSON.stringify({ v: 1, params: { lr: 1 } })
-          }
-        }
-      }
-    );
+    snapshot({
+      key: '',
+      request: 'req-1',
+      json: JSON.stringify({ v: 1, params: { lr: 1 } })
+    });
     expect((await waiting)?.params).toEqual({ lr: 1 });
+  });
+
+  it('should hand a snapshot armed by request to its run by key', async () => {
+    const run = new ActiveRun(
+      '01JDQ6Z0000000000000000001',
+      cell('t'),
+      't',
+      'fit()',
+      'exp'
+    );
+    session.schedule(cell('t'), 'fit()', run);
+    const waiting = run.waitForSnapshot(1000);
+    snapshot({
+      key: run.id,
+      json: JSON.stringify({ v: 1, params: { lr: 2 } })
+    });
+    expect((await waiting)?.params).toEqual({ lr: 2 });
+  });
+
+  it("should keep a parameters cell's values with its place in the history", () => {
+    session.schedule(cell('p'), 'lr = 0.1', null, 'parameters-1');
+    context.iopubMessage.emit(input('req-p', 'lr = 0.1', 1));
+    snapshot({ key: '', request: 'someone-else', json: '{"params":{"lr":9}}' });
+    expect(session.parameters).toBeNull();
+    snapshot({ key: '', request: 'req-p', json: '{"params":{"lr":0.1}}' });
+    expect(session.parameters).toEqual({ params: { lr: 0.1 }, index: 0 });
+  });
+
+  it('should ignore unreadable snapshots', () => {
+    const warn = jest
+      .spyOn(console, 'warn')
+      .mockImplementation(() => undefined);
+    snapshot({ key: 'x', request: 'y', json: '{not json' });
+    expect(warn).toHaveBeenCalled();
+    warn.mockRestore();
   });
 });
