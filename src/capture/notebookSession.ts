@@ -270,8 +270,13 @@ export class NotebookSession implements IDisposable {
         this._runsByExec.set(execId, run);
       }
     }
-    if (run && !run.finalized && run.stream.apply(payload)) {
-      this._callbacks.logged(run);
+    if (run && !run.finalized) {
+      const t0 = performance.now();
+      const applied = run.stream.apply(payload);
+      run.spend('log', performance.now() - t0);
+      if (applied) {
+        this._callbacks.logged(run);
+      }
     }
   }
 
@@ -330,12 +335,12 @@ export class NotebookSession implements IDisposable {
     key: string,
     request: string,
     snapshot: IKernelSnapshot
-  ): void {
+  ): ActiveRun | null {
     const run =
       (key && this._runsByKey.get(key)) || this._runsByRequest.get(request);
     if (run) {
       run.setSnapshot(snapshot);
-      return;
+      return run;
     }
     let pending = this._parametersPending.get(request);
     if (!pending && key) {
@@ -353,6 +358,7 @@ export class NotebookSession implements IDisposable {
         index: pending.index
       };
     }
+    return null;
   }
 
   private _registerComm(kernel: Kernel.IKernelConnection | null): void {
@@ -369,11 +375,13 @@ export class NotebookSession implements IDisposable {
       };
       if (typeof data.json === 'string') {
         try {
-          this._onSnapshot(
+          const t0 = performance.now();
+          const run = this._onSnapshot(
             typeof data.key === 'string' ? data.key : '',
             typeof data.request === 'string' ? data.request : '',
             JSON.parse(data.json) as IKernelSnapshot
           );
+          run?.spend('snapshot', performance.now() - t0);
         } catch (e) {
           console.warn('jupyterlab-runs: unreadable kernel snapshot', e);
         }

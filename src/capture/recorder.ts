@@ -401,6 +401,7 @@ export class RunRecorder implements IRunRecorder, IDisposable {
         armed,
         snapshot
       );
+      const tLineage = performance.now();
       const lineage =
         session && this._settings.captureLineage
           ? analyzeLineage(
@@ -414,6 +415,7 @@ export class RunRecorder implements IRunRecorder, IDisposable {
         session?.parameters && session.parameters.index < run.historyIndex
           ? session.parameters.params
           : null;
+      run.spend('lineage', performance.now() - tLineage);
       const kernel = await kernelOf(panel);
       const t0 = performance.now();
       const final = finalizeRun(run, end.outputs, {

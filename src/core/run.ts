@@ -281,6 +281,35 @@ export function newestFirst(a: { id: string }, b: { id: string }): number {
 }
 
 /**
+ * `runs` (newest first, as `newestFirst` sorts) with `run` in place of the
+ * run with its id, or inserted where it sorts: a copy, found by binary
+ * search, so a live update of one run costs a copy of the list instead of
+ * the map and sort of `mergeSummaries`.
+ */
+export function upsertSummary<T extends { id: string }>(
+  runs: readonly T[],
+  run: T
+): T[] {
+  let lo = 0;
+  let hi = runs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (newestFirst(runs[mid], run) < 0) {
+      lo = mid + 1;
+    } else {
+      hi = mid;
+    }
+  }
+  const out = runs.slice();
+  if (lo < runs.length && runs[lo].id === run.id) {
+    out[lo] = run;
+  } else {
+    out.splice(lo, 0, run);
+  }
+  return out;
+}
+
+/**
  * Union of two lists of runs by id, the first list winning, newest first:
  * fresh summaries (just saved, live, waiting to be written) over a listing.
  */

@@ -71,6 +71,7 @@ export class FolderIndex {
     this._cache = options.cache;
     this._writerId = options.writerId;
     this._shardDelay = options.shardDelayMs ?? 1000;
+    this._cacheDelay = options.cacheDelayMs ?? 1000;
   }
 
   get writerId(): string {
@@ -227,7 +228,7 @@ export class FolderIndex {
   async noteWritten(folder: string, entry: IManifestEntry): Promise<void> {
     const state = await this._state(folder);
     state.entries.set(entry.summary.id, entry);
-    await this._persist(folder, state);
+    this._schedulePersist(folder);
     this.scheduleShardWrite(folder);
   }
 
@@ -237,7 +238,7 @@ export class FolderIndex {
     for (const id of ids) {
       state.entries.delete(id);
     }
-    await this._persist(folder, state);
+    this._schedulePersist(folder);
     this.scheduleShardWrite(folder);
   }
 
@@ -310,8 +311,16 @@ export class FolderIndex {
     await this._persist(folder, state);
   }
 
-  /** Wait for shard writes scheduled so far (tests, export). */
+  /** Wait for shard and cache writes scheduled so far (tests, export). */
   async flushShards(): Promise<void> {
+    for (const [folder, timer] of [...this._persistTimers]) {
+      clearTimeout(timer);
+      this._persistTimers.delete(folder);
+      const state = this._states.get(folder);
+      if (state) {
+        await this._persist(folder, state);
+      }
+    }
     const folders = [...this._timers.keys()];
     for (const folder of folders) {
       clearTimeout(this._timers.get(folder));
@@ -321,10 +330,14 @@ export class FolderIndex {
   }
 
   dispose(): void {
-    for (const timer of this._timers.values()) {
+    for (const timer of [
+      ...this._timers.values(),
+      ...this._persistTimers.values()
+    ]) {
       clearTimeout(timer);
     }
     this._timers.clear();
+    this._persistTimers.clear();
   }
 
   /** Read and summarize one run (with its series and annotations). */
@@ -422,6 +435,29 @@ export class FolderIndex {
     return state;
   }
 
+  /**
+   * Copy the folder's state to the cache soon. A copy holds every entry of
+   * the folder, so writing one per saved run would cost each save time in
+   * proportion to the folder's size: saves within `cacheDelayMs` share one
+   * write. A copy that misses the last runs (page closed first) is safe:
+   * opening checks the cache against the listing and fetches what is new.
+   */
+  private _schedulePersist(folder: string): void {
+    if (this._persistTimers.has(folder)) {
+      return;
+    }
+    this._persistTimers.set(
+      folder,
+      setTimeout(() => {
+        this._persistTimers.delete(folder);
+        const state = this._states.get(folder);
+        if (state) {
+          void this._persist(folder, state);
+        }
+      }, this._cacheDelay)
+    );
+  }
+
   private async _persist(folder: string, state: IFolderState): Promise<void> {
     try {
       await this._cache.put({
@@ -447,6 +483,8 @@ export class FolderIndex {
   private _opening = new Map<string, Promise<IFolderView>>();
   private _queued = new Map<string, Promise<IFolderView>>();
   private _timers = new Map<string, ReturnType<typeof setTimeout>>();
+  private _cacheDelay: number;
+  private _persistTimers = new Map<string, ReturnType<typeof setTimeout>>();
 }
 
 export namespace FolderIndex {
@@ -457,6 +495,8 @@ export namespace FolderIndex {
     writerId: string;
     /** Debounce of shard writes. */
     shardDelayMs?: number;
+    /** Saves within this time share one cache write (default 1000 ms). */
+    cacheDelayMs?: number;
   }
 }
 

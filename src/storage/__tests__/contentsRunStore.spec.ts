@@ -343,6 +343,37 @@ describe('ContentsRunStore', () => {
       expect(second.runs.map(r => r.id)).toContain(runId(9));
     });
 
+    it('should copy a folder to the cache once for many saves, not once per run', async () => {
+      // Each copy holds every entry of the folder: one per save would make
+      // every save cost time in proportion to the folder's size.
+      const puts: number[] = [];
+      const memory = new MemoryHistoryCache();
+      cache = {
+        get: folder => memory.get(folder),
+        put: snapshot => {
+          puts.push(snapshot.entries.length);
+          return memory.put(snapshot);
+        },
+        delete: folder => memory.delete(folder)
+      };
+      const store = open();
+      await store.list(NB);
+      const before = puts.length;
+      for (let i = 0; i < 40; i++) {
+        await saveNow(store, makeRun({ id: runId(i), notebookPath: NB }));
+      }
+      expect(puts.length).toBe(before);
+      await store.flushManifests();
+      // The entries, then the new shard's stamp once it is written.
+      expect(puts.slice(before)).toEqual([40, 40]);
+      // The copy is complete: a reload opens warm with every run.
+      store.dispose();
+      const again = open();
+      contents.reads = [];
+      expect((await again.list(NB)).runs).toHaveLength(40);
+      expect(contents.reads).toEqual([FOLDER]);
+    });
+
     it('should open warm from IndexedDB after a reload', async () => {
       const db: RunsDatabase = await openRunsDatabase('/test-warm/');
       cache = db.cache;

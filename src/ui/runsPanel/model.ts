@@ -5,7 +5,11 @@
 import type { IDisposable } from '@lumino/disposable';
 import { Signal, type ISignal } from '@lumino/signaling';
 import { runsFolder } from '../../core/paths';
-import { mergeSummaries, type IRunSummary } from '../../core/run';
+import {
+  mergeSummaries,
+  upsertSummary,
+  type IRunSummary
+} from '../../core/run';
 import type {
   IRunFileWarning,
   IRunStore,
@@ -126,7 +130,7 @@ export class RunsModel implements IDisposable {
       case 'saved':
       case 'updated':
         this._savedDuringLoad.set(change.run.id, change.run);
-        this._runs = mergeSummaries([change.run], this._runs);
+        this._runs = upsertSummary(this._runs, change.run);
         break;
       case 'removed': {
         const gone = new Set(change.runIds);
@@ -157,7 +161,7 @@ export class RunsModel implements IDisposable {
     ) {
       return;
     }
-    this._runs = mergeSummaries([run], this._runs);
+    this._runs = upsertSummary(this._runs, run);
     this._changed.emit();
   }
 
