@@ -79,6 +79,14 @@ export class CompareModel implements IDisposable {
   /** The notebook the runs belong to. */
   readonly notebookPath: string;
 
+  /**
+   * One run's series arrived (before `changed` says all did): lets a pane
+   * prepare what it will draw while the other files are still loading.
+   */
+  get seriesLoaded(): ISignal<CompareModel, { id: string; series: RunSeries }> {
+    return this._seriesLoaded;
+  }
+
   get changed(): ISignal<CompareModel, CompareChange> {
     return this._changed;
   }
@@ -167,7 +175,11 @@ export class CompareModel implements IDisposable {
     await Promise.all(
       todo.map(async id => {
         try {
-          this._series.set(id, await get(this.notebookPath, id));
+          const series = await get(this.notebookPath, id);
+          this._series.set(id, series);
+          if (series && !this._isDisposed) {
+            this._seriesLoaded.emit({ id, series });
+          }
         } catch {
           this._series.set(id, null);
         } finally {
@@ -317,6 +329,10 @@ export class CompareModel implements IDisposable {
   private _readFile: CompareModel.ReadFile | null;
   private _isDisposed = false;
   private _changed = new Signal<CompareModel, CompareChange>(this);
+  private _seriesLoaded = new Signal<
+    CompareModel,
+    { id: string; series: RunSeries }
+  >(this);
 }
 
 export namespace CompareModel {

@@ -81,3 +81,69 @@ describe('CompareModel: live curves', () => {
     model.dispose();
   });
 });
+
+describe('CompareModel: series arriving', () => {
+  const runs = ['A', 'B', 'C'].map(id => summary(id, 'ok', 3, 1));
+  const series = (k: number) => ({
+    loss: {
+      step: Array.from({ length: 5000 }, (_, i) => i),
+      value: Array.from({ length: 5000 }, (_, i) => Math.sin(i / 50) + k),
+      time: Array.from({ length: 5000 }, (_, i) => i * 10)
+    }
+  });
+
+  function open() {
+    // Files come back in a different order than asked, one at a time.
+    const order = ['B', 'C', 'A'];
+    const store = {
+      getSeries: jest.fn(
+        (_: string, id: string) =>
+          new Promise(resolve =>
+            setTimeout(
+              () => resolve(series(id.charCodeAt(0))),
+              order.indexOf(id) * 5
+            )
+          )
+      )
+    } as unknown as IRunStore;
+    const explorer = new FakeExplorer();
+    explorer.runs = runs;
+    return new CompareModel({
+      store,
+      notebookPath: 'nb.ipynb',
+      runIds: ['A', 'B', 'C'],
+      explorer: explorer as unknown as IRunsExplorer
+    });
+  }
+
+  it('should signal each run’s series as it arrives, then that all did', async () => {
+    const model = open();
+    const events: string[] = [];
+    model.seriesLoaded.connect((_, { id, series }) =>
+      events.push(`${id}:${Object.keys(series)}`)
+    );
+    model.changed.connect((_, change) => events.push(change));
+    await model.loadSeries();
+    expect(events).toEqual(['B:loss', 'C:loss', 'A:loss', 'series']);
+    model.dispose();
+  });
+
+  it('should let the curves pane prepare each curve on arrival, so the draw reuses them', async () => {
+    const { CurvesPane } = await import('../panes/curves');
+    const { CurveCache } = await import('../../../core/series/curve');
+    const model = open();
+    const trans = { __: (s: string) => s, _n: (s: string) => s } as never;
+    const pane = new CurvesPane({ model, trans });
+    const cache = (
+      pane as unknown as { _curves: InstanceType<typeof CurveCache> }
+    )._curves;
+    await model.loadSeries();
+    // Prepared as they came: one miss each, nothing drawn yet.
+    expect([cache.misses, cache.hits]).toEqual([3, 0]);
+    // The draw asks for the same curves and gets the prepared ones.
+    (pane as unknown as { render(): void }).render();
+    expect([cache.misses, cache.hits]).toEqual([3, 3]);
+    pane.dispose();
+    model.dispose();
+  });
+});

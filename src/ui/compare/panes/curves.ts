@@ -8,6 +8,7 @@ import {
   learningCurveSpec,
   type ICurveInput
 } from '../../../core/charts/curves';
+import type { RunSeries } from '../../../core/history/series';
 import type { XAxis } from '../../../core/series/axis';
 import { CurveCache } from '../../../core/series/curve';
 import { budgetForWidth, MIN_BUDGET } from '../../../core/series/downsample';
@@ -57,6 +58,52 @@ export class CurvesPane extends ComparePane {
       'learning-curves',
       this.trans.__('Learning curves')
     );
+    this.model.seriesLoaded.connect(this._onSeriesLoaded, this);
+  }
+
+  /**
+   * A run's series arrived while others are still loading: prepare its
+   * curve (M4 over the full series, EMA) for the current settings now,
+   * so the draw once all have arrived reads prepared curves instead of
+   * passing over every point of every run.
+   */
+  private _onSeriesLoaded(
+    _: unknown,
+    { id, series }: { id: string; series: RunSeries }
+  ): void {
+    const { metric } = this._metric();
+    const run = this.model.runs.find(r => r.id === id);
+    const s = metric ? series[metric] : undefined;
+    if (run && s && s.step.length) {
+      const expected = this.model.runs.filter(
+        r => metric! in (r.metrics ?? {})
+      ).length;
+      this._curves.prepare(s, {
+        ...this._curveOptions(expected),
+        origin: Date.parse(run.startedAt)
+      });
+    }
+  }
+
+  /** The metric drawn: the chosen one if the runs have it, else the first. */
+  private _metric(): { metric: string | null; names: string[] } {
+    const names = metricNames(this.model.runs);
+    const chosen = this.model.options.metric;
+    const metric =
+      chosen && names.includes(chosen) ? chosen : (names[0] ?? null);
+    return { metric, names };
+  }
+
+  /** Curve options for `count` curves at the pane's current width. */
+  private _curveOptions(count: number) {
+    const o = this.model.options;
+    const width = Math.max(300, Math.floor(this.node.clientWidth || 800) - 140);
+    return {
+      xAxis: o.xAxis,
+      smoothing: o.smoothingOn ? o.smoothing : 0,
+      budget: overlayBudget(count, width),
+      width
+    };
   }
 
   protected dependsOn(change: CompareChange): boolean {
@@ -67,9 +114,7 @@ export class CurvesPane extends ComparePane {
     const t = this.trans;
     const model = this.model;
     const o = model.options;
-    const names = metricNames(model.runs);
-    const metric =
-      o.metric && names.includes(o.metric) ? o.metric : (names[0] ?? null);
+    const { metric, names } = this._metric();
     const slider = el('input', 'jp-RunsCompare-smoothing');
     slider.type = 'range';
     slider.min = '0';
@@ -133,15 +178,11 @@ export class CurvesPane extends ComparePane {
       this._chart.showMessage(t.__('No run has a series for %1.', metric));
       return;
     }
-    const width = Math.max(300, Math.floor(this.node.clientWidth || 800) - 140);
     void this._chart.setSpec(
       learningCurveSpec(curves, {
+        ...this._curveOptions(curves.length),
         metric,
-        xAxis: o.xAxis,
-        smoothing: o.smoothingOn ? o.smoothing : 0,
         logY: o.logY,
-        width,
-        budget: overlayBudget(curves.length, width),
         height: 320,
         text: this.chartText(),
         cache: this._curves
