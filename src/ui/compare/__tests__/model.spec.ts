@@ -1,6 +1,7 @@
 import { Signal } from '@lumino/signaling';
 import type { IRunSummary } from '../../../core/run';
 import type { IRunsExplorer, IRunStore } from '../../../tokens';
+import type { CurveCache } from '../../../core/series/curve';
 import { CompareModel } from '../model';
 
 function summary(
@@ -130,13 +131,10 @@ describe('CompareModel: series arriving', () => {
 
   it('should let the curves pane prepare each curve on arrival, so the draw reuses them', async () => {
     const { CurvesPane } = await import('../panes/curves');
-    const { CurveCache } = await import('../../../core/series/curve');
     const model = open();
     const trans = { __: (s: string) => s, _n: (s: string) => s } as never;
     const pane = new CurvesPane({ model, trans });
-    const cache = (
-      pane as unknown as { _curves: InstanceType<typeof CurveCache> }
-    )._curves;
+    const cache = (pane as unknown as { _curves: CurveCache })._curves;
     await model.loadSeries();
     // Prepared as they came: one miss each, nothing drawn yet.
     expect([cache.misses, cache.hits]).toEqual([3, 0]);
