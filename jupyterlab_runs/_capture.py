@@ -70,9 +70,18 @@ def arm(key, code, options=None):
     _ensure_hook()
     _armed.append((str(key), code, options, started))
     while len(_armed) > _MAX_PENDING:
-        _armed.popleft()
+        _drop(_armed.popleft())
     _arm_ms[str(key)] = (time.perf_counter() - started) * 1000.0
     return True
+
+
+def _arm_key(entry):
+    """Where an entry's arming time is kept: its key, or the entry itself."""
+    return entry[0] if entry[0] is not None else id(entry)
+
+
+def _drop(entry):
+    _arm_ms.pop(_arm_key(entry), None)
 
 
 def register(options=None):
@@ -163,7 +172,7 @@ def _self_arm(raw_cell):
         return None
     entry = (None, raw_cell, options, started)
     _armed.append(entry)
-    _arm_ms[id(entry)] = (time.perf_counter() - started) * 1000.0
+    _arm_ms[_arm_key(entry)] = (time.perf_counter() - started) * 1000.0
     return entry
 
 
@@ -255,7 +264,7 @@ def _match(raw_cell):
     for index, (_key, code, _options, _started) in enumerate(_armed):
         if code == raw_cell:
             for _ in range(index):
-                _armed.popleft()
+                _drop(_armed.popleft())
             return _armed.popleft()
     return None
 
@@ -270,7 +279,7 @@ def _post_run_cell(result):
     if entry is None:
         return
     key, code, options, _armed_at = entry
-    arm_ms = _arm_ms.pop(key if key is not None else id(entry), 0.0)
+    arm_ms = _arm_ms.pop(_arm_key(entry), 0.0)
     options = _resolve_environment(options)
     started = time.perf_counter()
     snap = snapshot(code, None, options)

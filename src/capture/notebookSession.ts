@@ -45,6 +45,8 @@ export const COMM_TARGET = 'jupyterlab-runs';
 export const CONTROL_TARGET = 'jupyterlab-runs-control';
 /** Executions kept per kernel session; lineage never needs more. */
 const MAX_HISTORY = 5000;
+/** Parameters cells awaiting their snapshot, at most. */
+const MAX_PENDING_PARAMETERS = 16;
 
 export interface ISessionCallbacks {
   started(run: ActiveRun): void;
@@ -315,6 +317,11 @@ export class NotebookSession implements IDisposable {
         key: scheduled.parametersKey,
         index: this._history.length - 1
       });
+      // A kernel that cannot snapshot never answers: keep the latest few.
+      if (this._parametersPending.size > MAX_PENDING_PARAMETERS) {
+        const oldest = this._parametersPending.keys().next().value!;
+        this._parametersPending.delete(oldest);
+      }
     }
     const run = scheduled?.run;
     if (run) {

@@ -305,3 +305,11 @@ def test_request_reads_the_cell_tags_of_the_execute_request(monkeypatch):
     assert _capture._request() == ("abc", ["experiment"])
     monkeypatch.setattr(IPython, "get_ipython", lambda: None)
     assert _capture._request() == (None, ())
+
+
+def test_arming_times_of_dropped_arms_are_forgotten(clean, monkeypatch):
+    snapshot_of(monkeypatch, {})
+    _capture.arm("aborted", "a = 1", {"environment": False})
+    _capture.arm("ran", "b = 2", {"environment": False})
+    _capture._post_run_cell(FakeResult("b = 2"))
+    assert _capture._arm_ms == {}
