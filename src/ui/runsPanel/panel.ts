@@ -8,6 +8,7 @@ import type { TranslationBundle } from '@jupyterlab/translation';
 import { Widget } from '@lumino/widgets';
 import { RunsExplorer, RunsTableModel } from '../table';
 import { pendingCount, pendingReason } from '../history/pendingText';
+import { SHOW_AFTER_MS } from '../history/statusItem';
 import type { RunsModel } from './model';
 import { el } from '../dom';
 
@@ -28,6 +29,7 @@ export class RunsPanel extends Widget {
     this._warnings = el('div', 'jp-RunsPanel-warnings');
     this._warnings.setAttribute('role', 'alert');
     this._pending = el('div', 'jp-RunsPanel-pending');
+    this._pending.hidden = true;
     this._pending.setAttribute('role', 'status');
     this._header.append(this._pending);
     this._body = el('div', 'jp-RunsPanel-body');
@@ -57,6 +59,9 @@ export class RunsPanel extends Widget {
     this._model.changed.disconnect(this._scheduleRender, this);
     if (this._frame) {
       cancelAnimationFrame(this._frame);
+    }
+    if (this._pendingTimer) {
+      clearTimeout(this._pendingTimer);
     }
     this._explorer.dispose();
     if (this._ownsTable) {
@@ -145,17 +150,46 @@ export class RunsPanel extends Widget {
   }
 
   /** Runs recorded but not yet on the server, and why (outbox). */
+  /**
+   * Runs not yet saved, like the status bar item: a save in progress shows
+   * only once it has lasted `SHOW_AFTER_MS` (every run is written within
+   * moments; a banner flashing at each run says nothing), a failure at once.
+   */
   private _renderPending(): void {
     const count = this._model.pending;
-    this._pending.hidden = count === 0;
-    this._pending.textContent =
-      count === 0
-        ? ''
-        : `${pendingCount(this._trans, count)}. ${pendingReason(this._trans, this._model.pendingFailure)}`;
+    const failure = this._model.pendingFailure;
+    if (count === 0) {
+      this._pendingSince = 0;
+      if (this._pendingTimer) {
+        clearTimeout(this._pendingTimer);
+        this._pendingTimer = 0;
+      }
+      this._pending.hidden = true;
+      return;
+    }
+    const now = Date.now();
+    this._pendingSince ||= now;
+    const due = this._pendingSince + SHOW_AFTER_MS - now;
+    if (!failure && due > 0 && this._pending.hidden) {
+      this._pendingTimer ||= setTimeout(() => {
+        this._pendingTimer = 0;
+        this._scheduleRender();
+      }, due);
+      return;
+    }
+    const text = `${pendingCount(this._trans, count)}. ${pendingReason(this._trans, failure)}`;
+    if (this._pending.textContent !== text) {
+      this._pending.textContent = text;
+    }
+    this._pending.hidden = false;
   }
 
   private _renderWarnings(): void {
     const warnings = this._model.warnings;
+    if (warnings === this._shownWarnings) {
+      return;
+    }
+    this._shownWarnings = warnings;
     this._warnings.replaceChildren();
     if (warnings.length === 0) {
       this._warnings.hidden = true;
@@ -223,6 +257,9 @@ export class RunsPanel extends Widget {
   private _explorer: RunsExplorer;
   private _stale = true;
   private _frame = 0;
+  private _pendingSince = 0;
+  private _pendingTimer: ReturnType<typeof setTimeout> | 0 = 0;
+  private _shownWarnings: unknown = null;
 }
 
 export namespace RunsPanel {

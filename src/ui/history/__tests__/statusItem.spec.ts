@@ -1,0 +1,101 @@
+import { Signal } from '@lumino/signaling';
+import type { IRunStore, IRunStoreStatus } from '../../../tokens';
+import { PendingRunsItem, SHOW_AFTER_MS } from '../statusItem';
+
+const fill = (s: string, a: unknown[]) =>
+  s.replace(/%(\d)/g, (_, k) => String(a[Number(k) - 1]));
+const trans = {
+  __: (s: string, ...a: unknown[]) => fill(s, a),
+  _n: (s: string, p: string, n: number, ...a: unknown[]) =>
+    fill(n === 1 ? s : p, [n, ...a])
+} as never;
+
+const idle: IRunStoreStatus = {
+  pending: 0,
+  pendingFiles: 0,
+  byFolder: {},
+  failure: null,
+  nextAttemptAt: null
+};
+
+class FakeStore {
+  status: IRunStoreStatus = idle;
+  statusChanged = new Signal<IRunStore, IRunStoreStatus>(this as never);
+  set(status: Partial<IRunStoreStatus>) {
+    this.status = { ...idle, ...status };
+    this.statusChanged.emit(this.status);
+  }
+}
+
+describe('PendingRunsItem', () => {
+  let store: FakeStore;
+  let item: PendingRunsItem;
+  let changes: number;
+
+  beforeEach(() => {
+    jest.useFakeTimers();
+    store = new FakeStore();
+    item = new PendingRunsItem({
+      store: store as unknown as IRunStore,
+      trans,
+      onClick: () => undefined
+    });
+    changes = 0;
+    item.onChange = () => changes++;
+  });
+
+  afterEach(() => {
+    item.dispose();
+    jest.useRealTimers();
+  });
+
+  it('should stay hidden and untouched while a run is saved quickly', () => {
+    expect(item.isHidden).toBe(true);
+    for (let k = 0; k < 10; k++) {
+      store.set({ pending: 1, pendingFiles: 1 });
+      store.set({ pending: 0, pendingFiles: 1 });
+      store.set({});
+    }
+    jest.advanceTimersByTime(SHOW_AFTER_MS * 2);
+    expect(item.isHidden).toBe(true);
+    expect(changes).toBe(0);
+  });
+
+  it('should show a save that lasts, with its count', () => {
+    store.set({ pending: 3 });
+    jest.advanceTimersByTime(SHOW_AFTER_MS - 1);
+    expect(item.isHidden).toBe(true);
+    jest.advanceTimersByTime(1);
+    expect(item.isHidden).toBe(false);
+    expect(item.node.textContent).toBe('3 runs not yet saved');
+    store.set({ pending: 2 });
+    expect(item.node.textContent).toBe('2 runs not yet saved');
+    store.set({});
+    expect(item.isHidden).toBe(true);
+  });
+
+  it('should show a failure at once, with why', () => {
+    store.set({
+      pending: 1,
+      failure: { kind: 'offline', status: null, message: 'down' }
+    });
+    expect(item.isHidden).toBe(false);
+    expect(item.node.textContent).toBe('1 run not yet saved');
+    expect(item.node.dataset.reason).toBe('offline');
+    expect(item.node.title).toContain('cannot be reached');
+    expect(item.node.classList.contains('jp-mod-failed')).toBe(true);
+  });
+
+  it('should show runs already waiting when it starts', () => {
+    const waiting = new FakeStore();
+    waiting.status = { ...idle, pending: 20 };
+    const other = new PendingRunsItem({
+      store: waiting as unknown as IRunStore,
+      trans,
+      onClick: () => undefined
+    });
+    expect(other.isHidden).toBe(false);
+    expect(other.node.textContent).toBe('20 runs not yet saved');
+    other.dispose();
+  });
+});
