@@ -34,7 +34,7 @@ import threading
 import time
 
 from ._probe import _dumps, snapshot
-from ._sysinfo import system_metrics
+from ._sysinfo import gpu_metrics, system_metrics
 
 COMM_TARGET = "jupyterlab-runs"
 CONTROL_TARGET = "jupyterlab-runs-control"
@@ -195,6 +195,8 @@ def _ensure_hook():
 
 # Resource samples logged as metrics while an armed cell runs (opt-in).
 SYSTEM_KEYS = ("cpu_percent", "process_cpu_percent", "rss_bytes", "memory_used_bytes")
+# Per GPU, when nvidia-smi finds any: system/gpu<index>_<key>.
+GPU_KEYS = ("utilization_percent", "memory_used_bytes")
 
 
 class _Sampler:
@@ -217,6 +219,10 @@ class _Sampler:
                 sample = system_metrics()
                 values = {f"system/{k}": sample[k] for k in SYSTEM_KEYS
                           if isinstance(sample.get(k), (int, float))}
+                for gpu in gpu_metrics():
+                    for k in GPU_KEYS:
+                        if isinstance(gpu.get(k), (int, float)):
+                            values[f"system/gpu{gpu['index']}_{k}"] = gpu[k]
                 if values:
                     api.log_metrics(values, step=step)
                     step += 1

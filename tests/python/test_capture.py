@@ -313,3 +313,27 @@ def test_arming_times_of_dropped_arms_are_forgotten(clean, monkeypatch):
     _capture.arm("ran", "b = 2", {"environment": False})
     _capture._post_run_cell(FakeResult("b = 2"))
     assert _capture._arm_ms == {}
+
+
+def test_system_metrics_include_gpus_when_present(clean, monkeypatch, tmp_path):
+    import time as _time
+
+    from jupyterlab_runs import _sysinfo, api
+    from test_probe import fake_nvidia_smi
+
+    fake = fake_nvidia_smi(tmp_path)
+    monkeypatch.setattr(_sysinfo, "_gpu_cache", None)
+    monkeypatch.setattr(_sysinfo.shutil, "which", lambda name: str(fake))
+    snapshot_of(monkeypatch, {})
+    logged = []
+    monkeypatch.setattr(api, "log_metrics", lambda values, step=None: logged.append(values))
+    _capture.arm("run-g", "fit()", {"environment": False, "system_interval_ms": 100})
+    _capture._pre_run_cell(FakeInfo("fit()"))
+    _time.sleep(0.5)
+    _capture._post_run_cell(FakeResult("fit()"))
+    assert logged
+    first = logged[0]
+    assert first["system/gpu0_utilization_percent"] == 87.0
+    assert first["system/gpu0_memory_used_bytes"] == 1234 * 1024 * 1024
+    assert first["system/gpu1_memory_used_bytes"] == 2048 * 1024 * 1024
+    assert "system/gpu1_utilization_percent" not in first  # [N/A]

@@ -98,3 +98,39 @@ def test_snapshot_reports_errors_instead_of_raising(monkeypatch):
 def test_json_text_repr_is_raw_json():
     text = probe.JSONText('{"a": "b\\n"}')
     assert repr(text) == '{"a": "b\\n"}' and json.loads(repr(text)) == {"a": "b\n"}
+
+
+def fake_nvidia_smi(tmp_path, usage="0, 87, 1234\n1, [N/A], 2048\n"):
+    fake = tmp_path / "nvidia-smi"
+    fake.write_text("#!/bin/sh\n"
+                    'case "$1" in\n'
+                    "  --query-gpu=name*) echo 'NVIDIA A100, 40960 MiB'; echo 'Tesla T4, 15360 MiB';;\n"
+                    f"  --query-gpu=index*) printf '{usage}';;\n"
+                    "esac\n")
+    fake.chmod(0o755)
+    return fake
+
+
+def test_gpu_metrics_from_nvidia_smi(monkeypatch, tmp_path):
+    fake = fake_nvidia_smi(tmp_path)
+    monkeypatch.setattr(_sysinfo, "_gpu_cache", None)
+    monkeypatch.setattr(_sysinfo.shutil, "which", lambda name: str(fake))
+    assert _sysinfo.gpu_metrics() == [
+        {"index": 0, "utilization_percent": 87.0, "memory_used_bytes": 1234 * 1024 * 1024},
+        {"index": 1, "utilization_percent": None, "memory_used_bytes": 2048 * 1024 * 1024},
+    ]
+
+
+def test_no_gpu_metrics_without_gpus(monkeypatch, tmp_path):
+    monkeypatch.setattr(_sysinfo, "_gpu_cache", None)
+    monkeypatch.setattr(_sysinfo.shutil, "which", lambda name: None)
+    assert _sysinfo.gpu_metrics() == []
+    # nvidia-smi present but listing no GPU: no sampling call either.
+    calls = tmp_path / "calls"
+    fake = tmp_path / "nvidia-smi"
+    fake.write_text(f"#!/bin/sh\necho \"$1\" >> {calls}\n")
+    fake.chmod(0o755)
+    monkeypatch.setattr(_sysinfo, "_gpu_cache", None)
+    monkeypatch.setattr(_sysinfo.shutil, "which", lambda name: str(fake))
+    assert _sysinfo.gpu_metrics() == []
+    assert calls.read_text().splitlines() == ["--query-gpu=name,memory.total"]
