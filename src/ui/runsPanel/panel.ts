@@ -149,9 +149,8 @@ export class RunsPanel extends Widget {
     this._explorer.render();
   }
 
-  /** Runs recorded but not yet on the server, and why (outbox). */
   /**
-   * Runs not yet saved, like the status bar item: a save in progress shows
+   * Runs recorded but not yet on the server, and why (outbox), like the status bar item: a save in progress shows
    * only once it has lasted `SHOW_AFTER_MS` (every run is written within
    * moments; a banner flashing at each run says nothing), a failure at once.
    */
