@@ -64,7 +64,8 @@ export class ContentsRunStore implements IRunStore {
       contents: this._contents,
       cache: options.cache ?? new MemoryHistoryCache(),
       writerId: options.writerId,
-      shardDelayMs: options.shardDelayMs
+      shardDelayMs: options.shardDelayMs,
+      shardIntervalMs: options.shardIntervalMs
     });
     this._outbox = new Outbox({
       storage: options.outbox ?? new MemoryOutboxStorage(),
@@ -523,6 +524,8 @@ export namespace ContentsRunStore {
     backoff?: IBackoff;
     random?: () => number;
     shardDelayMs?: number;
+    /** At least this long between two writes of this tab's shard. */
+    shardIntervalMs?: number;
   }
 }
 

@@ -72,6 +72,7 @@ export class FolderIndex {
     this._writerId = options.writerId;
     this._shardDelay = options.shardDelayMs ?? 1000;
     this._cacheDelay = options.cacheDelayMs ?? 1000;
+    this._shardInterval = options.shardIntervalMs ?? 30_000;
   }
 
   get writerId(): string {
@@ -251,12 +252,24 @@ export class FolderIndex {
     await this._persist(newFolder, state);
   }
 
-  /** Write this writer's shard soon; many saves make one write. */
+  /**
+   * Write this writer's shard soon: once saves pause for `shardDelayMs`,
+   * and at most once per `shardIntervalMs`. A shard holds every entry of
+   * the folder, so writing it after each run (runs a few seconds apart
+   * never pause for long) would cost each run time and bytes in proportion
+   * to the folder's size. A shard missing the latest runs only means an
+   * open elsewhere reads those run files.
+   */
   scheduleShardWrite(folder: string): void {
     const pending = this._timers.get(folder);
     if (pending !== undefined) {
       clearTimeout(pending);
     }
+    const last = this._shardWrittenAt.get(folder);
+    const delay = Math.max(
+      this._shardDelay,
+      last === undefined ? 0 : last + this._shardInterval - Date.now()
+    );
     this._timers.set(
       folder,
       setTimeout(() => {
@@ -267,12 +280,13 @@ export class FolderIndex {
             error
           )
         );
-      }, this._shardDelay)
+      }, delay)
     );
   }
 
   /** Write this writer's shard now, then delete the shards it covers. */
   async writeShard(folder: string): Promise<void> {
+    this._shardWrittenAt.set(folder, Date.now());
     const state = await this._state(folder);
     const shard = makeShard(this._writerId, state.entries.values());
     const name = manifestShardName(this._writerId);
@@ -484,6 +498,8 @@ export class FolderIndex {
   private _queued = new Map<string, Promise<IFolderView>>();
   private _timers = new Map<string, ReturnType<typeof setTimeout>>();
   private _cacheDelay: number;
+  private _shardInterval: number;
+  private _shardWrittenAt = new Map<string, number>();
   private _persistTimers = new Map<string, ReturnType<typeof setTimeout>>();
 }
 
@@ -497,6 +513,8 @@ export namespace FolderIndex {
     shardDelayMs?: number;
     /** Saves within this time share one cache write (default 1000 ms). */
     cacheDelayMs?: number;
+    /** At least this long between two shard writes (default 30 s). */
+    shardIntervalMs?: number;
   }
 }
 

@@ -374,6 +374,39 @@ describe('ContentsRunStore', () => {
       expect(contents.reads).toEqual([FOLDER]);
     });
 
+    it('should rewrite its shard at most once per interval while runs keep coming', async () => {
+      // Runs a little apart never let a debounce fire only once: without
+      // the interval, every run would rewrite a shard of the whole folder.
+      const writes: string[] = [];
+      contents.failSave = path => {
+        if (path.includes('/manifest-')) {
+          writes.push(path);
+        }
+        return null;
+      };
+      const store = new ContentsRunStore({
+        contents: contents.asManager(),
+        writerId: WRITER_1,
+        cache,
+        outbox,
+        shardDelayMs: 5,
+        shardIntervalMs: 400
+      });
+      stores.push(store);
+      const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
+      for (let i = 0; i < 8; i++) {
+        await saveNow(store, makeRun({ id: runId(i), notebookPath: NB }));
+        await sleep(50);
+      }
+      expect(writes.length).toBeGreaterThanOrEqual(1);
+      expect(writes.length).toBeLessThanOrEqual(2);
+      await store.flushManifests();
+      const shard = JSON.parse(
+        contents.files.get(`${FOLDER}/manifest-${WRITER_1}.json`)!
+      );
+      expect(JSON.stringify(shard)).toContain(runId(7));
+    });
+
     it('should open warm from IndexedDB after a reload', async () => {
       const db: RunsDatabase = await openRunsDatabase('/test-warm/');
       cache = db.cache;
