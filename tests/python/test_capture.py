@@ -158,6 +158,18 @@ def test_no_sampling_unless_asked(clean, monkeypatch):
     _capture._post_run_cell(FakeResult("x()"))
 
 
+def recorded_probes(monkeypatch):
+    """Replace the snapshot: record whether each probed the environment."""
+    probed = []
+    monkeypatch.setattr(
+        _capture,
+        "snapshot",
+        lambda code, cwd, options: probed.append(options["environment"])
+        or {"environment": {"hash": "h"} if options["environment"] else None},
+    )
+    return probed
+
+
 def sent_with_requests(monkeypatch):
     sent = []
     monkeypatch.setattr(
@@ -210,13 +222,7 @@ def test_a_cell_armed_by_request_is_not_armed_twice(monkeypatch):
 
 def test_environment_is_probed_first_and_after_package_changes(monkeypatch):
     sent = sent_with_requests(monkeypatch)
-    probed = []
-    monkeypatch.setattr(
-        _capture,
-        "snapshot",
-        lambda code, cwd, options: probed.append(options["environment"])
-        or {"environment": {"hash": "h"} if options["environment"] else None},
-    )
+    probed = recorded_probes(monkeypatch)
     req = Request(monkeypatch)
     _capture.register({"environment": True})
     req.run("fit()", "r1", ["experiment"])
@@ -232,10 +238,7 @@ def test_environment_is_probed_first_and_after_package_changes(monkeypatch):
 
 def test_environment_capture_off_is_never_probed(monkeypatch):
     sent_with_requests(monkeypatch)
-    probed = []
-    monkeypatch.setattr(
-        _capture, "snapshot", lambda code, cwd, options: probed.append(options["environment"]) or {}
-    )
+    probed = recorded_probes(monkeypatch)
     req = Request(monkeypatch)
     _capture.register({"environment": False})
     req.run("fit()", "r1", ["experiment"])
@@ -244,13 +247,7 @@ def test_environment_capture_off_is_never_probed(monkeypatch):
 
 def test_control_comm_configures_and_asks_for_a_probe(monkeypatch):
     sent_with_requests(monkeypatch)
-    probed = []
-    monkeypatch.setattr(
-        _capture,
-        "snapshot",
-        lambda code, cwd, options: probed.append(options["environment"])
-        or {"environment": {"hash": "h"} if options["environment"] else None},
-    )
+    probed = recorded_probes(monkeypatch)
 
     class Channel:
         def on_msg(self, callback):

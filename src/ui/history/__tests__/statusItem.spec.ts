@@ -1,14 +1,7 @@
 import { Signal } from '@lumino/signaling';
 import type { IRunStore, IRunStoreStatus } from '../../../tokens';
 import { PendingRunsItem, SHOW_AFTER_MS } from '../statusItem';
-
-const fill = (s: string, a: unknown[]) =>
-  s.replace(/%(\d)/g, (_, k) => String(a[Number(k) - 1]));
-const trans = {
-  __: (s: string, ...a: unknown[]) => fill(s, a),
-  _n: (s: string, p: string, n: number, ...a: unknown[]) =>
-    fill(n === 1 ? s : p, [n, ...a])
-} as never;
+import { trans } from '../../__tests__/trans';
 
 const idle: IRunStoreStatus = {
   pending: 0,

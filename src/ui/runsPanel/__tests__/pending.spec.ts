@@ -4,14 +4,7 @@ import type { IRunStoreStatus } from '../../../tokens';
 import { SHOW_AFTER_MS } from '../../history/statusItem';
 import type { RunsModel } from '../model';
 import { RunsPanel } from '../panel';
-
-const fill = (s: string, a: unknown[]) =>
-  s.replace(/%(\d)/g, (_, k) => String(a[Number(k) - 1]));
-const trans = {
-  __: (s: string, ...a: unknown[]) => fill(s, a),
-  _n: (s: string, p: string, n: number, ...a: unknown[]) =>
-    fill(n === 1 ? s : p, [n, ...a])
-} as never;
+import { trans } from '../../__tests__/trans';
 
 /** The slice of RunsModel the panel reads. */
 class FakeModel {
