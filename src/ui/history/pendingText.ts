@@ -49,3 +49,54 @@ export function pendingReason(
       );
   }
 }
+
+/** A save still in progress after this long is shown. */
+export const SHOW_AFTER_MS = 1000;
+
+/**
+ * When runs waiting are worth showing, for the status bar item and the
+ * sidebar banner alike: a failure at once; a save simply in progress once
+ * it has lasted `SHOW_AFTER_MS` (every run is written within moments, and a
+ * label flashing at each run would say nothing), calling `recheck` at that
+ * moment; and, once shown, for as long as runs wait.
+ */
+export class PendingVisibility {
+  constructor(recheck: () => void) {
+    this._recheck = recheck;
+  }
+
+  /** Whether to show now; `shown` says whether it shows already. */
+  show(waiting: boolean, failed: boolean, shown: boolean): boolean {
+    if (!waiting) {
+      this.dispose();
+      this._since = 0;
+      return false;
+    }
+    if (failed || shown) {
+      return true;
+    }
+    const now = Date.now();
+    this._since ||= now;
+    const due = this._since + SHOW_AFTER_MS - now;
+    if (due <= 0) {
+      return true;
+    }
+    this._timer ||= setTimeout(() => {
+      this._timer = 0;
+      this._recheck();
+    }, due);
+    return false;
+  }
+
+  /** Cancel a pending recheck. */
+  dispose(): void {
+    if (this._timer) {
+      clearTimeout(this._timer);
+      this._timer = 0;
+    }
+  }
+
+  private _recheck: () => void;
+  private _since = 0;
+  private _timer: ReturnType<typeof setTimeout> | 0 = 0;
+}

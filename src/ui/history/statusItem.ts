@@ -1,17 +1,13 @@
 /**
  * The status bar item: how many runs are not yet saved on the server, and
- * why. Hidden while nothing waits, and while a save is simply in progress
- * for less than `SHOW_AFTER_MS`: every run is written within moments, and a
- * label flashing at each run would say nothing (and cost a status-bar
- * layout each time). A failure shows at once.
+ * why. Shown as `PendingVisibility` decides (a failure at once, a save in
+ * progress once it lasts); the DOM is touched only when what it says
+ * changes (each change costs a status-bar layout).
  */
 import type { TranslationBundle } from '@jupyterlab/translation';
 import { Widget } from '@lumino/widgets';
 import type { IRunStore, IRunStoreStatus } from '../../tokens';
-import { pendingCount, pendingReason } from './pendingText';
-
-/** A save still in progress after this long is shown. */
-export const SHOW_AFTER_MS = 1000;
+import { pendingCount, pendingReason, PendingVisibility } from './pendingText';
 
 export class PendingRunsItem extends Widget {
   constructor(options: PendingRunsItem.IOptions) {
@@ -43,30 +39,24 @@ export class PendingRunsItem extends Widget {
     }
     this.node.removeEventListener('click', this);
     this._store.statusChanged.disconnect(this._update, this);
-    this._clearTimer();
+    this._visibility.dispose();
     super.dispose();
   }
 
   private _update(_: IRunStore, status: IRunStoreStatus): void {
-    const count = status.pending;
-    const waiting = count + status.pendingFiles > 0;
-    if (!waiting || status.failure !== null) {
-      this._clearTimer();
-      this._render(status);
-      return;
-    }
-    if (!this.isHidden) {
-      this._render(status);
-    } else if (!this._timer) {
-      this._timer = setTimeout(() => {
-        this._timer = 0;
-        this._render(this._store.status);
-      }, SHOW_AFTER_MS);
+    const show = this._visibility.show(
+      status.pending + status.pendingFiles > 0,
+      status.failure !== null,
+      !this.isHidden
+    );
+    // Hidden and staying hidden: nothing to touch.
+    if (show || !this.isHidden) {
+      this._render(status, !show);
     }
   }
 
-  /** Show `status`, touching only what changed. */
-  private _render(status: IRunStoreStatus): void {
+  /** Show `status` (or hide), touching only what changed. */
+  private _render(status: IRunStoreStatus, hidden: boolean): void {
     const count = status.pending;
     const text =
       count > 0
@@ -75,7 +65,6 @@ export class PendingRunsItem extends Widget {
     const reason = pendingReason(this._trans, status.failure);
     const title = `${reason} ${this._trans.__('Click to retry now.')}`;
     const kind = status.failure?.kind ?? '';
-    const hidden = count + status.pendingFiles === 0;
     if (
       text === this._shown.text &&
       title === this._shown.title &&
@@ -93,13 +82,6 @@ export class PendingRunsItem extends Widget {
     this._changed?.();
   }
 
-  private _clearTimer(): void {
-    if (this._timer) {
-      clearTimeout(this._timer);
-      this._timer = 0;
-    }
-  }
-
   /** Called after each update (the status bar re-checks `isActive`). */
   set onChange(callback: (() => void) | null) {
     this._changed = callback;
@@ -109,7 +91,9 @@ export class PendingRunsItem extends Widget {
   private _trans: TranslationBundle;
   private _onClick: () => void;
   private _changed: (() => void) | null = null;
-  private _timer: ReturnType<typeof setTimeout> | 0 = 0;
+  private _visibility = new PendingVisibility(() =>
+    this._update(this._store, this._store.status)
+  );
   private _shown = { text: '', title: '', kind: '' };
 }
 

@@ -7,8 +7,11 @@
 import type { TranslationBundle } from '@jupyterlab/translation';
 import { Widget } from '@lumino/widgets';
 import { RunsExplorer, RunsTableModel } from '../table';
-import { pendingCount, pendingReason } from '../history/pendingText';
-import { SHOW_AFTER_MS } from '../history/statusItem';
+import {
+  pendingCount,
+  pendingReason,
+  PendingVisibility
+} from '../history/pendingText';
 import type { RunsModel } from './model';
 import { el } from '../dom';
 
@@ -60,9 +63,7 @@ export class RunsPanel extends Widget {
     if (this._frame) {
       cancelAnimationFrame(this._frame);
     }
-    if (this._pendingTimer) {
-      clearTimeout(this._pendingTimer);
-    }
+    this._pendingVisibility.dispose();
     this._explorer.dispose();
     if (this._ownsTable) {
       this._table.dispose();
@@ -150,30 +151,19 @@ export class RunsPanel extends Widget {
   }
 
   /**
-   * Runs recorded but not yet on the server, and why (outbox), like the status bar item: a save in progress shows
-   * only once it has lasted `SHOW_AFTER_MS` (every run is written within
-   * moments; a banner flashing at each run says nothing), a failure at once.
+   * Runs recorded but not yet on the server, and why (outbox), shown like
+   * the status bar item (`PendingVisibility`).
    */
   private _renderPending(): void {
     const count = this._model.pending;
     const failure = this._model.pendingFailure;
-    if (count === 0) {
-      this._pendingSince = 0;
-      if (this._pendingTimer) {
-        clearTimeout(this._pendingTimer);
-        this._pendingTimer = 0;
-      }
+    const show = this._pendingVisibility.show(
+      count > 0,
+      failure !== null,
+      !this._pending.hidden
+    );
+    if (!show) {
       this._pending.hidden = true;
-      return;
-    }
-    const now = Date.now();
-    this._pendingSince ||= now;
-    const due = this._pendingSince + SHOW_AFTER_MS - now;
-    if (!failure && due > 0 && this._pending.hidden) {
-      this._pendingTimer ||= setTimeout(() => {
-        this._pendingTimer = 0;
-        this._scheduleRender();
-      }, due);
       return;
     }
     const text = `${pendingCount(this._trans, count)}. ${pendingReason(this._trans, failure)}`;
@@ -256,8 +246,9 @@ export class RunsPanel extends Widget {
   private _explorer: RunsExplorer;
   private _stale = true;
   private _frame = 0;
-  private _pendingSince = 0;
-  private _pendingTimer: ReturnType<typeof setTimeout> | 0 = 0;
+  private _pendingVisibility = new PendingVisibility(() =>
+    this._scheduleRender()
+  );
   private _shownWarnings: unknown = null;
 }
 

@@ -1,6 +1,7 @@
 import { Signal } from '@lumino/signaling';
 import type { IRunStore, IRunStoreStatus } from '../../../tokens';
-import { PendingRunsItem, SHOW_AFTER_MS } from '../statusItem';
+import { SHOW_AFTER_MS } from '../pendingText';
+import { PendingRunsItem } from '../statusItem';
 import { trans } from '../../__tests__/trans';
 
 const idle: IRunStoreStatus = {

@@ -1,7 +1,7 @@
 import { Signal } from '@lumino/signaling';
 import { Widget } from '@lumino/widgets';
 import type { IRunStoreStatus } from '../../../tokens';
-import { SHOW_AFTER_MS } from '../../history/statusItem';
+import { SHOW_AFTER_MS } from '../../history/pendingText';
 import type { RunsModel } from '../model';
 import { RunsPanel } from '../panel';
 import { trans } from '../../__tests__/trans';
