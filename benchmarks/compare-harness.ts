@@ -15,14 +15,8 @@ import {
   fixtureSeries
 } from '../scripts/fixtureRuns';
 import { summarizeRun } from '../src/core/history/summary';
-
-const fill = (s: string, a: unknown[]) =>
-  s.replace(/%(\d)/g, (_, k) => String(a[Number(k) - 1]));
-const trans = {
-  __: (s: string, ...a: unknown[]) => fill(s, a),
-  _n: (s: string, p: string, n: number, ...a: unknown[]) =>
-    fill(n === 1 ? s : p, [n, ...a])
-} as never;
+// The same untranslated bundle the UI tests use.
+import { trans } from '../src/ui/__tests__/trans';
 
 const frame = () => new Promise<void>(r => requestAnimationFrame(() => r()));
 
