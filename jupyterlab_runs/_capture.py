@@ -5,9 +5,11 @@ at once, so a probe sent when a cell finishes is queued behind the later
 cells, which may have changed the namespace (and a long later cell would hold
 the run open). Instead a capture is *armed* before the experiment cell runs,
 and this module's ``post_run_cell`` hook takes the snapshot right after that
-cell and sends it to the frontend on a comm (target ``jupyterlab-runs``) over
-IOPub, which the frontend reads even while the kernel is busy with later
-cells. Nothing is printed, and the user namespace is only read.
+cell and sends it to the frontend over IOPub, which the frontend reads even
+while the kernel is busy with later cells: as a message on the control comm
+the frontend opened (``jupyterlab-runs-control``), or, before that comm is
+open, as a comm of its own (target ``jupyterlab-runs``). Nothing is printed,
+and the user namespace is only read.
 
 Arming costs the frontend nothing per run once this module is set up:
 JupyterLab sends each cell's metadata with its execute request, so the
@@ -39,6 +41,9 @@ from ._sysinfo import gpu_metrics, system_metrics
 COMM_TARGET = "jupyterlab-runs"
 CONTROL_TARGET = "jupyterlab-runs-control"
 _MAX_PENDING = 64
+# Control comms kept open to send snapshots on: one per page set up (a page
+# that was closed without closing its comm only costs an ignored message).
+_MAX_CONTROLS = 8
 
 # Armed captures, oldest first: (key, code, options, armed_at). `key` is the
 # frontend's (explicit arms) or None (self-armed: the request id names it).
@@ -46,6 +51,8 @@ _armed = collections.deque()
 _arm_ms = {}
 _unsent = collections.OrderedDict()
 _hooked_shell = None
+# The control comms the frontend opened, oldest first.
+_controls = []
 # Options for the cells this module arms itself, set by the frontend
 # (`register`, control comm); None until then: nothing is self-armed.
 _options = None
@@ -117,6 +124,14 @@ def _configure(options):
 
 
 def _on_control_open(channel, _open_msg):
+    _controls.append(channel)
+    while len(_controls) > _MAX_CONTROLS:
+        _controls.pop(0)
+
+    def on_close(_msg):
+        if channel in _controls:
+            _controls.remove(channel)
+
     def on_msg(msg):
         global _need_environment
         data = msg.get("content", {}).get("data", {})
@@ -130,6 +145,7 @@ def _on_control_open(channel, _open_msg):
             arm(data["key"], data.get("code", ""), data.get("options"))
 
     channel.on_msg(on_msg)
+    channel.on_close(on_close)
 
 
 def _request():
@@ -307,12 +323,24 @@ def _resolve_environment(options):
 
 
 def _send(key, snap, request=None):
-    """Send a snapshot under the frontend's key and/or the request id."""
-    text = str(_dumps(snap))
+    """Send a snapshot under the frontend's key and/or the request id.
+
+    On the open control comms: one IOPub message per run. Opening a comm per
+    run would cost three (open, close, and in JupyterLab 4.4+ a kernel
+    subshell created and deleted for it, with their busy/idle status).
+    """
+    data = {"key": key or "", "request": request or "", "json": str(_dumps(snap))}
+    for channel in list(_controls):
+        try:
+            channel.send({"snapshot": data})
+        except Exception:  # noqa: BLE001 - a closed comm: forget it
+            if channel in _controls:
+                _controls.remove(channel)
+    if _controls:
+        return
     try:
         from comm import create_comm
 
-        data = {"key": key or "", "request": request or "", "json": text}
         channel = create_comm(target_name=COMM_TARGET, data=data)
         channel.close()
     except Exception:  # noqa: BLE001 - no comm support: the frontend can still take it

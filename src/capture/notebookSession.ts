@@ -7,9 +7,10 @@
  *   a run's lineage is what ran, not what the notebook shows now;
  * - the log messages of `import jupyterlab_runs` calls (IOPub display data of
  *   our MIME type), routed to the run of the execution that sent them;
- * - the snapshots the kernel sends on the `jupyterlab-runs` comm when an
- *   armed experiment or parameters cell ends (see
- *   jupyterlab_runs/_capture.py), named by the cell's execute request;
+ * - the snapshots the kernel sends when an armed experiment or parameters
+ *   cell ends (see jupyterlab_runs/_capture.py), named by the cell's execute
+ *   request: messages on the control comm this page opened, or, before it
+ *   is open, comms of their own (target `jupyterlab-runs`);
  * - restarts and deaths, which end every run in flight.
  *
  * Silent executions are not broadcast, so the extension's own requests never
@@ -17,7 +18,11 @@
  */
 import type { ICellModel } from '@jupyterlab/cells';
 import type { NotebookPanel } from '@jupyterlab/notebook';
-import type { Kernel, KernelMessage } from '@jupyterlab/services';
+import type {
+  CommsOverSubshells,
+  Kernel,
+  KernelMessage
+} from '@jupyterlab/services';
 import type { JSONObject } from '@lumino/coreutils';
 import type { IDisposable } from '@lumino/disposable';
 import { Signal } from '@lumino/signaling';
@@ -198,6 +203,15 @@ export class NotebookSession implements IDisposable {
   private _openControl(kernel: Kernel.IKernelConnection): void {
     try {
       const control = kernel.createComm(CONTROL_TARGET);
+      // JupyterLab 4.4+ would give this comm a kernel subshell (a thread)
+      // of its own. It must stay on the main shell, in order with the cells
+      // it configures. Set before the comm's first await, so no subshell is
+      // ever requested.
+      control.commsOverSubshells = 'disabled' as CommsOverSubshells;
+      control.onMsg = msg => {
+        const data = (msg.content.data ?? {}) as { snapshot?: unknown };
+        this._receiveSnapshot(data.snapshot);
+      };
       control.open();
       this._control = control;
       this._controlKernel = kernel;
@@ -227,6 +241,14 @@ export class NotebookSession implements IDisposable {
     }
     this._isDisposed = true;
     this._comm?.dispose();
+    // The kernel may outlive this notebook view: let it forget the comm.
+    if (this._controlOpen()) {
+      try {
+        this._control!.close();
+      } catch {
+        // The kernel connection is already gone.
+      }
+    }
     Signal.disconnectReceiver(this);
     const context = this._panel.sessionContext;
     context.iopubMessage.disconnect(this._onIOPub, this);
@@ -374,26 +396,9 @@ export class NotebookSession implements IDisposable {
     if (!kernel) {
       return;
     }
-    const onOpen = (comm: Kernel.IComm, msg: KernelMessage.ICommOpenMsg) => {
-      const data = msg.content.data as {
-        key?: unknown;
-        request?: unknown;
-        json?: unknown;
-      };
-      if (typeof data.json === 'string') {
-        try {
-          const t0 = performance.now();
-          const run = this._onSnapshot(
-            typeof data.key === 'string' ? data.key : '',
-            typeof data.request === 'string' ? data.request : '',
-            JSON.parse(data.json) as IKernelSnapshot
-          );
-          run?.spend('snapshot', performance.now() - t0);
-        } catch (e) {
-          console.warn('jupyterlab-runs: unreadable kernel snapshot', e);
-        }
-      }
-    };
+    // Snapshots sent before this page opened its control comm.
+    const onOpen = (_comm: Kernel.IComm, msg: KernelMessage.ICommOpenMsg) =>
+      this._receiveSnapshot(msg.content.data);
     kernel.registerCommTarget(COMM_TARGET, onOpen);
     this._comm = {
       isDisposed: false,
@@ -401,6 +406,25 @@ export class NotebookSession implements IDisposable {
         kernel.removeCommTarget(COMM_TARGET, onOpen);
       }
     };
+  }
+
+  /** A snapshot message's data: `{key, request, json}`. */
+  private _receiveSnapshot(data: unknown): void {
+    const { key, request, json } = (data ?? {}) as Record<string, unknown>;
+    if (typeof json !== 'string') {
+      return;
+    }
+    try {
+      const t0 = performance.now();
+      const run = this._onSnapshot(
+        typeof key === 'string' ? key : '',
+        typeof request === 'string' ? request : '',
+        JSON.parse(json) as IKernelSnapshot
+      );
+      run?.spend('snapshot', performance.now() - t0);
+    } catch (e) {
+      console.warn('jupyterlab-runs: unreadable kernel snapshot', e);
+    }
   }
 
   private _onKernelChanged(): void {

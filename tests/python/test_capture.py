@@ -24,6 +24,7 @@ def clean(monkeypatch):
     _capture._armed.clear()
     _capture._arm_ms.clear()
     _capture._unsent.clear()
+    monkeypatch.setattr(_capture, "_controls", [])
     monkeypatch.setattr(_capture, "_options", None)
     monkeypatch.setattr(_capture, "_need_environment", True)
     monkeypatch.setattr(_capture, "_ensure_hook", lambda: None)
@@ -118,6 +119,9 @@ def test_control_comm_messages_arm_like_the_call(clean, monkeypatch):
     class Channel:
         def on_msg(self, callback):
             self.callback = callback
+
+        def on_close(self, callback):
+            pass
 
     channel = Channel()
     _capture._on_control_open(channel, {})
@@ -253,6 +257,9 @@ def test_control_comm_configures_and_asks_for_a_probe(monkeypatch):
         def on_msg(self, callback):
             self.callback = callback
 
+        def on_close(self, callback):
+            pass
+
     channel = Channel()
     _capture._on_control_open(channel, {})
     send = lambda data: channel.callback({"content": {"data": data}})  # noqa: E731
@@ -265,8 +272,26 @@ def test_control_comm_configures_and_asks_for_a_probe(monkeypatch):
     assert probed == [True, False, True]
 
 
-def test_snapshots_name_their_request_on_the_comm(monkeypatch):
-    monkeypatch.setattr(_capture, "_send", REAL_SEND)
+class ControlComm:
+    """A control comm the frontend opened (ipykernel's comm, faked)."""
+
+    def __init__(self, fail=False):
+        self.sent, self.fail = [], fail
+
+    def on_msg(self, callback):
+        self.on_message = callback
+
+    def on_close(self, callback):
+        self.closed = callback
+
+    def send(self, data):
+        if self.fail:
+            raise RuntimeError("comm closed")
+        self.sent.append(data)
+
+
+def opened_comms(monkeypatch):
+    """The comms _send opens itself (target, data)."""
     opened = []
 
     class FakeComm:
@@ -279,10 +304,52 @@ def test_snapshots_name_their_request_on_the_comm(monkeypatch):
     import comm
 
     monkeypatch.setattr(comm, "create_comm", FakeComm)
+    return opened
+
+
+def test_snapshots_name_their_request_on_the_comm(monkeypatch):
+    monkeypatch.setattr(_capture, "_send", REAL_SEND)
+    opened = opened_comms(monkeypatch)
     _capture._send("", {"v": 1}, "req-7")
     [(target, data)] = opened
     assert target == "jupyterlab-runs"
     assert (data["key"], data["request"], json.loads(data["json"])) == ("", "req-7", {"v": 1})
+
+
+def test_snapshots_go_on_the_open_control_comms_not_a_comm_each(monkeypatch):
+    """One IOPub message per run: no comm (and JupyterLab subshell) per run."""
+    monkeypatch.setattr(_capture, "_send", REAL_SEND)
+    opened = opened_comms(monkeypatch)
+    first, second = ControlComm(), ControlComm()  # e.g. two browser tabs
+    _capture._on_control_open(first, {})
+    _capture._on_control_open(second, {})
+    _capture._send("", {"v": 1}, "req-7")
+    assert opened == []
+    for channel in (first, second):
+        [message] = channel.sent
+        data = message["snapshot"]
+        assert (data["key"], data["request"], json.loads(data["json"])) == ("", "req-7", {"v": 1})
+
+
+def test_closed_or_broken_control_comms_are_forgotten(monkeypatch):
+    monkeypatch.setattr(_capture, "_send", REAL_SEND)
+    opened = opened_comms(monkeypatch)
+    closed, broken = ControlComm(), ControlComm(fail=True)
+    _capture._on_control_open(closed, {})
+    _capture._on_control_open(broken, {})
+    closed.closed({})  # the frontend closed it
+    _capture._send("k", {"v": 2})
+    assert closed.sent == [] and _capture._controls == []
+    # Nothing open any more: the snapshot still reaches the frontend.
+    [(target, data)] = opened
+    assert (target, data["key"]) == ("jupyterlab-runs", "k")
+
+
+def test_only_the_latest_control_comms_are_kept(monkeypatch):
+    channels = [ControlComm() for _ in range(_capture._MAX_CONTROLS + 3)]
+    for channel in channels:
+        _capture._on_control_open(channel, {})
+    assert _capture._controls == channels[3:]
 
 
 def test_request_reads_the_cell_tags_of_the_execute_request(monkeypatch):

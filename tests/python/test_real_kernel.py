@@ -116,19 +116,33 @@ def test_tagged_cell_arms_itself_from_its_execute_request(kernel):
         while True:
             got = kernel.get_iopub_msg(timeout=60)
             content = got["content"]
-            if got["msg_type"] == "comm_open" and content.get("target_name") == "jupyterlab-runs":
-                snapshots.append(content["data"])
+            kind = got["msg_type"]
+            if kind == "comm_open" and content.get("target_name") == "jupyterlab-runs":
+                snapshots.append(("own comm", content["data"]))
+            if kind == "comm_msg" and "snapshot" in content.get("data", {}):
+                snapshots.append((content["comm_id"], content["data"]["snapshot"]))
             if (got["parent_header"].get("msg_id") == msg_id and got["msg_type"] == "status"
                     and content["execution_state"] == "idle"):
                 return msg_id, snapshots
 
-    msg_id, [data] = run_cell("lr = 0.25\nepochs = 4", ["experiment:tiny"])
+    # Before the frontend opened the control comm: a comm of its own.
+    msg_id, [(how, data)] = run_cell("lr = 0.125", ["experiment"])
+    assert how == "own comm" and data["request"] == msg_id
+    assert json.loads(data["json"])["environment"]["python"]["version"]  # first run: probed
+    # As the frontend does once set up: open the control comm, on the main
+    # shell (no subshell), and receive every later snapshot on it.
+    control = kernel.session.msg(
+        "comm_open", {"comm_id": "control-1", "target_name": "jupyterlab-runs-control", "data": {}}
+    )
+    kernel.shell_channel.send(control)
+
+    msg_id, [(how, data)] = run_cell("lr = 0.25\nepochs = 4", ["experiment:tiny"])
     snap = json.loads(data["json"])
+    assert how == "control-1"
     assert data["request"] == msg_id and data["key"] == ""
     assert snap["params"] == {"lr": 0.25, "epochs": 4}
-    assert snap["environment"]["python"]["version"]  # first run: probed
-    msg_id, [data] = run_cell("lr = 0.5", ["experiment"])
-    assert data["request"] == msg_id
+    msg_id, [(how, data)] = run_cell("lr = 0.5", ["experiment"])
+    assert how == "control-1" and data["request"] == msg_id
     assert json.loads(data["json"])["environment"] is None  # nothing changed since
     _, snapshots = run_cell("x = 1", ["not-an-experiment"])
     assert snapshots == []

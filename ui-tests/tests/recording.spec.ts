@@ -47,11 +47,48 @@ test.describe('Recording runs of experiment cells', () => {
     let runs = await waitForRuns(page, folder, 1);
     await expect(rows).toHaveCount(1);
 
-    // Second execution raises.
+    // Second execution raises. Once set up, capturing a run adds one
+    // message to the kernel traffic: the snapshot on the control comm (no
+    // request, no comm or kernel subshell per run).
     await page.notebook.setCell(SETUP, 'code', 'should_fail = True');
     await page.notebook.runCell(SETUP);
+    await page.evaluate(() => {
+      const panel = window.jupyterapp.shell.currentWidget as unknown as {
+        sessionContext: {
+          session: {
+            kernel: {
+              anyMessage: {
+                connect(
+                  fn: (
+                    _: unknown,
+                    a: {
+                      direction: string;
+                      msg: { header: { msg_type: string } };
+                    }
+                  ) => void
+                ): void;
+              };
+            };
+          };
+        };
+      };
+      const seen: string[] = [];
+      (window as unknown as { runsTraffic: string[] }).runsTraffic = seen;
+      panel.sessionContext.session.kernel.anyMessage.connect((_, a) =>
+        seen.push(`${a.direction} ${a.msg.header.msg_type}`)
+      );
+    });
     await page.notebook.runCell(TRAIN);
     runs = await waitForRuns(page, folder, 2);
+    const traffic = await page.evaluate(
+      () => (window as unknown as { runsTraffic: string[] }).runsTraffic
+    );
+    expect(traffic.filter(m => m.includes('comm_msg'))).toEqual([
+      'recv comm_msg'
+    ]);
+    expect(
+      traffic.filter(m => /comm_open|comm_close|subshell|send execute/.test(m))
+    ).toEqual(['send execute_request']);
 
     const [ok, failed] = runs;
     const trainCode =

@@ -22,12 +22,33 @@ class FakeKernel {
     this.executed.push(content);
     return { done: Promise.resolve({ content: { status: 'ok' } }) };
   }
-  createComm() {
-    return {
-      isDisposed: false,
-      open: () => undefined,
-      send: (data: unknown) => this.sent.push(data)
-    };
+  comms: FakeComm[] = [];
+  createComm(target: string) {
+    const comm = new FakeComm(target, this.sent);
+    this.comms.push(comm);
+    return comm;
+  }
+}
+
+/** A comm this page opened, with what it was like when it was opened. */
+class FakeComm {
+  constructor(
+    readonly target: string,
+    private _sent: unknown[]
+  ) {}
+  isDisposed = false;
+  commsOverSubshells = 'perCommTarget';
+  openedWith: string | null = null;
+  closed = false;
+  onMsg: (msg: unknown) => void = () => undefined;
+  open() {
+    this.openedWith = this.commsOverSubshells;
+  }
+  send(data: unknown) {
+    this._sent.push(data);
+  }
+  close() {
+    this.closed = true;
   }
 }
 
@@ -282,6 +303,40 @@ describe('NotebookSession', () => {
       json: JSON.stringify({ v: 1, params: { lr: 2 } })
     });
     expect((await waiting)?.params).toEqual({ lr: 2 });
+  });
+
+  it('should receive snapshots on its control comm, kept off kernel subshells', async () => {
+    const run = new ActiveRun(
+      '01JDQ6Z0000000000000000002',
+      cell('t'),
+      't',
+      'fit()',
+      'exp'
+    );
+    session.schedule(cell('t'), 'fit()', run);
+    await session.arm(run.id, 'fit()', {});
+    const [control] = kernel.comms;
+    expect(control.target).toBe('jupyterlab-runs-control');
+    // JupyterLab would open a kernel subshell for it (a create and a delete
+    // round trip, with busy/idle status) unless told not to before open.
+    expect(control.openedWith).toBe('disabled');
+    context.iopubMessage.emit(input('req-2', 'fit()', 1));
+    const waiting = run.waitForSnapshot(1000);
+    control.onMsg({
+      content: {
+        comm_id: 'c',
+        data: {
+          snapshot: {
+            key: '',
+            request: 'req-2',
+            json: JSON.stringify({ v: 1, params: { lr: 3 } })
+          }
+        }
+      }
+    });
+    expect((await waiting)?.params).toEqual({ lr: 3 });
+    session.dispose();
+    expect(control.closed).toBe(true);
   });
 
   it("should keep a parameters cell's values with its place in the history", () => {
