@@ -5,5 +5,8 @@ module.exports = {
   ...config,
   testDir: './benchmarks',
   testMatch: '**/*.bench.ts',
-  reporter: [['list']]
+  reporter: [['list']],
+  // Tracing snapshots the page's DOM at every action, in the page's main
+  // thread: it would be measured with what the benchmarks measure.
+  use: { ...config.use, trace: 'off' }
 };
