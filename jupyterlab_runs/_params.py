@@ -5,6 +5,7 @@ with ``ast`` (never executed) and the namespace is only looked up.
 """
 
 import ast
+import functools
 import os
 import sys
 
@@ -33,8 +34,14 @@ def python_source(code):
     return code
 
 
+@functools.lru_cache(maxsize=64)
 def parse(code):
-    """The cell's AST, or None if it is not valid (IPython-flavoured) Python."""
+    """The cell's AST, or None if it is not valid (IPython-flavoured) Python.
+
+    Cached by source: a snapshot reads the tree twice (parameters, file
+    names) and an experiment cell is usually run many times unchanged.
+    Callers only read the tree.
+    """
     try:
         return ast.parse(python_source(code))
     except (SyntaxError, ValueError):

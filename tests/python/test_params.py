@@ -45,3 +45,20 @@ def test_numpy_scalars_become_numbers():
 
 def test_order_follows_the_code():
     assert list(collect_params("b = 1\na = 2\nb = 3", {"a": 2, "b": 3})) == ["b", "a"]
+
+
+def test_a_cell_is_parsed_once_for_all_its_snapshots(monkeypatch):
+    """Parameters and file names read one tree; a cell run again is not re-parsed."""
+    from jupyterlab_runs import _params
+    from jupyterlab_runs._probe import snapshot
+
+    _params.parse.cache_clear()
+    sources = []
+    real = _params.python_source
+    monkeypatch.setattr(_params, "python_source", lambda code: sources.append(code) or real(code))
+    code = "lr = 0.5\npath = 'data.csv'"
+    options = {"environment": False, "params": True, "datasets": True}
+    for _ in range(3):
+        snap = snapshot(code, None, options, {"lr": 0.5, "path": "data.csv"})
+        assert snap["params"]["lr"] == 0.5
+    assert sources == [code]
