@@ -7,8 +7,9 @@ the run open). Instead a capture is *armed* before the experiment cell runs,
 and this module's ``post_run_cell`` hook takes the snapshot right after that
 cell and sends it to the frontend over IOPub, which the frontend reads even
 while the kernel is busy with later cells: as a message on the control comm
-the frontend opened (``jupyterlab-runs-control``), or, before that comm is
-open, as a comm of its own (target ``jupyterlab-runs``). Nothing is printed,
+a frontend opened (``jupyterlab-runs-control``), which every page reads on
+IOPub, or, before any is open, as a comm of its own (target
+``jupyterlab-runs``). Nothing is printed,
 and the user namespace is only read.
 
 Arming costs the frontend nothing per run once this module is set up:
@@ -41,8 +42,8 @@ from ._sysinfo import gpu_metrics, system_metrics
 COMM_TARGET = "jupyterlab-runs"
 CONTROL_TARGET = "jupyterlab-runs-control"
 _MAX_PENDING = 64
-# Control comms kept open to send snapshots on: one per page set up (a page
-# that was closed without closing its comm only costs an ignored message).
+# Control comms the frontend opened, kept to send snapshots on (the latest;
+# the others in case it was closed): one per page set up.
 _MAX_CONTROLS = 8
 
 # Armed captures, oldest first: (key, code, options, armed_at). `key` is the
@@ -325,19 +326,20 @@ def _resolve_environment(options):
 def _send(key, snap, request=None):
     """Send a snapshot under the frontend's key and/or the request id.
 
-    On the open control comms: one IOPub message per run. Opening a comm per
-    run would cost three (open, close, and in JupyterLab 4.4+ a kernel
-    subshell created and deleted for it, with their busy/idle status).
+    As one message on the latest open control comm: every page connected to
+    the kernel sees it on IOPub, whichever page opened that comm (a page
+    reloaded before it has opened its own reads it there too), and takes
+    the snapshots of its own runs. Opening a comm per run would cost three
+    messages (open, close, and in JupyterLab 4.4+ a kernel subshell created
+    and deleted for it, with their busy/idle status).
     """
     data = {"key": key or "", "request": request or "", "json": str(_dumps(snap))}
-    for channel in list(_controls):
+    while _controls:
         try:
-            channel.send({"snapshot": data})
+            _controls[-1].send({"snapshot": data})
+            return
         except Exception:  # noqa: BLE001 - a closed comm: forget it
-            if channel in _controls:
-                _controls.remove(channel)
-    if _controls:
-        return
+            _controls.pop()
     try:
         from comm import create_comm
 

@@ -9,8 +9,9 @@
  *   our MIME type), routed to the run of the execution that sent them;
  * - the snapshots the kernel sends when an armed experiment or parameters
  *   cell ends (see jupyterlab_runs/_capture.py), named by the cell's execute
- *   request: messages on the control comm this page opened, or, before it
- *   is open, comms of their own (target `jupyterlab-runs`);
+ *   request: messages on a control comm (this page's or one an earlier page
+ *   opened: read on IOPub whatever the comm), or, before any is open, comms
+ *   of their own (target `jupyterlab-runs`);
  * - restarts and deaths, which end every run in flight.
  *
  * Silent executions are not broadcast, so the extension's own requests never
@@ -208,10 +209,6 @@ export class NotebookSession implements IDisposable {
       // it configures. Set before the comm's first await, so no subshell is
       // ever requested.
       control.commsOverSubshells = 'disabled' as CommsOverSubshells;
-      control.onMsg = msg => {
-        const data = (msg.content.data ?? {}) as { snapshot?: unknown };
-        this._receiveSnapshot(data.snapshot);
-      };
       control.open();
       this._control = control;
       this._controlKernel = kernel;
@@ -270,6 +267,13 @@ export class NotebookSession implements IDisposable {
       const payload = data?.[LOG_MIME_TYPE];
       if (payload !== undefined) {
         this._onLog(parentId, payload);
+      }
+    } else if (type === 'comm_msg') {
+      // A snapshot on the control comm of this page or of another (a page
+      // reloaded before it opened its own): the kernel sends each once.
+      const data = (msg.content as { data?: { snapshot?: unknown } }).data;
+      if (data?.snapshot !== undefined) {
+        this._receiveSnapshot(data.snapshot);
       }
     }
   }

@@ -316,33 +316,36 @@ def test_snapshots_name_their_request_on_the_comm(monkeypatch):
     assert (data["key"], data["request"], json.loads(data["json"])) == ("", "req-7", {"v": 1})
 
 
-def test_snapshots_go_on_the_open_control_comms_not_a_comm_each(monkeypatch):
-    """One IOPub message per run: no comm (and JupyterLab subshell) per run."""
+def test_snapshots_go_on_the_latest_control_comm_not_a_comm_each(monkeypatch):
+    """One IOPub message per run: no comm (and JupyterLab subshell) per run.
+    Every page reads it on IOPub, whichever page opened the comm."""
     monkeypatch.setattr(_capture, "_send", REAL_SEND)
     opened = opened_comms(monkeypatch)
-    first, second = ControlComm(), ControlComm()  # e.g. two browser tabs
+    first, second = ControlComm(), ControlComm()  # e.g. a page, then a reload
     _capture._on_control_open(first, {})
     _capture._on_control_open(second, {})
     _capture._send("", {"v": 1}, "req-7")
-    assert opened == []
-    for channel in (first, second):
-        [message] = channel.sent
-        data = message["snapshot"]
-        assert (data["key"], data["request"], json.loads(data["json"])) == ("", "req-7", {"v": 1})
+    assert opened == [] and first.sent == []
+    [message] = second.sent
+    data = message["snapshot"]
+    assert (data["key"], data["request"], json.loads(data["json"])) == ("", "req-7", {"v": 1})
 
 
 def test_closed_or_broken_control_comms_are_forgotten(monkeypatch):
     monkeypatch.setattr(_capture, "_send", REAL_SEND)
     opened = opened_comms(monkeypatch)
-    closed, broken = ControlComm(), ControlComm(fail=True)
-    _capture._on_control_open(closed, {})
-    _capture._on_control_open(broken, {})
+    kept, closed, broken = ControlComm(), ControlComm(), ControlComm(fail=True)
+    for channel in (kept, closed, broken):
+        _capture._on_control_open(channel, {})
     closed.closed({})  # the frontend closed it
     _capture._send("k", {"v": 2})
-    assert closed.sent == [] and _capture._controls == []
+    assert [m["snapshot"]["key"] for m in kept.sent] == ["k"]
+    assert closed.sent == [] and _capture._controls == [kept]
+    kept.closed({})
     # Nothing open any more: the snapshot still reaches the frontend.
+    _capture._send("k2", {"v": 3})
     [(target, data)] = opened
-    assert (target, data["key"]) == ("jupyterlab-runs", "k")
+    assert (target, data["key"]) == ("jupyterlab-runs", "k2")
 
 
 def test_only_the_latest_control_comms_are_kept(monkeypatch):

@@ -12,6 +12,7 @@ export interface IRunFile {
   error?: { ename: string; evalue: string; traceback: string[] };
   outputs: Array<Record<string, unknown>>;
   kernel: { name: string; language: string; languageVersion: string };
+  params?: Record<string, unknown>;
 }
 
 /** Read a server file through the Contents API, as any client would. */

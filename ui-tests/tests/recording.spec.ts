@@ -143,6 +143,18 @@ test.describe('Recording runs of experiment cells', () => {
     await expect(rows).toHaveCount(2);
     await expect(rows.nth(0)).toHaveAttribute('data-status', 'error');
     await expect(rows.nth(1)).toHaveAttribute('data-status', 'ok');
+
+    // The kernel outlived the page: the new page's first run still gets the
+    // kernel's snapshot, sent on the control comm the old page had opened.
+    await page.notebook.setCell(SETUP, 'code', 'should_fail = False');
+    await page.notebook.runCell(SETUP);
+    await page.notebook.setCell(TRAIN, 'code', 'lr = 0.5\nprint(lr)');
+    await page.notebook.runCell(TRAIN);
+    await expect
+      .poll(async () => (await readRuns(page, folder))[2]?.params, {
+        timeout: 30_000
+      })
+      .toEqual({ lr: 0.5 });
   });
 
   test('toggles the tag from the context menu, the cell toolbar and the keyboard', async ({

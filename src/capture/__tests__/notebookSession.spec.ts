@@ -305,7 +305,18 @@ describe('NotebookSession', () => {
     expect((await waiting)?.params).toEqual({ lr: 2 });
   });
 
-  it('should receive snapshots on its control comm, kept off kernel subshells', async () => {
+  it('should open its control comm off kernel subshells, and close it when done', async () => {
+    await session.arm('k1', 'fit()', {});
+    const [control] = kernel.comms;
+    expect(control.target).toBe('jupyterlab-runs-control');
+    // JupyterLab would open a kernel subshell for it (a create and a delete
+    // round trip, with busy/idle status) unless told not to before open.
+    expect(control.openedWith).toBe('disabled');
+    session.dispose();
+    expect(control.closed).toBe(true);
+  });
+
+  it('should take snapshots sent on any control comm, its own or an earlier page’s', async () => {
     const run = new ActiveRun(
       '01JDQ6Z0000000000000000002',
       cell('t'),
@@ -314,29 +325,26 @@ describe('NotebookSession', () => {
       'exp'
     );
     session.schedule(cell('t'), 'fit()', run);
-    await session.arm(run.id, 'fit()', {});
-    const [control] = kernel.comms;
-    expect(control.target).toBe('jupyterlab-runs-control');
-    // JupyterLab would open a kernel subshell for it (a create and a delete
-    // round trip, with busy/idle status) unless told not to before open.
-    expect(control.openedWith).toBe('disabled');
     context.iopubMessage.emit(input('req-2', 'fit()', 1));
     const waiting = run.waitForSnapshot(1000);
-    control.onMsg({
-      content: {
-        comm_id: 'c',
-        data: {
-          snapshot: {
-            key: '',
-            request: 'req-2',
-            json: JSON.stringify({ v: 1, params: { lr: 3 } })
+    const onComm = (commId: string, request: string, lr: number) =>
+      context.iopubMessage.emit({
+        header: { msg_type: 'comm_msg' },
+        parent_header: { msg_id: request },
+        content: {
+          comm_id: commId,
+          data: {
+            snapshot: {
+              key: '',
+              request,
+              json: JSON.stringify({ v: 1, params: { lr } })
+            }
           }
         }
-      }
-    });
+      });
+    onComm('another-page', 'someone-elses-request', 9);
+    onComm('comm-of-a-page-before-reload', 'req-2', 3);
     expect((await waiting)?.params).toEqual({ lr: 3 });
-    session.dispose();
-    expect(control.closed).toBe(true);
   });
 
   it("should keep a parameters cell's values with its place in the history", () => {
