@@ -22,6 +22,22 @@ function sidebarRows(page: IJupyterLabPageFixture) {
     .locator('[role="row"].jp-RunsPanel-run');
 }
 
+/**
+ * The source of a cell of the current notebook, from its model. (Galata's
+ * getCellTextInput goes through edit mode and the clipboard, 2–3 s a read,
+ * too slow to poll.)
+ */
+function cellSource(page: IJupyterLabPageFixture, index: number) {
+  return page.evaluate(i => {
+    const panel = window.jupyterapp.shell.currentWidget as unknown as {
+      content: {
+        widgets: { model: { sharedModel: { getSource(): string } } }[];
+      };
+    };
+    return panel.content.widgets[i].model.sharedModel.getSource();
+  }, index);
+}
+
 /** Record one finished run with `steps` steps and learning rate `lr`. */
 async function recordRun(
   page: IJupyterLabPageFixture,
@@ -147,7 +163,7 @@ test.describe('Compare runs while they run, and restore them', () => {
     await actions.getByRole('button', { name: 'Restore Parameters' }).click();
     await page.notebook.activate(NOTEBOOK);
     await expect
-      .poll(async () => page.notebook.getCellTextInput(PARAMS))
+      .poll(async () => cellSource(page, PARAMS), { timeout: 15_000 })
       .toMatch(/steps = 3[\s\S]*lr = 0\.25/);
 
     // 2. Insert the run's code as a new cell below the active one.
