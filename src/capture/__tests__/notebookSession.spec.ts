@@ -269,17 +269,21 @@ describe('NotebookSession', () => {
   const snapshot = (data: Record<string, string>) =>
     kernel.commTargets.get('jupyterlab-runs')!({}, { content: { data } });
 
-  it('should hand a snapshot to the run of its request (armed by the kernel)', async () => {
-    const run = new ActiveRun(
-      '01JDQ6Z0000000000000000000',
-      cell('t'),
-      't',
-      'fit()',
-      'exp'
-    );
+  /**
+   * A run of cell `t` (`fit()`), scheduled, and started under `request` when
+   * given; with the promise of its kernel snapshot.
+   */
+  function fitRun(id: string, request?: string) {
+    const run = new ActiveRun(id, cell('t'), 't', 'fit()', 'exp');
     session.schedule(cell('t'), 'fit()', run);
-    context.iopubMessage.emit(input('req-1', 'fit()', 1));
-    const waiting = run.waitForSnapshot(1000);
+    if (request) {
+      context.iopubMessage.emit(input(request, 'fit()', 1));
+    }
+    return { run, waiting: run.waitForSnapshot(1000) };
+  }
+
+  it('should hand a snapshot to the run of its request (armed by the kernel)', async () => {
+    const { waiting } = fitRun('01JDQ6Z0000000000000000000', 'req-1');
     snapshot({
       key: '',
       request: 'req-1',
@@ -289,15 +293,7 @@ describe('NotebookSession', () => {
   });
 
   it('should hand a snapshot armed by request to its run by key', async () => {
-    const run = new ActiveRun(
-      '01JDQ6Z0000000000000000001',
-      cell('t'),
-      't',
-      'fit()',
-      'exp'
-    );
-    session.schedule(cell('t'), 'fit()', run);
-    const waiting = run.waitForSnapshot(1000);
+    const { run, waiting } = fitRun('01JDQ6Z0000000000000000001');
     snapshot({
       key: run.id,
       json: JSON.stringify({ v: 1, params: { lr: 2 } })
@@ -317,16 +313,7 @@ describe('NotebookSession', () => {
   });
 
   it('should take snapshots sent on any control comm, its own or an earlier page’s', async () => {
-    const run = new ActiveRun(
-      '01JDQ6Z0000000000000000002',
-      cell('t'),
-      't',
-      'fit()',
-      'exp'
-    );
-    session.schedule(cell('t'), 'fit()', run);
-    context.iopubMessage.emit(input('req-2', 'fit()', 1));
-    const waiting = run.waitForSnapshot(1000);
+    const { waiting } = fitRun('01JDQ6Z0000000000000000002', 'req-2');
     const onComm = (commId: string, request: string, lr: number) =>
       context.iopubMessage.emit({
         header: { msg_type: 'comm_msg' },
