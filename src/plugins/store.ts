@@ -2,12 +2,14 @@ import type {
   JupyterFrontEnd,
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
-import type { Contents } from '@jupyterlab/services';
+import { ContentsManager, Drive, type Contents } from '@jupyterlab/services';
 import { newRunId } from '../core/id';
 // Needed at activation: runs must be captured from the first execution.
 // eslint-disable-next-line jupyter/prefer-lazy-imports
 import { ContentsRunStore } from '../storage/contentsRunStore';
+import { BackgroundSaver } from '../storage/backgroundSaver';
 import { openRunsDatabase } from '../storage/database';
+import { workerSource } from '../storage/writerWorker';
 import { IRunStore } from '../tokens';
 
 const WRITER_KEY = 'jupyterlab-runs:writer-id';
@@ -30,6 +32,35 @@ function writerId(): string {
   }
 }
 
+/**
+ * The writer worker, when the notebooks live on the Jupyter server's own
+ * drive (not in JupyterLite's browser storage, say) and the browser allows
+ * a worker from a blob URL; null otherwise.
+ */
+function startWriterWorker(contents: Contents.IManager): Worker | null {
+  if (
+    typeof Worker === 'undefined' ||
+    !(contents instanceof ContentsManager) ||
+    !(contents.defaultDrive instanceof Drive)
+  ) {
+    return null;
+  }
+  let url: string | null = null;
+  try {
+    url = URL.createObjectURL(
+      new Blob([workerSource()], { type: 'text/javascript' })
+    );
+    return new Worker(url, { name: 'jupyterlab-runs writer' });
+  } catch (error) {
+    console.warn('jupyterlab-runs: no background writer', error);
+    return null;
+  } finally {
+    if (url) {
+      URL.revokeObjectURL(url);
+    }
+  }
+}
+
 async function activate(app: JupyterFrontEnd): Promise<IRunStore> {
   const contents = app.serviceManager.contents;
   const database = await openRunsDatabase(
@@ -41,6 +72,11 @@ async function activate(app: JupyterFrontEnd): Promise<IRunStore> {
   });
   const store = new ContentsRunStore({
     contents,
+    saver: new BackgroundSaver({
+      contents,
+      settings: app.serviceManager.serverSettings,
+      worker: startWriterWorker(contents)
+    }),
     writerId: writerId(),
     cache: database?.cache,
     outbox: database?.outbox

@@ -43,6 +43,7 @@ import type {
   IRunStoreStatus,
   ITrashedRun
 } from '../tokens';
+import type { IFileSaver } from './backgroundSaver';
 import { isNotFound } from './contentsErrors';
 import { FolderIndex } from './folderIndex';
 import { MemoryHistoryCache, type IHistoryCache } from './historyCache';
@@ -60,6 +61,7 @@ import { RunTrash } from './trash';
 export class ContentsRunStore implements IRunStore {
   constructor(options: ContentsRunStore.IOptions) {
     this._contents = options.contents;
+    this._saver = options.saver ?? options.contents;
     this._index = new FolderIndex({
       contents: this._contents,
       cache: options.cache ?? new MemoryHistoryCache(),
@@ -384,7 +386,7 @@ export class ContentsRunStore implements IRunStore {
         content
       };
       try {
-        return await this._contents.save(path, options);
+        return await this._saver.save(path, options);
       } catch (error) {
         if (!isNotFound(error)) {
           throw error;
@@ -392,7 +394,7 @@ export class ContentsRunStore implements IRunStore {
         // The folder was deleted by hand (or never made): make it, retry.
         this._forgetFolders(folder);
         await this._ensureParents(folder, name);
-        return this._contents.save(path, options);
+        return this._saver.save(path, options);
       }
     };
     await this._ensureParents(folder, entry.file?.path ?? 'x');
@@ -498,6 +500,7 @@ export class ContentsRunStore implements IRunStore {
   }
 
   private _contents: Contents.IManager;
+  private _saver: IFileSaver;
   private _index: FolderIndex;
   private _outbox: Outbox;
   private _trash: RunTrash;
@@ -514,6 +517,12 @@ export namespace ContentsRunStore {
   export interface IOptions {
     /** The server's contents manager (`app.serviceManager.contents`). */
     contents: Contents.IManager;
+    /**
+     * Saves the files of queued writes (runs, series, artifacts); the
+     * contents manager by default. The page passes a `BackgroundSaver`,
+     * which makes the requests from a worker.
+     */
+    saver?: IFileSaver;
     /** This tab session's writer id, a ULID (names its manifest shard). */
     writerId: string;
     /** Where folder snapshots are cached (IndexedDB); memory by default. */

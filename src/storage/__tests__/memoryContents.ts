@@ -166,6 +166,12 @@ export class MemoryContents {
       .sort();
   }
 
+  /** The drive of a path, as `ContentsManager.driveName` reads it. */
+  driveName(path: string): string {
+    const first = path.split('/')[0];
+    return first.includes(':') ? first.split(':')[0] : '';
+  }
+
   asManager(): Contents.IManager {
     return this as unknown as Contents.IManager;
   }

@@ -1,0 +1,387 @@
+import * as vm from 'vm';
+import { makeRun } from '../../core/__tests__/fixtures';
+import { BackgroundSaver, type IWorkerLike } from '../backgroundSaver';
+import { ContentsRunStore } from '../contentsRunStore';
+import { MemoryOutboxStorage } from '../outbox';
+import {
+  workerSource,
+  writerWorkerMain,
+  type IWriterScope,
+  type IWriteRequest,
+  type WriteReply
+} from '../writerWorker';
+import { MemoryContents } from './memoryContents';
+
+const BASE = 'http://localhost:8888/lab-base/';
+const settings = { baseUrl: BASE, token: '' } as never;
+
+/** A fetch answering like the server, or as `respond` says. */
+type Respond = (url: string, init: RequestInit) => Promise<Response>;
+
+function response(status: number, body: string, statusText = ''): Response {
+  return {
+    status,
+    statusText,
+    text: async () => body
+  } as Response;
+}
+
+/** Serve `PUT /api/contents/<path>` from a MemoryContents, like the server. */
+function serve(contents: MemoryContents): Respond {
+  return async (url, init) => {
+    const path = decodeURIComponent(
+      new URL(url).pathname.replace(/^\/lab-base\/api\/contents\//, '')
+    );
+    try {
+      const model = await contents.save(path, JSON.parse(String(init.body)));
+      return response(201, JSON.stringify(model));
+    } catch (error) {
+      const status =
+        (error as { response?: { status?: number } }).response?.status ?? 500;
+      return response(
+        status,
+        JSON.stringify({ message: (error as Error).message })
+      );
+    }
+  };
+}
+
+/** A worker running `writerWorkerMain` in this thread, asynchronously. */
+class InProcessWorker implements IWorkerLike {
+  constructor(respond: Respond) {
+    this.scope = {
+      onmessage: null,
+      postMessage: message =>
+        setTimeout(() => this.onmessage?.({ data: message } as MessageEvent)),
+      fetch: (url, init) => {
+        this.requests.push({ url, init });
+        return respond(url, init);
+      }
+    };
+    writerWorkerMain(this.scope);
+  }
+  onmessage: ((event: MessageEvent) => void) | null = null;
+  onerror: ((event: ErrorEvent) => void) | null = null;
+  requests: { url: string; init: RequestInit }[] = [];
+  terminated = false;
+  scope: IWriterScope;
+  postMessage(message: unknown): void {
+    if (!this.terminated) {
+      setTimeout(() => this.scope.onmessage?.({ data: message }));
+    }
+  }
+  terminate(): void {
+    this.terminated = true;
+  }
+}
+
+describe('writerWorkerMain', () => {
+  const ask = async (respond: Respond, request?: Partial<IWriteRequest>) => {
+    const replies: WriteReply[] = [];
+    const calls: { url: string; init: RequestInit }[] = [];
+    const scope: IWriterScope = {
+      onmessage: null,
+      postMessage: m => replies.push(m as WriteReply),
+      fetch: (url, init) => {
+        calls.push({ url, init });
+        return respond(url, init);
+      }
+    };
+    writerWorkerMain(scope);
+    scope.onmessage!({
+      data: {
+        id: 7,
+        url: `${BASE}api/contents/a.runs/x.json`,
+        headers: { 'Content-Type': 'application/json', 'X-XSRFToken': 't' },
+        model: { type: 'file', format: 'text', content: '{"a": 1}' },
+        ...request
+      }
+    });
+    await new Promise(resolve => setTimeout(resolve, 0));
+    return { reply: replies[0], calls };
+  };
+
+  it('PUTs the model with the headers it was given and answers with the server model', async () => {
+    const { reply, calls } = await ask(async () =>
+      response(201, '{"name": "x.json", "size": 8}')
+    );
+    expect(calls).toHaveLength(1);
+    expect(calls[0].url).toBe(`${BASE}api/contents/a.runs/x.json`);
+    expect(calls[0].init.method).toBe('PUT');
+    expect(calls[0].init.headers).toEqual({
+      'Content-Type': 'application/json',
+      'X-XSRFToken': 't'
+    });
+    expect(JSON.parse(String(calls[0].init.body))).toEqual({
+      type: 'file',
+      format: 'text',
+      content: '{"a": 1}'
+    });
+    expect(reply).toEqual({
+      id: 7,
+      ok: true,
+      model: { name: 'x.json', size: 8 }
+    });
+  });
+
+  it.each([
+    [
+      404,
+      '{"message": "No such file or directory: a.runs"}',
+      404,
+      'No such file or directory: a.runs'
+    ],
+    [413, '{"reason": "Payload Too Large"}', 413, 'Payload Too Large'],
+    [500, '<html>oops</html>', 500, '500 Internal Server Error'],
+    [
+      200,
+      'not json',
+      502,
+      'The server answered the write without a file model.'
+    ]
+  ])(
+    'reports HTTP %s with the status the outbox classifies',
+    async (status, body, expected, message) => {
+      const { reply } = await ask(async () =>
+        response(status, body, status === 500 ? 'Internal Server Error' : '')
+      );
+      expect(reply).toEqual({ id: 7, ok: false, status: expected, message });
+    }
+  );
+
+  it('reports an unreachable server with no status', async () => {
+    const { reply } = await ask(async () => {
+      throw new TypeError('Failed to fetch');
+    });
+    expect(reply).toEqual({
+      id: 7,
+      ok: false,
+      status: null,
+      message: 'The server could not be reached: Failed to fetch'
+    });
+  });
+
+  it('runs from its source text alone, with nothing but its scope', async () => {
+    // What the page does: the worker script is this text, run on `self`.
+    // A fresh context has none of this module's bindings, so this fails if
+    // the function ever refers to anything outside itself.
+    const scope: IWriterScope = {
+      onmessage: null,
+      postMessage: m => replies.push(m as WriteReply),
+      fetch: async () => response(201, '{"name": "x.json"}')
+    };
+    const replies: WriteReply[] = [];
+    vm.runInNewContext(workerSource(), { self: scope });
+    scope.onmessage!({
+      data: { id: 1, url: 'u', headers: {}, model: { content: '' } }
+    });
+    await new Promise(resolve => setTimeout(resolve, 0));
+    expect(replies).toEqual([{ id: 1, ok: true, model: { name: 'x.json' } }]);
+  });
+});
+
+describe('BackgroundSaver', () => {
+  let contents: MemoryContents;
+  beforeEach(() => {
+    contents = new MemoryContents();
+    contents.dirs.add('work');
+    contents.dirs.add('work/a.runs');
+  });
+
+  it('writes files through the worker, with the token and the XSRF cookie', async () => {
+    const worker = new InProcessWorker(serve(contents));
+    const saver = new BackgroundSaver({
+      contents: contents.asManager(),
+      settings: { baseUrl: BASE, token: 'secret' } as never,
+      worker,
+      xsrf: () => 'cookie-value'
+    });
+    const model = await saver.save('work/a.runs/x y.json', {
+      type: 'file',
+      format: 'text',
+      content: '{"b": 2}'
+    });
+    expect(model.name).toBe('x y.json');
+    expect(contents.files.get('work/a.runs/x y.json')).toBe('{"b": 2}');
+    // The contents manager was not asked: the worker wrote it.
+    expect(worker.requests).toHaveLength(1);
+    expect(worker.requests[0].url).toBe(
+      `${BASE}api/contents/work/a.runs/x%20y.json`
+    );
+    expect(worker.requests[0].init.headers).toEqual({
+      'Content-Type': 'application/json',
+      Authorization: 'token secret',
+      'X-XSRFToken': 'cookie-value'
+    });
+  });
+
+  it('reads the XSRF cookie once, and again after a failed write', async () => {
+    const worker = new InProcessWorker(serve(contents));
+    let cookie = 'first';
+    const reads = jest.fn(() => cookie);
+    const saver = new BackgroundSaver({
+      contents: contents.asManager(),
+      settings,
+      worker,
+      xsrf: reads
+    });
+    const write = (path: string) =>
+      saver
+        .save(path, { type: 'file', format: 'text', content: '' })
+        .catch(() => null);
+    await write('work/a.runs/1.json');
+    await write('work/a.runs/2.json');
+    expect(reads).toHaveBeenCalledTimes(1);
+    cookie = 'second';
+    await write('work/missing/3.json');
+    await write('work/a.runs/4.json');
+    expect(reads).toHaveBeenCalledTimes(2);
+    expect(
+      worker.requests.map(r => (r.init.headers as never)['X-XSRFToken'])
+    ).toEqual(['first', 'first', 'first', 'second']);
+  });
+
+  it('fails a write with the HTTP status on `response`, as the contents manager does', async () => {
+    const worker = new InProcessWorker(serve(contents));
+    const saver = new BackgroundSaver({
+      contents: contents.asManager(),
+      settings,
+      worker,
+      xsrf: () => undefined
+    });
+    const error = await saver
+      .save('work/missing/x.json', {
+        type: 'file',
+        format: 'text',
+        content: ''
+      })
+      .catch(e => e);
+    expect(error.message).toBe('No such file or directory: work/missing');
+    expect(error.response.status).toBe(404);
+    expect(worker.requests[0].init.headers).toEqual({
+      'Content-Type': 'application/json'
+    });
+  });
+
+  it('leaves other drives, directories and a missing worker to the contents manager', async () => {
+    const worker = new InProcessWorker(serve(contents));
+    const manager = contents.asManager();
+    const saves = jest.spyOn(manager, 'save');
+    const saver = new BackgroundSaver({ contents: manager, settings, worker });
+    contents.dirs.add('RTC:work');
+    await saver.save('RTC:work/x.json', {
+      type: 'file',
+      format: 'text',
+      content: ''
+    });
+    await saver.save('work/a.runs/sub', { type: 'directory' });
+    expect(saves.mock.calls.map(c => c[0])).toEqual([
+      'RTC:work/x.json',
+      'work/a.runs/sub'
+    ]);
+    expect(worker.requests).toHaveLength(0);
+
+    const plain = new BackgroundSaver({
+      contents: manager,
+      settings,
+      worker: null
+    });
+    expect(plain.inBackground).toBe(false);
+    await plain.save('work/a.runs/y.json', {
+      type: 'file',
+      format: 'text',
+      content: 'y'
+    });
+    expect(saves).toHaveBeenCalledTimes(3);
+  });
+
+  it('re-sends what a failed worker had not answered through the contents manager, and stops using it', async () => {
+    // A worker that never answers, then breaks.
+    const worker = new InProcessWorker(() => new Promise(() => undefined));
+    const saver = new BackgroundSaver({
+      contents: contents.asManager(),
+      settings,
+      worker
+    });
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => {});
+    const first = saver.save('work/a.runs/1.json', {
+      type: 'file',
+      format: 'text',
+      content: 'one'
+    });
+    await new Promise(resolve => setTimeout(resolve, 0));
+    expect(worker.requests).toHaveLength(1);
+    worker.onerror!({ message: 'boom' } as ErrorEvent);
+    await first;
+    expect(contents.files.get('work/a.runs/1.json')).toBe('one');
+    expect(worker.terminated).toBe(true);
+    expect(saver.inBackground).toBe(false);
+    expect(warn.mock.calls[0][0]).toContain(
+      'the background writer failed (boom)'
+    );
+    await saver.save('work/a.runs/2.json', {
+      type: 'file',
+      format: 'text',
+      content: 'two'
+    });
+    expect(contents.files.get('work/a.runs/2.json')).toBe('two');
+    expect(worker.requests).toHaveLength(1);
+    warn.mockRestore();
+  });
+
+  describe('under the run store', () => {
+    const run = makeRun({ id: '01JDQ6Z0000000000000000000' });
+    const store = (worker: IWorkerLike) =>
+      new ContentsRunStore({
+        contents: contents.asManager(),
+        saver: new BackgroundSaver({
+          contents: contents.asManager(),
+          settings,
+          worker
+        }),
+        writerId: '01JDQ7W0000000000000000001',
+        outbox: new MemoryOutboxStorage(),
+        shardDelayMs: 60_000,
+        backoff: { initialMs: 60_000, factor: 2, maxMs: 60_000, jitter: 0 }
+      });
+
+    it('writes the series and the run through the worker, into a folder it makes', async () => {
+      const worker = new InProcessWorker(serve(contents));
+      const s = store(worker);
+      await s.save(
+        { ...run, notebookPath: 'work/b.ipynb' },
+        { series: { loss: { step: [0, 1], value: [0.9, 0.5], time: [0, 1] } } }
+      );
+      await s.retryNow();
+      expect(
+        worker.requests.map(r => new URL(r.url).pathname.split('/').pop())
+      ).toEqual([`${run.id}.series.json`, `${run.id}.json`]);
+      expect(
+        JSON.parse(contents.files.get(`work/b.runs/${run.id}.json`)!).id
+      ).toBe(run.id);
+      expect((await s.list('work/b.ipynb')).runs.map(r => r.id)).toEqual([
+        run.id
+      ]);
+      s.dispose();
+    });
+
+    it('keeps the run waiting, as offline, while the worker cannot reach the server', async () => {
+      let down = true;
+      const worker = new InProcessWorker((url, init) =>
+        down
+          ? Promise.reject(new TypeError('Failed to fetch'))
+          : serve(contents)(url, init)
+      );
+      const s = store(worker);
+      await s.save({ ...run, notebookPath: 'work/a.ipynb' });
+      await s.retryNow();
+      expect(s.status.pending).toBe(1);
+      expect(s.status.failure?.kind).toBe('offline');
+      down = false;
+      await s.retryNow();
+      expect(s.status.pending).toBe(0);
+      expect(contents.files.has(`work/a.runs/${run.id}.json`)).toBe(true);
+      s.dispose();
+    });
+  });
+});

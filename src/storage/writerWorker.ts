@@ -1,0 +1,112 @@
+/**
+ * Run files written from a background thread (a dedicated Web Worker), so
+ * the page's main thread does not pay for the HTTP request.
+ *
+ * A `PUT /api/contents/<path>` through JupyterLab's contents manager costs
+ * the main thread about 2 ms (a `File` for the body, `fetch`, reading and
+ * validating the reply; measured with the capture benchmark's profile), and
+ * a run takes two (its series, then the run file). The worker does the
+ * request and answers with the model the server returned; the page only
+ * posts a string and reads a small reply.
+ *
+ * `writerWorkerMain` is the whole worker. It is started from its source
+ * text (`workerSource`), so it must stay self-contained: no imports, no
+ * reference to anything outside its own body.
+ */
+
+/** A write the page asks of the worker. */
+export interface IWriteRequest {
+  id: number;
+  url: string;
+  headers: Record<string, string>;
+  /** The contents model to PUT (`{type, format, content}`). */
+  model: { type: string; format: string; content: string };
+}
+
+/** The worker's answer: the server's model, or why it failed. */
+export type WriteReply =
+  | { id: number; ok: true; model: Record<string, unknown> }
+  | {
+      id: number;
+      ok: false;
+      /** HTTP status, or null when the server could not be reached. */
+      status: number | null;
+      message: string;
+    };
+
+/** What the worker needs of its global scope (`self` in a worker). */
+export interface IWriterScope {
+  onmessage: ((event: { data: unknown }) => void) | null;
+  postMessage(message: unknown): void;
+  fetch(url: string, init: RequestInit): Promise<Response>;
+}
+
+/** The worker: one PUT per request, answered in the order they finish. */
+export function writerWorkerMain(scope: IWriterScope): void {
+  const answer = async (request: IWriteRequest): Promise<WriteReply> => {
+    let response: Response;
+    try {
+      response = await scope.fetch(request.url, {
+        method: 'PUT',
+        headers: request.headers,
+        body: JSON.stringify(request.model),
+        credentials: 'same-origin',
+        cache: 'no-store'
+      });
+    } catch (error) {
+      return {
+        id: request.id,
+        ok: false,
+        status: null,
+        message: `The server could not be reached: ${String((error as Error)?.message ?? error)}`
+      };
+    }
+    const text = await response.text().catch(() => '');
+    let body: unknown = null;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      // Not JSON: a proxy's error page, say.
+    }
+    if (
+      (response.status === 200 || response.status === 201) &&
+      typeof body === 'object' &&
+      body !== null &&
+      typeof (body as { name?: unknown }).name === 'string'
+    ) {
+      return {
+        id: request.id,
+        ok: true,
+        model: body as Record<string, unknown>
+      };
+    }
+    const said =
+      typeof body === 'object' && body !== null
+        ? ((body as { message?: unknown }).message ??
+          (body as { reason?: unknown }).reason)
+        : null;
+    const ok = response.status === 200 || response.status === 201;
+    return {
+      id: request.id,
+      ok: false,
+      // A 2xx without a model is the server's fault, not the run's.
+      status: ok ? 502 : response.status,
+      message:
+        typeof said === 'string' && said
+          ? said
+          : ok
+            ? 'The server answered the write without a file model.'
+            : `${response.status} ${response.statusText}`.trim()
+    };
+  };
+  scope.onmessage = event => {
+    void answer(event.data as IWriteRequest).then(reply =>
+      scope.postMessage(reply)
+    );
+  };
+}
+
+/** The worker script: `writerWorkerMain` run on the worker's own scope. */
+export function workerSource(): string {
+  return `(${writerWorkerMain.toString()})(self);`;
+}
