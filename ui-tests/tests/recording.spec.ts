@@ -77,6 +77,20 @@ test.describe('Recording runs of experiment cells', () => {
       panel.sessionContext.session.kernel.anyMessage.connect((_, a) =>
         seen.push(`${a.direction} ${a.msg.header.msg_type}`)
       );
+      // Files saved through the page's contents manager.
+      const contents = window.jupyterapp.serviceManager.contents as unknown as {
+        fileChanged: {
+          connect(
+            fn: (
+              _: unknown,
+              c: { type: string; newValue?: { path?: string } }
+            ) => void
+          ): void;
+        };
+      };
+      contents.fileChanged.connect((_, c) =>
+        seen.push(`${c.type} ${c.newValue?.path ?? ''}`)
+      );
     });
     await page.notebook.runCell(TRAIN);
     runs = await waitForRuns(page, folder, 2);
@@ -89,6 +103,12 @@ test.describe('Recording runs of experiment cells', () => {
     expect(
       traffic.filter(m => /comm_open|comm_close|subshell|send execute/.test(m))
     ).toEqual(['send execute_request']);
+    // The run file went out from the writer worker, not through the page's
+    // contents manager (whose saves cost the main thread ~2 ms each).
+    // (Manifest shards and folders still go through it, seldom.)
+    const runFile = /^save .*\/[0-9A-HJKMNP-TV-Z]{26}(\.series)?\.json$/;
+    expect(traffic.filter(m => runFile.test(m))).toEqual([]);
+    expect(page.workers().map(w => w.url().split(':')[0])).toContain('blob');
 
     const [ok, failed] = runs;
     const trainCode =
