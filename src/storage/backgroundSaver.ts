@@ -124,13 +124,11 @@ export class BackgroundSaver implements IFileSaver {
       return;
     }
     this._pending.delete(reply.id);
-    if (!reply.ok) {
-      this._xsrfValue = null;
-    }
     if (reply.ok) {
       pending.resolve(reply.model as unknown as Contents.IModel);
       return;
     }
+    this._xsrfValue = null; // it may be what the server refused
     // What the run store and the outbox read of a failed write: the HTTP
     // status on `response`, as on `ServerConnection.ResponseError`.
     const error = new Error(reply.message);
