@@ -141,7 +141,8 @@ export class BackgroundSaver implements IFileSaver {
   /** The worker broke (or never started): everything goes the usual way. */
   private _onWorkerError(event: unknown): void {
     const message =
-      (event as { message?: unknown } | null)?.message ?? 'unknown error';
+      (event as { message?: unknown } | null)?.message ??
+      'it could not start; a Content Security Policy may refuse workers';
     console.warn(
       `jupyterlab-runs: the background writer failed (${String(message)}); saving through the contents manager`
     );

@@ -177,6 +177,42 @@ test.describe('Recording runs of experiment cells', () => {
       .toEqual({ lr: 0.5 });
   });
 
+  test('records through the contents manager when the writer worker cannot start', async ({
+    page,
+    tmpPath
+  }) => {
+    // As under a Content Security Policy that refuses workers, the worker
+    // fails after it was created: an error event, no message ever answered.
+    // (A CSP header added by routing the page cannot be used: Chromium then
+    // treats the page as public and blocks its websockets to localhost.)
+    await page.addInitScript(() => {
+      const RealWorker = window.Worker;
+      (window as unknown as { Worker: unknown }).Worker = function () {
+        const refused = new Blob(['throw new Error("refused by policy")'], {
+          type: 'text/javascript'
+        });
+        return new RealWorker(URL.createObjectURL(refused));
+      };
+    });
+    const failures: string[] = [];
+    page.on('console', message => {
+      if (message.text().includes('the background writer failed')) {
+        failures.push(message.text());
+      }
+    });
+    await reloadWith(page, `${tmpPath}/${NOTEBOOK}`);
+    await page.notebook.selectCells(TRAIN);
+    await runFromPalette(page, 'Toggle Experiment Tag');
+    await page.notebook.runCell(SETUP);
+    await page.notebook.runCell(TRAIN);
+    const [run] = await waitForRuns(page, `${tmpPath}/tagging.runs`, 1);
+    expect(run.status).toBe('ok');
+    expect(run.outputs).toEqual([
+      { output_type: 'stream', name: 'stdout', text: 'answer 42\n' }
+    ]);
+    expect(failures).toHaveLength(1);
+  });
+
   test('toggles the tag from the context menu, the cell toolbar and the keyboard', async ({
     page
   }) => {
