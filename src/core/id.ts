@@ -14,9 +14,35 @@ const ULID_PATTERN = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 /** A source of run ids; one per tab (or per test). */
 export type RunIdFactory = (now?: number) => string;
 
+/**
+ * The platform's CSPRNG as `ulid` wants it (a number in [0, 1) per
+ * character), drawn 256 bytes at a time: `ulid`'s own source calls
+ * `getRandomValues` once per character, 16 calls per id, which was the
+ * largest part of a run's start in the capture benchmark's profile.
+ */
+export function pooledRandom(
+  fill: (bytes: Uint8Array) => void = bytes => {
+    globalThis.crypto.getRandomValues(bytes);
+  }
+): () => number {
+  const pool = new Uint8Array(256);
+  let next = pool.length;
+  return () => {
+    if (next === pool.length) {
+      fill(pool);
+      next = 0;
+    }
+    return pool[next++] / 256;
+  };
+}
+
 /** Create an independent monotonic id source. */
 export function createRunIdFactory(): RunIdFactory {
-  const factory: ULIDFactory = monotonicFactory();
+  const factory: ULIDFactory = monotonicFactory(
+    typeof globalThis.crypto?.getRandomValues === 'function'
+      ? pooledRandom()
+      : undefined
+  );
   return (now?: number) => factory(now);
 }
 

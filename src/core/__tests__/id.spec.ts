@@ -1,4 +1,10 @@
-import { createRunIdFactory, isRunId, newRunId, runIdTime } from '../id';
+import {
+  createRunIdFactory,
+  isRunId,
+  newRunId,
+  pooledRandom,
+  runIdTime
+} from '../id';
 
 describe('run ids', () => {
   describe('#newRunId', () => {
@@ -16,6 +22,29 @@ describe('run ids', () => {
       const ids = Array.from({ length: 10_000 }, () => factory(now));
       expect([...ids].sort()).toEqual(ids);
       expect(new Set(ids).size).toBe(ids.length);
+    });
+  });
+
+  describe('#pooledRandom', () => {
+    it('hands out every byte of each fill once, as a fraction of 256', () => {
+      let fills = 0;
+      const random = pooledRandom(bytes => {
+        fills++;
+        bytes.forEach((_, i) => (bytes[i] = (i + fills) % 256));
+      });
+      const drawn = Array.from({ length: 600 }, () => random());
+      expect(fills).toBe(3);
+      expect(drawn.slice(0, 3)).toEqual([1 / 256, 2 / 256, 3 / 256]);
+      // The second fill starts over at its own first byte.
+      expect(drawn[256]).toBe(2 / 256);
+      expect(drawn.every(x => x >= 0 && x < 1)).toBe(true);
+    });
+
+    it('draws from the CSPRNG: ids of two factories share no random part', () => {
+      const a = createRunIdFactory();
+      const b = createRunIdFactory();
+      const now = Date.now();
+      expect(a(now).slice(10)).not.toBe(b(now).slice(10));
     });
   });
 
