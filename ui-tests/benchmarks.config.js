@@ -10,7 +10,8 @@ module.exports = {
   // thread: it would be measured with what the benchmarks measure.
   use: { ...config.use, trace: 'off' },
   // A cross-origin isolated page: performance.now() at 5 µs, not 100 µs
-  // (jupyter_server_test_config.py). Not reused: a test server is not.
+  // (jupyter_server_test_config.py). Always a fresh server: one left
+  // running by the UI tests would not send the headers.
   webServer: {
     ...config.webServer,
     env: { ...process.env, RUNS_ISOLATED: '1' },

@@ -93,7 +93,7 @@ export class BackgroundSaver implements IFileSaver {
 
   dispose(): void {
     this._worker?.terminate();
-    this._fallBack('The run store was disposed.');
+    this._fallBack('The background writer was disposed.');
   }
 
   /** The headers `ServerConnection.makeRequest` would send. */
