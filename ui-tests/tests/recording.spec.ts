@@ -201,8 +201,17 @@ test.describe('Recording runs of experiment cells', () => {
       }
     });
     await reloadWith(page, `${tmpPath}/${NOTEBOOK}`);
+    // The command itself: a palette opened while the reloaded page settles
+    // can lose focus and close (the palette is tested above).
     await page.notebook.selectCells(TRAIN);
-    await runFromPalette(page, 'Toggle Experiment Tag');
+    await page.evaluate(() =>
+      window.jupyterapp.commands.execute(
+        'jupyterlab-runs:toggle-experiment-tag'
+      )
+    );
+    await expect((await page.notebook.getCellLocator(TRAIN))!).toHaveClass(
+      /jp-runs-experimentCell/
+    );
     await page.notebook.runCell(SETUP);
     await page.notebook.runCell(TRAIN);
     const [run] = await waitForRuns(page, `${tmpPath}/tagging.runs`, 1);
