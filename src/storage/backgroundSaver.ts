@@ -41,6 +41,7 @@ export class BackgroundSaver implements IFileSaver {
   constructor(options: BackgroundSaver.IOptions) {
     this._contents = options.contents;
     this._settings = options.settings;
+    this._apiUrl = URLExt.join(options.settings.baseUrl, 'api/contents');
     this._xsrf = options.xsrf ?? xsrfCookie;
     this._worker = options.worker;
     if (this._worker) {
@@ -62,17 +63,17 @@ export class BackgroundSaver implements IFileSaver {
       !this._worker ||
       options.type !== 'file' ||
       typeof options.content !== 'string' ||
-      this._contents.driveName(path) !== ''
+      this._contents.driveName(path) !== '' ||
+      !isNormalized(path)
     ) {
       return this._contents.save(path, options);
     }
     const request: IWriteRequest = {
       id: ++this._lastId,
-      url: URLExt.join(
-        this._settings.baseUrl,
-        'api/contents',
-        URLExt.encodeParts(path)
-      ),
+      // What `URLExt.join(baseUrl, 'api/contents', path)` gives for a
+      // normalized path, without parsing the base URL on every write
+      // (url-parse: ~0.15 ms a write in the capture benchmark's profile).
+      url: `${this._apiUrl}/${URLExt.encodeParts(path)}`,
       headers: this._headers(),
       model: {
         type: 'file',
@@ -93,7 +94,10 @@ export class BackgroundSaver implements IFileSaver {
 
   dispose(): void {
     this._worker?.terminate();
-    this._fallBack('The background writer was disposed.');
+    this._worker = null;
+    for (const write of this._takePending()) {
+      write.reject(new Error('The background writer was disposed.'));
+    }
   }
 
   /** The headers `ServerConnection.makeRequest` would send. */
@@ -147,23 +151,20 @@ export class BackgroundSaver implements IFileSaver {
       `jupyterlab-runs: the background writer failed (${String(message)}); saving through the contents manager`
     );
     this._worker?.terminate();
-    this._fallBack();
+    this._worker = null;
+    // Re-send what it had not answered.
+    for (const write of this._takePending()) {
+      this._contents
+        .save(write.path, write.options)
+        .then(write.resolve, write.reject);
+    }
   }
 
-  /** Stop using the worker; re-send what it had not answered. */
-  private _fallBack(disposed?: string): void {
-    this._worker = null;
+  /** The writes the worker has not answered, forgotten here. */
+  private _takePending(): IPendingWrite[] {
     const pending = [...this._pending.values()];
     this._pending.clear();
-    for (const write of pending) {
-      if (disposed) {
-        write.reject(new Error(disposed));
-      } else {
-        this._contents
-          .save(write.path, write.options)
-          .then(write.resolve, write.reject);
-      }
-    }
+    return pending;
   }
 
   private _contents: Contents.IManager;
@@ -171,16 +172,26 @@ export class BackgroundSaver implements IFileSaver {
   private _xsrf: () => string | undefined;
   private _xsrfValue: { value: string | undefined } | null = null;
   private _worker: IWorkerLike | null;
+  private _apiUrl: string;
   private _lastId = 0;
-  private _pending = new Map<
-    number,
-    {
-      path: string;
-      options: Partial<Contents.IModel>;
-      resolve: (model: Contents.IModel) => void;
-      reject: (error: unknown) => void;
-    }
-  >();
+  private _pending = new Map<number, IPendingWrite>();
+}
+
+interface IPendingWrite {
+  path: string;
+  options: Partial<Contents.IModel>;
+  resolve: (model: Contents.IModel) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * No empty, `.` or `..` segment and no leading or trailing `/`: the paths
+ * `URLExt.join` leaves as they are (the run store's, built by `safeJoin`).
+ */
+function isNormalized(path: string): boolean {
+  return path
+    .split('/')
+    .every(segment => segment !== '' && segment !== '.' && segment !== '..');
 }
 
 export namespace BackgroundSaver {

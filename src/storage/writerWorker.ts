@@ -68,8 +68,9 @@ export function writerWorkerMain(scope: IWriterScope): void {
     } catch {
       // Not JSON: a proxy's error page, say.
     }
+    const saved = response.status === 200 || response.status === 201;
     if (
-      (response.status === 200 || response.status === 201) &&
+      saved &&
       typeof body === 'object' &&
       body !== null &&
       typeof (body as { name?: unknown }).name === 'string'
@@ -85,16 +86,15 @@ export function writerWorkerMain(scope: IWriterScope): void {
         ? ((body as { message?: unknown }).message ??
           (body as { reason?: unknown }).reason)
         : null;
-    const ok = response.status === 200 || response.status === 201;
     return {
       id: request.id,
       ok: false,
       // A 2xx without a model is the server's fault, not the run's.
-      status: ok ? 502 : response.status,
+      status: saved ? 502 : response.status,
       message:
         typeof said === 'string' && said
           ? said
-          : ok
+          : saved
             ? 'The server answered the write without a file model.'
             : `${response.status} ${response.statusText}`.trim()
     };

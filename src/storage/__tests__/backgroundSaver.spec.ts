@@ -1,3 +1,4 @@
+import { URLExt } from '@jupyterlab/coreutils';
 import * as vm from 'vm';
 import { makeRun } from '../../core/__tests__/fixtures';
 import { BackgroundSaver, type IWorkerLike } from '../backgroundSaver';
@@ -261,6 +262,70 @@ describe('BackgroundSaver', () => {
     expect(worker.requests[0].init.headers).toEqual({
       'Content-Type': 'application/json'
     });
+  });
+
+  it('asks for the URL URLExt.join gives, under any base URL', async () => {
+    const paths = [
+      'work/a.runs/x.json',
+      'wörk dir/a #1.runs/01JDQ6Z0000000000000000000.series.json',
+      'a.runs/01JDQ6Z0000000000000000000.artifacts/model?.pt'
+    ];
+    for (const baseUrl of [BASE, 'http://localhost:8888', '/user/me/']) {
+      const worker = new InProcessWorker(async () =>
+        response(201, '{"name": "x"}')
+      );
+      const saver = new BackgroundSaver({
+        contents: contents.asManager(),
+        settings: { baseUrl, token: '' } as never,
+        worker,
+        xsrf: () => undefined
+      });
+      for (const path of paths) {
+        await saver.save(path, { type: 'file', format: 'text', content: '' });
+      }
+      expect(worker.requests.map(r => r.url)).toEqual(
+        paths.map(path =>
+          URLExt.join(baseUrl, 'api/contents', URLExt.encodeParts(path))
+        )
+      );
+    }
+  });
+
+  it('leaves paths URLExt.join would normalize to the contents manager', async () => {
+    const worker = new InProcessWorker(serve(contents));
+    const manager = contents.asManager();
+    const saves = jest.spyOn(manager, 'save');
+    const saver = new BackgroundSaver({ contents: manager, settings, worker });
+    const odd = [
+      'work/./a.runs/1.json',
+      'work//a.runs/2.json',
+      '/work/a.runs/3.json'
+    ];
+    for (const path of odd) {
+      await saver
+        .save(path, { type: 'file', format: 'text', content: '' })
+        .catch(() => null);
+    }
+    expect(saves.mock.calls.map(c => c[0])).toEqual(odd);
+    expect(worker.requests).toHaveLength(0);
+  });
+
+  it('rejects what the worker had not answered when disposed', async () => {
+    const worker = new InProcessWorker(() => new Promise(() => undefined));
+    const saver = new BackgroundSaver({
+      contents: contents.asManager(),
+      settings,
+      worker
+    });
+    const write = saver.save('work/a.runs/1.json', {
+      type: 'file',
+      format: 'text',
+      content: 'one'
+    });
+    saver.dispose();
+    await expect(write).rejects.toThrow('The background writer was disposed.');
+    expect(worker.terminated).toBe(true);
+    expect(contents.files.has('work/a.runs/1.json')).toBe(false);
   });
 
   it('leaves other drives, directories and a missing worker to the contents manager', async () => {
