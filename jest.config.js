@@ -8,6 +8,7 @@ const esModules = [
   '@jupyter/web-components',
   '@marijn',
   '@microsoft',
+  '@noble',
   'color',
   'd3',
   'delaunator',

@@ -32,10 +32,12 @@ requests are never captured.
 
 import collections
 import json
+import os
 import re
 import threading
 import time
 
+from ._journal import JOURNAL
 from ._probe import _dumps, snapshot
 from ._sysinfo import gpu_metrics, system_metrics
 
@@ -66,6 +68,9 @@ ENVIRONMENT_CHANGE = re.compile(
 )
 EXPERIMENT_TAG = "experiment"
 PARAMETERS_TAG = "parameters"
+# The notebook's folder, when the kernel started (it usually starts there):
+# where the journal goes when JPY_SESSION_NAME does not say.
+_START_CWD = os.getcwd()
 
 
 def arm(key, code, options=None):
@@ -122,6 +127,9 @@ def _configure(options):
             return
     if isinstance(options, dict):
         _options = dict(options)
+        if "notebook" in options:
+            JOURNAL.configure(options["notebook"], os.environ.get("JPY_SESSION_NAME"),
+                              _START_CWD)
 
 
 def _on_control_open(channel, _open_msg):
@@ -149,16 +157,20 @@ def _on_control_open(channel, _open_msg):
     channel.on_close(on_close)
 
 
-def _request():
-    """The execute request being handled: (msg_id, cell tags)."""
+def _parent():
+    """The execute request being handled (a message dict), or {}."""
     try:
         from IPython import get_ipython
 
         parent = get_ipython().kernel.get_parent()
     except Exception:  # noqa: BLE001 - no kernel (plain IPython, tests)
-        return None, ()
-    if not isinstance(parent, dict):
-        return None, ()
+        return {}
+    return parent if isinstance(parent, dict) else {}
+
+
+def _request():
+    """The execute request being handled: (msg_id, cell tags)."""
+    parent = _parent()
     msg_id = (parent.get("header") or {}).get("msg_id")
     tags = (parent.get("metadata") or {}).get("tags")
     return msg_id, tags if isinstance(tags, list) else ()
@@ -275,10 +287,52 @@ def _pre_run_cell(info):
     entry = next((e for e in _armed if e[1] == raw), None)
     if entry is None and _options is not None:
         entry = _self_arm(raw)
+    _journal_start(raw)
     if entry is not None:
         interval = _interval_of(entry[2])
         if interval > 0:
             _sampler.start(max(interval, 0.1))
+
+
+def _journal_start(raw_cell):
+    """Write the journal's first line for an experiment cell (tags as sent)."""
+    if JOURNAL.current is not None:
+        JOURNAL.end("unknown", {"ename": "RunAbandoned", "evalue": (
+            "The kernel started another cell before this one was seen to end."),
+            "traceback": []})
+    parent = _parent()
+    metadata = parent.get("metadata") or {}
+    tags = metadata.get("tags")
+    if _kind(tags if isinstance(tags, list) else ()) != "experiment":
+        return
+    header = parent.get("header") or {}
+    count = None
+    try:
+        from IPython import get_ipython
+
+        count = get_ipython().execution_count
+    except Exception:  # noqa: BLE001
+        pass
+    JOURNAL.start(header.get("msg_id"), header.get("date"), metadata.get("cellId"), tags,
+                  raw_cell, count)
+
+
+def _outcome(result):
+    """(status, error) of a finished cell, as the page records them."""
+    exc = getattr(result, "error_in_exec", None) or getattr(result, "error_before_exec", None)
+    if exc is None:
+        return "ok", None
+    status = "interrupted" if isinstance(exc, KeyboardInterrupt) else "error"
+    traceback = []
+    try:
+        from IPython import get_ipython
+
+        stb = getattr(get_ipython(), "_last_traceback", None)
+        if isinstance(stb, list):
+            traceback = [str(line) for line in stb]
+    except Exception:  # noqa: BLE001
+        pass
+    return status, {"ename": type(exc).__name__, "evalue": str(exc), "traceback": traceback}
 
 
 def _match(raw_cell):
@@ -295,12 +349,33 @@ def _match(raw_cell):
 def _post_run_cell(result):
     global _need_environment
     _sampler.stop()
+    journaled = JOURNAL.current is not None
+    if journaled:
+        # The last log flush goes into the journal before its end line.
+        from ._transport import RECORDER
+
+        RECORDER.finish()
+    snap = _take_snapshot(result)
+    key = snap.pop("_key") if snap is not None else None
+    if journaled:
+        status, error = _outcome(result)
+        JOURNAL.end(status, error, snap)
+        if snap is not None:
+            # The page deletes the journal file once it saved this run.
+            snap["journal"] = True
+    if snap is not None:
+        _send(key, snap, _request()[0])
+
+
+def _take_snapshot(result):
+    """The armed snapshot of the cell that just ended, or None."""
+    global _need_environment
     if not _armed:
-        return
+        return None
     info = getattr(result, "info", None)
     entry = _match(getattr(info, "raw_cell", None))
     if entry is None:
-        return
+        return None
     key, code, options, _armed_at = entry
     arm_ms = _arm_ms.pop(_arm_key(entry), 0.0)
     options = _resolve_environment(options)
@@ -312,7 +387,8 @@ def _post_run_cell(result):
     # Kernel time this run cost: arming it plus taking the snapshot.
     snap["kernel_ms"] = snapshot_ms + arm_ms
     snap["snapshot_ms"] = snapshot_ms
-    _send(key, snap, _request()[0])
+    snap["_key"] = key
+    return snap
 
 
 def _resolve_environment(options):

@@ -27,6 +27,7 @@ import uuid
 
 from . import _config
 from ._encoding import check_name, coerce_metric, coerce_step
+from ._journal import JOURNAL
 from ._summary import Series, summary, text
 
 MIME_TYPE = "application/vnd.jupyterlab-runs.log+json"
@@ -237,6 +238,9 @@ class Recorder:
                                self._points, self._cap),
         }
         plain = text(self._series, self._params, self._tags, self._counts)
+        # The kernel's own record of the run (see _journal.py): what a page
+        # that is not listening would have read from this output.
+        JOURNAL.log(message)
         self._publish({MIME_TYPE: message, "text/plain": plain})
 
     def _publish(self, bundle):

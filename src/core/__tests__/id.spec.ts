@@ -1,8 +1,11 @@
+import { readFileSync } from 'fs';
+import { join } from 'path';
 import {
   createRunIdFactory,
   isRunId,
   newRunId,
   pooledRandom,
+  runIdForRequest,
   runIdTime
 } from '../id';
 
@@ -87,5 +90,26 @@ describe('run ids', () => {
     ])('%p -> %p', (value, expected) => {
       expect(isRunId(value)).toBe(expected);
     });
+  });
+});
+
+describe('runIdForRequest', () => {
+  // Shared with pytest (tests/python/test_journal.py): the kernel's journal
+  // derives the same id for the same execute request.
+  const vectors = JSON.parse(
+    readFileSync(join(__dirname, 'fixtures', 'run-id-vectors.json'), 'utf-8')
+  ) as { msgId: string; dateMs: number; runId: string }[];
+
+  it.each(vectors)(
+    'should derive $runId from request $msgId at $dateMs',
+    ({ msgId, dateMs, runId }) => {
+      expect(runIdForRequest(msgId, dateMs)).toBe(runId);
+      expect(isRunId(runId)).toBe(true);
+    }
+  );
+
+  it('should encode the request date as the id time', () => {
+    const id = runIdForRequest('m', 1_796_462_321_123);
+    expect(runIdTime(id)).toBe(1_796_462_321_123);
   });
 });
