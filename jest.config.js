@@ -4,6 +4,9 @@ const jestJupyterLab = require('@jupyterlab/testutils/lib/jest-config');
 const esModules = [
   '@codemirror',
   '@jupyter/ydoc',
+  // Capture's RunOutputs uses @jupyterlab/outputarea's model, which (like
+  // most of @jupyterlab) ships ES modules only.
+  '@jupyterlab',
   '@jupyter/react-components',
   '@jupyter/web-components',
   '@marijn',

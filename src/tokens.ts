@@ -28,6 +28,11 @@ export interface IRunListing {
   warnings: IRunFileWarning[];
   /** How many of `runs` are recorded but not yet on the server. */
   pending?: number;
+  /**
+   * Whether the runs folder holds the kernel's journal (`journal/`), which
+   * `JournalReconciler` reads.
+   */
+  journal?: boolean;
 }
 
 /**

@@ -1,6 +1,6 @@
-import type { ICellModel } from '@jupyterlab/cells';
 import { LogStream } from '../core/capture/logStream';
 import type { IRunSummary } from '../core/run';
+import { RunOutputs } from './runOutputs';
 
 /** What the kernel-side snapshot (`jupyterlab_runs._probe.snapshot`) holds. */
 export interface IKernelSnapshot {
@@ -10,17 +10,26 @@ export interface IKernelSnapshot {
   datasets?: Array<Record<string, unknown>>;
   kernel_ms?: number;
   errors?: Array<{ part: string; error: string }>;
+  /** The kernel wrote this execution to its journal (jupyterlab_runs/_journal.py). */
+  journal?: boolean;
+}
+
+/** How an execution ended, as its IOPub messages told. */
+export interface IRunError {
+  ename: string;
+  evalue: string;
+  traceback: string[];
 }
 
 /**
- * One execution of an experiment cell, from the moment it is scheduled until
- * its run is final.
+ * One execution of an experiment cell, from the moment its execute request
+ * is sent until its run is final. Its id is derived from the request
+ * (`runIdForRequest`), as the kernel's journal derives it.
  */
 export class ActiveRun {
   constructor(
     readonly id: string,
-    readonly cellModel: ICellModel,
-    readonly cellId: string,
+    readonly cellId: string | null,
     readonly code: string,
     readonly experiment: string
   ) {
@@ -29,6 +38,15 @@ export class ActiveRun {
 
   readonly scheduledAt: number;
   readonly stream = new LogStream();
+  /** The execution's outputs, from its IOPub messages. */
+  readonly outputs = new RunOutputs();
+  /** The error the kernel reported for this execution, if any. */
+  error: IRunError | null = null;
+  /**
+   * Why the run's end was not seen (its idle status never arrived, e.g. the
+   * page lost its connection); null when it was.
+   */
+  endUnseen: string | null = null;
   /** Browser time the kernel announced the start (execute_input). */
   startedAt: number | null = null;
   executionCount: number | null = null;

@@ -63,9 +63,45 @@ export function mergeParams(
   return { params, sources };
 }
 
+/**
+ * The environment of a kernel snapshot: the reference the run keeps (hash,
+ * working directory, git state) and the machine part, stored once per hash
+ * as `env-<hash>.json`. Null when the snapshot has no probed environment.
+ */
+export function environmentRef(
+  snapshot: IKernelSnapshot | null,
+  probedAt: Date
+): {
+  ref: IRunEnvironmentRef;
+  file: { name: string; content: string };
+} | null {
+  const env = snapshot?.environment;
+  if (
+    !env ||
+    typeof env.hash !== 'string' ||
+    !/^[0-9a-f]{64}$/.test(env.hash)
+  ) {
+    return null;
+  }
+  const { cwd, git, ...machine } = env;
+  return {
+    ref: {
+      deepProbe: true,
+      hash: env.hash,
+      cwd: typeof cwd === 'string' ? cwd : undefined,
+      git: (git as Record<string, unknown> | null) ?? null,
+      probedAt: probedAt.toISOString()
+    },
+    file: {
+      name: `env-${env.hash}.json`,
+      content: JSON.stringify(machine, null, 1)
+    }
+  };
+}
+
 /** Everything but the base record fields (id, code, status...). */
 export function finalizeRun(
-  run: ActiveRun,
+  run: Pick<ActiveRun, 'id' | 'stream'>,
   outputs: RunOutput[],
   context: {
     settings: ICaptureSettings;

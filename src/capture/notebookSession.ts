@@ -2,9 +2,18 @@
  * Everything capture needs to know about one notebook's kernel session, read
  * from the kernel's own messages:
  *
- * - which code the kernel actually started, when, and for which cell
- *   (IOPub `execute_input`, matched to the cells the notebook scheduled), so
- *   a run's lineage is what ran, not what the notebook shows now;
+ * - which execute requests this page sent, read from the messages as they go
+ *   out (`kernel.anyMessage`): the cell id and tags JupyterLab puts in their
+ *   metadata, the code, the request id and date (from which the run id is
+ *   derived). Everything else is tied to a request by its IOPub parent, never
+ *   by matching code: two executions of one cell, aborted cells and a queued
+ *   burst cannot be confused;
+ * - which code the kernel actually started, and when (IOPub
+ *   `execute_input`), so a run's lineage is what ran, not what the notebook
+ *   shows now;
+ * - each execution's outputs and error, and its end: the idle status under
+ *   its request, after which no output of it can come (a watchdog ends runs
+ *   whose idle was lost);
  * - the log messages of `import jupyterlab_runs` calls (IOPub display data of
  *   our MIME type), routed to the run of the execution that sent them;
  * - the snapshots the kernel sends when an armed experiment or parameters
@@ -17,7 +26,6 @@
  * Silent executions are not broadcast, so the extension's own requests never
  * show up in the history.
  */
-import type { ICellModel } from '@jupyterlab/cells';
 import type { NotebookPanel } from '@jupyterlab/notebook';
 import type {
   CommsOverSubshells,
@@ -37,13 +45,18 @@ export interface IHistoryEntry extends IExecutedCode {
   startedAt: number;
 }
 
-/** Cells scheduled but not yet started, in order. */
-interface IScheduled {
-  cellModel: ICellModel;
+/**
+ * An execute request this page sent, read from the message itself as it
+ * went out (`kernel.anyMessage`): which cell (JupyterLab puts `cellId` and
+ * the cell's tags in its metadata), which code, when.
+ */
+export interface IExecuteRequest {
+  msgId: string;
+  /** The request header's date (epoch ms). */
+  dateMs: number;
+  cellId: string | null;
   code: string;
-  run: ActiveRun | null;
-  /** The key of a kernel snapshot of a `parameters` cell. */
-  parametersKey: string | null;
+  tags: unknown[];
 }
 
 export const COMM_TARGET = 'jupyterlab-runs';
@@ -51,19 +64,41 @@ export const COMM_TARGET = 'jupyterlab-runs';
 export const CONTROL_TARGET = 'jupyterlab-runs-control';
 /** Executions kept per kernel session; lineage never needs more. */
 const MAX_HISTORY = 5000;
-/** Parameters cells awaiting their snapshot, at most. */
-const MAX_PENDING_PARAMETERS = 16;
+/** Requests awaiting their end, at most (older ones were lost with a connection). */
+const MAX_REQUESTS = 1000;
+/**
+ * How long the kernel must stay idle before a run whose end was never seen
+ * (its idle status lost, e.g. with a dropped connection) is ended anyway.
+ */
+const WATCHDOG_MS = 3000;
 
 export interface ISessionCallbacks {
+  /**
+   * This page sent an execute request: the run to record for it, if its
+   * cell is an experiment.
+   */
+  requested(request: IExecuteRequest): ActiveRun | null;
   started(run: ActiveRun): void;
   logged(run: ActiveRun): void;
-  /** The kernel restarted or died with these runs in flight. */
+  /**
+   * The kernel finished the run's execution (its idle status arrived, so
+   * every output has), or the kernel went quiet without that status
+   * (`run.endUnseen` says why). A run that never started (`startedAt` null)
+   * was aborted: nothing ran.
+   */
+  ended(run: ActiveRun): void;
+  /**
+   * The kernel restarted or died with these runs requested (those that
+   * never started were cancelled with the queue).
+   */
   lost(runs: ActiveRun[], reason: string): void;
   /**
-   * The kernel was seen idle (first time for this page, or after a restart):
-   * nothing was executing at `at` (epoch ms).
+   * The kernel was seen idle (first time for this page, after a restart, or
+   * after running code this page did not send): nothing was executing at
+   * `at` (epoch ms). `foreign` counts executions started by others since
+   * the last call (another tab, or requests sent before a reload).
    */
-  idle(at: number): void;
+  idle(at: number, foreign: number): void;
 }
 
 export class NotebookSession implements IDisposable {
@@ -74,11 +109,11 @@ export class NotebookSession implements IDisposable {
     context.iopubMessage.connect(this._onIOPub, this);
     context.statusChanged.connect(this._onStatus, this);
     context.kernelChanged.connect(this._onKernelChanged, this);
-    this._registerComm(context.session?.kernel ?? null);
+    this._follow(context.session?.kernel ?? null);
     if (context.session?.kernel?.status === 'idle') {
       this._seenIdle = true;
       const at = Date.now();
-      queueMicrotask(() => this._callbacks.idle(at));
+      queueMicrotask(() => this._callbacks.idle(at, 0));
     }
   }
 
@@ -134,21 +169,15 @@ export class NotebookSession implements IDisposable {
     return this._parameters;
   }
 
-  get isDisposed(): boolean {
-    return this._isDisposed;
+  /** Runs started and not yet ended. */
+  get inFlight(): ActiveRun[] {
+    return [...this._runsByRequest.values()].filter(
+      r => r.startedAt !== null && !r.finalized
+    );
   }
 
-  /** Record that the notebook is sending this cell to the kernel. */
-  schedule(
-    cellModel: ICellModel,
-    code: string,
-    run: ActiveRun | null,
-    parametersKey: string | null = null
-  ): void {
-    this._scheduled.push({ cellModel, code, run, parametersKey });
-    if (run) {
-      this._runsByKey.set(run.id, run);
-    }
+  get isDisposed(): boolean {
+    return this._isDisposed;
   }
 
   /**
@@ -159,7 +188,7 @@ export class NotebookSession implements IDisposable {
    * silent request (sent before the cell's own, so the kernel sees it
    * first) that also sets the kernel side up with the options of
    * `configure`. Resolves to whether the kernel can (jupyterlab_runs
-   * importable there).
+   * importable there); runs requested after this call wait for it.
    */
   arm(key: string, code: string, options: object): Promise<boolean> {
     const kernel = this._panel.sessionContext.session?.kernel;
@@ -178,7 +207,7 @@ export class NotebookSession implements IDisposable {
       { code: call, silent: true, store_history: false, allow_stdin: false },
       true
     );
-    return future.done.then(
+    this._armed = future.done.then(
       reply => {
         const ok = reply.content.status === 'ok';
         if (ok && this._controlKernel !== kernel) {
@@ -188,6 +217,7 @@ export class NotebookSession implements IDisposable {
       },
       () => false
     );
+    return this._armed;
   }
 
   /** Whether the kernel side is set up for the current kernel. */
@@ -221,7 +251,6 @@ export class NotebookSession implements IDisposable {
 
   /** Forget a run that will not be finalized through this session. */
   release(run: ActiveRun): void {
-    this._runsByKey.delete(run.id);
     if (run.requestId) {
       this._runsByRequest.delete(run.requestId);
     }
@@ -237,7 +266,8 @@ export class NotebookSession implements IDisposable {
       return;
     }
     this._isDisposed = true;
-    this._comm?.dispose();
+    this._follow(null);
+    clearTimeout(this._watchdog);
     // The kernel may outlive this notebook view: let it forget the comm.
     if (this._controlOpen()) {
       try {
@@ -253,27 +283,118 @@ export class NotebookSession implements IDisposable {
     context.kernelChanged.disconnect(this._onKernelChanged, this);
   }
 
+  /**
+   * Follow a kernel connection: its outgoing execute requests (which cell,
+   * which tags) and the snapshot comms it receives.
+   */
+  private _follow(kernel: Kernel.IKernelConnection | null): void {
+    this._comm?.dispose();
+    this._comm = null;
+    if (this._kernel) {
+      this._kernel.anyMessage.disconnect(this._onAnyMessage, this);
+    }
+    this._kernel = kernel;
+    if (!kernel) {
+      return;
+    }
+    kernel.anyMessage.connect(this._onAnyMessage, this);
+    // Snapshots sent before this page opened its control comm.
+    const onOpen = (_comm: Kernel.IComm, msg: KernelMessage.ICommOpenMsg) =>
+      this._receiveSnapshot(msg.content.data);
+    kernel.registerCommTarget(COMM_TARGET, onOpen);
+    this._comm = {
+      isDisposed: false,
+      dispose() {
+        kernel.removeCommTarget(COMM_TARGET, onOpen);
+      }
+    };
+  }
+
+  /** An execute request on its way out: the exact cell, code and tags. */
+  private _onAnyMessage(
+    _: unknown,
+    args: { msg: KernelMessage.IMessage; direction: 'send' | 'recv' }
+  ): void {
+    const { msg, direction } = args;
+    if (direction !== 'send' || msg.header.msg_type !== 'execute_request') {
+      return;
+    }
+    const content = msg.content as KernelMessage.IExecuteRequestMsg['content'];
+    if (content.silent) {
+      return;
+    }
+    const metadata = (msg.metadata ?? {}) as {
+      cellId?: unknown;
+      tags?: unknown;
+    };
+    const parsed = Date.parse(msg.header.date);
+    const request: IExecuteRequest = {
+      msgId: msg.header.msg_id,
+      dateMs: Number.isFinite(parsed) ? parsed : Date.now(),
+      cellId: typeof metadata.cellId === 'string' ? metadata.cellId : null,
+      code: content.code,
+      tags: Array.isArray(metadata.tags) ? metadata.tags : []
+    };
+    this._requests.set(request.msgId, request);
+    if (this._requests.size > MAX_REQUESTS) {
+      this._requests.delete(this._requests.keys().next().value!);
+    }
+    const run = this._callbacks.requested(request);
+    if (run) {
+      run.requestId = request.msgId;
+      run.armed = this._controlOpen() ? Promise.resolve(true) : this._armed;
+      this._runsByRequest.set(request.msgId, run);
+    }
+  }
+
   private _onIOPub(_: unknown, msg: KernelMessage.IMessage): void {
     const type = msg.header.msg_type;
-    const parentId = (msg.parent_header as Partial<KernelMessage.IHeader>)
-      .msg_id;
+    const parentId =
+      (msg.parent_header as Partial<KernelMessage.IHeader>).msg_id ?? '';
     if (type === 'execute_input') {
       this._onExecuteInput(
-        parentId ?? '',
+        parentId,
         msg.content as KernelMessage.IExecuteInputMsg['content']
       );
-    } else if (type === 'display_data' || type === 'update_display_data') {
-      const data = (msg.content as { data?: Record<string, unknown> }).data;
-      const payload = data?.[LOG_MIME_TYPE];
-      if (payload !== undefined) {
-        this._onLog(parentId, payload);
+      return;
+    }
+    if (type === 'status') {
+      const state = (msg.content as { execution_state?: string })
+        .execution_state;
+      if (state === 'idle' && this._requests.has(parentId)) {
+        this._onRequestIdle(parentId);
       }
-    } else if (type === 'comm_msg') {
+      return;
+    }
+    if (type === 'comm_msg') {
       // A snapshot on the control comm of this page or of another (a page
       // reloaded before it opened its own): the kernel sends each once.
       const data = (msg.content as { data?: { snapshot?: unknown } }).data;
       if (data?.snapshot !== undefined) {
         this._receiveSnapshot(data.snapshot);
+      }
+      return;
+    }
+    if (type === 'display_data' || type === 'update_display_data') {
+      const data = (msg.content as { data?: Record<string, unknown> }).data;
+      const payload = data?.[LOG_MIME_TYPE];
+      if (payload !== undefined) {
+        this._onLog(parentId, payload);
+      }
+    }
+    const run = this._runsByRequest.get(parentId);
+    if (
+      run &&
+      !run.finalized &&
+      run.outputs.add(msg as KernelMessage.IIOPubMessage)
+    ) {
+      if (type === 'error') {
+        const c = msg.content as KernelMessage.IErrorMsg['content'];
+        run.error = {
+          ename: c.ename,
+          evalue: c.evalue,
+          traceback: c.traceback
+        };
       }
     }
   }
@@ -319,16 +440,15 @@ export class NotebookSession implements IDisposable {
     if (this._history.length === 0 && count !== null && count > 1) {
       this._unknownHistory = true;
     }
-    // Cells scheduled before the match never started (aborted after an
-    // error); the first cell with the same code is this one.
-    const at = this._scheduled.findIndex(s => s.code === content.code);
-    const scheduled = at >= 0 ? this._scheduled[at] : null;
-    if (at >= 0) {
-      this._scheduled.splice(0, at + 1);
+    const request = this._requests.get(requestId);
+    if (!request) {
+      // Another tab's cell, or one sent before this page was loaded: the
+      // kernel's journal records it if it is an experiment.
+      this._foreign++;
     }
     const entry: IHistoryEntry = {
       requestId,
-      cellId: scheduled ? scheduled.cellModel.id : null,
+      cellId: request?.cellId ?? null,
       code: content.code,
       executionCount: count,
       startedAt: Date.now()
@@ -338,90 +458,62 @@ export class NotebookSession implements IDisposable {
       this._history.splice(0, this._history.length - MAX_HISTORY);
       this._unknownHistory = true;
     }
-    if (scheduled?.parametersKey) {
-      this._parametersPending.set(requestId, {
-        key: scheduled.parametersKey,
-        index: this._history.length - 1
-      });
-      // A kernel that cannot snapshot never answers: keep the latest few.
-      if (this._parametersPending.size > MAX_PENDING_PARAMETERS) {
-        const oldest = this._parametersPending.keys().next().value!;
-        this._parametersPending.delete(oldest);
-      }
-    }
-    const run = scheduled?.run;
-    if (run) {
-      run.requestId = requestId;
+    const run = this._runsByRequest.get(requestId);
+    if (run && !run.finalized) {
       run.startedAt = entry.startedAt;
       run.executionCount = count;
       run.historyIndex = this._history.length - 1;
-      this._runsByRequest.set(requestId, run);
       this._callbacks.started(run);
     }
   }
 
   /**
-   * A kernel snapshot, named by the execute request of its cell (and by the
-   * key this page armed it with, for cells armed by request).
+   * The kernel is done with a request: every output of it has arrived. A
+   * run that never started was aborted (an error in a cell before it):
+   * nothing ran, so there is no run.
+   */
+  private _onRequestIdle(requestId: string): void {
+    this._requests.delete(requestId);
+    const run = this._runsByRequest.get(requestId);
+    if (!run || run.finalized) {
+      return;
+    }
+    if (run.startedAt === null) {
+      this.release(run);
+    }
+    this._callbacks.ended(run);
+  }
+
+  /**
+   * A kernel snapshot, named by the execute request of its cell (and by
+   * the key the cell was armed with, which runs do not need).
    */
   private _onSnapshot(
-    key: string,
     request: string,
     snapshot: IKernelSnapshot
   ): ActiveRun | null {
-    const run =
-      (key && this._runsByKey.get(key)) || this._runsByRequest.get(request);
+    const run = this._runsByRequest.get(request);
     if (run) {
       run.setSnapshot(snapshot);
       return run;
     }
-    let pending = this._parametersPending.get(request);
-    if (!pending && key) {
-      for (const [id, p] of this._parametersPending) {
-        if (p.key === key) {
-          pending = p;
-          request = id;
-        }
-      }
-    }
-    if (pending) {
-      this._parametersPending.delete(request);
-      this._parameters = {
-        params: snapshot.params ?? {},
-        index: pending.index
-      };
+    const index = this._history.findIndex(h => h.requestId === request);
+    const tags = this._requests.get(request)?.tags;
+    if (index >= 0 && tags?.includes('parameters')) {
+      this._parameters = { params: snapshot.params ?? {}, index };
     }
     return null;
   }
 
-  private _registerComm(kernel: Kernel.IKernelConnection | null): void {
-    this._comm?.dispose();
-    this._comm = null;
-    if (!kernel) {
-      return;
-    }
-    // Snapshots sent before this page opened its control comm.
-    const onOpen = (_comm: Kernel.IComm, msg: KernelMessage.ICommOpenMsg) =>
-      this._receiveSnapshot(msg.content.data);
-    kernel.registerCommTarget(COMM_TARGET, onOpen);
-    this._comm = {
-      isDisposed: false,
-      dispose() {
-        kernel.removeCommTarget(COMM_TARGET, onOpen);
-      }
-    };
-  }
-
   /** A snapshot message's data: `{key, request, json}`. */
   private _receiveSnapshot(data: unknown): void {
-    const { key, request, json } = (data ?? {}) as Record<string, unknown>;
+    const { request, json } = (data ?? {}) as Record<string, unknown>;
     if (typeof json !== 'string') {
       return;
     }
     try {
       const t0 = performance.now();
       const run = this._onSnapshot(
-        typeof key === 'string' ? key : '',
         typeof request === 'string' ? request : '',
         JSON.parse(json) as IKernelSnapshot
       );
@@ -433,13 +525,21 @@ export class NotebookSession implements IDisposable {
 
   private _onKernelChanged(): void {
     this._lose('The kernel was changed during the run.');
-    this._registerComm(this._panel.sessionContext.session?.kernel ?? null);
+    this._follow(this._panel.sessionContext.session?.kernel ?? null);
   }
 
   private _onStatus(_: unknown, status: Kernel.Status): void {
-    if (status === 'idle' && !this._seenIdle) {
-      this._seenIdle = true;
-      this._callbacks.idle(Date.now());
+    clearTimeout(this._watchdog);
+    if (status === 'idle') {
+      if (!this._seenIdle || this._foreign > 0) {
+        this._seenIdle = true;
+        const foreign = this._foreign;
+        this._foreign = 0;
+        this._callbacks.idle(Date.now(), foreign);
+      }
+      if (this.inFlight.length > 0) {
+        this._watchdog = setTimeout(() => this._endUnseen(), WATCHDOG_MS);
+      }
     }
     if (status === 'restarting' || status === 'autorestarting') {
       this._lose('The kernel restarted during the run.');
@@ -448,50 +548,71 @@ export class NotebookSession implements IDisposable {
     }
   }
 
+  /**
+   * The watchdog: the kernel has been idle for a while, yet runs it started
+   * were never seen to end (their idle status was lost, as when the page's
+   * connection dropped). Nothing executes them: end them now; the kernel's
+   * journal has their true end and replaces what is recorded here.
+   */
+  private _endUnseen(): void {
+    const kernel = this._panel.sessionContext.session?.kernel;
+    if (!kernel || kernel.status !== 'idle') {
+      return;
+    }
+    for (const run of this.inFlight) {
+      run.endUnseen =
+        'The kernel went idle but the end of this run never reached the page (was the connection lost?).';
+      this._callbacks.ended(run);
+    }
+  }
+
   /** End every run in flight and start a fresh history. */
   private _lose(reason: string): void {
     // A restarted kernel forgot the comm target; set it up again.
     this._control = null;
     this._controlKernel = null;
+    this._armed = Promise.resolve(false);
     this._seenIdle = false;
-    const inFlight = [...this._runsByKey.values()].filter(r => !r.finalized);
+    clearTimeout(this._watchdog);
+    const requested = [...this._runsByRequest.values()].filter(
+      r => !r.finalized
+    );
     this._history = [];
-    this._scheduled = [];
-    this._runsByKey.clear();
+    this._requests.clear();
     this._runsByRequest.clear();
     this._runsByExec.clear();
     this._parameters = null;
-    this._parametersPending.clear();
     this._unknownHistory = false;
     this._needsEnvironment = true;
-    if (inFlight.length > 0) {
-      this._callbacks.lost(inFlight, reason);
+    if (requested.length > 0) {
+      this._callbacks.lost(requested, reason);
     }
   }
 
   private _panel: NotebookPanel;
   private _callbacks: ISessionCallbacks;
+  private _kernel: Kernel.IKernelConnection | null = null;
   private _history: IHistoryEntry[] = [];
-  private _scheduled: IScheduled[] = [];
-  private _runsByKey = new Map<string, ActiveRun>();
+  /** Execute requests this page sent that have not ended, by msg_id. */
+  private _requests = new Map<string, IExecuteRequest>();
   private _runsByRequest = new Map<string, ActiveRun>();
   private _runsByExec = new Map<string, ActiveRun>();
   private _parameters: {
     params: Record<string, unknown>;
     index: number;
   } | null = null;
-  /** Parameters cells started and awaiting their snapshot, by request id. */
-  private _parametersPending = new Map<
-    string,
-    { key: string; index: number }
-  >();
   private _unknownHistory = false;
   private _needsEnvironment = true;
   private _comm: IDisposable | null = null;
   private _control: Kernel.IComm | null = null;
+  /** Whether the kernel side is set up: the latest arming request's outcome. */
+  private _armed: Promise<boolean> = Promise.resolve(false);
   /** Snapshot options of the cells the kernel arms itself. */
   private _config: JSONObject = {};
   private _controlKernel: Kernel.IKernelConnection | null = null;
   private _seenIdle = false;
+  /** Executions started by others since the kernel was last seen idle. */
+  private _foreign = 0;
+  private _watchdog: ReturnType<typeof setTimeout> | undefined = undefined;
   private _isDisposed = false;
 }

@@ -2,19 +2,25 @@
  * Turns executions of experiment cells into runs.
  *
  * `NotebookActions.executionScheduled` fires before the execute request is
- * sent, so the source read there is exactly the code the kernel runs,
- * whatever the user types afterwards; it is also where the kernel side is
- * set up (once per kernel session; after that the kernel arms tagged cells
- * itself, see `NotebookSession.arm`). `NotebookSession` follows the kernel:
- * the run starts (status `running`, file written) when the kernel announces
- * the execution, logs stream in, and `NotebookActions.executed` — fired once
- * the kernel replied and went idle, so all outputs have arrived — ends it.
+ * sent: it is where the kernel side is set up (once per kernel session;
+ * after that the kernel arms tagged cells itself, see
+ * `NotebookSession.arm`). `NotebookSession` follows the kernel: a run is
+ * created as its execute request goes out (the code and tags exactly as
+ * sent, the id derived from the request), starts (status `running`, file
+ * written) when the kernel announces the execution, logs and outputs
+ * stream in under its request, and the kernel's idle status for that
+ * request ends it. `NotebookActions.executed` is not used: JupyterLab skips
+ * it for an execution whose cell was run again before it ended (a queued
+ * burst), and for cells cancelled by a restart.
+ *
+ * The kernel also writes each execution to its journal
+ * (jupyterlab_runs/_journal.py); `JournalReconciler` turns what no page
+ * recorded into runs, under the same ids.
  */
-import type { Cell, ICellModel } from '@jupyterlab/cells';
+import type { Cell } from '@jupyterlab/cells';
 import {
   NotebookActions,
   type INotebookTracker,
-  type KernelError,
   type Notebook,
   type NotebookPanel
 } from '@jupyterlab/notebook';
@@ -22,7 +28,7 @@ import type { JSONObject } from '@lumino/coreutils';
 import type { IDisposable } from '@lumino/disposable';
 import { Signal, type ISignal } from '@lumino/signaling';
 import { analyzeLineage, type CurrentCells } from '../core/capture/lineage';
-import { newRunId } from '../core/id';
+import { newRunId, runIdForRequest } from '../core/id';
 import { notebookStem } from '../core/paths';
 import { recordExecution } from '../core/record';
 import {
@@ -36,8 +42,9 @@ import {
 import { experimentName } from '../core/tags';
 import type { IRecordingFailure, IRunRecorder, IRunStore } from '../tokens';
 import { ActiveRun, type IKernelSnapshot } from './activeRun';
-import { finalizeRun } from './finalize';
-import { NotebookSession } from './notebookSession';
+import { environmentRef, finalizeRun } from './finalize';
+import { NotebookSession, type IExecuteRequest } from './notebookSession';
+import { storeRun } from './storeRun';
 import { DEFAULT_CAPTURE_SETTINGS, type ICaptureSettings } from './settings';
 
 /** Live summaries are sent at most this often per run. */
@@ -52,8 +59,8 @@ export class RunRecorder implements IRunRecorder, IDisposable {
   constructor(options: RunRecorder.IOptions) {
     this._store = options.store;
     this._tracker = options.tracker;
+    this._reconcile = options.reconcile ?? null;
     NotebookActions.executionScheduled.connect(this._onScheduled, this);
-    NotebookActions.executed.connect(this._onExecuted, this);
   }
 
   get recorded(): ISignal<IRunRecorder, IRunRecord> {
@@ -88,8 +95,8 @@ export class RunRecorder implements IRunRecorder, IDisposable {
 
   set settings(value: ICaptureSettings) {
     this._settings = value;
-    for (const session of this._sessions.values()) {
-      session.configure(this._kernelOptions(value.captureEnvironment));
+    for (const [panel, session] of this._sessions) {
+      session.configure(this._kernelOptions(value.captureEnvironment, panel));
     }
   }
 
@@ -103,7 +110,6 @@ export class RunRecorder implements IRunRecorder, IDisposable {
     }
     this._isDisposed = true;
     NotebookActions.executionScheduled.disconnect(this._onScheduled, this);
-    NotebookActions.executed.disconnect(this._onExecuted, this);
     for (const session of this._sessions.values()) {
       session.dispose();
     }
@@ -116,14 +122,23 @@ export class RunRecorder implements IRunRecorder, IDisposable {
     let session = this._sessions.get(panel);
     if (!session) {
       session = new NotebookSession(panel, {
+        requested: request => this._onRequested(panel, request),
         started: run => this._onStarted(panel, run),
         logged: run => this._onLogged(panel, run),
+        ended: run => this._onEnded(panel, run),
         lost: (runs, reason) => this._onLost(panel, runs, reason),
-        idle: at => void this._recoverAbandoned(panel, at)
+        idle: at => this._reconcile?.(panel, at)
       });
-      session.configure(this._kernelOptions(this._settings.captureEnvironment));
+      const configure = () =>
+        session!.configure(
+          this._kernelOptions(this._settings.captureEnvironment, panel)
+        );
+      configure();
+      // The kernel journals into the runs folder of the notebook's path.
+      panel.context.pathChanged.connect(configure);
       this._sessions.set(panel, session);
       panel.disposed.connect(() => {
+        panel.context.pathChanged.disconnect(configure);
         this._sessions.get(panel)?.dispose();
         this._sessions.delete(panel);
       });
@@ -131,19 +146,21 @@ export class RunRecorder implements IRunRecorder, IDisposable {
     return session;
   }
 
+  /**
+   * Before the request goes out: set the kernel side up if it is not yet
+   * (the first experiment or parameters cell of a kernel session). From
+   * then on the kernel arms tagged cells itself and nothing is sent here.
+   */
   private _onScheduled(
     _: unknown,
     args: { notebook: Notebook; cell: Cell }
   ): void {
-    const t0 = performance.now();
     const { notebook, cell } = args;
     const panel = this._panelOf(notebook);
-    const code = cell.model.sharedModel.getSource();
-    // Empty cells are never sent to the kernel.
-    if (!panel || cell.model.type !== 'code' || !code.trim()) {
+    if (!panel || cell.model.type !== 'code' || !this._isPython(panel)) {
       return;
     }
-    const session = this.track(panel);
+    const code = cell.model.sharedModel.getSource();
     const tags = cell.model.getMetadata('tags') as unknown[] | undefined;
     const experiment = experimentName(
       tags,
@@ -151,46 +168,60 @@ export class RunRecorder implements IRunRecorder, IDisposable {
     );
     const isParameters =
       Array.isArray(tags) && tags.includes('parameters') && !experiment;
-    const python = this._isPython(panel);
-    let run: ActiveRun | null = null;
-    let parametersKey: string | null = null;
-    if (experiment !== null) {
-      run = new ActiveRun(
-        newRunId(),
-        cell.model,
-        cell.model.id,
-        code,
-        experiment
-      );
-      const queue = this._pending.get(cell.model) ?? [];
-      queue.push(run);
-      this._pending.set(cell.model, queue);
-      if (python) {
-        const t1 = performance.now();
-        run.armed = session.arm(
-          run.id,
-          code,
-          this._kernelOptions(
-            this._settings.captureEnvironment && session.needsEnvironment
+    if (!code.trim() || (experiment === null && !isParameters)) {
+      return;
+    }
+    if (experiment === null && !this._settings.captureParams) {
+      return;
+    }
+    const session = this.track(panel);
+    void session.arm(
+      `arm-${newRunId()}`,
+      code,
+      experiment !== null
+        ? this._kernelOptions(
+            this._settings.captureEnvironment && session.needsEnvironment,
+            panel
           )
-        );
-        run.spend('arm', performance.now() - t1);
-      }
-    } else if (isParameters && python && this._settings.captureParams) {
-      parametersKey = `parameters-${newRunId()}`;
-      void session.arm(parametersKey, code, {
-        environment: false,
-        datasets: false,
-        params: true
-      });
+        : { environment: false, datasets: false, params: true }
+    );
+  }
+
+  /** An execute request went out: a run if its cell is an experiment. */
+  private _onRequested(
+    panel: NotebookPanel,
+    request: IExecuteRequest
+  ): ActiveRun | null {
+    const experiment = experimentName(
+      request.tags,
+      notebookStem(panel.context.localPath)
+    );
+    if (experiment === null || !request.code.trim()) {
+      return null;
     }
-    session.schedule(cell.model, code, run, parametersKey);
-    if (run) {
-      run.spend(
-        'scheduled',
-        performance.now() - t0 - (run.timingParts.arm ?? 0)
-      );
-    }
+    const run = new ActiveRun(
+      runIdForRequest(request.msgId, request.dateMs),
+      request.cellId,
+      request.code,
+      experiment
+    );
+    this._recording.add(run.id);
+    return run;
+  }
+
+  /** A run whose execution never started (aborted or cancelled): no run. */
+  private _drop(run: ActiveRun): void {
+    run.finalized = true;
+    run.outputs.dispose();
+    this._recording.delete(run.id);
+  }
+
+  /**
+   * Whether this page is recording the run right now (from its request
+   * until its file is handed to the store, or it was dropped).
+   */
+  isRecording(runId: string): boolean {
+    return this._recording.has(runId);
   }
 
   /**
@@ -198,9 +229,13 @@ export class RunRecorder implements IRunRecorder, IDisposable {
    * cells the kernel arms itself, `environment` means "probe when it may
    * have changed"; for a cell armed by request, "probe now".
    */
-  private _kernelOptions(environment: boolean): JSONObject {
+  private _kernelOptions(
+    environment: boolean,
+    panel: NotebookPanel | null = null
+  ): JSONObject {
     const s = this._settings;
     return {
+      ...(panel ? { notebook: panel.context.localPath } : {}),
       environment,
       packages: s.capturePackages,
       git: s.captureGit,
@@ -214,43 +249,28 @@ export class RunRecorder implements IRunRecorder, IDisposable {
     };
   }
 
-  private _onExecuted(
-    _: unknown,
-    args: {
-      notebook: Notebook;
-      cell: Cell;
-      success: boolean;
-      error?: KernelError | null;
-    }
-  ): void {
-    const t0 = performance.now();
-    const run = this._pending.get(args.cell.model)?.shift();
-    const panel = this._panelOf(args.notebook);
-    if (!run || !panel || run.finalized) {
+  /** The kernel finished the run's execution: record it. */
+  private _onEnded(panel: NotebookPanel, run: ActiveRun): void {
+    if (run.finalized) {
       return;
     }
-    const session = this.track(panel);
     if (run.startedAt === null) {
-      // Never started: aborted after an earlier error, or no kernel.
-      run.finalized = true;
-      session.release(run);
+      this._drop(run);
       return;
     }
-    const error = args.error
-      ? {
-          ename: args.error.errorName,
-          evalue: args.error.errorValue,
-          traceback: args.error.traceback
-        }
-      : null;
-    const outputs = outputsOf(args.cell);
-    const endedAt = Date.now();
-    run.spend('executed', performance.now() - t0);
+    const t0 = performance.now();
+    const session = this.track(panel);
+    const outputs = run.outputs.toJSON();
+    run.spend('ended', performance.now() - t0);
     void this._finish(panel, session, run, {
-      success: args.success,
-      error,
+      success: run.error === null && run.endUnseen === null,
+      error:
+        run.endUnseen !== null
+          ? { ename: 'RunEndUnseen', evalue: run.endUnseen, traceback: [] }
+          : run.error,
       outputs,
-      endedAt
+      endedAt: Date.now(),
+      interrupted: run.endUnseen !== null
     });
   }
 
@@ -310,66 +330,20 @@ export class RunRecorder implements IRunRecorder, IDisposable {
     reason: string
   ): void {
     for (const run of runs) {
-      if (run.finalized || run.startedAt === null) {
+      if (run.finalized) {
+        continue;
+      }
+      if (run.startedAt === null) {
+        this._drop(run);
         continue;
       }
       void this._finish(panel, null, run, {
         success: false,
         error: { ename: 'KernelRestart', evalue: reason, traceback: [] },
-        outputs: outputsOf({ model: run.cellModel } as Cell),
+        outputs: run.outputs.toJSON(),
         endedAt: Date.now(),
         interrupted: true
       });
-    }
-  }
-
-  /**
-   * A run whose file still says `running` while the kernel is idle was left
-   * behind by a page closed or reloaded mid-run: nothing is executing it, so
-   * it ends as interrupted, keeping what it recorded. Only runs started
-   * before the kernel was seen idle qualify, so another tab's fresh run is
-   * never touched.
-   */
-  private async _recoverAbandoned(
-    panel: NotebookPanel,
-    idleAt: number
-  ): Promise<void> {
-    const notebookPath = panel.context.localPath;
-    try {
-      await panel.context.ready;
-      const listing = await this._store.list(notebookPath);
-      for (const summary of listing.runs) {
-        if (
-          summary.status !== 'running' ||
-          Date.parse(summary.startedAt) >= idleAt
-        ) {
-          continue;
-        }
-        const record = await this._store.get(notebookPath, summary.id);
-        if (record.status !== 'running') {
-          continue;
-        }
-        const ended = Math.max(Date.parse(record.startedAt), idleAt);
-        record.status = 'interrupted';
-        record.endedAt = new Date(ended).toISOString();
-        record.durationMs = ended - Date.parse(record.startedAt);
-        record.error = record.error ?? {
-          ename: 'RunAbandoned',
-          evalue:
-            'The page recording this run was closed or reloaded while it ran.',
-          traceback: []
-        };
-        record.capture = {
-          ...record.capture,
-          notes: [
-            ...(record.capture?.notes ?? []),
-            'Ended as interrupted when the kernel was found idle.'
-          ]
-        };
-        await this._store.save(record);
-      }
-    } catch (e) {
-      console.warn('jupyterlab-runs: could not check for abandoned runs', e);
     }
   }
 
@@ -428,7 +402,7 @@ export class RunRecorder implements IRunRecorder, IDisposable {
       const base = recordExecution({
         id: run.id,
         notebookPath: panel.context.localPath,
-        cellId: run.cellId,
+        cellId: run.cellId ?? '',
         experiment: run.experiment,
         code: run.code,
         executionCount: run.executionCount,
@@ -444,31 +418,11 @@ export class RunRecorder implements IRunRecorder, IDisposable {
         record.status = 'interrupted';
       }
       run.spend('assemble', performance.now() - t0);
-      // Artifacts are best effort: a file the server refuses must not cost
-      // the run, which the store keeps until it can be written.
-      for (const file of final.attachments) {
-        try {
-          await this._store.writeFile(
-            record.notebookPath,
-            file.relativePath,
-            file.content,
-            file.format
-          );
-        } catch (e) {
-          const artifact = record.artifacts?.find(
-            a => a.path === file.relativePath
-          );
-          if (artifact) {
-            artifact.stored = false;
-            artifact.reason = `The server refused the file: ${e instanceof Error ? e.message : String(e)}`;
-            delete artifact.path;
-          }
-        }
-      }
       await run.write(() => {
         const t1 = performance.now();
-        const saving = this._store.save(record, { series: final.series });
-        run.spend('storeCall', performance.now() - t1);
+        const saving = storeRun(this._store, record, final, () =>
+          run.spend('storeCall', performance.now() - t1)
+        );
         return saving;
       });
       this._timings.push(run.mainThreadMs);
@@ -478,6 +432,8 @@ export class RunRecorder implements IRunRecorder, IDisposable {
       this._fail(panel, run, e);
     } finally {
       session?.release(run);
+      this._recording.delete(run.id);
+      run.outputs.dispose();
       this._lastLive.delete(run);
     }
   }
@@ -502,31 +458,17 @@ export class RunRecorder implements IRunRecorder, IDisposable {
         reason: 'Environment capture is turned off in the settings.'
       };
     }
-    if (!armed) {
-      return {
-        deepProbe: false,
-        reason:
-          "jupyterlab_runs is not importable in this kernel: install jupyterlab-runs in the kernel's environment to record packages, git state and parameters."
-      };
-    }
-    const env = snapshot?.environment;
     const key = panel;
-    if (env && typeof env.hash === 'string') {
-      const { cwd, git, ...machine } = env;
-      const ref: IRunEnvironmentRef = {
-        deepProbe: true,
-        hash: env.hash,
-        cwd: typeof cwd === 'string' ? cwd : undefined,
-        git: (git as Record<string, unknown> | null) ?? null,
-        probedAt: new Date().toISOString()
-      };
-      const folderKey = `${panel.context.localPath}#${env.hash}`;
+    const env = environmentRef(snapshot, new Date());
+    if (env) {
+      const ref = env.ref;
+      const folderKey = `${panel.context.localPath}#${ref.hash}`;
       if (!this._writtenEnvironments.has(folderKey)) {
         try {
           await this._store.writeFile(
             panel.context.localPath,
-            `env-${env.hash}.json`,
-            JSON.stringify(machine, null, 1),
+            env.file.name,
+            env.file.content,
             'text'
           );
           this._writtenEnvironments.add(folderKey);
@@ -545,9 +487,24 @@ export class RunRecorder implements IRunRecorder, IDisposable {
       }
       return ref;
     }
+    // The kernel process probed earlier: still its environment.
     const last = this._lastEnvironment.get(key);
     if (last) {
       return last;
+    }
+    if (!session) {
+      return {
+        deepProbe: false,
+        reason:
+          'The kernel restarted, died or was changed before it sent this run’s environment.'
+      };
+    }
+    if (!armed) {
+      return {
+        deepProbe: false,
+        reason:
+          "jupyterlab_runs is not importable in this kernel: install jupyterlab-runs in the kernel's environment to record packages, git state and parameters."
+      };
     }
     return {
       deepProbe: false,
@@ -565,7 +522,7 @@ export class RunRecorder implements IRunRecorder, IDisposable {
       ...recordExecution({
         id: run.id,
         notebookPath: panel.context.localPath,
-        cellId: run.cellId,
+        cellId: run.cellId ?? '',
         experiment: run.experiment,
         code: run.code,
         executionCount: run.executionCount,
@@ -612,13 +569,14 @@ export class RunRecorder implements IRunRecorder, IDisposable {
 
   private _store: IRunStore;
   private _tracker: INotebookTracker;
+  private _reconcile: RunRecorder.IOptions['reconcile'] | null;
   private _settings: ICaptureSettings = DEFAULT_CAPTURE_SETTINGS;
   private _sessions = new Map<NotebookPanel, NotebookSession>();
-  private _pending = new WeakMap<ICellModel, ActiveRun[]>();
   private _kernelInfo = new WeakMap<NotebookPanel, IRunKernel>();
   private _lastEnvironment = new WeakMap<NotebookPanel, IRunEnvironmentRef>();
   private _writtenEnvironments = new Set<string>();
   private _lastLive = new WeakMap<ActiveRun, number>();
+  private _recording = new Set<string>();
   private _timings: number[] = [];
   private _timingParts: Record<string, number>[] = [];
   private _isDisposed = false;
@@ -631,6 +589,12 @@ export namespace RunRecorder {
   export interface IOptions {
     store: IRunStore;
     tracker: INotebookTracker;
+    /**
+     * Called when a notebook's kernel is seen idle (`at`, epoch ms): the
+     * time to turn what the kernel journaled and no page recorded into
+     * runs (`JournalReconciler`).
+     */
+    reconcile?: (panel: NotebookPanel, at: number) => void;
   }
 }
 
@@ -646,13 +610,6 @@ function currentCells(panel: NotebookPanel): CurrentCells {
     cells.set(cell.id, { index: i, source: cell.sharedModel.getSource() });
   }
   return cells;
-}
-
-function outputsOf(cell: Pick<Cell, 'model'>): RunOutput[] {
-  const outputs = (
-    cell.model as unknown as { outputs?: { toJSON(): unknown[] } }
-  ).outputs;
-  return (outputs?.toJSON() ?? []) as RunOutput[];
 }
 
 async function kernelOf(panel: NotebookPanel): Promise<IRunKernel> {

@@ -9,6 +9,8 @@ import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 // Needed at activation: runs must be captured from the first execution.
 // eslint-disable-next-line jupyter/prefer-lazy-imports
 import { RunRecorder } from '../capture/recorder';
+// eslint-disable-next-line jupyter/prefer-lazy-imports
+import { JournalReconciler } from '../capture/journal';
 import {
   DEFAULT_CAPTURE_SETTINGS,
   type ICaptureSettings
@@ -26,7 +28,33 @@ function activate(
   settingRegistry: ISettingRegistry | null
 ): IRunRecorder {
   const trans = (translator ?? nullTranslator).load(TRANSLATION_DOMAIN);
-  const recorder = new RunRecorder({ store, tracker });
+  const kernels = app.serviceManager.kernels;
+  let settingsNow: ICaptureSettings = DEFAULT_CAPTURE_SETTINGS;
+  const reconciler = new JournalReconciler({
+    store,
+    contents: app.serviceManager.contents,
+    runningKernels: async () => {
+      try {
+        await kernels.refreshRunning();
+      } catch {
+        return null; // the server cannot say: treat every kernel as alive
+      }
+      return new Set([...kernels.running()].map(k => k.id));
+    },
+    isRecording: id => recorder.isRecording(id),
+    settings: () => settingsNow
+  });
+  const recorder = new RunRecorder({
+    store,
+    tracker,
+    reconcile: (panel, at) => {
+      void panel.context.ready
+        .then(() =>
+          reconciler.reconcile(panel.context.localPath, { idleAt: at })
+        )
+        .catch(e => console.warn('jupyterlab-runs: journal not read', e));
+    }
+  });
   tracker.forEach(panel => recorder.track(panel));
   tracker.widgetAdded.connect((_, panel) => recorder.track(panel));
   recorder.failed.connect((_, failure) => {
@@ -42,7 +70,7 @@ function activate(
   if (settingRegistry) {
     void settingRegistry.load(PLUGIN_ID).then(settings => {
       const update = () => {
-        recorder.settings = {
+        settingsNow = recorder.settings = {
           ...DEFAULT_CAPTURE_SETTINGS,
           ...(settings.composite as Partial<ICaptureSettings>)
         };
@@ -53,6 +81,8 @@ function activate(
   }
   // For benchmarks and tests: main-thread time spent in capture.
   (app as unknown as { runsRecorder?: RunRecorder }).runsRecorder = recorder;
+  (app as unknown as { runsJournal?: JournalReconciler }).runsJournal =
+    reconciler;
   return recorder;
 }
 

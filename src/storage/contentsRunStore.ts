@@ -161,7 +161,8 @@ export class ContentsRunStore implements IRunStore {
       notebookPath,
       runs,
       warnings: view.warnings,
-      pending: waiting.length
+      pending: waiting.length,
+      journal: view.journal ?? false
     };
   }
 

@@ -32,6 +32,8 @@ import {
   type IRunFiles,
   type RunSeries
 } from '../core/history';
+import { forEachLimited } from '../core/concurrency';
+import { JOURNAL_FOLDER } from '../core/capture/journal';
 import { safeJoin } from '../core/paths';
 import { newestFirst, type IRunSummary } from '../core/run';
 import type { IRunFileWarning } from '../tokens';
@@ -54,6 +56,8 @@ export interface IFolderView {
   warnings: IRunFileWarning[];
   /** How many run files had to be fetched (0 on a warm open). */
   fetched: number;
+  /** Whether the folder holds a kernel journal (`journal/`). */
+  journal?: boolean;
 }
 
 interface IFolderState {
@@ -128,6 +132,7 @@ export class FolderIndex {
       throw error;
     }
     const listing = listingOf(model);
+    const journal = hasJournal(model);
     const state = await this._state(folder);
     const classified = classifyListing(listing);
 
@@ -213,7 +218,8 @@ export class FolderIndex {
         path: safeJoin(folder, r.name),
         reason: r.reason
       })),
-      fetched
+      fetched,
+      journal
     };
   }
 
@@ -518,6 +524,16 @@ export namespace FolderIndex {
   }
 }
 
+/** Whether a runs folder's listing holds the kernel's journal folder. */
+function hasJournal(model: Contents.IModel): boolean {
+  return (
+    Array.isArray(model.content) &&
+    (model.content as Contents.IModel[]).some(
+      item => item.type === 'directory' && item.name === JOURNAL_FOLDER
+    )
+  );
+}
+
 /** The files of a directory model, as the history core wants them. */
 export function listingOf(model: Contents.IModel): IListingEntry[] {
   const items = Array.isArray(model.content)
@@ -553,21 +569,4 @@ function refusedKey(entry: {
     size: entry.size,
     lastModified: entry.lastModified
   });
-}
-
-/** Run `task` over `items` with at most `limit` in flight. */
-export async function forEachLimited<T>(
-  items: readonly T[],
-  limit: number,
-  task: (item: T) => Promise<void>
-): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      await task(items[next++]);
-    }
-  };
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, worker)
-  );
 }

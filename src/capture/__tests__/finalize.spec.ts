@@ -1,12 +1,11 @@
 import { ActiveRun } from '../activeRun';
 import { finalizeRun, mergeParams } from '../finalize';
 import { DEFAULT_CAPTURE_SETTINGS } from '../settings';
-import type { ICellModel } from '@jupyterlab/cells';
 
 const RUN_ID = '01JDQ6Z0000000000000000000';
 
 function makeActive(): ActiveRun {
-  return new ActiveRun(RUN_ID, {} as ICellModel, 'cell', 'x = 1', 'exp');
+  return new ActiveRun(RUN_ID, 'cell', 'x = 1', 'exp');
 }
 
 function log(run: ActiveRun, seq: number, delta: object): void {

@@ -1,8 +1,7 @@
-import type { ICellModel } from '@jupyterlab/cells';
 import type { NotebookPanel } from '@jupyterlab/notebook';
 import { Signal } from '@lumino/signaling';
 import { ActiveRun } from '../activeRun';
-import { NotebookSession } from '../notebookSession';
+import { NotebookSession, type IExecuteRequest } from '../notebookSession';
 
 const LOG = 'application/vnd.jupyterlab-runs.log+json';
 
@@ -11,6 +10,7 @@ class FakeKernel {
   status = 'idle';
   executed: { code: string; silent: boolean }[] = [];
   sent: unknown[] = [];
+  anyMessage = new Signal<unknown, { msg: unknown; direction: string }>(this);
   commTargets = new Map<string, (comm: unknown, msg: unknown) => void>();
   registerCommTarget(name: string, cb: (comm: unknown, msg: unknown) => void) {
     this.commTargets.set(name, cb);
@@ -58,15 +58,13 @@ function makePanel(kernel: FakeKernel) {
     iopubMessage: new Signal<unknown, unknown>(owner),
     statusChanged: new Signal<unknown, string>(owner),
     kernelChanged: new Signal<unknown, unknown>(owner),
-    session: { kernel }
+    session: { kernel } as { kernel: FakeKernel | null }
   };
   return {
     panel: { sessionContext: context } as unknown as NotebookPanel,
     context
   };
 }
-
-const cell = (id: string) => ({ id }) as unknown as ICellModel;
 
 function input(requestId: string, code: string, count: number) {
   return {
@@ -76,77 +74,212 @@ function input(requestId: string, code: string, count: number) {
   };
 }
 
+function iopub(requestId: string, type: string, content: object) {
+  return {
+    header: { msg_type: type },
+    parent_header: { msg_id: requestId },
+    content
+  };
+}
+
+const idle = (requestId: string) =>
+  iopub(requestId, 'status', { execution_state: 'idle' });
+
 describe('NotebookSession', () => {
   let kernel: FakeKernel;
   let context: ReturnType<typeof makePanel>['context'];
   let session: NotebookSession;
+  let requested: IExecuteRequest[];
   let started: ActiveRun[];
   let logged: ActiveRun[];
+  let ended: ActiveRun[];
   let lost: [ActiveRun[], string][];
+  let idles: [number, number][];
 
   beforeEach(() => {
     kernel = new FakeKernel();
     const made = makePanel(kernel);
     context = made.context;
+    requested = [];
     started = [];
     logged = [];
+    ended = [];
     lost = [];
+    idles = [];
     session = new NotebookSession(made.panel, {
+      requested: request => {
+        requested.push(request);
+        const tags = request.tags as string[];
+        return tags.some(t => t.startsWith('experiment'))
+          ? new ActiveRun(
+              `01JDQ6Z00000000000000000${String(requested.length).padStart(2, '0')}`,
+              request.cellId,
+              request.code,
+              'exp'
+            )
+          : null;
+      },
       started: run => started.push(run),
       logged: run => logged.push(run),
+      ended: run => ended.push(run),
       lost: (runs, reason) => lost.push([runs, reason]),
-      idle: () => undefined
+      idle: (at, foreign) => idles.push([at, foreign])
     });
   });
 
   afterEach(() => session.dispose());
 
-  it('should tie executions to the cells that scheduled them, in order', () => {
-    const run = new ActiveRun(
-      '01JDQ6Z0000000000000000000',
-      cell('t'),
-      't',
-      'train()',
-      'exp'
+  /** This page sends an execute request for cell `cellId`, as JupyterLab does. */
+  function send(
+    msgId: string,
+    cellId: string,
+    code: string,
+    tags: string[] = []
+  ): ActiveRun | null {
+    const before = requested.length;
+    kernel.anyMessage.emit({
+      direction: 'send',
+      msg: {
+        header: {
+          msg_id: msgId,
+          msg_type: 'execute_request',
+          date: '2026-12-05T09:18:41.123Z'
+        },
+        metadata: { cellId, tags, deletedCells: [], recordTiming: false },
+        content: { code, silent: false }
+      }
+    });
+    expect(requested).toHaveLength(before + 1);
+    return (
+      (
+        session as unknown as { _runsByRequest: Map<string, ActiveRun> }
+      )._runsByRequest.get(msgId) ?? null
     );
-    session.schedule(cell('a'), 'a = 1', null);
-    session.schedule(cell('t'), 'train()', run);
-    context.iopubMessage.emit(input('r1', 'a = 1', 1));
-    context.iopubMessage.emit(input('r2', 'train()', 2));
-    expect(session.history.map(e => [e.cellId, e.executionCount])).toEqual([
-      ['a', 1],
-      ['t', 2]
-    ]);
-    expect(started).toEqual([run]);
-    expect(run.requestId).toBe('r2');
-    expect(run.historyIndex).toBe(1);
+  }
+
+  /** The kernel runs a request: start, outputs, idle. */
+  function execute(
+    msgId: string,
+    code: string,
+    count: number,
+    outputs: object[] = []
+  ) {
+    context.iopubMessage.emit(input(msgId, code, count));
+    for (const [type, content] of outputs as [string, object][]) {
+      context.iopubMessage.emit(iopub(msgId, type, content));
+    }
+    context.iopubMessage.emit(idle(msgId));
+  }
+
+  it('should read the cell, tags, code and date of each request as it goes out', () => {
+    const run = send('r1', 'cell-t', 'fit()', ['experiment:exp']);
+    expect(requested[0]).toEqual({
+      msgId: 'r1',
+      dateMs: Date.parse('2026-12-05T09:18:41.123Z'),
+      cellId: 'cell-t',
+      code: 'fit()',
+      tags: ['experiment:exp']
+    });
+    expect(run?.requestId).toBe('r1');
+    // Silent requests (the extension's own) and received messages are not requests.
+    kernel.anyMessage.emit({
+      direction: 'send',
+      msg: {
+        header: { msg_id: 's', msg_type: 'execute_request', date: '' },
+        metadata: {},
+        content: { code: 'x', silent: true }
+      }
+    });
+    expect(requested).toHaveLength(1);
   });
 
-  it('should skip scheduled cells that never started and mark code from elsewhere', () => {
-    session.schedule(cell('x'), 'boom()', null);
-    session.schedule(cell('y'), 'never()', null);
-    session.schedule(cell('z'), 'z = 3', null);
-    context.iopubMessage.emit(input('r1', 'boom()', 1));
-    // boom() failed: never() was aborted; the next thing that runs is z.
-    context.iopubMessage.emit(input('r3', 'z = 3', 2));
-    context.iopubMessage.emit(input('r4', 'from_console = 1', 3));
-    expect(session.history.map(e => e.cellId)).toEqual(['x', 'z', null]);
-    // The aborted entry is gone: the same code scheduled later from another
-    // cell belongs to that cell.
-    session.schedule(cell('w'), 'never()', null);
-    context.iopubMessage.emit(input('r5', 'never()', 4));
-    expect(session.history[3].cellId).toBe('w');
+  it('should tie executions to the cells that sent them, not to matching code', () => {
+    send('r1', 'a', 'x = 1');
+    send('r2', 'b', 'x = 1');
+    execute('r2', 'x = 1', 1);
+    execute('r1', 'x = 1', 2);
+    expect(session.history.map(e => [e.cellId, e.executionCount])).toEqual([
+      ['b', 1],
+      ['a', 2]
+    ]);
+  });
+
+  it('should end each run of a queued burst with its own outputs', () => {
+    // Ctrl-Enter five times on one cell: JupyterLab replaces the cell's
+    // future each time and emits `executed` for the last one only.
+    const runs = [1, 2, 3, 4, 5].map(i =>
+      send(`r${i}`, 't', 'print(i)', ['experiment'])
+    );
+    for (let i = 1; i <= 5; i++) {
+      execute(`r${i}`, 'print(i)', i, [
+        ['stream', { name: 'stdout', text: `${i}\n` }]
+      ]);
+    }
+    expect(started).toEqual(runs);
+    expect(ended).toEqual(runs);
+    expect(ended.map(r => r.executionCount)).toEqual([1, 2, 3, 4, 5]);
+    expect(ended.map(r => r.outputs.toJSON())).toEqual(
+      [1, 2, 3, 4, 5].map(i => [
+        { output_type: 'stream', name: 'stdout', text: `${i}\n` }
+      ])
+    );
+  });
+
+  it('should drop runs whose request was aborted by an error above them (Run All)', () => {
+    send('a', 'a', 'boom()');
+    const aborted = send('t1', 't', 'fit()', ['experiment']);
+    execute('a', 'boom()', 1, [
+      ['error', { ename: 'ZeroDivisionError', evalue: 'x', traceback: [] }]
+    ]);
+    // The kernel aborts the queued request: idle without execute_input.
+    context.iopubMessage.emit(idle('t1'));
+    expect(ended).toEqual([aborted]);
+    expect(aborted?.startedAt).toBeNull();
+    // Three later executions of the tagged cell are three runs, each its own.
+    const later = ['t2', 't3', 't4'].map(id =>
+      send(id, 't', 'fit()', ['experiment'])
+    );
+    later.forEach((_, i) => execute(`t${i + 2}`, 'fit()', i + 2));
+    expect(ended.slice(1)).toEqual(later);
+    expect(later.map(r => r?.startedAt !== null)).toEqual([true, true, true]);
+    expect(new Set(later.map(r => r?.id)).size).toBe(3);
+  });
+
+  it('should record the error of a failing run and display updates by id', () => {
+    const run = send('r1', 't', 'fit()', ['experiment'])!;
+    execute('r1', 'fit()', 1, [
+      [
+        'display_data',
+        {
+          data: { 'text/plain': 'a' },
+          metadata: {},
+          transient: { display_id: 'd' }
+        }
+      ],
+      [
+        'update_display_data',
+        {
+          data: { 'text/plain': 'b' },
+          metadata: {},
+          transient: { display_id: 'd' }
+        }
+      ],
+      ['error', { ename: 'KeyboardInterrupt', evalue: '', traceback: ['tb'] }]
+    ]);
+    expect(run.error).toEqual({
+      ename: 'KeyboardInterrupt',
+      evalue: '',
+      traceback: ['tb']
+    });
+    expect(run.outputs.toJSON()[0]).toEqual({
+      output_type: 'display_data',
+      data: { 'text/plain': 'b' },
+      metadata: {}
+    });
   });
 
   it('should route log messages to the run of their request only', () => {
-    const run = new ActiveRun(
-      '01JDQ6Z0000000000000000000',
-      cell('t'),
-      't',
-      'fit()',
-      'exp'
-    );
-    session.schedule(cell('t'), 'fit()', run);
+    const run = send('r1', 't', 'fit()', ['experiment'])!;
     context.iopubMessage.emit(input('r1', 'fit()', 1));
     const data = {
       v: 1,
@@ -168,14 +301,7 @@ describe('NotebookSession', () => {
   });
 
   it("should keep routing an execution's messages sent without its parent", () => {
-    const run = new ActiveRun(
-      '01JDQ6Z0000000000000000000',
-      cell('t'),
-      't',
-      'fit()',
-      'exp'
-    );
-    session.schedule(cell('t'), 'fit()', run);
+    const run = send('r1', 't', 'fit()', ['experiment'])!;
     context.iopubMessage.emit(input('r1', 'fit()', 1));
     const message = (seq: number, parent: string, step: number) => ({
       header: { msg_type: seq === 1 ? 'display_data' : 'update_display_data' },
@@ -199,20 +325,46 @@ describe('NotebookSession', () => {
     expect(run.stream.missed).toBe(false);
   });
 
-  it('should end runs in flight and forget history when the kernel restarts', () => {
-    const run = new ActiveRun(
-      '01JDQ6Z0000000000000000000',
-      cell('t'),
-      't',
-      'fit()',
-      'exp'
-    );
-    session.schedule(cell('t'), 'fit()', run);
+  it('should hand every requested run to `lost` when the kernel restarts', () => {
+    const running = send('r1', 't', 'fit()', ['experiment'])!;
+    const queued = send('r2', 't', 'fit()', ['experiment'])!;
     context.iopubMessage.emit(input('r1', 'fit()', 1));
     context.statusChanged.emit('restarting');
-    expect(lost).toEqual([[[run], 'The kernel restarted during the run.']]);
+    expect(lost).toEqual([
+      [[running, queued], 'The kernel restarted during the run.']
+    ]);
     expect(session.history).toEqual([]);
     expect(session.needsEnvironment).toBe(true);
+  });
+
+  it('should count executions it did not send and say so when the kernel is idle', () => {
+    context.statusChanged.emit('idle');
+    context.iopubMessage.emit(input('from-another-tab', 'x = 1', 1));
+    context.iopubMessage.emit(input('from-another-tab-2', 'x = 2', 2));
+    context.statusChanged.emit('busy');
+    context.statusChanged.emit('idle');
+    // Seen idle when it started listening, then after two foreign executions.
+    expect(idles.map(([, foreign]) => foreign)).toEqual([0, 2]);
+    // Nothing new since: the next idle is not reported again.
+    context.statusChanged.emit('busy');
+    context.statusChanged.emit('idle');
+    expect(idles).toHaveLength(2);
+  });
+
+  it('should end a run whose idle never arrived once the kernel stays idle', () => {
+    jest.useFakeTimers();
+    try {
+      const run = send('r1', 't', 'fit()', ['experiment'])!;
+      context.iopubMessage.emit(input('r1', 'fit()', 1));
+      // The connection dropped: the run's idle status is lost.
+      context.statusChanged.emit('idle');
+      expect(ended).toEqual([]);
+      jest.advanceTimersByTime(3000);
+      expect(ended).toEqual([run]);
+      expect(run.endUnseen).toMatch(/never reached the page/);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it('should flag history it did not see', () => {
@@ -273,32 +425,20 @@ describe('NotebookSession', () => {
    * A run of cell `t` (`fit()`), scheduled, and started under `request` when
    * given; with the promise of its kernel snapshot.
    */
-  function fitRun(id: string, request?: string) {
-    const run = new ActiveRun(id, cell('t'), 't', 'fit()', 'exp');
-    session.schedule(cell('t'), 'fit()', run);
-    if (request) {
-      context.iopubMessage.emit(input(request, 'fit()', 1));
-    }
+  function fitRun(request: string) {
+    const run = send(request, 't', 'fit()', ['experiment'])!;
+    context.iopubMessage.emit(input(request, 'fit()', 1));
     return { run, waiting: run.waitForSnapshot(1000) };
   }
 
   it('should hand a snapshot to the run of its request (armed by the kernel)', async () => {
-    const { waiting } = fitRun('01JDQ6Z0000000000000000000', 'req-1');
+    const { waiting } = fitRun('req-1');
     snapshot({
       key: '',
       request: 'req-1',
       json: JSON.stringify({ v: 1, params: { lr: 1 } })
     });
     expect((await waiting)?.params).toEqual({ lr: 1 });
-  });
-
-  it('should hand a snapshot armed by request to its run by key', async () => {
-    const { run, waiting } = fitRun('01JDQ6Z0000000000000000001');
-    snapshot({
-      key: run.id,
-      json: JSON.stringify({ v: 1, params: { lr: 2 } })
-    });
-    expect((await waiting)?.params).toEqual({ lr: 2 });
   });
 
   it('should open its control comm off kernel subshells, and close it when done', async () => {
@@ -313,7 +453,7 @@ describe('NotebookSession', () => {
   });
 
   it('should take snapshots sent on any control comm, its own or an earlier page’s', async () => {
-    const { waiting } = fitRun('01JDQ6Z0000000000000000002', 'req-2');
+    const { waiting } = fitRun('req-2');
     const onComm = (commId: string, request: string, lr: number) =>
       context.iopubMessage.emit({
         header: { msg_type: 'comm_msg' },
@@ -335,7 +475,7 @@ describe('NotebookSession', () => {
   });
 
   it("should keep a parameters cell's values with its place in the history", () => {
-    session.schedule(cell('p'), 'lr = 0.1', null, 'parameters-1');
+    send('req-p', 'p', 'lr = 0.1', ['parameters']);
     context.iopubMessage.emit(input('req-p', 'lr = 0.1', 1));
     snapshot({ key: '', request: 'someone-else', json: '{"params":{"lr":9}}' });
     expect(session.parameters).toBeNull();

@@ -1,0 +1,278 @@
+import { runIdForRequest } from '../../core/id';
+import { summarize, type IRunRecord } from '../../core/run';
+import { validateRun } from '../../core/validate';
+import type { IRunListing, IRunStore } from '../../tokens';
+import { MemoryContents } from '../../storage/__tests__/memoryContents';
+import { makeRun } from '../../core/__tests__/fixtures';
+import { JOURNAL_GRACE_MS, JournalReconciler } from '../journal';
+import { DEFAULT_CAPTURE_SETTINGS } from '../settings';
+
+const NB = 'work/train.ipynb';
+const JOURNAL = 'work/train.runs/journal';
+/** Far later than every file's modification time: nothing is in its grace period. */
+const LATER = Date.parse('2030-01-01T00:00:00Z');
+
+/** The store's side the reconciler uses, over plain maps. */
+class FakeStore {
+  runs = new Map<string, IRunRecord>();
+  files = new Map<string, string>();
+  constructor(private _contents: MemoryContents) {}
+  async list(notebookPath: string): Promise<IRunListing> {
+    return {
+      notebookPath,
+      runs: [...this.runs.values()].map(summarize),
+      warnings: [],
+      journal: this._contents.dirs.has(JOURNAL)
+    };
+  }
+  async get(_: string, id: string): Promise<IRunRecord> {
+    const run = this.runs.get(id);
+    if (!run) {
+      throw new Error('not found');
+    }
+    return structuredClone(run);
+  }
+  async save(run: IRunRecord): Promise<void> {
+    this.runs.set(run.id, structuredClone(run));
+  }
+  async writeFile(_: string, name: string, content: string): Promise<void> {
+    this.files.set(name, content);
+  }
+  asStore(): IRunStore {
+    return this as unknown as IRunStore;
+  }
+}
+
+interface ILines {
+  request: string;
+  kernel?: string;
+  pid?: number;
+  logs?: object[];
+  end?: object | null;
+  code?: string;
+  tags?: string[];
+}
+
+/** Write one execution's journal file as jupyterlab_runs/_journal.py does. */
+function journal(contents: MemoryContents, lines: ILines): string {
+  const id = runIdForRequest(lines.request, 1_796_462_321_123);
+  const start = {
+    e: 'start',
+    v: 1,
+    id,
+    request: lines.request,
+    date: 1_796_462_321_123,
+    t: 1_796_462_321_200,
+    cellId: 'cell-t',
+    tags: lines.tags ?? ['experiment:sweep'],
+    code: lines.code ?? 'fit()',
+    executionCount: 4,
+    kernel: lines.kernel ?? 'k1',
+    pid: lines.pid ?? 100,
+    notebook: NB
+  };
+  const text = [
+    start,
+    ...(lines.logs ?? []).map(m => ({ e: 'log', m })),
+    ...(lines.end === null
+      ? []
+      : [
+          lines.end ?? {
+            e: 'end',
+            t: 1_796_462_322_000,
+            status: 'ok',
+            error: null,
+            snapshot: { params: { lr: 0.1 } }
+          }
+        ])
+  ]
+    .map(line => JSON.stringify(line))
+    .join('\n');
+  contents.files.set(`${JOURNAL}/${id}.jsonl`, text + '\n');
+  return id;
+}
+
+const metric = (seq: number, step: number, value: number | string) => ({
+  v: 1,
+  exec_id: 'e',
+  seq,
+  time_ms: 1_796_462_321_500 + seq,
+  delta: { metrics: { loss: { steps: [step], values: [value] } }, events: [] },
+  summary: {}
+});
+
+describe('JournalReconciler', () => {
+  let contents: MemoryContents;
+  let store: FakeStore;
+  let running: Set<string> | null;
+  let recording: Set<string>;
+  let now: number;
+  let reconciler: JournalReconciler;
+
+  beforeEach(() => {
+    contents = new MemoryContents();
+    contents.dirs.add('work');
+    contents.dirs.add('work/train.runs');
+    contents.dirs.add(JOURNAL);
+    store = new FakeStore(contents);
+    running = new Set(['k1']);
+    recording = new Set();
+    now = LATER;
+    reconciler = new JournalReconciler({
+      store: store.asStore(),
+      contents: contents.asManager(),
+      runningKernels: async () => running,
+      isRecording: id => recording.has(id),
+      settings: () => DEFAULT_CAPTURE_SETTINGS,
+      now: () => now
+    });
+  });
+
+  afterEach(() => reconciler.dispose());
+
+  it('should record every journaled execution no page recorded, with its metrics', async () => {
+    const ids = Array.from({ length: 50 }, (_, i) =>
+      journal(contents, {
+        request: `burst-${i}`,
+        logs: [metric(1, 0, 2 - i / 100), metric(2, 1, 'NaN')]
+      })
+    );
+    const result = await reconciler.reconcile(NB);
+    expect(result.recorded.sort()).toEqual([...ids].sort());
+    expect(store.runs.size).toBe(50);
+    for (const id of ids) {
+      const run = store.runs.get(id)!;
+      expect(validateRun(JSON.parse(JSON.stringify(run)))).toMatchObject({
+        ok: true
+      });
+      expect(run.status).toBe('ok');
+      expect(run.metrics?.loss.count).toBe(2);
+      expect(run.params).toEqual({ lr: 0.1 });
+      expect(run.experiment).toBe('sweep');
+      expect(run.capture?.notes?.join()).toMatch(/kernel’s journal/);
+    }
+    // A second pass writes nothing new, and cleans up the journal.
+    const again = await reconciler.reconcile(NB);
+    expect(again.recorded).toEqual([]);
+    expect(again.cleaned).toBe(50);
+    expect(contents.list(JOURNAL)).toEqual([]);
+  });
+
+  it('should never write a run this page is recording itself', async () => {
+    const id = journal(contents, { request: 'mine' });
+    recording.add(id);
+    const result = await reconciler.reconcile(NB);
+    expect(result).toMatchObject({ recorded: [], waiting: 1 });
+    expect(store.runs.size).toBe(0);
+  });
+
+  it('should leave a run another page may still be saving for the grace period', async () => {
+    const id = journal(contents, { request: 'fresh' });
+    now = Date.parse(contents.mtimes.get(`${JOURNAL}/${id}.jsonl`) ?? '') || 0;
+    now = Math.max(now, Date.now());
+    contents.mtimes.set(`${JOURNAL}/${id}.jsonl`, new Date(now).toISOString());
+    expect((await reconciler.reconcile(NB)).waiting).toBe(1);
+    now += JOURNAL_GRACE_MS + 1;
+    expect((await reconciler.reconcile(NB)).recorded).toEqual([id]);
+  });
+
+  it('should keep the run a page recorded and only clean its journal file', async () => {
+    const id = journal(contents, { request: 'seen' });
+    await store.save(makeRun({ id, notebookPath: NB, outputs: [] }));
+    const result = await reconciler.reconcile(NB);
+    expect(result).toMatchObject({ recorded: [], cleaned: 1 });
+    expect(store.runs.get(id)?.experiment).toBe('baseline');
+  });
+
+  it('should replace a run a page left running or ended by a guess', async () => {
+    const left = journal(contents, {
+      request: 'reloaded',
+      logs: [metric(1, 0, 1), metric(2, 1, 0.5)]
+    });
+    await store.save(
+      makeRun({ id: left, status: 'running', endedAt: null, durationMs: null })
+    );
+    const guessed = journal(contents, { request: 'unseen' });
+    await store.save(
+      makeRun({
+        id: guessed,
+        status: 'interrupted',
+        error: { ename: 'RunEndUnseen', evalue: 'lost', traceback: [] }
+      })
+    );
+    const result = await reconciler.reconcile(NB);
+    expect(result.recorded.sort()).toEqual([left, guessed].sort());
+    expect(store.runs.get(left)).toMatchObject({ status: 'ok' });
+    expect(store.runs.get(left)?.metrics?.loss.count).toBe(2);
+    expect(store.runs.get(guessed)?.status).toBe('ok');
+  });
+
+  it('should end an execution whose kernel is gone as interrupted, keeping its points', async () => {
+    const id = journal(contents, {
+      request: 'killed',
+      kernel: 'gone',
+      logs: [metric(1, 0, 3)],
+      end: null
+    });
+    const result = await reconciler.reconcile(NB);
+    expect(result.recorded).toEqual([id]);
+    expect(store.runs.get(id)).toMatchObject({
+      status: 'interrupted',
+      error: { ename: 'KernelStopped' }
+    });
+    expect(store.runs.get(id)?.metrics?.loss.count).toBe(1);
+  });
+
+  it('should end an execution of a restarted kernel, and leave a live one alone', async () => {
+    contents.files.set(
+      `${JOURNAL}/kernel-k1.json`,
+      '{"v":1,"kernel":"k1","pid":200}'
+    );
+    const old = journal(contents, {
+      request: 'before-restart',
+      pid: 100,
+      end: null
+    });
+    const live = journal(contents, { request: 'now', pid: 200, end: null });
+    const result = await reconciler.reconcile(NB);
+    expect(result.recorded).toEqual([old]);
+    expect(result.waiting).toBe(1);
+    expect(store.runs.has(live)).toBe(false);
+  });
+
+  it('should say which journal files it refused and write nothing for them', async () => {
+    const id = runIdForRequest('x', 1);
+    contents.files.set(
+      `${JOURNAL}/${id}.jsonl`,
+      '{"e":"start","id":"01JDQ6Z0000000000000000000","t":1,"code":"x"}\n'
+    );
+    contents.files.set(`${JOURNAL}/not-a-run.jsonl`, 'whatever');
+    const result = await reconciler.reconcile(NB);
+    expect(result.refused).toEqual([
+      {
+        name: `${id}.jsonl`,
+        reason: expect.stringMatching(/names another run/)
+      }
+    ]);
+    expect(store.runs.size).toBe(0);
+  });
+
+  it('should end runs left running by a closed page when the journal does not know them', async () => {
+    contents.dirs.delete(JOURNAL);
+    await store.save(
+      makeRun({
+        id: '01JDQ6Z0000000000000000000',
+        status: 'running',
+        endedAt: null,
+        durationMs: null
+      })
+    );
+    await reconciler.reconcile(NB, {
+      idleAt: Date.parse('2026-11-28T11:00:00Z')
+    });
+    expect(store.runs.get('01JDQ6Z0000000000000000000')).toMatchObject({
+      status: 'interrupted',
+      error: { ename: 'RunAbandoned' }
+    });
+  });
+});

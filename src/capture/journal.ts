@@ -1,0 +1,433 @@
+/**
+ * Turns what the kernel journaled, and no page recorded, into runs.
+ *
+ * The kernel writes every experiment execution to
+ * `<stem>.runs/journal/<run id>.jsonl` (jupyterlab_runs/_journal.py), whether
+ * or not a page listens. A page that was open records the run itself, under
+ * the same id (both derive it from the execute request), so nothing is
+ * recorded twice: the journal only fills in what no page saw — a tab closed,
+ * reloaded or crashed in the middle of a queued burst, a run whose end a
+ * dropped connection hid — and its end replaces a page's guess
+ * (`interrupted` because the page lost sight of it). Journal files of runs
+ * that are final on the server are deleted.
+ *
+ * A page reconciles when it opens a notebook and each time it sees the
+ * kernel idle after executions it did not send (another tab's, or those
+ * queued before a reload). Executions another page may still be saving are
+ * left for a grace period, then taken (a later save of the same run by that
+ * page replaces this one, as it should: it has the outputs).
+ */
+import type { Contents } from '@jupyterlab/services';
+import {
+  JOURNAL_FOLDER,
+  journalKernelId,
+  journalRunId,
+  parseJournal,
+  parseKernelFile,
+  type IJournalExecution
+} from '../core/capture/journal';
+import { LogStream } from '../core/capture/logStream';
+import { forEachLimited } from '../core/concurrency';
+import { notebookStem, runsFolder, safeJoin } from '../core/paths';
+import { recordExecution } from '../core/record';
+import type { IRunEnvironmentRef, IRunRecord, IRunSummary } from '../core/run';
+import { experimentName } from '../core/tags';
+import type { IRunStore } from '../tokens';
+import type { IKernelSnapshot } from './activeRun';
+import { environmentRef, finalizeRun } from './finalize';
+import type { ICaptureSettings } from './settings';
+import { storeRun } from './storeRun';
+
+/** Runs another page may still be saving are left alone this long (ms). */
+export const JOURNAL_GRACE_MS = 15_000;
+/** Errors with which a page ends a run it lost sight of: the journal knows better. */
+const GUESSED_ENDS = new Set(['RunEndUnseen', 'KernelRestart', 'RunAbandoned']);
+const READ_CONCURRENCY = 4;
+
+export interface IReconcileResult {
+  /** Runs written from the journal. */
+  recorded: string[];
+  /** Journal files deleted because their run is final on the server. */
+  cleaned: number;
+  /** Executions left for later (still running, or within the grace period). */
+  waiting: number;
+  /** Journal files that could not be read, with the reason. */
+  refused: { name: string; reason: string }[];
+}
+
+export class JournalReconciler {
+  constructor(options: JournalReconciler.IOptions) {
+    this._store = options.store;
+    this._contents = options.contents;
+    this._runningKernels = options.runningKernels;
+    this._isRecording = options.isRecording;
+    this._settings = options.settings;
+    this._now = options.now ?? Date.now;
+  }
+
+  /**
+   * Reconcile the journal of one notebook's runs folder. Calls for the same
+   * notebook never overlap: one that arrives during another runs after it.
+   * When executions were left within the grace period, one more pass is
+   * scheduled once it has passed.
+   */
+  reconcile(
+    notebookPath: string,
+    options: { idleAt?: number } = {}
+  ): Promise<IReconcileResult> {
+    const previous = this._queue.get(notebookPath) ?? Promise.resolve();
+    const next = previous
+      .catch(() => undefined)
+      .then(() => this._reconcile(notebookPath, options));
+    this._queue.set(notebookPath, next);
+    void next.finally(() => {
+      if (this._queue.get(notebookPath) === next) {
+        this._queue.delete(notebookPath);
+      }
+    });
+    return next;
+  }
+
+  dispose(): void {
+    for (const timer of this._retries.values()) {
+      clearTimeout(timer);
+    }
+    this._retries.clear();
+  }
+
+  private async _reconcile(
+    notebookPath: string,
+    options: { idleAt?: number }
+  ): Promise<IReconcileResult> {
+    const result: IReconcileResult = {
+      recorded: [],
+      cleaned: 0,
+      waiting: 0,
+      refused: []
+    };
+    const listing = await this._store.list(notebookPath);
+    const runs = new Map(listing.runs.map(r => [r.id, r]));
+    const journaled = new Set<string>();
+    if (listing.journal) {
+      await this._readJournal(notebookPath, runs, journaled, result);
+    }
+    if (options.idleAt !== undefined) {
+      await this._endAbandoned(notebookPath, runs, journaled, options.idleAt);
+    }
+    if (result.waiting > 0 && !this._retries.has(notebookPath)) {
+      this._retries.set(
+        notebookPath,
+        setTimeout(() => {
+          this._retries.delete(notebookPath);
+          void this.reconcile(notebookPath).catch(e =>
+            console.warn('jupyterlab-runs: journal not reconciled', e)
+          );
+        }, JOURNAL_GRACE_MS + 1000)
+      );
+    }
+    return result;
+  }
+
+  private async _readJournal(
+    notebookPath: string,
+    runs: Map<string, IRunSummary>,
+    journaled: Set<string>,
+    result: IReconcileResult
+  ): Promise<void> {
+    const folder = safeJoin(runsFolder(notebookPath), JOURNAL_FOLDER);
+    let model: Contents.IModel;
+    try {
+      model = await this._contents.get(folder, { content: true });
+    } catch {
+      return; // removed meanwhile
+    }
+    const items = Array.isArray(model.content)
+      ? (model.content as Contents.IModel[])
+      : [];
+    const pids = new Map<string, number>();
+    const executions: Contents.IModel[] = [];
+    for (const item of items) {
+      if (item.type === 'directory') {
+        continue;
+      }
+      const kernel = journalKernelId(item.name);
+      if (kernel !== null) {
+        const text = await this._read(safeJoin(folder, item.name));
+        const parsed = text === null ? null : parseKernelFile(text);
+        if (parsed) {
+          pids.set(kernel, parsed.pid);
+        }
+      } else if (journalRunId(item.name) !== null) {
+        executions.push(item);
+        journaled.add(journalRunId(item.name)!);
+      }
+    }
+    const now = this._now();
+    let running: Promise<ReadonlySet<string> | null> | null = null;
+    const runningKernels = () => (running ??= this._runningKernels());
+    await forEachLimited(executions, READ_CONCURRENCY, async item => {
+      const id = journalRunId(item.name)!;
+      const path = safeJoin(folder, item.name);
+      const existing = runs.get(id);
+      const age = now - Date.parse(item.last_modified);
+      if (this._isRecording(id)) {
+        result.waiting++;
+        return;
+      }
+      if (existing && existing.status !== 'running') {
+        if (!(await this._guessed(notebookPath, existing))) {
+          // Final on the server (or held by this page's outbox, which
+          // writes it): the journal has nothing more to say.
+          if (age > JOURNAL_GRACE_MS && (await this._remove(path))) {
+            result.cleaned++;
+          }
+          return;
+        }
+      }
+      const text = await this._read(path);
+      if (text === null) {
+        return;
+      }
+      const parsed = parseJournal(text, id);
+      if (!parsed.ok) {
+        result.refused.push({ name: item.name, reason: parsed.reason });
+        return;
+      }
+      const execution = parsed.execution;
+      const over =
+        execution.end !== null ||
+        this._stopped(execution, pids, await runningKernels());
+      if (!over || age < JOURNAL_GRACE_MS) {
+        // Still running, or another page may be saving it right now.
+        result.waiting++;
+        return;
+      }
+      const record = await this._record(notebookPath, execution);
+      if (record) {
+        result.recorded.push(record.id);
+      }
+    });
+  }
+
+  /**
+   * Whether a final run was ended by a page's guess (it lost sight of the
+   * run), which the journal's own end should replace.
+   */
+  private async _guessed(
+    notebookPath: string,
+    summary: IRunSummary
+  ): Promise<boolean> {
+    if (summary.status !== 'interrupted') {
+      return false;
+    }
+    try {
+      const record = await this._store.get(notebookPath, summary.id);
+      return GUESSED_ENDS.has(record.error?.ename ?? '');
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * Whether the process that ran an unfinished execution is gone: its
+   * kernel is not running, or now runs in another process (a restart).
+   */
+  private _stopped(
+    execution: IJournalExecution,
+    pids: Map<string, number>,
+    running: ReadonlySet<string> | null
+  ): boolean {
+    if (running && execution.kernel && !running.has(execution.kernel)) {
+      return true;
+    }
+    const pid = pids.get(execution.kernel);
+    return pid !== undefined && execution.pid !== null && pid !== execution.pid;
+  }
+
+  /** Build and save the run of a journaled execution. */
+  private async _record(
+    notebookPath: string,
+    execution: IJournalExecution
+  ): Promise<IRunRecord | null> {
+    const settings = this._settings();
+    const stream = new LogStream();
+    for (const payload of execution.logs) {
+      stream.apply(payload);
+    }
+    const snapshot = (execution.end?.snapshot ??
+      null) as IKernelSnapshot | null;
+    const env = environmentRef(snapshot, new Date(execution.startedAt));
+    let environment: IRunEnvironmentRef = env?.ref ?? {
+      deepProbe: false,
+      reason:
+        'Recorded from the kernel’s journal: the environment was probed by an earlier run of this kernel, not this one.'
+    };
+    if (env) {
+      try {
+        await this._store.writeFile(
+          notebookPath,
+          env.file.name,
+          env.file.content,
+          'text'
+        );
+      } catch {
+        environment = {
+          deepProbe: false,
+          reason: 'The environment file could not be written.'
+        };
+      }
+    }
+    const final = finalizeRun({ id: execution.id, stream }, [], {
+      settings,
+      snapshot,
+      parameters: null,
+      environment,
+      lineage: undefined
+    });
+    const end = execution.end;
+    const stoppedAt = Math.max(execution.lastSeen, execution.startedAt);
+    const error =
+      end?.error ??
+      (end === null
+        ? {
+            ename: 'KernelStopped',
+            evalue:
+              'The kernel stopped (shut down, restarted or died) while this run executed.',
+            traceback: []
+          }
+        : null);
+    const base = recordExecution({
+      id: execution.id,
+      notebookPath,
+      cellId: execution.cellId ?? '',
+      experiment:
+        experimentName(execution.tags, notebookStem(notebookPath)) ??
+        notebookStem(notebookPath),
+      code: execution.code,
+      executionCount: execution.executionCount,
+      startedAt: execution.startedAt,
+      endedAt: end?.at ?? stoppedAt,
+      success: end !== null && end.status === 'ok',
+      error,
+      outputs: [],
+      kernel: {
+        name: '',
+        language: 'python',
+        languageVersion: pythonVersion(snapshot) ?? ''
+      }
+    });
+    const record: IRunRecord = { ...base, ...final.fields };
+    if (end === null || end.status === 'interrupted') {
+      record.status = 'interrupted';
+    } else if (end.status === 'unknown') {
+      record.status = 'interrupted';
+    }
+    record.capture = {
+      ...record.capture,
+      notes: [
+        ...(record.capture?.notes ?? []),
+        'Recorded from the kernel’s journal: no page was listening when it ran, so its outputs and lineage were not captured.'
+      ]
+    };
+    await storeRun(this._store, record, final);
+    return record;
+  }
+
+  /**
+   * Runs whose file still says `running` although the kernel was idle at
+   * `idleAt`, and that the journal does not know (a kernel without
+   * jupyterlab_runs, or files from before the journal): nothing executes
+   * them, so they end as interrupted, keeping what they recorded. Only
+   * runs started before that moment qualify, so another tab's fresh run is
+   * never touched.
+   */
+  private async _endAbandoned(
+    notebookPath: string,
+    runs: Map<string, IRunSummary>,
+    journaled: Set<string>,
+    idleAt: number
+  ): Promise<void> {
+    for (const summary of runs.values()) {
+      if (
+        summary.status !== 'running' ||
+        journaled.has(summary.id) ||
+        this._isRecording(summary.id) ||
+        Date.parse(summary.startedAt) >= idleAt
+      ) {
+        continue;
+      }
+      const record = await this._store.get(notebookPath, summary.id);
+      if (record.status !== 'running') {
+        continue;
+      }
+      const ended = Math.max(Date.parse(record.startedAt), idleAt);
+      record.status = 'interrupted';
+      record.endedAt = new Date(ended).toISOString();
+      record.durationMs = ended - Date.parse(record.startedAt);
+      record.error = record.error ?? {
+        ename: 'RunAbandoned',
+        evalue:
+          'The page recording this run was closed or reloaded while it ran, and the kernel kept no journal of it.',
+        traceback: []
+      };
+      record.capture = {
+        ...record.capture,
+        notes: [
+          ...(record.capture?.notes ?? []),
+          'Ended as interrupted when the kernel was found idle.'
+        ]
+      };
+      await this._store.save(record);
+    }
+  }
+
+  private async _read(path: string): Promise<string | null> {
+    try {
+      const model = await this._contents.get(path, {
+        type: 'file',
+        format: 'text',
+        content: true
+      });
+      return String(model.content);
+    } catch {
+      return null;
+    }
+  }
+
+  private async _remove(path: string): Promise<boolean> {
+    try {
+      await this._contents.delete(path);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  private _store: IRunStore;
+  private _contents: Contents.IManager;
+  private _runningKernels: () => Promise<ReadonlySet<string> | null>;
+  private _isRecording: (runId: string) => boolean;
+  private _settings: () => ICaptureSettings;
+  private _now: () => number;
+  private _queue = new Map<string, Promise<IReconcileResult>>();
+  private _retries = new Map<string, ReturnType<typeof setTimeout>>();
+}
+
+export namespace JournalReconciler {
+  export interface IOptions {
+    store: IRunStore;
+    contents: Contents.IManager;
+    /** The ids of the kernels running on the server now (null: unknown). */
+    runningKernels: () => Promise<ReadonlySet<string> | null>;
+    /** Whether this page is recording the run itself right now. */
+    isRecording: (runId: string) => boolean;
+    settings: () => ICaptureSettings;
+    now?: () => number;
+  }
+}
+
+function pythonVersion(snapshot: IKernelSnapshot | null): string | null {
+  const python = snapshot?.environment?.python as
+    { version?: unknown } | undefined;
+  return typeof python?.version === 'string' ? python.version : null;
+}
