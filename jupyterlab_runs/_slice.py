@@ -697,7 +697,7 @@ class Execution:
         self.builtin_uses = info.builtin_uses
         self.unsure = info.unsure
         # Runs of the same cell with the same source are "the same cell" for
-        # the slicer: at most one of them is kept in a slice.
+        # the slicer: a later run in a slice stands for the earlier ones.
         self.key = (cell_id, code) if cell_id else (None, code)
 
     @property
@@ -744,11 +744,10 @@ class Slice(list):
       *own* cell (``n += 1``, ``model.fit(X)`` on a model only an earlier run
       trained): replaying the slice once does not rebuild that state.
     * ``reruns``: ``[{"name", "cellId", "skipped", "inPlace"}]`` — every
-      name some execution in the slice took from an earlier run of a cell
-      the slice already holds (the target's own cell included), with how
-      many such earlier runs were skipped; ``inPlace`` when those runs only
-      changed the object (``model.fit(X)``) rather than rebinding the name
-      (``n += 1``).
+      name for which earlier runs of a cell were skipped because a later run
+      of it in the slice redoes them (the target's own cell included), with
+      how many; ``inPlace`` when those runs only changed the object
+      (``model.fit(X)``) rather than rebinding the name (``n += 1``).
     * ``unsure``: ``[{"index", "reason"}]`` of unsure executions included.
     * ``unresolved``: sorted names read but defined by no kept execution
       (defined before the kept window, by IPython, or by nothing).
@@ -924,13 +923,19 @@ class History:
 
     def _candidates(self, name, before):
         """Kept executions before index ``before`` that may bind or change
-        ``name`` (those that do, and unsure ones), latest first."""
+        ``name`` (those that do, and unsure ones), latest first.
+
+        A builtin name (``print``, ``len``) is only looked up in executions
+        that visibly rebind it: counting unsure ones would put every unsure
+        cell in every slice, for a shadowing that practically never happens.
+        """
         first = self.first_index
         indices = self._by_name.get(name, ())
         own = reversed(indices[bisect.bisect_left(indices, first):
                                bisect.bisect_left(indices, before)])
-        unsure = reversed(self._unsure[bisect.bisect_left(self._unsure, first):
-                                       bisect.bisect_left(self._unsure, before)])
+        unsure = () if name in _BUILTINS else \
+            reversed(self._unsure[bisect.bisect_left(self._unsure, first):
+                                  bisect.bisect_left(self._unsure, before)])
         previous = None
         for index in heapq.merge(own, unsure, reverse=True):
             if index != previous:
@@ -960,21 +965,30 @@ class History:
            name) and the search goes on past it, since it may not have: so an
            unsure execution is in a slice exactly when some name the slice
            reads is not surely bound after it;
-        4. an execution of a cell whose run is already in the slice (same
-           cell id and same source, e.g. the run's own cell re-run 50 times)
-           is skipped and counted in ``reruns`` instead, and the search goes
-           on past it. This keeps a slice to at most one run per cell, so it
-           does not grow with re-runs; when the run read state an earlier
-           run of its own cell left (``n += 1``) the name is listed in
-           ``self_dependent``.
+        4. an earlier run of a cell (same cell id and same source) that
+           already has a run in the slice between it and the reader — the
+           reader's own cell included — is skipped and counted in
+           ``reruns``, and the search goes on past it: the later run redoes
+           what it did. So re-running the experiment cell 50 times does not
+           grow run 50's slice (its earlier runs are all skipped), nor does
+           a later reader's slice pull in all 50 runs of a ``model.fit(X)``
+           cell. When a run read state an earlier run of its own cell left
+           (``n += 1``, or ``model.fit(X)`` on a model only an earlier run
+           trained) the name is listed in ``self_dependent``: replaying the
+           slice once does not rebuild it. An earlier run needed by a reader
+           that comes *before* the cell's later run is included, so the
+           slice stays a valid replay order (``x = 1`` / ``y = x`` /
+           ``x = 1`` again / ``print(x, y)`` keeps both runs of the first
+           cell); only genuinely interleaved dependencies (two cells feeding
+           each other run after run) make a slice grow with the session.
 
         Every included execution's own reads are resolved the same way from
         its position; an unsure one reads every name bound before it.
-        Executions are processed latest first, so the run of a cell kept in
-        the slice is always the latest one needed.
+        Executions are processed latest first, so when an execution is
+        looked at, every later one that will be in the slice already is.
         """
         target = self.get(code_or_index)
-        keys = {target.key: target.index}
+        keys = {target.key: [target.index]}  # cell -> indices of its runs in the slice
         provides, reruns, unresolved = {}, collections.Counter(), set()
         heap = [-target.index]
         while heap:
@@ -987,13 +1001,15 @@ class History:
                 resolved = False
                 for earlier in self._candidates(name, index):
                     candidate = self._entry(earlier)
-                    kept = keys.get(candidate.key)
-                    if kept is not None and kept != earlier:
+                    runs = keys.setdefault(candidate.key, [])
+                    later = bisect.bisect_right(runs, earlier)
+                    if later < len(runs) and runs[later] <= index:
+                        # a run of this cell between it and the reader redoes it
                         reruns[(name, candidate.key, name not in candidate.kills)] += 1
                         continue
                     if earlier not in provides:
                         provides[earlier] = set()
-                        keys[candidate.key] = earlier
+                        bisect.insort(runs, earlier)
                         heapq.heappush(heap, -earlier)
                     provides[earlier].add(name)
                     if not candidate.unsure and name in candidate.kills:
