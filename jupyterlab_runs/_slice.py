@@ -93,6 +93,29 @@ def _unsure_store_line(line):
     return "-r" in line.split()
 
 
+def _parse_magic_code(code, options):
+    """The AST of the code a ``%time``/``%timeit``/``%prun`` line runs, or None.
+
+    Line magics may start with options (``%timeit -n 10 -r 3 f()``,
+    ``%prun -s cumulative f()``): when the line starts with ``-``, leading
+    tokens (options and their values) are dropped, one more at a time, until
+    the rest parses.
+    """
+    rest = code
+    for _ in range(10):
+        try:
+            return ast.parse(python_source(rest))
+        except (SyntaxError, ValueError):
+            pass
+        if not options or not code.lstrip().startswith("-"):
+            return None
+        parts = rest.split(None, 1)
+        if len(parts) < 2:
+            return None
+        rest = parts[1]
+    return None
+
+
 @functools.lru_cache(maxsize=256)
 def analyze(code):
     """The :class:`CellInfo` of one cell's source. Cached: an experiment
@@ -634,9 +657,8 @@ class _ModuleAnalyzer:
                 for token in line.split():
                     if not token.startswith("-") and token.isidentifier():
                         self.store(token)  # %%capture out
-            try:
-                tree = ast.parse(python_source(code))
-            except (SyntaxError, ValueError):
+            tree = _parse_magic_code(code, options=not cell)
+            if tree is None:
                 self.flag(f"%{name} code does not parse")
                 return
             if name in _LOCAL_MAGICS:  # %timeit: its assignments are local to a function

@@ -154,6 +154,8 @@ ANALYSES = [
      "    case {'k': v, **rest}:\n        pass", {"px", "q", "v", "rest"}, {"p", "Point", "lim"},
      None),
     ("%time", "%time x = f()", {"x"}, {"f"}, None),
+    ("%timeit with options", "%timeit -n 10 -r 3 f(x)", set(), {"f", "x"}, None),
+    ("%prun with options", "%prun -s cumulative y = train(m)", {"y"}, {"train", "m"}, None),
     ("%%capture", "%%capture out\nq = r", {"out", "q"}, {"r"}, None),
     ("!cmd expansions", "!ls $path {n + 1}", set(), {"path", "n"}, None),
     ("%store (no -r)", "%store model", set(), {"model"}, None),
