@@ -173,7 +173,8 @@ def _bound_names(stmt):
             for child in ast.iter_child_nodes(node):
                 visit(child, False)
             return
-        if isinstance(node, (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
+        if isinstance(node, (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp,
+                             ast.GeneratorExp)):
             for child in ast.walk(node):  # only a walrus escapes these scopes
                 if isinstance(child, ast.NamedExpr) and top:
                     names.add(child.target.id)

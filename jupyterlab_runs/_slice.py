@@ -308,7 +308,8 @@ def _scan_scope(node):
             elif n.id in declared:
                 scan.assigned_globals.add(n.id)
             return
-        if isinstance(n, (ast.Attribute, ast.Subscript)) and isinstance(n.ctx, (ast.Store, ast.Del)):
+        if isinstance(n, (ast.Attribute, ast.Subscript)) \
+                and isinstance(n.ctx, (ast.Store, ast.Del)):
             changed(n)
         elif isinstance(n, ast.AugAssign) and isinstance(n.target, ast.Name) \
                 and n.target.id in declared:

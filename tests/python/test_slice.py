@@ -311,3 +311,32 @@ def test_analysis_is_cached_per_source(shell, monkeypatch):
         h.record(f"r{k}", "exp", "acc = evaluate(model)", k)
     assert _slice.analyze.cache_info().misses == 1
     assert analyze("acc = evaluate(model)").uses == {"evaluate", "model"}
+
+
+def test_recorded_from_post_run_cell_in_a_real_shell(shell):
+    """How the capture hooks would feed it: every non-silent execution, in order,
+    failed ones included (their bindings up to the error are still in place)."""
+    h = History()
+
+    def post_run_cell(result):
+        h.record(f"req{result.execution_count}", None, result.info.raw_cell,
+                 result.execution_count)
+
+    shell.events.register("post_run_cell", post_run_cell)
+    try:
+        shell.run_cell("import math", store_history=True)
+        shell.run_cell("base = 2\nscale = math.sqrt(base)", store_history=True)
+        shell.run_cell("%time offset = 1", store_history=True)
+        shell.run_cell("unused = 0", store_history=True)
+        shell.run_cell("bad = 1 / 0", store_history=True)  # fails
+        shell.run_cell("result = scale + offset", store_history=True)
+        shell.run_cell("print(result)", silent=True)  # silent: no post_run_cell
+    finally:
+        shell.events.unregister("post_run_cell", post_run_cell)
+    assert h.count == 6
+    s = h.slice("result = scale + offset")
+    assert [e.code for e in s] == ["import math", "base = 2\nscale = math.sqrt(base)",
+                                   "%time offset = 1"]
+    # `scale` is computed and `%time offset = 1` is a magic: no literal values taken
+    assert s.provides == {0: ["math"], 1: ["scale"], 2: ["offset"]} and s.literals == {}
+    assert s.unresolved == [] and s.self_dependent == []
