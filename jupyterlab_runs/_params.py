@@ -400,7 +400,8 @@ def hash_slice_paths(slice_codes, code, max_bytes, cwd=None):
     env, per_code = {}, []
     for text in list(slice_codes) + [code]:
         tree = parse(text) if text else None
-        per_code.append(_path_strings(tree, env) if tree is not None else [])
+        # each string once per cell: a path variable read 100 times is one candidate
+        per_code.append(list(dict.fromkeys(_path_strings(tree, env))) if tree is not None else [])
     candidates = per_code[-1][:MAX_LITERALS] + [s for found in per_code[:-1] for s in found]
     base = cwd or os.getcwd()
     seen_text, seen, records = set(), set(), []

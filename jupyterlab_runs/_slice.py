@@ -190,7 +190,6 @@ def _argument_names(args):
 
 
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
-_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
 _EXPANSION = re.compile(r"(?<!\$)\$([A-Za-z_]\w*)|\{([^{}]+)\}")
 
 
