@@ -17,15 +17,15 @@ No function here raises: failures are reported inside the JSON.
 
 import json
 import os
-import sys
 import time
 
 from ._encoding import content_hash
 from ._git import DEFAULT_MAX_DIFF_BYTES, git_state, redact_url
-from ._params import collect_params, hash_literal_paths
+from ._params import collect_params, hash_literal_paths, hash_slice_paths, literal_params
 from ._sysinfo import machine, system_metrics
 
-__all__ = ["environment", "environment_hash", "collect_params", "hash_literal_paths",
+__all__ = ["environment", "environment_hash", "collect_params", "literal_params",
+           "hash_literal_paths", "hash_slice_paths",
            "snapshot", "snapshot_json", "environment_json", "system_metrics", "system_metrics_json",
            "redact_url", "JSONText"]
 
@@ -85,12 +85,6 @@ def _options(options):
     return merged
 
 
-def _user_namespace():
-    getipython = sys.modules.get("IPython.core.getipython")
-    shell = getipython.get_ipython() if getipython else None
-    return getattr(shell, "user_ns", None) or {}
-
-
 def snapshot(code="", cwd=None, options=None, namespace=None):
     """Everything the frontend records about a run at its end, as a dict.
 
@@ -99,8 +93,10 @@ def snapshot(code="", cwd=None, options=None, namespace=None):
     ``{"part", "error"}`` for parts that failed; the others are still there).
     ``cwd`` is where relative paths in the code resolve and whose git state
     is read; None (the usual) means the kernel's working directory, which is
-    what the code itself used. ``namespace`` defaults to the IPython user
-    namespace.
+    what the code itself used. ``params`` are the literal assignments of
+    ``code`` (:func:`literal_params`), read from the source, so a failed
+    cell reports its own values, never an earlier run's; ``namespace`` is
+    accepted for older callers and no longer read.
     """
     result = {"v": SNAPSHOT_VERSION, "time_ms": int(time.time() * 1000), "environment": None,
               "params": {}, "datasets": [], "system": None, "errors": []}
@@ -114,8 +110,7 @@ def snapshot(code="", cwd=None, options=None, namespace=None):
     parts = {
         "environment": lambda: environment(cwd, opts["packages"], opts["gpus"], opts["git"],
                                            int(opts["max_diff_bytes"])),
-        "params": lambda: collect_params(code, _user_namespace() if namespace is None
-                                         else namespace),
+        "params": lambda: literal_params(code),
         "datasets": lambda: hash_literal_paths(code, int(opts["max_dataset_bytes"]), cwd),
         "system": system_metrics,
     }

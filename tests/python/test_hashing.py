@@ -110,3 +110,36 @@ def test_hash_literal_paths(tmp_path, monkeypatch):
     assert small["realpath"] == str(tmp_path / "small.csv")
     assert big["sha256"] is None and big["skipped"] is True and "100 bytes" in big["reason"]
     assert hash_literal_paths("this is (not python", 10) == []
+
+
+def test_hash_slice_paths_follows_literal_paths_across_cells(tmp_path, monkeypatch):
+    """`path = "data/train.csv"` in one cell, `pd.read_csv(path)` in another."""
+    from jupyterlab_runs._params import hash_slice_paths
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "data").mkdir()
+    for name in ("train.csv", "test.csv", "val.csv", "extra.csv", "labels.csv"):
+        (tmp_path / "data" / name).write_bytes(b"abc")
+    slice_codes = [
+        "root = 'data'\ntrain_path = root + '/train.csv'\nlabels = 'data/labels.csv'",
+        "test_path = os.path.join(root, 'test.csv')\nval = f'{root}/val.csv'\n"
+        "extra = Path(root) / 'extra.csv'\nlabels = input()",
+    ]
+    code = ("df = pd.read_csv(train_path)\nt = pd.read_csv(test_path)\nv = open(val)\n"
+            "e = open(extra)\nagain = pd.read_csv(train_path)\nl = open(labels)")
+    records = hash_slice_paths(slice_codes, code, max_bytes=10)
+    paths = [r["path"] for r in records]
+    # experiment cell's files first (the rebound `labels` is not followed there),
+    # then files the slice's cells spell; each file once
+    assert paths == ["data/train.csv", "data/test.csv", "data/val.csv", "data/extra.csv",
+                     "data/labels.csv"]
+    assert all(r["sha256"] == ABC_SHA256 for r in records)
+    assert set(records[0]) == {"path", "realpath", "size", "mtime", "sha256"}
+    # Without the slice, the experiment cell alone names no file.
+    assert hash_slice_paths([], code, max_bytes=10) == []
+    # Within one cell too.
+    assert [r["path"] for r in hash_literal_paths("p = 'data/val.csv'\nopen(p)", 10)] == [
+        "data/val.csv"]
+    # A path variable rebound to something computed is forgotten.
+    assert hash_slice_paths(["p = 'data/val.csv'", "p = input()"], "open(p)", 10) == [
+        r for r in hash_slice_paths(["p = 'data/val.csv'"], "", 10)]

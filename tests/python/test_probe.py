@@ -64,7 +64,7 @@ def test_snapshot_through_silent_user_expressions(shell, tmp_path, monkeypatch):
     """What the frontend does: evaluate one expression, read text/plain as JSON."""
     monkeypatch.chdir(tmp_path)
     (tmp_path / "data.csv").write_text("a\n1\n")
-    code = "lr = 0.01 * 3\n_private = 1\ndf = open('data.csv').read()\n"
+    code = "lr = 0.03\nbatch = 16 * 2\n_private = 1\ndf = open('data.csv').read()\n"
     shell.run_cell(code)
     before_ns, before_count = dict(shell.user_ns), shell.execution_count
     options = json.dumps({"packages": False, "gpus": False, "system": True})
@@ -74,7 +74,8 @@ def test_snapshot_through_silent_user_expressions(shell, tmp_path, monkeypatch):
     assert reply["status"] == "ok"
     snap = json.loads(reply["data"]["text/plain"])
     assert snap["v"] == 1 and snap["errors"] == []
-    assert snap["params"]["lr"] == 0.03 and "_private" not in snap["params"]
+    # literal assignments only: `batch = 16 * 2` is computed, `df` a call's result
+    assert snap["params"] == {"lr": 0.03}
     assert [d["path"] for d in snap["datasets"]] == ["data.csv"]
     assert snap["environment"]["packages"] == {} and snap["system"]["time_ms"] > 0
     assert shell.execution_count == before_count
