@@ -98,3 +98,75 @@ def test_an_unwritable_folder_never_raises(tmp_path, monkeypatch):
     assert "could not be written" in journal.reason
     journal.log({"seq": 1})
     assert journal.end("ok") is None
+
+
+manager = pytest.importorskip("jupyter_client.manager")
+pytest.importorskip("ipykernel")
+
+
+@pytest.fixture()
+def lab_kernel(tmp_path):
+    """A kernel started as jupyter_server starts one for a notebook: in the
+    notebook's folder, with JPY_SESSION_NAME set to the notebook on disk."""
+    folder = tmp_path / "work"
+    folder.mkdir()
+    env = dict(os.environ, JPY_SESSION_NAME=str(folder / "train.ipynb"),
+               PYTHONPATH=ROOT + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    km, kc = manager.start_new_kernel(kernel_name="python3", startup_timeout=60,
+                                      cwd=str(folder), env=env)
+    yield kc, tmp_path
+    kc.stop_channels()
+    km.shutdown_kernel(now=True)
+
+
+def _run_tagged(kc, code, tags, cell_id="cell-t"):
+    msg = kc.session.msg(
+        "execute_request",
+        {"code": code, "silent": False, "store_history": True, "user_expressions": {},
+         "allow_stdin": False, "stop_on_error": True},
+        metadata={"tags": tags, "cellId": cell_id},
+    )
+    kc.shell_channel.send(msg)
+    while True:
+        got = kc.get_iopub_msg(timeout=60)
+        if (got["parent_header"].get("msg_id") == msg["header"]["msg_id"]
+                and got["msg_type"] == "status"
+                and got["content"]["execution_state"] == "idle"):
+            return msg
+
+
+def test_a_real_kernel_journals_each_tagged_execution(lab_kernel):
+    kc, root = lab_kernel
+    options = json.dumps({"notebook": "work/train.ipynb", "environment": False,
+                          "params": True, "datasets": False})
+    setup = ("__import__('jupyterlab_runs._capture', fromlist=['_'])"
+             f".register({json.dumps(options)})")
+    assert kc.execute_interactive(setup, silent=True, timeout=60)["content"]["status"] == "ok"
+    code = ("import jupyterlab_runs as runs\nlr = 0.5\n"
+            "for i in range(3):\n    runs.log_metric('loss', 1.0 / (i + 1))\n")
+    first = _run_tagged(kc, code, ["experiment:sweep"])
+    untagged = _run_tagged(kc, "x = 1", [])
+    failing = _run_tagged(kc, "lr = 0.1\n1 / 0", ["experiment"])
+    folder = root / "work" / "train.runs" / "journal"
+    files = sorted(p.name for p in folder.iterdir())
+    expected = {
+        run_id(m["header"]["msg_id"], date_ms(m["header"]["date"])) + ".jsonl"
+        for m in (first, failing)
+    }
+    assert expected <= set(files) and len([f for f in files if f.endswith(".jsonl")]) == 2
+    assert run_id(untagged["header"]["msg_id"], date_ms(untagged["header"]["date"])) \
+        + ".jsonl" not in files
+    first_id = run_id(first["header"]["msg_id"], date_ms(first["header"]["date"]))
+    lines = [json.loads(x) for x in (folder / f"{first_id}.jsonl").read_text().splitlines()]
+    assert lines[0]["e"] == "start" and lines[0]["cellId"] == "cell-t"
+    assert lines[0]["tags"] == ["experiment:sweep"] and lines[0]["code"] == code
+    logged = [v for line in lines if line["e"] == "log"
+              for v in line["m"]["delta"]["metrics"].get("loss", {}).get("values", [])]
+    assert logged == [1.0, 0.5, 1.0 / 3]
+    assert lines[-1]["e"] == "end" and lines[-1]["status"] == "ok"
+    assert lines[-1]["snapshot"]["params"] == {"lr": 0.5}
+    failing_id = run_id(failing["header"]["msg_id"], date_ms(failing["header"]["date"]))
+    end = json.loads((folder / f"{failing_id}.jsonl").read_text().splitlines()[-1])
+    assert end["status"] == "error" and end["error"]["ename"] == "ZeroDivisionError"
+    assert end["error"]["traceback"]  # as the page would show it
+    assert end["snapshot"]["params"] == {"lr": 0.1}  # never the earlier run's value

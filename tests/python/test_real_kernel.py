@@ -89,7 +89,8 @@ def test_silent_snapshot_as_the_frontend_runs_it(kernel):
     assert [t for t in seen if t != "status"] == []  # nothing printed or displayed
     result = reply["content"]["user_expressions"]["s"]
     snap = json.loads(result["data"]["text/plain"])
-    assert snap["params"] == {"lr": 1.0, "batch": 32} and snap["errors"] == []
+    # A computed value (lr = 0.5 * 2) is a result, not a parameter (#13).
+    assert snap["params"] == {"batch": 32} and snap["errors"] == []
     assert snap["environment"]["python"]["version"]
     assert reply["content"]["execution_count"] == before["content"]["execution_count"]
 
