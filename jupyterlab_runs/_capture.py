@@ -310,7 +310,8 @@ def _journal_start(raw_cell):
     try:
         from IPython import get_ipython
 
-        count = get_ipython().execution_count
+        # The In[] number: `execution_count` is already the next one here.
+        count = get_ipython().displayhook.prompt_count
     except Exception:  # noqa: BLE001
         pass
     JOURNAL.start(header.get("msg_id"), header.get("date"), metadata.get("cellId"), tags,

@@ -198,6 +198,11 @@ export class NotebookSession implements IDisposable {
     if (this._controlOpen()) {
       return Promise.resolve(true);
     }
+    if (this._arming === kernel) {
+      // Already on its way, ahead of this cell's request: once it ran, the
+      // kernel arms tagged cells itself (a queued burst sends one, not 50).
+      return this._armed;
+    }
     const module = "__import__('jupyterlab_runs._capture', fromlist=['_'])";
     const json = (value: unknown) => JSON.stringify(JSON.stringify(value));
     const call =
@@ -207,15 +212,20 @@ export class NotebookSession implements IDisposable {
       { code: call, silent: true, store_history: false, allow_stdin: false },
       true
     );
+    this._arming = kernel;
     this._armed = future.done.then(
       reply => {
+        this._arming = null;
         const ok = reply.content.status === 'ok';
         if (ok && this._controlKernel !== kernel) {
           this._openControl(kernel);
         }
         return ok;
       },
-      () => false
+      () => {
+        this._arming = null;
+        return false;
+      }
     );
     return this._armed;
   }
@@ -572,6 +582,7 @@ export class NotebookSession implements IDisposable {
     this._control = null;
     this._controlKernel = null;
     this._armed = Promise.resolve(false);
+    this._arming = null;
     this._seenIdle = false;
     clearTimeout(this._watchdog);
     const requested = [...this._runsByRequest.values()].filter(
@@ -607,6 +618,8 @@ export class NotebookSession implements IDisposable {
   private _control: Kernel.IComm | null = null;
   /** Whether the kernel side is set up: the latest arming request's outcome. */
   private _armed: Promise<boolean> = Promise.resolve(false);
+  /** The kernel an arming request is on its way to, if any. */
+  private _arming: Kernel.IKernelConnection | null = null;
   /** Snapshot options of the cells the kernel arms itself. */
   private _config: JSONObject = {};
   private _controlKernel: Kernel.IKernelConnection | null = null;

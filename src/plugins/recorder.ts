@@ -19,6 +19,8 @@ import { IRunRecorder, IRunStore } from '../tokens';
 import { TRANSLATION_DOMAIN } from './commandIds';
 
 const PLUGIN_ID = 'jupyterlab-runs:recorder';
+/** Quiet time after the kernel went idle before the journal is read (ms). */
+const RECONCILE_DELAY_MS = 1000;
 
 function activate(
   app: JupyterFrontEnd,
@@ -44,15 +46,27 @@ function activate(
     isRecording: id => recorder.isRecording(id),
     settings: () => settingsNow
   });
+  // The kernel goes idle between the requests of a queued burst: reconcile
+  // once it has stayed quiet for a moment, not after every execution.
+  const timers = new WeakMap<object, ReturnType<typeof setTimeout>>();
   const recorder = new RunRecorder({
     store,
     tracker,
     reconcile: (panel, at) => {
-      void panel.context.ready
-        .then(() =>
-          reconciler.reconcile(panel.context.localPath, { idleAt: at })
-        )
-        .catch(e => console.warn('jupyterlab-runs: journal not read', e));
+      clearTimeout(timers.get(panel));
+      timers.set(
+        panel,
+        setTimeout(() => {
+          if (panel.isDisposed) {
+            return;
+          }
+          void panel.context.ready
+            .then(() =>
+              reconciler.reconcile(panel.context.localPath, { idleAt: at })
+            )
+            .catch(e => console.warn('jupyterlab-runs: journal not read', e));
+        }, RECONCILE_DELAY_MS)
+      );
     }
   });
   tracker.forEach(panel => recorder.track(panel));

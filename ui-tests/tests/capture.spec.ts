@@ -273,7 +273,7 @@ test.describe('Capturing what a run needs', () => {
     await expect(rows.first()).toHaveAttribute('data-status', 'interrupted');
   });
 
-  test('a run left running by a reloaded page ends as interrupted', async ({
+  test('a run left running by a reloaded page ends as the kernel ended it', async ({
     page,
     tmpPath
   }) => {
@@ -287,16 +287,21 @@ test.describe('Capturing what a run needs', () => {
       .poll(async () => (await waitForRuns(page, folder, 1))[0].status)
       .toBe('running');
 
-    // The page goes away mid-run; the kernel keeps executing.
+    // The page goes away mid-run; the kernel keeps executing, and writes
+    // the run down in its journal.
     await reloadWith(page, `${tmpPath}/${NOTEBOOK}`);
-    // Once nothing executes any more, the orphan is ended.
+    await page.waitForTimeout(1000);
     await page.menu.clickMenuItem('Kernel>Interrupt Kernel');
     await expect
       .poll(async () => (await waitForRuns(page, folder, 1))[0].status, {
-        timeout: 30_000
+        timeout: 60_000
       })
       .toBe('interrupted');
-    const [run] = await waitForRuns(page, folder, 1);
-    expect(run.error?.ename).toBe('RunAbandoned');
+    const [run] = (await waitForRuns(page, folder, 1)) as ICapturedRun[];
+    // The true end, from the kernel: interrupted by the user, with every
+    // tick logged before and after the reload.
+    expect(run.error?.ename).toBe('KeyboardInterrupt');
+    const ticks = run.metrics.tick;
+    expect(ticks.count).toBe(ticks.lastStep + 1);
   });
 });

@@ -1,0 +1,361 @@
+/**
+ * No run lost, none garbled: every execution of an experiment cell that the
+ * kernel runs ends as one saved run with a true terminal status, whatever
+ * happened around it (an error or an interrupt above it in a Run All, a
+ * restart, the page closed, reloaded or crashed in the middle of a queued
+ * burst). The kernel itself writes the ground truth: the drill cell appends
+ * its execution count to `ground-truth.jsonl` each time it runs, and every
+ * test compares the run files on disk with it.
+ */
+import { expect, test, type IJupyterLabPageFixture } from '@jupyterlab/galata';
+import { chromium, type Page } from '@playwright/test';
+import * as path from 'path';
+import { readRuns, readText, type IRunFile } from './helpers';
+import { openFreshLab, openNotebook, reloadWith } from './historyHelpers';
+
+const NOTEBOOK = 'drills.ipynb';
+// Cells: 0 markdown, 1 parameters, 2 setup, 3 gate (fails or waits on
+// files), 4 experiment:drill (writes the ground truth, logs `loss` n times).
+const GATE = 3;
+const DRILL = 4;
+
+interface IDrillRun extends IRunFile {
+  metrics?: Record<string, { count: number }>;
+  capture?: { notes?: string[]; missedMessages?: boolean };
+}
+
+// Galata's kernel-tracking route parses every POST reply as JSON and fails
+// on the empty 204 of an interrupt request: do not mock the kernels API.
+test.use({ kernels: null });
+
+/** The executions of the drill cell, as the kernel wrote them down. */
+async function groundTruth(
+  page: IJupyterLabPageFixture | Page,
+  folder: string
+): Promise<number[]> {
+  const response = await page.request.get(
+    `/api/contents/${encodeURI(`${folder}/ground-truth.jsonl`)}?type=file&format=text&content=1`
+  );
+  if (response.status() === 404) {
+    return [];
+  }
+  const text = (await response.json()).content as string;
+  return text
+    .split('\n')
+    .filter(line => line.trim())
+    .map(line => (JSON.parse(line) as { count: number }).count);
+}
+
+async function setFlag(
+  page: IJupyterLabPageFixture,
+  folder: string,
+  name: string,
+  on: boolean
+): Promise<void> {
+  const url = `/api/contents/${encodeURI(`${folder}/${name}`)}`;
+  if (on) {
+    const response = await page.request.put(url, {
+      data: { type: 'file', format: 'text', content: '' }
+    });
+    expect(response.ok()).toBe(true);
+  } else {
+    await page.request.delete(url);
+  }
+}
+
+/**
+ * Wait until the runs folder holds one final run per execution the kernel
+ * wrote down (and at least `atLeast`), none `running`; return them.
+ */
+async function settledRuns(
+  page: IJupyterLabPageFixture | Page,
+  tmpPath: string,
+  atLeast: number,
+  timeout = 90_000
+): Promise<{ runs: IDrillRun[]; truth: number[] }> {
+  let runs: IDrillRun[] = [];
+  let truth: number[] = [];
+  await expect
+    .poll(
+      async () => {
+        truth = await groundTruth(page, tmpPath);
+        try {
+          runs = (await readRuns(
+            page as IJupyterLabPageFixture,
+            `${tmpPath}/drills.runs`
+          )) as IDrillRun[];
+        } catch (error) {
+          if (error instanceof SyntaxError) {
+            return 'a file is being replaced';
+          }
+          throw error;
+        }
+        const running = runs.filter(r => r.status === 'running').length;
+        return `${runs.length} runs (${running} running) for ${truth.length} executions`;
+      },
+      { timeout, intervals: [1000] }
+    )
+    .toBe(
+      `${Math.max(atLeast, truth.length)} runs (0 running) for ${Math.max(atLeast, truth.length)} executions`
+    );
+  return { runs, truth };
+}
+
+/** Every run matches one execution of the ground truth, once. */
+function expectOneRunPerExecution(runs: IDrillRun[], truth: number[]): void {
+  expect(new Set(runs.map(r => r.id)).size).toBe(runs.length);
+  expect(runs.map(r => r.executionCount).sort((a, b) => a! - b!)).toEqual(
+    [...truth].sort((a, b) => a - b)
+  );
+  for (const run of runs) {
+    expect(['ok', 'error', 'interrupted']).toContain(run.status);
+    expect(run.experiment).toBe('drill');
+  }
+}
+
+/**
+ * Run a cell once and wait for it, or `times` times without waiting (the
+ * kernel queues them, as a user's repeated Ctrl+Enter does).
+ */
+async function runCell(
+  page: IJupyterLabPageFixture | Page,
+  index: number,
+  times = 1
+): Promise<void> {
+  await page.evaluate(
+    async ({ index, times }) => {
+      const app = window.jupyterapp;
+      const panel = app.shell.currentWidget as unknown as {
+        content: { activeCellIndex: number };
+      };
+      panel.content.activeCellIndex = index;
+      if (times === 1) {
+        // Wait for it: the command reads the active cell after a tick.
+        await app.commands.execute('notebook:run-cell');
+        return;
+      }
+      for (let i = 0; i < times; i++) {
+        void app.commands.execute('notebook:run-cell');
+      }
+    },
+    { index, times }
+  );
+}
+
+/** Send a cell to the kernel without waiting for it to finish. */
+async function startCell(
+  page: IJupyterLabPageFixture | Page,
+  index: number
+): Promise<void> {
+  await page.evaluate(async index => {
+    const app = window.jupyterapp;
+    const panel = app.shell.currentWidget as unknown as {
+      content: { activeCellIndex: number };
+    };
+    panel.content.activeCellIndex = index;
+    void app.commands.execute('notebook:run-cell');
+    // The command reads the active cell after a tick.
+    await new Promise(resolve => setTimeout(resolve, 100));
+  }, index);
+}
+
+async function kernelIdle(page: IJupyterLabPageFixture | Page): Promise<void> {
+  await expect
+    .poll(
+      () =>
+        page.evaluate(() => {
+          const panel = window.jupyterapp.shell.currentWidget as unknown as {
+            sessionContext?: { session?: { kernel?: { status: string } } };
+          };
+          return panel.sessionContext?.session?.kernel?.status;
+        }),
+      { timeout: 60_000 }
+    )
+    .toBe('idle');
+}
+
+test.describe('No run lost', () => {
+  test.beforeEach(async ({ page, tmpPath }) => {
+    await page.contents.uploadFile(
+      path.resolve(__dirname, '../notebooks', NOTEBOOK),
+      `${tmpPath}/${NOTEBOOK}`
+    );
+  });
+
+  test('a Run All that stops on an error above the experiment, then three executions: three runs', async ({
+    page,
+    tmpPath
+  }) => {
+    await openNotebook(page, `${tmpPath}/${NOTEBOOK}`);
+    await kernelIdle(page);
+    await setFlag(page, tmpPath, 'fail', true);
+    // A fresh kernel: the first experiment request is queued behind the
+    // failing cell and aborted with it.
+    await page.menu.clickMenuItem('Run>Run All Cells');
+    await kernelIdle(page);
+    await setFlag(page, tmpPath, 'fail', false);
+    for (let i = 0; i < 3; i++) {
+      await runCell(page, DRILL);
+      await kernelIdle(page);
+    }
+    const { runs, truth } = await settledRuns(page, tmpPath, 3);
+    expect(truth).toHaveLength(3);
+    expectOneRunPerExecution(runs, truth);
+    expect(runs.map(r => r.status)).toEqual(['ok', 'ok', 'ok']);
+    for (const run of runs) {
+      expect(run.metrics?.loss.count).toBe(3);
+    }
+    // The sidebar says the same: three rows, none running.
+    const rows = page.locator('.jp-RunsPanel-run');
+    await expect(rows).toHaveCount(3);
+    await expect(
+      page.locator('.jp-RunsPanel-run[data-status="running"]')
+    ).toHaveCount(0);
+  });
+
+  test('restart and run all, run all below, an interrupt above: one run per execution', async ({
+    page,
+    tmpPath
+  }) => {
+    await openNotebook(page, `${tmpPath}/${NOTEBOOK}`);
+    await kernelIdle(page);
+    await page.menu.clickMenuItem('Run>Run All Cells');
+    await expect.poll(() => groundTruth(page, tmpPath)).toHaveLength(1);
+    await kernelIdle(page);
+    // Restart and Run All.
+    await page.evaluate(() => {
+      // Not awaited: it waits for the confirmation dialog.
+      void window.jupyterapp.commands.execute('notebook:restart-run-all');
+    });
+    await page.locator('.jp-Dialog-button.jp-mod-accept').click();
+    await expect.poll(() => groundTruth(page, tmpPath)).toHaveLength(2);
+    await kernelIdle(page);
+    // Run All Below from the gate while it fails: the drill never runs.
+    await setFlag(page, tmpPath, 'fail', true);
+    await page.evaluate(
+      async ({ gate }) => {
+        const app = window.jupyterapp;
+        const panel = app.shell.currentWidget as unknown as {
+          content: { activeCellIndex: number };
+        };
+        panel.content.activeCellIndex = gate;
+        await app.commands.execute('notebook:run-all-below');
+      },
+      { gate: GATE }
+    );
+    await kernelIdle(page);
+    await setFlag(page, tmpPath, 'fail', false);
+    // Run All Below again: it runs.
+    await page.evaluate(() =>
+      window.jupyterapp.commands.execute('notebook:run-all-below')
+    );
+    await expect.poll(() => groundTruth(page, tmpPath)).toHaveLength(3);
+    await kernelIdle(page);
+    // An interrupt in the gate while the drill waits behind it.
+    await setFlag(page, tmpPath, 'slow', true);
+    await page.menu.clickMenuItem('Run>Run All Cells');
+    await page.waitForTimeout(1500);
+    await page.menu.clickMenuItem('Kernel>Interrupt Kernel');
+    await kernelIdle(page);
+    await setFlag(page, tmpPath, 'slow', false);
+    await runCell(page, DRILL);
+    const { runs, truth } = await settledRuns(page, tmpPath, 4);
+    expect(truth).toHaveLength(4);
+    expectOneRunPerExecution(runs, truth);
+    expect(runs.every(r => r.status === 'ok')).toBe(true);
+  });
+
+  for (const how of ['closed', 'reloaded', 'crashed'] as const) {
+    test(`a burst of 50 executions survives its page being ${how}`, async ({
+      page,
+      browser,
+      baseURL,
+      tmpPath
+    }) => {
+      // The burst runs in a page of its own (for the crash, in a browser
+      // process of its own, killed); Galata's page stays away from the
+      // notebook until the burst page is gone, so no page listens.
+      const server =
+        how === 'crashed'
+          ? await chromium.launchServer(test.info().project.use.launchOptions)
+          : null;
+      const burstBrowser = server
+        ? await chromium.connect(server.wsEndpoint())
+        : browser;
+      const other = await openFreshLab(burstBrowser, baseURL!);
+      await setFlag(page, tmpPath, 'pace', true);
+      await openNotebook(other.page, `${tmpPath}/${NOTEBOOK}`);
+      await kernelIdle(other.page);
+      await runCell(other.page, 1); // parameters
+      await runCell(other.page, 2); // setup
+      await runCell(other.page, DRILL, 50);
+      await expect
+        .poll(async () => (await groundTruth(page, tmpPath)).length, {
+          timeout: 60_000
+        })
+        .toBeGreaterThanOrEqual(3);
+      if (how === 'closed') {
+        await other.context.close();
+      } else if (how === 'reloaded') {
+        await reloadWith(
+          other.page as unknown as IJupyterLabPageFixture,
+          `${tmpPath}/${NOTEBOOK}`
+        );
+      } else {
+        server!.process().kill('SIGKILL');
+      }
+      expect((await groundTruth(page, tmpPath)).length).toBeLessThan(50);
+      if (how !== 'reloaded') {
+        await openNotebook(page, `${tmpPath}/${NOTEBOOK}`);
+      }
+      const { runs, truth } = await settledRuns(
+        how === 'reloaded' ? other.page : page,
+        tmpPath,
+        50,
+        110_000
+      );
+      expect(truth).toHaveLength(50);
+      expectOneRunPerExecution(runs, truth);
+      for (const run of runs) {
+        expect(run.status).toBe('ok');
+        expect(run.metrics?.loss.count).toBe(3);
+      }
+      if (how === 'reloaded') {
+        await other.context.close();
+      }
+    });
+  }
+
+  test('a page reloaded during a run that then completes records it ok with all its points', async ({
+    page,
+    tmpPath
+  }) => {
+    await openNotebook(page, `${tmpPath}/${NOTEBOOK}`);
+    await kernelIdle(page);
+    await runCell(page, 1);
+    await runCell(page, 2);
+    await setFlag(page, tmpPath, 'hold', true);
+    await startCell(page, DRILL);
+    // Its `running` file is written while it runs.
+    await expect
+      .poll(
+        async () =>
+          (await readRuns(page, `${tmpPath}/drills.runs`)).map(r => r.status),
+        { timeout: 30_000 }
+      )
+      .toEqual(['running']);
+    await reloadWith(page, `${tmpPath}/${NOTEBOOK}`);
+    await page.waitForTimeout(1000);
+    await setFlag(page, tmpPath, 'hold', false);
+    const { runs, truth } = await settledRuns(page, tmpPath, 1);
+    expectOneRunPerExecution(runs, truth);
+    const [run] = runs;
+    expect(run.status).toBe('ok');
+    expect(run.metrics?.loss.count).toBe(3);
+    // Every tick, logged before the reload and after it.
+    expect(run.metrics?.tick.count).toBeGreaterThan(20);
+    expect(run.capture?.missedMessages).toBe(false);
+    const text = await readText(page, `${tmpPath}/drills.runs/${run.id}.json`);
+    expect(text).toContain('kernel’s journal');
+  });
+});
