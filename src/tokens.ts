@@ -49,7 +49,8 @@ export type RunWriteFailureKind =
   | 'disk-full'
   | 'server-error'
   | 'forbidden'
-  | 'refused';
+  | 'refused'
+  | 'failed';
 
 /** Runs recorded but not yet on the server, and why. */
 export interface IRunStoreStatus {
