@@ -254,6 +254,13 @@ export function validateRelativePath(
  * Join names under a folder, refusing any name that could leave it. Throws
  * `UnsafePathError`, since a caller that builds a path from a bad name must
  * not go on to write there.
+ *
+ * The folder is a server path the extension did not make up (a notebook's
+ * folder and stem, a folder the user picked): it only has to be normalized.
+ * A backslash is an ordinary character of a file name on Linux and macOS
+ * (`a\b.ipynb` has the runs folder `a\b.runs`), and the Contents API
+ * separates with `/` only; a server that does read `\` as a separator
+ * keeps such a path inside its root, as it does the notebook's own.
  */
 export function safeJoin(folder: string, ...names: string[]): string {
   const base = folder.replace(/^\/+/, '').replace(/\/+$/, '');
@@ -262,7 +269,7 @@ export function safeJoin(folder: string, ...names: string[]): string {
       segment === '' ||
       segment === '.' ||
       segment === '..' ||
-      /[\\\u0000]/.test(segment)
+      segment.includes('\u0000')
     ) {
       throw new UnsafePathError(folder, 'the folder is not a normalized path');
     }

@@ -233,6 +233,15 @@ describe('safe names', () => {
     expect(validateName('..', { allowHidden: true }).ok).toBe(false);
   });
 
+  it('should join under a folder whose name holds a backslash (legal on POSIX)', () => {
+    expect(safeJoin('work/a\\b.runs', 'x.json')).toBe('work/a\\b.runs/x.json');
+    expect(safeJoin('..\\..\\x.runs', 'x.json')).toBe('..\\..\\x.runs/x.json');
+    expect(() => safeJoin('work/a.runs', 'a\\b')).toThrow('path separator');
+    expect(() => safeJoin('a\u0000b.runs', 'x')).toThrow(
+      'not a normalized path'
+    );
+  });
+
   it('should refuse a folder that is not normalized', () => {
     expect(() => safeJoin('a/../b', 'x')).toThrow('not a normalized path');
     expect(safeJoin('/a/b/', 'x', 'y')).toBe('a/b/x/y');

@@ -430,6 +430,38 @@ describe('BackgroundSaver', () => {
       s.dispose();
     });
 
+    it.each([
+      'a\\b.ipynb',
+      'work/..\\..\\x.ipynb',
+      '\\\\server\\share.ipynb',
+      'work/issue #12.ipynb',
+      'work/what?.ipynb',
+      'work/100%.ipynb',
+      'work/a%2Fb%5C.ipynb',
+      'work dir/my notebook .ipynb',
+      'wörk/日本語 — ñ 🎉.ipynb',
+      'work/10:30 run.ipynb',
+      'work/C:\\x.ipynb',
+      "work/a&b=c+d;e@f'.ipynb"
+    ])(
+      'writes the runs of %j through the worker, where the server finds them',
+      async nb => {
+        const worker = new InProcessWorker(serve(contents));
+        const s = store(worker);
+        const dir = nb.includes('/') ? nb.slice(0, nb.lastIndexOf('/')) : '';
+        if (dir) {
+          contents.dirs.add(dir);
+        }
+        await s.save({ ...run, notebookPath: nb });
+        await s.retryNow();
+        const folder = nb.replace(/\.ipynb$/, '.runs');
+        expect(s.status).toMatchObject({ pending: 0, failure: null });
+        expect(worker.requests).toHaveLength(1);
+        expect(contents.list(folder)).toEqual([`${run.id}.json`]);
+        s.dispose();
+      }
+    );
+
     it('keeps the run waiting, as offline, while the worker cannot reach the server', async () => {
       let down = true;
       const worker = new InProcessWorker((url, init) =>

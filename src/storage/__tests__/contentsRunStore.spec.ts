@@ -182,6 +182,67 @@ describe('ContentsRunStore', () => {
     });
   });
 
+  describe('notebook names', () => {
+    it.each([
+      'work/a\\b.ipynb',
+      'work/..\\..\\evil.ipynb',
+      'work/issue #12.ipynb',
+      'work/what?.ipynb',
+      'work/100%.ipynb',
+      'work/a%2Fb%5C.ipynb',
+      'work/my notebook .ipynb',
+      'work/日本語 — ñ 🎉.ipynb',
+      'work/10:30 run.ipynb',
+      'work/a&b=c+d;e@f.ipynb'
+    ])('should save and list the runs of %j', async nb => {
+      const store = open();
+      await saveNow(store, makeRun({ id: ID_A, notebookPath: nb }));
+      expect(store.status).toMatchObject({ pending: 0, failure: null });
+      const folder = nb.replace(/\.ipynb$/, '.runs');
+      expect(contents.list(folder)).toContain(`${ID_A}.json`);
+      const fresh = open(WRITER_2, { cache: new MemoryHistoryCache() });
+      expect((await fresh.list(nb)).runs.map(r => r.id)).toEqual([ID_A]);
+    });
+
+    it.each([
+      ['a backslash', 'work/a\\b.ipynb', null],
+      [
+        'a server error',
+        'work/broken.ipynb',
+        httpError(500, 'Unexpected error while saving file: disk quota')
+      ]
+    ])(
+      'should not hold other notebooks back, after a reload too, while one fails with %s',
+      async (_label, broken, error) => {
+        // Both wait while the server is down; the page is reloaded.
+        contents.failSaves = new TypeError('Failed to fetch');
+        const first = open();
+        await first.save(makeRun({ id: ID_A, notebookPath: broken }));
+        await first.save(makeRun({ id: ID_B, notebookPath: NB }));
+        await first.retryNow();
+        first.dispose();
+        contents.failSaves = null;
+        const folder = broken.replace(/\.ipynb$/, '.runs');
+        contents.failSave = path =>
+          path.startsWith(`${folder}/`) ? error : null;
+        const second = open();
+        await second.ready;
+        await second.retryNow();
+        expect(runFiles(contents)).toEqual([`${ID_B}.json`]);
+        if (error) {
+          expect(second.status.byFolder).toEqual({ [folder]: 1 });
+          expect(second.status.failure).toMatchObject({
+            kind: 'server-error',
+            message: expect.stringContaining('disk quota')
+          });
+        } else {
+          expect(second.status.pending).toBe(0);
+          expect(contents.list(folder)).toContain(`${ID_A}.json`);
+        }
+      }
+    );
+  });
+
   describe('#writeFile', () => {
     it('should write files of the folder, in subfolders too', async () => {
       const store = open();
