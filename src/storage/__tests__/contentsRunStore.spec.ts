@@ -182,6 +182,139 @@ describe('ContentsRunStore', () => {
     });
   });
 
+  describe('a runs folder that went missing', () => {
+    it.each([404, 500] as const)(
+      'should re-create a folder deleted by hand when the server answers %i',
+      async status => {
+        contents.missingParent = status;
+        const store = open();
+        await saveNow(store, makeRun({ id: ID_A, notebookPath: NB }));
+        contents.dirs.delete(FOLDER);
+        contents.files.clear();
+        await saveNow(store, makeRun({ id: ID_B, notebookPath: NB }), {
+          series: { loss: { step: [0], value: [1], time: [0] } }
+        });
+        expect(store.status.pending).toBe(0);
+        expect(runFiles(contents)).toEqual([`${ID_B}.json`]);
+        expect(contents.list(FOLDER)).toContain(`${ID_B}.series.json`);
+      }
+    );
+
+    it('should re-create every missing parent of the folder', async () => {
+      contents.missingParent = 500;
+      const store = open();
+      await saveNow(store, makeRun({ id: ID_A, notebookPath: NB }));
+      await store.writeFile(NB, `${ID_A}.artifacts/a.txt`, 'x', 'text');
+      await store.retryNow();
+      contents.dirs.clear();
+      contents.dirs.add('');
+      contents.files.clear();
+      await store.writeFile(NB, `${ID_B}.artifacts/b.txt`, 'y', 'text');
+      await saveNow(store, makeRun({ id: ID_B, notebookPath: NB }));
+      expect(store.status.pending + store.status.pendingFiles).toBe(0);
+      expect(contents.files.get(`${FOLDER}/${ID_B}.artifacts/b.txt`)).toBe('y');
+      expect(runFiles(contents)).toEqual([`${ID_B}.json`]);
+    });
+
+    it('should not take every HTTP 500 for a missing folder', async () => {
+      const store = open();
+      await saveNow(store, makeRun({ id: ID_A, notebookPath: NB }));
+      const saves: string[] = [];
+      contents.failSave = path => {
+        saves.push(path);
+        return httpError(
+          500,
+          'Unexpected error while saving file: Permission denied'
+        );
+      };
+      await saveNow(store, makeRun({ id: ID_B, notebookPath: NB }));
+      expect(saves).toEqual([`${FOLDER}/${ID_B}.json`]);
+      expect(store.status.failure).toMatchObject({
+        kind: 'server-error',
+        status: 500
+      });
+    });
+
+    it('should re-create once, then report a repeated failure as it is', async () => {
+      const store = open();
+      await saveNow(store, makeRun({ id: ID_A, notebookPath: NB }));
+      const saves: string[] = [];
+      contents.failSave = path => {
+        saves.push(path);
+        return path.endsWith('.json')
+          ? httpError(
+              500,
+              `Unexpected error while saving file: ${path} [Errno 2] No such file or directory`
+            )
+          : null;
+      };
+      await saveNow(store, makeRun({ id: ID_B, notebookPath: NB }));
+      expect(saves.filter(p => p === `${FOLDER}/${ID_B}.json`)).toHaveLength(2);
+      expect(store.status).toMatchObject({
+        pending: 1,
+        failure: { kind: 'server-error', status: 500 }
+      });
+    });
+
+    it.each([404, 500] as const)(
+      'should follow a rename that lands while a write is on its way (%i)',
+      async status => {
+        contents.missingParent = status;
+        const store = open();
+        await saveNow(store, makeRun({ id: ID_A, notebookPath: NB }));
+        const save = contents.save.bind(contents);
+        let release: () => void = () => undefined;
+        const gate = new Promise<void>(resolve => (release = resolve));
+        let arrived: () => void = () => undefined;
+        const atGate = new Promise<void>(resolve => (arrived = resolve));
+        contents.save = async (path, options) => {
+          if (path === `${FOLDER}/${ID_B}.json`) {
+            arrived();
+            await gate;
+          }
+          return save(path, options);
+        };
+        await store.save(makeRun({ id: ID_B, notebookPath: NB }));
+        const writing = store.retryNow();
+        await atGate;
+        // The notebook is renamed (this tab sees `fileChanged`) meanwhile.
+        await store.moveRuns(NB, 'work/renamed.ipynb');
+        release();
+        await writing;
+        await store.retryNow();
+        expect(contents.dirs.has(FOLDER)).toBe(false);
+        expect(
+          contents.list('work/renamed.runs').filter(n => n.length === 31)
+        ).toEqual([`${ID_A}.json`, `${ID_B}.json`]);
+        expect(store.status.pending).toBe(0);
+      }
+    );
+
+    it('should not make the new folder before the old one is moved there', async () => {
+      const store = open();
+      await saveNow(store, makeRun({ id: ID_A, notebookPath: NB }));
+      const rename = contents.rename.bind(contents);
+      let release: () => void = () => undefined;
+      const gate = new Promise<void>(resolve => (release = resolve));
+      contents.rename = async (from, to) => {
+        await gate;
+        return rename(from, to);
+      };
+      const moving = store.moveRuns(NB, 'work/renamed.ipynb');
+      await store.save(makeRun({ id: ID_B, notebookPath: NB }));
+      const writing = store.retryNow();
+      await new Promise(resolve => setTimeout(resolve, 0));
+      release();
+      await expect(moving).resolves.toBe(true);
+      await writing;
+      await store.retryNow();
+      expect(
+        contents.list('work/renamed.runs').filter(n => n.length === 31)
+      ).toEqual([`${ID_A}.json`, `${ID_B}.json`]);
+      expect(store.status.pending).toBe(0);
+    });
+  });
+
   describe('notebook names', () => {
     it.each([
       'work/a\\b.ipynb',
