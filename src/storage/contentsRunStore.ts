@@ -353,6 +353,36 @@ export class ContentsRunStore implements IRunStore {
     return true;
   }
 
+  /**
+   * A folder holding notebooks was renamed or moved (their runs folders
+   * went with it on the server): runs waiting for those notebooks, and runs
+   * recorded from now on under the old paths, go to the new place instead
+   * of re-creating the old folders.
+   */
+  async noteDirectoryMoved(oldDir: string, newDir: string): Promise<void> {
+    const from = oldDir.replace(/^\/+|\/+$/g, '');
+    const to = newDir.replace(/^\/+|\/+$/g, '');
+    if (!from || from === to) {
+      return;
+    }
+    this._dirRenames.set(from, to);
+    this._forgetFolders(from);
+    const folders = new Map<string, string>();
+    for (const entry of this._outbox.entries()) {
+      const now = this._moved(entry.notebookPath);
+      if (now !== entry.notebookPath) {
+        folders.set(entry.folder, now);
+      }
+    }
+    for (const [folder, notebookPath] of folders) {
+      await this._outbox.moveFolder(
+        folder,
+        runsFolder(notebookPath),
+        notebookPath
+      );
+    }
+  }
+
   retryNow(): Promise<void> {
     return this._outbox.flushNow();
   }
@@ -544,10 +574,24 @@ export class ContentsRunStore implements IRunStore {
   /** Where a notebook is now, following renames seen by this store. */
   private _moved(notebookPath: string): string {
     let path = notebookPath;
-    for (let hops = 0; hops < 32 && this._renames.has(path); hops++) {
-      path = this._renames.get(path)!;
+    for (let hops = 0; hops < 32; hops++) {
+      const renamed = this._renames.get(path) ?? this._inMovedDirectory(path);
+      if (renamed === null || renamed === path) {
+        break;
+      }
+      path = renamed;
     }
     return path;
+  }
+
+  /** The path after the rename of a folder it is in, or null. */
+  private _inMovedDirectory(path: string): string | null {
+    for (const [from, to] of this._dirRenames) {
+      if (path.startsWith(`${from}/`)) {
+        return `${to}${path.slice(from.length)}`;
+      }
+    }
+    return null;
   }
 
   private _onOutboxStatus(_: Outbox, status: IOutboxStatus): void {
@@ -563,6 +607,8 @@ export class ContentsRunStore implements IRunStore {
   private _folders = new Set<string>();
   private _creating = new Map<string, Promise<void>>();
   private _renames = new Map<string, string>();
+  /** Folders of notebooks renamed or moved, old path to new. */
+  private _dirRenames = new Map<string, string>();
   /** Runs folders being moved (both ends), settled when the move is. */
   private _moving = new Map<string, Promise<void>>();
   private _isDisposed = false;

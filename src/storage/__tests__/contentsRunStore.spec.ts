@@ -315,6 +315,26 @@ describe('ContentsRunStore', () => {
     });
   });
 
+  describe('a folder of notebooks renamed', () => {
+    it('should send waiting and later runs to the new place, not re-create the old', async () => {
+      const store = open();
+      await saveNow(store, makeRun({ id: ID_A, notebookPath: NB }));
+      contents.failSaves = new TypeError('Failed to fetch');
+      await store.save(makeRun({ id: ID_B, notebookPath: NB }));
+      await store.retryNow();
+      contents.failSaves = null;
+      await contents.rename('work', 'moved');
+      await store.noteDirectoryMoved('work', 'moved');
+      expect(store.status.byFolder).toEqual({ 'moved/train.runs': 1 });
+      await store.save(makeRun({ id: runId(7), notebookPath: NB }));
+      await store.retryNow();
+      expect(contents.dirs.has('work')).toBe(false);
+      expect(
+        contents.list('moved/train.runs').filter(n => n.length === 31)
+      ).toEqual([`${runId(7)}.json`, `${ID_A}.json`, `${ID_B}.json`].sort());
+    });
+  });
+
   describe('notebook names', () => {
     it.each([
       'work/a\\b.ipynb',
