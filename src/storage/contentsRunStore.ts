@@ -115,13 +115,23 @@ export class ContentsRunStore implements IRunStore {
     }
     await this._ready;
     const notebookPath = this._moved(run.notebookPath);
+    const series = options.series ?? null;
     await this._outbox.enqueue({
       notebookPath,
       folder: runsFolder(notebookPath),
       run,
-      series: options.series ?? null,
+      series,
       file: null
     });
+    // The run as it ended, until it is written: a finished run waiting
+    // for the server shows its own status, not the live "running" one.
+    if (this._outbox.has(`run:${run.id}`)) {
+      this._changed.emit({
+        type: 'queued',
+        notebookPath,
+        run: { ...summarizeRun(run, series), pending: true }
+      });
+    }
   }
 
   async writeFile(
@@ -154,7 +164,10 @@ export class ContentsRunStore implements IRunStore {
       .entries(folder)
       .filter(entry => entry.run !== null);
     const runs = mergeSummaries(
-      waiting.map(entry => summarizeRun(entry.run!, entry.series)),
+      waiting.map(entry => ({
+        ...summarizeRun(entry.run!, entry.series),
+        pending: true
+      })),
       view.runs
     );
     return {

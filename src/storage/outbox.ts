@@ -181,6 +181,11 @@ export class Outbox {
       .sort((a, b) => a.seq - b.seq);
   }
 
+  /** Whether a write is waiting under this key (`outboxKey`). */
+  has(key: string): boolean {
+    return this._entries.has(key);
+  }
+
   get isDisposed(): boolean {
     return this._isDisposed;
   }

@@ -92,17 +92,22 @@ describe('ContentsRunStore', () => {
       expect(contents.files.get(NB)).toBe('{"cells": []}');
     });
 
-    it('should emit a summary of the saved run', async () => {
+    it('should emit a summary of the run queued, then saved', async () => {
       const store = open();
       const changes: IRunStoreChange[] = [];
       store.changed.connect((_, change) => changes.push(change));
       await saveNow(store, makeRun({ id: ID_A, notebookPath: NB }));
-      expect(changes).toHaveLength(1);
+      expect(changes).toHaveLength(2);
       expect(changes[0]).toMatchObject({
+        type: 'queued',
+        run: { id: ID_A, status: 'ok', pending: true }
+      });
+      expect(changes[1]).toMatchObject({
         type: 'saved',
         run: { id: ID_A, status: 'ok' }
       });
-      expect((changes[0] as { run: object }).run).not.toHaveProperty('code');
+      expect((changes[1] as { run: object }).run).not.toHaveProperty('pending');
+      expect((changes[1] as { run: object }).run).not.toHaveProperty('code');
     });
 
     it('should refuse an invalid run without writing anything', async () => {
