@@ -462,6 +462,22 @@ describe('BackgroundSaver', () => {
       }
     );
 
+    it("re-creates a runs folder deleted by hand on jupyter_server's HTTP 500", async () => {
+      contents.missingParent = 500;
+      const worker = new InProcessWorker(serve(contents));
+      const s = store(worker);
+      const second = makeRun({ id: '01JDQ6Z1000000000000000000' });
+      await s.save({ ...run, notebookPath: 'work/c.ipynb' });
+      await s.retryNow();
+      contents.dirs.delete('work/c.runs');
+      contents.files.clear();
+      await s.save({ ...second, notebookPath: 'work/c.ipynb' });
+      await s.retryNow();
+      expect(s.status).toMatchObject({ pending: 0, failure: null });
+      expect(contents.list('work/c.runs')).toEqual([`${second.id}.json`]);
+      s.dispose();
+    });
+
     it('keeps the run waiting, as offline, while the worker cannot reach the server', async () => {
       let down = true;
       const worker = new InProcessWorker((url, init) =>
