@@ -6,9 +6,10 @@
  * A write that fails because the server is unreachable or broken (network
  * error, 5xx) postpones the other writes of its runs folder; one refused
  * for itself (413, 507, 403, or an error of its own) waits on its own
- * backoff while the others go on. Other folders are never held back. Waiting runs survive
- * reloads (they are re-read from the database at start) and resume on a
- * timer, on the browser's `online` event, or on `flushNow()`.
+ * backoff while the others go on. Other folders are never held back.
+ * Waiting runs survive reloads (they are re-read from the database at
+ * start) and resume on a timer, on the browser's `online` event, or on
+ * `flushNow()`.
  */
 import { Signal, type ISignal } from '@lumino/signaling';
 import type { RunSeries } from '../core/history';
@@ -417,7 +418,7 @@ export class Outbox {
   private _backoff: IBackoff;
   private _random: () => number;
   private _entries = new Map<string, IOutboxEntry>();
-  /** Entries already sent early once since they last failed. */
+  /** Entries sent early once after an outage, until written or requeued. */
   private _woken = new Set<string>();
   private _seq = 0;
   private _flushing: Promise<void> | null = null;
