@@ -36,13 +36,18 @@ export interface IRunListing {
 }
 
 /**
- * A change the store made: a run written (`saved`) or annotated
- * (`updated`), runs moved to the trash (`removed`), the runs folder moved
- * with its notebook (`moved`), or anything that needs a fresh listing
- * (`reloaded`, e.g. runs restored from the trash or imported).
+ * A change the store made: a run recorded and waiting to be written
+ * (`queued`, its summary has `pending: true`), written (`saved`) or
+ * annotated (`updated`), runs moved to the trash (`removed`), the runs
+ * folder moved with its notebook (`moved`), or anything that needs a fresh
+ * listing (`reloaded`, e.g. runs restored from the trash or imported).
  */
 export type IRunStoreChange =
-  | { type: 'saved' | 'updated'; notebookPath: string; run: IRunSummary }
+  | {
+      type: 'queued' | 'saved' | 'updated';
+      notebookPath: string;
+      run: IRunSummary;
+    }
   | { type: 'removed'; notebookPath: string; runIds: string[] }
   | { type: 'moved'; notebookPath: string; oldNotebookPath: string }
   | { type: 'reloaded'; notebookPath: string };
@@ -54,7 +59,8 @@ export type RunWriteFailureKind =
   | 'disk-full'
   | 'server-error'
   | 'forbidden'
-  | 'refused';
+  | 'refused'
+  | 'failed';
 
 /** Runs recorded but not yet on the server, and why. */
 export interface IRunStoreStatus {

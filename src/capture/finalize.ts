@@ -16,7 +16,13 @@ import {
 } from '../core/run';
 import { summarizeSeries } from '../core/history/summary';
 import type { RunSeries } from '../core/history/series';
-import { sanitizeFileName } from '../core/paths';
+import {
+  fitFileName,
+  MAX_NAME_BYTES,
+  sanitizeFileName,
+  utf8Length
+} from '../core/paths';
+import { isShortenedExperimentName, MAX_EXPERIMENT_LENGTH } from '../core/tags';
 import { capOutputs } from '../core/capture/outputs';
 import type { ILogEvent } from '../core/capture/logStream';
 import type { ActiveRun, IKernelSnapshot } from './activeRun';
@@ -101,7 +107,7 @@ export function environmentRef(
 
 /** Everything but the base record fields (id, code, status...). */
 export function finalizeRun(
-  run: Pick<ActiveRun, 'id' | 'stream'>,
+  run: Pick<ActiveRun, 'id' | 'stream' | 'experiment'>,
   outputs: RunOutput[],
   context: {
     settings: ICaptureSettings;
@@ -162,6 +168,11 @@ export function finalizeRun(
   const artifacts: IRunArtifact[] = [];
   const plots: IRunPlot[] = [];
   const usedNames = new Set<string>();
+  if (isShortenedExperimentName(run.experiment)) {
+    notes.push(
+      `The experiment name was longer than ${MAX_EXPERIMENT_LENGTH} characters: it was shortened to its first characters and a hash of the whole name.`
+    );
+  }
   for (const event of stream.events) {
     switch (event.kind) {
       case 'dataset':
@@ -169,12 +180,17 @@ export function finalizeRun(
         break;
       case 'artifact':
       case 'figure': {
-        const { artifact, attachment } = artifactOf(
+        const { artifact, attachment, shortenedFrom } = artifactOf(
           run.id,
           event,
           settings,
           usedNames
         );
+        if (shortenedFrom !== null) {
+          notes.push(
+            `The ${artifact.kind} name ${JSON.stringify(ellipsis(shortenedFrom, 60))} was shortened to ${JSON.stringify(artifact.name)} to fit a file name (255 bytes).`
+          );
+        }
         artifacts.push(artifact);
         if (attachment) {
           attachments.push(attachment);
@@ -254,17 +270,29 @@ function artifactOf(
   event: ILogEvent,
   settings: ICaptureSettings,
   used: Set<string>
-): { artifact: IRunArtifact; attachment: IRunAttachment | null } {
+): {
+  artifact: IRunArtifact;
+  attachment: IRunAttachment | null;
+  /** The name as logged, when it had to be cut to fit a file name. */
+  shortenedFrom: string | null;
+} {
   const kind = event.kind === 'figure' ? 'figure' : 'artifact';
   const fallback = kind === 'figure' ? 'figure.png' : 'artifact';
-  let name = sanitizeFileName(String(event.name ?? fallback), fallback);
-  if (kind === 'figure' && !/\.png$/i.test(name)) {
-    name += '.png';
+  const logged = String(event.name ?? fallback);
+  // Sanitizing cuts to 255 bytes already; `.png` and a `-2` may not fit
+  // after it, so the name is fitted again, hashing the name as logged.
+  let wanted = sanitizeFileName(logged, fallback);
+  if (kind === 'figure' && !/\.png$/i.test(wanted)) {
+    wanted += '.png';
   }
-  for (let i = 2; used.has(name); i++) {
-    name = name.replace(/(\.[^.]*)?$/, m => `-${i}${m}`);
+  let fitted = fitFileName(wanted, { key: logged });
+  for (let i = 2; used.has(fitted.name); i++) {
+    fitted = fitFileName(wanted, { key: logged, suffix: `-${i}` });
   }
+  const name = fitted.name;
   used.add(name);
+  const shortenedFrom =
+    fitted.shortened || utf8Length(logged) > MAX_NAME_BYTES ? logged : null;
   const artifact: IRunArtifact = {
     name,
     kind,
@@ -279,16 +307,27 @@ function artifactOf(
     artifact.reason = String(
       event.reason ?? 'The kernel did not send the file.'
     );
-    return { artifact, attachment: null };
+    return { artifact, attachment: null, shortenedFrom };
   }
   if (artifact.size > settings.maxArtifactBytes) {
     artifact.reason = `${artifact.size} bytes is over the artifact cap of ${settings.maxArtifactBytes} bytes (setting "maxArtifactBytes").`;
-    return { artifact, attachment: null };
+    return { artifact, attachment: null, shortenedFrom };
   }
   artifact.stored = true;
   artifact.path = `${runId}.artifacts/${name}`;
   return {
     artifact,
-    attachment: { relativePath: artifact.path, content: data, format: 'base64' }
+    attachment: {
+      relativePath: artifact.path,
+      content: data,
+      format: 'base64'
+    },
+    shortenedFrom
   };
+}
+
+/** The start of a text, for a message. */
+function ellipsis(text: string, chars: number): string {
+  const all = Array.from(text);
+  return all.length <= chars ? text : `${all.slice(0, chars).join('')}…`;
 }

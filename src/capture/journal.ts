@@ -277,7 +277,10 @@ export class JournalReconciler {
         };
       }
     }
-    const final = finalizeRun({ id: execution.id, stream }, [], {
+    const experiment =
+      experimentName(execution.tags, notebookStem(notebookPath)) ??
+      notebookStem(notebookPath);
+    const final = finalizeRun({ id: execution.id, stream, experiment }, [], {
       settings,
       snapshot,
       parameters: null,
@@ -300,9 +303,7 @@ export class JournalReconciler {
       id: execution.id,
       notebookPath,
       cellId: execution.cellId ?? '',
-      experiment:
-        experimentName(execution.tags, notebookStem(notebookPath)) ??
-        notebookStem(notebookPath),
+      experiment,
       code: execution.code,
       executionCount: execution.executionCount,
       startedAt: execution.startedAt,

@@ -254,6 +254,13 @@ export function validateRelativePath(
  * Join names under a folder, refusing any name that could leave it. Throws
  * `UnsafePathError`, since a caller that builds a path from a bad name must
  * not go on to write there.
+ *
+ * The folder is a server path the extension did not make up (a notebook's
+ * folder and stem, a folder the user picked): it only has to be normalized.
+ * A backslash is an ordinary character of a file name on Linux and macOS
+ * (`a\b.ipynb` has the runs folder `a\b.runs`), and the Contents API
+ * separates with `/` only; a server that does read `\` as a separator
+ * keeps such a path inside its root, as it does the notebook's own.
  */
 export function safeJoin(folder: string, ...names: string[]): string {
   const base = folder.replace(/^\/+/, '').replace(/\/+$/, '');
@@ -262,7 +269,7 @@ export function safeJoin(folder: string, ...names: string[]): string {
       segment === '' ||
       segment === '.' ||
       segment === '..' ||
-      /[\\\u0000]/.test(segment)
+      segment.includes('\u0000')
     ) {
       throw new UnsafePathError(folder, 'the folder is not a normalized path');
     }
@@ -319,4 +326,60 @@ function truncateName(name: string, maxBytes: number): string {
     used += size;
   }
   return stem.replace(/[.\s]+$/u, '') + ext;
+}
+
+/**
+ * A short, stable hash of a text (FNV-1a, 32 bits, 8 hex digits): what
+ * keeps two long names apart once both are cut to the same start.
+ */
+export function shortHash(text: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return (hash >>> 0).toString(16).padStart(8, '0');
+}
+
+/** The longest start of `text` (whole code points) within `maxBytes`. */
+function cutToBytes(text: string, maxBytes: number): string {
+  let out = '';
+  let used = 0;
+  for (const ch of text) {
+    const size = utf8Length(ch);
+    if (used + size > maxBytes) {
+      break;
+    }
+    out += ch;
+    used += size;
+  }
+  return out;
+}
+
+/**
+ * Fit a file name to `maxBytes` (255) of UTF-8 with `suffix` (`-2`, say)
+ * before its extension. A name that fits is only given the suffix; one too
+ * long keeps a readable start, then `~` and a hash of `key` (the name by
+ * default: pass the original when `name` was already cut), then the suffix
+ * and the extension, so different long names stay different.
+ */
+export function fitFileName(
+  name: string,
+  options: { suffix?: string; maxBytes?: number; key?: string } = {}
+): { name: string; shortened: boolean } {
+  const suffix = options.suffix ?? '';
+  const maxBytes = options.maxBytes ?? MAX_NAME_BYTES;
+  const dot = name.lastIndexOf('.');
+  const ext = dot > 0 && name.length - dot <= 16 ? name.slice(dot) : '';
+  const stem = ext ? name.slice(0, dot) : name;
+  const whole = `${stem}${suffix}${ext}`;
+  if (utf8Length(whole) <= maxBytes) {
+    return { name: whole, shortened: false };
+  }
+  const tail = `~${shortHash(options.key ?? name)}${suffix}${ext}`;
+  const start = cutToBytes(stem, maxBytes - utf8Length(tail)).replace(
+    /[.\s]+$/u,
+    ''
+  );
+  return { name: `${start}${tail}`, shortened: true };
 }

@@ -237,6 +237,11 @@ export interface IRunSummary {
   metrics?: Record<string, IMetricSummary>;
   tags?: Record<string, string>;
   starred?: boolean;
+  /**
+   * Recorded, but not yet on the server (waiting in this browser's outbox).
+   * Only in memory: never written to a file or a manifest.
+   */
+  pending?: boolean;
 }
 
 /** Project a run onto its summary. */

@@ -1,6 +1,7 @@
 /**
  * Experiment tags on cells: `experiment` or `experiment:<name>`.
  */
+import { shortHash } from './paths';
 
 export const EXPERIMENT_TAG = 'experiment';
 const PREFIX = `${EXPERIMENT_TAG}:`;
@@ -27,9 +28,36 @@ export function experimentName(
       continue;
     }
     const name = tag.slice(PREFIX.length).trim();
-    return name || defaultName;
+    return shortenExperimentName(name || defaultName);
   }
   return null;
+}
+
+/** Longest experiment name a run file holds, in characters (code points). */
+export const MAX_EXPERIMENT_LENGTH = 256;
+
+/** What ends a shortened name: an ellipsis, `~` and 8 hex digits. */
+const SHORTENED = /…~[0-9a-f]{8}$/;
+
+/**
+ * An experiment name that fits a run file: a longer one keeps its first
+ * 246 characters, then `…~` and a hash of the whole name, so two long
+ * names that start alike stay two experiments.
+ */
+export function shortenExperimentName(name: string): string {
+  const chars = Array.from(name);
+  if (chars.length <= MAX_EXPERIMENT_LENGTH) {
+    return name;
+  }
+  const start = chars.slice(0, MAX_EXPERIMENT_LENGTH - 10).join('');
+  return `${start}…~${shortHash(name)}`;
+}
+
+/** Whether a name is one `shortenExperimentName` cut (for a capture note). */
+export function isShortenedExperimentName(name: string): boolean {
+  return (
+    SHORTENED.test(name) && Array.from(name).length === MAX_EXPERIMENT_LENGTH
+  );
 }
 
 /**

@@ -87,12 +87,16 @@ async function activate(app: JupyterFrontEnd): Promise<IRunStore> {
   contents.fileChanged.connect((_, change: Contents.IChangedArgs) => {
     const from = change.oldValue?.path;
     const to = change.newValue?.path;
-    if (
-      change.type !== 'rename' ||
-      !from ||
-      !to ||
-      change.newValue?.type === 'directory'
-    ) {
+    if (change.type !== 'rename' || !from || !to) {
+      return;
+    }
+    if (change.newValue?.type === 'directory') {
+      // The runs folders inside moved with it: writes follow.
+      store
+        .noteDirectoryMoved(from, to)
+        .catch(error =>
+          console.error(`jupyterlab-runs: runs in ${from} not followed`, error)
+        );
       return;
     }
     store

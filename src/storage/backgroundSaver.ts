@@ -134,11 +134,15 @@ export class BackgroundSaver implements IFileSaver {
     }
     this._xsrfValue = null; // it may be what the server refused
     // What the run store and the outbox read of a failed write: the HTTP
-    // status on `response`, as on `ServerConnection.ResponseError`.
-    const error = new Error(reply.message);
-    if (reply.status !== null) {
-      Object.assign(error, { response: { status: reply.status } });
+    // status on `response`, as on `ServerConnection.ResponseError`; no
+    // answer at all is a `TypeError`, as `fetch` and JupyterLab's
+    // `ServerConnection.NetworkError` report it.
+    if (reply.status === null) {
+      pending.reject(new TypeError(reply.message));
+      return;
     }
+    const error = new Error(reply.message);
+    Object.assign(error, { response: { status: reply.status } });
     pending.reject(error);
   }
 

@@ -11,7 +11,8 @@ export type WriteFailureKind =
   | 'disk-full'
   | 'server-error'
   | 'forbidden'
-  | 'refused';
+  | 'refused'
+  | 'failed';
 
 /** A classified write failure. */
 export interface IWriteFailure {
@@ -33,6 +34,35 @@ export function isNotFound(error: unknown): boolean {
   return httpStatus(error) === 404;
 }
 
+// How servers word a missing file or folder: jupyter_server answers a save
+// into a folder that is gone with HTTP 500 and the OS error ("[Errno 2] No
+// such file or directory"), other contents managers with their own words.
+const MISSING_PATH =
+  /no such file or directory|\bENOENT\b|FileNotFoundError|\b(?:does not|doesn't|do not) exist/i;
+
+/**
+ * Whether a failed write says that its folder (or the file's path) does
+ * not exist: HTTP 404, or an HTTP 500 whose message says so. Any other
+ * 500 is the server failing, not a missing folder.
+ */
+export function isMissingPath(error: unknown): boolean {
+  const status = httpStatus(error);
+  return (
+    status === 404 ||
+    (status === 500 && MISSING_PATH.test(describeError(error)))
+  );
+}
+
+/**
+ * Whether an error without an HTTP status is a request that never reached
+ * the server: `fetch` rejects with a `TypeError` (and JupyterLab's
+ * `ServerConnection.NetworkError` is one). Anything else was thrown before
+ * or after the request (an unsafe name, a bug) and is not "offline".
+ */
+function isNetworkError(error: unknown): boolean {
+  return error instanceof TypeError;
+}
+
 /** Whether the target already exists (a rename or copy refused). */
 export function isConflict(error: unknown): boolean {
   const status = httpStatus(error);
@@ -49,7 +79,7 @@ export function classifyWriteFailure(error: unknown): IWriteFailure {
   const message = describeError(error);
   let kind: WriteFailureKind;
   if (status === null) {
-    kind = 'offline';
+    kind = isNetworkError(error) ? 'offline' : 'failed';
   } else if (status === 413) {
     kind = 'too-large';
   } else if (status === 507) {

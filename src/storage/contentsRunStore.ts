@@ -44,7 +44,7 @@ import type {
   ITrashedRun
 } from '../tokens';
 import type { IFileSaver } from './backgroundSaver';
-import { isNotFound } from './contentsErrors';
+import { isMissingPath, isNotFound } from './contentsErrors';
 import { FolderIndex } from './folderIndex';
 import { MemoryHistoryCache, type IHistoryCache } from './historyCache';
 import {
@@ -115,13 +115,23 @@ export class ContentsRunStore implements IRunStore {
     }
     await this._ready;
     const notebookPath = this._moved(run.notebookPath);
+    const series = options.series ?? null;
     await this._outbox.enqueue({
       notebookPath,
       folder: runsFolder(notebookPath),
       run,
-      series: options.series ?? null,
+      series,
       file: null
     });
+    // The run as it ended, until it is written: a finished run waiting
+    // for the server shows its own status, not the live "running" one.
+    if (this._outbox.has(`run:${run.id}`)) {
+      this._changed.emit({
+        type: 'queued',
+        notebookPath,
+        run: { ...summarizeRun(run, series), pending: true }
+      });
+    }
   }
 
   async writeFile(
@@ -154,7 +164,10 @@ export class ContentsRunStore implements IRunStore {
       .entries(folder)
       .filter(entry => entry.run !== null);
     const runs = mergeSummaries(
-      waiting.map(entry => summarizeRun(entry.run!, entry.series)),
+      waiting.map(entry => ({
+        ...summarizeRun(entry.run!, entry.series),
+        pending: true
+      })),
       view.runs
     );
     return {
@@ -306,6 +319,32 @@ export class ContentsRunStore implements IRunStore {
     }
     // Runs recorded from now on go to the new folder, even before the move.
     this._renames.set(oldNotebookPath, newNotebookPath);
+    // Writes to either folder wait for the move: one that made the new
+    // folder first would make the rename fail ("already exists").
+    const moving = this._moveFolder(oldNotebookPath, newNotebookPath);
+    const settled = moving.then(
+      () => undefined,
+      () => undefined
+    );
+    this._moving.set(from, settled);
+    this._moving.set(to, settled);
+    try {
+      return await moving;
+    } finally {
+      for (const folder of [from, to]) {
+        if (this._moving.get(folder) === settled) {
+          this._moving.delete(folder);
+        }
+      }
+    }
+  }
+
+  private async _moveFolder(
+    oldNotebookPath: string,
+    newNotebookPath: string
+  ): Promise<boolean> {
+    const from = runsFolder(oldNotebookPath);
+    const to = runsFolder(newNotebookPath);
     await this._outbox.moveFolder(from, to, newNotebookPath);
     if (!(await this._exists(from))) {
       await this._index.move(from, to);
@@ -326,6 +365,36 @@ export class ContentsRunStore implements IRunStore {
     });
     void this._outbox.flush();
     return true;
+  }
+
+  /**
+   * A folder holding notebooks was renamed or moved (their runs folders
+   * went with it on the server): runs waiting for those notebooks, and runs
+   * recorded from now on under the old paths, go to the new place instead
+   * of re-creating the old folders.
+   */
+  async noteDirectoryMoved(oldDir: string, newDir: string): Promise<void> {
+    const from = oldDir.replace(/^\/+|\/+$/g, '');
+    const to = newDir.replace(/^\/+|\/+$/g, '');
+    if (!from || from === to) {
+      return;
+    }
+    this._dirRenames.set(from, to);
+    this._forgetFolders(from);
+    const folders = new Map<string, string>();
+    for (const entry of this._outbox.entries()) {
+      const now = this._moved(entry.notebookPath);
+      if (now !== entry.notebookPath) {
+        folders.set(entry.folder, now);
+      }
+    }
+    for (const [folder, notebookPath] of folders) {
+      await this._outbox.moveFolder(
+        folder,
+        runsFolder(notebookPath),
+        notebookPath
+      );
+    }
   }
 
   retryNow(): Promise<void> {
@@ -378,24 +447,47 @@ export class ContentsRunStore implements IRunStore {
 
   /** Write one outbox entry to the server. */
   private async _write(entry: IOutboxEntry): Promise<void> {
-    const folder = entry.folder;
+    // Where the notebook is now: a rename this store saw since the entry
+    // was queued sends it to the new folder.
+    let notebookPath = this._moved(entry.notebookPath);
+    let folder = runsFolder(notebookPath);
+    await this._moving.get(folder);
     const put = async (name: string, content: string, format = 'text') => {
-      const path = safeJoin(folder, ...name.split('/'));
       const options: Partial<Contents.IModel> = {
         type: 'file',
         format: format as Contents.FileFormat,
         content
       };
-      try {
-        return await this._saver.save(path, options);
-      } catch (error) {
-        if (!isNotFound(error)) {
-          throw error;
+      let recreated = false;
+      for (let renames = 0; ;) {
+        const path = safeJoin(folder, ...name.split('/'));
+        try {
+          return await this._saver.save(path, options);
+        } catch (error) {
+          if (!isMissingPath(error)) {
+            throw error;
+          }
+          const now = this._moved(entry.notebookPath);
+          if (now !== notebookPath && renames < 4) {
+            // The notebook was renamed while this was on its way, and its
+            // folder moved: follow it rather than re-create the old one.
+            renames++;
+            notebookPath = now;
+            folder = runsFolder(now);
+            await this._moving.get(folder);
+            await this._ensureParents(folder, name);
+            continue;
+          }
+          if (recreated) {
+            // Still missing once re-created: classified as it is.
+            throw error;
+          }
+          // The folder was deleted by hand (or never made): make it and
+          // every missing parent, then try once more.
+          recreated = true;
+          this._forgetFolders(folder);
+          await this._ensureParents(folder, name);
         }
-        // The folder was deleted by hand (or never made): make it, retry.
-        this._forgetFolders(folder);
-        await this._ensureParents(folder, name);
-        return this._saver.save(path, options);
       }
     };
     await this._ensureParents(folder, entry.file?.path ?? 'x');
@@ -422,7 +514,7 @@ export class ContentsRunStore implements IRunStore {
     await this._index.noteWritten(folder, makeEntry(summary, files));
     this._changed.emit({
       type: 'saved',
-      notebookPath: entry.notebookPath,
+      notebookPath,
       run: summary
     });
   }
@@ -459,7 +551,7 @@ export class ContentsRunStore implements IRunStore {
     return pending;
   }
 
-  private async _createFolder(folder: string): Promise<void> {
+  private async _createFolder(folder: string, depth = 0): Promise<void> {
     try {
       await this._contents.get(folder, { content: false });
       return;
@@ -472,6 +564,12 @@ export class ContentsRunStore implements IRunStore {
       // PUT of a directory model creates it at exactly this path.
       await this._contents.save(folder, { type: 'directory' });
     } catch (error) {
+      const slash = folder.lastIndexOf('/');
+      if (isMissingPath(error) && slash > 0 && depth < 64) {
+        // Its parent is gone too (deleted by hand): make it first.
+        await this._createFolder(folder.slice(0, slash), depth + 1);
+        return this._createFolder(folder, depth + 1);
+      }
       // Another tab or user may have created it meanwhile.
       await this._contents.get(folder, { content: false }).catch(() => {
         throw error;
@@ -490,10 +588,24 @@ export class ContentsRunStore implements IRunStore {
   /** Where a notebook is now, following renames seen by this store. */
   private _moved(notebookPath: string): string {
     let path = notebookPath;
-    for (let hops = 0; hops < 32 && this._renames.has(path); hops++) {
-      path = this._renames.get(path)!;
+    for (let hops = 0; hops < 32; hops++) {
+      const renamed = this._renames.get(path) ?? this._inMovedDirectory(path);
+      if (renamed === null || renamed === path) {
+        break;
+      }
+      path = renamed;
     }
     return path;
+  }
+
+  /** The path after the rename of a folder it is in, or null. */
+  private _inMovedDirectory(path: string): string | null {
+    for (const [from, to] of this._dirRenames) {
+      if (path.startsWith(`${from}/`)) {
+        return `${to}${path.slice(from.length)}`;
+      }
+    }
+    return null;
   }
 
   private _onOutboxStatus(_: Outbox, status: IOutboxStatus): void {
@@ -509,6 +621,10 @@ export class ContentsRunStore implements IRunStore {
   private _folders = new Set<string>();
   private _creating = new Map<string, Promise<void>>();
   private _renames = new Map<string, string>();
+  /** Folders of notebooks renamed or moved, old path to new. */
+  private _dirRenames = new Map<string, string>();
+  /** Runs folders being moved (both ends), settled when the move is. */
+  private _moving = new Map<string, Promise<void>>();
   private _isDisposed = false;
   private _changed = new Signal<IRunStore, IRunStoreChange>(this);
   private _statusChanged = new Signal<IRunStore, IRunStoreStatus>(this);

@@ -4,10 +4,12 @@
  *
  * Nothing here knows the Contents API: the store passes a `write` function.
  * A write that fails because the server is unreachable or broken (network
- * error, 5xx) postpones every waiting run; one refused for itself (413, 507,
- * 403) waits on its own backoff while the others go on. Waiting runs survive
- * reloads (they are re-read from the database at start) and resume on a
- * timer, on the browser's `online` event, or on `flushNow()`.
+ * error, 5xx) postpones the other writes of its runs folder; one refused
+ * for itself (413, 507, 403, or an error of its own) waits on its own
+ * backoff while the others go on. Other folders are never held back.
+ * Waiting runs survive reloads (they are re-read from the database at
+ * start) and resume on a timer, on the browser's `online` event, or on
+ * `flushNow()`.
  */
 import { Signal, type ISignal } from '@lumino/signaling';
 import type { RunSeries } from '../core/history';
@@ -180,6 +182,11 @@ export class Outbox {
       .sort((a, b) => a.seq - b.seq);
   }
 
+  /** Whether a write is waiting under this key (`outboxKey`). */
+  has(key: string): boolean {
+    return this._entries.has(key);
+  }
+
   get isDisposed(): boolean {
     return this._isDisposed;
   }
@@ -220,6 +227,7 @@ export class Outbox {
     };
     await this._storage.put(entry);
     this._entries.set(key, entry);
+    this._woken.delete(key);
     this._emitStatus();
     void this.flush();
   }
@@ -293,8 +301,17 @@ export class Outbox {
   private async _flushRound(): Promise<void> {
     const now = this._clock.now();
     const due = this.entries().filter(entry => entry.nextAttemptAt <= now);
-    for (let i = 0; i < due.length; i++) {
-      const entry = due[i];
+    // Folders whose writes wait this round: one folder's failure never
+    // holds another's writes (each notebook has its own folder, and a
+    // write can fail for its folder alone: a name, a quota, a mount).
+    const held = new Set<string>();
+    for (const entry of due) {
+      if (this._isDisposed) {
+        return;
+      }
+      if (held.has(entry.folder)) {
+        continue;
+      }
       try {
         await this._write(entry);
       } catch (error) {
@@ -307,15 +324,18 @@ export class Outbox {
           nextAttemptAt: this._clock.now() + wait
         });
         if (failure.kind === 'offline' || failure.kind === 'server-error') {
-          // The server is down, not this run: everyone waits as long.
-          for (const other of due.slice(i + 1)) {
-            await this._update(other, {
-              failure,
-              nextAttemptAt: this._clock.now() + wait
-            });
+          // The server is down or failing this folder: the rest of the
+          // folder (a run after its series) waits as long; other folders
+          // still try, each on its own backoff.
+          held.add(entry.folder);
+          for (const other of due) {
+            if (other !== entry && other.folder === entry.folder) {
+              await this._update(other, {
+                failure,
+                nextAttemptAt: this._clock.now() + wait
+              });
+            }
           }
-          this._emitStatus();
-          return;
         }
         this._emitStatus();
         continue;
@@ -323,6 +343,7 @@ export class Outbox {
       const current = this._entries.get(entry.key);
       if (current && current.revision === entry.revision) {
         this._entries.delete(entry.key);
+        this._woken.delete(entry.key);
         await this._storage.delete(entry.key);
       }
       this._written.emit(entry);
@@ -334,7 +355,8 @@ export class Outbox {
   /**
    * A write just got through, so the server is back: whatever waits only
    * because it was down (unreachable, 5xx) goes now rather than at the end
-   * of its own backoff.
+   * of its own backoff. Once per wait: a folder that fails again while
+   * others get through fails for itself, and keeps its own backoff.
    */
   private _wakeAfterOutage(): void {
     const now = this._clock.now();
@@ -342,8 +364,10 @@ export class Outbox {
       const kind = entry.failure?.kind;
       if (
         entry.nextAttemptAt > now &&
-        (kind === 'offline' || kind === 'server-error')
+        (kind === 'offline' || kind === 'server-error') &&
+        !this._woken.has(key)
       ) {
+        this._woken.add(key);
         this._entries.set(key, { ...entry, nextAttemptAt: now });
         this._again = true;
       }
@@ -394,6 +418,8 @@ export class Outbox {
   private _backoff: IBackoff;
   private _random: () => number;
   private _entries = new Map<string, IOutboxEntry>();
+  /** Entries sent early once after an outage, until written or requeued. */
+  private _woken = new Set<string>();
   private _seq = 0;
   private _flushing: Promise<void> | null = null;
   private _again = false;

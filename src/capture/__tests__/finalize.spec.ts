@@ -1,11 +1,18 @@
 import { ActiveRun } from '../activeRun';
 import { finalizeRun, mergeParams } from '../finalize';
 import { DEFAULT_CAPTURE_SETTINGS } from '../settings';
+import { makeRun } from '../../core/__tests__/fixtures';
+import { utf8Length, validateName } from '../../core/paths';
+import { experimentName } from '../../core/tags';
+import { validateRun } from '../../core/validate';
+
+const experimentNameOf = (name: string) =>
+  experimentName([`experiment:${name}`], 'nb')!;
 
 const RUN_ID = '01JDQ6Z0000000000000000000';
 
-function makeActive(): ActiveRun {
-  return new ActiveRun(RUN_ID, 'cell', 'x = 1', 'exp');
+function makeActive(experiment = 'exp'): ActiveRun {
+  return new ActiveRun(RUN_ID, 'cell', 'x = 1', experiment);
 }
 
 function log(run: ActiveRun, seq: number, delta: object): void {
@@ -178,5 +185,117 @@ describe('#finalizeRun', () => {
     });
     expect(final.fields.outputsTruncated?.omittedOutputs).toBe(1);
     expect(final.outputs).toHaveLength(1);
+  });
+
+  describe('long names', () => {
+    const file = (kind: string, name: string, sha: string) => ({
+      kind,
+      name,
+      size: 3,
+      sha256: sha.repeat(64),
+      data: 'YWJj',
+      skipped: false
+    });
+
+    it.each([
+      ['figure', 250, 'a'],
+      ['figure', 251, 'a'],
+      ['figure', 252, 'a'],
+      ['figure', 255, 'a'],
+      ['figure', 256, 'a'],
+      ['figure', 257, 'a'],
+      ['figure', 300, 'é'],
+      ['figure', 100, '日'],
+      ['figure', 70, '🎉'],
+      ['artifact', 255, 'a'],
+      ['artifact', 256, 'a'],
+      ['artifact', 257, 'a'],
+      ['artifact', 130, 'é']
+    ])(
+      'should save a run with a %s named by %i × %j, its file name within 255 bytes',
+      (kind, length, c) => {
+        const run = makeActive();
+        const name =
+          kind === 'figure' ? c.repeat(length) : `${c.repeat(length - 4)}.bin`;
+        log(run, 1, {
+          events: [file(kind, name, 'a'), file(kind, name, 'b')]
+        });
+        const final = finalizeRun(run, [], context);
+        const record = { ...makeRun({ id: RUN_ID }), ...final.fields };
+        expect(validateRun(record)).toEqual({ ok: true, run: record });
+        const [a, b] = final.fields.artifacts!;
+        expect(a.name).not.toBe(b.name);
+        for (const artifact of [a, b]) {
+          expect(utf8Length(artifact.name)).toBeLessThanOrEqual(255);
+          expect(validateName(artifact.name).ok).toBe(true);
+          expect(artifact.path).toBe(`${RUN_ID}.artifacts/${artifact.name}`);
+          if (kind === 'figure') {
+            expect(artifact.name.endsWith('.png')).toBe(true);
+          } else {
+            expect(artifact.name.endsWith('.bin')).toBe(true);
+          }
+        }
+        expect(final.attachments.map(f => f.relativePath)).toEqual([
+          a.path,
+          b.path
+        ]);
+        // The second one is `-2`: cut too when that no longer fits.
+        const long = utf8Length(name) + (kind === 'figure' ? 4 : 0) + 2 > 255;
+        const notes = final.fields.capture!.notes!;
+        expect(notes.some(n => n.includes('shortened'))).toBe(long);
+      }
+    );
+
+    it('should leave a name that fits exactly as it is, without a note', () => {
+      const run = makeActive();
+      log(run, 1, { events: [file('figure', 'a'.repeat(251), 'a')] });
+      const final = finalizeRun(run, [], context);
+      expect(final.fields.artifacts![0].name).toBe(`${'a'.repeat(251)}.png`);
+      expect(final.fields.capture!.notes).toEqual([]);
+    });
+
+    it('should keep two long figure names that share their start apart', () => {
+      const run = makeActive();
+      const start = 'loss curve '.repeat(30);
+      log(run, 1, {
+        events: [
+          file('figure', `${start}run 1`, 'a'),
+          file('figure', `${start}run 2`, 'b')
+        ]
+      });
+      const [a, b] = finalizeRun(run, [], context).fields.artifacts!;
+      expect(a.name).not.toBe(b.name);
+      expect(a.name.startsWith('loss curve loss curve')).toBe(true);
+    });
+
+    it('should number repeated names once each (a-2, a-3, not a-2-3)', () => {
+      const run = makeActive();
+      log(run, 1, {
+        events: [
+          file('artifact', 'a.txt', 'a'),
+          file('artifact', 'a.txt', 'b'),
+          file('artifact', 'a.txt', 'c')
+        ]
+      });
+      const names = finalizeRun(run, [], context).fields.artifacts!.map(
+        x => x.name
+      );
+      expect(names).toEqual(['a.txt', 'a-2.txt', 'a-3.txt']);
+    });
+
+    it('should note an experiment name that was shortened', () => {
+      const long = experimentNameOf('e'.repeat(400));
+      const final = finalizeRun(makeActive(long), [], context);
+      const record = {
+        ...makeRun({ id: RUN_ID, experiment: long }),
+        ...final.fields
+      };
+      expect(validateRun(record).ok).toBe(true);
+      expect(final.fields.capture!.notes).toEqual([
+        expect.stringContaining('experiment name')
+      ]);
+      const plain = finalizeRun(makeActive('e'.repeat(256)), [], context);
+      expect(plain.fields.capture!.notes).toEqual([]);
+    });
   });
 });

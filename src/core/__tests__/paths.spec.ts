@@ -1,5 +1,6 @@
 import * as fc from 'fast-check';
 import {
+  fitFileName,
   notebookStem,
   runFilePath,
   runIdFromFileName,
@@ -233,6 +234,15 @@ describe('safe names', () => {
     expect(validateName('..', { allowHidden: true }).ok).toBe(false);
   });
 
+  it('should join under a folder whose name holds a backslash (legal on POSIX)', () => {
+    expect(safeJoin('work/a\\b.runs', 'x.json')).toBe('work/a\\b.runs/x.json');
+    expect(safeJoin('..\\..\\x.runs', 'x.json')).toBe('..\\..\\x.runs/x.json');
+    expect(() => safeJoin('work/a.runs', 'a\\b')).toThrow('path separator');
+    expect(() => safeJoin('a\u0000b.runs', 'x')).toThrow(
+      'not a normalized path'
+    );
+  });
+
   it('should refuse a folder that is not normalized', () => {
     expect(() => safeJoin('a/../b', 'x')).toThrow('not a normalized path');
     expect(safeJoin('/a/b/', 'x', 'y')).toBe('a/b/x/y');
@@ -251,6 +261,52 @@ describe('safe names', () => {
     [42, false]
   ])('validateRelativePath(%p).ok = %p', (path, ok) => {
     expect(validateRelativePath(path).ok).toBe(ok);
+  });
+
+  describe('#fitFileName', () => {
+    it.each([
+      ['short', 'model.pt', '', 'model.pt'],
+      ['exactly 255 bytes', `${'a'.repeat(252)}.pt`, '', null],
+      ['with a suffix', 'model.pt', '-2', 'model-2.pt']
+    ])('should leave a name that fits (%s)', (_l, name, suffix, expected) => {
+      const fitted = fitFileName(name, { suffix });
+      expect(fitted).toEqual({ name: expected ?? name, shortened: false });
+    });
+
+    it.each([
+      ['256 bytes', `${'a'.repeat(253)}.pt`],
+      ['257 bytes', `${'a'.repeat(253)}.png`],
+      ['252 characters + .png', `${'f'.repeat(252)}.png`],
+      ['two-byte characters', `${'é'.repeat(200)}.png`],
+      ['three-byte characters', `${'日'.repeat(120)}.csv`],
+      ['astral characters', `${'🎉'.repeat(80)}.json`],
+      ['no extension', 'b'.repeat(400)],
+      ['a long extension', `x.${'e'.repeat(300)}`]
+    ])(
+      'should cut %s to 255 UTF-8 bytes, keeping the extension',
+      (_l, name) => {
+        for (const suffix of ['', '-2', '-13']) {
+          const fitted = fitFileName(name, { suffix });
+          expect(fitted.shortened).toBe(true);
+          expect(utf8Length(fitted.name)).toBeLessThanOrEqual(255);
+          expect(validateName(fitted.name).ok).toBe(true);
+          const dot = name.lastIndexOf('.');
+          const ext = dot > 0 && name.length - dot <= 16 ? name.slice(dot) : '';
+          expect(fitted.name.endsWith(`${suffix}${ext}`)).toBe(true);
+          expect(fitted.name.slice(0, 20)).toBe(name.slice(0, 20));
+        }
+      }
+    );
+
+    it('should keep long names that share their start apart', () => {
+      const a = fitFileName(`${'p'.repeat(300)}-a.png`).name;
+      const b = fitFileName(`${'p'.repeat(300)}-b.png`).name;
+      expect(a).not.toBe(b);
+      // Hashing what the caller says the name stands for.
+      const c = fitFileName('q'.repeat(300), { key: 'one' }).name;
+      const d = fitFileName('q'.repeat(300), { key: 'two' }).name;
+      expect(c).not.toBe(d);
+    });
   });
 
   it('should keep the extension when cutting an overlong name', () => {

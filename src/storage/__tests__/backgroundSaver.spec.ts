@@ -430,6 +430,54 @@ describe('BackgroundSaver', () => {
       s.dispose();
     });
 
+    it.each([
+      'a\\b.ipynb',
+      'work/..\\..\\x.ipynb',
+      '\\\\server\\share.ipynb',
+      'work/issue #12.ipynb',
+      'work/what?.ipynb',
+      'work/100%.ipynb',
+      'work/a%2Fb%5C.ipynb',
+      'work dir/my notebook .ipynb',
+      'wörk/日本語 — ñ 🎉.ipynb',
+      'work/10:30 run.ipynb',
+      'work/C:\\x.ipynb',
+      "work/a&b=c+d;e@f'.ipynb"
+    ])(
+      'writes the runs of %j through the worker, where the server finds them',
+      async nb => {
+        const worker = new InProcessWorker(serve(contents));
+        const s = store(worker);
+        const dir = nb.includes('/') ? nb.slice(0, nb.lastIndexOf('/')) : '';
+        if (dir) {
+          contents.dirs.add(dir);
+        }
+        await s.save({ ...run, notebookPath: nb });
+        await s.retryNow();
+        const folder = nb.replace(/\.ipynb$/, '.runs');
+        expect(s.status).toMatchObject({ pending: 0, failure: null });
+        expect(worker.requests).toHaveLength(1);
+        expect(contents.list(folder)).toEqual([`${run.id}.json`]);
+        s.dispose();
+      }
+    );
+
+    it("re-creates a runs folder deleted by hand on jupyter_server's HTTP 500", async () => {
+      contents.missingParent = 500;
+      const worker = new InProcessWorker(serve(contents));
+      const s = store(worker);
+      const second = makeRun({ id: '01JDQ6Z1000000000000000000' });
+      await s.save({ ...run, notebookPath: 'work/c.ipynb' });
+      await s.retryNow();
+      contents.dirs.delete('work/c.runs');
+      contents.files.clear();
+      await s.save({ ...second, notebookPath: 'work/c.ipynb' });
+      await s.retryNow();
+      expect(s.status).toMatchObject({ pending: 0, failure: null });
+      expect(contents.list('work/c.runs')).toEqual([`${second.id}.json`]);
+      s.dispose();
+    });
+
     it('keeps the run waiting, as offline, while the worker cannot reach the server', async () => {
       let down = true;
       const worker = new InProcessWorker((url, init) =>

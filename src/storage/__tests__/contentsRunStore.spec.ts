@@ -92,17 +92,22 @@ describe('ContentsRunStore', () => {
       expect(contents.files.get(NB)).toBe('{"cells": []}');
     });
 
-    it('should emit a summary of the saved run', async () => {
+    it('should emit a summary of the run queued, then saved', async () => {
       const store = open();
       const changes: IRunStoreChange[] = [];
       store.changed.connect((_, change) => changes.push(change));
       await saveNow(store, makeRun({ id: ID_A, notebookPath: NB }));
-      expect(changes).toHaveLength(1);
+      expect(changes).toHaveLength(2);
       expect(changes[0]).toMatchObject({
+        type: 'queued',
+        run: { id: ID_A, status: 'ok', pending: true }
+      });
+      expect(changes[1]).toMatchObject({
         type: 'saved',
         run: { id: ID_A, status: 'ok' }
       });
-      expect((changes[0] as { run: object }).run).not.toHaveProperty('code');
+      expect((changes[1] as { run: object }).run).not.toHaveProperty('pending');
+      expect((changes[1] as { run: object }).run).not.toHaveProperty('code');
     });
 
     it('should refuse an invalid run without writing anything', async () => {
@@ -180,6 +185,220 @@ describe('ContentsRunStore', () => {
       expect(runFiles(contents)).toHaveLength(20);
       expect(second.status.pending).toBe(0);
     });
+  });
+
+  describe('a runs folder that went missing', () => {
+    it.each([404, 500] as const)(
+      'should re-create a folder deleted by hand when the server answers %i',
+      async status => {
+        contents.missingParent = status;
+        const store = open();
+        await saveNow(store, makeRun({ id: ID_A, notebookPath: NB }));
+        contents.dirs.delete(FOLDER);
+        contents.files.clear();
+        await saveNow(store, makeRun({ id: ID_B, notebookPath: NB }), {
+          series: { loss: { step: [0], value: [1], time: [0] } }
+        });
+        expect(store.status.pending).toBe(0);
+        expect(runFiles(contents)).toEqual([`${ID_B}.json`]);
+        expect(contents.list(FOLDER)).toContain(`${ID_B}.series.json`);
+      }
+    );
+
+    it('should re-create every missing parent of the folder', async () => {
+      contents.missingParent = 500;
+      const store = open();
+      await saveNow(store, makeRun({ id: ID_A, notebookPath: NB }));
+      await store.writeFile(NB, `${ID_A}.artifacts/a.txt`, 'x', 'text');
+      await store.retryNow();
+      contents.dirs.clear();
+      contents.dirs.add('');
+      contents.files.clear();
+      await store.writeFile(NB, `${ID_B}.artifacts/b.txt`, 'y', 'text');
+      await saveNow(store, makeRun({ id: ID_B, notebookPath: NB }));
+      expect(store.status.pending + store.status.pendingFiles).toBe(0);
+      expect(contents.files.get(`${FOLDER}/${ID_B}.artifacts/b.txt`)).toBe('y');
+      expect(runFiles(contents)).toEqual([`${ID_B}.json`]);
+    });
+
+    it('should not take every HTTP 500 for a missing folder', async () => {
+      const store = open();
+      await saveNow(store, makeRun({ id: ID_A, notebookPath: NB }));
+      const saves: string[] = [];
+      contents.failSave = path => {
+        saves.push(path);
+        return httpError(
+          500,
+          'Unexpected error while saving file: Permission denied'
+        );
+      };
+      await saveNow(store, makeRun({ id: ID_B, notebookPath: NB }));
+      expect(saves).toEqual([`${FOLDER}/${ID_B}.json`]);
+      expect(store.status.failure).toMatchObject({
+        kind: 'server-error',
+        status: 500
+      });
+    });
+
+    it('should re-create once, then report a repeated failure as it is', async () => {
+      const store = open();
+      await saveNow(store, makeRun({ id: ID_A, notebookPath: NB }));
+      const saves: string[] = [];
+      contents.failSave = path => {
+        saves.push(path);
+        return path.endsWith('.json')
+          ? httpError(
+              500,
+              `Unexpected error while saving file: ${path} [Errno 2] No such file or directory`
+            )
+          : null;
+      };
+      await saveNow(store, makeRun({ id: ID_B, notebookPath: NB }));
+      expect(saves.filter(p => p === `${FOLDER}/${ID_B}.json`)).toHaveLength(2);
+      expect(store.status).toMatchObject({
+        pending: 1,
+        failure: { kind: 'server-error', status: 500 }
+      });
+    });
+
+    it.each([404, 500] as const)(
+      'should follow a rename that lands while a write is on its way (%i)',
+      async status => {
+        contents.missingParent = status;
+        const store = open();
+        await saveNow(store, makeRun({ id: ID_A, notebookPath: NB }));
+        const save = contents.save.bind(contents);
+        let release: () => void = () => undefined;
+        const gate = new Promise<void>(resolve => (release = resolve));
+        let arrived: () => void = () => undefined;
+        const atGate = new Promise<void>(resolve => (arrived = resolve));
+        contents.save = async (path, options) => {
+          if (path === `${FOLDER}/${ID_B}.json`) {
+            arrived();
+            await gate;
+          }
+          return save(path, options);
+        };
+        await store.save(makeRun({ id: ID_B, notebookPath: NB }));
+        const writing = store.retryNow();
+        await atGate;
+        // The notebook is renamed (this tab sees `fileChanged`) meanwhile.
+        await store.moveRuns(NB, 'work/renamed.ipynb');
+        release();
+        await writing;
+        await store.retryNow();
+        expect(contents.dirs.has(FOLDER)).toBe(false);
+        expect(
+          contents.list('work/renamed.runs').filter(n => n.length === 31)
+        ).toEqual([`${ID_A}.json`, `${ID_B}.json`]);
+        expect(store.status.pending).toBe(0);
+      }
+    );
+
+    it('should not make the new folder before the old one is moved there', async () => {
+      const store = open();
+      await saveNow(store, makeRun({ id: ID_A, notebookPath: NB }));
+      const rename = contents.rename.bind(contents);
+      let release: () => void = () => undefined;
+      const gate = new Promise<void>(resolve => (release = resolve));
+      contents.rename = async (from, to) => {
+        await gate;
+        return rename(from, to);
+      };
+      const moving = store.moveRuns(NB, 'work/renamed.ipynb');
+      await store.save(makeRun({ id: ID_B, notebookPath: NB }));
+      const writing = store.retryNow();
+      await new Promise(resolve => setTimeout(resolve, 0));
+      release();
+      await expect(moving).resolves.toBe(true);
+      await writing;
+      await store.retryNow();
+      expect(
+        contents.list('work/renamed.runs').filter(n => n.length === 31)
+      ).toEqual([`${ID_A}.json`, `${ID_B}.json`]);
+      expect(store.status.pending).toBe(0);
+    });
+  });
+
+  describe('a folder of notebooks renamed', () => {
+    it('should send waiting and later runs to the new place, not re-create the old', async () => {
+      const store = open();
+      await saveNow(store, makeRun({ id: ID_A, notebookPath: NB }));
+      contents.failSaves = new TypeError('Failed to fetch');
+      await store.save(makeRun({ id: ID_B, notebookPath: NB }));
+      await store.retryNow();
+      contents.failSaves = null;
+      await contents.rename('work', 'moved');
+      await store.noteDirectoryMoved('work', 'moved');
+      expect(store.status.byFolder).toEqual({ 'moved/train.runs': 1 });
+      await store.save(makeRun({ id: runId(7), notebookPath: NB }));
+      await store.retryNow();
+      expect(contents.dirs.has('work')).toBe(false);
+      expect(
+        contents.list('moved/train.runs').filter(n => n.length === 31)
+      ).toEqual([`${runId(7)}.json`, `${ID_A}.json`, `${ID_B}.json`].sort());
+    });
+  });
+
+  describe('notebook names', () => {
+    it.each([
+      'work/a\\b.ipynb',
+      'work/..\\..\\evil.ipynb',
+      'work/issue #12.ipynb',
+      'work/what?.ipynb',
+      'work/100%.ipynb',
+      'work/a%2Fb%5C.ipynb',
+      'work/my notebook .ipynb',
+      'work/日本語 — ñ 🎉.ipynb',
+      'work/10:30 run.ipynb',
+      'work/a&b=c+d;e@f.ipynb'
+    ])('should save and list the runs of %j', async nb => {
+      const store = open();
+      await saveNow(store, makeRun({ id: ID_A, notebookPath: nb }));
+      expect(store.status).toMatchObject({ pending: 0, failure: null });
+      const folder = nb.replace(/\.ipynb$/, '.runs');
+      expect(contents.list(folder)).toContain(`${ID_A}.json`);
+      const fresh = open(WRITER_2, { cache: new MemoryHistoryCache() });
+      expect((await fresh.list(nb)).runs.map(r => r.id)).toEqual([ID_A]);
+    });
+
+    it.each([
+      ['a backslash', 'work/a\\b.ipynb', null],
+      [
+        'a server error',
+        'work/broken.ipynb',
+        httpError(500, 'Unexpected error while saving file: disk quota')
+      ]
+    ])(
+      'should not hold other notebooks back, after a reload too, while one fails with %s',
+      async (_label, broken, error) => {
+        // Both wait while the server is down; the page is reloaded.
+        contents.failSaves = new TypeError('Failed to fetch');
+        const first = open();
+        await first.save(makeRun({ id: ID_A, notebookPath: broken }));
+        await first.save(makeRun({ id: ID_B, notebookPath: NB }));
+        await first.retryNow();
+        first.dispose();
+        contents.failSaves = null;
+        const folder = broken.replace(/\.ipynb$/, '.runs');
+        contents.failSave = path =>
+          path.startsWith(`${folder}/`) ? error : null;
+        const second = open();
+        await second.ready;
+        await second.retryNow();
+        expect(runFiles(contents)).toEqual([`${ID_B}.json`]);
+        if (error) {
+          expect(second.status.byFolder).toEqual({ [folder]: 1 });
+          expect(second.status.failure).toMatchObject({
+            kind: 'server-error',
+            message: expect.stringContaining('disk quota')
+          });
+        } else {
+          expect(second.status.pending).toBe(0);
+          expect(contents.list(folder)).toContain(`${ID_A}.json`);
+        }
+      }
+    );
   });
 
   describe('#writeFile', () => {

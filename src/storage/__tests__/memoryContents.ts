@@ -27,6 +27,12 @@ export class MemoryContents {
   failSaves: Error | null = null;
   /** Or decide per path (return null to let it through). */
   failSave: ((path: string) => Error | null) | null = null;
+  /**
+   * How a save into a missing folder fails: 404 (some contents managers),
+   * or 500 with the OS error in the message, as jupyter_server's
+   * FileContentsManager answers.
+   */
+  missingParent: 404 | 500 = 404;
 
   async get(
     path: string,
@@ -77,7 +83,12 @@ export class MemoryContents {
       throw failure;
     }
     if (!this.dirs.has(parentOf(path))) {
-      throw notFound(parentOf(path));
+      throw this.missingParent === 404
+        ? notFound(parentOf(path))
+        : httpError(
+            500,
+            `Unexpected error while saving file: ${path} [Errno 2] No such file or directory: '/srv/${path}'`
+          );
     }
     if (options.type === 'directory') {
       this.dirs.add(path);

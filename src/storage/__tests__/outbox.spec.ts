@@ -155,7 +155,12 @@ describe('Outbox', () => {
       ['HTTP 502', httpError(502), 'server-error'],
       ['HTTP 403', httpError(403), 'forbidden'],
       ['HTTP 400', httpError(400), 'refused'],
-      ['a network error', offline(), 'offline']
+      ['a network error', offline(), 'offline'],
+      [
+        'an error thrown before any request',
+        new Error('Unsafe name "a\\b": contains a path separator'),
+        'failed'
+      ]
     ])('should explain %s as %s', async (_label, error, kind) => {
       fail = () => error;
       await queue(outbox, 1);
@@ -172,7 +177,7 @@ describe('Outbox', () => {
       expect(outbox.status.count).toBe(1);
     });
 
-    it('should hold every run back while the server is down', async () => {
+    it('should hold the runs of a folder back while the server is down', async () => {
       fail = () => httpError(503);
       await queue(outbox, 1);
       await queue(outbox, 2);
@@ -213,6 +218,93 @@ describe('Outbox', () => {
       await outbox.flush();
       expect(written).toHaveLength(20);
       expect(storage.entries.size).toBe(0);
+    });
+  });
+
+  describe('one folder never holds another back', () => {
+    const queueIn = (i: number, folder: string) =>
+      outbox.enqueue({
+        notebookPath: folder.replace(/\.runs$/, '.ipynb'),
+        folder,
+        run: makeRun({ id: runId(i) }),
+        file: null
+      });
+
+    it.each([
+      ['HTTP 500', () => httpError(500, 'boom')],
+      ['HTTP 503', () => httpError(503)],
+      ['a network error', offline],
+      ['an error of its own', () => new Error('Unsafe name')]
+    ])(
+      'should write other folders while one fails with %s',
+      async (_label, error) => {
+        // All four wait, then come due in the same round.
+        fail = () => offline();
+        await queueIn(1, 'bad.runs');
+        await queueIn(2, 'bad.runs');
+        await queueIn(3, 'good.runs');
+        await queueIn(4, 'other.runs');
+        await outbox.flush();
+        fail = entry => (entry.folder === 'bad.runs' ? error() : null);
+        await outbox.flushNow();
+        expect(written).toEqual([`run:${runId(3)}`, `run:${runId(4)}`]);
+        expect(outbox.status.byFolder).toEqual({ 'bad.runs': 2 });
+      }
+    );
+
+    it('should still hold the rest of a folder behind its failing write', async () => {
+      fail = () => offline();
+      await queueIn(1, 'bad.runs');
+      await queueIn(2, 'bad.runs');
+      await queueIn(3, 'good.runs');
+      await outbox.flush();
+      const tried: string[] = [];
+      fail = entry => {
+        if (entry.folder === 'bad.runs') {
+          tried.push(entry.key);
+          return httpError(503);
+        }
+        return null;
+      };
+      await outbox.flushNow();
+      // The second run of the folder never went before the first.
+      expect(new Set(tried)).toEqual(new Set([`run:${runId(1)}`]));
+      expect(written).toEqual([`run:${runId(3)}`]);
+    });
+
+    it('should name the real reason of a failure, not an unreachable server', async () => {
+      fail = entry =>
+        entry.folder === 'bad.runs'
+          ? new Error('Unsafe name "x": contains a path separator')
+          : null;
+      await queueIn(1, 'bad.runs');
+      await queueIn(2, 'good.runs');
+      await outbox.flush();
+      expect(outbox.status.failure).toEqual({
+        kind: 'failed',
+        status: null,
+        message: 'Unsafe name "x": contains a path separator'
+      });
+    });
+
+    it('should not retry a failing folder at every write of another one', async () => {
+      let badCalls = 0;
+      fail = entry => {
+        if (entry.folder === 'bad.runs') {
+          badCalls++;
+          return httpError(500, 'boom');
+        }
+        return null;
+      };
+      await queueIn(1, 'bad.runs');
+      await outbox.flush();
+      for (let i = 2; i < 12; i++) {
+        await queueIn(i, 'good.runs');
+        await outbox.flush();
+      }
+      expect(written).toHaveLength(10);
+      // Woken once by the first write that got through, then its own backoff.
+      expect(badCalls).toBeLessThanOrEqual(2);
     });
   });
 

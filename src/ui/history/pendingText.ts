@@ -47,6 +47,11 @@ export function pendingReason(
         failure.status ?? '',
         failure.message
       );
+    case 'failed':
+      return trans.__(
+        'A run could not be saved: %1. Runs are kept in this browser and retried.',
+        failure.message
+      );
   }
 }
 

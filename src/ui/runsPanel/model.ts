@@ -127,6 +127,7 @@ export class RunsModel implements IDisposable {
       return;
     }
     switch (change.type) {
+      case 'queued':
       case 'saved':
       case 'updated':
         this._savedDuringLoad.set(change.run.id, change.run);
@@ -159,6 +160,12 @@ export class RunsModel implements IDisposable {
       this._notebookPath === null ||
       runsFolder(run.notebookPath) !== runsFolder(this._notebookPath)
     ) {
+      return;
+    }
+    // A run that ended never runs again: a live update arriving after its
+    // final summary (queued or saved) must not make it "running" again.
+    const known = this._runs.find(r => r.id === run.id);
+    if (known && known.status !== 'running' && run.status === 'running') {
       return;
     }
     this._runs = upsertSummary(this._runs, run);

@@ -460,13 +460,18 @@ export class RunsTableView implements IDisposable {
     if (row.dataset.status !== run.status) {
       row.dataset.status = run.status;
     }
+    if (run.pending) {
+      row.dataset.pending = 'true';
+    } else if (row.dataset.pending) {
+      delete row.dataset.pending;
+    }
     this._columns.forEach((c, i) => {
       const cell = slot.cells[i];
       const value = this._getters[i](run);
       if (c.kind === 'status') {
         const flags = this._flags(run);
         const live = run.status === 'running' ? this._progressText(run) : '';
-        const key = `${run.status}\u0000${live}\u0000${flags.map(f => f.message).join('\u0000')}`;
+        const key = `${run.status}\u0000${run.pending ? 1 : 0}\u0000${live}\u0000${flags.map(f => f.message).join('\u0000')}`;
         if (slot.keys[i] !== key) {
           slot.keys[i] = key;
           this._fillStatus(cell, run, live, flags);
@@ -508,6 +513,16 @@ export class RunsTableView implements IDisposable {
       const progress = el('span', 'jp-RunsPanel-live');
       progress.textContent = live;
       parts.push(progress);
+    }
+    if (run.pending) {
+      // Ended (or still running) and kept in this browser until the
+      // server has it: the status is the run's own, the mark says where.
+      const mark = el('span', 'jp-RunsPanel-unsaved');
+      mark.textContent = trans.__('not yet saved');
+      mark.title = trans.__(
+        'Kept in this browser until the server has it; see the status bar.'
+      );
+      parts.push(mark);
     }
     if (flags.length) {
       const flag = el('span', 'jp-RunsTable-anomaly');

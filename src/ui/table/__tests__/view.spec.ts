@@ -154,4 +154,32 @@ describe('RunsTableView: pooled rows', () => {
     expect(row.querySelector('img')).toBeNull();
     expect(row.textContent).toContain('<img src=x onerror=');
   });
+
+  it('should show a run not yet saved with its own status, marked as waiting', () => {
+    scroller.scrollTop = 0;
+    model.setRuns([
+      { ...run(0), status: 'error', pending: true },
+      { ...run(1), status: 'ok' }
+    ]);
+    view.render();
+    flush();
+    const row0 = body.querySelector<HTMLElement>('[data-run-id="RUN00000"]')!;
+    const row1 = body.querySelector<HTMLElement>('[data-run-id="RUN00001"]')!;
+    expect(row0.dataset.status).toBe('error');
+    expect(row0.dataset.pending).toBe('true');
+    expect(row0.textContent).toContain('Failed');
+    expect(row0.textContent).toContain('not yet saved');
+    expect(row0.textContent).not.toContain('Running');
+    expect(row1.dataset.pending).toBeUndefined();
+    expect(row1.textContent).not.toContain('not yet saved');
+    // Once saved, the mark goes.
+    model.setRuns([
+      { ...run(0), status: 'error' },
+      { ...run(1), status: 'ok' }
+    ]);
+    view.render();
+    flush();
+    expect(row0.dataset.pending).toBeUndefined();
+    expect(row0.textContent).not.toContain('not yet saved');
+  });
 });
