@@ -6,6 +6,8 @@ const esModules = [
   '@jupyter/ydoc',
   '@jupyter/react-components',
   '@jupyter/web-components',
+  // the untrusted-output sanitizer, tested with remote-content blocking
+  '@jupyterlab/apputils/lib/sanitizer',
   '@marijn',
   '@microsoft',
   'color',
