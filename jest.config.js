@@ -9,6 +9,8 @@ const esModules = [
   '@jupyterlab',
   '@jupyter/react-components',
   '@jupyter/web-components',
+  // the untrusted-output sanitizer, tested with remote-content blocking
+  '@jupyterlab/apputils/lib/sanitizer',
   '@marijn',
   '@microsoft',
   '@noble',

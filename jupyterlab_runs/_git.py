@@ -13,23 +13,89 @@ import subprocess
 import threading
 
 DEFAULT_MAX_DIFF_BYTES = 256 * 1024
-_USERINFO = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*://)[^/?#]*@")
-_QUERY = re.compile(r"\?.*$")
+REDACTED = "***"
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*)://")
+# Schemes whose user name is an account, never a secret (the secret is a key).
+_SSH_SCHEMES = {"ssh", "git+ssh", "ssh+git"}
+# Well-known token formats, redacted wherever they appear (a path, a user name).
+_KNOWN_TOKENS = re.compile(
+    r"(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|glpat-[A-Za-z0-9_\-]{20,}"
+    r"|xox[abposr]-[A-Za-z0-9\-]{10,}|(?:AKIA|ASIA)[0-9A-Z]{16}|hf_[A-Za-z0-9]{30,}"
+    r"|npm_[A-Za-z0-9]{30,}|pypi-[A-Za-z0-9_\-]{30,})")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _userinfo(scheme, userinfo):
+    """The recorded form of a URL's userinfo (the part before ``@``)."""
+    if scheme.lower() in _SSH_SCHEMES and ":" not in userinfo and "%" not in userinfo:
+        return userinfo  # ssh://git@host/x: an account name, authenticated by a key
+    return REDACTED
+
+
+def _split_tail(tail):
+    """Path kept, query and fragment replaced whole: ``/x?***#***``."""
+    path, hash_, fragment = tail.partition("#")
+    path, question, _query = path.partition("?")
+    out = path + ("?" + REDACTED if question else "")
+    return out + ("#" + REDACTED if hash_ else "")
+
+
+def _redact_scheme_url(scheme, rest):
+    """``rest`` is what follows ``scheme://``."""
+    end = len(rest)
+    for sep in "/?#":
+        found = rest.find(sep)
+        if found != -1:
+            end = min(end, found)
+    authority, tail = rest[:end], rest[end:]
+    if "@" in authority:
+        userinfo, _, host = authority.rpartition("@")
+        return _userinfo(scheme, userinfo) + "@" + host + _split_tail(tail)
+    host, colon, port = authority.rpartition(":")
+    if colon and not port.isdigit() and not authority.endswith("]"):
+        # Not host:port. A password with an unencoded / ? or # in it
+        # (https://u:pa/ss@host/x) ends the authority early: whatever follows
+        # the colon, up to the first @ if there is one, is taken as secret.
+        at = tail.find("@")
+        if at != -1:
+            return REDACTED + "@" + _redact_scheme_url(scheme, tail[at + 1:])
+        return host + ":" + REDACTED + _split_tail(tail)
+    return authority + _split_tail(tail)
 
 
 def redact_url(url):
-    """Hide credentials in a remote URL.
+    """The form of a remote URL that may be recorded: credentials hidden.
 
-    ``https://user:token@host/x`` becomes ``https://***@host/x``; a query
-    string (where some hosts accept tokens) becomes ``?***``. scp-like
-    ``git@host:org/repo`` has no secret and is kept.
+    - userinfo (``https://user:pass@host``, ``https://TOKEN@host``, any
+      percent-encoded form such as ``user%3Atoken`` or ``a%40b:pw``) becomes
+      ``***@``; ``ssh://git@host`` keeps a user name without a password, since
+      ssh authenticates with a key, and so does scp-like ``git@host:org/repo``;
+    - the whole query becomes ``?***`` and the whole fragment ``#***``:
+      every parameter, whatever its name (``access_token``, ``private_token``,
+      ``sig``, ``X-Amz-Credential``, ``se``... cannot be listed), since a
+      remote's query or fragment carries nothing needed to reproduce a run;
+    - a colon in the host part that is not a port (an unencoded ``/``, ``?``
+      or ``#`` inside a password cut the authority short) hides what follows
+      it up to the next ``@``;
+    - well-known token formats (``ghp_…``, ``github_pat_…``, ``glpat-…``,
+      ``xox?-…``, AWS key ids, ``hf_…``) are hidden wherever they appear;
+    - control characters are dropped, surrounding blanks stripped.
     """
     if not url:
         return url
-    url = _USERINFO.sub(r"\1***@", url.strip())
-    if "://" in url:
-        url = _QUERY.sub("?***", url)
-    return url
+    url = _CONTROL.sub("", url.strip())
+    scheme = _SCHEME.match(url)
+    if scheme:
+        url = scheme.group(0) + _redact_scheme_url(scheme.group(1), url[scheme.end():])
+    else:
+        # scp-like [user@]host:path, or a local path
+        head_end = url.find("/")
+        head = url if head_end == -1 else url[:head_end]
+        userinfo = head.rpartition("@")[0]
+        if ":" in userinfo or "%" in userinfo:
+            url = REDACTED + url[len(userinfo):]
+        url = _split_tail(url)
+    return _KNOWN_TOKENS.sub(REDACTED, url)
 
 
 def _env():

@@ -21,6 +21,7 @@ import {
   type NotebookPanel
 } from '@jupyterlab/notebook';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
+import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { runDetails } from '../core/compare/details';
 import {
@@ -54,11 +55,33 @@ function activate(
   rendermime: IRenderMimeRegistry | null,
   editorServices: IEditorServices | null,
   palette: ICommandPalette | null,
-  themes: IThemeManager | null
+  themes: IThemeManager | null,
+  settingRegistry: ISettingRegistry | null
 ): void {
   const trans = (translator ?? nullTranslator).load(TRANSLATION_DOMAIN);
   const contents = app.serviceManager.contents;
-  const untrusted = rendermime;
+  // Outputs are rendered untrusted and, unless the user allowed it, without
+  // loading anything from another origin (setting `allowRemoteContent`).
+  let allowRemoteContent = false;
+  void settingRegistry
+    ?.load(comparePlugin.id)
+    .then(settings => {
+      const update = () =>
+        (allowRemoteContent = settings.composite.allowRemoteContent === true);
+      settings.changed.connect(update);
+      update();
+    })
+    .catch(() => undefined);
+  let guarded: Promise<IRenderMimeRegistry | null> | null = null;
+  const untrusted = (): Promise<IRenderMimeRegistry | null> =>
+    (guarded ??= rendermime
+      ? import('../ui/remoteContent').then(m =>
+          m.remoteGuardedRendermime(rendermime, {
+            trans,
+            allowRemote: () => allowRemoteContent
+          })
+        )
+      : Promise.resolve(null));
 
   /** A file of a notebook's runs folder; the path may never leave it. */
   const filePath = async (
@@ -163,7 +186,7 @@ function activate(
       const content = new CompareWidget({
         model,
         trans,
-        rendermime: untrusted
+        rendermime: await untrusted()
       });
       const widget = new MainAreaWidget({ content });
       // MainAreaWidget names its content "main area content"; say what it is.
@@ -210,7 +233,7 @@ function activate(
           annotation: () => store.getAnnotation(nb, runId)
         },
         editorServices,
-        rendermime: untrusted,
+        rendermime: await untrusted(),
         commands: app.commands,
         actions: [
           [CommandIDs.insertRunCode, trans.__('Insert Code as New Cell')],
@@ -397,7 +420,8 @@ export const comparePlugin: JupyterFrontEndPlugin<void> = {
     IRenderMimeRegistry,
     IEditorServices,
     ICommandPalette,
-    IThemeManager
+    IThemeManager,
+    ISettingRegistry
   ],
   activate
 };

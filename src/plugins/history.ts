@@ -313,7 +313,11 @@ function activate(
         type: 'object',
         properties: {
           path: { type: 'string', description: 'Server path of the .zip' },
-          target: { type: 'string', description: 'Folder to unpack into' }
+          target: {
+            type: 'string',
+            description:
+              'Folder to unpack into, relative to the server root (not `/`, absolute or with `..`)'
+          }
         }
       }
     },
@@ -324,9 +328,10 @@ function activate(
         return;
       }
       try {
+        // A target that is not a folder inside the server root is refused.
         const report = await transfer.importZip(
           path,
-          typeof args.target === 'string' ? args.target : undefined
+          args.target === undefined ? undefined : (args.target as string)
         );
         reportImport(trans, report);
         return report;

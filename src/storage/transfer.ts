@@ -16,6 +16,7 @@ import {
   base64ToBytes,
   bundleToZip,
   bytesToBase64,
+  checkTree,
   classifyName,
   embedFiles,
   embedRuns,
@@ -70,6 +71,27 @@ function dirOf(path: string): string {
 
 function nameOf(path: string): string {
   return path.slice(path.lastIndexOf('/') + 1);
+}
+
+/**
+ * A folder to import into, relative to the server root; throws for one that
+ * is not: the root itself (`/`, `''`), an absolute path (`/x`, `\\x`,
+ * `C:/x`), a path with `.` or `..` segments, an empty segment (`a//b`), or
+ * any name the path rules refuse (`validateRelativePath`). A single
+ * trailing `/` is allowed. Hidden folder names are allowed.
+ */
+export function importTarget(target: unknown): string {
+  if (typeof target !== 'string') {
+    throw new Error('The import folder must be a path');
+  }
+  const trimmed = target.length > 1 ? target.replace(/\/$/, '') : target;
+  const check = validateRelativePath(trimmed, { allowHidden: true });
+  if (!check.ok) {
+    throw new Error(
+      `The import folder ${JSON.stringify(target)} ${trimmed === '' || trimmed === '/' ? 'is the server root' : check.reason}: give a folder inside the server root`
+    );
+  }
+  return trimmed;
 }
 
 export class HistoryTransfer {
@@ -253,19 +275,23 @@ export class HistoryTransfer {
 
   /**
    * Unpack a zip bundle into `target` (default: a folder named after the
-   * zip, beside it). Nothing is overwritten; run files are checked like any
-   * run file and refused ones are not written.
+   * zip, beside it), a folder path relative to the server root: `/`,
+   * absolute paths, `..`, empty segments and names the path rules refuse
+   * are refused (`importTarget`). Nothing is overwritten; run files are
+   * checked like any run file; refused entries are listed one by one and
+   * every other entry is written.
    */
   async importZip(
     zipPath: string,
     target?: string
   ): Promise<IImportReport & { folder: string }> {
     const folder =
-      target ??
-      safeJoin(
-        dirOf(zipPath),
-        nameOf(zipPath).replace(/\.zip$/i, '') || 'bundle'
-      );
+      target !== undefined
+        ? importTarget(target)
+        : safeJoin(
+            dirOf(zipPath),
+            nameOf(zipPath).replace(/\.zip$/i, '') || 'bundle'
+          );
     const unzipped = zipToBundle(await this.readBytes(zipPath));
     if (!unzipped.ok) {
       throw new Error(`${zipPath} ${unzipped.reason}`);
@@ -333,50 +359,87 @@ export class HistoryTransfer {
       .sort((a, b) => (a.folder < b.folder ? -1 : 1));
   }
 
+  /**
+   * Write files under `folder`, entry by entry: an entry that cannot be
+   * written (a name clash within the import, a file on the server where a
+   * folder is needed, a folder where a file goes, a server refusal) is
+   * listed in `report.rejected` with the reason, and the others are still
+   * written. Existing files are never overwritten.
+   */
   private async _writeAll(
     folder: string,
     files: readonly IBundleFile[],
     report: IImportReport
   ): Promise<void> {
-    const made = new Set<string>();
-    const ensure = async (dir: string) => {
-      if (made.has(dir) || dir === '') {
-        return;
+    const folders = new Map<string, Promise<void>>();
+    const ensure = (dir: string): Promise<void> => {
+      if (dir === '') {
+        return Promise.resolve();
       }
-      await ensure(dirOf(dir));
-      try {
-        await this._contents.get(dir, { content: false });
-      } catch (error) {
-        if (!isNotFound(error)) {
-          throw error;
-        }
-        await this._contents.save(dir, { type: 'directory' });
+      let made = folders.get(dir);
+      if (!made) {
+        made = (async () => {
+          await ensure(dirOf(dir));
+          let model: Contents.IModel | null = null;
+          try {
+            model = await this._contents.get(dir, { content: false });
+          } catch (error) {
+            if (!isNotFound(error)) {
+              throw error;
+            }
+          }
+          if (!model) {
+            await this._contents.save(dir, { type: 'directory' });
+          } else if (model.type !== 'directory') {
+            throw new Error(`${dir} is a file on the server, not a folder`);
+          }
+        })();
+        folders.set(dir, made);
       }
-      made.add(dir);
+      return made;
     };
-    for (const file of files) {
+    const tree = checkTree(files);
+    for (const r of tree.rejected) {
+      report.rejected.push(`${r.path} ${r.reason}`);
+    }
+    for (const file of tree.accepted) {
       const check = validateRelativePath(file.path);
       if (!check.ok) {
         report.rejected.push(`${file.path} ${check.reason}`);
         continue;
       }
-      const path = safeJoin(folder, ...file.path.split('/'));
-      await ensure(dirOf(path));
       try {
-        await this._contents.get(path, { content: false });
-        report.existing.push(path);
-        continue;
-      } catch (error) {
-        if (!isNotFound(error)) {
-          throw error;
+        const path = safeJoin(folder, ...file.path.split('/'));
+        await ensure(dirOf(path));
+        let existing: Contents.IModel | null = null;
+        try {
+          existing = await this._contents.get(path, { content: false });
+        } catch (error) {
+          if (!isNotFound(error)) {
+            throw error;
+          }
         }
+        if (existing?.type === 'directory') {
+          report.rejected.push(
+            `${file.path} is a file, but ${path} is a folder on the server`
+          );
+          continue;
+        }
+        if (existing) {
+          report.existing.push(path);
+          continue;
+        }
+        await this._contents.save(path, {
+          type: 'file',
+          format: 'base64',
+          content: bytesToBase64(file.data)
+        });
+        report.written.push(path);
+      } catch (error) {
+        report.rejected.push(
+          `${file.path} could not be written: ${error instanceof Error ? error.message : String(error)}`
+        );
       }
-      await this._contents.save(path, {
-        type: 'file',
-        format: 'base64',
-        content: bytesToBase64(file.data)
-      });
-      report.written.push(path);
     }
   }
 

@@ -15,5 +15,6 @@ export * from './reconcile';
 export * from './series';
 export * from './summary';
 export * from './tableExport';
+export * from './tree';
 export * from './zip';
 export { isTerminalStatus } from './guards';

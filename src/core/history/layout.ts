@@ -14,6 +14,37 @@ export const SERIES_SUFFIX = '.series.json';
 export const ANNOTATIONS_SUFFIX = '.annotations.json';
 /** Prefix of a manifest shard, followed by its writer id and `.json`. */
 export const MANIFEST_PREFIX = 'manifest-';
+/** Suffix of the folder holding a run's artifacts. */
+export const ARTIFACTS_SUFFIX = '.artifacts';
+
+/** The entries of a runs folder that belong to one run. */
+export type RunEntryPart = 'run' | 'series' | 'annotations' | 'artifacts';
+
+/**
+ * Which run entry a name is, when it is one the layout defines: `<id>.json`,
+ * `<id>.series.json`, `<id>.annotations.json` (files) and `<id>.artifacts`
+ * (a folder). Any other name, even one starting with a run id
+ * (`<id>.notes.txt`), is not part of a run: deleting, trashing, restoring
+ * and emptying the trash leave it alone.
+ */
+export function runEntryOf(
+  name: string
+): { id: string; part: RunEntryPart; directory: boolean } | null {
+  const kind = classifyName(name);
+  if (kind.kind === 'run' || kind.kind === 'series') {
+    return { id: kind.id, part: kind.kind, directory: false };
+  }
+  if (kind.kind === 'annotations') {
+    return { id: kind.id, part: 'annotations', directory: false };
+  }
+  if (name.endsWith(ARTIFACTS_SUFFIX)) {
+    const id = name.slice(0, -ARTIFACTS_SUFFIX.length);
+    if (isRunId(id)) {
+      return { id, part: 'artifacts', directory: true };
+    }
+  }
+  return null;
+}
 
 /**
  * One file of a directory listing, as the Contents API reports it

@@ -9,6 +9,7 @@
  */
 import { unzipSync, zipSync, type Zippable } from 'fflate';
 import { validateRelativePath } from '../paths';
+import { checkTree } from './tree';
 
 /** One file of a bundle: a relative `/`-separated path and its bytes. */
 export interface IBundleFile {
@@ -37,7 +38,13 @@ export type UnzipResult =
       ok: true;
       /** Files sorted by path. */
       files: IBundleFile[];
-      /** Entries left out on purpose (hidden files such as `.DS_Store`). */
+      /**
+       * Entries left out, each with its reason: hidden files such as
+       * `.DS_Store`, and entries refused one by one (a name that could
+       * leave the import folder, a repeated or case-clashing name, a file
+       * that is also the folder of others, an unknown compression, an
+       * entry above the size limit, an unreadable entry).
+       */
       skipped: { path: string; reason: string }[];
     }
   | { ok: false; reason: string };
@@ -78,10 +85,14 @@ export function bundleToZip(
 }
 
 /**
- * Unpack an archive into files, refusing it whole if any entry could land
- * outside the import folder, collides with another on a case-insensitive
- * file system, uses an unknown compression, or exceeds the limits. Never
- * throws.
+ * Unpack an archive into files. Entries are refused one by one (in
+ * `skipped`, with the reason, never written): a name that could land
+ * outside the import folder (zip-slip), a name that repeats another on a
+ * case-insensitive file system, a file that is also the folder of other
+ * entries, an unknown compression, an entry above `maxEntryBytes`. The
+ * whole archive is refused only when it cannot be read or exceeds the
+ * total limits (`maxTotalBytes`, `maxEntries`). Sizes are checked from the
+ * declared ones, before anything is inflated. Never throws.
  */
 export function zipToBundle(
   bytes: Uint8Array,
@@ -108,7 +119,7 @@ export function zipToBundle(
     }
     const check = validateRelativePath(name, { allowHidden: true });
     if (!check.ok) {
-      refusal = `entry ${JSON.stringify(name)} ${check.reason}`;
+      skipped.push({ path: name, reason: check.reason });
       return false;
     }
     if (name.split('/').some(s => s.startsWith('.'))) {
@@ -118,22 +129,36 @@ export function zipToBundle(
     const key = name.normalize('NFC').toLowerCase();
     const clash = seen.get(key);
     if (clash !== undefined) {
-      refusal = `entries ${JSON.stringify(clash)} and ${JSON.stringify(name)} have the same name`;
+      skipped.push({
+        path: name,
+        reason:
+          clash === name
+            ? 'is repeated'
+            : `has the same name as ${JSON.stringify(clash)} on a case-insensitive disk`
+      });
       return false;
     }
     seen.set(key, name);
     if (info.compression !== 0 && info.compression !== 8) {
-      refusal = `entry ${JSON.stringify(name)} uses unsupported compression ${info.compression}`;
+      skipped.push({
+        path: name,
+        reason: `uses unsupported compression ${info.compression}`
+      });
       return false;
     }
     const size = Math.max(
       info.originalSize,
       info.compression === 0 ? info.size : 0
     );
-    total += size;
     if (size > max.maxEntryBytes) {
-      refusal = `entry ${JSON.stringify(name)} unpacks to ${size} bytes, above the limit of ${max.maxEntryBytes}`;
-    } else if (total > max.maxTotalBytes) {
+      skipped.push({
+        path: name,
+        reason: `unpacks to ${size} bytes, above the limit of ${max.maxEntryBytes}`
+      });
+      return false;
+    }
+    total += size;
+    if (total > max.maxTotalBytes) {
       refusal = `the archive unpacks to more than ${max.maxTotalBytes} bytes`;
     } else if (accepted.length >= max.maxEntries) {
       refusal = `the archive has more than ${max.maxEntries} files`;
@@ -156,16 +181,17 @@ export function zipToBundle(
   if (refusal) {
     return { ok: false, reason: refusal };
   }
-  const files: IBundleFile[] = [];
+  const read: IBundleFile[] = [];
   for (const path of accepted) {
     if (!Object.prototype.hasOwnProperty.call(unzipped, path)) {
-      return {
-        ok: false,
-        reason: `entry ${JSON.stringify(path)} could not be read`
-      };
+      skipped.push({ path, reason: 'could not be read' });
+      continue;
     }
-    files.push({ path, data: unzipped[path] });
+    read.push({ path, data: unzipped[path] });
   }
+  const tree = checkTree(read);
+  skipped.push(...tree.rejected);
+  const files = tree.accepted;
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   skipped.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return { ok: true, files, skipped };

@@ -845,9 +845,20 @@ describe('ContentsRunStore', () => {
   describe('trash', () => {
     it('should move every file of a run to the trash, restore and empty it', async () => {
       const store = open();
-      await saveNow(store, makeRun({ id: ID_A, notebookPath: NB }), {
-        series: { loss: { step: [0], value: [1], time: [0] } }
-      });
+      // Emptying the trash deletes the artifacts a run file records.
+      const artifact = {
+        name: 'm.bin',
+        kind: 'artifact' as const,
+        path: `${ID_A}.artifacts/m.bin`,
+        size: 1,
+        sha256: '0'.repeat(64),
+        stored: true
+      };
+      await saveNow(
+        store,
+        makeRun({ id: ID_A, notebookPath: NB, artifacts: [artifact] }),
+        { series: { loss: { step: [0], value: [1], time: [0] } } }
+      );
       await saveNow(store, makeRun({ id: ID_B, notebookPath: NB }));
       await store.annotate(NB, ID_A, { note: 'n' });
       await store.writeFile(NB, `${ID_A}.artifacts/m.bin`, 'x', 'text');

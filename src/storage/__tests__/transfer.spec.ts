@@ -1,9 +1,17 @@
 import { unzipSync } from 'fflate';
 import { makeRun } from '../../core/__tests__/fixtures';
 import { runId } from '../../core/history/__tests__/fixtures';
-import { EMBED_METADATA_KEY, base64ToBytes } from '../../core/history';
+import {
+  EMBED_METADATA_KEY,
+  base64ToBytes,
+  bundleToZip,
+  bytesToBase64,
+  embedFiles,
+  embedRuns,
+  type INotebookLike
+} from '../../core/history';
 import { ContentsRunStore } from '../contentsRunStore';
-import { HistoryTransfer } from '../transfer';
+import { HistoryTransfer, importTarget } from '../transfer';
 import { MemoryContents } from './memoryContents';
 
 const NB = 'work/train.ipynb';
@@ -148,18 +156,162 @@ describe('HistoryTransfer', () => {
       expect(contents.binary('imported/train.ipynb')).toBe(contents.binary(NB));
     });
 
-    it('should refuse an archive with a traversal entry', async () => {
+    it('should refuse a traversal entry and import the others', async () => {
       const { zipSync } = await import('fflate');
-      const evil = zipSync({ '../evil.txt': new Uint8Array([1]) });
+      const evil = zipSync({
+        '../evil.txt': new Uint8Array([1]),
+        'good.txt': new Uint8Array([2])
+      });
       await contents.save('work/evil.zip', {
         type: 'file',
         format: 'base64',
         content: btoa(String.fromCharCode(...evil))
       });
-      await expect(transfer.importZip('work/evil.zip')).rejects.toThrow('..');
+      const report = await transfer.importZip('work/evil.zip');
+      expect(report.rejected).toEqual([
+        expect.stringMatching(/^\.\.\/evil\.txt .*"\.\."/)
+      ]);
+      expect(report.written).toEqual(['work/evil/good.txt']);
       expect(
         [...contents.files.keys()].filter(p => p.includes('evil.txt'))
       ).toEqual([]);
+    });
+  });
+
+  describe('hostile entries', () => {
+    const encoder = new TextEncoder();
+    const runs = Array.from({ length: 64 }, (_, i) =>
+      makeRun({ id: runId(100 + i), notebookPath: 'in/train.ipynb' })
+    );
+    const runFiles = () => runs.map(r => `in/train.runs/${r.id}.json`).sort();
+    const writtenRuns = (written: string[]) =>
+      written.filter(p => /\/[0-9A-Z]{26}\.json$/.test(p)).sort();
+
+    beforeEach(() => {
+      contents.dirs.add('in');
+    });
+
+    it('should restore every valid embedded run beside an entry x and an entry x/y, naming both', async () => {
+      const notebook = embedFiles(
+        embedRuns(NOTEBOOK as unknown as INotebookLike, runs, {}),
+        [
+          { path: 'x', data: encoder.encode('file') },
+          { path: 'x/y', data: encoder.encode('inside') },
+          { path: 'notes.txt', data: encoder.encode('kept') }
+        ]
+      );
+      contents.files.set('in/train.ipynb', JSON.stringify(notebook));
+      const report = await transfer.restoreEmbedded('in/train.ipynb');
+      expect(writtenRuns(report.written)).toEqual(runFiles());
+      expect(report.written).toContain('in/train.runs/notes.txt');
+      expect(report.rejected).toEqual([
+        'x is a file, but "x/y" needs a folder of that name',
+        'x/y is inside "x", which is also a file'
+      ]);
+      expect(contents.files.has('in/train.runs/x')).toBe(false);
+      expect(contents.files.has('in/train.runs/x/y')).toBe(false);
+    });
+
+    it('should restore every valid run of a zip with x beside x/y', async () => {
+      const files = [
+        { path: 'train.ipynb', data: encoder.encode(JSON.stringify(NOTEBOOK)) },
+        ...runs.map(r => ({
+          path: `train.runs/${r.id}.json`,
+          data: encoder.encode(JSON.stringify(r))
+        })),
+        { path: 'train.runs/x', data: encoder.encode('file') },
+        { path: 'train.runs/x/y', data: encoder.encode('inside') }
+      ];
+      // bundleToZip would refuse nothing here: x and x/y are fine names.
+      await contents.save('in/hostile.zip', {
+        type: 'file',
+        format: 'base64',
+        content: bytesToBase64(bundleToZip(files))
+      });
+      const report = await transfer.importZip('in/hostile.zip', 'in');
+      expect(writtenRuns(report.written)).toEqual(runFiles());
+      expect(report.written).toContain('in/train.ipynb');
+      expect(report.rejected).toEqual([
+        'train.runs/x is a file, but "train.runs/x/y" needs a folder of that name',
+        'train.runs/x/y is inside "train.runs/x", which is also a file'
+      ]);
+    });
+
+    it('should go on when the server has a file where a folder is needed, or a folder where a file goes', async () => {
+      contents.dirs.add('in/train.runs');
+      contents.files.set('in/train.runs/x', 'already a file');
+      contents.dirs.add(`in/train.runs/${runs[1].id}.json`);
+      const notebook = embedFiles(
+        embedRuns(NOTEBOOK as unknown as INotebookLike, runs, {}),
+        [
+          { path: 'x/y', data: encoder.encode('inside') },
+          { path: 'x/z', data: encoder.encode('inside') }
+        ]
+      );
+      contents.files.set('in/train.ipynb', JSON.stringify(notebook));
+      const report = await transfer.restoreEmbedded('in/train.ipynb');
+      expect(writtenRuns(report.written)).toEqual(
+        runFiles().filter(p => !p.includes(runs[1].id))
+      );
+      expect(report.rejected).toEqual([
+        'x/y could not be written: in/train.runs/x is a file on the server, not a folder',
+        'x/z could not be written: in/train.runs/x is a file on the server, not a folder',
+        `${runs[1].id}.json is a file, but in/train.runs/${runs[1].id}.json is a folder on the server`
+      ]);
+      expect(contents.files.get('in/train.runs/x')).toBe('already a file');
+    });
+
+    it('should go on when the server refuses one file', async () => {
+      contents.failSave = path =>
+        path.endsWith(`${runs[5].id}.json`) ? new Error('HTTP 403') : null;
+      const notebook = embedRuns(
+        NOTEBOOK as unknown as INotebookLike,
+        runs,
+        {}
+      );
+      contents.files.set('in/train.ipynb', JSON.stringify(notebook));
+      const report = await transfer.restoreEmbedded('in/train.ipynb');
+      expect(report.written).toHaveLength(63);
+      expect(report.rejected).toEqual([
+        `${runs[5].id}.json could not be written: HTTP 403`
+      ]);
+    });
+  });
+
+  describe('import target', () => {
+    it.each([
+      ['/', 'is the server root'],
+      ['', 'is the server root'],
+      ['/srv/data', 'is an absolute path'],
+      ['\\\\server\\share', 'is an absolute path'],
+      ['..', '".."'],
+      ['../outside', '".."'],
+      ['a/../../b', '".."'],
+      ['.', '"."'],
+      ['./a', '"."'],
+      ['a//b', 'empty path segment'],
+      ['C:/Windows', 'colon'],
+      ['a/%2e%2e/b', 'percent']
+    ])('should refuse %j', async (target, reason) => {
+      expect(() => importTarget(target)).toThrow(reason);
+      const zipPath = await transfer.exportZip(NB);
+      const files = contents.files.size;
+      await expect(transfer.importZip(zipPath, target)).rejects.toThrow(
+        'give a folder inside the server root'
+      );
+      expect(contents.files.size).toBe(files);
+    });
+
+    it.each([
+      ['imports', 'imports'],
+      ['a/b/', 'a/b'],
+      ['.hidden/runs', '.hidden/runs']
+    ])('should take %j', (target, folder) => {
+      expect(importTarget(target)).toBe(folder);
+    });
+
+    it('should refuse a target that is not a string', () => {
+      expect(() => importTarget(42)).toThrow('must be a path');
     });
   });
 

@@ -27,6 +27,7 @@ import { formatDuration } from '../../core/format';
 import type { RunSeries } from '../../core/history/series';
 import type { IRunRecord } from '../../core/run';
 import { ChartView } from '../compare/chart';
+import { HostedWidgets, type Message } from '../hostedWidgets';
 import { selectControl } from '../compare/panes/base';
 import {
   datasetsTable,
@@ -80,15 +81,42 @@ export class RunDetailWidget extends Panel {
     return this._ready.promise;
   }
 
+  /**
+   * Never throws, attached or not, twice, or after the parent was disposed:
+   * the editor and the output area live in nodes of this panel, outside its
+   * layout (`HostedWidgets`).
+   */
   dispose(): void {
     if (this.isDisposed) {
       return;
     }
     this._chart?.dispose();
+    this._hosted.dispose();
     for (const w of this._owned) {
       w.dispose();
     }
+    this._owned = [];
     super.dispose();
+  }
+
+  protected onBeforeAttach(msg: Message): void {
+    super.onBeforeAttach(msg);
+    this._hosted.forward(msg);
+  }
+
+  protected onAfterAttach(msg: Message): void {
+    super.onAfterAttach(msg);
+    this._hosted.forward(msg);
+  }
+
+  protected onBeforeDetach(msg: Message): void {
+    this._hosted.forward(msg);
+    super.onBeforeDetach(msg);
+  }
+
+  protected onAfterDetach(msg: Message): void {
+    this._hosted.forward(msg);
+    super.onAfterDetach(msg);
   }
 
   private async _load(): Promise<void> {
@@ -99,6 +127,10 @@ export class RunDetailWidget extends Panel {
         source.record(),
         source.annotation?.().catch(() => ({})) ?? Promise.resolve({})
       ]);
+      if (this.isDisposed) {
+        this._ready.resolve(undefined); // closed while loading
+        return;
+      }
       this._annotation = annotation;
       const details = runDetails(record);
       this.title.label = t.__(
@@ -108,8 +140,14 @@ export class RunDetailWidget extends Panel {
       this._render(record, details);
       this._ready.resolve(undefined);
       const series = await this._options.source.series().catch(() => null);
-      this._renderMetricChart(record, series);
+      if (!this.isDisposed) {
+        this._renderMetricChart(record, series);
+      }
     } catch (e) {
+      if (this.isDisposed) {
+        this._ready.resolve(undefined);
+        return;
+      }
       this._body.node.replaceChildren(
         el(
           'p',
@@ -298,14 +336,14 @@ export class RunDetailWidget extends Panel {
       editorOptions: { config: { readOnly: true, lineNumbers: true } }
     });
     editor.addClass('jp-RunDetail-codeEditor');
-    Widget.attach(editor, host);
+    this._hosted.add(editor, host);
     // CodeMirror's read-only state still leaves a focusable text box that
     // screen readers announce as editable: say that it is read-only. It
     // stays focusable so keyboard users can select and copy the code.
     const content = editor.node.querySelector('.cm-content');
     content?.setAttribute('aria-readonly', 'true');
     content?.setAttribute('aria-label', this._trans.__('Run code (read-only)'));
-    this._owned.push(editor, model);
+    this._owned.push(model);
   }
 
   private _attachOutputs(host: HTMLElement, record: IRunRecord): void {
@@ -329,8 +367,8 @@ export class RunDetailWidget extends Panel {
       model,
       rendermime: this._options.rendermime
     });
-    Widget.attach(area, host);
-    this._owned.push(area, model);
+    this._hosted.add(area, host);
+    this._owned.push(model);
   }
 
   private async _renderEnvironment(
@@ -529,6 +567,9 @@ export class RunDetailWidget extends Panel {
   private _body: Widget;
   private _metricsSection: HTMLElement | null = null;
   private _chart: ChartView | null = null;
+  /** Widgets in nodes of the body (editor, outputs). */
+  private _hosted = new HostedWidgets();
+  /** Their models. */
   private _owned: IDisposable[] = [];
   private _annotation: IRunUserAnnotation = {};
   private _ready = new PromiseDelegate<void>();

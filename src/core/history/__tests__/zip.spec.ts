@@ -81,36 +81,83 @@ describe('zip bundles', () => {
     ['．．/x', 'once Unicode-normalized'],
     ['a/．．／x', 'contains a path separator']
   ])(
-    'should refuse an archive with the entry %p (zip-slip)',
+    'should refuse the entry %p (zip-slip) and keep the others',
     (name, reason) => {
       const zipped = zipSync({
         'good.json': strToU8('{}'),
         [name]: strToU8('pwned')
       });
       const result = zipToBundle(zipped);
-      expect(result.ok).toBe(false);
-      expect(!result.ok && result.reason).toContain(reason);
+      expect(result.ok).toBe(true);
+      expect(result.ok && result.files.map(f => f.path)).toEqual(['good.json']);
+      expect(result.ok && result.skipped).toEqual([
+        { path: name, reason: expect.stringContaining(reason) }
+      ]);
     }
   );
 
-  it('should refuse duplicate and case-clashing entries', () => {
+  it('should refuse duplicate and case-clashing entries, keeping the first', () => {
     const base = zipSync({ 'a.json': strToU8('1'), 'b.json': strToU8('2') });
     expect(zipToBundle(patchName(base, 'b.json', 'a.json'))).toMatchObject({
-      ok: false,
-      reason: expect.stringContaining('have the same name')
+      ok: true,
+      files: [{ path: 'a.json' }],
+      skipped: [{ path: 'a.json', reason: 'is repeated' }]
     });
     expect(zipToBundle(patchName(base, 'b.json', 'A.json'))).toMatchObject({
-      ok: false,
-      reason: expect.stringContaining('"a.json" and "A.json"')
+      ok: true,
+      files: [{ path: 'a.json' }],
+      skipped: [
+        {
+          path: 'A.json',
+          reason: 'has the same name as "a.json" on a case-insensitive disk'
+        }
+      ]
     });
   });
 
+  it('should refuse a file that is also the folder of other entries, and those entries', () => {
+    const runs = Object.fromEntries(
+      Array.from({ length: 64 }, (_, i) => [
+        `train.runs/${runId(i)}.json`,
+        strToU8(JSON.stringify(makeRun({ id: runId(i) })))
+      ])
+    );
+    const result = zipToBundle(
+      zipSync({
+        ...runs,
+        'train.runs/x': strToU8('file'),
+        'train.runs/x/y': strToU8('inside'),
+        'train.runs/X/z': strToU8('inside too')
+      })
+    );
+    expect(result.ok).toBe(true);
+    expect(result.ok && result.files).toHaveLength(64);
+    expect(result.ok && result.skipped).toEqual([
+      {
+        path: 'train.runs/X/z',
+        reason: 'is inside "train.runs/x", which is also a file'
+      },
+      {
+        path: 'train.runs/x',
+        reason: 'is a file, but "train.runs/x/y" needs a folder of that name'
+      },
+      {
+        path: 'train.runs/x/y',
+        reason: 'is inside "train.runs/x", which is also a file'
+      }
+    ]);
+  });
+
   it('should refuse an entry named __proto__ rather than lose it', () => {
-    const base = zipSync({ x________: strToU8('1') });
-    expect(zipToBundle(patchName(base, 'x________', '__proto__'))).toEqual({
-      ok: false,
-      reason: 'entry "__proto__" could not be read'
+    const base = zipSync({ x________: strToU8('1'), 'ok.json': strToU8('2') });
+    const result = zipToBundle(patchName(base, 'x________', '__proto__'));
+    expect(result).toMatchObject({
+      ok: true,
+      skipped: [{ path: '__proto__', reason: 'could not be read' }]
     });
+    expect(
+      result.ok && result.files.map(f => [f.path, strFromU8(f.data)])
+    ).toEqual([['ok.json', '2']]);
   });
 
   it('should skip hidden files and folder entries', () => {
@@ -140,8 +187,14 @@ describe('zip bundles', () => {
     );
     expect(bomb.length).toBeLessThan(64 * 1024);
     expect(zipToBundle(bomb, { maxEntryBytes: 1024 * 1024 })).toMatchObject({
-      ok: false,
-      reason: expect.stringContaining('above the limit of 1048576')
+      ok: true,
+      files: [],
+      skipped: [
+        {
+          path: 'zeros.json',
+          reason: expect.stringContaining('above the limit of 1048576')
+        }
+      ]
     });
     const many = zipSync({ a: new Uint8Array(600), b: new Uint8Array(600) });
     expect(zipToBundle(many, { maxTotalBytes: 1000 })).toMatchObject({
@@ -167,8 +220,9 @@ describe('zip bundles', () => {
     const patched = stored.slice();
     patched[cd + 10] = 12;
     expect(zipToBundle(patched)).toMatchObject({
-      ok: false,
-      reason: expect.stringContaining('unsupported compression 12')
+      ok: true,
+      files: [],
+      skipped: [{ path: 'a.json', reason: 'uses unsupported compression 12' }]
     });
     expect(
       zipToBundle(strToU8('not a zip at all, not even close....'))

@@ -33,6 +33,7 @@ import {
   valueText
 } from './base';
 import { columnHeads } from '../../dom';
+import { HostedWidgets, type Message } from '../../hostedWidgets';
 
 /** A unified diff as DOM: one line per row, text only. */
 export function renderDiff(
@@ -83,9 +84,36 @@ export class WhatChangedPane extends ComparePane {
     this._rendermime = options.rendermime ?? null;
   }
 
+  /** Never throws, attached or not, twice, or after its parent was disposed. */
   dispose(): void {
+    if (this.isDisposed) {
+      return;
+    }
     this._clearOutputs();
+    this._hosted.dispose();
     super.dispose();
+  }
+
+  // The output areas live in nodes of this pane, outside any layout: they
+  // learn that the pane left the page from here (`HostedWidgets`).
+  protected onBeforeAttach(msg: Message): void {
+    super.onBeforeAttach(msg);
+    this._hosted.forward(msg);
+  }
+
+  protected onAfterAttach(): void {
+    super.onAfterAttach();
+    this._hosted.forward(Widget.Msg.AfterAttach);
+  }
+
+  protected onBeforeDetach(msg: Message): void {
+    this._hosted.forward(msg);
+    super.onBeforeDetach(msg);
+  }
+
+  protected onAfterDetach(msg: Message): void {
+    this._hosted.forward(msg);
+    super.onAfterDetach(msg);
   }
 
   protected dependsOn(change: CompareChange): boolean {
@@ -341,20 +369,21 @@ export class WhatChangedPane extends ComparePane {
       rendermime: this._rendermime
     });
     area.addClass('jp-RunsCompare-outputArea');
-    Widget.attach(area, host);
-    this._outputs.push(area);
+    this._hosted.add(area, host);
+    this._models.push(model);
   }
 
   private _clearOutputs(): void {
-    for (const w of this._outputs) {
-      w.model.dispose();
-      w.dispose();
+    this._hosted.clear();
+    for (const m of this._models) {
+      m.dispose();
     }
-    this._outputs = [];
+    this._models = [];
   }
 
   private _rendermime: IRenderMimeRegistry | null;
-  private _outputs: SimplifiedOutputArea[] = [];
+  private _hosted = new HostedWidgets();
+  private _models: OutputAreaModel[] = [];
 }
 
 function prefix(p: string, o: Record<string, string>): Record<string, string> {
