@@ -4,13 +4,11 @@ const jestJupyterLab = require('@jupyterlab/testutils/lib/jest-config');
 const esModules = [
   '@codemirror',
   '@jupyter/ydoc',
-  // Capture's RunOutputs uses @jupyterlab/outputarea's model, which (like
-  // most of @jupyterlab) ships ES modules only.
+  // ES modules only: capture's RunOutputs uses @jupyterlab/outputarea's
+  // model, the remote-content tests JupyterLab's own sanitizer.
   '@jupyterlab',
   '@jupyter/react-components',
   '@jupyter/web-components',
-  // the untrusted-output sanitizer, tested with remote-content blocking
-  '@jupyterlab/apputils/lib/sanitizer',
   '@marijn',
   '@microsoft',
   '@noble',
