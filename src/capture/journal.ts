@@ -41,7 +41,13 @@ import { storeRun } from './storeRun';
 /** Runs another page may still be saving are left alone this long (ms). */
 export const JOURNAL_GRACE_MS = 15_000;
 /** Errors with which a page ends a run it lost sight of: the journal knows better. */
-const GUESSED_ENDS = new Set(['RunEndUnseen', 'KernelRestart', 'RunAbandoned']);
+const GUESSED_ENDS = new Set([
+  'RunEndUnseen',
+  'KernelRestart',
+  'KernelDied',
+  'KernelChanged',
+  'RunAbandoned'
+]);
 const READ_CONCURRENCY = 4;
 
 export interface IReconcileResult {
@@ -194,6 +200,15 @@ export class JournalReconciler {
         return;
       }
       const execution = parsed.execution;
+      if (existing && existing.status !== 'running' && !execution.end) {
+        // A page ended it by a guess and the kernel never wrote an end
+        // either (killed or restarted): the page's record, with its
+        // outputs, is the better one.
+        if (age > JOURNAL_GRACE_MS && (await this._remove(path))) {
+          result.cleaned++;
+        }
+        return;
+      }
       const over =
         execution.end !== null ||
         this._stopped(execution, pids, await runningKernels());

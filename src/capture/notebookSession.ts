@@ -72,6 +72,12 @@ const MAX_REQUESTS = 1000;
  */
 const WATCHDOG_MS = 3000;
 
+/** Why runs in flight ended without their end: the error they record. */
+export interface ILostReason {
+  ename: 'KernelRestart' | 'KernelDied' | 'KernelChanged';
+  evalue: string;
+}
+
 export interface ISessionCallbacks {
   /**
    * This page sent an execute request: the run to record for it, if its
@@ -91,7 +97,7 @@ export interface ISessionCallbacks {
    * The kernel restarted or died with these runs requested (those that
    * never started were cancelled with the queue).
    */
-  lost(runs: ActiveRun[], reason: string): void;
+  lost(runs: ActiveRun[], reason: ILostReason): void;
   /**
    * The kernel was seen idle (first time for this page, after a restart, or
    * after running code this page did not send): nothing was executing at
@@ -534,7 +540,10 @@ export class NotebookSession implements IDisposable {
   }
 
   private _onKernelChanged(): void {
-    this._lose('The kernel was changed during the run.');
+    this._lose({
+      ename: 'KernelChanged',
+      evalue: 'The kernel was changed or shut down during the run.'
+    });
     this._follow(this._panel.sessionContext.session?.kernel ?? null);
   }
 
@@ -552,9 +561,15 @@ export class NotebookSession implements IDisposable {
       }
     }
     if (status === 'restarting' || status === 'autorestarting') {
-      this._lose('The kernel restarted during the run.');
+      this._lose({
+        ename: 'KernelRestart',
+        evalue: 'The kernel restarted during the run.'
+      });
     } else if (status === 'dead') {
-      this._lose('The kernel died during the run.');
+      this._lose({
+        ename: 'KernelDied',
+        evalue: 'The kernel died during the run.'
+      });
     }
   }
 
@@ -577,7 +592,7 @@ export class NotebookSession implements IDisposable {
   }
 
   /** End every run in flight and start a fresh history. */
-  private _lose(reason: string): void {
+  private _lose(reason: ILostReason): void {
     // A restarted kernel forgot the comm target; set it up again.
     this._control = null;
     this._controlKernel = null;

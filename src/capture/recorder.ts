@@ -43,7 +43,11 @@ import { experimentName } from '../core/tags';
 import type { IRecordingFailure, IRunRecorder, IRunStore } from '../tokens';
 import { ActiveRun, type IKernelSnapshot } from './activeRun';
 import { environmentRef, finalizeRun } from './finalize';
-import { NotebookSession, type IExecuteRequest } from './notebookSession';
+import {
+  NotebookSession,
+  type IExecuteRequest,
+  type ILostReason
+} from './notebookSession';
 import { storeRun } from './storeRun';
 import { DEFAULT_CAPTURE_SETTINGS, type ICaptureSettings } from './settings';
 
@@ -327,7 +331,7 @@ export class RunRecorder implements IRunRecorder, IDisposable {
   private _onLost(
     panel: NotebookPanel,
     runs: ActiveRun[],
-    reason: string
+    reason: ILostReason
   ): void {
     for (const run of runs) {
       if (run.finalized) {
@@ -339,7 +343,7 @@ export class RunRecorder implements IRunRecorder, IDisposable {
       }
       void this._finish(panel, null, run, {
         success: false,
-        error: { ename: 'KernelRestart', evalue: reason, traceback: [] },
+        error: { ...reason, traceback: [] },
         outputs: run.outputs.toJSON(),
         endedAt: Date.now(),
         interrupted: true

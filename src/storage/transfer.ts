@@ -42,6 +42,7 @@ import type { IRunRecord } from '../core/run';
 import type { IRunStore } from '../tokens';
 import { isNotFound } from './contentsErrors';
 import { TRASH_FOLDER } from './trash';
+import { JOURNAL_FOLDER } from '../core/capture/journal';
 
 /** What an import or restore did. */
 export interface IImportReport {
@@ -148,7 +149,10 @@ export class HistoryTransfer {
     const folder = runsFolder(notebookPath);
     const files = await this.readTree(
       folder,
-      name => name === TRASH_FOLDER || classifyName(name).kind === 'manifest'
+      name =>
+        name === TRASH_FOLDER ||
+        name === JOURNAL_FOLDER ||
+        classifyName(name).kind === 'manifest'
     );
     const runs: IRunRecord[] = [];
     const series: Record<string, RunSeries> = {};
@@ -194,10 +198,13 @@ export class HistoryTransfer {
     const prefix = nameOf(folder);
     const files: IBundleFile[] = [
       { path: nameOf(notebookPath), data: await this.readBytes(notebookPath) },
-      ...(await this.readTree(folder)).map(f => ({
-        path: `${prefix}/${f.path}`,
-        data: f.data
-      }))
+      // The kernel's journal is working state: its runs travel as run files.
+      ...(await this.readTree(folder, name => name === JOURNAL_FOLDER)).map(
+        f => ({
+          path: `${prefix}/${f.path}`,
+          data: f.data
+        })
+      )
     ];
     const target = safeJoin(dir, `${notebookStem(notebookPath)}-with-runs.zip`);
     await this._contents.save(target, {

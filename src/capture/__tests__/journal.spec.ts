@@ -240,6 +240,25 @@ describe('JournalReconciler', () => {
     expect(store.runs.has(live)).toBe(false);
   });
 
+  it("should keep a page's record of a restart the kernel never ended", async () => {
+    contents.files.set(
+      `${JOURNAL}/kernel-k1.json`,
+      '{"v":1,"kernel":"k1","pid":200}'
+    );
+    const id = journal(contents, { request: 'restarted', pid: 100, end: null });
+    await store.save(
+      makeRun({
+        id,
+        status: 'interrupted',
+        error: { ename: 'KernelRestart', evalue: 'restarted', traceback: [] }
+      })
+    );
+    const result = await reconciler.reconcile(NB);
+    expect(result).toMatchObject({ recorded: [], cleaned: 1 });
+    expect(store.runs.get(id)?.error?.ename).toBe('KernelRestart');
+    expect(store.runs.get(id)?.outputs).toHaveLength(1);
+  });
+
   it('should say which journal files it refused and write nothing for them', async () => {
     const id = runIdForRequest('x', 1);
     contents.files.set(

@@ -93,7 +93,7 @@ describe('NotebookSession', () => {
   let started: ActiveRun[];
   let logged: ActiveRun[];
   let ended: ActiveRun[];
-  let lost: [ActiveRun[], string][];
+  let lost: [ActiveRun[], unknown][];
   let idles: [number, number][];
 
   beforeEach(() => {
@@ -331,7 +331,13 @@ describe('NotebookSession', () => {
     context.iopubMessage.emit(input('r1', 'fit()', 1));
     context.statusChanged.emit('restarting');
     expect(lost).toEqual([
-      [[running, queued], 'The kernel restarted during the run.']
+      [
+        [running, queued],
+        {
+          ename: 'KernelRestart',
+          evalue: 'The kernel restarted during the run.'
+        }
+      ]
     ]);
     expect(session.history).toEqual([]);
     expect(session.needsEnvironment).toBe(true);

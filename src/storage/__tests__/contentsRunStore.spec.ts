@@ -434,8 +434,17 @@ describe('ContentsRunStore', () => {
         notebookPath: NB,
         runs: [],
         warnings: [],
-        pending: 0
+        pending: 0,
+        journal: false
       });
+    });
+
+    it("should say when the folder holds the kernel's journal", async () => {
+      const store = open();
+      await saveNow(store, makeRun({ id: ID_A, notebookPath: NB }));
+      expect((await store.list(NB)).journal).toBe(false);
+      contents.dirs.add('work/train.runs/journal');
+      expect((await store.list(NB)).journal).toBe(true);
     });
 
     it('should list runs newest first', async () => {
