@@ -41,6 +41,8 @@ import { storeRun } from './storeRun';
 /** Runs another page may still be saving are left alone this long (ms). */
 export const JOURNAL_GRACE_MS = 15_000;
 /** Errors with which a page ends a run it lost sight of: the journal knows better. */
+/** How a page ends runs whose kernel restarted, died or was changed. */
+const KERNEL_ENDS = new Set(['KernelRestart', 'KernelDied', 'KernelChanged']);
 const GUESSED_ENDS = new Set([
   'RunEndUnseen',
   'KernelRestart',
@@ -203,11 +205,34 @@ export class JournalReconciler {
       if (existing && existing.status !== 'running' && !execution.end) {
         // A page ended it by a guess and the kernel never wrote an end
         // either (killed or restarted): the page's record, with its
-        // outputs, is the better one.
-        if (age > JOURNAL_GRACE_MS && (await this._remove(path))) {
+        // outputs and reason, is the better one; but points the kernel
+        // logged just before it went may never have reached the page.
+        if (age < JOURNAL_GRACE_MS) {
+          result.waiting++;
+          return;
+        }
+        if (await this._addMissedPoints(notebookPath, existing, execution)) {
+          result.recorded.push(id);
+        } else if (await this._remove(path)) {
           result.cleaned++;
         }
         return;
+      }
+      if (
+        existing &&
+        existing.status !== 'running' &&
+        execution.end?.status === 'interrupted'
+      ) {
+        // The kernel was interrupted as the page said (a restart or a
+        // shutdown interrupts the cell): the page's record names why, and
+        // has the outputs.
+        const guess = await this._guessedEnd(notebookPath, existing);
+        if (guess && KERNEL_ENDS.has(guess)) {
+          if (age > JOURNAL_GRACE_MS && (await this._remove(path))) {
+            result.cleaned++;
+          }
+          return;
+        }
       }
       const over =
         execution.end !== null ||
@@ -232,14 +257,23 @@ export class JournalReconciler {
     notebookPath: string,
     summary: IRunSummary
   ): Promise<boolean> {
+    const ename = await this._guessedEnd(notebookPath, summary);
+    return ename !== null && GUESSED_ENDS.has(ename);
+  }
+
+  /** The error name of an interrupted run (null for other statuses). */
+  private async _guessedEnd(
+    notebookPath: string,
+    summary: IRunSummary
+  ): Promise<string | null> {
     if (summary.status !== 'interrupted') {
-      return false;
+      return null;
     }
     try {
       const record = await this._store.get(notebookPath, summary.id);
-      return GUESSED_ENDS.has(record.error?.ename ?? '');
+      return record.error?.ename ?? null;
     } catch {
-      return false;
+      return null;
     }
   }
 
@@ -257,6 +291,52 @@ export class JournalReconciler {
     }
     const pid = pids.get(execution.kernel);
     return pid !== undefined && execution.pid !== null && pid !== execution.pid;
+  }
+
+  /**
+   * Give a run the page ended the metric points the journal has and the
+   * page never received (the kernel died right after logging them).
+   * Returns whether the run was rewritten.
+   */
+  private async _addMissedPoints(
+    notebookPath: string,
+    existing: IRunSummary,
+    execution: IJournalExecution
+  ): Promise<boolean> {
+    const stream = new LogStream();
+    for (const payload of execution.logs) {
+      stream.apply(payload);
+    }
+    const had = Object.values(existing.metrics ?? {}).reduce(
+      (n, m) => n + m.count,
+      0
+    );
+    if (stream.points <= had) {
+      return false;
+    }
+    const record = await this._store.get(notebookPath, existing.id);
+    const final = finalizeRun(
+      { id: record.id, stream, experiment: record.experiment },
+      [],
+      {
+        settings: this._settings(),
+        snapshot: null,
+        parameters: null,
+        environment: record.environment ?? { deepProbe: false },
+        lineage: record.lineage
+      }
+    );
+    record.metrics = final.fields.metrics;
+    record.hasSeries = final.fields.hasSeries;
+    record.capture = {
+      ...record.capture,
+      notes: [
+        ...(record.capture?.notes ?? []),
+        'Metric points logged just before the kernel stopped, which never reached the page, were added from the kernel’s journal.'
+      ]
+    };
+    await this._store.save(record, { series: final.series });
+    return true;
   }
 
   /** Build and save the run of a journaled execution. */

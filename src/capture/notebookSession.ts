@@ -560,10 +560,21 @@ export class NotebookSession implements IDisposable {
         this._watchdog = setTimeout(() => this._endUnseen(), WATCHDOG_MS);
       }
     }
-    if (status === 'restarting' || status === 'autorestarting') {
+    if (status === 'restarting') {
+      // A kernel the server restarts after it died reports `restarting`
+      // first and `autorestarting` a microtask later (@jupyterlab/services
+      // KernelConnection, status message handling): decide after it.
+      queueMicrotask(() =>
+        this._lose({
+          ename: 'KernelRestart',
+          evalue: 'The kernel restarted during the run.'
+        })
+      );
+    } else if (status === 'autorestarting') {
+      // The server restarts a kernel by itself only after it died.
       this._lose({
-        ename: 'KernelRestart',
-        evalue: 'The kernel restarted during the run.'
+        ename: 'KernelDied',
+        evalue: 'The kernel died during the run (and was restarted).'
       });
     } else if (status === 'dead') {
       this._lose({

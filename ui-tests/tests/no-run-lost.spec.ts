@@ -10,7 +10,16 @@
 import { expect, test, type IJupyterLabPageFixture } from '@jupyterlab/galata';
 import { chromium, type Page } from '@playwright/test';
 import * as path from 'path';
-import { readRuns, readText, type IRunFile } from './helpers';
+import {
+  expectOneRunPerExecution,
+  groundTruth,
+  kernelIdle,
+  runCell,
+  setFlag,
+  settledRuns,
+  startCell
+} from './drillHelpers';
+import { readRuns, readText } from './helpers';
 import { openFreshLab, openNotebook, reloadWith } from './historyHelpers';
 
 const NOTEBOOK = 'drills.ipynb';
@@ -19,160 +28,9 @@ const NOTEBOOK = 'drills.ipynb';
 const GATE = 3;
 const DRILL = 4;
 
-interface IDrillRun extends IRunFile {
-  metrics?: Record<string, { count: number }>;
-  capture?: { notes?: string[]; missedMessages?: boolean };
-}
-
 // Galata's kernel-tracking route parses every POST reply as JSON and fails
 // on the empty 204 of an interrupt request: do not mock the kernels API.
 test.use({ kernels: null });
-
-/** The executions of the drill cell, as the kernel wrote them down. */
-async function groundTruth(
-  page: IJupyterLabPageFixture | Page,
-  folder: string
-): Promise<number[]> {
-  const response = await page.request.get(
-    `/api/contents/${encodeURI(`${folder}/ground-truth.jsonl`)}?type=file&format=text&content=1`
-  );
-  if (response.status() === 404) {
-    return [];
-  }
-  const text = (await response.json()).content as string;
-  return text
-    .split('\n')
-    .filter(line => line.trim())
-    .map(line => (JSON.parse(line) as { count: number }).count);
-}
-
-async function setFlag(
-  page: IJupyterLabPageFixture,
-  folder: string,
-  name: string,
-  on: boolean
-): Promise<void> {
-  const url = `/api/contents/${encodeURI(`${folder}/${name}`)}`;
-  if (on) {
-    const response = await page.request.put(url, {
-      data: { type: 'file', format: 'text', content: '' }
-    });
-    expect(response.ok()).toBe(true);
-  } else {
-    await page.request.delete(url);
-  }
-}
-
-/**
- * Wait until the runs folder holds one final run per execution the kernel
- * wrote down (and at least `atLeast`), none `running`; return them.
- */
-async function settledRuns(
-  page: IJupyterLabPageFixture | Page,
-  tmpPath: string,
-  atLeast: number,
-  timeout = 90_000
-): Promise<{ runs: IDrillRun[]; truth: number[] }> {
-  let runs: IDrillRun[] = [];
-  let truth: number[] = [];
-  await expect
-    .poll(
-      async () => {
-        truth = await groundTruth(page, tmpPath);
-        try {
-          runs = (await readRuns(
-            page as IJupyterLabPageFixture,
-            `${tmpPath}/drills.runs`
-          )) as IDrillRun[];
-        } catch (error) {
-          if (error instanceof SyntaxError) {
-            return 'a file is being replaced';
-          }
-          throw error;
-        }
-        const running = runs.filter(r => r.status === 'running').length;
-        return `${runs.length} runs (${running} running) for ${truth.length} executions`;
-      },
-      { timeout, intervals: [1000] }
-    )
-    .toBe(
-      `${Math.max(atLeast, truth.length)} runs (0 running) for ${Math.max(atLeast, truth.length)} executions`
-    );
-  return { runs, truth };
-}
-
-/** Every run matches one execution of the ground truth, once. */
-function expectOneRunPerExecution(runs: IDrillRun[], truth: number[]): void {
-  expect(new Set(runs.map(r => r.id)).size).toBe(runs.length);
-  expect(runs.map(r => r.executionCount).sort((a, b) => a! - b!)).toEqual(
-    [...truth].sort((a, b) => a - b)
-  );
-  for (const run of runs) {
-    expect(['ok', 'error', 'interrupted']).toContain(run.status);
-    expect(run.experiment).toBe('drill');
-  }
-}
-
-/**
- * Run a cell once and wait for it, or `times` times without waiting (the
- * kernel queues them, as a user's repeated Ctrl+Enter does).
- */
-async function runCell(
-  page: IJupyterLabPageFixture | Page,
-  index: number,
-  times = 1
-): Promise<void> {
-  await page.evaluate(
-    async ({ index, times }) => {
-      const app = window.jupyterapp;
-      const panel = app.shell.currentWidget as unknown as {
-        content: { activeCellIndex: number };
-      };
-      panel.content.activeCellIndex = index;
-      if (times === 1) {
-        // Wait for it: the command reads the active cell after a tick.
-        await app.commands.execute('notebook:run-cell');
-        return;
-      }
-      for (let i = 0; i < times; i++) {
-        void app.commands.execute('notebook:run-cell');
-      }
-    },
-    { index, times }
-  );
-}
-
-/** Send a cell to the kernel without waiting for it to finish. */
-async function startCell(
-  page: IJupyterLabPageFixture | Page,
-  index: number
-): Promise<void> {
-  await page.evaluate(async index => {
-    const app = window.jupyterapp;
-    const panel = app.shell.currentWidget as unknown as {
-      content: { activeCellIndex: number };
-    };
-    panel.content.activeCellIndex = index;
-    void app.commands.execute('notebook:run-cell');
-    // The command reads the active cell after a tick.
-    await new Promise(resolve => setTimeout(resolve, 100));
-  }, index);
-}
-
-async function kernelIdle(page: IJupyterLabPageFixture | Page): Promise<void> {
-  await expect
-    .poll(
-      () =>
-        page.evaluate(() => {
-          const panel = window.jupyterapp.shell.currentWidget as unknown as {
-            sessionContext?: { session?: { kernel?: { status: string } } };
-          };
-          return panel.sessionContext?.session?.kernel?.status;
-        }),
-      { timeout: 60_000 }
-    )
-    .toBe('idle');
-}
 
 test.describe('No run lost', () => {
   test.beforeEach(async ({ page, tmpPath }) => {

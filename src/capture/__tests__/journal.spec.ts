@@ -259,6 +259,58 @@ describe('JournalReconciler', () => {
     expect(store.runs.get(id)?.outputs).toHaveLength(1);
   });
 
+  it("should keep a page's shutdown reason when the kernel says it was interrupted", async () => {
+    const id = journal(contents, {
+      request: 'shut-down',
+      end: {
+        e: 'end',
+        t: 1_796_462_322_000,
+        status: 'interrupted',
+        error: { ename: 'KeyboardInterrupt', evalue: '', traceback: [] },
+        snapshot: null
+      }
+    });
+    await store.save(
+      makeRun({
+        id,
+        status: 'interrupted',
+        error: { ename: 'KernelChanged', evalue: 'shut down', traceback: [] }
+      })
+    );
+    const result = await reconciler.reconcile(NB);
+    expect(result).toMatchObject({ recorded: [], cleaned: 1 });
+    expect(store.runs.get(id)?.error?.ename).toBe('KernelChanged');
+  });
+
+  it('should add the points a dying kernel logged that never reached the page', async () => {
+    contents.files.set(
+      `${JOURNAL}/kernel-k1.json`,
+      '{"v":1,"kernel":"k1","pid":200}'
+    );
+    const id = journal(contents, {
+      request: 'died',
+      pid: 100,
+      logs: [metric(1, 0, 1), metric(2, 1, 0.5), metric(3, 2, 9)],
+      end: null
+    });
+    await store.save(
+      makeRun({
+        id,
+        status: 'interrupted',
+        error: { ename: 'KernelDied', evalue: 'died', traceback: [] },
+        metrics: { loss: { last: 1, min: 1, max: 1, count: 1, lastStep: 0 } }
+      })
+    );
+    const result = await reconciler.reconcile(NB);
+    expect(result.recorded).toEqual([id]);
+    const run = store.runs.get(id)!;
+    expect(run.error?.ename).toBe('KernelDied');
+    expect(run.outputs).toHaveLength(1);
+    expect(run.metrics?.loss).toMatchObject({ count: 3, last: 9 });
+    // Nothing more to add: the next pass cleans the journal up.
+    expect((await reconciler.reconcile(NB)).cleaned).toBe(1);
+  });
+
   it('should say which journal files it refused and write nothing for them', async () => {
     const id = runIdForRequest('x', 1);
     contents.files.set(

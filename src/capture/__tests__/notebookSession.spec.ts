@@ -325,11 +325,12 @@ describe('NotebookSession', () => {
     expect(run.stream.missed).toBe(false);
   });
 
-  it('should hand every requested run to `lost` when the kernel restarts', () => {
+  it('should hand every requested run to `lost` when the kernel restarts', async () => {
     const running = send('r1', 't', 'fit()', ['experiment'])!;
     const queued = send('r2', 't', 'fit()', ['experiment'])!;
     context.iopubMessage.emit(input('r1', 'fit()', 1));
     context.statusChanged.emit('restarting');
+    await Promise.resolve();
     expect(lost).toEqual([
       [
         [running, queued],
@@ -405,10 +406,33 @@ describe('NotebookSession', () => {
     expect(session.needsEnvironment).toBe(true);
   });
 
+  it('should say a kernel died when the server restarted it', async () => {
+    const run = send('r1', 't', 'fit()', ['experiment'])!;
+    context.iopubMessage.emit(input('r1', 'fit()', 1));
+    // What KernelConnection does for a kernel the server restarted: it
+    // queues `autorestarting`, then emits `restarting`.
+    const auto = Promise.resolve().then(() =>
+      context.statusChanged.emit('autorestarting')
+    );
+    context.statusChanged.emit('restarting');
+    await auto;
+    await Promise.resolve();
+    expect(lost).toEqual([
+      [
+        [run],
+        {
+          ename: 'KernelDied',
+          evalue: 'The kernel died during the run (and was restarted).'
+        }
+      ]
+    ]);
+  });
+
   it('should set the kernel side up again after a restart', async () => {
     await session.arm('k1', 'fit()', {});
     session.environmentStored();
     context.statusChanged.emit('restarting');
+    await Promise.resolve();
     expect(session.needsEnvironment).toBe(true);
     await session.arm('k2', 'fit()', {});
     expect(kernel.executed).toHaveLength(2);
