@@ -8,7 +8,7 @@
  * test compares the run files on disk with it.
  */
 import { expect, test, type IJupyterLabPageFixture } from '@jupyterlab/galata';
-import { chromium, type Page } from '@playwright/test';
+import { chromium } from '@playwright/test';
 import * as path from 'path';
 import {
   expectOneRunPerExecution,
