@@ -38,7 +38,9 @@ import threading
 import time
 
 from ._journal import JOURNAL
-from ._probe import _dumps, snapshot
+from ._params import hash_slice_paths
+from ._probe import _dumps, _options as _snapshot_options, snapshot
+from ._slice import HISTORY
 from ._sysinfo import gpu_metrics, system_metrics
 
 COMM_TARGET = "jupyterlab-runs"
@@ -356,7 +358,8 @@ def _post_run_cell(result):
         from ._transport import RECORDER
 
         RECORDER.finish()
-    snap = _take_snapshot(result)
+    execution = _record_history(result)
+    snap = _take_snapshot(result, execution)
     key = snap.pop("_key") if snap is not None else None
     if journaled:
         status, error = _outcome(result)
@@ -368,7 +371,47 @@ def _post_run_cell(result):
         _send(key, snap, _request()[0])
 
 
-def _take_snapshot(result):
+def _record_history(result):
+    """Add the cell that just ended to the session history the slicer cuts
+    lineages from (jupyterlab_runs/_slice.py); never raises."""
+    try:
+        parent = _parent()
+        metadata = parent.get("metadata") or {}
+        tags = metadata.get("tags")
+        cell_id = metadata.get("cellId")
+        count = getattr(result, "execution_count", None)
+        return HISTORY.record((parent.get("header") or {}).get("msg_id"),
+                              cell_id if isinstance(cell_id, str) else None,
+                              getattr(getattr(result, "info", None), "raw_cell", "") or "",
+                              count if isinstance(count, int) else None,
+                              _kind(tags if isinstance(tags, list) else ()))
+    except Exception:  # noqa: BLE001 - the history must never break a cell
+        return None
+
+
+def _slice_of(execution, code, options):
+    """The run's dependency slice as JSON, and its data files (the files
+    named in the slice, by literals or by variables holding literal paths),
+    or (None, None) when there is no history to cut it from."""
+    if execution is None:
+        return None, None
+    try:
+        cut = HISTORY.slice(execution.index)
+        data = cut.to_json()
+        data.pop("target", None)
+        # In[] numbers before this run that the history never saw (cells
+        # run before this module was set up).
+        count = execution.execution_count
+        data["unseen"] = max(0, count - cut.history_count) if isinstance(count, int) else 0
+        files = None
+        if options.get("datasets"):
+            files = hash_slice_paths(cut.codes(), code, int(options["max_dataset_bytes"]))
+        return data, files
+    except Exception as exc:  # noqa: BLE001 - fall back to the page's own history
+        return {"error": repr(exc)}, None
+
+
+def _take_snapshot(result, execution=None):
     """The armed snapshot of the cell that just ended, or None."""
     global _need_environment
     if not _armed:
@@ -381,7 +424,20 @@ def _take_snapshot(result):
     arm_ms = _arm_ms.pop(_arm_key(entry), 0.0)
     options = _resolve_environment(options)
     started = time.perf_counter()
-    snap = snapshot(code, None, options)
+    try:
+        opts = _snapshot_options(options)
+    except (ValueError, TypeError):
+        opts = options  # snapshot() reports it
+    experiment = isinstance(opts, dict) and opts.get("slice", True) and (
+        _kind(_request()[1]) == "experiment")
+    cut, files = _slice_of(execution, code, opts) if experiment else (None, None)
+    if files is not None:
+        opts = dict(opts, datasets=False)  # hashed from the slice instead
+    snap = snapshot(code, None, opts)
+    if cut is not None:
+        snap["slice"] = cut
+    if files is not None:
+        snap["datasets"] = files
     snapshot_ms = (time.perf_counter() - started) * 1000.0
     if snap.get("environment"):
         _need_environment = False

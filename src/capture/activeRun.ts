@@ -12,6 +12,8 @@ export interface IKernelSnapshot {
   errors?: Array<{ part: string; error: string }>;
   /** The kernel wrote this execution to its journal (jupyterlab_runs/_journal.py). */
   journal?: boolean;
+  /** The run's dependency slice (jupyterlab_runs/_slice.py), read with `readKernelSlice`. */
+  slice?: unknown;
 }
 
 /** How an execution ended, as its IOPub messages told. */

@@ -26,6 +26,11 @@ import {
   parseKernelFile,
   type IJournalExecution
 } from '../core/capture/journal';
+import {
+  lineageFromSlice,
+  readKernelSlice,
+  type CurrentCells
+} from '../core/capture/lineage';
 import { LogStream } from '../core/capture/logStream';
 import { forEachLimited } from '../core/concurrency';
 import { notebookStem, runsFolder, safeJoin } from '../core/paths';
@@ -70,6 +75,7 @@ export class JournalReconciler {
     this._runningKernels = options.runningKernels;
     this._isRecording = options.isRecording;
     this._settings = options.settings;
+    this._cells = options.cells ?? (() => null);
     this._now = options.now ?? Date.now;
   }
 
@@ -375,12 +381,19 @@ export class JournalReconciler {
     const experiment =
       experimentName(execution.tags, notebookStem(notebookPath)) ??
       notebookStem(notebookPath);
+    // The kernel's slice, analysed against the notebook if a page has it open.
+    const slice = readKernelSlice(snapshot?.slice);
+    const cells = this._cells(notebookPath);
+    const lineage =
+      slice && cells && settings.captureLineage
+        ? lineageFromSlice(slice, cells, execution.cellId)
+        : undefined;
     const final = finalizeRun({ id: execution.id, stream, experiment }, [], {
       settings,
       snapshot,
       parameters: null,
       environment,
-      lineage: undefined
+      lineage
     });
     const end = execution.end;
     const stoppedAt = Math.max(execution.lastSeen, execution.startedAt);
@@ -422,7 +435,9 @@ export class JournalReconciler {
       ...record.capture,
       notes: [
         ...(record.capture?.notes ?? []),
-        'Recorded from the kernel’s journal: no page was listening when it ran, so its outputs and lineage were not captured.'
+        lineage
+          ? 'Recorded from the kernel’s journal: no page was listening when it ran, so its outputs were not captured.'
+          : 'Recorded from the kernel’s journal: no page was listening when it ran, so its outputs and lineage were not captured.'
       ]
     };
     await storeRun(this._store, record, final);
@@ -504,6 +519,7 @@ export class JournalReconciler {
   private _runningKernels: () => Promise<ReadonlySet<string> | null>;
   private _isRecording: (runId: string) => boolean;
   private _settings: () => ICaptureSettings;
+  private _cells: (notebookPath: string) => CurrentCells | null;
   private _now: () => number;
   private _queue = new Map<string, Promise<IReconcileResult>>();
   private _retries = new Map<string, ReturnType<typeof setTimeout>>();
@@ -518,6 +534,8 @@ export namespace JournalReconciler {
     /** Whether this page is recording the run itself right now. */
     isRecording: (runId: string) => boolean;
     settings: () => ICaptureSettings;
+    /** The notebook's cells now, when a page has it open (for lineage). */
+    cells?: (notebookPath: string) => CurrentCells | null;
     now?: () => number;
   }
 }

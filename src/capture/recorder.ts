@@ -27,7 +27,12 @@ import {
 import type { JSONObject } from '@lumino/coreutils';
 import type { IDisposable } from '@lumino/disposable';
 import { Signal, type ISignal } from '@lumino/signaling';
-import { analyzeLineage, type CurrentCells } from '../core/capture/lineage';
+import {
+  analyzeLineage,
+  lineageFromSlice,
+  readKernelSlice,
+  type CurrentCells
+} from '../core/capture/lineage';
 import { newRunId, runIdForRequest } from '../core/id';
 import { notebookStem } from '../core/paths';
 import { recordExecution } from '../core/record';
@@ -380,15 +385,21 @@ export class RunRecorder implements IRunRecorder, IDisposable {
         snapshot
       );
       const tLineage = performance.now();
-      const lineage =
-        session && this._settings.captureLineage
-          ? analyzeLineage(
-              session.history.slice(0, Math.max(0, run.historyIndex)),
-              currentCells(panel),
-              run.cellId,
-              { unknownHistory: session.unknownHistory }
-            )
-          : undefined;
+      // The kernel's dependency slice when it sent one; else the session
+      // history this page saw (kernels without jupyterlab_runs).
+      const slice = readKernelSlice(snapshot?.slice);
+      const lineage = !this._settings.captureLineage
+        ? undefined
+        : slice
+          ? lineageFromSlice(slice, currentCells(panel), run.cellId)
+          : session
+            ? analyzeLineage(
+                session.history.slice(0, Math.max(0, run.historyIndex)),
+                currentCells(panel),
+                run.cellId,
+                { unknownHistory: session.unknownHistory }
+              )
+            : undefined;
       const parameters =
         session?.parameters && session.parameters.index < run.historyIndex
           ? session.parameters.params
@@ -603,7 +614,7 @@ export namespace RunRecorder {
 }
 
 /** The notebook's code cells now, by id, for lineage analysis. */
-function currentCells(panel: NotebookPanel): CurrentCells {
+export function currentCells(panel: NotebookPanel): CurrentCells {
   const cells = new Map<string, { index: number; source: string }>();
   const model = panel.content.model;
   if (!model) {

@@ -8,7 +8,7 @@ import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 // Needed at activation: runs must be captured from the first execution.
 // eslint-disable-next-line jupyter/prefer-lazy-imports
-import { RunRecorder } from '../capture/recorder';
+import { currentCells, RunRecorder } from '../capture/recorder';
 // eslint-disable-next-line jupyter/prefer-lazy-imports
 import { JournalReconciler } from '../capture/journal';
 import {
@@ -44,7 +44,11 @@ function activate(
       return new Set([...kernels.running()].map(k => k.id));
     },
     isRecording: id => recorder.isRecording(id),
-    settings: () => settingsNow
+    settings: () => settingsNow,
+    cells: path => {
+      const panel = tracker.find(p => p.context.localPath === path);
+      return panel ? currentCells(panel) : null;
+    }
   });
   // The kernel goes idle between the requests of a queued burst: reconcile
   // once it has stayed quiet for a moment, not after every execution.

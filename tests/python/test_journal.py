@@ -170,3 +170,35 @@ def test_a_real_kernel_journals_each_tagged_execution(lab_kernel):
     assert end["status"] == "error" and end["error"]["ename"] == "ZeroDivisionError"
     assert end["error"]["traceback"]  # as the page would show it
     assert end["snapshot"]["params"] == {"lr": 0.1}  # never the earlier run's value
+
+
+def test_each_run_carries_its_dependency_slice_not_the_session(lab_kernel):
+    """A sweep re-running the experiment cell: every run's lineage is the
+    cells it depends on, the same size for run 1 and run 5, and a data file
+    named by a variable of the parameters cell is hashed as an input."""
+    kc, root = lab_kernel
+    (root / "work" / "train.csv").write_text("1,2\n3,4\n")
+    options = json.dumps({"notebook": "work/train.ipynb", "environment": False,
+                          "params": True, "datasets": True})
+    setup = ("__import__('jupyterlab_runs._capture', fromlist=['_'])"
+             f".register({json.dumps(options)})")
+    assert kc.execute_interactive(setup, silent=True, timeout=60)["content"]["status"] == "ok"
+    _run_tagged(kc, "seed = 1\npath = 'train.csv'", ["parameters"], "params")
+    _run_tagged(kc, "data = open(path).read().split()", [], "load")
+    _run_tagged(kc, "unrelated = 42", [], "other")
+    runs = [_run_tagged(kc, "lr = 0.1\nacc = len(data) * lr + seed", ["experiment"], "exp")
+            for _ in range(5)]
+    folder = root / "work" / "train.runs" / "journal"
+    slices = []
+    for msg in runs:
+        rid = run_id(msg["header"]["msg_id"], date_ms(msg["header"]["date"]))
+        end = json.loads((folder / f"{rid}.jsonl").read_text().splitlines()[-1])
+        snap = end["snapshot"]
+        slices.append(snap["slice"])
+        assert snap["params"] == {"lr": 0.1}  # acc is a result, not a param
+        assert [d["path"] for d in snap["datasets"]] == ["train.csv"]
+    for cut in slices:
+        assert [e["cellId"] for e in cut["executions"]] == ["params", "load"]
+        assert cut["params"] == {"seed": 1, "path": "train.csv"}
+        assert cut["unseen"] == 0
+    assert slices[-1]["historyCount"] == slices[0]["historyCount"] + 4

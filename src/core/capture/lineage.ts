@@ -95,3 +95,74 @@ export function analyzeLineage(
   const list = ordered.filter(issue => issues.has(issue));
   return { entries, clean: list.length === 0, issues: list };
 }
+
+/**
+ * The slice the kernel cut for a run (jupyterlab_runs/_slice.py
+ * `Slice.to_json`): the executions its cell depended on, transitively,
+ * oldest first — not the whole session. Only the fields lineage reads.
+ */
+export interface IKernelSlice {
+  executions: IExecutedCode[];
+  /** Names read that no kept execution defined. */
+  unresolved: string[];
+  /** Executions were forgotten and some name is unresolved. */
+  truncated: boolean;
+  /** In[] numbers before the run that the kernel's history never saw. */
+  unseen: number;
+  /** Executions the kernel saw in the session. */
+  historyCount: number;
+}
+
+/** Read a kernel slice defensively; null when it is not one. */
+export function readKernelSlice(value: unknown): IKernelSlice | null {
+  if (typeof value !== 'object' || value === null) {
+    return null;
+  }
+  const v = value as Record<string, unknown>;
+  if (!Array.isArray(v.executions)) {
+    return null;
+  }
+  const executions: IExecutedCode[] = [];
+  for (const e of v.executions as unknown[]) {
+    const item = (e ?? {}) as Record<string, unknown>;
+    if (typeof item.code !== 'string') {
+      return null;
+    }
+    executions.push({
+      cellId: typeof item.cellId === 'string' ? item.cellId : null,
+      code: item.code,
+      executionCount: Number.isInteger(item.executionCount)
+        ? (item.executionCount as number)
+        : null
+    });
+  }
+  const strings = (x: unknown) =>
+    Array.isArray(x) ? x.filter((s): s is string => typeof s === 'string') : [];
+  const count = (x: unknown) =>
+    typeof x === 'number' && Number.isFinite(x) ? x : 0;
+  return {
+    executions,
+    unresolved: strings(v.unresolved),
+    truncated: v.truncated === true,
+    unseen: count(v.unseen),
+    historyCount: count(v.historyCount)
+  };
+}
+
+/**
+ * Lineage from the kernel's slice: the same analysis as for the session
+ * history (edited, deleted, out-of-order cells), over the run's real
+ * dependencies only, so it does not grow with earlier runs and a normal
+ * "edit the parameters, Run All" sweep is clean. History the kernel did not
+ * see matters only when a name the run read is unresolved.
+ */
+export function lineageFromSlice(
+  slice: IKernelSlice,
+  cells: CurrentCells,
+  runCellId: string | null
+): IRunLineage {
+  return analyzeLineage(slice.executions, cells, runCellId, {
+    unknownHistory:
+      slice.truncated || (slice.unseen > 0 && slice.unresolved.length > 0)
+  });
+}

@@ -1,4 +1,9 @@
-import { analyzeLineage, type CurrentCells } from '../lineage';
+import {
+  analyzeLineage,
+  lineageFromSlice,
+  readKernelSlice,
+  type CurrentCells
+} from '../lineage';
 
 const cells: CurrentCells = new Map([
   ['a', { index: 0, source: 'import x' }],
@@ -89,4 +94,54 @@ describe('#analyzeLineage', () => {
     expect(lineage.entries[0].code).toBe('x = 100');
     expect(lineage.issues).toContain('truncated');
   });
+});
+
+describe('#lineageFromSlice', () => {
+  const cells = new Map([
+    ['params', { index: 0, source: 'lr = 0.2\nseed = 1' }],
+    ['data', { index: 1, source: 'X = load(seed)' }],
+    ['other', { index: 2, source: 'note = 1' }],
+    ['exp', { index: 3, source: 'fit(X, lr)' }]
+  ]);
+  const slice = (over: object = {}) =>
+    readKernelSlice({
+      executions: [
+        { cellId: 'params', code: 'lr = 0.2\nseed = 1', executionCount: 7 },
+        { cellId: 'data', code: 'X = load(seed)', executionCount: 8 }
+      ],
+      unresolved: [],
+      truncated: false,
+      unseen: 0,
+      historyCount: 40,
+      ...over
+    })!;
+
+  it('should be clean for the cells a run depends on, however long the session', () => {
+    const lineage = lineageFromSlice(slice(), cells, 'exp');
+    expect(lineage.entries.map(e => e.cellId)).toEqual(['params', 'data']);
+    expect(lineage).toMatchObject({ clean: true, issues: [] });
+  });
+
+  it('should flag a dependency edited since it ran', () => {
+    const edited = new Map(cells);
+    edited.set('params', { index: 0, source: 'lr = 0.2\nseed = 5' });
+    expect(lineageFromSlice(slice(), edited, 'exp').issues).toEqual(['edited']);
+  });
+
+  it('should flag history it did not see only when a name is unresolved', () => {
+    expect(lineageFromSlice(slice({ unseen: 3 }), cells, 'exp').clean).toBe(
+      true
+    );
+    expect(
+      lineageFromSlice(slice({ unseen: 3, unresolved: ['X'] }), cells, 'exp')
+        .issues
+    ).toEqual(['unknown-history']);
+  });
+
+  it.each([null, 1, {}, { executions: [{ code: 3 }] }])(
+    'should refuse %j as a slice',
+    value => {
+      expect(readKernelSlice(value)).toBeNull();
+    }
+  );
 });
