@@ -166,3 +166,21 @@ export async function kernelIdle(
     )
     .toBe('idle');
 }
+
+/** Wait until the runs folder's run files have these statuses, oldest first. */
+export async function expectStatuses(
+  page: IJupyterLabPageFixture | Page,
+  runsFolder: string,
+  statuses: string[],
+  timeout = 30_000
+): Promise<void> {
+  await expect
+    .poll(
+      async () =>
+        (await readRuns(page as IJupyterLabPageFixture, runsFolder)).map(
+          r => r.status
+        ),
+      { timeout }
+    )
+    .toEqual(statuses);
+}

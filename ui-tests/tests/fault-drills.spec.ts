@@ -9,6 +9,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import {
   expectOneRunPerExecution,
+  expectStatuses,
   groundTruth,
   kernelIdle,
   runCell,
@@ -91,13 +92,7 @@ test.describe('Fault drills', () => {
     await runCell(page, DRILL);
     await runCell(page, DRILL);
     // The deleted folder took the first run; the two after it are there.
-    await expect
-      .poll(
-        async () =>
-          (await readRuns(page, `${tmpPath}/drills.runs`)).map(r => r.status),
-        { timeout: 60_000 }
-      )
-      .toEqual(['ok', 'ok']);
+    await expectStatuses(page, `${tmpPath}/drills.runs`, ['ok', 'ok'], 60_000);
     const runs = await readRuns(page, `${tmpPath}/drills.runs`);
     expect(runs.map(r => r.executionCount)).toEqual(
       (await groundTruth(page, tmpPath)).slice(1)
@@ -245,22 +240,15 @@ test.describe('Fault drills', () => {
     await prepare(page, nb);
     await setFlag(page, tmpPath, 'hold', true);
     await startCell(page, DRILL);
-    await expect
-      .poll(
-        async () =>
-          (await readRuns(page, `${tmpPath}/drills.runs`)).map(r => r.status),
-        { timeout: 30_000 }
-      )
-      .toEqual(['running']);
+    await expectStatuses(page, `${tmpPath}/drills.runs`, ['running'], 30_000);
     await page.menu.clickMenuItem('Kernel>Shut Down Kernel');
     await setFlag(page, tmpPath, 'hold', false);
-    await expect
-      .poll(
-        async () =>
-          (await readRuns(page, `${tmpPath}/drills.runs`)).map(r => r.status),
-        { timeout: 30_000 }
-      )
-      .toEqual(['interrupted']);
+    await expectStatuses(
+      page,
+      `${tmpPath}/drills.runs`,
+      ['interrupted'],
+      30_000
+    );
     // Change Kernel…: pick Python again, a new kernel.
     await page.evaluate(() => {
       void window.jupyterapp.commands.execute('kernelmenu:change');

@@ -12,6 +12,7 @@ import { chromium } from '@playwright/test';
 import * as path from 'path';
 import {
   expectOneRunPerExecution,
+  expectStatuses,
   groundTruth,
   kernelIdle,
   runCell,
@@ -19,7 +20,7 @@ import {
   settledRuns,
   startCell
 } from './drillHelpers';
-import { readRuns, readText } from './helpers';
+import { readText } from './helpers';
 import { openFreshLab, openNotebook, reloadWith } from './historyHelpers';
 
 const NOTEBOOK = 'drills.ipynb';
@@ -195,13 +196,7 @@ test.describe('No run lost', () => {
     await setFlag(page, tmpPath, 'hold', true);
     await startCell(page, DRILL);
     // Its `running` file is written while it runs.
-    await expect
-      .poll(
-        async () =>
-          (await readRuns(page, `${tmpPath}/drills.runs`)).map(r => r.status),
-        { timeout: 30_000 }
-      )
-      .toEqual(['running']);
+    await expectStatuses(page, `${tmpPath}/drills.runs`, ['running'], 30_000);
     await reloadWith(page, `${tmpPath}/${NOTEBOOK}`);
     await page.waitForTimeout(1000);
     await setFlag(page, tmpPath, 'hold', false);
