@@ -128,6 +128,11 @@ export interface IRunStore {
    * false when it had none.
    */
   moveRuns(oldNotebookPath: string, newNotebookPath: string): Promise<boolean>;
+  /**
+   * Where a notebook is now, following the renames the store saw (a page
+   * may still show a notebook another client renamed). Optional.
+   */
+  resolvePath?(notebookPath: string): string;
   /** Try to write waiting runs now. */
   retryNow(): Promise<void>;
   /**

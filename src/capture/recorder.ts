@@ -70,6 +70,21 @@ export class RunRecorder implements IRunRecorder, IDisposable {
     this._tracker = options.tracker;
     this._reconcile = options.reconcile ?? null;
     NotebookActions.executionScheduled.connect(this._onScheduled, this);
+    // A notebook renamed (here or by another client): its kernel journals
+    // into the runs folder at the new path.
+    this._store.changed.connect((_, change) => {
+      if (change.type === 'moved') {
+        this._configureAll();
+      }
+    }, this);
+  }
+
+  private _configureAll(): void {
+    for (const [panel, session] of this._sessions) {
+      session.configure(
+        this._kernelOptions(this._settings.captureEnvironment, panel)
+      );
+    }
   }
 
   get recorded(): ISignal<IRunRecorder, IRunRecord> {
@@ -104,9 +119,7 @@ export class RunRecorder implements IRunRecorder, IDisposable {
 
   set settings(value: ICaptureSettings) {
     this._settings = value;
-    for (const [panel, session] of this._sessions) {
-      session.configure(this._kernelOptions(value.captureEnvironment, panel));
-    }
+    this._configureAll();
   }
 
   get isDisposed(): boolean {
@@ -244,7 +257,7 @@ export class RunRecorder implements IRunRecorder, IDisposable {
   ): JSONObject {
     const s = this._settings;
     return {
-      ...(panel ? { notebook: panel.context.localPath } : {}),
+      ...(panel ? { notebook: this._notebookPath(panel) } : {}),
       environment,
       packages: s.capturePackages,
       git: s.captureGit,
@@ -416,7 +429,7 @@ export class RunRecorder implements IRunRecorder, IDisposable {
       });
       const base = recordExecution({
         id: run.id,
-        notebookPath: panel.context.localPath,
+        notebookPath: this._notebookPath(panel),
         cellId: run.cellId ?? '',
         experiment: run.experiment,
         code: run.code,
@@ -565,6 +578,12 @@ export class RunRecorder implements IRunRecorder, IDisposable {
     };
     console.error('jupyterlab-runs: could not record a run', failure);
     this._failed.emit(failure);
+  }
+
+  /** The notebook's path, following renames by other clients. */
+  private _notebookPath(panel: NotebookPanel): string {
+    const path = panel.context.localPath;
+    return this._store.resolvePath?.(path) ?? path;
   }
 
   private _isPython(panel: NotebookPanel): boolean {

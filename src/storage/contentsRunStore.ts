@@ -156,9 +156,19 @@ export class ContentsRunStore implements IRunStore {
     });
   }
 
+  /**
+   * Where a notebook is now, following the renames this store saw (its own,
+   * and other clients' through the server's contents events).
+   */
+  resolvePath(notebookPath: string): string {
+    return this._moved(notebookPath);
+  }
+
   async list(notebookPath: string): Promise<IRunListing> {
     await this._ready;
-    const folder = runsFolder(notebookPath);
+    // A page still showing a notebook renamed by another client lists the
+    // runs where they went.
+    const folder = runsFolder(this._moved(notebookPath));
     const view = await this._index.open(folder);
     const waiting = this._outbox
       .entries(folder)

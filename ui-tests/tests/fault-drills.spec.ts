@@ -99,6 +99,41 @@ test.describe('Fault drills', () => {
     );
   });
 
+  test('a notebook renamed by another client: its runs follow the new name', async ({
+    page,
+    tmpPath
+  }) => {
+    const nb = `${tmpPath}/drills.ipynb`;
+    await uploadDrills(page, nb);
+    await prepare(page, nb);
+    await runCell(page, DRILL);
+    await settledRuns(page, tmpPath, 1);
+    // Another client (a second tab, a script) renames the notebook through
+    // the REST API while this page keeps it open under its old name.
+    const response = await page.request.patch(
+      `/api/contents/${encodeURI(nb)}`,
+      { data: { path: `${tmpPath}/renamed.ipynb` } }
+    );
+    expect(response.ok()).toBe(true);
+    await page.waitForTimeout(2000);
+    await runCell(page, DRILL);
+    await runCell(page, DRILL);
+    const { runs, truth } = await settledRuns(
+      page,
+      tmpPath,
+      3,
+      60_000,
+      `${tmpPath}/renamed.runs`
+    );
+    expectOneRunPerExecution(runs, truth);
+    // Nothing went back to the old name.
+    const old = await page.request.get(
+      `/api/contents/${encodeURI(`${tmpPath}/drills.runs`)}?content=0`
+    );
+    expect(old.status()).toBe(404);
+    await expect(page.locator('.jp-RunsPanel-run')).toHaveCount(3);
+  });
+
   test('a notebook whose name holds a backslash saves its runs, and so do the others', async ({
     page,
     tmpPath

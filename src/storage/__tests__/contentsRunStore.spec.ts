@@ -762,6 +762,10 @@ describe('ContentsRunStore', () => {
       expect(
         (await store.list('moved/renamed.ipynb')).runs.map(r => r.id)
       ).toEqual([ID_A]);
+      // A page still showing the old name (renamed by another client) lists
+      // them where they went.
+      expect(store.resolvePath(NB)).toBe('moved/renamed.ipynb');
+      expect((await store.list(NB)).runs.map(r => r.id)).toEqual([ID_A]);
       expect(changes).toContainEqual({
         type: 'moved',
         notebookPath: 'moved/renamed.ipynb',
