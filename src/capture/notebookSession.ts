@@ -196,7 +196,7 @@ export class NotebookSession implements IDisposable {
    * `configure`. Resolves to whether the kernel can (jupyterlab_runs
    * importable there); runs requested after this call wait for it.
    */
-  arm(key: string, code: string, options: object): Promise<boolean> {
+  arm(key: string | null, code: string, options: object): Promise<boolean> {
     const kernel = this._panel.sessionContext.session?.kernel;
     if (!kernel) {
       return Promise.resolve(false);
@@ -211,9 +211,12 @@ export class NotebookSession implements IDisposable {
     }
     const module = "__import__('jupyterlab_runs._capture', fromlist=['_'])";
     const json = (value: unknown) => JSON.stringify(JSON.stringify(value));
+    const register = `${module}.register(${json(this._config)})`;
     const call =
-      `${module}.arm(${JSON.stringify(key)}, ${JSON.stringify(code)}, ` +
-      `${json(options)}) and ${module}.register(${json(this._config)})`;
+      key === null
+        ? register
+        : `${module}.arm(${JSON.stringify(key)}, ${JSON.stringify(code)}, ` +
+          `${json(options)}) and ${register}`;
     const future = kernel.requestExecute(
       { code: call, silent: true, store_history: false, allow_stdin: false },
       true
@@ -234,6 +237,15 @@ export class NotebookSession implements IDisposable {
       }
     );
     return this._armed;
+  }
+
+  /**
+   * Set the kernel side up now, before any cell runs (a notebook with
+   * experiment cells, its kernel idle): from then on the kernel records
+   * every execution for the slicer, so a run's lineage is complete.
+   */
+  setUp(): Promise<boolean> {
+    return this.arm(null, '', {});
   }
 
   /** Whether the kernel side is set up for the current kernel. */

@@ -29,6 +29,7 @@ import type { IDisposable } from '@lumino/disposable';
 import { Signal, type ISignal } from '@lumino/signaling';
 import {
   analyzeLineage,
+  isCompleteSlice,
   lineageFromSlice,
   readKernelSlice,
   type CurrentCells
@@ -149,7 +150,7 @@ export class RunRecorder implements IRunRecorder, IDisposable {
         logged: run => this._onLogged(panel, run),
         ended: run => this._onEnded(panel, run),
         lost: (runs, reason) => this._onLost(panel, runs, reason),
-        idle: at => this._reconcile?.(panel, at)
+        idle: at => this._onIdle(panel, at)
       });
       const configure = () =>
         session!.configure(
@@ -207,6 +208,19 @@ export class RunRecorder implements IRunRecorder, IDisposable {
           )
         : { environment: false, datasets: false, params: true }
     );
+  }
+
+  /**
+   * The kernel is idle (first seen, or after executions of others): set the
+   * kernel side up early if the notebook has experiment cells, so the
+   * kernel's history is complete, and read its journal.
+   */
+  private _onIdle(panel: NotebookPanel, at: number): void {
+    const session = this._sessions.get(panel);
+    if (session && this._isPython(panel) && hasExperimentCells(panel)) {
+      void session.setUp();
+    }
+    this._reconcile?.(panel, at);
   }
 
   /** An execute request went out: a run if its cell is an experiment. */
@@ -398,12 +412,14 @@ export class RunRecorder implements IRunRecorder, IDisposable {
         snapshot
       );
       const tLineage = performance.now();
-      // The kernel's dependency slice when it sent one; else the session
-      // history this page saw (kernels without jupyterlab_runs).
+      // The kernel's dependency slice when it sent a complete one; else the
+      // session history this page saw (kernels without jupyterlab_runs, or
+      // a name the slice could not resolve because it was defined before
+      // the kernel side was set up: the page may have seen it).
       const slice = readKernelSlice(snapshot?.slice);
       const lineage = !this._settings.captureLineage
         ? undefined
-        : slice
+        : slice && (isCompleteSlice(slice) || !session)
           ? lineageFromSlice(slice, currentCells(panel), run.cellId)
           : session
             ? analyzeLineage(
@@ -630,6 +646,25 @@ export namespace RunRecorder {
      */
     reconcile?: (panel: NotebookPanel, at: number) => void;
   }
+}
+
+/** Whether any code cell of the notebook is tagged as an experiment. */
+function hasExperimentCells(panel: NotebookPanel): boolean {
+  const cells = panel.content.model?.cells;
+  if (!cells) {
+    return false;
+  }
+  for (let i = 0; i < cells.length; i++) {
+    const cell = cells.get(i);
+    if (
+      cell.type === 'code' &&
+      experimentName(cell.getMetadata('tags') as unknown[] | undefined, '') !==
+        null
+    ) {
+      return true;
+    }
+  }
+  return false;
 }
 
 /** The notebook's code cells now, by id, for lineage analysis. */

@@ -150,6 +150,15 @@ export function readKernelSlice(value: unknown): IKernelSlice | null {
 }
 
 /**
+ * Whether the slice holds every definition its run used: nothing was
+ * forgotten, and no name it read is missing because it was defined before
+ * the kernel's history began.
+ */
+export function isCompleteSlice(slice: IKernelSlice): boolean {
+  return !slice.truncated && !(slice.unseen > 0 && slice.unresolved.length > 0);
+}
+
+/**
  * Lineage from the kernel's slice: the same analysis as for the session
  * history (edited, deleted, out-of-order cells), over the run's real
  * dependencies only, so it does not grow with earlier runs and a normal
@@ -162,7 +171,6 @@ export function lineageFromSlice(
   runCellId: string | null
 ): IRunLineage {
   return analyzeLineage(slice.executions, cells, runCellId, {
-    unknownHistory:
-      slice.truncated || (slice.unseen > 0 && slice.unresolved.length > 0)
+    unknownHistory: !isCompleteSlice(slice)
   });
 }

@@ -1,5 +1,6 @@
 import {
   analyzeLineage,
+  isCompleteSlice,
   lineageFromSlice,
   readKernelSlice,
   type CurrentCells
@@ -126,6 +127,15 @@ describe('#lineageFromSlice', () => {
     const edited = new Map(cells);
     edited.set('params', { index: 0, source: 'lr = 0.2\nseed = 5' });
     expect(lineageFromSlice(slice(), edited, 'exp').issues).toEqual(['edited']);
+  });
+
+  it('should call a slice complete unless a name it read was defined unseen', () => {
+    expect(isCompleteSlice(slice())).toBe(true);
+    expect(isCompleteSlice(slice({ unseen: 2 }))).toBe(true);
+    expect(isCompleteSlice(slice({ unseen: 2, unresolved: ['runs'] }))).toBe(
+      false
+    );
+    expect(isCompleteSlice(slice({ truncated: true }))).toBe(false);
   });
 
   it('should flag history it did not see only when a name is unresolved', () => {
