@@ -4,6 +4,8 @@ import type {
 } from '@jupyterlab/application';
 import { ContentsManager, Drive, type Contents } from '@jupyterlab/services';
 import { newRunId } from '../core/id';
+// Loaded with the store at activation anyway (contentsRunStore imports it).
+// eslint-disable-next-line jupyter/prefer-lazy-imports
 import { RUNS_FOLDER_SUFFIX } from '../core/paths';
 // Needed at activation: runs must be captured from the first execution.
 // eslint-disable-next-line jupyter/prefer-lazy-imports
