@@ -367,7 +367,10 @@ test.describe('Durable run history', () => {
     await putFile(page.request, `${tmpPath}/fresh`, null);
     await putFile(page.request, fresh, text);
     await page.evaluate(
-      path => window.jupyterapp.commands.execute('docmanager:open', { path }),
+      // Return nothing: Playwright would serialize the whole widget graph.
+      async path => {
+        await window.jupyterapp.commands.execute('docmanager:open', { path });
+      },
       fresh
     );
     const dialog = page.locator('.jp-Dialog');
