@@ -365,7 +365,8 @@ def _post_run_cell(result):
         status, error = _outcome(result)
         JOURNAL.end(status, error, snap)
         if snap is not None:
-            # The page deletes the journal file once it saved this run.
+            # Tells the page the kernel journaled this run (a page deletes
+            # journal files once their runs are final on the server).
             snap["journal"] = True
     if snap is not None:
         _send(key, snap, _request()[0])
