@@ -147,10 +147,11 @@ class Journal:
         folder = self.folder()
         if folder is None or not msg_id:
             return None
-        rid = run_id(msg_id, date_ms(date))
+        when = date_ms(date)
+        rid = run_id(msg_id, when)
         path = os.path.join(folder, rid + ".jsonl")
         line = {"e": "start", "v": VERSION, "id": rid, "request": msg_id,
-                "date": date_ms(date), "t": int(time.time() * 1000),
+                "date": when, "t": int(time.time() * 1000),
                 "cellId": cell_id if isinstance(cell_id, str) else None,
                 "tags": [t for t in tags if isinstance(t, str)], "code": code,
                 "executionCount": execution_count, "kernel": self._kernel_id(),

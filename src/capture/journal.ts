@@ -188,15 +188,22 @@ export class JournalReconciler {
         result.waiting++;
         return;
       }
-      if (existing && existing.status !== 'running') {
-        if (!(await this._guessed(notebookPath, existing))) {
-          // Final on the server (or held by this page's outbox, which
-          // writes it): the journal has nothing more to say.
-          if (age > JOURNAL_GRACE_MS && (await this._remove(path))) {
-            result.cleaned++;
-          }
-          return;
+      // Removes the journal file once no other page may still need it.
+      const clean = async () => {
+        if (age > JOURNAL_GRACE_MS && (await this._remove(path))) {
+          result.cleaned++;
         }
+      };
+      // How a page ended the run, when it is final: read once, used twice.
+      const ended =
+        existing && existing.status !== 'running'
+          ? await this._pageEnd(notebookPath, existing)
+          : null;
+      if (ended !== null && !GUESSED_ENDS.has(ended)) {
+        // Final on the server (or held by this page's outbox, which
+        // writes it): the journal has nothing more to say.
+        await clean();
+        return;
       }
       const text = await this._read(path);
       if (text === null) {
@@ -208,7 +215,7 @@ export class JournalReconciler {
         return;
       }
       const execution = parsed.execution;
-      if (existing && existing.status !== 'running' && !execution.end) {
+      if (existing && ended !== null && !execution.end) {
         // A page ended it by a guess and the kernel never wrote an end
         // either (killed or restarted): the page's record, with its
         // outputs and reason, is the better one; but points the kernel
@@ -225,20 +232,15 @@ export class JournalReconciler {
         return;
       }
       if (
-        existing &&
-        existing.status !== 'running' &&
-        execution.end?.status === 'interrupted'
+        execution.end?.status === 'interrupted' &&
+        ended !== null &&
+        KERNEL_ENDS.has(ended)
       ) {
         // The kernel was interrupted as the page said (a restart or a
         // shutdown interrupts the cell): the page's record names why, and
         // has the outputs.
-        const guess = await this._guessedEnd(notebookPath, existing);
-        if (guess && KERNEL_ENDS.has(guess)) {
-          if (age > JOURNAL_GRACE_MS && (await this._remove(path))) {
-            result.cleaned++;
-          }
-          return;
-        }
+        await clean();
+        return;
       }
       const over =
         execution.end !== null ||
@@ -256,30 +258,23 @@ export class JournalReconciler {
   }
 
   /**
-   * Whether a final run was ended by a page's guess (it lost sight of the
-   * run), which the journal's own end should replace.
+   * How a page ended a final run: the error name of an interrupted run
+   * (a guess such as `RunEndUnseen`, or a kernel restart, death or change),
+   * or '' for any other final status. The journal's own end replaces a
+   * guess.
    */
-  private async _guessed(
+  private async _pageEnd(
     notebookPath: string,
     summary: IRunSummary
-  ): Promise<boolean> {
-    const ename = await this._guessedEnd(notebookPath, summary);
-    return ename !== null && GUESSED_ENDS.has(ename);
-  }
-
-  /** The error name of an interrupted run (null for other statuses). */
-  private async _guessedEnd(
-    notebookPath: string,
-    summary: IRunSummary
-  ): Promise<string | null> {
+  ): Promise<string> {
     if (summary.status !== 'interrupted') {
-      return null;
+      return '';
     }
     try {
       const record = await this._store.get(notebookPath, summary.id);
-      return record.error?.ename ?? null;
+      return record.error?.ename ?? '';
     } catch {
-      return null;
+      return '';
     }
   }
 
@@ -309,10 +304,7 @@ export class JournalReconciler {
     existing: IRunSummary,
     execution: IJournalExecution
   ): Promise<boolean> {
-    const stream = new LogStream();
-    for (const payload of execution.logs) {
-      stream.apply(payload);
-    }
+    const stream = streamOf(execution);
     const had = Object.values(existing.metrics ?? {}).reduce(
       (n, m) => n + m.count,
       0
@@ -351,10 +343,7 @@ export class JournalReconciler {
     execution: IJournalExecution
   ): Promise<IRunRecord | null> {
     const settings = this._settings();
-    const stream = new LogStream();
-    for (const payload of execution.logs) {
-      stream.apply(payload);
-    }
+    const stream = streamOf(execution);
     const snapshot = (execution.end?.snapshot ??
       null) as IKernelSnapshot | null;
     const env = environmentRef(snapshot, new Date(execution.startedAt));
@@ -538,6 +527,15 @@ export namespace JournalReconciler {
     cells?: (notebookPath: string) => CurrentCells | null;
     now?: () => number;
   }
+}
+
+/** The journaled log payloads, added up as a page adds up the output's. */
+function streamOf(execution: IJournalExecution): LogStream {
+  const stream = new LogStream();
+  for (const payload of execution.logs) {
+    stream.apply(payload);
+  }
+  return stream;
 }
 
 function pythonVersion(snapshot: IKernelSnapshot | null): string | null {
