@@ -14,25 +14,10 @@ import { CompareModel } from '../model';
 import { WhatChangedPane } from '../panes/whatChanged';
 import { CompareWidget } from '../widget';
 
-jest.mock('@jupyterlab/outputarea', () => {
+jest.mock('@jupyterlab/outputarea', () =>
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { Widget: LuminoWidget } = require('@lumino/widgets');
-  class OutputAreaModel {
-    isDisposed = false;
-    dispose() {
-      this.isDisposed = true;
-    }
-  }
-  class SimplifiedOutputArea extends LuminoWidget {
-    constructor(options: { model: OutputAreaModel }) {
-      super();
-      this.model = options.model;
-      this.addClass('fake-OutputArea');
-    }
-    model: OutputAreaModel;
-  }
-  return { OutputAreaModel, SimplifiedOutputArea };
-});
+  require('../../__tests__/fakeOutputArea')
+);
 
 const runs = ['01JDQ6Z0A1AAAAAAAAAAAAAAAA', '01JDQ6Z0A1BBBBBBBBBBBBBBBB'].map(
   (id, i) =>

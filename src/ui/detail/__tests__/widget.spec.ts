@@ -13,26 +13,10 @@ import { RunDetailWidget } from '../widget';
 
 // The real editor and output area are ESM and need a full JupyterLab; these
 // stand-ins are Lumino widgets like them, which is what disposal is about.
-jest.mock('@jupyterlab/outputarea', () => {
+jest.mock('@jupyterlab/outputarea', () =>
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { Widget: LuminoWidget } = require('@lumino/widgets');
-  class OutputAreaModel {
-    constructor(readonly options: unknown) {}
-    isDisposed = false;
-    dispose() {
-      this.isDisposed = true;
-    }
-  }
-  class SimplifiedOutputArea extends LuminoWidget {
-    constructor(options: { model: OutputAreaModel }) {
-      super();
-      this.model = options.model;
-      this.addClass('fake-OutputArea');
-    }
-    model: OutputAreaModel;
-  }
-  return { OutputAreaModel, SimplifiedOutputArea };
-});
+  require('../../__tests__/fakeOutputArea')
+);
 jest.mock('@jupyterlab/codeeditor', () => {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { Widget: LuminoWidget } = require('@lumino/widgets');
