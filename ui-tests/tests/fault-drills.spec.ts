@@ -49,6 +49,14 @@ async function uploadDrills(
   expect(response.ok()).toBe(true);
 }
 
+/** The drills notebook, uploaded as is, opened and set up. */
+async function openDrills(page: IJupyterLabPageFixture, tmpPath: string) {
+  const nb = `${tmpPath}/drills.ipynb`;
+  await uploadDrills(page, nb);
+  await prepare(page, nb);
+  return nb;
+}
+
 async function prepare(page: IJupyterLabPageFixture, notebookPath: string) {
   await openNotebook(page, notebookPath);
   await kernelIdle(page);
@@ -81,9 +89,7 @@ test.describe('Fault drills', () => {
     page,
     tmpPath
   }) => {
-    const nb = `${tmpPath}/drills.ipynb`;
-    await uploadDrills(page, nb);
-    await prepare(page, nb);
+    await openDrills(page, tmpPath);
     await runCell(page, DRILL);
     await settledRuns(page, tmpPath, 1);
     await kernelIdle(page);
@@ -103,9 +109,7 @@ test.describe('Fault drills', () => {
     page,
     tmpPath
   }) => {
-    const nb = `${tmpPath}/drills.ipynb`;
-    await uploadDrills(page, nb);
-    await prepare(page, nb);
+    const nb = await openDrills(page, tmpPath);
     await runCell(page, DRILL);
     await settledRuns(page, tmpPath, 1);
     // Another client (a second tab, a script) renames the notebook through
@@ -212,9 +216,7 @@ test.describe('Fault drills', () => {
     page,
     tmpPath
   }) => {
-    const nb = `${tmpPath}/drills.ipynb`;
-    await uploadDrills(page, nb);
-    await prepare(page, nb);
+    await openDrills(page, tmpPath);
     await setFlag(page, tmpPath, 'die', true);
     await startCell(page, DRILL);
     // The kernel is restarted by the server; set the cells up again.
@@ -270,9 +272,7 @@ test.describe('Fault drills', () => {
     page,
     tmpPath
   }) => {
-    const nb = `${tmpPath}/drills.ipynb`;
-    await uploadDrills(page, nb);
-    await prepare(page, nb);
+    await openDrills(page, tmpPath);
     await setFlag(page, tmpPath, 'hold', true);
     await startCell(page, DRILL);
     await expectStatuses(page, `${tmpPath}/drills.runs`, ['running'], 30_000);
