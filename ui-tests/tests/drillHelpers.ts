@@ -7,7 +7,16 @@
  */
 import { expect, type IJupyterLabPageFixture } from '@jupyterlab/galata';
 import type { Page } from '@playwright/test';
+import * as fs from 'fs';
+import * as path from 'path';
 import { readRuns, type IRunFile } from './helpers';
+import { openNotebook } from './historyHelpers';
+
+const FIXTURE = path.resolve(__dirname, '../notebooks/drills.ipynb');
+/** The drills notebook's cells: parameters, setup, and the tagged drill. */
+export const PARAMS = 1;
+export const SETUP = 2;
+export const DRILL = 4;
 
 export interface IDrillRun extends IRunFile {
   metrics?: Record<string, { count: number }>;
@@ -183,4 +192,42 @@ export async function expectStatuses(
       { timeout }
     )
     .toEqual(statuses);
+}
+
+/** Upload the drills notebook under `name`, changed by `edit`. */
+export async function uploadDrills(
+  page: IJupyterLabPageFixture,
+  notebookPath: string,
+  edit: (nb: {
+    cells: { id: string; source: string; metadata: { tags?: string[] } }[];
+  }) => void = () => undefined
+): Promise<void> {
+  const nb = JSON.parse(fs.readFileSync(FIXTURE, 'utf-8'));
+  edit(nb);
+  const url = `/api/contents/${notebookPath.split('/').map(encodeURIComponent).join('/')}`;
+  const response = await page.request.put(url, {
+    data: { type: 'notebook', format: 'json', content: nb }
+  });
+  expect(response.ok()).toBe(true);
+}
+
+/** The drills notebook, uploaded as is, opened and set up. */
+export async function openDrills(
+  page: IJupyterLabPageFixture,
+  tmpPath: string
+) {
+  const nb = `${tmpPath}/drills.ipynb`;
+  await uploadDrills(page, nb);
+  await prepare(page, nb);
+  return nb;
+}
+
+export async function prepare(
+  page: IJupyterLabPageFixture,
+  notebookPath: string
+) {
+  await openNotebook(page, notebookPath);
+  await kernelIdle(page);
+  await runCell(page, PARAMS);
+  await runCell(page, SETUP);
 }

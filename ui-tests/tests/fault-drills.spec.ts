@@ -8,22 +8,23 @@ import { expect, test, type IJupyterLabPageFixture } from '@jupyterlab/galata';
 import * as fs from 'fs';
 import * as path from 'path';
 import {
+  DRILL,
+  PARAMS,
+  SETUP,
   expectOneRunPerExecution,
   expectStatuses,
   groundTruth,
   kernelIdle,
+  openDrills,
+  prepare,
+  uploadDrills,
   runCell,
   setFlag,
   settledRuns,
   startCell
 } from './drillHelpers';
 import { readRuns } from './helpers';
-import { openNotebook } from './historyHelpers';
 
-const FIXTURE = path.resolve(__dirname, '../notebooks/drills.ipynb');
-const PARAMS = 1;
-const SETUP = 2;
-const DRILL = 4;
 /** A 1×1 PNG, for a figure with a very long name. */
 const PNG =
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
@@ -31,38 +32,6 @@ const PNG =
 // Galata's kernel-tracking route parses every POST reply as JSON and fails
 // on the empty 204 of an interrupt request: do not mock the kernels API.
 test.use({ kernels: null });
-
-/** Upload the drills notebook under `name`, changed by `edit`. */
-async function uploadDrills(
-  page: IJupyterLabPageFixture,
-  notebookPath: string,
-  edit: (nb: {
-    cells: { id: string; source: string; metadata: { tags?: string[] } }[];
-  }) => void = () => undefined
-): Promise<void> {
-  const nb = JSON.parse(fs.readFileSync(FIXTURE, 'utf-8'));
-  edit(nb);
-  const url = `/api/contents/${notebookPath.split('/').map(encodeURIComponent).join('/')}`;
-  const response = await page.request.put(url, {
-    data: { type: 'notebook', format: 'json', content: nb }
-  });
-  expect(response.ok()).toBe(true);
-}
-
-/** The drills notebook, uploaded as is, opened and set up. */
-async function openDrills(page: IJupyterLabPageFixture, tmpPath: string) {
-  const nb = `${tmpPath}/drills.ipynb`;
-  await uploadDrills(page, nb);
-  await prepare(page, nb);
-  return nb;
-}
-
-async function prepare(page: IJupyterLabPageFixture, notebookPath: string) {
-  await openNotebook(page, notebookPath);
-  await kernelIdle(page);
-  await runCell(page, PARAMS);
-  await runCell(page, SETUP);
-}
 
 /** Run code in the notebook's kernel, as a console would (not recorded). */
 async function inKernel(page: IJupyterLabPageFixture, code: string) {
