@@ -5,7 +5,6 @@
  * ground truth) ends as one saved run with a true status and reason.
  */
 import { expect, test, type IJupyterLabPageFixture } from '@jupyterlab/galata';
-import * as fs from 'fs';
 import * as path from 'path';
 import {
   DRILL,
