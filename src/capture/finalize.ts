@@ -14,7 +14,7 @@ import {
   type ParamValue,
   type RunOutput
 } from '../core/run';
-import { summarizeSeries } from '../core/history/summary';
+import { summarizeSeries } from '../core/series/aggregates';
 import type { RunSeries } from '../core/history/series';
 import {
   fitFileName,

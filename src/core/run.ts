@@ -194,15 +194,21 @@ export type ParamValue =
   | ParamValue[]
   | { [key: string]: ParamValue };
 
-/** Aggregates of one metric series, enough to list, sort and query runs. */
+/**
+ * Aggregates of one metric series, enough to list, sort and query runs;
+ * defined (NaN and ±Infinity included) by `summarizeSeries` in
+ * `series/aggregates.ts`.
+ */
 export interface IMetricSummary {
-  /** The value at the highest step. */
+  /** The value at the highest step (the latest logged of a tie). */
   last: number;
+  /** The smallest value but NaN; NaN when every value is. */
   min: number;
+  /** The largest value but NaN; NaN when every value is. */
   max: number;
-  /** Number of points logged. */
+  /** Number of points logged, NaN and ±Infinity included. */
   count: number;
-  /** Step of the last point. */
+  /** The highest step, the one `last` is at. */
   lastStep: number;
 }
 

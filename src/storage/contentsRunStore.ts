@@ -20,6 +20,7 @@ import {
   loadSeriesFile,
   makeEntry,
   serializeAnnotations,
+  serializeRunFile,
   serializeSeriesFile,
   seriesFileName,
   summarizeRun,
@@ -514,7 +515,7 @@ export class ContentsRunStore implements IRunStore {
       );
     }
     // The run file last: it is the commit point readers trust.
-    const runModel = await put(`${run.id}.json`, JSON.stringify(run, null, 1));
+    const runModel = await put(`${run.id}.json`, serializeRunFile(run));
     const summary = summarizeRun(run, run.metrics ? null : entry.series);
     const files = {
       id: run.id,

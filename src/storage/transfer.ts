@@ -5,11 +5,13 @@
  * (bundle.ts, embedFiles.ts, zip.ts, tableExport.ts); this reads and writes
  * the files.
  *
- * Round trip: run and series files come back JSON-identical (the store
- * writes them in the same canonical form, so in practice byte-identical);
- * every other file of the folder (annotations, environments, artifacts)
- * comes back byte-identical. Manifest shards (a cache) and the trash are
- * not embedded in a notebook; a zip carries the folder exactly as it is.
+ * Round trip: every file comes back byte-identical. Run and series files
+ * are embedded as data and written back in their one serialized form
+ * (`serializeRunFile`, `serializeSeriesFile`), which is how the store writes
+ * them; a run or series file in any other form (an older version's key
+ * order, a hand edit, another tool) travels as its bytes too, and those are
+ * what is restored. Manifest shards (a cache) and the trash are not
+ * embedded in a notebook; a zip carries the folder exactly as it is.
  */
 import type { Contents } from '@jupyterlab/services';
 import {
@@ -26,6 +28,7 @@ import {
   loadSeriesFile,
   runsToCsv,
   runsToJson,
+  serializeRunFile,
   serializeSeriesFile,
   zipToBundle,
   type IBundleFile,
@@ -161,19 +164,25 @@ export class HistoryTransfer {
       const kind = file.path.includes('/')
         ? { kind: 'other' as const }
         : classifyName(file.path);
-      const text = () => decoder.decode(file.data);
       if (kind.kind === 'run') {
-        const loaded = loadRunFile(text(), { expectedId: kind.id });
+        const text = decoder.decode(file.data);
+        const loaded = loadRunFile(text, { expectedId: kind.id });
         if (loaded.ok) {
           runs.push(loaded.run);
+          // Restored from the data, it would not be this file: keep its bytes.
+          if (serializeRunFile(loaded.run) !== text) {
+            others.push(file);
+          }
           continue;
         }
       } else if (kind.kind === 'series') {
-        const loaded = loadSeriesFile(text(), { expectedId: kind.id });
-        if (loaded.ok) {
+        const text = decoder.decode(file.data);
+        const loaded = loadSeriesFile(text, { expectedId: kind.id });
+        if (loaded.ok && serializeSeriesFile(kind.id, loaded.series) === text) {
           series[kind.id] = loaded.series;
           continue;
         }
+        // Series can be large: one not in the store's form travels as bytes only.
       }
       // Anything else, unreadable files included, travels as bytes.
       others.push(file);
@@ -262,7 +271,14 @@ export class HistoryTransfer {
       ]
     };
     const folder = runsFolder(notebookPath);
-    const files: IBundleFile[] = [...embedded.files];
+    // A run file that travelled as bytes too is restored from its bytes.
+    const runPaths = new Set(extracted.runs.map(run => `${run.id}.json`));
+    const asBytes = new Map(
+      embedded.files.filter(f => runPaths.has(f.path)).map(f => [f.path, f])
+    );
+    const files: IBundleFile[] = embedded.files.filter(
+      f => !asBytes.has(f.path)
+    );
     for (const [id, series] of Object.entries(extracted.series)) {
       files.push({
         path: `${id}.series.json`,
@@ -271,10 +287,22 @@ export class HistoryTransfer {
     }
     // Run files last: they are the commit point readers trust.
     for (const run of extracted.runs) {
-      files.push({
-        path: `${run.id}.json`,
-        data: encoder.encode(JSON.stringify(run, null, 1))
-      });
+      const path = `${run.id}.json`;
+      const bytes = asBytes.get(path);
+      const loaded = bytes
+        ? loadRunFile(decoder.decode(bytes.data), {
+            fileName: `embedded file ${path}`,
+            expectedId: run.id
+          })
+        : null;
+      if (loaded && !loaded.ok) {
+        report.rejected.push(`${loaded.reason}; restored from its data`);
+      }
+      files.push(
+        bytes && loaded?.ok
+          ? bytes
+          : { path, data: encoder.encode(serializeRunFile(run)) }
+      );
     }
     await this._writeAll(folder, files, report);
     return report;

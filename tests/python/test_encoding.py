@@ -32,15 +32,18 @@ def test_nan_metrics_in_messages(capture):
     run = capture.only_run()  # conftest checks json.dumps(..., allow_nan=False) on each bundle
     assert run["metrics"]["m"][1] == [1.0, "NaN", "Infinity", "-Infinity", 0.5]
     summary = run["final"]["summary"]
-    assert summary["metrics"]["m"] == {"last": 0.5, "step": 4, "count": 5, "min": 0.5, "max": 1.0}
+    # infinities are real extremes, NaN never is (tests/python/test_aggregates.py)
+    assert summary["metrics"]["m"] == {"last": 0.5, "step": 4, "count": 5,
+                                       "min": "-Infinity", "max": "Infinity"}
     assert summary["metrics"]["last_nan"]["last"] == "NaN"
     assert summary["params"]["p"] == "NaN"
     assert "NaN" not in json.dumps(run["final"]).replace('"NaN"', "")
 
 
-def test_all_nan_metric_has_null_min_max(capture):
+def test_all_nan_metric_has_nan_min_max(capture):
     capture.run("runs.log_metric('m', float('nan'))")
-    assert capture.only_run()["final"]["summary"]["metrics"]["m"]["min"] is None
+    m = capture.only_run()["final"]["summary"]["metrics"]["m"]
+    assert (m["min"], m["max"]) == ("NaN", "NaN")
 
 
 def test_json_scalar():

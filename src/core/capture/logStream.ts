@@ -11,6 +11,7 @@ import {
   type IMetricSummary,
   type ParamValue
 } from '../run';
+import { addPoint, firstPoint } from '../series/aggregates';
 
 export const LOG_MIME_TYPE = 'application/vnd.jupyterlab-runs.log+json';
 
@@ -27,9 +28,9 @@ export class LogStream {
   /** Per metric, every point received, in logging order. */
   readonly series = new Map<string, IMetricSeries>();
   /**
-   * Per metric, running aggregates of what was received (last point logged,
-   * finite-or-infinite min/max skipping NaN), kept as points arrive so live
-   * views never rescan the series.
+   * Per metric, the aggregates of what was received (as `summarizeSeries`
+   * defines them: last = the value at the highest step), kept as points
+   * arrive so live views never rescan the series.
    */
   readonly aggregates = new Map<string, IMetricSummary>();
   /** Explicit params (`log_param`), last value wins. */
@@ -105,6 +106,9 @@ export class LogStream {
         return;
       }
       const step = Number(steps[i]);
+      if (!Number.isFinite(step)) {
+        continue; // the kernel sends integers; a series file refuses others
+      }
       const value = fromJsonNumber(values[i]);
       series.step.push(step);
       series.value.push(value);
@@ -115,22 +119,10 @@ export class LogStream {
 
   private _aggregate(name: string, step: number, value: number): void {
     const a = this.aggregates.get(name);
-    if (!a) {
-      this.aggregates.set(name, {
-        last: value,
-        min: value,
-        max: value,
-        count: 1,
-        lastStep: step
-      });
-      return;
-    }
-    a.last = value;
-    a.lastStep = step;
-    a.count++;
-    if (!Number.isNaN(value)) {
-      a.min = Number.isNaN(a.min) || value < a.min ? value : a.min;
-      a.max = Number.isNaN(a.max) || value > a.max ? value : a.max;
+    if (a) {
+      addPoint(a, step, value);
+    } else {
+      this.aggregates.set(name, firstPoint(step, value));
     }
   }
 

@@ -9,7 +9,7 @@ import {
   type IRunSummary
 } from '../run';
 import type { RunSeries } from './series';
-import type { IMetricSeries } from '../run';
+import { summarizeSeries } from '../series/aggregates';
 
 /**
  * What a run summary holds beyond its run file: the user's later edits
@@ -20,41 +20,6 @@ export type IRunAnnotations = Pick<
   IRunSummary,
   'name' | 'params' | 'tags' | 'starred'
 >;
-
-/**
- * Aggregate one series; null when it has no points.
- *
- * `last` is the value at the highest step (the latest logged point wins a
- * tie, so a re-logged step overrides). `min`/`max` skip NaN but keep
- * ±Infinity: a diverging loss must show as Infinity, not vanish. A series of
- * NaN only has NaN for both.
- */
-export function summarizeSeries(series: IMetricSeries): IMetricSummary | null {
-  const count = series.value.length;
-  if (count === 0) {
-    return null;
-  }
-  let lastIndex = 0;
-  let min = NaN;
-  let max = NaN;
-  for (let i = 0; i < count; i++) {
-    if (series.step[i] >= series.step[lastIndex]) {
-      lastIndex = i;
-    }
-    const v = series.value[i];
-    if (!Number.isNaN(v)) {
-      min = Number.isNaN(min) || v < min ? v : min;
-      max = Number.isNaN(max) || v > max ? v : max;
-    }
-  }
-  return {
-    last: series.value[lastIndex],
-    min,
-    max,
-    count,
-    lastStep: series.step[lastIndex]
-  };
-}
 
 /**
  * Project a run (and its series, if it has any) onto the summary the

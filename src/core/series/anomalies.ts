@@ -86,9 +86,14 @@ export function seriesAnomalies(
       message: `${name} is ${value[bad]} at step ${step[bad]} (${count} non-finite value${count > 1 ? 's' : ''})`
     });
   }
+  // In step order (stable: a re-logged step keeps its logging order), so
+  // that the last point is the one `summarizeSeries` calls last.
   const finite = value
     .map((v, i) => [v, step[i]])
     .filter(([v]) => Number.isFinite(v));
+  if (!finite.every(([, s], i) => i === 0 || s >= finite[i - 1][1])) {
+    finite.sort((a, b) => a[1] - b[1]);
+  }
   if (finite.length < 2) {
     return out;
   }

@@ -11,6 +11,26 @@ function notFound(path: string): Error {
 }
 
 /**
+ * A notebook's text as jupyter_server stores it: nbformat's
+ * `json.dumps(nb, sort_keys=True, indent=1)`, keys sorted at every level
+ * (integer-like keys aside, which JavaScript always puts first).
+ */
+function asNbformatWrites(notebook: unknown): string {
+  return JSON.stringify(
+    notebook,
+    (_key, value: unknown) =>
+      typeof value === 'object' && value !== null && !Array.isArray(value)
+        ? Object.fromEntries(
+            Object.entries(value as Record<string, unknown>).sort(([a], [b]) =>
+              a < b ? -1 : a > b ? 1 : 0
+            )
+          )
+        : value,
+    1
+  );
+}
+
+/**
  * The slice of `Contents.IManager` the run store uses, over an in-memory tree.
  * It counts requests so tests can assert how many a listing costs, and
  * stamps files with a size and a modification time like a real server.
@@ -95,7 +115,7 @@ export class MemoryContents {
     } else {
       const content =
         options.type === 'notebook'
-          ? JSON.stringify(options.content)
+          ? asNbformatWrites(options.content)
           : String(options.content ?? '');
       if (options.format === 'base64') {
         const raw = atob(content);

@@ -8,12 +8,14 @@ import {
   bytesToBase64,
   embedFiles,
   embedRuns,
+  serializeRunFile,
   type INotebookLike
 } from '../../core/history';
 import { ContentsRunStore } from '../contentsRunStore';
 import { HistoryTransfer, importTarget } from '../transfer';
 import { MemoryContents } from './memoryContents';
 
+const encoder = new TextEncoder();
 const NB = 'work/train.ipynb';
 const FOLDER = 'work/train.runs';
 const NOTEBOOK = {
@@ -137,6 +139,89 @@ describe('HistoryTransfer', () => {
     });
   });
 
+  describe('#exportNotebook of files the store did not write', () => {
+    /** Export, copy the notebook as the server stored it, restore; the folders. */
+    async function roundTrip() {
+      const exported = await transfer.exportNotebook(NB);
+      const text = contents.files.get(exported)!;
+      contents.dirs.add('fresh');
+      contents.files.set('fresh/train.ipynb', text);
+      const report = await transfer.restoreEmbedded('fresh/train.ipynb');
+      return {
+        history: JSON.parse(text).metadata[EMBED_METADATA_KEY],
+        report,
+        before: tree(FOLDER),
+        after: tree('fresh/train.runs')
+      };
+    }
+
+    it('should restore a run file whose keys are not sorted byte for byte', async () => {
+      // An older version's key order, two-space indent: not the store's form.
+      const run = makeRun({ id: runId(5), notebookPath: NB });
+      const text = JSON.stringify(
+        Object.fromEntries(Object.entries(run).reverse()),
+        null,
+        2
+      );
+      expect(Object.keys(JSON.parse(text))).not.toEqual(
+        Object.keys(JSON.parse(text)).sort()
+      );
+      contents.files.set(`${FOLDER}/${runId(5)}.json`, text);
+
+      const { history, report, before, after } = await roundTrip();
+      expect(report.rejected).toEqual([]);
+      // Embedded as data (counted, validated) and as its bytes.
+      expect(history.runs.map((r: { id: string }) => r.id)).toContain(runId(5));
+      expect(history.files.map((f: { path: string }) => f.path)).toContain(
+        `${runId(5)}.json`
+      );
+      expect(after[`${runId(5)}.json`]).toBe(before[`${runId(5)}.json`]);
+      expect(contents.files.get(`fresh/train.runs/${runId(5)}.json`)).toBe(
+        text
+      );
+    });
+
+    it('should carry a series file in another form than the store writes as its bytes only', async () => {
+      const text = JSON.stringify(
+        {
+          format: 'jupyterlab-runs/series',
+          version: 1,
+          runId: runId(0),
+          metrics: { loss: { step: [0, 1], value: [2, null], time: [1, 2] } }
+        },
+        null,
+        2
+      );
+      contents.files.set(`${FOLDER}/${runId(0)}.series.json`, text);
+
+      const { history, report, after } = await roundTrip();
+      expect(report.rejected).toEqual([]);
+      expect(Object.keys(history.series)).toEqual([runId(1)]);
+      expect(history.files.map((f: { path: string }) => f.path)).toContain(
+        `${runId(0)}.series.json`
+      );
+      expect(after[`${runId(0)}.series.json`]).toBe(text);
+    });
+
+    it('should restore a run from its data when its carried bytes are not that run', async () => {
+      const run = makeRun({ id: runId(5), notebookPath: NB });
+      const notebook = embedFiles(
+        embedRuns(NOTEBOOK as unknown as INotebookLike, [run], {}),
+        [{ path: `${runId(5)}.json`, data: encoder.encode('{"id": "x"}') }]
+      );
+      contents.dirs.add('in');
+      contents.files.set('in/train.ipynb', JSON.stringify(notebook));
+      const report = await transfer.restoreEmbedded('in/train.ipynb');
+      expect(report.written).toEqual([`in/train.runs/${runId(5)}.json`]);
+      expect(report.rejected).toEqual([
+        expect.stringMatching(/^embedded file .*; restored from its data$/)
+      ]);
+      expect(contents.files.get(`in/train.runs/${runId(5)}.json`)).toBe(
+        serializeRunFile(run)
+      );
+    });
+  });
+
   describe('#exportZip and #importZip', () => {
     it('should carry the notebook and the whole folder, byte for byte', async () => {
       const zipPath = await transfer.exportZip(NB);
@@ -179,7 +264,6 @@ describe('HistoryTransfer', () => {
   });
 
   describe('hostile entries', () => {
-    const encoder = new TextEncoder();
     const runs = Array.from({ length: 64 }, (_, i) =>
       makeRun({ id: runId(100 + i), notebookPath: 'in/train.ipynb' })
     );

@@ -56,6 +56,21 @@ describe('LogStream', () => {
     });
   });
 
+  it('should skip points whose step is not a number', () => {
+    const stream = new LogStream();
+    stream.apply(
+      message(1, {
+        metrics: { loss: { steps: [0, 'x', 2], values: [3, 9, 1] } }
+      })
+    );
+    expect(stream.series.get('loss')?.step).toEqual([0, 2]);
+    expect(stream.aggregates.get('loss')).toMatchObject({
+      last: 1,
+      max: 3,
+      count: 2
+    });
+  });
+
   it('should flag a gap in sequence numbers and ignore replays', () => {
     const stream = new LogStream();
     expect(stream.apply(message(1, {}))).toBe(true);

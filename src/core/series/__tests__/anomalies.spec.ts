@@ -78,6 +78,26 @@ describe('anomalies: from series', () => {
     flags.forEach(f => expect(f.message).toContain(name));
   });
 
+  it('should read points in step order, as the last value is defined', () => {
+    // Logged out of order: by step the loss went 3, 2, 1, 0.5 (no flag).
+    const loss = {
+      step: [0, 30, 10, 20],
+      value: [3, 0.5, 2, 1],
+      time: [0, 1, 2, 3]
+    };
+    expect(seriesAnomalies('loss', loss)).toEqual([]);
+    // The best accuracy is at the highest step, however late it was logged.
+    const acc = { step: [20, 0, 10], value: [0.9, 0.5, 0.8], time: [0, 1, 2] };
+    expect(seriesAnomalies('acc', acc)).toEqual([]);
+    // A re-logged highest step: the latest logged is the last value.
+    const relogged = {
+      step: [0, 10, 10],
+      value: [0.5, 0.9, 0.7],
+      time: [0, 1, 2]
+    };
+    expect(kinds(seriesAnomalies('acc', relogged))).toEqual(['best-not-last']);
+  });
+
   it('should honour goals and thresholds given as options', () => {
     expect(
       kinds(
