@@ -262,6 +262,7 @@ async function makeDetail(
     editorServices: options.editorServices,
     rendermime: await options.rendermime(),
     commands: options.commands,
+    notebookPath,
     actions: [
       [CommandIDs.insertRunCode, trans.__('Insert Code as New Cell')],
       [CommandIDs.openRunNotebook, trans.__('Open as Notebook')],
