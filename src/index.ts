@@ -1,11 +1,13 @@
 import type { JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { comparePlugin } from './plugins/compare';
+import { comparePanesPlugin } from './plugins/comparePanes';
 import { historyPlugin } from './plugins/history';
 import { recorderPlugin } from './plugins/recorder';
 import { sidebarPlugin } from './plugins/sidebar';
 import { statusBarPlugin } from './plugins/statusbar';
 import { storePlugin } from './plugins/store';
 import { taggingPlugin } from './plugins/tagging';
+import { viewsPlugin } from './plugins/views';
 
 export * from './tokens';
 
@@ -16,7 +18,9 @@ const plugins: JupyterFrontEndPlugin<unknown>[] = [
   sidebarPlugin,
   historyPlugin,
   statusBarPlugin,
-  comparePlugin
+  viewsPlugin,
+  comparePlugin,
+  comparePanesPlugin
 ];
 
 export default plugins;

@@ -5,11 +5,19 @@
  * signals → views. The store knows nothing about widgets; views never reach
  * back into capture.
  */
+import type { IWidgetTracker, MainAreaWidget } from '@jupyterlab/apputils';
+import type { IRenderMimeRegistry } from '@jupyterlab/rendermime';
+import type { TranslationBundle } from '@jupyterlab/translation';
 import { Token } from '@lumino/coreutils';
+import type { IDisposable } from '@lumino/disposable';
 import type { ISignal } from '@lumino/signaling';
+import type { Widget } from '@lumino/widgets';
 import type { IRunAnnotation } from './core/history/annotations';
 import type { RunSeries } from './core/history/series';
 import type { IRunRecord, IRunSummary } from './core/run';
+import type { RunViewKind } from './core/viewId';
+// Type only: the model a compare pane is given (see IComparePaneOptions).
+import type { CompareModel } from './ui/compare/model';
 
 /** A run file that could not be read, and why. */
 export interface IRunFileWarning {
@@ -205,4 +213,111 @@ export interface IRunsExplorer {
 export const IRunsExplorer = new Token<IRunsExplorer>(
   'jupyterlab-runs:IRunsExplorer',
   'The runs listed in the sidebar and the selection in its table.'
+);
+
+/** What a place in the UI shows: a notebook's runs folder and some runs. */
+export interface IRunScope {
+  /** The notebook whose runs folder is shown; null when none is. */
+  notebookPath: string | null;
+  /**
+   * The runs it shows or has selected: a detail's run, a comparison's
+   * runs, the sidebar's selection; none for a runs-folder view.
+   */
+  runIds: readonly string[];
+}
+
+/** The runs a command acts on, all in one notebook's runs folder. */
+export interface IRunTarget {
+  notebookPath: string;
+  /** Empty when the command acts on the folder, not on runs. */
+  runIds: string[];
+}
+
+/** The arguments every run command understands. */
+export interface IRunTargetArgs {
+  notebookPath?: unknown;
+  runId?: unknown;
+  runIds?: unknown;
+}
+
+/**
+ * The main-area views of runs (a run's detail, a comparison, a runs
+ * folder): one tab per thing shown, tracked and restored after a reload;
+ * and which run(s) a command acts on, whatever it was invoked from.
+ */
+export interface IRunViews {
+  /** Run details, one per run. */
+  readonly detail: IWidgetTracker<MainAreaWidget>;
+  /** Comparisons, one per set of runs. */
+  readonly compare: IWidgetTracker<MainAreaWidget>;
+  /** Runs-folder views, one per folder. */
+  readonly folder: IWidgetTracker<MainAreaWidget>;
+  /** What a tracked view shows; null for any other widget. */
+  scopeOf(widget: Widget): IRunScope | null;
+  /**
+   * The runs a command acts on: its arguments, else the run a context menu
+   * was opened on (in the notebook of the view holding it), else the run
+   * view in front, else the sidebar; null when there is none.
+   */
+  target(args: IRunTargetArgs): IRunTarget | null;
+  /**
+   * Show the view of `kind` for these runs: focus its tab when one is open
+   * (or being opened), else make it with `create`, which gets the view's
+   * stable id, then track it and add it to the main area.
+   */
+  open(
+    kind: RunViewKind,
+    scope: { notebookPath: string; runIds: readonly string[] },
+    create: (id: string) => Promise<MainAreaWidget>
+  ): Promise<MainAreaWidget>;
+}
+
+export const IRunViews = new Token<IRunViews>(
+  'jupyterlab-runs:IRunViews',
+  'The tracked run detail, compare and runs-folder views, and which run(s) a command acts on.'
+);
+
+/** What a compare pane is made with: one per compare view. */
+export interface IComparePaneOptions {
+  /** The comparison: runs, records, series, options; `changed` on change. */
+  model: CompareModel;
+  trans: TranslationBundle;
+  /**
+   * Renders run outputs untrusted and, unless allowed, without remote
+   * content; null when JupyterLab has no rendermime registry.
+   */
+  rendermime: IRenderMimeRegistry | null;
+}
+
+/** Makes one tab of the compare view. */
+export interface IComparePaneFactory {
+  /** Unique, stable name (`data-pane` of the tab's node, `showPane`). */
+  readonly name: string;
+  /** Tab order, lowest first; the built-in panes use 100, 200, … 800. */
+  readonly rank?: number;
+  /**
+   * Make the pane; its `title.label` is the tab's label. It should render
+   * only while visible and dispose what it made in `dispose()`. A factory
+   * that throws or rejects leaves its tab out, not the comparison.
+   */
+  create(options: IComparePaneOptions): Widget | Promise<Widget>;
+}
+
+/** The panes of the compare view; other extensions add theirs. */
+export interface IComparePaneRegistry {
+  /** Emitted when a factory was added or removed. */
+  readonly changed: ISignal<IComparePaneRegistry, void>;
+  /** The factories, in tab order. */
+  readonly factories: readonly IComparePaneFactory[];
+  /**
+   * Add a pane to compare views opened from now on. Disposing the result
+   * removes it. A second factory with a taken name is refused (a warning,
+   * and a disposable that does nothing).
+   */
+  add(factory: IComparePaneFactory): IDisposable;
+}
+
+export const IComparePaneRegistry = new Token<IComparePaneRegistry>(
+  'jupyterlab-runs:IComparePaneRegistry',
+  'The panes (tabs) of the compare view; add one to compare runs your way.'
 );

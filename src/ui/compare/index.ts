@@ -1,3 +1,4 @@
 export * from './chart';
 export * from './model';
 export * from './widget';
+export * from './registry';

@@ -1,33 +1,14 @@
 /**
  * The compare view: a main-area widget with one tab per pane. Panes render
  * only when their tab is shown, so opening a comparison of 100 runs does
- * not draw eight charts at once.
+ * not draw eight charts at once. The panes are made by the factories of
+ * `IComparePaneRegistry` (`makePanes`); this view only lays them out.
  */
-import type { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import type { TranslationBundle } from '@jupyterlab/translation';
 import { Panel, TabPanel, Widget } from '@lumino/widgets';
 import { seriesLabels } from '../../core/charts/common';
 import type { CompareModel } from './model';
-import { AnomaliesPane } from './panes/anomalies';
-import { ClassificationPane } from './panes/classification';
-import { CurvesPane } from './panes/curves';
-import { GroupsPane } from './panes/groups';
-import { ImportancePane } from './panes/importance';
-import { ParamChartsPane } from './panes/paramCharts';
-import { ParamsPane } from './panes/params';
-import { WhatChangedPane } from './panes/whatChanged';
-
-/** Pane names, in tab order. */
-export const COMPARE_PANES = [
-  'params',
-  'curves',
-  'param-charts',
-  'classification',
-  'importance',
-  'groups',
-  'what-changed',
-  'anomalies'
-] as const;
+import type { IMadePane } from './registry';
 
 export class CompareWidget extends Panel {
   constructor(options: CompareWidget.IOptions) {
@@ -42,18 +23,10 @@ export class CompareWidget extends Panel {
     this._header.addClass('jp-RunsCompare-header');
     this._tabs = new TabPanel();
     this._tabs.addClass('jp-RunsCompare-tabs');
-    const base = { model, trans };
-    for (const pane of [
-      new ParamsPane(base),
-      new CurvesPane(base),
-      new ParamChartsPane(base),
-      new ClassificationPane(base),
-      new ImportancePane(base),
-      new GroupsPane(base),
-      new WhatChangedPane({ ...base, rendermime: options.rendermime }),
-      new AnomaliesPane(base)
-    ]) {
-      this._tabs.addWidget(pane);
+    for (const { name, widget } of options.panes) {
+      widget.node.dataset.pane = name;
+      this._names.push(name);
+      this._tabs.addWidget(widget);
     }
     this.addWidget(this._header);
     this.addWidget(this._tabs);
@@ -65,9 +38,14 @@ export class CompareWidget extends Panel {
     return this._model;
   }
 
+  /** The panes' names, in tab order. */
+  get paneNames(): readonly string[] {
+    return this._names;
+  }
+
   /** Show a pane by name. */
-  showPane(name: (typeof COMPARE_PANES)[number]): void {
-    const i = COMPARE_PANES.indexOf(name);
+  showPane(name: string): void {
+    const i = this._names.indexOf(name);
     if (i >= 0) {
       this._tabs.currentIndex = i;
     }
@@ -112,12 +90,14 @@ export class CompareWidget extends Panel {
   private _trans: TranslationBundle;
   private _header: Widget;
   private _tabs: TabPanel;
+  private _names: string[] = [];
 }
 
 export namespace CompareWidget {
   export interface IOptions {
     model: CompareModel;
     trans: TranslationBundle;
-    rendermime?: IRenderMimeRegistry | null;
+    /** The panes, in tab order; the view disposes them with itself. */
+    panes: readonly IMadePane[];
   }
 }

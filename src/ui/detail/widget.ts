@@ -195,7 +195,7 @@ export class RunDetailWidget extends Panel {
         () =>
           void this._options.commands?.execute(command, {
             runId: record.id,
-            notebookPath: record.notebookPath
+            notebookPath: this._options.notebookPath ?? record.notebookPath
           })
       );
       actions.append(b);
@@ -587,6 +587,12 @@ export namespace RunDetailWidget {
     commands?: CommandRegistry;
     /** Buttons: [command id, translated label]. */
     actions?: [string, string][];
+    /**
+     * The notebook whose runs folder the run was read from, passed to the
+     * actions; default: the one the record names, which is stale once the
+     * notebook was renamed (its runs folder moved with it).
+     */
+    notebookPath?: string;
   }
 }
 

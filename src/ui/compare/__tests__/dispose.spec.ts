@@ -11,7 +11,9 @@ import type { IRunsExplorer, IRunStore } from '../../../tokens';
 import { trans } from '../../__tests__/trans';
 // jest.mock calls below are hoisted above these imports.
 import { CompareModel } from '../model';
+import { BUILTIN_COMPARE_PANES } from '../panes/builtin';
 import { WhatChangedPane } from '../panes/whatChanged';
+import { makePanes } from '../registry';
 import { CompareWidget } from '../widget';
 
 jest.mock('@jupyterlab/outputarea', () =>
@@ -112,7 +114,11 @@ describe('CompareWidget.dispose', () => {
     const widget = new CompareWidget({
       model,
       trans,
-      rendermime: {} as never
+      panes: await makePanes(BUILTIN_COMPARE_PANES, {
+        model,
+        trans,
+        rendermime: {} as never
+      })
     });
     Widget.attach(widget, document.body);
     widget.showPane('what-changed');

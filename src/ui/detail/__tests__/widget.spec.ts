@@ -161,3 +161,37 @@ describe('RunDetailWidget.dispose', () => {
     expect(area.every(a => a.isDisposed)).toBe(true);
   });
 });
+
+describe('RunDetailWidget actions', () => {
+  it('should pass the notebook the run was read from, not the one its record names', async () => {
+    const execute = jest.fn();
+    const w = new RunDetailWidget({
+      trans,
+      title: 'run',
+      source: {
+        record: () => Promise.resolve(record),
+        series: () => Promise.resolve(null),
+        readText: () => Promise.reject(new Error('none')),
+        readBase64: () => Promise.reject(new Error('none'))
+      },
+      editorServices: {
+        mimeTypeService: { getMimeTypeByLanguage: () => 'text/x-python' },
+        factoryService: { newInlineEditor: () => null }
+      } as never,
+      rendermime: {} as never,
+      commands: { execute } as never,
+      actions: [['jupyterlab-runs:restore-parameters', 'Restore']],
+      // The notebook was renamed after the run: its folder moved with it.
+      notebookPath: 'renamed/train.ipynb'
+    });
+    Widget.attach(w, document.body);
+    await w.ready;
+    w.node.querySelector<HTMLButtonElement>('.jp-RunDetail-action')!.click();
+    expect(record.notebookPath).not.toBe('renamed/train.ipynb');
+    expect(execute).toHaveBeenCalledWith('jupyterlab-runs:restore-parameters', {
+      runId: record.id,
+      notebookPath: 'renamed/train.ipynb'
+    });
+    w.dispose();
+  });
+});
