@@ -2,6 +2,7 @@ import type { JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { comparePlugin } from './plugins/compare';
 import { historyPlugin } from './plugins/history';
 import { recorderPlugin } from './plugins/recorder';
+import { reproducePlugin } from './plugins/reproduce';
 import { sidebarPlugin } from './plugins/sidebar';
 import { statusBarPlugin } from './plugins/statusbar';
 import { storePlugin } from './plugins/store';
@@ -16,7 +17,8 @@ const plugins: JupyterFrontEndPlugin<unknown>[] = [
   sidebarPlugin,
   historyPlugin,
   statusBarPlugin,
-  comparePlugin
+  comparePlugin,
+  reproducePlugin
 ];
 
 export default plugins;

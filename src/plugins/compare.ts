@@ -23,10 +23,10 @@ import {
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
+import type { PartialJSONObject } from '@lumino/coreutils';
 import { runDetails } from '../core/compare/details';
 import {
   parametersSource,
-  rebuildCells,
   updateParametersSource
 } from '../core/compare/restore';
 import type { IRunRecord } from '../core/run';
@@ -219,7 +219,10 @@ function activate(
       if (!nb || !runId) {
         return;
       }
-      const { RunDetailWidget } = await import('../ui/detail');
+      const [{ RunDetailWidget }, { reproductionSection }] = await Promise.all([
+        import('../ui/detail'),
+        import('../ui/reproduce/section')
+      ]);
       const summary = explorer.getRun(runId);
       const content = new RunDetailWidget({
         trans,
@@ -238,8 +241,18 @@ function activate(
         actions: [
           [CommandIDs.insertRunCode, trans.__('Insert Code as New Cell')],
           [CommandIDs.openRunNotebook, trans.__('Open as Notebook')],
-          [CommandIDs.restoreParameters, trans.__('Restore Parameters')]
-        ]
+          [CommandIDs.restoreParameters, trans.__('Restore Parameters')],
+          [CommandIDs.reproduceRun, trans.__('Reproduce Run')]
+        ],
+        sections: record => {
+          const part = reproductionSection(trans, record, explorer.runs, id =>
+            app.commands.execute(CommandIDs.openRun, {
+              runId: id,
+              notebookPath: nb
+            })
+          );
+          return part ? [part] : [];
+        }
       });
       const widget = new MainAreaWidget({ content });
       content.node.setAttribute('aria-label', trans.__('Run details'));
@@ -293,16 +306,7 @@ function activate(
     execute: async args => {
       try {
         const record = await getRecord(args);
-        const d = runDetails(record);
-        const cells = rebuildCells({
-          params: d.params,
-          paramSources: record.paramSources,
-          lineage: d.lineage.entries,
-          code: record.code,
-          experimentTag: record.experiment
-            ? `experiment:${record.experiment}`
-            : 'experiment'
-        });
+        const { runNotebook } = await import('../core/reproduce/notebook');
         const dir = PathExt.dirname(record.notebookPath);
         const model = await contents.newUntitled({
           path: dir,
@@ -311,37 +315,14 @@ function activate(
         await contents.save(model.path, {
           type: 'notebook',
           format: 'json',
-          content: {
-            nbformat: 4,
-            nbformat_minor: 5,
-            metadata: {
-              kernelspec: {
-                name: record.kernel.name,
-                display_name: record.kernel.name,
-                language: record.kernel.language
-              }
-            },
-            cells: [
-              {
-                cell_type: 'markdown',
-                id: 'run-origin',
-                metadata: {},
-                source: trans.__(
-                  'Rebuilt from run `%1` of `%2`.',
-                  record.id,
-                  record.notebookPath
-                )
-              },
-              ...cells.map((c, i) => ({
-                cell_type: 'code',
-                id: `run-cell-${i}`,
-                metadata: { tags: c.tags },
-                source: c.source,
-                outputs: [],
-                execution_count: null
-              }))
-            ]
-          }
+          content: runNotebook(
+            record,
+            trans.__(
+              'Rebuilt from run `%1` of `%2`.',
+              record.id,
+              record.notebookPath
+            )
+          ) as unknown as PartialJSONObject
         });
         await app.commands.execute('docmanager:open', { path: model.path });
       } catch (e) {

@@ -245,8 +245,8 @@ export namespace RunReproducer {
     readText(notebookPath: string, relativePath: string): Promise<string>;
     /** The capture settings now (schema/recorder.json). */
     settings(): ICaptureSettings;
-    /** The relative tolerance now (schema/reproduce.json). */
-    relativeTolerance(): number;
+    /** The relative tolerance now (schema/reproduce.json); undefined: the default. */
+    relativeTolerance(): number | undefined;
   }
 }
 

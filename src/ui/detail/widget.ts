@@ -250,6 +250,10 @@ export class RunDetailWidget extends Panel {
     root.append(section('code', t.__('Code'), codeHost));
     this._attachCode(codeHost, record);
 
+    for (const extra of this._options.sections?.(record) ?? []) {
+      root.append(extra);
+    }
+
     root.append(section('lineage', t.__('Lineage'), lineageList(t, d.lineage)));
     const params = Object.entries(d.params);
     root.append(
@@ -587,6 +591,8 @@ export namespace RunDetailWidget {
     commands?: CommandRegistry;
     /** Buttons: [command id, translated label]. */
     actions?: [string, string][];
+    /** More sections, shown after the code (e.g. the reproduction). */
+    sections?: (record: IRunRecord) => HTMLElement[];
   }
 }
 
