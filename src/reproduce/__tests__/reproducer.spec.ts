@@ -2,12 +2,20 @@ import { Signal } from '@lumino/signaling';
 import { DEFAULT_CAPTURE_SETTINGS } from '../../capture/settings';
 import type { IRunRecord, IRunSummary } from '../../core/run';
 import type { IRunStore } from '../../tokens';
-import { ReproductionCancelled, ReproductionCellFailed } from '../kernelRun';
+import {
+  ReproductionCancelled,
+  ReproductionCellFailed,
+  type ReproduceKernel
+} from '../kernelRun';
 import {
   RunReproducer,
   reproductionSessionPath,
   type ReproduceProgress
 } from '../reproducer';
+
+/** Loose message shapes: the fake plays the kernel's side of the protocol. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = any;
 
 const LOG = 'application/vnd.jupyterlab-runs.log+json';
 const ENV_HASH = 'e'.repeat(64);
@@ -31,8 +39,8 @@ interface ICellScript {
  */
 class FakeKernel {
   constructor(private _script: (code: string) => ICellScript) {}
-  iopubMessage = new Signal<this, any>(this);
-  requests: { content: any; metadata: any }[] = [];
+  iopubMessage = new Signal<this, Json>(this);
+  requests: { content: Json; metadata: Json }[] = [];
   interrupted = 0;
   comms: string[] = [];
   registerOk = true;
@@ -40,7 +48,7 @@ class FakeKernel {
     implementation: 'ipython',
     implementation_version: '9',
     language_info: { name: 'python', version: '3.12.1' }
-  } as any);
+  } as Json);
   private _n = 0;
   private _hung: (() => void) | null = null;
 
@@ -55,7 +63,7 @@ class FakeKernel {
     return Promise.resolve();
   }
 
-  requestExecute(content: any, _dispose?: boolean, metadata?: any) {
+  requestExecute(content: Json, _dispose?: boolean, metadata?: Json) {
     this.requests.push({ content, metadata });
     const msgId = `req-${++this._n}`;
     const header = {
@@ -77,7 +85,7 @@ class FakeKernel {
         parent_header: { msg_id: msgId },
         content: c
       });
-    const done = new Promise<any>(resolve => {
+    const done = new Promise<Json>(resolve => {
       setTimeout(() => {
         emit('execute_input', { code: content.code, execution_count: this._n });
         if (script.stdout) {
@@ -259,7 +267,7 @@ function setUp(
     startKernel: async options => {
       sessions.push(options);
       return {
-        kernel: kernel as any,
+        kernel: kernel as unknown as ReproduceKernel,
         shutdown: async () => void shutdowns++
       };
     }
