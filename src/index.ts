@@ -3,6 +3,7 @@ import { comparePlugin } from './plugins/compare';
 import { comparePanesPlugin } from './plugins/comparePanes';
 import { historyPlugin } from './plugins/history';
 import { recorderPlugin } from './plugins/recorder';
+import { reproducePlugin } from './plugins/reproduce';
 import { sidebarPlugin } from './plugins/sidebar';
 import { statusBarPlugin } from './plugins/statusbar';
 import { storePlugin } from './plugins/store';
@@ -20,7 +21,8 @@ const plugins: JupyterFrontEndPlugin<unknown>[] = [
   statusBarPlugin,
   viewsPlugin,
   comparePlugin,
-  comparePanesPlugin
+  comparePanesPlugin,
+  reproducePlugin
 ];
 
 export default plugins;

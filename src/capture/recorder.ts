@@ -55,7 +55,11 @@ import {
   type ILostReason
 } from './notebookSession';
 import { storeRun } from './storeRun';
-import { DEFAULT_CAPTURE_SETTINGS, type ICaptureSettings } from './settings';
+import {
+  DEFAULT_CAPTURE_SETTINGS,
+  kernelOptions,
+  type ICaptureSettings
+} from './settings';
 
 /** Live summaries are sent at most this often per run. */
 const LIVE_INTERVAL_MS = 250;
@@ -260,29 +264,16 @@ export class RunRecorder implements IRunRecorder, IDisposable {
     return this._recording.has(runId);
   }
 
-  /**
-   * Snapshot options for the kernel (jupyterlab_runs._capture). For the
-   * cells the kernel arms itself, `environment` means "probe when it may
-   * have changed"; for a cell armed by request, "probe now".
-   */
+  /** Snapshot options for the kernel (`kernelOptions`). */
   private _kernelOptions(
     environment: boolean,
     panel: NotebookPanel | null = null
   ): JSONObject {
-    const s = this._settings;
-    return {
-      ...(panel ? { notebook: this._notebookPath(panel) } : {}),
+    return kernelOptions(
+      this._settings,
       environment,
-      packages: s.capturePackages,
-      git: s.captureGit,
-      gpus: true,
-      max_diff_bytes: s.maxGitDiffBytes,
-      params: s.captureParams,
-      datasets: s.hashDataFiles,
-      max_dataset_bytes: s.maxDataFileBytes,
-      system: false,
-      system_interval_ms: s.systemMetrics ? s.systemMetricsIntervalMs : 0
-    };
+      panel ? this._notebookPath(panel) : undefined
+    );
   }
 
   /** The kernel finished the run's execution: record it. */

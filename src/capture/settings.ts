@@ -1,3 +1,5 @@
+import type { JSONObject } from '@lumino/coreutils';
+
 /** Capture switches and caps; mirrors schema/recorder.json. */
 export interface ICaptureSettings {
   captureLineage: boolean;
@@ -32,3 +34,29 @@ export const DEFAULT_CAPTURE_SETTINGS: ICaptureSettings = {
   systemMetricsIntervalMs: 5000,
   snapshotTimeoutMs: 5000
 };
+
+/**
+ * Snapshot options for the kernel side (jupyterlab_runs._capture). For the
+ * cells the kernel arms itself, `environment` means "probe when it may have
+ * changed"; for a cell armed by request, "probe now". `notebook` is the
+ * server path whose runs folder the kernel journals into.
+ */
+export function kernelOptions(
+  s: ICaptureSettings,
+  environment: boolean,
+  notebook?: string
+): JSONObject {
+  return {
+    ...(notebook !== undefined ? { notebook } : {}),
+    environment,
+    packages: s.capturePackages,
+    git: s.captureGit,
+    gpus: true,
+    max_diff_bytes: s.maxGitDiffBytes,
+    params: s.captureParams,
+    datasets: s.hashDataFiles,
+    max_dataset_bytes: s.maxDataFileBytes,
+    system: false,
+    system_interval_ms: s.systemMetrics ? s.systemMetricsIntervalMs : 0
+  };
+}

@@ -230,7 +230,10 @@ async function makeDetail(
   runId: string
 ): Promise<MainAreaWidget> {
   const { trans, store, explorer, readFile } = options;
-  const { RunDetailWidget } = await import('../ui/detail');
+  const [{ RunDetailWidget }, { reproductionSection }] = await Promise.all([
+    import('../ui/detail'),
+    import('../ui/reproduce/section')
+  ]);
   const summary =
     explorer?.notebookPath === notebookPath
       ? explorer.getRun(runId)
@@ -266,8 +269,22 @@ async function makeDetail(
     actions: [
       [CommandIDs.insertRunCode, trans.__('Insert Code as New Cell')],
       [CommandIDs.openRunNotebook, trans.__('Open as Notebook')],
-      [CommandIDs.restoreParameters, trans.__('Restore Parameters')]
-    ]
+      [CommandIDs.restoreParameters, trans.__('Restore Parameters')],
+      [CommandIDs.reproduceRun, trans.__('Reproduce Run')]
+    ],
+    sections: record => {
+      const part = reproductionSection(
+        trans,
+        record,
+        explorer?.notebookPath === notebookPath ? explorer.runs : [],
+        id =>
+          options.commands.execute(CommandIDs.openRun, {
+            runId: id,
+            notebookPath
+          })
+      );
+      return part ? [part] : [];
+    }
   });
   const widget = mainArea(content, trans.__('Run details'));
   widget.title.caption = `${runsFolder(notebookPath)}/${runId}`;

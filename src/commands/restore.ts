@@ -13,10 +13,10 @@ import {
 import type { Contents } from '@jupyterlab/services';
 import type { TranslationBundle } from '@jupyterlab/translation';
 import type { CommandRegistry } from '@lumino/commands';
+import type { PartialJSONObject } from '@lumino/coreutils';
 import { runDetails } from '../core/compare/details';
 import {
   parametersSource,
-  rebuildCells,
   updateParametersSource
 } from '../core/compare/restore';
 import type { IRunRecord } from '../core/run';
@@ -84,8 +84,13 @@ export function addRestoreCommands(options: IRestoreCommandsOptions): void {
     describedBy: { args: RUN_ARGS },
     execute: async args => {
       try {
+        const target = oneRun(args);
         const record = await getRecord(args);
-        const path = await saveRebuiltNotebook(options, record);
+        const path = await saveRebuiltNotebook(
+          options,
+          target!.notebookPath,
+          record
+        );
         await commands.execute('docmanager:open', { path });
       } catch (e) {
         void showErrorMessage(
@@ -121,60 +126,29 @@ export function addRestoreCommands(options: IRestoreCommandsOptions): void {
   });
 }
 
-/** A new notebook beside the run's, rebuilt from the run; its path. */
+/**
+ * A new notebook beside the notebook the run was read from (never where the
+ * run file's own, untrusted `notebookPath` points), rebuilt from the run as
+ * Reproduce Run executes it; its path.
+ */
 async function saveRebuiltNotebook(
   options: IRestoreCommandsOptions,
+  notebookPath: string,
   record: IRunRecord
 ): Promise<string> {
   const { contents, trans } = options;
-  const d = runDetails(record);
-  const cells = rebuildCells({
-    params: d.params,
-    paramSources: record.paramSources,
-    lineage: d.lineage.entries,
-    code: record.code,
-    experimentTag: record.experiment
-      ? `experiment:${record.experiment}`
-      : 'experiment'
-  });
+  const { runNotebook } = await import('../core/reproduce/notebook');
   const model = await contents.newUntitled({
-    path: PathExt.dirname(record.notebookPath),
+    path: PathExt.dirname(notebookPath),
     type: 'notebook'
   });
   await contents.save(model.path, {
     type: 'notebook',
     format: 'json',
-    content: {
-      nbformat: 4,
-      nbformat_minor: 5,
-      metadata: {
-        kernelspec: {
-          name: record.kernel.name,
-          display_name: record.kernel.name,
-          language: record.kernel.language
-        }
-      },
-      cells: [
-        {
-          cell_type: 'markdown',
-          id: 'run-origin',
-          metadata: {},
-          source: trans.__(
-            'Rebuilt from run `%1` of `%2`.',
-            record.id,
-            record.notebookPath
-          )
-        },
-        ...cells.map((c, i) => ({
-          cell_type: 'code',
-          id: `run-cell-${i}`,
-          metadata: { tags: c.tags },
-          source: c.source,
-          outputs: [],
-          execution_count: null
-        }))
-      ]
-    }
+    content: runNotebook(
+      record,
+      trans.__('Rebuilt from run `%1` of `%2`.', record.id, notebookPath)
+    ) as unknown as PartialJSONObject
   });
   return model.path;
 }

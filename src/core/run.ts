@@ -6,6 +6,8 @@
  * files on disk; these types mirror it.
  */
 
+import type { IRunReproduction, ReproductionVerdict } from './reproduce/types';
+
 /** The run-file schema version this build writes. */
 export const RUN_SCHEMA_VERSION = 1;
 
@@ -73,6 +75,10 @@ export interface IRunRecord {
     missedMessages?: boolean;
     notes?: string[];
   };
+  /** The run this one reproduces ("Reproduce Run"). */
+  reproducedFrom?: string;
+  /** The verdict against that run and what differed. */
+  reproduction?: IRunReproduction;
 }
 
 /** Where a parameter value came from; explicit logging wins. */
@@ -243,6 +249,8 @@ export interface IRunSummary {
   metrics?: Record<string, IMetricSummary>;
   tags?: Record<string, string>;
   starred?: boolean;
+  /** For a reproduction: the run it reproduces and the verdict. */
+  reproduction?: { of: string; verdict: ReproductionVerdict };
   /**
    * Recorded, but not yet on the server (waiting in this browser's outbox).
    * Only in memory: never written to a file or a manifest.
@@ -267,6 +275,12 @@ export function summarize(run: IRunRecord): IRunSummary {
   }
   if (run.tags && Object.keys(run.tags).length > 0) {
     summary.tags = run.tags;
+  }
+  if (run.reproduction) {
+    summary.reproduction = {
+      of: run.reproduction.of,
+      verdict: run.reproduction.verdict
+    };
   }
   if (run.metrics && Object.keys(run.metrics).length > 0) {
     summary.metrics = {};

@@ -8,6 +8,7 @@ export namespace CommandIDs {
   export const insertRunCode = 'jupyterlab-runs:insert-run-code';
   export const openRunNotebook = 'jupyterlab-runs:open-run-notebook';
   export const restoreParameters = 'jupyterlab-runs:restore-parameters';
+  export const reproduceRun = 'jupyterlab-runs:reproduce-run';
   // Run history: management, export and import (plugins/history.ts).
   export const renameRun = 'jupyterlab-runs:rename-run';
   export const toggleRunStar = 'jupyterlab-runs:toggle-run-star';

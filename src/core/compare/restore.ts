@@ -71,6 +71,8 @@ export function parametersSource(params: Record<string, ParamValue>): {
 
 /** The cells of a notebook rebuilt from a run. */
 export interface IRebuiltCell {
+  /** The notebook cell it ran from, when known. */
+  cellId: string | null;
   source: string;
   tags: string[];
 }
@@ -88,29 +90,43 @@ function assignedNames(source: string): Set<string> {
 }
 
 /**
- * Cells that re-create a run: the lineage in execution order (a later
- * execution of the same cell wins), then the run's own cell, tagged as it
- * was. The run's `parameters` cell, when it ran in this kernel session, is
- * in the lineage: the last kept entry assigning every param that came from
- * a `parameters` cell (per `paramSources`) is tagged `parameters` and kept
- * as it ran. Otherwise a `parameters` cell with the run's params leads.
+ * Cells that re-create a run, in an order that runs top to bottom: each
+ * lineage cell once, with the code of its latest execution (what the run
+ * used), at the place of its first execution, then the run's own cell,
+ * tagged as it was. The first place is the notebook's order as far as the
+ * lineage can tell: a cell re-run later (the `parameters` cell edited and
+ * run again after the data cell) still comes before the cells that used
+ * it, where placing it at its last execution put the data cell before the
+ * parameters it reads (a `NameError` on "Run All").
+ *
+ * The run's `parameters` cell, when it is in the lineage, is the last kept
+ * entry assigning every param that came from a `parameters` cell (per
+ * `paramSources`): it is tagged `parameters` and its assignments are set to
+ * the run's values. Otherwise a `parameters` cell with the run's params
+ * leads.
  */
 export function rebuildCells(options: {
   params: Record<string, ParamValue>;
   paramSources?: Record<string, string>;
   lineage: readonly ILineageItem[];
   code: string;
+  cellId?: string | null;
   experimentTag: string;
 }): IRebuiltCell[] {
-  const lastByCell = new Map<string, number>();
-  options.lineage.forEach((e, i) => {
-    if (e.cellId) {
-      lastByCell.set(e.cellId, i);
+  // Per cell: where it first ran, and its latest code.
+  const slots: { cellId: string | null; code: string }[] = [];
+  const slotOf = new Map<string, number>();
+  for (const e of options.lineage) {
+    const at = e.cellId === null ? undefined : slotOf.get(e.cellId);
+    if (at === undefined) {
+      if (e.cellId !== null) {
+        slotOf.set(e.cellId, slots.length);
+      }
+      slots.push({ cellId: e.cellId, code: e.code });
+    } else {
+      slots[at] = { cellId: e.cellId, code: e.code };
     }
-  });
-  const kept = options.lineage.filter(
-    (e, i) => !e.cellId || lastByCell.get(e.cellId) === i
-  );
+  }
   const fromParameters = Object.entries(options.paramSources ?? {})
     .filter(
       ([name, source]) =>
@@ -119,8 +135,8 @@ export function rebuildCells(options: {
     .map(([name]) => name);
   let parametersAt = -1;
   if (fromParameters.length) {
-    for (let i = kept.length - 1; i >= 0 && parametersAt < 0; i--) {
-      const names = assignedNames(kept[i].code);
+    for (let i = slots.length - 1; i >= 0 && parametersAt < 0; i--) {
+      const names = assignedNames(slots[i].code);
       if (fromParameters.every(name => names.has(name))) {
         parametersAt = i;
       }
@@ -129,22 +145,57 @@ export function rebuildCells(options: {
   const cells: IRebuiltCell[] = [];
   const { source } = parametersSource(options.params);
   if (parametersAt < 0 && source) {
-    cells.push({ source, tags: ['parameters'] });
+    cells.push({ cellId: null, source, tags: ['parameters'] });
   }
-  kept.forEach((e, i) => {
+  slots.forEach((slot, i) => {
+    if (i !== parametersAt) {
+      cells.push({ cellId: slot.cellId, source: slot.code, tags: [] });
+      return;
+    }
+    const values = Object.fromEntries(
+      fromParameters.map(name => [name, options.params[name]])
+    );
     cells.push({
-      source: e.code,
-      tags: i === parametersAt ? ['parameters'] : []
+      cellId: slot.cellId,
+      source: updateParametersSource(slot.code, values, options.paramSources)
+        .source,
+      tags: ['parameters']
     });
   });
-  cells.push({ source: options.code, tags: [options.experimentTag] });
+  cells.push({
+    cellId: options.cellId ?? null,
+    source: options.code,
+    tags: [options.experimentTag]
+  });
   return cells;
+}
+
+const NUMBER = /^[-+]?(\d[\d_]*\.?[\d_]*|\.\d[\d_]*)([eE][-+]?\d+)?$/;
+const QUOTED = /^(?:'([^'\\]*)'|"([^"\\]*)")$/;
+
+/**
+ * Whether the right-hand side of an assignment (with an optional trailing
+ * comment) is a simple Python literal equal to `value`: a number, a quoted
+ * string without escapes, `True`, `False` or `None`. Anything else reads as
+ * "not known equal" and is rewritten.
+ */
+function holdsLiteral(rhs: string, value: ParamValue): boolean {
+  const text = rhs.replace(/\s+#[^'"]*$/, '').trim();
+  if (typeof value === 'number') {
+    return NUMBER.test(text) && Number(text.replace(/_/g, '')) === value;
+  }
+  if (typeof value === 'string') {
+    const m = QUOTED.exec(text);
+    return !!m && (m[1] ?? m[2]) === value;
+  }
+  return text === pythonLiteral(value);
 }
 
 /**
  * Set the assignments in an existing `parameters` cell to a run's values:
  * single-line top-level assignments `name = …` of params the run has are
- * rewritten; params the cell lacks are appended when they came from a
+ * rewritten (lines already holding the run's value are kept as written);
+ * params the cell lacks are appended when they came from a
  * `parameters` cell (per `sources`, or all when sources are unknown).
  * Other lines are kept as they are.
  */
@@ -161,6 +212,9 @@ export function updateParametersSource(
       return line;
     }
     seen.add(m[1]);
+    if (holdsLiteral(line.slice(m[0].length), params[m[1]])) {
+      return line; // already the run's value, as the user wrote it
+    }
     const next = `${m[1]} = ${pythonLiteral(params[m[1]])}`;
     if (next !== line) {
       changed.push(m[1]);

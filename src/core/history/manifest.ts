@@ -147,6 +147,16 @@ function isStamp(data: unknown): data is IFileStamp {
   );
 }
 
+function isReproductionSummary(value: unknown): boolean {
+  return (
+    isRecord(value) &&
+    isRunId(value.of) &&
+    (value.verdict === 'exact' ||
+      value.verdict === 'tolerance' ||
+      value.verdict === 'differs')
+  );
+}
+
 /**
  * Check one summary as a manifest holds it; a reason when it is unusable.
  * Unknown fields are dropped, so a later minor version can add some.
@@ -178,7 +188,11 @@ export function validateSummary(data: unknown): IRunSummary | string {
       d.params === undefined || (isRecord(d.params) && isParamValue(d.params))
     ],
     ['tags', d.tags === undefined || isStringMap(d.tags)],
-    ['starred', d.starred === undefined || typeof d.starred === 'boolean']
+    ['starred', d.starred === undefined || typeof d.starred === 'boolean'],
+    [
+      'reproduction',
+      d.reproduction === undefined || isReproductionSummary(d.reproduction)
+    ]
   ];
   const problem = checks.find(([, ok]) => !ok)?.[0];
   if (problem) {
@@ -205,6 +219,10 @@ export function validateSummary(data: unknown): IRunSummary | string {
   }
   if (d.starred) {
     summary.starred = true;
+  }
+  if (d.reproduction !== undefined) {
+    const r = d.reproduction as NonNullable<IRunSummary['reproduction']>;
+    summary.reproduction = { of: r.of, verdict: r.verdict };
   }
   if (d.metrics !== undefined) {
     if (!isRecord(d.metrics)) {

@@ -250,6 +250,10 @@ export class RunDetailWidget extends Panel {
     root.append(section('code', t.__('Code'), codeHost));
     this._attachCode(codeHost, record);
 
+    for (const extra of this._options.sections?.(record) ?? []) {
+      root.append(extra);
+    }
+
     root.append(section('lineage', t.__('Lineage'), lineageList(t, d.lineage)));
     const params = Object.entries(d.params);
     root.append(
@@ -593,6 +597,8 @@ export namespace RunDetailWidget {
      * notebook was renamed (its runs folder moved with it).
      */
     notebookPath?: string;
+    /** More sections, shown after the code (e.g. the reproduction). */
+    sections?: (record: IRunRecord) => HTMLElement[];
   }
 }
 

@@ -188,7 +188,24 @@ describe('restore', () => {
     expect(next.changed).toEqual(['lr', 'model']);
   });
 
-  it('should rebuild a notebook from the lineage, last execution of a cell winning', () => {
+  it('should keep lines that already hold the run value as they were written', () => {
+    const next = updateParametersSource(
+      "lr = 1e-1  # step\nname = 'cnn'\nflag = True\nn = 1_000",
+      { lr: 0.1, name: 'cnn', flag: true, n: 1000 },
+      {
+        lr: 'parameters',
+        name: 'parameters',
+        flag: 'parameters',
+        n: 'parameters'
+      }
+    );
+    expect(next.source).toBe(
+      "lr = 1e-1  # step\nname = 'cnn'\nflag = True\nn = 1_000"
+    );
+    expect(next.changed).toEqual([]);
+  });
+
+  it('should rebuild a notebook from the lineage, the last execution of a cell winning at its first place', () => {
     const cells = rebuildCells({
       params: { lr: 0.1 },
       lineage: [
@@ -200,10 +217,10 @@ describe('restore', () => {
       experimentTag: 'experiment:e'
     });
     expect(cells).toEqual([
-      { source: 'lr = 0.1', tags: ['parameters'] },
-      { source: 'y = 1', tags: [] },
-      { source: 'x = 2', tags: [] },
-      { source: 'train()', tags: ['experiment:e'] }
+      { cellId: null, source: 'lr = 0.1', tags: ['parameters'] },
+      { cellId: 'a', source: 'x = 2', tags: [] },
+      { cellId: 'b', source: 'y = 1', tags: [] },
+      { cellId: null, source: 'train()', tags: ['experiment:e'] }
     ]);
   });
 
@@ -234,7 +251,7 @@ describe('restore', () => {
       code: 'runs.log_param("seed", 7)',
       experimentTag: 'experiment'
     });
-    expect(cells).toEqual([
+    expect(cells.map(({ source, tags }) => ({ source, tags }))).toEqual([
       { source: 'import os', tags: [] },
       { source: 'lr = 0.1\nepochs = 3', tags: ['parameters'] },
       { source: 'data = load()', tags: [] },
