@@ -35,7 +35,7 @@ import { forEachLimited } from '../core/concurrency';
 import { JOURNAL_FOLDER } from '../core/capture/journal';
 import { safeJoin, splitPath } from '../core/paths';
 import { newestFirst, type IRunSummary } from '../core/run';
-import { TimeSlicer } from '../core/timeSlice';
+import { TimeSlicer, yieldToEventLoop } from '../core/timeSlice';
 import type { IRunFileWarning } from '../tokens';
 import { isNotFound } from './contentsErrors';
 import type {
@@ -157,7 +157,13 @@ export class FolderIndex implements IDisposable {
   view(folder: string): IFolderView {
     const state = this._states.get(folder);
     if (!state) {
-      return { exists: false, runs: [], warnings: [], reading: 0, journal: false };
+      return {
+        exists: false,
+        runs: [],
+        warnings: [],
+        reading: 0,
+        journal: false
+      };
     }
     return {
       exists: state.exists !== false,
@@ -185,7 +191,8 @@ export class FolderIndex implements IDisposable {
     let watcher = this._watchers.get(folder);
     if (!watcher) {
       const poll = new Poll({
-        factory: () => this._revalidate(folder, { asked: false, reload: false }),
+        factory: () =>
+          this._revalidate(folder, { asked: false, reload: false }),
         frequency: { interval: this._pollMs, backoff: true, max: 60_000 },
         standby: this._standby,
         name: `jupyterlab-runs:watch:${folder}`
@@ -572,6 +579,8 @@ export class FolderIndex implements IDisposable {
     toRead: IMissingRun[],
     generation: number
   ): Promise<number> {
+    // Let the caller show the runs already known before the first read.
+    await yieldToEventLoop();
     const slicer = new TimeSlicer();
     let fresh = 0;
     let shownAt = this._now();
@@ -792,9 +801,13 @@ function refusedKey(entry: {
 }
 
 function sortRefused(refused: IRefusedFile[]): IRefusedFile[] {
-  return refused.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return refused.sort((a, b) =>
+    a.name < b.name ? -1 : a.name > b.name ? 1 : 0
+  );
 }
 
 function refusedKeys(refused: IRefusedFile[]): string {
-  return sortRefused([...refused]).map(refusedKey).join('\u0001');
+  return sortRefused([...refused])
+    .map(refusedKey)
+    .join('\u0001');
 }

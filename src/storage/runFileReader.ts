@@ -24,12 +24,10 @@ import { safeJoin } from '../core/paths';
 import { describeError } from './contentsErrors';
 
 export type TextResult =
-  | { ok: true; text: string }
-  | { ok: false; reason: string };
+  { ok: true; text: string } | { ok: false; reason: string };
 
 export type EntryResult =
-  | { ok: true; entry: IManifestEntry }
-  | { ok: false; reason: string };
+  { ok: true; entry: IManifestEntry } | { ok: false; reason: string };
 
 export class RunFileReader {
   constructor(contents: Contents.IManager) {

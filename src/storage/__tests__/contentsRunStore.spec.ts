@@ -919,7 +919,9 @@ describe('ContentsRunStore', () => {
       ]);
 
       await store.restore(NB, [ID_A]);
-      expect((await store.list(NB, { current: true })).runs.map(r => r.id)).toEqual([ID_B, ID_A]);
+      expect(
+        (await store.list(NB, { current: true })).runs.map(r => r.id)
+      ).toEqual([ID_B, ID_A]);
       expect(await store.getAnnotation(NB, ID_A)).toEqual({ note: 'n' });
 
       await store.trash(NB, [ID_A, ID_B]);
