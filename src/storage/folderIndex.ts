@@ -538,11 +538,11 @@ export class FolderIndex implements IDisposable {
     state.journal = hasJournal(model);
     state.exists = true;
     const stamp = model.last_modified;
-    if (viewChanged) {
-      this._changed.emit(folder);
-    }
     const dirty = result.stale.length > 0;
     if (toRead.length === 0) {
+      if (viewChanged) {
+        this._changed.emit(folder);
+      }
       this._settle(folder, state, stamp, previousStamp, {
         persist: viewChanged || shardsChanged || stamp !== previousStamp,
         dirty
@@ -553,6 +553,7 @@ export class FolderIndex implements IDisposable {
     // short (the page closed) must be listed again next time.
     state.stamp = null;
     state.reading = toRead.length;
+    this._changed.emit(folder);
     state.readingDone = this._readAll(folder, state, toRead, generation).then(
       fresh => {
         if (state.generation === generation) {
