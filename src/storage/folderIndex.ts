@@ -26,13 +26,11 @@ import {
   mergeManifests,
   nextListingAt,
   reconcile,
-  type IListingEntry,
   type IManifestEntry,
   type IManifestShard,
   type IMissingRun
 } from '../core/history';
 import { forEachLimited } from '../core/concurrency';
-import { JOURNAL_FOLDER } from '../core/capture/journal';
 import { safeJoin, splitPath } from '../core/paths';
 import { newestFirst, type IRunSummary } from '../core/run';
 import { TimeSlicer, yieldToEventLoop } from '../core/timeSlice';
@@ -43,8 +41,18 @@ import type {
   IHistoryCache,
   IRefusedFile
 } from './historyCache';
+export { listingOf } from './folderState';
 import { RunFileReader } from './runFileReader';
-import { ShardWriter, stampKey, type IShardState } from './shardWriter';
+import {
+  hasJournal,
+  listingOf,
+  refusedKey,
+  refusedKeys,
+  sortRefused,
+  stateOf,
+  type IFolderState
+} from './folderState';
+import { ShardWriter, stampKey } from './shardWriter';
 
 /** How many files are fetched at once. */
 const READ_CONCURRENCY = 8;
@@ -74,26 +82,6 @@ export interface IOpenOptions {
   current?: boolean;
   /** List the folder even when its time did not move (the user asked). */
   reload?: boolean;
-}
-
-interface IFolderState extends IShardState {
-  refused: IRefusedFile[];
-  /** The folder's time at the listing `entries` reconcile with. */
-  stamp: string | null;
-  /** Whether `stamp` is too recent to prove nothing changed after it. */
-  racy: boolean;
-  exists: boolean | undefined;
-  parentStamp: string | null;
-  journal: boolean;
-  /** Files being read in the background, and when that ends. */
-  reading: number;
-  readingDone: Promise<void>;
-  /** Bumped by each listing: reads of an older one stop applying. */
-  generation: number;
-  /** No background listing before this time (epoch ms). */
-  nextListingAt: number;
-  /** Entries this page wrote while a listing was in flight. */
-  written: Map<string, IManifestEntry> | null;
 }
 
 export class FolderIndex implements IDisposable {
@@ -743,72 +731,4 @@ export namespace FolderIndex {
     /** The clock (tests). */
     now?: () => number;
   }
-}
-
-function stateOf(
-  snapshot: IFolderSnapshot | undefined,
-  now: number
-): IFolderState {
-  const entries = snapshot?.entries ?? [];
-  return {
-    entries: new Map(entries.map(e => [e.summary.id, e])),
-    shards: snapshot?.shards ?? [],
-    refused: snapshot?.refused ?? [],
-    read: [],
-    stale: [],
-    stamp: snapshot?.stamp ?? null,
-    racy: snapshot?.stamp ? isRacyStamp(snapshot.stamp, now) : false,
-    exists: snapshot?.exists ?? (entries.length > 0 ? true : undefined),
-    parentStamp: snapshot?.parentStamp ?? null,
-    journal: snapshot?.journal ?? false,
-    reading: 0,
-    readingDone: Promise.resolve(),
-    generation: 0,
-    nextListingAt: 0,
-    written: null
-  };
-}
-
-/** Whether a runs folder's listing holds the kernel's journal folder. */
-function hasJournal(model: Contents.IModel): boolean {
-  return (
-    Array.isArray(model.content) &&
-    (model.content as Contents.IModel[]).some(
-      item => item.type === 'directory' && item.name === JOURNAL_FOLDER
-    )
-  );
-}
-
-/** The files of a directory model, as the history core wants them. */
-export function listingOf(model: Contents.IModel): IListingEntry[] {
-  const items = Array.isArray(model.content)
-    ? (model.content as Contents.IModel[])
-    : [];
-  return items
-    .filter(item => item.type !== 'directory')
-    .map(item => ({
-      name: item.name,
-      lastModified: item.last_modified,
-      size: typeof item.size === 'number' ? item.size : null
-    }));
-}
-
-function refusedKey(entry: {
-  name: string;
-  size: number | null;
-  lastModified: string;
-}): string {
-  return stampKey(entry);
-}
-
-function sortRefused(refused: IRefusedFile[]): IRefusedFile[] {
-  return refused.sort((a, b) =>
-    a.name < b.name ? -1 : a.name > b.name ? 1 : 0
-  );
-}
-
-function refusedKeys(refused: IRefusedFile[]): string {
-  return sortRefused([...refused])
-    .map(refusedKey)
-    .join('\u0001');
 }

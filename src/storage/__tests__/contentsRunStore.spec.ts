@@ -359,7 +359,9 @@ describe('ContentsRunStore', () => {
       const folder = nb.replace(/\.ipynb$/, '.runs');
       expect(contents.list(folder)).toContain(`${ID_A}.json`);
       const fresh = open(WRITER_2, { cache: new MemoryHistoryCache() });
-      expect((await fresh.list(nb)).runs.map(r => r.id)).toEqual([ID_A]);
+      expect(
+        (await fresh.list(nb, { current: true })).runs.map(r => r.id)
+      ).toEqual([ID_A]);
     });
 
     it.each([
@@ -682,7 +684,7 @@ describe('ContentsRunStore', () => {
       );
       const store = open();
       contents.reads = [];
-      const listing = await store.list(NB);
+      const listing = await store.list(NB, { current: true });
       expect(listing.runs.map(r => r.id)).toEqual(
         [9, 4, 3, 2, 1].map(i => runId(i))
       );
@@ -700,7 +702,7 @@ describe('ContentsRunStore', () => {
       );
       const store = open();
       contents.reads = [];
-      const listing = await store.list(NB);
+      const listing = await store.list(NB, { current: true });
       expect(listing.runs.find(r => r.id === runId(1))?.experiment).toBe(
         'edited'
       );
@@ -711,9 +713,11 @@ describe('ContentsRunStore', () => {
       await record(1);
       contents.files.set(`${FOLDER}/${ID_B}.json`, 'garbage');
       const store = open();
-      expect((await store.list(NB)).warnings).toHaveLength(1);
+      expect((await store.list(NB, { current: true })).warnings).toHaveLength(
+        1
+      );
       contents.reads = [];
-      const again = await store.list(NB);
+      const again = await store.list(NB, { current: true });
       expect(again.warnings).toEqual([
         {
           path: `${FOLDER}/${ID_B}.json`,
