@@ -41,6 +41,24 @@ export interface IRunListing {
    * `JournalReconciler` reads.
    */
   journal?: boolean;
+  /**
+   * Run files listed but not read yet. While it is above 0, `runs` and
+   * `warnings` are partial and `IRunStore.listingChanged` brings the rest,
+   * a page at a time, ending with a listing whose `reading` is 0.
+   */
+  reading?: number;
+}
+
+/** How current `IRunStore.list` must be. */
+export interface IListOptions {
+  /**
+   * Check the folder before answering (one small request when it did not
+   * change) and wait until every run file is read. For callers that act on
+   * the folder's content (the journal, exports); views do not need it.
+   */
+  current?: boolean;
+  /** Read the folder again even if it looks unchanged ("Reload Runs"). */
+  reload?: boolean;
 }
 
 /**
@@ -110,8 +128,33 @@ export interface IRunStore {
    * database; it reaches the server as soon as it can (`status`).
    */
   save(run: IRunRecord, options?: { series?: RunSeries | null }): Promise<void>;
-  /** List the runs of a notebook. Never rejects for a bad run file. */
-  list(notebookPath: string): Promise<IRunListing>;
+  /**
+   * List the runs of a notebook. Never rejects for a bad run file.
+   *
+   * A folder this page already knows (or its browser cache knows, after a
+   * reload) is answered at once from memory and revalidated in the
+   * background; a folder seen for the first time is listed first and
+   * answered with the runs whose summaries are cached or in a manifest,
+   * while the other run files are read in the background (`reading`).
+   * Either way, whatever the background work finds comes through
+   * `listingChanged`.
+   */
+  list(notebookPath: string, options?: IListOptions): Promise<IRunListing>;
+  /**
+   * Emitted with the whole listing of a notebook (as `list` would answer
+   * now) when it changed without this page saving into the folder: another
+   * tab or the kernel's journal added runs, files were edited or removed on
+   * the server, or background reading brought more runs and refusals.
+   * Only for notebooks this page listed or watches. Optional.
+   */
+  readonly listingChanged?: ISignal<IRunStore, IRunListing>;
+  /**
+   * Keep a notebook's runs current while the handle lives: the folder's
+   * modification time is checked every few seconds while the page is
+   * visible (one small request, no listing), and read again when it moved;
+   * changes come through `listingChanged`. Optional.
+   */
+  watch?(notebookPath: string): IDisposable;
   /** Read one full run record. */
   get(notebookPath: string, runId: string): Promise<IRunRecord>;
   /** The user's name, star, note and tags of a run (`{}` when none). */

@@ -119,7 +119,9 @@ export class JournalReconciler {
       waiting: 0,
       refused: []
     };
-    const listing = await this._store.list(notebookPath);
+    // The folder as it is now: which runs are on the server decides what
+    // the journal still has to write (one small request when unchanged).
+    const listing = await this._store.list(notebookPath, { current: true });
     const runs = new Map(listing.runs.map(r => [r.id, r]));
     const journaled = new Set<string>();
     if (listing.journal) {

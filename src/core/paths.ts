@@ -10,7 +10,7 @@ import { isRunId } from './id';
 export const RUNS_FOLDER_SUFFIX = '.runs';
 
 /** Split a server path into its folder and file name. */
-function splitPath(path: string): { dir: string; name: string } {
+export function splitPath(path: string): { dir: string; name: string } {
   const clean = path.replace(/^\/+/, '');
   const slash = clean.lastIndexOf('/');
   return slash < 0

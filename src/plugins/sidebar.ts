@@ -79,7 +79,7 @@ function activate(
     caption: trans.__('Read the runs folder of this notebook again'),
     isEnabled: () => model.notebookPath !== null,
     describedBy: { args: { type: 'object', properties: {} } },
-    execute: () => model.refresh()
+    execute: () => model.refresh({ reload: true })
   });
   for (const command of [CommandIDs.showRuns, CommandIDs.refreshRuns]) {
     palette?.addItem({ command, category: trans.__('Experiment Runs') });

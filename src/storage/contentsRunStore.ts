@@ -5,12 +5,17 @@
  *
  * - `save` commits a run to the outbox (IndexedDB) and returns; the outbox
  *   writes it to the server, retrying with backoff (outbox.ts).
- * - `list` opens the folder through its manifest shards and the cache
- *   (folderIndex.ts): one listing request when nothing changed.
+ * - `list` answers from what this page (or its IndexedDB copy) knows of the
+ *   folder and revalidates it in the background: one request for the
+ *   folder's time, a listing only when it moved, run files read in the
+ *   background (folderIndex.ts). `listingChanged` brings what that finds;
+ *   `watch` keeps a notebook's folder current while it is shown.
  * - The user's annotations and the trash are files of the folder too
  *   (docs/RUN_FOLDER.md), so they travel with it.
  */
 import type { Contents } from '@jupyterlab/services';
+import type { IDisposable } from '@lumino/disposable';
+import type { Poll } from '@lumino/polling';
 import { Signal, type ISignal } from '@lumino/signaling';
 import {
   annotationsFileName,
@@ -38,6 +43,7 @@ import {
 import { mergeSummaries, type IRunRecord } from '../core/run';
 import { validateRun } from '../core/validate';
 import type {
+  IListOptions,
   IRunListing,
   IRunStore,
   IRunStoreChange,
@@ -46,7 +52,7 @@ import type {
 } from '../tokens';
 import type { IFileSaver } from './backgroundSaver';
 import { isMissingPath, isNotFound } from './contentsErrors';
-import { FolderIndex } from './folderIndex';
+import { FolderIndex, type IFolderView } from './folderIndex';
 import { MemoryHistoryCache, type IHistoryCache } from './historyCache';
 import {
   MemoryOutboxStorage,
@@ -68,8 +74,11 @@ export class ContentsRunStore implements IRunStore {
       cache: options.cache ?? new MemoryHistoryCache(),
       writerId: options.writerId,
       shardDelayMs: options.shardDelayMs,
-      shardIntervalMs: options.shardIntervalMs
+      shardIntervalMs: options.shardIntervalMs,
+      pollIntervalMs: options.pollIntervalMs,
+      standby: options.standby
     });
+    this._index.changed.connect(this._onFolderChanged, this);
     this._outbox = new Outbox({
       storage: options.outbox ?? new MemoryOutboxStorage(),
       write: entry => this._write(entry),
@@ -87,6 +96,10 @@ export class ContentsRunStore implements IRunStore {
 
   get changed(): ISignal<IRunStore, IRunStoreChange> {
     return this._changed;
+  }
+
+  get listingChanged(): ISignal<IRunStore, IRunListing> {
+    return this._listingChanged;
   }
 
   get statusChanged(): ISignal<IRunStore, IRunStoreStatus> {
@@ -165,12 +178,31 @@ export class ContentsRunStore implements IRunStore {
     return this._moved(notebookPath);
   }
 
-  async list(notebookPath: string): Promise<IRunListing> {
+  async list(
+    notebookPath: string,
+    options: IListOptions = {}
+  ): Promise<IRunListing> {
     await this._ready;
     // A page still showing a notebook renamed by another client lists the
     // runs where they went.
     const folder = runsFolder(this._moved(notebookPath));
-    const view = await this._index.open(folder);
+    this._noteListed(folder, notebookPath);
+    const view = await this._index.open(folder, options);
+    return this._listingOf(notebookPath, folder, view);
+  }
+
+  watch(notebookPath: string): IDisposable {
+    const folder = runsFolder(this._moved(notebookPath));
+    this._noteListed(folder, notebookPath);
+    return this._index.watch(folder);
+  }
+
+  /** The listing of a folder's view, with the runs still waiting here. */
+  private _listingOf(
+    notebookPath: string,
+    folder: string,
+    view: IFolderView
+  ): IRunListing {
     const waiting = this._outbox
       .entries(folder)
       .filter(entry => entry.run !== null);
@@ -186,8 +218,26 @@ export class ContentsRunStore implements IRunStore {
       runs,
       warnings: view.warnings,
       pending: waiting.length,
-      journal: view.journal ?? false
+      journal: view.journal,
+      reading: view.reading
     };
+  }
+
+  private _noteListed(folder: string, notebookPath: string): void {
+    let paths = this._listed.get(folder);
+    if (!paths) {
+      paths = new Set();
+      this._listed.set(folder, paths);
+    }
+    paths.add(notebookPath);
+  }
+
+  /** The index learnt something of a folder: tell who listed it. */
+  private _onFolderChanged(_: FolderIndex, folder: string): void {
+    const view = this._index.view(folder);
+    for (const notebookPath of this._listed.get(folder) ?? []) {
+      this._listingChanged.emit(this._listingOf(notebookPath, folder, view));
+    }
   }
 
   async get(notebookPath: string, runId: string): Promise<IRunRecord> {
@@ -288,7 +338,7 @@ export class ContentsRunStore implements IRunStore {
       content: serializeAnnotations(runId, next)
     });
     // The changed annotation stamp makes the index reread this run.
-    const view = await this._index.open(folder);
+    const view = await this._index.open(folder, { current: true });
     const run = view.runs.find(r => r.id === runId);
     if (run) {
       this._changed.emit({ type: 'updated', notebookPath, run });
@@ -312,6 +362,7 @@ export class ContentsRunStore implements IRunStore {
     runIds: readonly string[]
   ): Promise<void> {
     await this._trash.restore(runsFolder(notebookPath), runIds);
+    await this._index.invalidate(runsFolder(notebookPath));
     this._changed.emit({ type: 'reloaded', notebookPath });
   }
 
@@ -502,6 +553,7 @@ export class ContentsRunStore implements IRunStore {
       }
     };
     await this._ensureParents(folder, entry.file?.path ?? 'x');
+    await this._index.noteCreated(folder);
     if (entry.file) {
       await put(entry.file.path, entry.file.content, entry.file.format);
       return;
@@ -563,9 +615,14 @@ export class ContentsRunStore implements IRunStore {
   }
 
   private async _createFolder(folder: string, depth = 0): Promise<void> {
+    // A runs folder the index saw absent is made without asking first: no
+    // 404 for the first run of a notebook.
+    const absent = this._index.knownAbsent(folder);
     try {
-      await this._contents.get(folder, { content: false });
-      return;
+      if (!absent || depth > 0) {
+        await this._contents.get(folder, { content: false });
+        return;
+      }
     } catch (error) {
       if (!isNotFound(error)) {
         throw error;
@@ -637,7 +694,10 @@ export class ContentsRunStore implements IRunStore {
   /** Runs folders being moved (both ends), settled when the move is. */
   private _moving = new Map<string, Promise<void>>();
   private _isDisposed = false;
+  /** Notebook paths that listed or watch each folder. */
+  private _listed = new Map<string, Set<string>>();
   private _changed = new Signal<IRunStore, IRunStoreChange>(this);
+  private _listingChanged = new Signal<IRunStore, IRunListing>(this);
   private _statusChanged = new Signal<IRunStore, IRunStoreStatus>(this);
 }
 
@@ -663,6 +723,10 @@ export namespace ContentsRunStore {
     shardDelayMs?: number;
     /** At least this long between two writes of this tab's shard. */
     shardIntervalMs?: number;
+    /** How often a watched folder's time is checked (default 2500 ms). */
+    pollIntervalMs?: number;
+    /** When watching pauses (default: while the page is hidden). */
+    standby?: Poll.Standby | (() => boolean | Poll.Standby);
   }
 }
 

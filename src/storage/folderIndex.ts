@@ -1,242 +1,239 @@
 /**
- * Opening a runs folder fast, and keeping its manifest shard: the adapter
- * over the pure history core (docs/RUN_FOLDER.md, "Opening a history").
+ * Opening a runs folder fast and keeping it current: the adapter over the
+ * pure history core (docs/RUN_FOLDER.md, "Opening a history").
  *
- * An open is one listing request; shards are read only when their stamp
- * differs from the one already merged (kept in IndexedDB); run files are
- * read only when `reconcile` says their summary is missing or out of date.
- * This writer's shard is rewritten (debounced) when anything was fetched,
- * dropped or saved, so the next open elsewhere is cheap too.
+ * - A folder known to this page (or to its IndexedDB copy after a reload)
+ *   answers at once from memory, then is revalidated in the background: one
+ *   `content: false` request for the folder's modification time, and a
+ *   listing only when that time moved (`freshness.ts`).
+ * - A listing shows every run whose summary still holds at once; run files
+ *   that must be read are read in the background, in time slices, and
+ *   `changed` fires as they arrive (valid runs first, refusals named after).
+ *   Files refused at a stamp are remembered and not read again.
+ * - Existence is learnt from the listing of the notebook's folder, never
+ *   from a 404; a folder seen absent is checked by that folder's time.
+ * - Nothing is written when nothing changed: the IndexedDB copy only when
+ *   the folder's state did, the shard only when this page saved, read or
+ *   dropped entries (`shardWriter.ts`).
  */
 import type { Contents } from '@jupyterlab/services';
+import type { IDisposable } from '@lumino/disposable';
+import { Poll } from '@lumino/polling';
+import { Signal, type ISignal } from '@lumino/signaling';
 import {
-  annotateSummary,
-  checkRunFileSize,
   classifyListing,
-  loadAnnotationsFile,
-  loadRunFile,
-  loadSeriesFile,
-  makeEntry,
-  makeShard,
-  manifestShardName,
+  isRacyStamp,
   mergeManifests,
-  parseManifestShard,
-  planCompaction,
+  nextListingAt,
   reconcile,
-  serializeShard,
-  summarizeRun,
-  type IListingEntry,
   type IManifestEntry,
   type IManifestShard,
-  type IRunAnnotation,
-  type IRunFiles,
-  type RunSeries
+  type IMissingRun
 } from '../core/history';
 import { forEachLimited } from '../core/concurrency';
-import { JOURNAL_FOLDER } from '../core/capture/journal';
-import { safeJoin } from '../core/paths';
+import { safeJoin, splitPath } from '../core/paths';
 import { newestFirst, type IRunSummary } from '../core/run';
+import { TimeSlicer, yieldToEventLoop } from '../core/timeSlice';
 import type { IRunFileWarning } from '../tokens';
-import { describeError, isNotFound } from './contentsErrors';
+import { isNotFound } from './contentsErrors';
 import type {
   IFolderSnapshot,
   IHistoryCache,
   IRefusedFile
 } from './historyCache';
+export { listingOf } from './folderState';
+import { RunFileReader } from './runFileReader';
+import {
+  hasJournal,
+  listingOf,
+  refusedKey,
+  refusedKeys,
+  sortRefused,
+  stateOf,
+  type IFolderState
+} from './folderState';
+import { ShardWriter, stampKey } from './shardWriter';
 
 /** How many files are fetched at once. */
 const READ_CONCURRENCY = 8;
+/** While files are read in the background, `changed` fires this often. */
+const PAGE_MS = 250;
 
-/** A runs folder as opened. */
+/** A runs folder as known now. */
 export interface IFolderView {
   /** False when the folder does not exist. */
   exists: boolean;
   /** Newest first. */
   runs: IRunSummary[];
   warnings: IRunFileWarning[];
-  /** How many run files had to be fetched (0 on a warm open). */
-  fetched: number;
+  /** Run files listed but not read yet: `changed` fires as they are. */
+  reading: number;
   /** Whether the folder holds a kernel journal (`journal/`). */
-  journal?: boolean;
+  journal: boolean;
 }
 
-interface IFolderState {
-  entries: Map<string, IManifestEntry>;
-  shards: IListingEntry[];
-  refused: IRefusedFile[];
-  /** Shards parsed during the last open, for compaction. */
-  read: { name: string; shard: IManifestShard }[];
-  stale: string[];
+/** How current the answer of `open` must be. */
+export interface IOpenOptions {
+  /**
+   * Revalidate before answering (one request when the folder did not
+   * change) and wait for every file to be read. Default: answer from what
+   * is known when anything is, and revalidate in the background.
+   */
+  current?: boolean;
+  /** List the folder even when its time did not move (the user asked). */
+  reload?: boolean;
 }
 
-export class FolderIndex {
+export class FolderIndex implements IDisposable {
   constructor(options: FolderIndex.IOptions) {
     this._contents = options.contents;
     this._cache = options.cache;
-    this._writerId = options.writerId;
-    this._shardDelay = options.shardDelayMs ?? 1000;
+    this._reader = new RunFileReader(options.contents);
     this._cacheDelay = options.cacheDelayMs ?? 1000;
-    this._shardInterval = options.shardIntervalMs ?? 30_000;
-  }
-
-  get writerId(): string {
-    return this._writerId;
+    this._pollMs = options.pollIntervalMs ?? 2500;
+    this._standby = options.standby ?? 'when-hidden';
+    this._now = options.now ?? Date.now;
+    this._shards = new ShardWriter({
+      contents: options.contents,
+      writerId: options.writerId,
+      delayMs: options.shardDelayMs,
+      intervalMs: options.shardIntervalMs,
+      state: folder => this._state(folder),
+      persist: folder => this._persistNow(folder)
+    });
   }
 
   /**
-   * Open a folder: list it, reuse what is cached, fetch what changed.
-   *
-   * Opens of one folder never overlap: two overlapping cold opens (the
-   * sidebar and the capture's recovery of abandoned runs, say) would each
-   * read every run file. A call made while an open is in flight waits for it
-   * and then opens once more, warm, for every caller that arrived meanwhile:
-   * the in-flight open may have listed the folder before the call was made.
+   * Emitted with a folder whose view changed without this page saving into
+   * it: a revalidation found new, changed or removed runs, or background
+   * reading brought another page of runs or refusals.
    */
-  open(folder: string): Promise<IFolderView> {
-    if (!this._opening.has(folder)) {
-      return this._startOpen(folder);
-    }
-    let next = this._queued.get(folder);
-    if (!next) {
-      next = this._opening
-        .get(folder)!
-        .catch(() => undefined)
-        .then(() => {
-          this._queued.delete(folder);
-          return this._startOpen(folder);
-        });
-      this._queued.set(folder, next);
-    }
-    return next;
+  get changed(): ISignal<FolderIndex, string> {
+    return this._changed;
   }
 
-  private _startOpen(folder: string): Promise<IFolderView> {
-    const opening = this._open(folder).finally(() => {
-      if (this._opening.get(folder) === opening) {
-        this._opening.delete(folder);
-      }
-    });
-    this._opening.set(folder, opening);
-    return opening;
+  get isDisposed(): boolean {
+    return this._isDisposed;
   }
 
-  private async _open(folder: string): Promise<IFolderView> {
-    let model: Contents.IModel;
-    try {
-      model = await this._contents.get(folder, { content: true });
-    } catch (error) {
-      if (isNotFound(error)) {
-        this._states.delete(folder);
-        return { exists: false, runs: [], warnings: [], fetched: 0 };
-      }
-      throw error;
-    }
-    const listing = listingOf(model);
-    const journal = hasJournal(model);
+  /**
+   * Open a folder. Known folders answer at once (and are revalidated in the
+   * background); an unknown one is listed first, and answers with the runs
+   * its shards and the cache already describe while the rest are read.
+   */
+  async open(folder: string, options: IOpenOptions = {}): Promise<IFolderView> {
     const state = await this._state(folder);
-    const classified = classifyListing(listing);
-
-    // Shards not merged yet (another writer's, or changed since).
-    const known = new Set(state.shards.map(stampKey));
-    const newShards = classified.shards.filter(s => !known.has(stampKey(s)));
-    const read: { name: string; shard: IManifestShard }[] = [];
-    await forEachLimited(newShards, READ_CONCURRENCY, async entry => {
-      const text = await this._readText(safeJoin(folder, entry.name));
-      if (text.ok) {
-        const parsed = parseManifestShard(text.text, { fileName: entry.name });
-        if (parsed.ok) {
-          read.push({ name: entry.name, shard: parsed.shard });
-        }
+    // Known: seen absent, reconciled with a listing (here or before a
+    // reload), or being read after a listing of this page.
+    const known =
+      state.exists === false || state.stamp !== null || state.reading > 0;
+    if (options.current || options.reload || !known) {
+      await this._revalidate(folder, {
+        asked: true,
+        reload: options.reload ?? false
+      });
+      if (options.current) {
+        await this._state(folder).then(s => s.readingDone);
       }
-    });
-    const merged = mergeManifests([
-      [...state.entries.values()],
-      ...read.map(r => r.shard)
-    ]);
-    const result = reconcile(merged, listing);
-
-    // Fetch what is missing, unless it was refused at this very stamp. An
-    // edited annotation file refetches its run too: edits are rare.
-    const refusedAt = new Map(state.refused.map(r => [refusedKey(r), r]));
-    const refused: IRefusedFile[] = [];
-    const fresh: IManifestEntry[] = [];
-    let fetched = 0;
-    await forEachLimited(result.missing, READ_CONCURRENCY, async files => {
-      const known = refusedAt.get(refusedKey(files.run));
-      if (known) {
-        refused.push(known);
-        return;
-      }
-      fetched++;
-      const loaded = await this._loadRun(folder, files);
-      if (loaded.ok) {
-        fresh.push(loaded.entry);
-      } else {
-        refused.push({
-          ...stamp(files.run),
-          name: files.run.name,
-          reason: loaded.reason
-        });
-      }
-    });
-
-    // A warm open of an unchanged folder writes nothing back.
-    const changed =
-      fresh.length > 0 ||
-      result.stale.length > 0 ||
-      read.length > 0 ||
-      result.upToDate.length !== state.entries.size ||
-      classified.shards.map(stampKey).join() !==
-        state.shards.map(stampKey).join() ||
-      [...refused]
-        .sort((a, b) => (a.name < b.name ? -1 : 1))
-        .map(refusedKey)
-        .join() !== state.refused.map(refusedKey).join();
-    state.entries = new Map(
-      [...result.upToDate, ...fresh].map(e => [e.summary.id, e])
-    );
-    state.shards = classified.shards;
-    state.refused = refused.sort((a, b) => (a.name < b.name ? -1 : 1));
-    state.read = read;
-    state.stale = result.stale;
-    const mine = manifestShardName(this._writerId);
-    const dirty =
-      fresh.length > 0 ||
-      result.stale.length > 0 ||
-      classified.shards.length > 1 ||
-      (state.entries.size > 0 && !classified.shards.some(s => s.name === mine));
-    if (changed) {
-      await this._persist(folder, state);
+    } else {
+      this._background(folder);
     }
-    if (dirty) {
-      this.scheduleShardWrite(folder);
+    return this.view(folder);
+  }
+
+  /** The folder as known now (empty when nothing is). */
+  view(folder: string): IFolderView {
+    const state = this._states.get(folder);
+    if (!state) {
+      return {
+        exists: false,
+        runs: [],
+        warnings: [],
+        reading: 0,
+        journal: false
+      };
     }
     return {
-      exists: true,
-      runs: this.summaries(folder),
-      warnings: state.refused.map(r => ({
+      exists: state.exists !== false,
+      runs: [...state.entries.values()].map(e => e.summary).sort(newestFirst),
+      warnings: sortRefused([...state.refused]).map(r => ({
         path: safeJoin(folder, r.name),
         reason: r.reason
       })),
-      fetched,
-      journal
+      reading: state.reading,
+      journal: state.journal
     };
   }
 
-  /** The summaries known for a folder, newest first. */
-  summaries(folder: string): IRunSummary[] {
-    const state = this._states.get(folder);
-    return state
-      ? [...state.entries.values()].map(e => e.summary).sort(newestFirst)
-      : [];
+  /** Whether the folder was seen not to exist (and not made since). */
+  knownAbsent(folder: string): boolean {
+    return this._states.get(folder)?.exists === false;
+  }
+
+  /**
+   * Keep a folder current while the returned handle lives: its time is
+   * checked every `pollIntervalMs` (less often after failures; not while
+   * the page is hidden), and it is listed when the time moved.
+   */
+  watch(folder: string): IDisposable {
+    let watcher = this._watchers.get(folder);
+    if (!watcher) {
+      const poll = new Poll({
+        factory: () =>
+          this._revalidate(folder, { asked: false, reload: false }),
+        frequency: { interval: this._pollMs, backoff: true, max: 60_000 },
+        standby: this._standby,
+        name: `jupyterlab-runs:watch:${folder}`
+      });
+      watcher = { poll, count: 0 };
+      this._watchers.set(folder, watcher);
+    }
+    watcher.count++;
+    let disposed = false;
+    return {
+      get isDisposed() {
+        return disposed;
+      },
+      dispose: () => {
+        if (disposed) {
+          return;
+        }
+        disposed = true;
+        const w = this._watchers.get(folder);
+        if (w && --w.count === 0) {
+          w.poll.dispose();
+          this._watchers.delete(folder);
+        }
+      }
+    };
   }
 
   /** Record a run this writer just wrote (stamps from the save answers). */
   async noteWritten(folder: string, entry: IManifestEntry): Promise<void> {
     const state = await this._state(folder);
     state.entries.set(entry.summary.id, entry);
+    state.written?.set(entry.summary.id, entry);
+    this._noteExists(state);
     this._schedulePersist(folder);
-    this.scheduleShardWrite(folder);
+    this._shards.schedule(folder);
+  }
+
+  /** The folder was just created by this page. */
+  async noteCreated(folder: string): Promise<void> {
+    const state = await this._state(folder);
+    if (state.exists === false) {
+      this._noteExists(state);
+      this._schedulePersist(folder);
+    }
+  }
+
+  /**
+   * Files came back or were added by this page (runs restored from the
+   * trash, an import): the next open lists the folder before answering.
+   */
+  async invalidate(folder: string): Promise<void> {
+    const state = await this._state(folder);
+    state.stamp = null;
   }
 
   /** Forget runs (moved to the trash, deleted). */
@@ -246,89 +243,24 @@ export class FolderIndex {
       state.entries.delete(id);
     }
     this._schedulePersist(folder);
-    this.scheduleShardWrite(folder);
+    this._shards.schedule(folder);
   }
 
   /** The folder moved with its notebook: move what is known of it. */
   async move(oldFolder: string, newFolder: string): Promise<void> {
     const state = await this._state(oldFolder);
     this._states.delete(oldFolder);
+    // The new folder's time is its own: check it at the next open.
+    state.stamp = null;
+    state.generation++;
     this._states.set(newFolder, state);
     await this._cache.delete(oldFolder);
-    await this._persist(newFolder, state);
+    await this._persistNow(newFolder);
   }
 
-  /**
-   * Write this writer's shard soon: once saves pause for `shardDelayMs`,
-   * and at most once per `shardIntervalMs`. A shard holds every entry of
-   * the folder, so writing it after each run (runs a few seconds apart
-   * never pause for long) would cost each run time and bytes in proportion
-   * to the folder's size. A shard missing the latest runs only means an
-   * open elsewhere reads those run files.
-   */
-  scheduleShardWrite(folder: string): void {
-    const pending = this._timers.get(folder);
-    if (pending !== undefined) {
-      clearTimeout(pending);
-    }
-    const last = this._shardWrittenAt.get(folder);
-    const delay = Math.max(
-      this._shardDelay,
-      last === undefined ? 0 : last + this._shardInterval - Date.now()
-    );
-    this._timers.set(
-      folder,
-      setTimeout(() => {
-        this._timers.delete(folder);
-        void this.writeShard(folder).catch(error =>
-          console.warn(
-            `jupyterlab-runs: ${folder}: manifest not written`,
-            error
-          )
-        );
-      }, delay)
-    );
-  }
-
-  /** Write this writer's shard now, then delete the shards it covers. */
-  async writeShard(folder: string): Promise<void> {
-    this._shardWrittenAt.set(folder, Date.now());
-    const state = await this._state(folder);
-    const shard = makeShard(this._writerId, state.entries.values());
-    const name = manifestShardName(this._writerId);
-    const saved = await this._contents.save(safeJoin(folder, name), {
-      type: 'file',
-      format: 'text',
-      content: serializeShard(shard)
-    });
-    const written: IListingEntry = {
-      name,
-      size: typeof saved.size === 'number' ? saved.size : null,
-      lastModified: saved.last_modified
-    };
-    state.shards = [...state.shards.filter(s => s.name !== name), written];
-    const readAt = new Map(state.shards.map(s => [s.name, stampKey(s)]));
-    for (const other of planCompaction(state.read, shard, state.stale)) {
-      const path = safeJoin(folder, other);
-      try {
-        // Only a shard still as it was read: its writer may have rewritten
-        // it since (then it is merged at the next open, not deleted).
-        const now = await this._contents.get(path, { content: false });
-        if (
-          stampKey(listingOf({ content: [now] } as Contents.IModel)[0]) ===
-          readAt.get(other)
-        ) {
-          await this._contents.delete(path);
-        }
-      } catch (error) {
-        if (!isNotFound(error)) {
-          throw error;
-        }
-      }
-      state.shards = state.shards.filter(s => s.name !== other);
-    }
-    state.read = [];
-    await this._persist(folder, state);
+  /** Write this writer's shard of a folder now. */
+  writeShard(folder: string): Promise<void> {
+    return this._shards.write(folder);
   }
 
   /** Wait for shard and cache writes scheduled so far (tests, export). */
@@ -336,101 +268,370 @@ export class FolderIndex {
     for (const [folder, timer] of [...this._persistTimers]) {
       clearTimeout(timer);
       this._persistTimers.delete(folder);
-      const state = this._states.get(folder);
-      if (state) {
-        await this._persist(folder, state);
-      }
+      await this._persistNow(folder);
     }
-    const folders = [...this._timers.keys()];
-    for (const folder of folders) {
-      clearTimeout(this._timers.get(folder));
-      this._timers.delete(folder);
-      await this.writeShard(folder);
-    }
+    await this._shards.flush();
   }
 
   dispose(): void {
-    for (const timer of [
-      ...this._timers.values(),
-      ...this._persistTimers.values()
-    ]) {
+    if (this._isDisposed) {
+      return;
+    }
+    this._isDisposed = true;
+    for (const timer of this._persistTimers.values()) {
       clearTimeout(timer);
     }
-    this._timers.clear();
     this._persistTimers.clear();
+    for (const { poll } of this._watchers.values()) {
+      poll.dispose();
+    }
+    this._watchers.clear();
+    this._shards.dispose();
+    Signal.clearData(this);
   }
 
-  /** Read and summarize one run (with its series and annotations). */
-  private async _loadRun(
-    folder: string,
-    files: IRunFiles
-  ): Promise<
-    { ok: true; entry: IManifestEntry } | { ok: false; reason: string }
-  > {
-    const tooBig = checkRunFileSize(files.run.size);
-    if (tooBig) {
-      return { ok: false, reason: tooBig };
-    }
-    const text = await this._readText(safeJoin(folder, files.run.name));
-    if (!text.ok) {
-      return text;
-    }
-    const loaded = loadRunFile(text.text, { expectedId: files.id });
-    if (!loaded.ok) {
-      return loaded;
-    }
-    // Records carry their metric aggregates; older ones need the series.
-    let series: RunSeries | null = null;
-    if (files.series && !loaded.run.metrics) {
-      const seriesText = await this._readText(
-        safeJoin(folder, files.series.name)
-      );
-      const parsed = seriesText.ok
-        ? loadSeriesFile(seriesText.text, { expectedId: files.id })
-        : seriesText;
-      // A bad series file costs the metrics, not the run.
-      series = parsed.ok ? parsed.series : null;
-    }
-    const annotation = await this._readAnnotation(folder, files);
-    const summary = annotateSummary(
-      summarizeRun(loaded.run, series),
-      annotation
+  /** Revalidate without waiting; failures are logged, not thrown. */
+  private _background(folder: string): void {
+    void this._revalidate(folder, { asked: false, reload: false }).catch(
+      error => console.warn(`jupyterlab-runs: ${folder} not checked`, error)
     );
-    return { ok: true, entry: makeEntry(summary, files) };
   }
 
-  private async _readAnnotation(
+  /**
+   * Check a folder and list it if it changed. Checks of one folder never
+   * overlap: a background check joins the one in flight; an asked-for one
+   * waits for it and runs once more for every caller that arrived
+   * meanwhile (the check in flight may predate the call).
+   */
+  private _revalidate(
     folder: string,
-    files: IRunFiles
-  ): Promise<IRunAnnotation | null> {
-    if (!files.annotations) {
-      return null;
+    how: { asked: boolean; reload: boolean }
+  ): Promise<void> {
+    const running = this._checking.get(folder);
+    if (!running) {
+      return this._startCheck(folder, how);
     }
-    const text = await this._readText(safeJoin(folder, files.annotations.name));
-    if (!text.ok) {
-      return null;
+    if (!how.asked) {
+      return running;
     }
-    const loaded = loadAnnotationsFile(text.text, { expectedId: files.id });
-    return loaded.ok ? loaded.annotation : null;
+    let next = this._queued.get(folder);
+    if (!next) {
+      next = running
+        .catch(() => undefined)
+        .then(() => {
+          this._queued.delete(folder);
+          return this._startCheck(folder, how);
+        });
+      this._queued.set(folder, next);
+    }
+    return next;
   }
 
-  private async _readText(
-    path: string
-  ): Promise<{ ok: true; text: string } | { ok: false; reason: string }> {
+  private _startCheck(
+    folder: string,
+    how: { asked: boolean; reload: boolean }
+  ): Promise<void> {
+    const checking = this._check(folder, how).finally(() => {
+      if (this._checking.get(folder) === checking) {
+        this._checking.delete(folder);
+      }
+    });
+    this._checking.set(folder, checking);
+    return checking;
+  }
+
+  private async _check(
+    folder: string,
+    how: { asked: boolean; reload: boolean }
+  ): Promise<void> {
+    const state = await this._state(folder);
+    if (state.reading > 0) {
+      if (!how.asked) {
+        return; // the background read of the last listing is still going
+      }
+      await state.readingDone;
+    }
+    if (state.exists !== true) {
+      if (!(await this._existsNow(folder, state))) {
+        return;
+      }
+    } else if (!how.reload && state.stamp !== null) {
+      const model = await this._stat(folder);
+      if (!model) {
+        this._markAbsent(folder, state, null);
+        return;
+      }
+      if (model.last_modified === state.stamp && !state.racy) {
+        return; // unchanged: no listing, nothing written
+      }
+      if (!how.asked && this._now() < state.nextListingAt) {
+        return; // listed a moment ago; the next poll will
+      }
+    }
+    await this._list(folder, state);
+  }
+
+  /**
+   * Whether a folder not known to exist does: from the listing of its
+   * parent (the notebook's folder, which exists), so a notebook without
+   * runs costs no failing request. A folder seen absent is looked for again
+   * only when its parent's time moved.
+   */
+  private async _existsNow(
+    folder: string,
+    state: IFolderState
+  ): Promise<boolean> {
+    const parent = splitPath(folder).dir;
+    const name = folder.slice(parent ? parent.length + 1 : 0);
+    if (state.exists === false && state.parentStamp !== null) {
+      const stat = await this._stat(parent);
+      if (stat?.last_modified === state.parentStamp) {
+        return false;
+      }
+    }
+    let model: Contents.IModel;
     try {
-      const model = await this._contents.get(path, {
-        type: 'file',
-        format: 'text',
-        content: true
-      });
-      return typeof model.content === 'string'
-        ? { ok: true, text: model.content }
-        : { ok: false, reason: 'is not a text file' };
+      model = await this._contents.get(parent, { content: true });
     } catch (error) {
-      return {
-        ok: false,
-        reason: `could not be read (${describeError(error)})`
-      };
+      if (isNotFound(error)) {
+        this._markAbsent(folder, state, null);
+        return false;
+      }
+      throw error;
+    }
+    const found = (model.content as Contents.IModel[] | null)?.some(
+      item => item.name === name && item.type === 'directory'
+    );
+    if (!found) {
+      this._markAbsent(folder, state, model.last_modified);
+      return false;
+    }
+    this._noteExists(state);
+    return true;
+  }
+
+  /** A folder stat, or null when it does not exist. */
+  private async _stat(path: string): Promise<Contents.IModel | null> {
+    try {
+      return await this._contents.get(path, { content: false });
+    } catch (error) {
+      if (isNotFound(error)) {
+        return null;
+      }
+      throw error;
+    }
+  }
+
+  private _markAbsent(
+    folder: string,
+    state: IFolderState,
+    parentStamp: string | null
+  ): void {
+    const had = state.exists !== false || state.entries.size > 0;
+    const moved = state.parentStamp !== parentStamp;
+    state.exists = false;
+    state.parentStamp = parentStamp;
+    state.stamp = null;
+    state.generation++;
+    state.entries = new Map();
+    state.refused = [];
+    state.journal = false;
+    if (had || moved) {
+      void this._persistNow(folder);
+    }
+    if (had) {
+      this._changed.emit(folder);
+    }
+  }
+
+  private _noteExists(state: IFolderState): void {
+    if (state.exists !== true) {
+      state.exists = true;
+      state.parentStamp = null;
+      state.stamp = null;
+    }
+  }
+
+  /** List the folder, show what still holds, read the rest in the background. */
+  private async _list(folder: string, state: IFolderState): Promise<void> {
+    const generation = ++state.generation;
+    const previousStamp = state.stamp;
+    state.written = new Map();
+    const started = this._now();
+    let model: Contents.IModel;
+    try {
+      model = await this._contents.get(folder, { content: true });
+    } catch (error) {
+      state.written = null;
+      if (isNotFound(error)) {
+        this._markAbsent(folder, state, null);
+        return;
+      }
+      throw error;
+    }
+    const finished = this._now();
+    state.nextListingAt = nextListingAt(finished, finished - started);
+    const listing = listingOf(model);
+    const classified = classifyListing(listing);
+
+    // Shards not merged yet (another writer's, or changed since).
+    const known = new Set(state.shards.map(stampKey));
+    const read: { name: string; shard: IManifestShard }[] = [];
+    await forEachLimited(
+      classified.shards.filter(s => !known.has(stampKey(s))),
+      READ_CONCURRENCY,
+      async entry => {
+        const shard = await this._reader.loadShard(folder, entry);
+        if (shard) {
+          read.push({ name: entry.name, shard });
+        }
+      }
+    );
+    const before = state.entries;
+    const result = reconcile(
+      mergeManifests([[...before.values()], ...read.map(r => r.shard)]),
+      listing
+    );
+    // Unread files refused at this very stamp stay refused, unread.
+    const refusedAt = new Map(state.refused.map(r => [refusedKey(r), r]));
+    const refused: IRefusedFile[] = [];
+    const toRead: IMissingRun[] = [];
+    for (const files of result.missing) {
+      const known = refusedAt.get(refusedKey({ ...files.run }));
+      if (known) {
+        refused.push(known);
+      } else {
+        toRead.push(files);
+      }
+    }
+    const entries = new Map(result.upToDate.map(e => [e.summary.id, e]));
+    for (const [id, entry] of state.written) {
+      entries.set(id, entry); // saved by this page after the listing began
+    }
+    state.written = null;
+    const viewChanged =
+      entries.size !== before.size ||
+      [...entries].some(([id, e]) => before.get(id) !== e) ||
+      refusedKeys(refused) !== refusedKeys(state.refused) ||
+      state.journal !== hasJournal(model);
+    const shardsChanged =
+      read.length > 0 ||
+      classified.shards.map(stampKey).join() !==
+        state.shards.map(stampKey).join();
+    state.entries = entries;
+    state.refused = sortRefused(refused);
+    state.shards = classified.shards;
+    state.read = read;
+    state.stale = result.stale;
+    state.journal = hasJournal(model);
+    state.exists = true;
+    const stamp = model.last_modified;
+    const dirty = result.stale.length > 0;
+    if (toRead.length === 0) {
+      if (viewChanged) {
+        this._changed.emit(folder);
+      }
+      this._settle(folder, state, stamp, previousStamp, {
+        persist: viewChanged || shardsChanged || stamp !== previousStamp,
+        dirty
+      });
+      return;
+    }
+    // The stamp is claimed only once every file is read: a reading cut
+    // short (the page closed) must be listed again next time.
+    state.stamp = null;
+    state.reading = toRead.length;
+    this._changed.emit(folder);
+    state.readingDone = this._readAll(folder, state, toRead, generation).then(
+      fresh => {
+        if (state.generation === generation) {
+          this._settle(folder, state, stamp, previousStamp, {
+            persist: true,
+            dirty: dirty || fresh > 0
+          });
+        }
+      },
+      error => {
+        console.warn(`jupyterlab-runs: ${folder}: runs not read`, error);
+      }
+    );
+  }
+
+  /**
+   * Read listed run files that have no summary yet, newest first, in time
+   * slices; a page of runs and refusals is shown every `PAGE_MS`. Resolves
+   * to the number of runs read successfully.
+   */
+  private async _readAll(
+    folder: string,
+    state: IFolderState,
+    toRead: IMissingRun[],
+    generation: number
+  ): Promise<number> {
+    // Let the caller show the runs already known before the first read.
+    await yieldToEventLoop();
+    const slicer = new TimeSlicer();
+    let fresh = 0;
+    let shownAt = this._now();
+    let unsorted = false;
+    try {
+      await forEachLimited(toRead, READ_CONCURRENCY, async files => {
+        if (state.generation !== generation) {
+          return; // a newer listing took over
+        }
+        const loaded = await this._reader.loadRun(folder, files);
+        if (state.generation !== generation) {
+          return;
+        }
+        state.reading--;
+        if (loaded.ok) {
+          fresh++;
+          state.entries.set(files.id, loaded.entry);
+        } else {
+          state.refused.push({
+            name: files.run.name,
+            size: files.run.size,
+            lastModified: files.run.lastModified,
+            reason: loaded.reason
+          });
+          unsorted = true;
+        }
+        if (this._now() - shownAt >= PAGE_MS && state.reading > 0) {
+          shownAt = this._now();
+          if (unsorted) {
+            state.refused = sortRefused(state.refused);
+            unsorted = false;
+          }
+          this._changed.emit(folder);
+        }
+        await slicer.maybeYield();
+      });
+    } finally {
+      if (state.generation === generation) {
+        state.reading = 0;
+        state.refused = sortRefused(state.refused);
+        this._changed.emit(folder);
+      }
+    }
+    return fresh;
+  }
+
+  private _settle(
+    folder: string,
+    state: IFolderState,
+    stamp: string,
+    previousStamp: string | null,
+    how: { persist: boolean; dirty: boolean }
+  ): void {
+    state.stamp = stamp;
+    // A second listing at the same folder time was taken after that time's
+    // clock tick: it saw every change the time stands for.
+    state.racy = stamp !== previousStamp && isRacyStamp(stamp, this._now());
+    if (how.persist) {
+      void this._persistNow(folder);
+    }
+    if (how.dirty) {
+      this._shards.schedule(folder);
     }
   }
 
@@ -443,13 +644,7 @@ export class FolderIndex {
       } catch {
         snapshot = undefined; // a broken cache is an empty one
       }
-      state = this._states.get(folder) ?? {
-        entries: new Map((snapshot?.entries ?? []).map(e => [e.summary.id, e])),
-        shards: snapshot?.shards ?? [],
-        refused: snapshot?.refused ?? [],
-        read: [],
-        stale: []
-      };
+      state = this._states.get(folder) ?? stateOf(snapshot, this._now());
       this._states.set(folder, state);
     }
     return state;
@@ -460,7 +655,7 @@ export class FolderIndex {
    * the folder, so writing one per saved run would cost each save time in
    * proportion to the folder's size: saves within `cacheDelayMs` share one
    * write. A copy that misses the last runs (page closed first) is safe:
-   * opening checks the cache against the listing and fetches what is new.
+   * its stamp is older than the folder's, so the next open lists it.
    */
   private _schedulePersist(folder: string): void {
     if (this._persistTimers.has(folder)) {
@@ -470,21 +665,26 @@ export class FolderIndex {
       folder,
       setTimeout(() => {
         this._persistTimers.delete(folder);
-        const state = this._states.get(folder);
-        if (state) {
-          void this._persist(folder, state);
-        }
+        void this._persistNow(folder);
       }, this._cacheDelay)
     );
   }
 
-  private async _persist(folder: string, state: IFolderState): Promise<void> {
+  private async _persistNow(folder: string): Promise<void> {
+    const state = this._states.get(folder);
+    if (!state) {
+      return;
+    }
     try {
       await this._cache.put({
         folder,
         entries: [...state.entries.values()],
         shards: state.shards,
-        refused: state.refused
+        refused: state.refused,
+        stamp: state.reading > 0 ? null : state.stamp,
+        exists: state.exists,
+        parentStamp: state.parentStamp,
+        journal: state.journal
       });
     } catch (error) {
       console.warn(
@@ -496,17 +696,20 @@ export class FolderIndex {
 
   private _contents: Contents.IManager;
   private _cache: IHistoryCache;
-  private _writerId: string;
-  private _shardDelay: number;
-  private _states = new Map<string, IFolderState>();
-  /** The open in flight per folder, and the one queued behind it. */
-  private _opening = new Map<string, Promise<IFolderView>>();
-  private _queued = new Map<string, Promise<IFolderView>>();
-  private _timers = new Map<string, ReturnType<typeof setTimeout>>();
+  private _reader: RunFileReader;
+  private _shards: ShardWriter;
   private _cacheDelay: number;
-  private _shardInterval: number;
-  private _shardWrittenAt = new Map<string, number>();
+  private _pollMs: number;
+  private _standby: Poll.Standby | (() => boolean | Poll.Standby);
+  private _now: () => number;
+  private _states = new Map<string, IFolderState>();
+  /** The check in flight per folder, and the one queued behind it. */
+  private _checking = new Map<string, Promise<void>>();
+  private _queued = new Map<string, Promise<void>>();
   private _persistTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  private _watchers = new Map<string, { poll: Poll; count: number }>();
+  private _isDisposed = false;
+  private _changed = new Signal<FolderIndex, string>(this);
 }
 
 export namespace FolderIndex {
@@ -521,52 +724,11 @@ export namespace FolderIndex {
     cacheDelayMs?: number;
     /** At least this long between two shard writes (default 30 s). */
     shardIntervalMs?: number;
+    /** How often a watched folder's time is checked (default 2500 ms). */
+    pollIntervalMs?: number;
+    /** When watching pauses (default: while the page is hidden). */
+    standby?: Poll.Standby | (() => boolean | Poll.Standby);
+    /** The clock (tests). */
+    now?: () => number;
   }
-}
-
-/** Whether a runs folder's listing holds the kernel's journal folder. */
-function hasJournal(model: Contents.IModel): boolean {
-  return (
-    Array.isArray(model.content) &&
-    (model.content as Contents.IModel[]).some(
-      item => item.type === 'directory' && item.name === JOURNAL_FOLDER
-    )
-  );
-}
-
-/** The files of a directory model, as the history core wants them. */
-export function listingOf(model: Contents.IModel): IListingEntry[] {
-  const items = Array.isArray(model.content)
-    ? (model.content as Contents.IModel[])
-    : [];
-  return items
-    .filter(item => item.type !== 'directory')
-    .map(item => ({
-      name: item.name,
-      lastModified: item.last_modified,
-      size: typeof item.size === 'number' ? item.size : null
-    }));
-}
-
-function stamp(entry: IListingEntry): {
-  size: number | null;
-  lastModified: string;
-} {
-  return { size: entry.size, lastModified: entry.lastModified };
-}
-
-function stampKey(entry: IListingEntry): string {
-  return `${entry.name}\u0000${entry.size}\u0000${entry.lastModified}`;
-}
-
-function refusedKey(entry: {
-  name: string;
-  size: number | null;
-  lastModified: string;
-}): string {
-  return stampKey({
-    name: entry.name,
-    size: entry.size,
-    lastModified: entry.lastModified
-  });
 }

@@ -23,6 +23,23 @@ export interface IFolderSnapshot {
   shards: IListingEntry[];
   /** Run files refused at that stamp: not refetched until they change. */
   refused: IRefusedFile[];
+  /**
+   * The folder's own modification time when the listing that `entries`
+   * reconcile with was taken: an unchanged time means an unchanged folder,
+   * so a reload revalidates it with one request and no listing. Null or
+   * absent when unknown (a snapshot of an older version, a reading cut
+   * short).
+   */
+  stamp?: string | null;
+  /** False when the folder did not exist (absent: not known). */
+  exists?: boolean;
+  /**
+   * For a folder that did not exist: the modification time of the folder
+   * it would be in when that was seen (its notebook's folder).
+   */
+  parentStamp?: string | null;
+  /** Whether the folder holds a kernel journal (`journal/`). */
+  journal?: boolean;
 }
 
 /** Where snapshots are kept (IndexedDB in the browser, memory in tests). */

@@ -229,7 +229,7 @@ export class HistoryTransfer {
     notebookPath: string,
     format: 'csv' | 'json'
   ): Promise<string> {
-    const { runs } = await this._store.list(notebookPath);
+    const { runs } = await this._store.list(notebookPath, { current: true });
     const target = safeJoin(
       dirOf(notebookPath),
       `${notebookStem(notebookPath)}-runs.${format}`

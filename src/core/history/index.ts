@@ -7,6 +7,7 @@
 export * from './annotations';
 export * from './bundle';
 export * from './embedFiles';
+export * from './freshness';
 export * from './layout';
 export * from './load';
 export * from './manifest';

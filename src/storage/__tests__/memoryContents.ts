@@ -31,13 +31,64 @@ function asNbformatWrites(notebook: unknown): string {
 }
 
 /**
+ * A map of paths that tells its owner which folder changed: adding,
+ * replacing or deleting an entry changes its folder's modification time, as
+ * it does on a POSIX file system under jupyter_server (whose save writes a
+ * `.~name` copy beside the file and removes it, so even rewriting a file in
+ * place touches its folder). Tests that set files directly get this too.
+ */
+class TouchingMap<V> extends Map<string, V> {
+  constructor(private _touch: (path: string) => void) {
+    super();
+  }
+  set(path: string, value: V): this {
+    this._touch?.(path);
+    return super.set(path, value);
+  }
+  delete(path: string): boolean {
+    const had = super.delete(path);
+    if (had) {
+      this._touch(path);
+    }
+    return had;
+  }
+}
+
+class TouchingSet extends Set<string> {
+  constructor(private _touch: (path: string) => void) {
+    super();
+  }
+  add(path: string): this {
+    if (!this.has(path)) {
+      this._touch?.(path);
+    }
+    return super.add(path);
+  }
+  delete(path: string): boolean {
+    const had = super.delete(path);
+    if (had) {
+      this._touch(path);
+    }
+    return had;
+  }
+}
+
+/**
  * The slice of `Contents.IManager` the run store uses, over an in-memory tree.
  * It counts requests so tests can assert how many a listing costs, and
- * stamps files with a size and a modification time like a real server.
+ * stamps files with a size and a modification time like a real server;
+ * folders get a modification time that changes when an entry is added,
+ * replaced or removed (see `TouchingMap`).
  */
 export class MemoryContents {
-  files = new Map<string, string>();
-  dirs = new Set<string>(['']);
+  constructor() {
+    this.dirs.add('');
+  }
+
+  files: Map<string, string> = new TouchingMap<string>(p => this._touch(p));
+  dirs: Set<string> = new TouchingSet(p => this._touch(p));
+  /** Every `get` without content (a stamp check), in order. */
+  checks: string[] = [];
   /** Modification times; files set directly get a fixed one. */
   mtimes = new Map<string, string>();
   requests = { get: 0, save: 0, rename: 0, delete: 0 };
@@ -61,6 +112,8 @@ export class MemoryContents {
     this.requests.get++;
     if (options?.content !== false) {
       this.reads.push(path);
+    } else {
+      this.checks.push(path);
     }
     if (this.dirs.has(path)) {
       const content = options?.content
@@ -213,6 +266,12 @@ export class MemoryContents {
     );
   }
 
+  /** A folder's entries changed: its modification time moves on. */
+  private _touch(path: string): void {
+    const parent = parentOf(path);
+    this._dirVersions.set(parent, (this._dirVersions.get(parent) ?? 0) + 1);
+  }
+
   private _tick(): string {
     this._clock += 1000;
     return new Date(this._clock).toISOString();
@@ -228,7 +287,11 @@ export class MemoryContents {
       format: isDir ? 'json' : 'text',
       content: withContent ? (text ?? null) : null,
       created: '2026-11-28T00:00:00.000Z',
-      last_modified: this.mtimes.get(path) ?? '2026-11-28T00:00:00.000Z',
+      last_modified: isDir
+        ? new Date(
+            Date.UTC(2026, 10, 28) + (this._dirVersions.get(path) ?? 0)
+          ).toISOString()
+        : (this.mtimes.get(path) ?? '2026-11-28T00:00:00.000Z'),
       size: isDir ? undefined : new TextEncoder().encode(text ?? '').length,
       writable: true,
       mimetype: isDir ? '' : 'application/json'
@@ -236,6 +299,7 @@ export class MemoryContents {
   }
 
   private _clock = Date.UTC(2026, 10, 28, 10);
+  private _dirVersions = new Map<string, number>();
   private _binary = new Set<string>();
 }
 

@@ -8,7 +8,7 @@ import { Widget } from '@lumino/widgets';
 import { formatDuration } from '../../core/format';
 import { runsFolder } from '../../core/paths';
 import type { IRunSummary } from '../../core/run';
-import type { IRunStore, IRunStoreChange } from '../../tokens';
+import type { IRunListing, IRunStore, IRunStoreChange } from '../../tokens';
 import { columnHeads } from '../dom';
 
 export class FolderRunsView extends Widget {
@@ -25,6 +25,7 @@ export class FolderRunsView extends Widget {
       this._trans.__('Runs in %1', runsFolder(options.notebookPath))
     );
     this._store.changed.connect(this._onChanged, this);
+    this._store.listingChanged?.connect(this._onListing, this);
     void this.refresh();
   }
 
@@ -51,7 +52,18 @@ export class FolderRunsView extends Widget {
       return;
     }
     this._store.changed.disconnect(this._onChanged, this);
+    this._store.listingChanged?.disconnect(this._onListing, this);
     super.dispose();
+  }
+
+  /** Runs read in the background, or found by the store's revalidation. */
+  private _onListing(_: IRunStore, listing: IRunListing): void {
+    if (listing.notebookPath === this.notebookPath) {
+      this._render(
+        listing.runs,
+        listing.warnings.map(w => `${w.path}: ${w.reason}`)
+      );
+    }
   }
 
   private _onChanged(_: IRunStore, change: IRunStoreChange): void {

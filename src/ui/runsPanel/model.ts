@@ -12,6 +12,7 @@ import {
 } from '../../core/run';
 import type {
   IRunFileWarning,
+  IRunListing,
   IRunStore,
   IRunStoreChange,
   IRunStoreStatus
@@ -25,6 +26,7 @@ export class RunsModel implements IDisposable {
     this._store = options.store;
     this._store.changed.connect(this._onStoreChanged, this);
     this._store.statusChanged.connect(this._onStatusChanged, this);
+    this._store.listingChanged?.connect(this._onListing, this);
     options.live?.connect(this._onLive, this);
   }
 
@@ -79,11 +81,19 @@ export class RunsModel implements IDisposable {
     this._notebookPath = path;
     this._runs = [];
     this._warnings = [];
+    // Another tab's runs (or the journal's) show up without a click while
+    // this notebook is the one shown.
+    this._watch?.dispose();
+    this._watch = path === null ? null : (this._store.watch?.(path) ?? null);
     await this.refresh();
   }
 
-  /** Read the runs folder again. */
-  async refresh(): Promise<void> {
+  /**
+   * Show the runs of the notebook: at once when the store knows its folder
+   * (it revalidates it in the background); `reload` reads the folder again
+   * even if it looks unchanged (the "Reload Experiment Runs" command).
+   */
+  async refresh(options: { reload?: boolean } = {}): Promise<void> {
     const path = this._notebookPath;
     const generation = ++this._generation;
     if (path === null) {
@@ -94,7 +104,7 @@ export class RunsModel implements IDisposable {
     this._savedDuringLoad.clear();
     this._changed.emit();
     try {
-      const listing = await this._store.list(path);
+      const listing = await this._store.list(path, options);
       if (generation === this._generation) {
         // Runs saved while the listing was in flight may be missing from it.
         this._set(
@@ -116,6 +126,7 @@ export class RunsModel implements IDisposable {
       return;
     }
     this._isDisposed = true;
+    this._watch?.dispose();
     Signal.clearData(this);
   }
 
@@ -144,6 +155,30 @@ export class RunsModel implements IDisposable {
         return;
     }
     this._changed.emit();
+  }
+
+  /**
+   * The store read more of the folder (a background page of runs, another
+   * tab's new runs): show it, keeping what only this page knows yet.
+   */
+  private _onListing(_: IRunStore, listing: IRunListing): void {
+    if (
+      listing.notebookPath !== this._notebookPath ||
+      this._state === 'error'
+    ) {
+      return;
+    }
+    const live = this._runs.filter(
+      run => run.status === 'running' || run.pending
+    );
+    this._set(
+      'ready',
+      mergeSummaries(
+        [...live, ...this._savedDuringLoad.values()],
+        listing.runs
+      ),
+      listing.warnings
+    );
   }
 
   private _onStatusChanged(): void {
@@ -192,6 +227,7 @@ export class RunsModel implements IDisposable {
   private _generation = 0;
   private _savedDuringLoad = new Map<string, IRunSummary>();
   private _lastPending = 0;
+  private _watch: IDisposable | null = null;
   private _isDisposed = false;
   private _changed = new Signal<RunsModel, void>(this);
 }

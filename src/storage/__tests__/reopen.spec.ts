@@ -1,0 +1,228 @@
+/**
+ * Opening a runs folder again: from memory or the browser cache, checked by
+ * the folder's own time, listed only when it changed, bad files read in the
+ * background and remembered (docs/RUN_FOLDER.md, "Opening a history").
+ */
+import { makeRun } from '../../core/__tests__/fixtures';
+import { runId } from '../../core/history/__tests__/fixtures';
+import { ContentsRunStore } from '../contentsRunStore';
+import { MemoryHistoryCache, type IHistoryCache } from '../historyCache';
+import { MemoryOutboxStorage } from '../outbox';
+import type { IRunListing } from '../../tokens';
+import { MemoryContents } from './memoryContents';
+
+const NB = 'work/train.ipynb';
+const FOLDER = 'work/train.runs';
+const WRITER_1 = '01JDQ7W0000000000000000001';
+const WRITER_2 = '01JDQ7W0000000000000000002';
+const isRunFile = (p: string) => /\/[0-9A-Z]{26}\.json$/.test(p);
+const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
+
+/** A cache that counts its writes. */
+class CountingCache extends MemoryHistoryCache {
+  puts = 0;
+  async put(...args: Parameters<IHistoryCache['put']>): Promise<void> {
+    this.puts++;
+    return super.put(...args);
+  }
+}
+
+describe('ContentsRunStore reopening a folder', () => {
+  let contents: MemoryContents;
+  let stores: ContentsRunStore[];
+
+  const open = (
+    writerId: string,
+    cache: IHistoryCache,
+    options: Partial<ContentsRunStore.IOptions> = {}
+  ) => {
+    const store = new ContentsRunStore({
+      contents: contents.asManager(),
+      writerId,
+      cache,
+      outbox: new MemoryOutboxStorage(),
+      shardDelayMs: 5,
+      shardIntervalMs: 5,
+      standby: 'never',
+      ...options
+    });
+    stores.push(store);
+    return store;
+  };
+
+  /** Another tab records `ids` and writes its shard. */
+  async function record(ids: number[], writer = WRITER_1): Promise<void> {
+    const store = open(writer, new MemoryHistoryCache());
+    for (const i of ids) {
+      await store.save(makeRun({ id: runId(i), notebookPath: NB }));
+    }
+    await store.retryNow();
+    await store.flushManifests();
+    store.dispose();
+  }
+
+  /** Wait for background checks, reads and debounced writes to end. */
+  const settle = () => sleep(60);
+
+  const resetCounts = () => {
+    contents.reads = [];
+    contents.checks = [];
+    contents.requests.save = 0;
+    contents.requests.delete = 0;
+  };
+
+  beforeEach(() => {
+    contents = new MemoryContents();
+    contents.dirs.add('work');
+    stores = [];
+  });
+
+  afterEach(() => stores.forEach(s => s.dispose()));
+
+  it('should answer an unchanged folder from memory: one stamp check, no listing, no write', async () => {
+    await record([0, 1, 2, 3, 4]);
+    const cache = new CountingCache();
+    const store = open(WRITER_2, cache);
+    resetCounts();
+    expect((await store.list(NB)).runs).toHaveLength(5);
+    await settle();
+    // Another writer's shard describes the folder: nothing to write back.
+    expect(contents.requests.save).toBe(0);
+    const putsAfterFirst = cache.puts;
+
+    for (let visit = 0; visit < 5; visit++) {
+      resetCounts();
+      const listing = await store.list(NB);
+      expect(listing.runs).toHaveLength(5);
+      await settle();
+      expect(contents.checks).toEqual([FOLDER]);
+      expect(contents.reads).toEqual([]);
+      expect(contents.requests.save).toBe(0);
+    }
+    expect(cache.puts).toBe(putsAfterFirst);
+  });
+
+  it('should answer after a reload from the browser cache, then check the folder the same way', async () => {
+    await record([0, 1, 2]);
+    const cache = new CountingCache();
+    await open(WRITER_2, cache).list(NB, { current: true });
+    await settle();
+    const puts = cache.puts;
+    resetCounts();
+    // The server is slow to answer: the cached runs do not wait for it.
+    const get = contents.get.bind(contents);
+    let release = () => {};
+    const answered = new Promise<void>(r => (release = r));
+    contents.get = (path, options) => answered.then(() => get(path, options));
+    const reloaded = open(WRITER_2, cache);
+    const listing = await reloaded.list(NB);
+    expect(listing.runs.map(r => r.id)).toEqual([2, 1, 0].map(runId));
+    expect(contents.checks).toEqual([]);
+    release();
+    await settle();
+    expect(contents.checks).toEqual([FOLDER]);
+    expect(contents.reads).toEqual([]);
+    expect(contents.requests.save).toBe(0);
+    expect(cache.puts).toBe(puts);
+  });
+
+  it('should list a changed folder once and read only its new files', async () => {
+    await record([0, 1, 2]);
+    const store = open(WRITER_2, new CountingCache());
+    await store.list(NB, { current: true });
+    await settle();
+    const other = open(WRITER_1, new MemoryHistoryCache(), {
+      shardDelayMs: 60_000
+    });
+    await other.save(makeRun({ id: runId(7), notebookPath: NB }));
+    await other.save(makeRun({ id: runId(8), notebookPath: NB }));
+    await other.retryNow();
+    resetCounts();
+    const changes: IRunListing[] = [];
+    store.listingChanged.connect((_, listing) => changes.push(listing));
+    // Answered from memory at once; the revalidation brings the new runs.
+    expect((await store.list(NB)).runs).toHaveLength(3);
+    await settle();
+    expect(contents.checks).toEqual([FOLDER]);
+    expect(contents.reads.filter(p => p === FOLDER)).toHaveLength(1);
+    expect(contents.reads.filter(isRunFile).sort()).toEqual([
+      `${FOLDER}/${runId(7)}.json`,
+      `${FOLDER}/${runId(8)}.json`
+    ]);
+    const last = changes[changes.length - 1];
+    expect(last.reading).toBe(0);
+    expect(last.runs.map(r => r.id)).toEqual([8, 7, 2, 1, 0].map(runId));
+  });
+
+  it('should deliver valid runs before reading any corrupt file, and not read refused files again after a reload', async () => {
+    const valid = Array.from({ length: 100 }, (_, i) => i);
+    await record(valid);
+    const corrupt = 10_000;
+    for (let i = 0; i < corrupt; i++) {
+      const id = runId(1000 + i);
+      contents.files.set(`${FOLDER}/${id}.json`, `{"id": "${id}", "oops`);
+    }
+    const cache = new CountingCache();
+    const store = open(WRITER_2, cache);
+    let done = false;
+    let pages = 0;
+    store.listingChanged.connect((_, listing) => {
+      pages++;
+      done = listing.reading === 0;
+    });
+    resetCounts();
+    const first = await store.list(NB);
+    // The shard's runs, before a single run file was read.
+    expect(first.runs).toHaveLength(100);
+    expect(first.reading).toBe(corrupt);
+    expect(contents.reads.filter(isRunFile)).toEqual([]);
+    // The rest is read in slices: the page's timers keep running.
+    let turns = 0;
+    while (!done) {
+      turns++;
+      await sleep(0);
+    }
+    expect(turns).toBeGreaterThan(3);
+    expect(pages).toBeGreaterThanOrEqual(1);
+    const complete = await store.list(NB, { current: true });
+    expect(complete.runs).toHaveLength(100);
+    expect(complete.warnings).toHaveLength(corrupt);
+    expect(complete.warnings[0].reason).toContain('not valid JSON');
+    await settle();
+
+    // A reload: every refusal comes back from the cache, nothing is read.
+    resetCounts();
+    const again = await open(WRITER_2, cache).list(NB, { current: true });
+    expect(again.runs).toHaveLength(100);
+    expect(again.warnings).toHaveLength(corrupt);
+    expect(contents.reads).toEqual([]);
+    expect(contents.checks).toEqual([FOLDER]);
+  }, 60_000);
+
+  it("should show another tab's new runs without being asked, and not check while the page is hidden", async () => {
+    await record([0]);
+    let hidden = false;
+    const store = open(WRITER_2, new MemoryHistoryCache(), {
+      pollIntervalMs: 20,
+      standby: () => hidden
+    });
+    await store.list(NB, { current: true });
+    const seen: string[][] = [];
+    store.listingChanged.connect((_, l) => seen.push(l.runs.map(r => r.id)));
+    const watch = store.watch(NB);
+    await record([5]);
+    for (let i = 0; i < 100 && !seen.some(ids => ids.includes(runId(5))); i++) {
+      await sleep(10);
+    }
+    expect(seen[seen.length - 1]).toEqual([runId(5), runId(0)]);
+
+    hidden = true;
+    await sleep(60);
+    resetCounts();
+    await record([6]);
+    contents.checks = [];
+    await sleep(150);
+    expect(contents.checks).toEqual([]);
+    watch.dispose();
+  });
+});

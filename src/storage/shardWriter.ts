@@ -1,0 +1,170 @@
+/**
+ * Writing this tab's manifest shard of a runs folder and deleting the shards
+ * it covers (docs/RUN_FOLDER.md, "Manifest shards"). A shard is written only
+ * when the folder's entries changed through this page: runs it saved, read
+ * or found gone. Opening a folder another writer's shard already describes
+ * writes nothing (two tabs used to take turns rewriting a shard of the whole
+ * folder on every visit).
+ */
+import type { Contents } from '@jupyterlab/services';
+import {
+  makeShard,
+  manifestShardName,
+  planCompaction,
+  serializeShard,
+  type IListingEntry,
+  type IManifestEntry,
+  type IManifestShard
+} from '../core/history';
+import { safeJoin } from '../core/paths';
+import { isNotFound } from './contentsErrors';
+
+/** The part of a folder's state a shard is made from. */
+export interface IShardState {
+  entries: Map<string, IManifestEntry>;
+  /** The shards of the folder as last listed (name and stamp). */
+  shards: IListingEntry[];
+  /** Shards parsed at the last listing, for compaction. */
+  read: { name: string; shard: IManifestShard }[];
+  /** Runs found gone at the last listing. */
+  stale: string[];
+}
+
+export class ShardWriter {
+  constructor(options: ShardWriter.IOptions) {
+    this._contents = options.contents;
+    this._writerId = options.writerId;
+    this._delay = options.delayMs ?? 1000;
+    this._interval = options.intervalMs ?? 30_000;
+    this._state = options.state;
+    this._persist = options.persist;
+  }
+
+  /**
+   * Write this writer's shard soon: once saves pause for `delayMs`, and at
+   * most once per `intervalMs`. A shard holds every entry of the folder, so
+   * writing it after each run (runs a few seconds apart never pause for
+   * long) would cost each run time and bytes in proportion to the folder's
+   * size. A shard missing the latest runs only means an open elsewhere
+   * reads those run files.
+   */
+  schedule(folder: string): void {
+    const pending = this._timers.get(folder);
+    if (pending !== undefined) {
+      clearTimeout(pending);
+    }
+    const last = this._writtenAt.get(folder);
+    const delay = Math.max(
+      this._delay,
+      last === undefined ? 0 : last + this._interval - Date.now()
+    );
+    this._timers.set(
+      folder,
+      setTimeout(() => {
+        this._timers.delete(folder);
+        void this.write(folder).catch(error =>
+          console.warn(
+            `jupyterlab-runs: ${folder}: manifest not written`,
+            error
+          )
+        );
+      }, delay)
+    );
+  }
+
+  /** Whether a write of this folder's shard is scheduled. */
+  isScheduled(folder: string): boolean {
+    return this._timers.has(folder);
+  }
+
+  /** Write this writer's shard now, then delete the shards it covers. */
+  async write(folder: string): Promise<void> {
+    this._writtenAt.set(folder, Date.now());
+    const state = await this._state(folder);
+    const shard = makeShard(this._writerId, state.entries.values());
+    const name = manifestShardName(this._writerId);
+    const saved = await this._contents.save(safeJoin(folder, name), {
+      type: 'file',
+      format: 'text',
+      content: serializeShard(shard)
+    });
+    const written: IListingEntry = {
+      name,
+      size: typeof saved.size === 'number' ? saved.size : null,
+      lastModified: saved.last_modified
+    };
+    state.shards = [...state.shards.filter(s => s.name !== name), written];
+    const readAt = new Map(state.shards.map(s => [s.name, stampKey(s)]));
+    for (const other of planCompaction(state.read, shard, state.stale)) {
+      const path = safeJoin(folder, other);
+      try {
+        // Only a shard still as it was read: its writer may have rewritten
+        // it since (then it is merged at the next open, not deleted).
+        const now = await this._contents.get(path, { content: false });
+        if (stampKey(listingEntryOf(now)) === readAt.get(other)) {
+          await this._contents.delete(path);
+        }
+      } catch (error) {
+        if (!isNotFound(error)) {
+          throw error;
+        }
+      }
+      state.shards = state.shards.filter(s => s.name !== other);
+    }
+    state.read = [];
+    await this._persist(folder);
+  }
+
+  /** Write every scheduled shard now. */
+  async flush(): Promise<void> {
+    for (const folder of [...this._timers.keys()]) {
+      clearTimeout(this._timers.get(folder));
+      this._timers.delete(folder);
+      await this.write(folder);
+    }
+  }
+
+  dispose(): void {
+    for (const timer of this._timers.values()) {
+      clearTimeout(timer);
+    }
+    this._timers.clear();
+  }
+
+  private _contents: Contents.IManager;
+  private _writerId: string;
+  private _delay: number;
+  private _interval: number;
+  private _state: (folder: string) => Promise<IShardState>;
+  private _persist: (folder: string) => Promise<void>;
+  private _timers = new Map<string, ReturnType<typeof setTimeout>>();
+  private _writtenAt = new Map<string, number>();
+}
+
+export namespace ShardWriter {
+  export interface IOptions {
+    contents: Contents.IManager;
+    /** This tab session's writer id (a ULID). */
+    writerId: string;
+    /** Debounce of shard writes (default 1000 ms). */
+    delayMs?: number;
+    /** At least this long between two shard writes (default 30 s). */
+    intervalMs?: number;
+    state: (folder: string) => Promise<IShardState>;
+    persist: (folder: string) => Promise<void>;
+  }
+}
+
+/** A file or folder model as a listing entry. */
+export function listingEntryOf(model: Contents.IModel): IListingEntry {
+  return {
+    name: model.name,
+    lastModified: model.last_modified,
+    size: typeof model.size === 'number' ? model.size : null
+  };
+}
+
+/** Name, size and time of a listed file, as one comparable key. */
+export function stampKey(entry: IListingEntry): string {
+  return `${entry.name}\u0000${entry.size}\u0000${entry.lastModified}`;
+}
