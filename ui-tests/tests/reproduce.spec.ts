@@ -73,10 +73,9 @@ test('Reproduce Run: exact after Run All, differs for the stale run', async ({
 
   // 1. Reproduce the Run All run: exact.
   await reproduce(page, nb, first.id);
-  await expect(page.locator('.jp-Notification-Toast-success')).toContainText(
-    'reproduced exactly',
-    { timeout: 120_000 }
-  );
+  await expect(
+    page.getByRole('alert').filter({ hasText: 'reproduced exactly' })
+  ).toContainText('reproduced exactly', { timeout: 120_000 });
   let runs = (await readRuns(page, folder)) as IReproducedRun[];
   const exact = runs.find(r => r.reproducedFrom === first.id)!;
   expect(exact).toBeTruthy();
@@ -133,13 +132,12 @@ test('Reproduce Run: exact after Run All, differs for the stale run', async ({
   expect(stale.params).toMatchObject({ seed: 5 });
 
   await reproduce(page, nb, stale.id);
-  await expect(page.locator('.jp-Notification-Toast-warning')).toContainText(
-    'differs',
-    { timeout: 120_000 }
-  );
-  await expect(page.locator('.jp-Notification-Toast-warning')).toContainText(
-    'acc'
-  );
+  await expect(
+    page.getByRole('alert').filter({ hasText: 'differs' })
+  ).toContainText('differs', { timeout: 120_000 });
+  await expect(
+    page.getByRole('alert').filter({ hasText: 'differs' })
+  ).toContainText('acc');
   runs = (await readRuns(page, folder)) as IReproducedRun[];
   const differs = runs.find(r => r.reproducedFrom === stale.id)!;
   expect(differs.reproduction?.verdict).toBe('differs');

@@ -88,6 +88,17 @@ test.describe('Run views are tabs', () => {
     expect(before.detail).toHaveLength(1);
     expect(before.compare).toHaveLength(1);
 
+    // JupyterLab saves the layout a moment after it changes; a reload before
+    // that starts from the layout before the comparison.
+    await expect
+      .poll(() =>
+        page.evaluate(async () =>
+          JSON.stringify(
+            await window.jupyterapp.serviceManager.workspaces.fetch('default')
+          )
+        )
+      )
+      .toContain(before.compare[0]);
     await reloadWith(page, notebook);
 
     // Same tabs (same stable ids), showing the same runs.
