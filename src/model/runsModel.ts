@@ -1,0 +1,243 @@
+/**
+ * The runs of the current notebook, for every view: the store's summaries
+ * merged with the runs in flight (the recorder's live summaries), kept
+ * current one run at a time whether or not a view shows them. Views
+ * subscribe to `runsChanged` (what changed, incrementally) and
+ * `stateChanged`; none writes it.
+ */
+import type { IDisposable } from '@lumino/disposable';
+import { Signal, type ISignal } from '@lumino/signaling';
+import { runsFolder } from '../core/paths';
+import { mergeSummaries, type IRunSummary } from '../core/run';
+import { RunList, type IRunsChange } from '../core/runs/runList';
+import type {
+  ILiveSeries,
+  IRunFileWarning,
+  IRunRecorder,
+  IRunsModel,
+  IRunStore,
+  IRunStoreChange,
+  IRunStoreStatus,
+  RunsState
+} from '../tokens';
+
+export class RunsModel implements IRunsModel, IDisposable {
+  constructor(options: RunsModel.IOptions) {
+    this._store = options.store;
+    this._recorder = options.recorder ?? null;
+    this._store.changed.connect(this._onStoreChanged, this);
+    this._store.statusChanged.connect(this._onStatusChanged, this);
+    this._recorder?.runUpdated.connect(this._onLive, this);
+  }
+
+  get runsChanged(): ISignal<IRunsModel, IRunsChange> {
+    return this._runsChanged;
+  }
+
+  get stateChanged(): ISignal<IRunsModel, void> {
+    return this._stateChanged;
+  }
+
+  get notebookPath(): string | null {
+    return this._notebookPath;
+  }
+
+  get state(): RunsState {
+    return this._state;
+  }
+
+  /** Newest first. */
+  get runs(): readonly IRunSummary[] {
+    return this._list.runs;
+  }
+
+  get warnings(): readonly IRunFileWarning[] {
+    return this._warnings;
+  }
+
+  get pending(): number {
+    return this._notebookPath === null
+      ? 0
+      : (this._store.status.byFolder[runsFolder(this._notebookPath)] ?? 0);
+  }
+
+  get pendingFailure(): IRunStoreStatus['failure'] {
+    return this.pending > 0 ? this._store.status.failure : null;
+  }
+
+  get error(): string {
+    return this._error;
+  }
+
+  get isDisposed(): boolean {
+    return this._isDisposed;
+  }
+
+  getRun(id: string): IRunSummary | undefined {
+    return this._list.get(id);
+  }
+
+  liveSeries(id: string): ILiveSeries | null {
+    return this._recorder?.liveSeries?.(id) ?? null;
+  }
+
+  /** Follow another notebook (or none). */
+  async setNotebook(path: string | null): Promise<void> {
+    if (path === this._notebookPath) {
+      return;
+    }
+    this._notebookPath = path;
+    this._warnings = [];
+    this._inFlight.clear();
+    this._emit(this._list.reset([]));
+    await this.refresh();
+  }
+
+  async refresh(): Promise<void> {
+    const path = this._notebookPath;
+    const generation = ++this._generation;
+    if (path === null) {
+      this._set('no-notebook', [], []);
+      return;
+    }
+    this._state = 'loading';
+    this._savedDuringLoad.clear();
+    // Runs in flight may not have a file yet: the listing would drop them.
+    for (const id of this._inFlight) {
+      const run = this._list.get(id);
+      if (run) {
+        this._savedDuringLoad.set(id, run);
+      }
+    }
+    this._stateChanged.emit();
+    try {
+      const listing = await this._store.list(path);
+      if (generation === this._generation) {
+        // Runs saved or live while the listing was in flight may be
+        // missing from it, or older there.
+        this._set(
+          'ready',
+          mergeSummaries([...this._savedDuringLoad.values()], listing.runs),
+          listing.warnings
+        );
+      }
+    } catch (e) {
+      if (generation === this._generation) {
+        this._error = e instanceof Error ? e.message : String(e);
+        this._set('error', [], []);
+      }
+    }
+  }
+
+  dispose(): void {
+    if (this._isDisposed) {
+      return;
+    }
+    this._isDisposed = true;
+    Signal.clearData(this);
+  }
+
+  private _isMine(notebookPath: string): boolean {
+    return (
+      this._notebookPath !== null &&
+      runsFolder(notebookPath) === runsFolder(this._notebookPath)
+    );
+  }
+
+  private _onStoreChanged(_: IRunStore, change: IRunStoreChange): void {
+    if (!this._isMine(change.notebookPath)) {
+      return;
+    }
+    switch (change.type) {
+      case 'queued':
+      case 'saved':
+      case 'updated':
+        if (change.run.status !== 'running') {
+          this._inFlight.delete(change.run.id);
+        }
+        this._savedDuringLoad.set(change.run.id, change.run);
+        this._emit(this._list.upsert(change.run));
+        break;
+      case 'removed':
+        change.runIds.forEach(id => {
+          this._savedDuringLoad.delete(id);
+          this._inFlight.delete(id);
+        });
+        this._emit(this._list.remove(change.runIds));
+        break;
+      default:
+        // The folder moved here, or runs came back: read it again.
+        void this.refresh();
+    }
+  }
+
+  private _onStatusChanged(): void {
+    const pending = this.pending;
+    if (pending !== this._lastPending || pending > 0) {
+      this._lastPending = pending;
+      this._stateChanged.emit();
+    }
+  }
+
+  /** A run in flight reported progress: no file round trip. */
+  private _onLive(_: unknown, run: IRunSummary): void {
+    if (!this._isMine(run.notebookPath)) {
+      return;
+    }
+    const change = this._list.upsert(run, { live: true });
+    if (change) {
+      this._inFlight.add(run.id);
+      // A listing in flight does not know it yet; an ended run's final
+      // summary (queued or saved) already wins over a late live one.
+      const known = this._savedDuringLoad.get(run.id);
+      if (!known || known.status === 'running') {
+        this._savedDuringLoad.set(run.id, run);
+      }
+    }
+    this._emit(change);
+  }
+
+  private _set(
+    state: RunsState,
+    runs: IRunSummary[],
+    warnings: IRunFileWarning[]
+  ): void {
+    this._state = state;
+    this._warnings = warnings;
+    this._emit(this._list.reset(runs));
+    this._stateChanged.emit();
+  }
+
+  private _emit(change: IRunsChange | null): void {
+    if (change) {
+      this._runsChanged.emit(change);
+    }
+  }
+
+  private _store: IRunStore;
+  private _recorder: RunsModel.IRecorder | null;
+  private _notebookPath: string | null = null;
+  private _state: RunsState = 'no-notebook';
+  private _list = new RunList();
+  private _warnings: readonly IRunFileWarning[] = [];
+  private _error = '';
+  private _generation = 0;
+  private _savedDuringLoad = new Map<string, IRunSummary>();
+  /** Runs the recorder reported running and the store has not ended. */
+  private _inFlight = new Set<string>();
+  private _lastPending = 0;
+  private _isDisposed = false;
+  private _runsChanged = new Signal<IRunsModel, IRunsChange>(this);
+  private _stateChanged = new Signal<IRunsModel, void>(this);
+}
+
+export namespace RunsModel {
+  /** What the model needs of the recorder. */
+  export type IRecorder = Pick<IRunRecorder, 'runUpdated' | 'liveSeries'>;
+
+  export interface IOptions {
+    store: IRunStore;
+    /** Runs in flight: live summaries and series. */
+    recorder?: IRecorder | null;
+  }
+}
