@@ -30,7 +30,7 @@ import {
   updateParametersSource
 } from '../core/compare/restore';
 import type { IRunRecord } from '../core/run';
-import { IRunsExplorer, IRunStore } from '../tokens';
+import { IRunsExplorer, IRunsModel, IRunStore } from '../tokens';
 import { experimentIcon } from '../ui/icons';
 import { CommandIDs, TRANSLATION_DOMAIN } from './commandIds';
 
@@ -56,7 +56,8 @@ function activate(
   editorServices: IEditorServices | null,
   palette: ICommandPalette | null,
   themes: IThemeManager | null,
-  settingRegistry: ISettingRegistry | null
+  settingRegistry: ISettingRegistry | null,
+  runsModel: IRunsModel | null
 ): void {
   const trans = (translator ?? nullTranslator).load(TRANSLATION_DOMAIN);
   const contents = app.serviceManager.contents;
@@ -178,7 +179,7 @@ function activate(
       const { CompareModel, CompareWidget } = await import('../ui/compare');
       const model = new CompareModel({
         store,
-        explorer,
+        source: runsModel,
         notebookPath: nb,
         runIds: ids,
         readFile: (n, rel) => readFile(n, rel)
@@ -421,7 +422,8 @@ export const comparePlugin: JupyterFrontEndPlugin<void> = {
     IEditorServices,
     ICommandPalette,
     IThemeManager,
-    ISettingRegistry
+    ISettingRegistry,
+    IRunsModel
   ],
   activate
 };
