@@ -89,6 +89,11 @@ export class RunsPanel extends Widget {
     super.dispose();
   }
 
+  protected onAfterAttach(): void {
+    // The runs model lives apart and may be ready before the panel exists.
+    this._scheduleRender();
+  }
+
   protected onBeforeShow(): void {
     if (this._stale || !this._changes.isEmpty) {
       this._render();
