@@ -221,14 +221,18 @@ function activate(
         return;
       }
       const { RunDetailWidget } = await import('../ui/detail');
-      const summary = explorer.getRun(runId);
+      const summary = runsModel?.getRun(runId) ?? explorer.getRun(runId);
       const content = new RunDetailWidget({
         trans,
         title: summary?.name ?? runId,
         summary,
         source: {
           record: () => store.get(nb, runId),
-          series: () => store.getSeries?.(nb, runId) ?? Promise.resolve(null),
+          // A run in flight has no series file yet: its points so far.
+          series: () =>
+            summary?.status === 'running'
+              ? Promise.resolve(runsModel?.liveSeries(runId)?.series ?? null)
+              : (store.getSeries?.(nb, runId) ?? Promise.resolve(null)),
           readText: rel => readFile(nb, rel, 'text'),
           readBase64: rel => readFile(nb, rel, 'base64'),
           annotation: () => store.getAnnotation(nb, runId)
