@@ -13,7 +13,14 @@
  * `RunsTableModel.applyChanges` (the run filtered alone and put where it
  * sorts), then the same reads. Main thread only, no DOM. Numbers only:
  * nothing is asserted.
+ *
+ * Then, for scale, the storage work a save schedules in a 10,000-run folder
+ * (not changed here): the folder's IndexedDB snapshot (at most once a
+ * second of saves; `structuredClone` stands in for IndexedDB's
+ * serialization, which runs on the main thread) and this tab's manifest
+ * shard (once saves pause, at most every 30 s).
  */
+import { makeShard, serializeShard } from '../src/core/history/manifest';
 import type { IRunSummary } from '../src/core/run';
 import { upsertSummary } from '../src/core/run';
 import { RunList } from '../src/core/runs/runList';
@@ -151,4 +158,29 @@ console.log(
 for (const [label, setup] of SETUPS) {
   bench(label, setup, 'new');
   bench(label, setup, 'live');
+}
+
+{
+  const stamp = { size: 4000, lastModified: '2026-12-01T00:00:01.000Z' };
+  const entries = Array.from({ length: N }, () => ({
+    summary: summary(),
+    run: stamp,
+    series: stamp
+  }));
+  const clone: number[] = [];
+  const shard: number[] = [];
+  for (let i = 0; i < 10; i++) {
+    gc();
+    let t0 = performance.now();
+    structuredClone({ folder: 'work/train.runs', entries, shards: [] });
+    clone.push(performance.now() - t0);
+    t0 = performance.now();
+    serializeShard(makeShard('01JDQ7W0000000000000000001', entries));
+    shard.push(performance.now() - t0);
+  }
+  console.log(
+    `\nStorage per save, ${N.toLocaleString('en')} runs in the folder (not changed here):`
+  );
+  console.log(`folder snapshot (structured clone)  ${stats(clone)}`);
+  console.log(`manifest shard (sort + JSON)        ${stats(shard)}`);
 }
