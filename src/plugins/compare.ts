@@ -221,17 +221,20 @@ function activate(
         return;
       }
       const { RunDetailWidget } = await import('../ui/detail');
-      const summary = runsModel?.getRun(runId) ?? explorer.getRun(runId);
+      // The runs model lists the current notebook's runs: follow the run there.
+      const model = runsModel?.notebookPath === nb ? runsModel : null;
+      const summary = model?.getRun(runId) ?? explorer.getRun(runId);
       const content = new RunDetailWidget({
         trans,
         title: summary?.name ?? runId,
         summary,
+        follow: model ? { model, runId } : undefined,
         source: {
           record: () => store.get(nb, runId),
           // A run in flight has no series file yet: its points so far.
           series: () =>
-            summary?.status === 'running'
-              ? Promise.resolve(runsModel?.liveSeries(runId)?.series ?? null)
+            model?.getRun(runId)?.status === 'running'
+              ? Promise.resolve(model.liveSeries(runId)?.series ?? null)
               : (store.getSeries?.(nb, runId) ?? Promise.resolve(null)),
           readText: rel => readFile(nb, rel, 'text'),
           readBase64: rel => readFile(nb, rel, 'base64'),
