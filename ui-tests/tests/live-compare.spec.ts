@@ -9,14 +9,19 @@
  * is the same experiment cell sent on a kernel subshell (JEP 91, ipykernel
  * 7), with the cell id and tags JupyterLab puts in an execute request's
  * metadata: both runs are then in flight at once, recorded by this page.
+ * Both log until one deadline (set by a cell just before), so they end
+ * together: the page's watchdog ends a run still in flight 3 s after the
+ * kernel reports idle, and a subshell's idle is the kernel's. The fixture
+ * logs in the library's wire format by hand: `jupyterlab_runs` buffers one
+ * execution per process, and these two run at once.
  */
 import { expect, test, type IJupyterLabPageFixture } from '@jupyterlab/galata';
 import * as path from 'path';
 
-const NOTEBOOK = 'compare-live.ipynb';
-// Cells: 0 markdown, 1 parameters, 2 setup, 3 experiment:train.
-const PARAMS = 1;
-const SETUP = 2;
+const NOTEBOOK = 'live-compare.ipynb';
+// Cells: 0 markdown, 1 setup, 2 deadline (30 s from now), 3 experiment:live.
+const SETUP = 1;
+const DEADLINE = 2;
 const TRAIN = 3;
 
 test.use({ kernels: null, viewport: { width: 1600, height: 1000 } });
@@ -111,9 +116,8 @@ test('a compare view of two running runs advances with the sidebar collapsed, wi
   await page.notebook.activate(NOTEBOOK);
   await page.sidebar.openTab('jp-runs-panel');
   await page.notebook.runCell(SETUP);
-  // Two long runs: 500 steps, 50 ms apart (about 25 s each).
-  await page.notebook.setCell(PARAMS, 'code', 'steps = 500\nlr = 0.1');
-  await page.notebook.runCell(PARAMS);
+  // Both runs log 10 steps every 50 ms until 30 s from now.
+  await page.notebook.runCell(DEADLINE);
 
   // Run 1 on the main shell (not awaited), run 2 on a subshell.
   await page.notebook.selectCells(TRAIN);
