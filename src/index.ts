@@ -4,6 +4,7 @@ import { comparePanesPlugin } from './plugins/comparePanes';
 import { historyPlugin } from './plugins/history';
 import { recorderPlugin } from './plugins/recorder';
 import { reproducePlugin } from './plugins/reproduce';
+import { runsModelPlugin } from './plugins/runsModel';
 import { sidebarPlugin } from './plugins/sidebar';
 import { statusBarPlugin } from './plugins/statusbar';
 import { storePlugin } from './plugins/store';
@@ -16,6 +17,7 @@ const plugins: JupyterFrontEndPlugin<unknown>[] = [
   storePlugin,
   recorderPlugin,
   taggingPlugin,
+  runsModelPlugin,
   sidebarPlugin,
   historyPlugin,
   statusBarPlugin,

@@ -14,6 +14,7 @@ import type { ISignal } from '@lumino/signaling';
 import type { Widget } from '@lumino/widgets';
 import type { IRunAnnotation } from './core/history/annotations';
 import type { RunSeries } from './core/history/series';
+import type { IRunsChange } from './core/runs/runList';
 import type { IRunRecord, IRunSummary } from './core/run';
 import type { RunViewKind } from './core/viewId';
 // Type only: the model a compare pane is given (see IComparePaneOptions).
@@ -227,11 +228,100 @@ export interface IRunRecorder {
   readonly recorded: ISignal<IRunRecorder, IRunRecord>;
   /** Emitted when the store refused a run. */
   readonly failed: ISignal<IRunRecorder, IRecordingFailure>;
+  /**
+   * The metric series of a run this page is recording, every point logged
+   * so far; null when the run is not in flight here (ended, another page's,
+   * or never seen). Its end comes through the store: the run's summary
+   * leaves `running` (`queued` or `saved`), and from then on the store has
+   * the series (`IRunStore.getSeries`). Optional: other recorders may not
+   * keep series.
+   */
+  liveSeries?(runId: string): ILiveSeries | null;
+}
+
+/** What one batch of log messages added to a live series. */
+export interface ILiveSeriesBatch {
+  runId: string;
+  /** Metrics that got points. */
+  metrics: readonly string[];
+  /** Points added in this batch, over all metrics. */
+  points: number;
+}
+
+/**
+ * The series of a run in flight, as the page receives them (`LogStream`):
+ * every point, in logging order. Each batch replaces the grown metrics'
+ * `IMetricSeries` objects (so caches keyed by series identity see the
+ * change); their arrays are shared with capture and only ever appended to:
+ * read them, never write them.
+ */
+export interface ILiveSeries {
+  readonly runId: string;
+  /** Every point logged so far, by metric. A new object after each batch. */
+  readonly series: RunSeries;
+  /** Points held, over all metrics. */
+  readonly points: number;
+  /** Emitted after each batch of points (one log message). */
+  readonly grown: ISignal<ILiveSeries, ILiveSeriesBatch>;
 }
 
 export const IRunRecorder = new Token<IRunRecorder>(
   'jupyterlab-runs:IRunRecorder',
   'Records every execution of a cell tagged `experiment` as a run.'
+);
+
+/**
+ * How the runs of the model changed, incrementally (`src/core/runs`): views
+ * update the rows named there and nothing else; `reset` means the whole list
+ * was replaced (another notebook, a fresh listing).
+ */
+export type { IRunsChange };
+
+/** What the runs model is doing. */
+export type RunsState = 'no-notebook' | 'loading' | 'ready' | 'error';
+
+/**
+ * The runs of the current notebook, one source for every view: summaries
+ * from the store merged with the runs in flight (from `IRunRecorder`), and
+ * the live series of those. Views subscribe; no view writes it. It keeps
+ * current whether or not any view is visible.
+ */
+export interface IRunsModel {
+  /** Emitted with every change of the runs, carrying what changed. */
+  readonly runsChanged: ISignal<IRunsModel, IRunsChange>;
+  /** Emitted when the notebook, state, warnings or pending count changed. */
+  readonly stateChanged: ISignal<IRunsModel, void>;
+  /** The notebook whose runs these are. */
+  readonly notebookPath: string | null;
+  readonly state: RunsState;
+  /** Why the last listing failed, when `state` is `error`. */
+  readonly error: string;
+  /** Newest first (by id). */
+  readonly runs: readonly IRunSummary[];
+  /** Run files that could not be read. */
+  readonly warnings: readonly IRunFileWarning[];
+  /** Runs of this notebook recorded but not yet on the server. */
+  readonly pending: number;
+  /** Why runs are waiting, while some are. */
+  readonly pendingFailure: IRunStoreStatus['failure'];
+  /** A listed run by id. */
+  getRun(id: string): IRunSummary | undefined;
+  /**
+   * The live series of a run this page is recording (`IRunRecorder`);
+   * null when the run is not in flight here.
+   */
+  liveSeries(id: string): ILiveSeries | null;
+  /**
+   * Show the runs folder's runs again: at once when the store knows the
+   * folder (revalidated in the background); `reload` lists it even if it
+   * looks unchanged.
+   */
+  refresh(options?: { reload?: boolean }): Promise<void>;
+}
+
+export const IRunsModel = new Token<IRunsModel>(
+  'jupyterlab-runs:IRunsModel',
+  'The runs of the current notebook and the live series of runs in flight.'
 );
 
 /**

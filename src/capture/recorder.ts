@@ -46,9 +46,15 @@ import {
   type RunOutput
 } from '../core/run';
 import { experimentName } from '../core/tags';
-import type { IRecordingFailure, IRunRecorder, IRunStore } from '../tokens';
+import type {
+  ILiveSeries,
+  IRecordingFailure,
+  IRunRecorder,
+  IRunStore
+} from '../tokens';
 import { ActiveRun, type IKernelSnapshot } from './activeRun';
 import { environmentRef, finalizeRun } from './finalize';
+import { LiveSeries } from './liveSeries';
 import {
   NotebookSession,
   type IExecuteRequest,
@@ -102,6 +108,24 @@ export class RunRecorder implements IRunRecorder, IDisposable {
 
   get runUpdated(): ISignal<IRunRecorder, IRunSummary> {
     return this._runUpdated;
+  }
+
+  /**
+   * Every point logged so far by a run this page is recording, until it is
+   * handed to the store; null otherwise. Built on first request over the
+   * run's `LogStream` (no copy), so runs nobody watches cost nothing.
+   */
+  liveSeries(runId: string): ILiveSeries | null {
+    let live = this._live.get(runId);
+    if (!live) {
+      const run = this._recording.get(runId);
+      if (!run || run.startedAt === null) {
+        return null;
+      }
+      live = new LiveSeries(runId, run.stream);
+      this._live.set(runId, live);
+    }
+    return live;
   }
 
   /** Per-phase main-thread time of each finished run (ms), for benchmarks. */
@@ -245,7 +269,7 @@ export class RunRecorder implements IRunRecorder, IDisposable {
       request.code,
       experiment
     );
-    this._recording.add(run.id);
+    this._recording.set(run.id, run);
     return run;
   }
 
@@ -254,6 +278,12 @@ export class RunRecorder implements IRunRecorder, IDisposable {
     run.finalized = true;
     run.outputs.dispose();
     this._recording.delete(run.id);
+    this._endLive(run.id);
+  }
+
+  private _endLive(runId: string): void {
+    this._live.get(runId)?.dispose();
+    this._live.delete(runId);
   }
 
   /**
@@ -322,6 +352,7 @@ export class RunRecorder implements IRunRecorder, IDisposable {
   private _onLogged(panel: NotebookPanel, run: ActiveRun): void {
     const t0 = performance.now();
     try {
+      this._live.get(run.id)?.update();
       this._emitLive(panel, run);
     } finally {
       run.spend('live', performance.now() - t0);
@@ -468,6 +499,7 @@ export class RunRecorder implements IRunRecorder, IDisposable {
     } finally {
       session?.release(run);
       this._recording.delete(run.id);
+      this._endLive(run.id);
       run.outputs.dispose();
       this._lastLive.delete(run);
     }
@@ -617,7 +649,9 @@ export class RunRecorder implements IRunRecorder, IDisposable {
   private _lastEnvironment = new WeakMap<NotebookPanel, IRunEnvironmentRef>();
   private _writtenEnvironments = new Set<string>();
   private _lastLive = new WeakMap<ActiveRun, number>();
-  private _recording = new Set<string>();
+  /** Runs this page records, by id, from their request to the store. */
+  private _recording = new Map<string, ActiveRun>();
+  private _live = new Map<string, LiveSeries>();
   private _timings: number[] = [];
   private _timingParts: Record<string, number>[] = [];
   private _isDisposed = false;

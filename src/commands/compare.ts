@@ -15,6 +15,7 @@ import type { IRunSummary } from '../core/run';
 import type {
   IComparePaneRegistry,
   IRunsExplorer,
+  IRunsModel,
   IRunStore,
   IRunTarget,
   IRunViews
@@ -28,7 +29,10 @@ import type { RunFileReader } from './runFiles';
 export interface IViewCommandsOptions {
   commands: CommandRegistry;
   store: IRunStore;
+  /** The sidebar: its selection is what `compare-runs` compares by default. */
   explorer: IRunsExplorer | null;
+  /** The current notebook's runs: summaries as they change, live series. */
+  runsModel: IRunsModel | null;
   views: IRunViews;
   panes: IComparePaneRegistry;
   trans: TranslationBundle;
@@ -158,9 +162,9 @@ async function summariesOf(
   options: IViewCommandsOptions,
   target: IRunTarget
 ): Promise<IRunSummary[]> {
-  const { explorer, store } = options;
-  if (explorer?.notebookPath === target.notebookPath) {
-    const listed = target.runIds.map(id => explorer.getRun(id));
+  const { runsModel, store } = options;
+  if (runsModel?.notebookPath === target.notebookPath) {
+    const listed = target.runIds.map(id => runsModel.getRun(id));
     if (listed.every(r => r !== undefined)) {
       return listed as IRunSummary[];
     }
@@ -176,7 +180,7 @@ async function makeCompare(
   options: IViewCommandsOptions,
   target: IRunTarget
 ): Promise<{ widget: MainAreaWidget; rerender?: () => void }> {
-  const { trans, store, explorer } = options;
+  const { trans, store, runsModel } = options;
   const runs = await summariesOf(options, target).catch(() => []);
   const folder = runsFolder(target.notebookPath);
   if (runs.length < 2) {
@@ -206,7 +210,7 @@ async function makeCompare(
     await import('../ui/compare');
   const model = new CompareModel({
     store,
-    explorer,
+    source: runsModel,
     notebookPath: target.notebookPath,
     runIds: runs.map(r => r.id),
     runs,
@@ -229,19 +233,20 @@ async function makeDetail(
   notebookPath: string,
   runId: string
 ): Promise<MainAreaWidget> {
-  const { trans, store, explorer, readFile } = options;
+  const { trans, store, readFile } = options;
+  // The runs model lists the current notebook's runs: follow the run there.
+  const model =
+    options.runsModel?.notebookPath === notebookPath ? options.runsModel : null;
   const [{ RunDetailWidget }, { reproductionSection }] = await Promise.all([
     import('../ui/detail'),
     import('../ui/reproduce/section')
   ]);
-  const summary =
-    explorer?.notebookPath === notebookPath
-      ? explorer.getRun(runId)
-      : undefined;
+  const summary = model?.getRun(runId);
   const content = new RunDetailWidget({
     trans,
     title: summary?.name ?? runId,
     summary,
+    follow: model ? { model, runId } : undefined,
     source: {
       // A restored detail whose run was deleted says so, in its tab.
       record: () =>
@@ -256,8 +261,11 @@ async function makeDetail(
               )
             : error;
         }),
+      // A run in flight has no series file yet: its points so far.
       series: () =>
-        store.getSeries?.(notebookPath, runId) ?? Promise.resolve(null),
+        model?.getRun(runId)?.status === 'running'
+          ? Promise.resolve(model.liveSeries(runId)?.series ?? null)
+          : (store.getSeries?.(notebookPath, runId) ?? Promise.resolve(null)),
       readText: rel => readFile(notebookPath, rel, 'text'),
       readBase64: rel => readFile(notebookPath, rel, 'base64'),
       annotation: () => store.getAnnotation(notebookPath, runId)
@@ -273,15 +281,11 @@ async function makeDetail(
       [CommandIDs.reproduceRun, trans.__('Reproduce Run')]
     ],
     sections: record => {
-      const part = reproductionSection(
-        trans,
-        record,
-        explorer?.notebookPath === notebookPath ? explorer.runs : [],
-        id =>
-          options.commands.execute(CommandIDs.openRun, {
-            runId: id,
-            notebookPath
-          })
+      const part = reproductionSection(trans, record, model?.runs ?? [], id =>
+        options.commands.execute(CommandIDs.openRun, {
+          runId: id,
+          notebookPath
+        })
       );
       return part ? [part] : [];
     }

@@ -23,6 +23,7 @@ import { runFileReader } from '../commands/runFiles';
 import {
   IComparePaneRegistry,
   IRunsExplorer,
+  IRunsModel,
   IRunStore,
   IRunViews
 } from '../tokens';
@@ -40,7 +41,8 @@ function activate(
   editorServices: IEditorServices | null,
   palette: ICommandPalette | null,
   themes: IThemeManager | null,
-  settingRegistry: ISettingRegistry | null
+  settingRegistry: ISettingRegistry | null,
+  runsModel: IRunsModel | null
 ): IComparePaneRegistry {
   const trans = (translator ?? nullTranslator).load(TRANSLATION_DOMAIN);
   const panes = new ComparePaneRegistry();
@@ -72,6 +74,7 @@ function activate(
     commands: app.commands,
     store,
     explorer,
+    runsModel,
     views,
     panes,
     trans,
@@ -112,7 +115,8 @@ export const comparePlugin: JupyterFrontEndPlugin<IComparePaneRegistry> = {
     IEditorServices,
     ICommandPalette,
     IThemeManager,
-    ISettingRegistry
+    ISettingRegistry,
+    IRunsModel
   ],
   provides: IComparePaneRegistry,
   activate

@@ -4,14 +4,13 @@ import {
   type JupyterFrontEndPlugin
 } from '@jupyterlab/application';
 import { ICommandPalette } from '@jupyterlab/apputils';
-import { INotebookTracker, type NotebookPanel } from '@jupyterlab/notebook';
 import { IStateDB } from '@jupyterlab/statedb';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
-import { IRunRecorder, IRunsExplorer, IRunStore } from '../tokens';
+import { IRunsExplorer, IRunsModel } from '../tokens';
 import { experimentIcon } from '../ui/icons';
 // Needed at activation: runs must be captured from the first execution.
 // eslint-disable-next-line jupyter/prefer-lazy-imports
-import { RunsModel, RunsPanel } from '../ui/runsPanel';
+import { RunsPanel } from '../ui/runsPanel';
 // eslint-disable-next-line jupyter/prefer-lazy-imports
 import {
   rememberTableState,
@@ -22,16 +21,13 @@ import { CommandIDs, TRANSLATION_DOMAIN } from './commandIds';
 
 function activate(
   app: JupyterFrontEnd,
-  store: IRunStore,
-  tracker: INotebookTracker,
+  model: IRunsModel,
   translator: ITranslator | null,
   restorer: ILayoutRestorer | null,
   palette: ICommandPalette | null,
-  recorder: IRunRecorder | null,
   state: IStateDB | null
 ): IRunsExplorer {
   const trans = (translator ?? nullTranslator).load(TRANSLATION_DOMAIN);
-  const model = new RunsModel({ store, live: recorder?.runUpdated });
   const table = new RunsTableModel();
   if (state) {
     void rememberTableState(table, state);
@@ -49,24 +45,6 @@ function activate(
   panel.title.caption = trans.__('Experiment Runs');
   app.shell.add(panel, 'right', { rank: 650, type: 'Experiment Runs' });
   restorer?.add(panel, 'jupyterlab-runs:sidebar');
-
-  // Follow the notebook the user works in, and its renames.
-  let followed: NotebookPanel | null = null;
-  const onPathChanged = () => {
-    void model.setNotebook(followed?.context.localPath ?? null);
-  };
-  const follow = () => {
-    followed?.context.pathChanged.disconnect(onPathChanged);
-    followed = tracker.currentWidget;
-    followed?.context.pathChanged.connect(onPathChanged);
-    if (followed) {
-      void followed.context.ready.then(onPathChanged);
-    } else {
-      onPathChanged();
-    }
-  };
-  tracker.currentChanged.connect(follow);
-  follow();
 
   app.commands.addCommand(CommandIDs.showRuns, {
     label: trans.__('Show Experiment Runs'),
@@ -92,14 +70,8 @@ export const sidebarPlugin: JupyterFrontEndPlugin<IRunsExplorer> = {
   id: 'jupyterlab-runs:sidebar',
   description: 'A sidebar listing the runs of the active notebook.',
   autoStart: true,
-  requires: [IRunStore, INotebookTracker],
-  optional: [
-    ITranslator,
-    ILayoutRestorer,
-    ICommandPalette,
-    IRunRecorder,
-    IStateDB
-  ],
+  requires: [IRunsModel],
+  optional: [ITranslator, ILayoutRestorer, ICommandPalette, IStateDB],
   provides: IRunsExplorer,
   activate
 };

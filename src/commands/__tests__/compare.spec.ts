@@ -74,6 +74,7 @@ beforeEach(() => {
     commands,
     store,
     explorer: null,
+    runsModel: null,
     views,
     panes: new ComparePaneRegistry(),
     trans,

@@ -3,13 +3,13 @@
  * series (fetched once, on demand), and the view's options. Panes read it
  * and re-render on `changed`.
  *
- * Live: summaries follow the sidebar; a run still `running` (or whose
- * metric counts grew) has its series fetched again, at most once per
- * `liveInterval`, so curves extend as points arrive without re-reading
- * finished runs. The store holds no series until a run ends, so while it
- * runs its curves are built from the live summaries the sidebar receives
- * (each carries every metric's last step and value, a few times a second):
- * a coarse series that the stored one replaces as soon as it can be read.
+ * Live: summaries follow the runs model (`IRunsModel`) and the store. A run
+ * in flight in this page has its series from the recorder
+ * (`IRunsModel.liveSeries`): every point logged so far, drawn and
+ * downsampled like a stored series, redrawn at most every `liveInterval`.
+ * The store is asked for a run's series only once the run has ended (its
+ * summary left `running`: the store then has it, from the outbox before
+ * the server), once; never while it runs, so no request can fail.
  */
 import type { IDisposable } from '@lumino/disposable';
 import { Signal, type ISignal } from '@lumino/signaling';
@@ -17,7 +17,14 @@ import type { RunSeries } from '../../core/history/series';
 import type { MetricAggregate } from '../../core/query/ast';
 import type { IRunRecord, IRunSummary } from '../../core/run';
 import type { XAxis } from '../../core/series/axis';
-import type { IRunsExplorer, IRunStore } from '../../tokens';
+import { runsFolder } from '../../core/paths';
+import type { IRunsChange } from '../../core/runs/runList';
+import type {
+  ILiveSeries,
+  IRunsModel,
+  IRunStore,
+  IRunStoreChange
+} from '../../tokens';
 
 /** What changed: panes redo only what depends on it. */
 export type CompareChange = 'runs' | 'records' | 'series' | 'options';
@@ -62,18 +69,23 @@ export const DEFAULT_COMPARE_OPTIONS: Readonly<ICompareOptions> = {
 export class CompareModel implements IDisposable {
   constructor(options: CompareModel.IOptions) {
     this._store = options.store;
-    this._explorer = options.explorer ?? null;
+    this._source = options.source ?? null;
     this.notebookPath = options.notebookPath;
     this._ids = [...options.runIds];
-    this._runs = options.runs ? [...options.runs] : this._lookup();
-    this._liveInterval = options.liveInterval ?? 1000;
+    this._runs = options.runs
+      ? [...options.runs]
+      : this._ids
+          .map(id => this._source?.getRun(id))
+          .filter((r): r is IRunSummary => !!r);
+    this._liveInterval = options.liveInterval ?? 250;
     this._readFile = options.readFile ?? null;
-    this._runs.forEach(r => this._foldLive(r));
+    this._runs.forEach(r => this._follow(r));
     this._options = {
       ...DEFAULT_COMPARE_OPTIONS,
       referenceId: this._ids[0] ?? null
     };
-    this._explorer?.changed.connect(this._onExplorerChanged, this);
+    this._source?.runsChanged.connect(this._onRunsChanged, this);
+    this._store.changed.connect(this._onStoreChanged, this);
   }
 
   /** The notebook the runs belong to. */
@@ -102,8 +114,8 @@ export class CompareModel implements IDisposable {
 
   /** Every run of the notebook (for importance and group statistics). */
   get allRuns(): readonly IRunSummary[] {
-    return this._explorer?.notebookPath === this.notebookPath
-      ? this._explorer.runs
+    return this._source && this._isMine(this._source.notebookPath)
+      ? this._source.runs
       : this._runs;
   }
 
@@ -123,12 +135,20 @@ export class CompareModel implements IDisposable {
   }
 
   /**
-   * A run's series, once loaded (null: none logged); for a running run
-   * without a stored series yet, its points so far from live summaries.
+   * A run's series, once loaded (null: none logged); for a run in flight,
+   * every point logged so far (until the stored series is read); null for
+   * a running run this page does not record (it is read once it ends).
    */
   series(id: string): RunSeries | null | undefined {
     const stored = this._series.get(id);
-    return stored ? stored : (this._live.get(id) ?? stored);
+    if (stored) {
+      return stored;
+    }
+    const live = this._live.get(id)?.series ?? this._lastLive.get(id);
+    if (live) {
+      return live;
+    }
+    return this._isRunning(id) ? null : stored;
   }
 
   /** Whether series can be read at all. */
@@ -165,8 +185,10 @@ export class CompareModel implements IDisposable {
   /** Load every series not loaded yet; emits `series` when done. */
   async loadSeries(ids: readonly string[] = this._ids): Promise<void> {
     const get = this._store.getSeries?.bind(this._store);
+    // A running run's series is not in the store yet: never asked for.
     const todo = ids.filter(
-      id => !this._series.has(id) && !this._loading.has(id)
+      id =>
+        !this._series.has(id) && !this._loading.has(id) && !this._isRunning(id)
     );
     if (!get || !todo.length) {
       return;
@@ -177,6 +199,7 @@ export class CompareModel implements IDisposable {
         try {
           const series = await get(this.notebookPath, id);
           this._series.set(id, series);
+          this._lastLive.delete(id);
           if (series && !this._isDisposed) {
             this._seriesLoaded.emit({ id, series });
           }
@@ -217,113 +240,134 @@ export class CompareModel implements IDisposable {
     Signal.clearData(this);
   }
 
-  private _lookup(): IRunSummary[] {
-    const e = this._explorer;
-    return this._ids
-      .map(id => e?.getRun(id))
-      .filter((r): r is IRunSummary => !!r);
+  private _isMine(notebookPath: string | null): boolean {
+    return (
+      notebookPath !== null &&
+      runsFolder(notebookPath) === runsFolder(this.notebookPath)
+    );
   }
 
-  /**
-   * Add a running run's latest points (one per metric whose last step
-   * moved) to its live series. New objects each time, so caches keyed by
-   * series identity see the change. Returns whether anything was added.
-   */
-  private _foldLive(run: IRunSummary): boolean {
-    if (run.status !== 'running' || !run.metrics) {
-      return false;
-    }
-    const before = this._live.get(run.id);
-    const next: RunSeries = { ...before };
-    let added = false;
-    const now = Date.now();
-    for (const [name, m] of Object.entries(run.metrics)) {
-      const s = next[name];
-      const lastStep = s?.step[s.step.length - 1];
-      if (
-        !Number.isFinite(m.lastStep) ||
-        (lastStep !== undefined && !(m.lastStep > lastStep))
-      ) {
-        continue;
-      }
-      next[name] = {
-        step: [...(s?.step ?? []), m.lastStep],
-        value: [...(s?.value ?? []), m.last],
-        time: [...(s?.time ?? []), now]
-      };
-      added = true;
-    }
-    if (added) {
-      this._live.set(run.id, next);
-    }
-    return added;
+  private _isRunning(id: string): boolean {
+    return this._runs.find(r => r.id === id)?.status === 'running';
   }
 
-  private _onExplorerChanged(): void {
-    if (this._explorer?.notebookPath !== this.notebookPath) {
+  /** Follow the live series of a run this page is recording. */
+  private _follow(run: IRunSummary): void {
+    if (run.status !== 'running' || this._live.has(run.id)) {
       return;
     }
-    const next = this._lookup();
-    if (!next.length) {
-      return;
+    const live = this._source?.liveSeries(run.id) ?? null;
+    if (live) {
+      this._live.set(run.id, live);
+      live.grown.connect(this._onGrown, this);
     }
-    for (const r of next) {
-      this._foldLive(r);
-    }
-    const before = new Map(this._runs.map(r => [r.id, r]));
-    let changed = next.length !== this._runs.length;
-    const stale: string[] = [];
-    for (const r of next) {
-      const old = before.get(r.id);
-      if (old !== r) {
-        changed = true;
-        if (
-          old &&
-          (r.status === 'running' ||
-            old.status === 'running' ||
-            metricCount(r) !== metricCount(old))
-        ) {
-          stale.push(r.id);
-        }
-        if (old && old.status === 'running' && r.status !== 'running') {
-          this._records.delete(r.id);
-        }
-      }
-    }
-    if (!changed) {
-      return;
-    }
-    this._runs = next;
-    this._changed.emit('runs');
-    stale.forEach(id => this._stale.add(id));
-    this._scheduleLive();
   }
 
-  private _scheduleLive(): void {
-    if (this._liveTimer || !this._stale.size) {
+  /** Points arrived: redraw at most every `liveInterval`. */
+  private _onGrown(): void {
+    if (this._liveTimer) {
       return;
     }
     this._liveTimer = window.setTimeout(() => {
       this._liveTimer = 0;
-      const ids = [...this._stale];
-      this._stale.clear();
-      ids.forEach(id => this._series.delete(id));
-      void this.loadSeries(ids).then(() => this._scheduleLive());
-      void this.loadRecords();
+      if (!this._isDisposed) {
+        this._changed.emit('series');
+      }
     }, this._liveInterval);
   }
 
+  private _onRunsChanged(source: IRunsModel, change: IRunsChange): void {
+    if (!this._isMine(source.notebookPath)) {
+      return;
+    }
+    if (change.reset) {
+      this._ids.forEach(id => {
+        const run = source.getRun(id);
+        if (run) {
+          this._update(run);
+        }
+      });
+      return;
+    }
+    for (const run of change.added) {
+      this._update(run);
+    }
+    for (const { after } of change.changed) {
+      this._update(after);
+    }
+  }
+
+  /** The store's news: a run's end arrives here even for another notebook. */
+  private _onStoreChanged(_: IRunStore, change: IRunStoreChange): void {
+    if (
+      (change.type === 'queued' ||
+        change.type === 'saved' ||
+        change.type === 'updated') &&
+      this._isMine(change.notebookPath)
+    ) {
+      this._update(change.run);
+    }
+  }
+
+  /** A compared run's summary changed (or appeared). */
+  private _update(next: IRunSummary): void {
+    if (!this._ids.includes(next.id)) {
+      return;
+    }
+    const i = this._runs.findIndex(r => r.id === next.id);
+    const old = i >= 0 ? this._runs[i] : undefined;
+    if (old === next) {
+      return;
+    }
+    if (old) {
+      this._runs = this._runs.map(r => (r === old ? next : r));
+    } else {
+      const order = new Map(this._ids.map((id, k) => [id, k]));
+      this._runs = [...this._runs, next].sort(
+        (a, b) => order.get(a.id)! - order.get(b.id)!
+      );
+    }
+    this._follow(next);
+    const ended = old?.status === 'running' && next.status !== 'running';
+    if (ended) {
+      this._end(next.id);
+    }
+    this._changed.emit('runs');
+    if (ended) {
+      void this.loadSeries([next.id]);
+      if (this._records.size) {
+        void this.loadRecords();
+      }
+    }
+  }
+
+  /**
+   * The run ended: the store has its series and final record now. Its live
+   * points stay drawn until the stored series is read.
+   */
+  private _end(id: string): void {
+    const live = this._live.get(id);
+    if (live) {
+      live.grown.disconnect(this._onGrown, this);
+      this._lastLive.set(id, live.series);
+      this._live.delete(id);
+    }
+    this._series.delete(id);
+    this._records.delete(id);
+  }
+
   private _store: IRunStore;
-  private _explorer: IRunsExplorer | null;
+  private _source: IRunsModel | null;
   private _ids: string[];
   private _runs: IRunSummary[];
   private _options: ICompareOptions;
   private _records = new Map<string, IRunRecord | Error>();
   private _series = new Map<string, RunSeries | null>();
-  /** Running runs' points so far, from live summaries. */
-  private _live = new Map<string, RunSeries>();
+  /** Live series of runs in flight in this page. */
+  private _live = new Map<string, ILiveSeries>();
+  /** The last live points of runs that ended, until their stored series. */
+  private _lastLive = new Map<string, RunSeries>();
   private _loading = new Set<string>();
-  private _stale = new Set<string>();
   private _liveTimer = 0;
   private _liveInterval: number;
   private _readFile: CompareModel.ReadFile | null;
@@ -340,10 +384,11 @@ export namespace CompareModel {
     store: IRunStore;
     notebookPath: string;
     runIds: readonly string[];
-    /** Summaries, when the caller has them; else looked up in `explorer`. */
+    /** Summaries, when the caller has them; else looked up in `source`. */
     runs?: readonly IRunSummary[];
-    explorer?: IRunsExplorer | null;
-    /** Minimum ms between live series refreshes. Default 1000. */
+    /** The runs model: summaries as they change, live series. */
+    source?: IRunsModel | null;
+    /** Least ms between two redraws of live series. Default 250. */
     liveInterval?: number;
     /** Read a file of the runs folder, by path relative to it. */
     readFile?: ReadFile;
@@ -354,12 +399,4 @@ export namespace CompareModel {
     notebookPath: string,
     relativePath: string
   ) => Promise<string>;
-}
-
-function metricCount(r: IRunSummary): number {
-  let n = 0;
-  for (const k in r.metrics ?? {}) {
-    n += r.metrics![k].count;
-  }
-  return n;
 }

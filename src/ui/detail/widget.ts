@@ -26,6 +26,8 @@ import {
 import { formatDuration } from '../../core/format';
 import type { RunSeries } from '../../core/history/series';
 import type { IRunRecord } from '../../core/run';
+import type { IRunsChange } from '../../core/runs/runList';
+import type { IRunsModel } from '../../tokens';
 import { ChartView } from '../compare/chart';
 import { HostedWidgets, type Message } from '../hostedWidgets';
 import { selectControl } from '../compare/panes/base';
@@ -73,7 +75,26 @@ export class RunDetailWidget extends Panel {
       el('p', 'jp-RunDetail-message', options.trans.__('Loading run…'))
     );
     this.addWidget(this._body);
+    this._summary = options.summary;
+    options.follow?.model.runsChanged.connect(this._onRunsChanged, this);
     void this._load();
+  }
+
+  /**
+   * Read and show the run again (it ended, or the user renamed, starred or
+   * tagged it). The editor, outputs and chart of the last rendering are
+   * disposed first.
+   */
+  async reload(): Promise<void> {
+    this._chart?.dispose();
+    this._chart = null;
+    this._hosted.clear();
+    for (const w of this._owned) {
+      w.dispose();
+    }
+    this._owned = [];
+    this._metricsSection = null;
+    await this._load();
   }
 
   /** Resolves once the run is shown (or failed to load). */
@@ -117,6 +138,29 @@ export class RunDetailWidget extends Panel {
   protected onAfterDetach(msg: Message): void {
     this._hosted.forward(msg);
     super.onAfterDetach(msg);
+  }
+
+  /**
+   * The followed run changed in the runs model: re-read it once it ended
+   * (its final record, outputs and stored series) or when what the user
+   * said about it changed; not at each live update while it runs.
+   */
+  private _onRunsChanged(_: IRunsModel, change: IRunsChange): void {
+    const id = this._options.follow?.runId;
+    const c = change.changed.find(x => x.after.id === id);
+    if (!c) {
+      return;
+    }
+    const { before, after } = c;
+    this._summary = after;
+    if (
+      (before.status === 'running' && after.status !== 'running') ||
+      before.name !== after.name ||
+      before.starred !== after.starred ||
+      JSON.stringify(before.tags ?? {}) !== JSON.stringify(after.tags ?? {})
+    ) {
+      void this.reload();
+    }
   }
 
   private async _load(): Promise<void> {
@@ -167,7 +211,7 @@ export class RunDetailWidget extends Panel {
     const root = this._body.node;
     root.replaceChildren();
     const summary: IRunUserAnnotation = {
-      ...(this._options.summary as IRunUserAnnotation | undefined),
+      ...(this._summary as IRunUserAnnotation | undefined),
       ...this._annotation
     };
 
@@ -576,6 +620,7 @@ export class RunDetailWidget extends Panel {
   /** Their models. */
   private _owned: IDisposable[] = [];
   private _annotation: IRunUserAnnotation = {};
+  private _summary: object | undefined;
   private _ready = new PromiseDelegate<void>();
 }
 
@@ -585,6 +630,8 @@ export namespace RunDetailWidget {
     source: IRunDetailSource;
     /** The run's summary as listed (name, star, tags, notes), if known. */
     summary?: object;
+    /** Follow the run in the runs model (see `reload`). */
+    follow?: { model: IRunsModel; runId: string };
     title: string;
     editorServices?: IEditorServices | null;
     rendermime?: IRenderMimeRegistry | null;

@@ -3,17 +3,32 @@
  *
  * Everything a run recorded is untrusted, so it reaches the DOM only through
  * `textContent` and attributes, never as HTML.
+ *
+ * The panel reads the runs model (`IRunsModel`) and writes only its own
+ * table's model. Changes of runs reach the table incrementally
+ * (`RunsTableModel.applyChanges`), folded and at most every
+ * `ROWS_INTERVAL_MS`: a run logging metrics updates its row a few times a
+ * second, not at every message; while the panel is hidden they are only
+ * folded (`RunsChangeBuffer`) and applied when it is shown.
  */
 import type { TranslationBundle } from '@jupyterlab/translation';
 import { Widget } from '@lumino/widgets';
+import {
+  isEmptyChange as isEmpty,
+  RunsChangeBuffer,
+  type IRunsChange
+} from '../../core/runs/runList';
+import type { IRunsModel } from '../../tokens';
 import { RunsExplorer, RunsTableModel } from '../table';
 import {
   pendingCount,
   pendingReason,
   PendingVisibility
 } from '../history/pendingText';
-import type { RunsModel } from './model';
 import { el } from '../dom';
+
+/** Least time between two updates of the table's rows (ms). */
+export const ROWS_INTERVAL_MS = 250;
 
 export class RunsPanel extends Widget {
   constructor(options: RunsPanel.IOptions) {
@@ -47,7 +62,8 @@ export class RunsPanel extends Widget {
       onCompare: options.onCompare,
       onOpen: options.onOpen
     });
-    this._model.changed.connect(this._scheduleRender, this);
+    this._model.stateChanged.connect(this._scheduleRender, this);
+    this._model.runsChanged.connect(this._onRunsChanged, this);
   }
 
   /** The table's model: query, sort, columns, selection. */
@@ -59,10 +75,12 @@ export class RunsPanel extends Widget {
     if (this.isDisposed) {
       return;
     }
-    this._model.changed.disconnect(this._scheduleRender, this);
+    this._model.stateChanged.disconnect(this._scheduleRender, this);
+    this._model.runsChanged.disconnect(this._onRunsChanged, this);
     if (this._frame) {
       cancelAnimationFrame(this._frame);
     }
+    window.clearTimeout(this._rowsTimer);
     this._pendingVisibility.dispose();
     this._explorer.dispose();
     if (this._ownsTable) {
@@ -71,8 +89,13 @@ export class RunsPanel extends Widget {
     super.dispose();
   }
 
+  protected onAfterAttach(): void {
+    // The runs model lives apart and may be ready before the panel exists.
+    this._scheduleRender();
+  }
+
   protected onBeforeShow(): void {
-    if (this._stale) {
+    if (this._stale || !this._changes.isEmpty) {
       this._render();
     }
   }
@@ -104,6 +127,41 @@ export class RunsPanel extends Widget {
         this._render();
       }
     });
+  }
+
+  /**
+   * Runs changed: fold the change; a visible panel applies what was folded
+   * at most every `ROWS_INTERVAL_MS` (what a person can follow), a hidden
+   * one when it is shown.
+   */
+  private _onRunsChanged(_: IRunsModel, change: IRunsChange): void {
+    this._changes.add(change);
+    if (!this.isVisible || this._rowsTimer) {
+      return;
+    }
+    const wait = this._lastRows + ROWS_INTERVAL_MS - performance.now();
+    if (wait <= 0) {
+      this._scheduleRender();
+      return;
+    }
+    this._rowsTimer = window.setTimeout(() => {
+      this._rowsTimer = 0;
+      this._scheduleRender();
+    }, wait);
+  }
+
+  /** Bring the table up to the model: the folded changes, or all runs. */
+  private _applyRuns(): void {
+    const runs = this._model.runs;
+    const change = this._changes.take();
+    this._lastRows = performance.now();
+    if (this._table.runs.length === 0 || change.reset) {
+      if (this._table.runs !== runs) {
+        this._table.setRuns(runs);
+      }
+    } else if (!isEmpty(change)) {
+      this._table.applyChanges(runs, change);
+    }
   }
 
   private _render(): void {
@@ -139,9 +197,7 @@ export class RunsPanel extends Widget {
         }
         break;
     }
-    if (this._table.runs !== model.runs) {
-      this._table.setRuns(model.runs);
-    }
+    this._applyRuns();
     if (!this._body.contains(this._explorer.node)) {
       this._body.replaceChildren(this._explorer.node);
     }
@@ -214,6 +270,7 @@ export class RunsPanel extends Widget {
   private _leaveTable(): void {
     this._explorer.active = false;
     this._body.classList.remove('jp-mod-table');
+    this._changes.take();
     if (this._table.runs.length) {
       this._table.setRuns([]);
     }
@@ -233,7 +290,7 @@ export class RunsPanel extends Widget {
     this._body.replaceChildren(box);
   }
 
-  private _model: RunsModel;
+  private _model: IRunsModel;
   private _trans: TranslationBundle;
   private _header: HTMLElement;
   private _heading: HTMLElement;
@@ -246,6 +303,9 @@ export class RunsPanel extends Widget {
   private _explorer: RunsExplorer;
   private _stale = true;
   private _frame = 0;
+  private _changes = new RunsChangeBuffer();
+  private _rowsTimer = 0;
+  private _lastRows = -Infinity;
   private _pendingVisibility = new PendingVisibility(() =>
     this._scheduleRender()
   );
@@ -254,7 +314,7 @@ export class RunsPanel extends Widget {
 
 export namespace RunsPanel {
   export interface IOptions {
-    model: RunsModel;
+    model: IRunsModel;
     trans: TranslationBundle;
     /** The table's model, when the caller keeps it (e.g. to remember its state). */
     table?: RunsTableModel;

@@ -5,8 +5,10 @@
  * visible slice.
  *
  * Derived lists are computed lazily and cached; each setter invalidates
- * only what it affects, so a selection change never re-filters 100,000 runs
- * and a new run re-filters once.
+ * only what it affects, so a selection change never re-filters 100,000 runs.
+ * A new or changed run (`applyChanges`) is filtered alone and inserted where
+ * it sorts; columns and query names are collected again only when it brings
+ * a new name.
  */
 import type { IDisposable } from '@lumino/disposable';
 import { Signal, type ISignal } from '@lumino/signaling';
@@ -18,6 +20,7 @@ import {
   type RunPredicate
 } from '../../core/query';
 import type { IRunSummary } from '../../core/run';
+import type { IRunsChange } from '../../core/runs/runList';
 import {
   cellGetter,
   collectColumns,
@@ -28,6 +31,7 @@ import {
   type IColumn,
   type MetricView
 } from './columns';
+import { editRows, KeyNames, sortOrder, type RunOrder } from './incremental';
 
 /** A row of the table: a run, or the header of a group. */
 export type TableItem =
@@ -75,6 +79,12 @@ export const DEFAULT_TABLE_STATE: Readonly<ITableState> = {
 
 const NO_GROUP = '\u0000none';
 
+/**
+ * More runs than this in one change are taken as a new list: past a few
+ * thousand, splicing each into arrays of 10,000 costs more than one sort.
+ */
+const INCREMENTAL_LIMIT = 2000;
+
 export class RunsTableModel implements IDisposable {
   /** Emitted when rows, columns or the selection changed. */
   get changed(): ISignal<RunsTableModel, TableChange> {
@@ -101,6 +111,7 @@ export class RunsTableModel implements IDisposable {
     this._byId = null;
     this._columns = null;
     this._keys = null;
+    this._names = null;
     this._filtered = null;
     const ids = new Set(runs.map(r => r.id));
     for (const id of [...this._selection]) {
@@ -109,6 +120,51 @@ export class RunsTableModel implements IDisposable {
       }
     }
     this._changed.emit('columns');
+    this._changed.emit('rows');
+  }
+
+  /**
+   * Take in what changed (`IRunsModel.runsChanged`, possibly several
+   * changes folded by `RunsChangeBuffer`): `runs` is the new list, newest
+   * first. Only the changed runs are filtered and put in place; a reset or
+   * a change touching many runs replaces the runs (`setRuns`).
+   */
+  applyChanges(runs: readonly IRunSummary[], change: IRunsChange): void {
+    const removed = [...change.removed, ...change.changed.map(c => c.before)];
+    const added = [...change.added, ...change.changed.map(c => c.after)];
+    if (
+      change.reset ||
+      this._runs.length === 0 ||
+      removed.length + added.length > INCREMENTAL_LIMIT
+    ) {
+      this.setRuns(runs);
+      return;
+    }
+    this._runs = runs;
+    if (this._byId) {
+      change.removed.forEach(r => this._byId!.delete(r.id));
+      added.forEach(r => this._byId!.set(r.id, r));
+    }
+    for (const r of change.removed) {
+      this._selection.delete(r.id);
+    }
+    // Names: a removed run may have taken the last use of one with it.
+    let columns = change.removed.length > 0;
+    if (!columns && (this._columns || this._keys)) {
+      this._names ??= new KeyNames(this._runs);
+      for (const r of added) {
+        columns = this._names.addRun(r) || columns;
+      }
+    }
+    if (columns) {
+      this._columns = null;
+      this._keys = null;
+      this._names = null;
+    }
+    this._editRows(removed, added);
+    if (columns) {
+      this._changed.emit('columns');
+    }
     this._changed.emit('rows');
   }
 
@@ -509,6 +565,52 @@ export class RunsTableModel implements IDisposable {
     }
   }
 
+  /** Update the derived lists that exist for these runs only. */
+  private _editRows(
+    removed: readonly IRunSummary[],
+    added: readonly IRunSummary[]
+  ): void {
+    if (!this._filtered) {
+      return; // computed from the runs when next read
+    }
+    this._compile();
+    const p = this._predicate ?? (() => true);
+    const starred = this._state.starredOnly;
+    const shared = this._sorted === this._filtered;
+    const order = this._sorted && !shared ? this._order() : null;
+    const next = editRows(
+      { filtered: this._filtered, sorted: order ? this._sorted : null },
+      removed,
+      added,
+      r => (!starred || r.starred === true) && p(r),
+      order
+    );
+    const items =
+      this._items && this._sorted && !this._state.groupBy
+        ? this._items.slice()
+        : null;
+    for (const edit of items ? next.edits : []) {
+      if (edit.type === 'remove') {
+        items!.splice(edit.index, 1);
+      } else {
+        items!.splice(edit.index, 0, { type: 'run', run: edit.run });
+      }
+    }
+    this._filtered = next.filtered;
+    this._sorted = shared ? next.filtered : next.sorted;
+    // Groups are rebuilt when read (one pass, no sort of the runs).
+    this._items = items;
+  }
+
+  /** The current sort as a comparator; null when unsorted. */
+  private _order(): RunOrder | null {
+    const sort = this._state.sort;
+    const column = sort ? columnFromId(sort.column) : null;
+    return sort && column
+      ? sortOrder(column, this._state.metricView, sort.descending)
+      : null;
+  }
+
   private _emitState(change: TableChange): void {
     this._changed.emit(change);
     this._stateChanged.emit(this.toJSON());
@@ -519,6 +621,8 @@ export class RunsTableModel implements IDisposable {
   private _state: ITableState = JSON.parse(JSON.stringify(DEFAULT_TABLE_STATE));
   private _columns: IColumn[] | null = null;
   private _keys: IQueryKeys | null = null;
+  /** Names seen, while `applyChanges` keeps columns and keys. */
+  private _names: KeyNames | null = null;
   private _predicate: RunPredicate | null | undefined = undefined;
   private _lastValid: RunPredicate | null = null;
   private _queryError: IQueryError | null = null;

@@ -6,8 +6,7 @@ import type { IStateDB } from '@jupyterlab/statedb';
 import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 import { Signal, type ISignal } from '@lumino/signaling';
 import type { IRunSummary } from '../../core/run';
-import type { IRunsExplorer } from '../../tokens';
-import type { RunsModel } from '../runsPanel/model';
+import type { IRunsExplorer, IRunsModel } from '../../tokens';
 import type { ITableState, RunsTableModel, TableChange } from './model';
 
 /** The state key of the runs table. */
@@ -35,12 +34,16 @@ export async function rememberTableState(
   });
 }
 
-/** The sidebar's runs and table selection. */
+/**
+ * The current notebook's runs (from the runs model, current whether or not
+ * the sidebar is shown) and the sidebar table's selection.
+ */
 export class RunsExplorerService implements IRunsExplorer {
-  constructor(options: { model: RunsModel; table: RunsTableModel }) {
+  constructor(options: { model: IRunsModel; table: RunsTableModel }) {
     this._model = options.model;
     this._table = options.table;
-    this._model.changed.connect(this._onRuns, this);
+    this._model.runsChanged.connect(this._onRuns, this);
+    this._model.stateChanged.connect(this._onRuns, this);
     this._table.changed.connect(this._onTable, this);
   }
 
@@ -57,11 +60,13 @@ export class RunsExplorerService implements IRunsExplorer {
   }
 
   get selected(): readonly IRunSummary[] {
-    return this._table.selectedRuns;
+    // The table may be behind while the sidebar is hidden: the model's
+    // summaries are current.
+    return this._table.selectedRuns.map(r => this._model.getRun(r.id) ?? r);
   }
 
   getRun(id: string): IRunSummary | undefined {
-    return this._table.getRun(id) ?? this._model.runs.find(r => r.id === id);
+    return this._model.getRun(id);
   }
 
   select(ids: readonly string[]): void {
@@ -78,7 +83,7 @@ export class RunsExplorerService implements IRunsExplorer {
     }
   }
 
-  private _model: RunsModel;
+  private _model: IRunsModel;
   private _table: RunsTableModel;
   private _changed = new Signal<IRunsExplorer, void>(this);
 }

@@ -7,7 +7,7 @@ import { Signal } from '@lumino/signaling';
 import { Panel, Widget } from '@lumino/widgets';
 import { makeRun } from '../../../core/__tests__/fixtures';
 import type { IRunSummary } from '../../../core/run';
-import type { IRunsExplorer, IRunStore } from '../../../tokens';
+import type { IRunStore, IRunStoreChange } from '../../../tokens';
 import { trans } from '../../__tests__/trans';
 // jest.mock calls below are hoisted above these imports.
 import { CompareModel } from '../model';
@@ -31,25 +31,16 @@ const runs = ['01JDQ6Z0A1AAAAAAAAAAAAAAAA', '01JDQ6Z0A1BBBBBBBBBBBBBBBB'].map(
 );
 
 function makeModel() {
-  const explorer = {
-    changed: new Signal<IRunsExplorer, void>({} as never),
-    notebookPath: 'nb.ipynb',
-    runs: runs.map(r => ({ ...r, params: {}, metrics: {} }) as IRunSummary),
-    selected: [],
-    getRun(id: string) {
-      return this.runs.find(r => r.id === id);
-    },
-    select: () => undefined
-  };
   const store = {
     get: async (_nb: string, id: string) => runs.find(r => r.id === id)!,
-    getSeries: async () => null
+    getSeries: async () => null,
+    changed: new Signal<IRunStore, IRunStoreChange>({} as never)
   } as unknown as IRunStore;
   return new CompareModel({
     store,
     notebookPath: 'nb.ipynb',
     runIds: runs.map(r => r.id),
-    explorer: explorer as unknown as IRunsExplorer
+    runs: runs.map(r => ({ ...r, params: {}, metrics: {} }) as IRunSummary)
   });
 }
 

@@ -10,6 +10,7 @@ import { makeRun } from '../../../core/__tests__/fixtures';
 import { trans } from '../../__tests__/trans';
 // jest.mock calls below are hoisted above these imports.
 import { RunDetailWidget } from '../widget';
+import { NB, setUp } from '../../../model/__tests__/harness';
 
 // The real editor and output area are ESM and need a full JupyterLab; these
 // stand-ins are Lumino widgets like them, which is what disposal is about.
@@ -193,5 +194,47 @@ describe('RunDetailWidget actions', () => {
       notebookPath: 'renamed/train.ipynb'
     });
     w.dispose();
+  });
+});
+
+describe('RunDetailWidget following its run', () => {
+  it('should read the run again once it ended, not at each live update', async () => {
+    const h = await setUp();
+    const id = '01JDQ6Z0000000000000000D00';
+    h.recorder.start(id);
+    const reads: string[] = [];
+    const widget = new RunDetailWidget({
+      trans,
+      title: 'run',
+      summary: h.model.getRun(id),
+      follow: { model: h.model, runId: id },
+      source: {
+        record: async () => {
+          const status = h.model.getRun(id)!.status;
+          reads.push(status);
+          return makeRun({ id, notebookPath: NB, status } as never);
+        },
+        series: () => Promise.resolve(null),
+        readText: () => Promise.reject(new Error('none')),
+        readBase64: () => Promise.reject(new Error('none'))
+      },
+      editorServices: {
+        mimeTypeService: { getMimeTypeByLanguage: () => 'text/x-python' },
+        factoryService: { newInlineEditor: () => null }
+      } as never,
+      rendermime: {} as never
+    });
+    Widget.attach(widget, document.body);
+    await widget.ready;
+    for (let i = 0; i < 20; i++) {
+      h.recorder.log(id, 5);
+    }
+    await new Promise(r => setTimeout(r, 10));
+    expect(reads).toEqual(['running']);
+    await h.store.save(makeRun({ id, notebookPath: NB }));
+    await new Promise(r => setTimeout(r, 10));
+    expect(reads).toEqual(['running', 'ok']);
+    widget.dispose();
+    h.dispose();
   });
 });

@@ -1,14 +1,14 @@
 import { Signal } from '@lumino/signaling';
 import { Widget } from '@lumino/widgets';
-import type { IRunStoreStatus } from '../../../tokens';
+import type { IRunsModel, IRunStoreStatus } from '../../../tokens';
 import { SHOW_AFTER_MS } from '../../history/pendingText';
-import type { RunsModel } from '../model';
 import { RunsPanel } from '../panel';
 import { trans } from '../../__tests__/trans';
 
-/** The slice of RunsModel the panel reads. */
+/** The slice of the runs model the panel reads. */
 class FakeModel {
-  changed = new Signal<RunsModel, void>(this as never);
+  stateChanged = new Signal<IRunsModel, void>(this as never);
+  runsChanged = new Signal<IRunsModel, never>(this as never);
   notebookPath = 'nb.ipynb';
   state = 'ready';
   runs = [];
@@ -19,7 +19,7 @@ class FakeModel {
   set(pending: number, failure: IRunStoreStatus['failure'] = null) {
     this.pending = pending;
     this.pendingFailure = failure;
-    this.changed.emit();
+    this.stateChanged.emit();
   }
 }
 
@@ -32,7 +32,7 @@ describe('RunsPanel: runs not yet saved', () => {
   beforeEach(() => {
     jest.useFakeTimers();
     model = new FakeModel();
-    panel = new RunsPanel({ model: model as unknown as RunsModel, trans });
+    panel = new RunsPanel({ model: model as unknown as IRunsModel, trans });
     Widget.attach(panel, document.body);
     frame();
     banner = panel.node.querySelector('.jp-RunsPanel-pending')!;

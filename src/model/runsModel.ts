@@ -1,38 +1,43 @@
 /**
- * The model behind the runs sidebar: the runs of one notebook, kept current
- * as the store records new ones.
+ * The runs of the current notebook, for every view: the store's summaries
+ * merged with the runs in flight (the recorder's live summaries), kept
+ * current one run at a time whether or not a view shows them. Views
+ * subscribe to `runsChanged` (what changed, incrementally) and
+ * `stateChanged`; none writes it.
  */
 import type { IDisposable } from '@lumino/disposable';
 import { Signal, type ISignal } from '@lumino/signaling';
-import { runsFolder } from '../../core/paths';
-import {
-  mergeSummaries,
-  upsertSummary,
-  type IRunSummary
-} from '../../core/run';
+import { runsFolder } from '../core/paths';
+import { mergeSummaries, type IRunSummary } from '../core/run';
+import { RunList, type IRunsChange } from '../core/runs/runList';
 import type {
+  ILiveSeries,
   IRunFileWarning,
   IRunListing,
+  IRunRecorder,
+  IRunsModel,
   IRunStore,
   IRunStoreChange,
-  IRunStoreStatus
-} from '../../tokens';
+  IRunStoreStatus,
+  RunsState
+} from '../tokens';
 
-/** What the panel is showing. */
-export type RunsState = 'no-notebook' | 'loading' | 'ready' | 'error';
-
-export class RunsModel implements IDisposable {
+export class RunsModel implements IRunsModel, IDisposable {
   constructor(options: RunsModel.IOptions) {
     this._store = options.store;
+    this._recorder = options.recorder ?? null;
     this._store.changed.connect(this._onStoreChanged, this);
     this._store.statusChanged.connect(this._onStatusChanged, this);
     this._store.listingChanged?.connect(this._onListing, this);
-    options.live?.connect(this._onLive, this);
+    this._recorder?.runUpdated.connect(this._onLive, this);
   }
 
-  /** Emitted whenever anything the view shows changed. */
-  get changed(): ISignal<RunsModel, void> {
-    return this._changed;
+  get runsChanged(): ISignal<IRunsModel, IRunsChange> {
+    return this._runsChanged;
+  }
+
+  get stateChanged(): ISignal<IRunsModel, void> {
+    return this._stateChanged;
   }
 
   get notebookPath(): string | null {
@@ -45,26 +50,23 @@ export class RunsModel implements IDisposable {
 
   /** Newest first. */
   get runs(): readonly IRunSummary[] {
-    return this._runs;
+    return this._list.runs;
   }
 
   get warnings(): readonly IRunFileWarning[] {
     return this._warnings;
   }
 
-  /** Runs of this notebook recorded but not yet saved on the server. */
   get pending(): number {
     return this._notebookPath === null
       ? 0
       : (this._store.status.byFolder[runsFolder(this._notebookPath)] ?? 0);
   }
 
-  /** Why runs are waiting, while some are. */
   get pendingFailure(): IRunStoreStatus['failure'] {
     return this.pending > 0 ? this._store.status.failure : null;
   }
 
-  /** Why the last load failed, when `state` is `error`. */
   get error(): string {
     return this._error;
   }
@@ -73,14 +75,23 @@ export class RunsModel implements IDisposable {
     return this._isDisposed;
   }
 
-  /** Show the runs of another notebook (or none). */
+  getRun(id: string): IRunSummary | undefined {
+    return this._list.get(id);
+  }
+
+  liveSeries(id: string): ILiveSeries | null {
+    return this._recorder?.liveSeries?.(id) ?? null;
+  }
+
+  /** Follow another notebook (or none). */
   async setNotebook(path: string | null): Promise<void> {
     if (path === this._notebookPath) {
       return;
     }
     this._notebookPath = path;
-    this._runs = [];
     this._warnings = [];
+    this._inFlight.clear();
+    this._emit(this._list.reset([]));
     // Another tab's runs (or the journal's) show up without a click while
     // this notebook is the one shown.
     this._watch?.dispose();
@@ -102,11 +113,19 @@ export class RunsModel implements IDisposable {
     }
     this._state = 'loading';
     this._savedDuringLoad.clear();
-    this._changed.emit();
+    // Runs in flight may not have a file yet: the listing would drop them.
+    for (const id of this._inFlight) {
+      const run = this._list.get(id);
+      if (run) {
+        this._savedDuringLoad.set(id, run);
+      }
+    }
+    this._stateChanged.emit();
     try {
       const listing = await this._store.list(path, options);
       if (generation === this._generation) {
-        // Runs saved while the listing was in flight may be missing from it.
+        // Runs saved or live while the listing was in flight may be
+        // missing from it, or older there.
         this._set(
           'ready',
           mergeSummaries([...this._savedDuringLoad.values()], listing.runs),
@@ -130,31 +149,38 @@ export class RunsModel implements IDisposable {
     Signal.clearData(this);
   }
 
+  private _isMine(notebookPath: string): boolean {
+    return (
+      this._notebookPath !== null &&
+      runsFolder(notebookPath) === runsFolder(this._notebookPath)
+    );
+  }
+
   private _onStoreChanged(_: IRunStore, change: IRunStoreChange): void {
-    if (
-      this._notebookPath === null ||
-      runsFolder(change.notebookPath) !== runsFolder(this._notebookPath)
-    ) {
+    if (!this._isMine(change.notebookPath)) {
       return;
     }
     switch (change.type) {
       case 'queued':
       case 'saved':
       case 'updated':
+        if (change.run.status !== 'running') {
+          this._inFlight.delete(change.run.id);
+        }
         this._savedDuringLoad.set(change.run.id, change.run);
-        this._runs = upsertSummary(this._runs, change.run);
+        this._emit(this._list.upsert(change.run));
         break;
-      case 'removed': {
-        const gone = new Set(change.runIds);
-        this._runs = this._runs.filter(run => !gone.has(run.id));
+      case 'removed':
+        change.runIds.forEach(id => {
+          this._savedDuringLoad.delete(id);
+          this._inFlight.delete(id);
+        });
+        this._emit(this._list.remove(change.runIds));
         break;
-      }
       default:
         // The folder moved here, or runs came back: read it again.
         void this.refresh();
-        return;
     }
-    this._changed.emit();
   }
 
   /**
@@ -168,13 +194,13 @@ export class RunsModel implements IDisposable {
     ) {
       return;
     }
-    const live = this._runs.filter(
-      run => run.status === 'running' || run.pending
+    const mine = this._list.runs.filter(
+      run => this._inFlight.has(run.id) || run.pending
     );
     this._set(
       'ready',
       mergeSummaries(
-        [...live, ...this._savedDuringLoad.values()],
+        [...mine, ...this._savedDuringLoad.values()],
         listing.runs
       ),
       listing.warnings
@@ -185,26 +211,26 @@ export class RunsModel implements IDisposable {
     const pending = this.pending;
     if (pending !== this._lastPending || pending > 0) {
       this._lastPending = pending;
-      this._changed.emit();
+      this._stateChanged.emit();
     }
   }
 
-  /** A run in flight reported progress: show it without a file round trip. */
+  /** A run in flight reported progress: no file round trip. */
   private _onLive(_: unknown, run: IRunSummary): void {
-    if (
-      this._notebookPath === null ||
-      runsFolder(run.notebookPath) !== runsFolder(this._notebookPath)
-    ) {
+    if (!this._isMine(run.notebookPath)) {
       return;
     }
-    // A run that ended never runs again: a live update arriving after its
-    // final summary (queued or saved) must not make it "running" again.
-    const known = this._runs.find(r => r.id === run.id);
-    if (known && known.status !== 'running' && run.status === 'running') {
-      return;
+    const change = this._list.upsert(run, { live: true });
+    if (change) {
+      this._inFlight.add(run.id);
+      // A listing in flight does not know it yet; an ended run's final
+      // summary (queued or saved) already wins over a late live one.
+      const known = this._savedDuringLoad.get(run.id);
+      if (!known || known.status === 'running') {
+        this._savedDuringLoad.set(run.id, run);
+      }
     }
-    this._runs = upsertSummary(this._runs, run);
-    this._changed.emit();
+    this._emit(change);
   }
 
   private _set(
@@ -213,29 +239,42 @@ export class RunsModel implements IDisposable {
     warnings: IRunFileWarning[]
   ): void {
     this._state = state;
-    this._runs = runs;
     this._warnings = warnings;
-    this._changed.emit();
+    this._emit(this._list.reset(runs));
+    this._stateChanged.emit();
+  }
+
+  private _emit(change: IRunsChange | null): void {
+    if (change) {
+      this._runsChanged.emit(change);
+    }
   }
 
   private _store: IRunStore;
+  private _recorder: RunsModel.IRecorder | null;
   private _notebookPath: string | null = null;
   private _state: RunsState = 'no-notebook';
-  private _runs: IRunSummary[] = [];
-  private _warnings: IRunFileWarning[] = [];
+  private _list = new RunList();
+  private _warnings: readonly IRunFileWarning[] = [];
   private _error = '';
   private _generation = 0;
   private _savedDuringLoad = new Map<string, IRunSummary>();
+  /** Runs the recorder reported running and the store has not ended. */
+  private _inFlight = new Set<string>();
   private _lastPending = 0;
   private _watch: IDisposable | null = null;
   private _isDisposed = false;
-  private _changed = new Signal<RunsModel, void>(this);
+  private _runsChanged = new Signal<IRunsModel, IRunsChange>(this);
+  private _stateChanged = new Signal<IRunsModel, void>(this);
 }
 
 export namespace RunsModel {
+  /** What the model needs of the recorder. */
+  export type IRecorder = Pick<IRunRecorder, 'runUpdated' | 'liveSeries'>;
+
   export interface IOptions {
     store: IRunStore;
-    /** Summaries of runs in flight (the recorder's `runUpdated`). */
-    live?: ISignal<unknown, IRunSummary>;
+    /** Runs in flight: live summaries and series. */
+    recorder?: IRecorder | null;
   }
 }

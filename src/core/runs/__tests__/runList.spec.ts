@@ -1,0 +1,146 @@
+import type { IRunSummary } from '../../run';
+import { isEmptyChange, RunList, RunsChangeBuffer } from '../runList';
+
+function run(
+  id: string,
+  status: IRunSummary['status'] = 'ok',
+  extra: Partial<IRunSummary> = {}
+): IRunSummary {
+  return {
+    id,
+    notebookPath: 'nb.ipynb',
+    experiment: 'e',
+    status,
+    startedAt: '2026-01-01T00:00:00.000Z',
+    endedAt: null,
+    durationMs: null,
+    executionCount: 1,
+    ...extra
+  };
+}
+
+describe('RunList', () => {
+  describe('#upsert', () => {
+    it('should say a new run was added and keep the list newest first', () => {
+      const list = new RunList();
+      list.reset([run('01B'), run('01A')]);
+      const c = run('01C');
+      expect(list.upsert(c)).toEqual({
+        added: [c],
+        changed: [],
+        removed: [],
+        reset: false
+      });
+      expect(list.runs.map(r => r.id)).toEqual(['01C', '01B', '01A']);
+      expect(list.get('01C')).toBe(c);
+    });
+
+    it('should carry the summary a change replaces', () => {
+      const list = new RunList();
+      const before = run('01A', 'running');
+      list.reset([before]);
+      const after = run('01A', 'ok');
+      const change = list.upsert(after)!;
+      expect(change.changed).toEqual([{ before, after }]);
+      expect(change.added).toEqual([]);
+    });
+
+    it('should give a new array after a change and keep the old one intact', () => {
+      const list = new RunList();
+      list.reset([run('01A')]);
+      const old = list.runs;
+      list.upsert(run('01B'));
+      expect(old.map(r => r.id)).toEqual(['01A']);
+      expect(list.runs).not.toBe(old);
+    });
+
+    it('should ignore a late live update of a run that ended', () => {
+      const list = new RunList();
+      list.reset([run('01A', 'ok')]);
+      expect(list.upsert(run('01A', 'running'), { live: true })).toBeNull();
+      expect(list.get('01A')!.status).toBe('ok');
+      // A stored `running` (not live) is the store's word: taken.
+      expect(list.upsert(run('01A', 'running'))).not.toBeNull();
+    });
+
+    it('should report nothing for the same summary twice', () => {
+      const list = new RunList();
+      const a = run('01A');
+      list.upsert(a);
+      expect(list.upsert(a)).toBeNull();
+    });
+  });
+
+  describe('#remove', () => {
+    it('should name the runs it removed and skip unknown ids', () => {
+      const list = new RunList();
+      const a = run('01A');
+      list.reset([a, run('01B')]);
+      expect(list.remove(['01A', '01Z'])!.removed).toEqual([a]);
+      expect(list.runs.map(r => r.id)).toEqual(['01B']);
+      expect(list.remove(['01Z'])).toBeNull();
+    });
+  });
+});
+
+describe('RunsChangeBuffer', () => {
+  const list = () => {
+    const l = new RunList();
+    l.reset([run('01A', 'running'), run('01B')]);
+    return l;
+  };
+
+  it('should fold many live updates of one run into one change from the first before to the last after', () => {
+    const l = list();
+    const buffer = new RunsChangeBuffer();
+    const first = l.get('01A')!;
+    let last = first;
+    for (let i = 0; i < 50; i++) {
+      last = run('01A', 'running', { executionCount: i });
+      buffer.add(l.upsert(last)!);
+    }
+    expect(buffer.size).toBe(1);
+    expect(buffer.take()).toEqual({
+      added: [],
+      changed: [{ before: first, after: last }],
+      removed: [],
+      reset: false
+    });
+    expect(buffer.isEmpty).toBe(true);
+  });
+
+  it('should fold added then changed into added, and added then removed into nothing', () => {
+    const l = list();
+    const buffer = new RunsChangeBuffer();
+    buffer.add(l.upsert(run('01C', 'running'))!);
+    const c2 = run('01C', 'ok');
+    buffer.add(l.upsert(c2)!);
+    buffer.add(l.upsert(run('01D'))!);
+    buffer.add(l.remove(['01D'])!);
+    const change = buffer.take();
+    expect(change.added).toEqual([c2]);
+    expect(change.changed).toEqual([]);
+    expect(change.removed).toEqual([]);
+  });
+
+  it('should fold changed then removed into removed of the run the reader has', () => {
+    const l = list();
+    const buffer = new RunsChangeBuffer();
+    const had = l.get('01A')!;
+    buffer.add(l.upsert(run('01A', 'ok'))!);
+    buffer.add(l.remove(['01A'])!);
+    expect(buffer.take().removed).toEqual([had]);
+  });
+
+  it('should keep only a reset after one', () => {
+    const l = list();
+    const buffer = new RunsChangeBuffer();
+    buffer.add(l.upsert(run('01C'))!);
+    buffer.add(l.reset([]));
+    buffer.add(l.upsert(run('01D'))!);
+    const change = buffer.take();
+    expect(change.reset).toBe(true);
+    expect(change.added).toEqual([]);
+    expect(isEmptyChange(buffer.take())).toBe(true);
+  });
+});

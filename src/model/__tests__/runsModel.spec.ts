@@ -1,0 +1,141 @@
+import 'fake-indexeddb/auto';
+import { Signal } from '@lumino/signaling';
+import { makeRun } from '../../core/__tests__/fixtures';
+import { summarize, type IRunRecord, type IRunSummary } from '../../core/run';
+import { ContentsRunStore } from '../../storage/contentsRunStore';
+import { MemoryOutboxStorage } from '../../storage/outbox';
+import { MemoryContents } from '../../storage/__tests__/memoryContents';
+import type { IRunsChange } from '../../tokens';
+import { RunsModel } from '../runsModel';
+import { setUp } from './harness';
+
+const NB = 'work/train.ipynb';
+const ID = '01JDQ6Z0000000000000000000';
+
+describe('RunsModel: runs finished but not yet saved', () => {
+  let contents: MemoryContents;
+  let store: ContentsRunStore;
+  let live: Signal<never, IRunSummary>;
+  let model: RunsModel;
+
+  const running = (): IRunRecord =>
+    makeRun({
+      id: ID,
+      notebookPath: NB,
+      status: 'running',
+      endedAt: null,
+      durationMs: null
+    });
+  const shown = () => model.runs.find(r => r.id === ID);
+
+  beforeEach(async () => {
+    contents = new MemoryContents();
+    contents.dirs.add('work');
+    store = new ContentsRunStore({
+      contents: contents.asManager(),
+      writerId: '01JDQ7W0000000000000000001',
+      outbox: new MemoryOutboxStorage(),
+      shardDelayMs: 60_000,
+      backoff: { initialMs: 60_000, factor: 2, maxMs: 60_000, jitter: 0 }
+    });
+    live = new Signal<never, IRunSummary>({} as never);
+    model = new RunsModel({ store, recorder: { runUpdated: live } });
+    await model.setNotebook(NB);
+  });
+
+  afterEach(() => {
+    model.dispose();
+    store.dispose();
+  });
+
+  it.each(['ok', 'error', 'interrupted'] as const)(
+    'should show a run that ended %s while it waits, not Running',
+    async status => {
+      // The recorder's live summary while the cell runs.
+      live.emit(summarize(running()));
+      expect(shown()?.status).toBe('running');
+      // The cell ends; the server cannot be reached.
+      contents.failSaves = new TypeError('Failed to fetch');
+      await store.save(makeRun({ id: ID, notebookPath: NB, status }));
+      await store.retryNow();
+      expect(store.status.pending).toBe(1);
+      expect(shown()).toMatchObject({ status, pending: true });
+      // A listing while it waits says the same.
+      await model.refresh();
+      expect(shown()).toMatchObject({ status, pending: true });
+      // A late live update of the run cannot make it Running again.
+      live.emit(summarize(running()));
+      expect(shown()?.status).toBe(status);
+      // Saved: no longer pending.
+      contents.failSaves = null;
+      await store.retryNow();
+      expect(shown()?.status).toBe(status);
+      expect(shown()?.pending).toBeFalsy();
+    }
+  );
+});
+
+describe('RunsModel: changes, one run at a time', () => {
+  let h: Awaited<ReturnType<typeof setUp>>;
+  let changes: IRunsChange[];
+
+  beforeEach(async () => {
+    h = await setUp();
+    changes = [];
+    h.model.runsChanged.connect((_, c) => changes.push(c));
+  });
+
+  afterEach(() => h.dispose());
+
+  it('should say a run in flight was added, then changed, carrying the summaries', () => {
+    h.recorder.start('01JDQ6Z0000000000000000001');
+    h.recorder.log('01JDQ6Z0000000000000000001', 10);
+    expect(changes).toHaveLength(2);
+    expect(changes[0].added.map(r => r.id)).toEqual([
+      '01JDQ6Z0000000000000000001'
+    ]);
+    const { before, after } = changes[1].changed[0];
+    expect(before).toBe(changes[0].added[0]);
+    expect(after.metrics?.loss.count).toBe(10);
+    expect(h.model.getRun('01JDQ6Z0000000000000000001')).toBe(after);
+  });
+
+  it('should say a run ended (queued by the store) and was removed (trash)', async () => {
+    const id = '01JDQ6Z0000000000000000002';
+    h.recorder.start(id);
+    await h.store.save(makeRun({ id, notebookPath: NB }));
+    const ended = changes[changes.length - 1].changed[0];
+    expect([ended.before.status, ended.after.status]).toEqual([
+      'running',
+      'ok'
+    ]);
+    await h.store.retryNow();
+    changes = [];
+    await h.store.trash(NB, [id]);
+    expect(changes.map(c => c.removed.map(r => r.id))).toEqual([[id]]);
+    expect(h.model.runs).toEqual([]);
+  });
+
+  it('should reset for another notebook and ignore runs of others', async () => {
+    await h.model.setNotebook('work/other.ipynb');
+    expect(changes.every(c => c.reset)).toBe(true);
+    changes = [];
+    h.recorder.start('01JDQ6Z0000000000000000003'); // a run of train.ipynb
+    expect(changes).toEqual([]);
+    expect(h.model.runs).toEqual([]);
+  });
+
+  it('should keep a run in flight through a listing that does not know it', async () => {
+    h.recorder.start('01JDQ6Z0000000000000000004');
+    await h.model.refresh();
+    expect(h.model.runs.map(r => r.id)).toEqual(['01JDQ6Z0000000000000000004']);
+  });
+
+  it('should hand out the recorder’s live series of a run in flight', () => {
+    const id = '01JDQ6Z0000000000000000005';
+    h.recorder.start(id);
+    h.recorder.log(id, 100);
+    expect(h.model.liveSeries(id)?.series.loss.step).toHaveLength(100);
+    expect(h.model.liveSeries('01JDQ6Z0000000000000000009')).toBeNull();
+  });
+});

@@ -1,0 +1,72 @@
+/**
+ * The sidebar's reaction to runs in flight: rows follow a live run a few
+ * times a second (not at every log message), and a hidden sidebar only
+ * folds the changes, applying them once when shown.
+ */
+import { Widget } from '@lumino/widgets';
+import { NB, setUp } from '../../../model/__tests__/harness';
+import { makeRun } from '../../../core/__tests__/fixtures';
+import { trans } from '../../__tests__/trans';
+import { ROWS_INTERVAL_MS, RunsPanel } from '../panel';
+
+const OLD = '01JDQ6Z0000000000000000001';
+const LIVE = '01JDQ6Z0000000000000000002';
+
+describe('RunsPanel: rows of runs in flight', () => {
+  let h: Awaited<ReturnType<typeof setUp>>;
+  let panel: RunsPanel;
+  let applied: jest.SpyInstance;
+  let replaced: jest.SpyInstance;
+
+  beforeEach(async () => {
+    h = await setUp();
+    await h.store.save(makeRun({ id: OLD, notebookPath: NB }));
+    jest.useFakeTimers();
+    panel = new RunsPanel({ model: h.model, trans });
+    Widget.attach(panel, document.body);
+    jest.advanceTimersByTime(20);
+    expect(panel.table.runs.map(r => r.id)).toEqual([OLD]);
+    applied = jest.spyOn(panel.table, 'applyChanges');
+    replaced = jest.spyOn(panel.table, 'setRuns');
+    h.recorder.start(LIVE);
+  });
+
+  afterEach(() => {
+    panel.dispose();
+    jest.useRealTimers();
+    h.dispose();
+    document.body.replaceChildren();
+  });
+
+  const count = () => panel.table.getRun(LIVE)?.metrics?.loss.count;
+
+  it('should update a live run’s row at most every interval, with its latest summary', () => {
+    // 40 log messages over one second.
+    for (let i = 0; i < 40; i++) {
+      h.recorder.log(LIVE, 10);
+      jest.advanceTimersByTime(25);
+    }
+    jest.advanceTimersByTime(ROWS_INTERVAL_MS + 20);
+    expect(replaced).not.toHaveBeenCalled();
+    expect(applied.mock.calls.length).toBeGreaterThanOrEqual(3);
+    expect(applied.mock.calls.length).toBeLessThanOrEqual(
+      1000 / ROWS_INTERVAL_MS + 2
+    );
+    expect(count()).toBe(400);
+  });
+
+  it('should only fold changes while hidden, and apply them once when shown', () => {
+    panel.hide();
+    for (let i = 0; i < 40; i++) {
+      h.recorder.log(LIVE, 10);
+      jest.advanceTimersByTime(25);
+    }
+    jest.advanceTimersByTime(2000);
+    expect(applied).not.toHaveBeenCalled();
+    expect(replaced).not.toHaveBeenCalled();
+    panel.show();
+    expect(applied).toHaveBeenCalledTimes(1);
+    expect(count()).toBe(400);
+    expect(panel.table.runs.map(r => r.id)).toEqual([LIVE, OLD]);
+  });
+});
