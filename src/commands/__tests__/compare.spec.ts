@@ -13,6 +13,7 @@ import { ComparePaneRegistry } from '../../ui/compare/registry';
 import { CommandIDs } from '../../plugins/commandIds';
 import { addViewCommands } from '../compare';
 import { RunViews } from '../runViews';
+import { Signal } from '@lumino/signaling';
 
 jest.mock('@jupyterlab/outputarea', () =>
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -22,6 +23,7 @@ jest.mock('@jupyterlab/outputarea', () =>
 const A = '01JDQ6Z0A1AAAAAAAAAAAAAAAA';
 const B = '01JDQ6Z0A1BBBBBBBBBBBBBBBB';
 const GONE = '01JDQ6Z0A1GGGGGGGGGGGGGGGG';
+
 const NB = 'work/train.ipynb';
 
 const records = new Map(
@@ -47,7 +49,8 @@ const store = {
     return r;
   },
   getSeries: async () => null,
-  getAnnotation: async () => ({})
+  getAnnotation: async () => ({}),
+  changed: new Signal<unknown, unknown>({})
 } as unknown as IRunStore;
 
 class Shell implements RunViews.IShell {
