@@ -178,7 +178,14 @@ export function validateSummary(data: unknown): IRunSummary | string {
       d.params === undefined || (isRecord(d.params) && isParamValue(d.params))
     ],
     ['tags', d.tags === undefined || isStringMap(d.tags)],
-    ['starred', d.starred === undefined || typeof d.starred === 'boolean']
+    ['starred', d.starred === undefined || typeof d.starred === 'boolean'],
+    [
+      'provenance',
+      d.provenance === undefined ||
+        d.provenance === 'clean' ||
+        d.provenance === 'stale' ||
+        d.provenance === 'unknown'
+    ]
   ];
   const problem = checks.find(([, ok]) => !ok)?.[0];
   if (problem) {
@@ -205,6 +212,9 @@ export function validateSummary(data: unknown): IRunSummary | string {
   }
   if (d.starred) {
     summary.starred = true;
+  }
+  if (d.provenance !== undefined) {
+    summary.provenance = d.provenance as IRunSummary['provenance'];
   }
   if (d.metrics !== undefined) {
     if (!isRecord(d.metrics)) {
