@@ -415,7 +415,11 @@ export class RunRecorder implements IRunRecorder, IDisposable {
         ? describeRun(
             readKernelSlice(snapshot?.slice),
             currentCells(panel),
-            { cellId: run.cellId, code: run.code, executionCount: run.executionCount },
+            {
+              cellId: run.cellId,
+              code: run.code,
+              executionCount: run.executionCount
+            },
             session
               ? session.history.slice(0, Math.max(0, run.historyIndex))
               : null

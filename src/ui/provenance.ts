@@ -181,7 +181,10 @@ export function provenanceBlock(
   lineage: ILineageInfo
 ): HTMLElement {
   const state = provenance?.state ?? null;
-  const box = el('div', `jp-RunDetail-provenance jp-mod-${state ?? 'unchecked'}`);
+  const box = el(
+    'div',
+    `jp-RunDetail-provenance jp-mod-${state ?? 'unchecked'}`
+  );
   const head = el('p', 'jp-RunDetail-provenanceState');
   head.append(
     provenanceBadge(trans, state),
@@ -204,7 +207,10 @@ export function provenanceBlock(
         'jp-RunDetail-message',
         lineage.clean
           ? trans.__('Recorded then as a clean top-to-bottom execution.')
-          : trans.__('Recorded then with the flags: %1', lineage.issues.join(', '))
+          : trans.__(
+              'Recorded then with the flags: %1',
+              lineage.issues.join(', ')
+            )
       )
     );
   }

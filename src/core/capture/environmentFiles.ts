@@ -35,7 +35,11 @@ export function environmentFiles(
   env: Record<string, unknown> | null | undefined,
   probedAt: Date
 ): { ref: IRunEnvironmentRef; files: ISharedFile[] } | null {
-  if (!env || typeof env.hash !== 'string' || !/^[0-9a-f]{64}$/.test(env.hash)) {
+  if (
+    !env ||
+    typeof env.hash !== 'string' ||
+    !/^[0-9a-f]{64}$/.test(env.hash)
+  ) {
     return null;
   }
   const { cwd, git, ...machine } = env;

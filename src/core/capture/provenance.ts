@@ -104,8 +104,7 @@ function cellRef(
     cellId: e.cellId,
     executionCount: e.executionCount,
     index: e.cellId === null ? null : (cells.get(e.cellId)?.index ?? null),
-    line:
-      line.length > LINE_CHARS ? line.slice(0, LINE_CHARS - 1) + '…' : line
+    line: line.length > LINE_CHARS ? line.slice(0, LINE_CHARS - 1) + '…' : line
   };
 }
 

@@ -21,7 +21,7 @@ export interface ILineageItem {
   code: string;
   state: string;
   /** The names the run took from it (slice lineages). */
-  provides: string[];
+  provides?: string[];
 }
 
 /** Lineage of a run, or an empty one. */

@@ -112,13 +112,13 @@ export function lineageList(
       el(
         'div',
         'jp-RunDetail-lineageHead',
-        e.provides.length
+        e.provides?.length
           ? trans.__(
               '[%1] cell %2 · %3 · gave %4',
               e.executionCount ?? ' ',
               e.cellId ?? '?',
               e.state,
-              e.provides.join(', ')
+              (e.provides ?? []).join(', ')
             )
           : trans.__(
               '[%1] cell %2 · %3',
