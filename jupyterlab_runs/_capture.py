@@ -37,8 +37,9 @@ import re
 import threading
 import time
 
+from . import _outputs
 from ._journal import JOURNAL
-from ._params import hash_slice_paths
+from ._params import hash_slice_paths, slice_path_candidates
 from ._probe import _dumps, _options as _snapshot_options, snapshot
 from ._slice import HISTORY
 from ._sysinfo import gpu_metrics, system_metrics
@@ -63,6 +64,9 @@ _controls = []
 _options = None
 # Whether the next self-armed experiment run probes the environment.
 _need_environment = True
+# The working directory as the running experiment cell found it (its
+# outputs are what changed, see _outputs.py); None between runs.
+_watch = None
 # Code that may change packages or the git state.
 ENVIRONMENT_CHANGE = re.compile(
     r"(^|\n)\s*[!%]\s*(pip|conda|mamba|micromamba|uv)\b|\bpip\s+install\b"
@@ -290,10 +294,23 @@ def _pre_run_cell(info):
     if entry is None and _options is not None:
         entry = _self_arm(raw)
     _journal_start(raw)
+    _watch_outputs(entry)
     if entry is not None:
         interval = _interval_of(entry[2])
         if interval > 0:
             _sampler.start(max(interval, 0.1))
+
+
+def _watch_outputs(entry):
+    """Look at the working directory before an armed experiment cell runs."""
+    global _watch
+    _watch = None
+    if entry is None or _kind(_request()[1]) != "experiment":
+        return
+    try:
+        _watch = _outputs.start()
+    except Exception:  # noqa: BLE001 - outputs are best effort, never break a cell
+        _watch = None
 
 
 def _journal_start(raw_cell):
@@ -390,26 +407,38 @@ def _record_history(result):
         return None
 
 
-def _slice_of(execution, code, options):
-    """The run's dependency slice as JSON, and its data files (the files
-    named in the slice, by literals or by variables holding literal paths),
-    or (None, None) when there is no history to cut it from."""
+def _slice_of(execution):
+    """The run's dependency slice as JSON and the sources it holds (oldest
+    first), or (None, ()) when there is no history to cut it from."""
     if execution is None:
-        return None, None
+        return None, ()
     try:
         cut = HISTORY.slice(execution.index)
         data = cut.to_json()
-        data.pop("target", None)
+        target = data.pop("target", None) or {}
+        # What the run's own cell read (provenance: who used a stale value).
+        data["uses"] = target.get("uses", [])
         # In[] numbers before this run that the history never saw (cells
         # run before this module was set up).
         count = execution.execution_count
         data["unseen"] = max(0, count - cut.history_count) if isinstance(count, int) else 0
-        files = None
-        if options.get("datasets"):
-            files = hash_slice_paths(cut.codes(), code, int(options["max_dataset_bytes"]))
-        return data, files
+        return data, cut.codes()
     except Exception as exc:  # noqa: BLE001 - fall back to the page's own history
-        return {"error": repr(exc)}, None
+        return {"error": repr(exc)}, ()
+
+
+def _files_of(codes, code, options, watch):
+    """(inputs, outputs, notes): the files the run's code and slice name,
+    hashed as inputs, and the files it wrote (see _outputs.py), which are
+    never inputs."""
+    max_bytes = int(options["max_dataset_bytes"])
+    outputs, notes = [], []
+    try:
+        outputs, notes = _outputs.detect(watch, slice_path_candidates(codes, code), max_bytes)
+    except Exception as exc:  # noqa: BLE001
+        notes = [f"Output files were not detected: {exc!r}"]
+    written = {o["realpath"] for o in outputs}
+    return hash_slice_paths(codes, code, max_bytes, skip=written), outputs, notes
 
 
 def _take_snapshot(result, execution=None):
@@ -431,14 +460,18 @@ def _take_snapshot(result, execution=None):
         opts = options  # snapshot() reports it
     experiment = isinstance(opts, dict) and opts.get("slice", True) and (
         _kind(_request()[1]) == "experiment")
-    cut, files = _slice_of(execution, code, opts) if experiment else (None, None)
-    if files is not None:
+    cut, codes = _slice_of(execution) if experiment else (None, ())
+    files = None
+    if _kind(_request()[1]) == "experiment" and isinstance(opts, dict) and opts.get("datasets"):
+        files = _files_of(codes, code, opts, _watch)
         opts = dict(opts, datasets=False)  # hashed from the slice instead
     snap = snapshot(code, None, opts)
     if cut is not None:
         snap["slice"] = cut
     if files is not None:
-        snap["datasets"] = files
+        snap["datasets"], snap["outputFiles"], notes = files
+        if notes:
+            snap["notes"] = notes
     snapshot_ms = (time.perf_counter() - started) * 1000.0
     if snap.get("environment"):
         _need_environment = False

@@ -382,7 +382,21 @@ def _path_strings(tree, env):
     return found
 
 
-def hash_slice_paths(slice_codes, code, max_bytes, cwd=None):
+def slice_path_candidates(slice_codes, code):
+    """The strings the run's code and its slice spell, that may be paths:
+    the experiment cell's first (at most MAX_LITERALS), then the slice's in
+    order, at most MAX_SLICE_LITERALS in all, each once (see
+    :func:`hash_slice_paths`)."""
+    env, per_code = {}, []
+    for text in list(slice_codes) + [code]:
+        tree = parse(text) if text else None
+        # each string once per cell: a path variable read 100 times is one candidate
+        per_code.append(list(dict.fromkeys(_path_strings(tree, env))) if tree is not None else [])
+    candidates = per_code[-1][:MAX_LITERALS] + [s for found in per_code[:-1] for s in found]
+    return list(dict.fromkeys(candidates[:MAX_SLICE_LITERALS]))
+
+
+def hash_slice_paths(slice_codes, code, max_bytes, cwd=None, skip=()):
     """Records for the existing files the run's code names: ``code`` (the
     experiment cell) and ``slice_codes`` (the cells it depends on, oldest
     first, e.g. from :meth:`jupyterlab_runs._slice.History.slice`).
@@ -395,20 +409,13 @@ def hash_slice_paths(slice_codes, code, max_bytes, cwd=None):
     cell. The experiment cell's files come first, then the slice's in order;
     each file once (by real path). At most MAX_LITERALS strings of the
     experiment cell and MAX_SLICE_LITERALS in all are checked. Same record
-    shape as :func:`hash_literal_paths`.
+    shape as :func:`hash_literal_paths`. Files whose real path is in
+    ``skip`` (the run's outputs, :mod:`jupyterlab_runs._outputs`) are left
+    out: a file the run wrote is not its input.
     """
-    env, per_code = {}, []
-    for text in list(slice_codes) + [code]:
-        tree = parse(text) if text else None
-        # each string once per cell: a path variable read 100 times is one candidate
-        per_code.append(list(dict.fromkeys(_path_strings(tree, env))) if tree is not None else [])
-    candidates = per_code[-1][:MAX_LITERALS] + [s for found in per_code[:-1] for s in found]
     base = cwd or os.getcwd()
-    seen_text, seen, records = set(), set(), []
-    for text in candidates[:MAX_SLICE_LITERALS]:
-        if text in seen_text:
-            continue
-        seen_text.add(text)
+    seen, records = set(skip), []
+    for text in slice_path_candidates(slice_codes, code):
         path = os.path.join(base, os.path.expanduser(text))
         try:
             if not os.path.isfile(path) or os.path.realpath(path) in seen:

@@ -728,7 +728,8 @@ class Execution:
         return sorted(self.kills | self.touches)
 
     def to_json(self):
-        """``{"request", "cellId", "code", "executionCount", "defines", "uses", "unsure"}``.
+        """``{"request", "cellId", "code", "executionCount", "defines", "uses", "unsure",
+        "parameters"}`` (``parameters``: a ``parameters`` cell ran it).
 
         ``defines`` lists every name it binds, deletes or changes in place;
         ``uses`` the names it reads; for an ``unsure`` execution (reason
@@ -737,7 +738,8 @@ class Execution:
         """
         return {"request": self.request, "cellId": self.cell_id, "code": self.code,
                 "executionCount": self.execution_count, "defines": self.defines,
-                "uses": sorted(self.uses), "unsure": self.unsure}
+                "uses": sorted(self.uses), "unsure": self.unsure,
+                "parameters": self.kind == "parameters"}
 
     def __repr__(self):
         return (f"Execution(#{self.index}, cell={self.cell_id!r}, count={self.execution_count}, "

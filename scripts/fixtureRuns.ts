@@ -121,7 +121,7 @@ export function fixtureRun(i: number, options: IFixtureOptions): IRunRecord {
   });
   const duration = Math.round(20_000 + rand() * 600_000);
   return {
-    schemaVersion: 1,
+    schemaVersion: 2,
     id,
     notebookPath: options.notebookPath,
     cellId: 'train',

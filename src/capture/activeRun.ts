@@ -8,6 +8,10 @@ export interface IKernelSnapshot {
   environment?: (Record<string, unknown> & { hash?: string }) | null;
   params?: Record<string, unknown>;
   datasets?: Array<Record<string, unknown>>;
+  /** Files the run wrote (jupyterlab_runs/_outputs.py). */
+  outputFiles?: unknown[];
+  /** What the kernel left out, for the run's capture notes. */
+  notes?: unknown[];
   kernel_ms?: number;
   errors?: Array<{ part: string; error: string }>;
   /** The kernel wrote this execution to its journal (jupyterlab_runs/_journal.py). */

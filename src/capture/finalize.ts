@@ -8,6 +8,7 @@ import {
   type IRunArtifact,
   type IRunDataset,
   type IRunEnvironmentRef,
+  type IRunOutputFile,
   type IRunPlot,
   type IRunRecord,
   type ParamSource,
@@ -24,6 +25,10 @@ import {
 } from '../core/paths';
 import { isShortenedExperimentName, MAX_EXPERIMENT_LENGTH } from '../core/tags';
 import { capOutputs } from '../core/capture/outputs';
+import {
+  environmentFiles,
+  type ISharedFile
+} from '../core/capture/environmentFiles';
 import type { ILogEvent } from '../core/capture/logStream';
 import type { ActiveRun, IKernelSnapshot } from './activeRun';
 import type { ICaptureSettings } from './settings';
@@ -70,39 +75,18 @@ export function mergeParams(
 }
 
 /**
- * The environment of a kernel snapshot: the reference the run keeps (hash,
- * working directory, git state) and the machine part, stored once per hash
- * as `env-<hash>.json`. Null when the snapshot has no probed environment.
+ * The environment of a kernel snapshot: the reference the run keeps and
+ * the content-addressed files (`env-<hash>.json`, `diff-<hash>.patch`)
+ * that hold the rest. Null when the snapshot has no probed environment.
  */
 export function environmentRef(
   snapshot: IKernelSnapshot | null,
   probedAt: Date
-): {
-  ref: IRunEnvironmentRef;
-  file: { name: string; content: string };
-} | null {
-  const env = snapshot?.environment;
-  if (
-    !env ||
-    typeof env.hash !== 'string' ||
-    !/^[0-9a-f]{64}$/.test(env.hash)
-  ) {
-    return null;
-  }
-  const { cwd, git, ...machine } = env;
-  return {
-    ref: {
-      deepProbe: true,
-      hash: env.hash,
-      cwd: typeof cwd === 'string' ? cwd : undefined,
-      git: (git as Record<string, unknown> | null) ?? null,
-      probedAt: probedAt.toISOString()
-    },
-    file: {
-      name: `env-${env.hash}.json`,
-      content: JSON.stringify(machine, null, 1)
-    }
-  };
+): { ref: IRunEnvironmentRef; files: ISharedFile[] } | null {
+  return environmentFiles(
+    snapshot?.environment as Record<string, unknown> | null | undefined,
+    probedAt
+  );
 }
 
 /** Everything but the base record fields (id, code, status...). */
@@ -114,7 +98,8 @@ export function finalizeRun(
     snapshot: IKernelSnapshot | null;
     parameters: Record<string, unknown> | null;
     environment: IRunEnvironmentRef;
-    lineage: IRunRecord['lineage'];
+    lineage?: IRunRecord['lineage'];
+    provenance?: IRunRecord['provenance'];
   }
 ): IFinalizedRun {
   const { settings, snapshot } = context;
@@ -235,6 +220,18 @@ export function finalizeRun(
   if (context.lineage) {
     fields.lineage = context.lineage;
   }
+  if (context.provenance) {
+    fields.provenance = context.provenance;
+  }
+  const outputFiles = (snapshot?.outputFiles ?? []).flatMap(outputFileOf);
+  if (outputFiles.length) {
+    fields.outputFiles = outputFiles;
+  }
+  for (const note of snapshot?.notes ?? []) {
+    if (typeof note === 'string') {
+      notes.push(note);
+    }
+  }
   for (const error of snapshot?.errors ?? []) {
     notes.push(`Kernel probe of ${error.part} failed: ${error.error}`);
   }
@@ -250,6 +247,40 @@ export function finalizeRun(
     fields.outputsTruncated = capped.truncated;
   }
   return { fields, outputs: capped.outputs, series, attachments };
+}
+
+/** An output file record from the kernel, checked field by field ([] if bad). */
+function outputFileOf(value: unknown): IRunOutputFile[] {
+  const v = value as Record<string, unknown> | null;
+  if (
+    typeof v !== 'object' ||
+    v === null ||
+    typeof v.path !== 'string' ||
+    !Number.isInteger(v.size) ||
+    (v.size as number) < 0 ||
+    !(
+      v.sha256 === null ||
+      (typeof v.sha256 === 'string' && /^[0-9a-f]{64}$/.test(v.sha256))
+    )
+  ) {
+    return [];
+  }
+  const file: IRunOutputFile = {
+    path: v.path,
+    size: v.size as number,
+    sha256: v.sha256 as string | null
+  };
+  for (const key of ['realpath', 'mtime', 'reason'] as const) {
+    if (typeof v[key] === 'string') {
+      file[key] = v[key] as string;
+    }
+  }
+  for (const key of ['created', 'skipped'] as const) {
+    if (typeof v[key] === 'boolean') {
+      file[key] = v[key] as boolean;
+    }
+  }
+  return [file];
 }
 
 function datasetOf(event: ILogEvent): IRunDataset {

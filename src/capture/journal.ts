@@ -26,11 +26,8 @@ import {
   parseKernelFile,
   type IJournalExecution
 } from '../core/capture/journal';
-import {
-  lineageFromSlice,
-  readKernelSlice,
-  type CurrentCells
-} from '../core/capture/lineage';
+import { readKernelSlice, type CurrentCells } from '../core/capture/lineage';
+import { describeRun } from '../core/capture/provenance';
 import { LogStream } from '../core/capture/logStream';
 import { forEachLimited } from '../core/concurrency';
 import { notebookStem, runsFolder, safeJoin } from '../core/paths';
@@ -356,12 +353,14 @@ export class JournalReconciler {
     };
     if (env) {
       try {
-        await this._store.writeFile(
-          notebookPath,
-          env.file.name,
-          env.file.content,
-          'text'
-        );
+        for (const file of env.files) {
+          await this._store.writeFile(
+            notebookPath,
+            file.name,
+            file.content,
+            'text'
+          );
+        }
       } catch {
         environment = {
           deepProbe: false,
@@ -375,16 +374,26 @@ export class JournalReconciler {
     // The kernel's slice, analysed against the notebook if a page has it open.
     const slice = readKernelSlice(snapshot?.slice);
     const cells = this._cells(notebookPath);
-    const lineage =
-      slice && cells && settings.captureLineage
-        ? lineageFromSlice(slice, cells, execution.cellId)
-        : undefined;
+    const checked =
+      cells && settings.captureLineage
+        ? describeRun(
+            slice,
+            cells,
+            {
+              cellId: execution.cellId,
+              code: execution.code,
+              executionCount: execution.executionCount
+            },
+            null
+          )
+        : {};
+    const lineage = checked.lineage;
     const final = finalizeRun({ id: execution.id, stream, experiment }, [], {
       settings,
       snapshot,
       parameters: null,
       environment,
-      lineage
+      ...checked
     });
     const end = execution.end;
     const stoppedAt = Math.max(execution.lastSeen, execution.startedAt);

@@ -27,13 +27,8 @@ import {
 import type { JSONObject } from '@lumino/coreutils';
 import type { IDisposable } from '@lumino/disposable';
 import { Signal, type ISignal } from '@lumino/signaling';
-import {
-  analyzeLineage,
-  isCompleteSlice,
-  lineageFromSlice,
-  readKernelSlice,
-  type CurrentCells
-} from '../core/capture/lineage';
+import { readKernelSlice, type CurrentCells } from '../core/capture/lineage';
+import { describeRun } from '../core/capture/provenance';
 import { newRunId, runIdForRequest } from '../core/id';
 import { notebookStem } from '../core/paths';
 import { recordExecution } from '../core/record';
@@ -438,19 +433,20 @@ export class RunRecorder implements IRunRecorder, IDisposable {
       // session history this page saw (kernels without jupyterlab_runs, or
       // a name the slice could not resolve because it was defined before
       // the kernel side was set up: the page may have seen it).
-      const slice = readKernelSlice(snapshot?.slice);
-      const lineage = !this._settings.captureLineage
-        ? undefined
-        : slice && (isCompleteSlice(slice) || !session)
-          ? lineageFromSlice(slice, currentCells(panel), run.cellId)
-          : session
-            ? analyzeLineage(
-                session.history.slice(0, Math.max(0, run.historyIndex)),
-                currentCells(panel),
-                run.cellId,
-                { unknownHistory: session.unknownHistory }
-              )
-            : undefined;
+      const checked = this._settings.captureLineage
+        ? describeRun(
+            readKernelSlice(snapshot?.slice),
+            currentCells(panel),
+            {
+              cellId: run.cellId,
+              code: run.code,
+              executionCount: run.executionCount
+            },
+            session
+              ? session.history.slice(0, Math.max(0, run.historyIndex))
+              : null
+          )
+        : {};
       const parameters =
         session?.parameters && session.parameters.index < run.historyIndex
           ? session.parameters.params
@@ -463,7 +459,7 @@ export class RunRecorder implements IRunRecorder, IDisposable {
         snapshot,
         parameters,
         environment,
-        lineage
+        ...checked
       });
       const base = recordExecution({
         id: run.id,
@@ -529,15 +525,22 @@ export class RunRecorder implements IRunRecorder, IDisposable {
     const env = environmentRef(snapshot, new Date());
     if (env) {
       const ref = env.ref;
-      const folderKey = `${panel.context.localPath}#${ref.hash}`;
+      // Content-addressed: each file (environment, git diff) once per folder.
+      const folderKey = `${panel.context.localPath}#${env.files.map(f => f.name).join('#')}`;
       if (!this._writtenEnvironments.has(folderKey)) {
         try {
-          await this._store.writeFile(
-            panel.context.localPath,
-            env.file.name,
-            env.file.content,
-            'text'
-          );
+          for (const file of env.files) {
+            const key = `${panel.context.localPath}#${file.name}`;
+            if (!this._writtenEnvironments.has(key)) {
+              await this._store.writeFile(
+                panel.context.localPath,
+                file.name,
+                file.content,
+                'text'
+              );
+              this._writtenEnvironments.add(key);
+            }
+          }
           this._writtenEnvironments.add(folderKey);
         } catch (e) {
           // The run still references it; the next run probes and writes again.

@@ -2,14 +2,18 @@
  * The run record: what one execution of an experiment cell leaves behind.
  *
  * This module is the pure heart of the extension: no DOM, no JupyterLab.
- * The JSON Schema in `schema/run.v1.schema.json` is the contract for the
+ * The JSON Schema in `schema/run.v2.schema.json` is the contract for the
  * files on disk; these types mirror it.
  */
 
 import type { IRunReproduction, ReproductionVerdict } from './reproduce/types';
 
-/** The run-file schema version this build writes. */
-export const RUN_SCHEMA_VERSION = 1;
+/**
+ * The run-file schema version this build writes. 2 added the slice-based
+ * lineage, provenance, output files and the content-addressed git diff;
+ * version 1 files are migrated on read (`history/migrate.ts`).
+ */
+export const RUN_SCHEMA_VERSION = 2;
 
 /** Lifecycle of a run. A run never stays `running` once its kernel is gone. */
 export type RunStatus = 'running' | 'ok' | 'error' | 'interrupted';
@@ -34,9 +38,9 @@ export interface IRunKernel {
   implementationVersion?: string;
 }
 
-/** A run record, schema version 1. */
+/** A run record, schema version 2. */
 export interface IRunRecord {
-  schemaVersion: 1;
+  schemaVersion: 2;
   /** ULID: sorts by creation time, unique across tabs. */
   id: string;
   notebookPath: string;
@@ -61,8 +65,13 @@ export interface IRunRecord {
   metrics?: Record<string, IEncodedMetricSummary>;
   hasSeries?: boolean;
   lineage?: IRunLineage;
+  /** Whether the lineage could be produced by the notebook as it is now. */
+  provenance?: IRunProvenance;
   environment?: IRunEnvironmentRef;
+  /** Input data: files the run's code and its slice name. */
   datasets?: IRunDataset[];
+  /** Files created or modified while the run executed. */
+  outputFiles?: IRunOutputFile[];
   artifacts?: IRunArtifact[];
   plots?: IRunPlot[];
   outputsTruncated?: {
@@ -103,8 +112,11 @@ export interface ILineageEntry {
   code: string;
   /** The cell now: as it ran, edited since, deleted, or not from this notebook. */
   state: 'unchanged' | 'edited' | 'deleted' | 'external';
+  /** The names the run took from this execution (slice lineages). */
+  provides?: string[];
 }
 
+/** The flags of a version 1 lineage (kept on migrated runs only). */
 export type LineageIssue =
   | 'out-of-order'
   | 're-run'
@@ -115,10 +127,86 @@ export type LineageIssue =
   | 'unknown-history';
 
 export interface IRunLineage {
+  /**
+   * `slice`: the executions the run depended on, transitively (the
+   * kernel's dependency slice). `session`: every execution before the run
+   * (version 1 files, and kernels that sent no slice).
+   */
+  scope: 'slice' | 'session';
   entries: ILineageEntry[];
-  /** Cells ran once each, top to bottom, none edited since. */
-  clean: boolean;
-  issues: LineageIssue[];
+  /** Executions the kernel saw in the session up to the run. */
+  historyCount?: number;
+  /** Version 1 only: its "clean" flag, kept as it was recorded. */
+  clean?: boolean;
+  /** Version 1 only: its flags, kept as they were recorded. */
+  issues?: LineageIssue[];
+}
+
+/** `clean`: the notebook as it is now, run top to bottom, gives the slice. */
+export type ProvenanceState = 'clean' | 'stale' | 'unknown';
+
+/** An execution a provenance issue names. */
+export interface IProvenanceCell {
+  cellId: string | null;
+  executionCount: number | null;
+  /** 0-based position of the cell in the notebook when the run was recorded. */
+  index: number | null;
+  /** The first line of its code as it ran (at most 80 characters). */
+  line: string;
+}
+
+/** What keeps a run from being produced by the notebook as it is now. */
+export type IProvenanceIssue =
+  /** A `parameters` cell now assigns `name` another value than the run used. */
+  | {
+      kind: 'stale-param';
+      name: string;
+      /** The value the run used, as its code spelled it. */
+      used: string;
+      /** The value the parameters cell assigns now; null: no longer assigned. */
+      now: string | null;
+      cell: IProvenanceCell;
+      /** The executions that read the value used. */
+      usedBy: IProvenanceCell[];
+    }
+  /** A dependency edited since it ran; `names`: what the run took from it. */
+  | { kind: 'edited'; cell: IProvenanceCell; names: string[] }
+  | { kind: 'deleted'; cell: IProvenanceCell; names: string[] }
+  /** Code not from this notebook (a console, another client). */
+  | { kind: 'external'; cell: IProvenanceCell; names: string[] }
+  /** `cell` ran after `after` though it sits above it, and they share `names`. */
+  | {
+      kind: 'out-of-order';
+      cell: IProvenanceCell;
+      after: IProvenanceCell;
+      names: string[];
+    }
+  /** A dependency sits below the experiment cell. */
+  | { kind: 'below'; cell: IProvenanceCell; names: string[] }
+  /** The run read state earlier runs of its own cell left (`n += 1`). */
+  | { kind: 'self-dependent'; names: string[] }
+  /** Names the run read that no execution the kernel saw defined. */
+  | { kind: 'incomplete'; names: string[] }
+  /** No dependency slice: the kernel could not cut one. */
+  | { kind: 'no-slice' };
+
+export interface IRunProvenance {
+  state: ProvenanceState;
+  issues: IProvenanceIssue[];
+}
+
+/** A file the run created or modified. */
+export interface IRunOutputFile {
+  path: string;
+  realpath?: string;
+  size: number;
+  mtime?: string;
+  /** null when it was over the size cap (see `reason`). */
+  sha256: string | null;
+  /** Whether it did not exist before the run (known in the working directory). */
+  created?: boolean;
+  skipped?: boolean;
+  reason?: string;
 }
 
 /** The run's environment: the machine part lives in `env-<hash>.json`. */
@@ -128,6 +216,11 @@ export interface IRunEnvironmentRef {
   reason?: string;
   hash?: string;
   cwd?: string;
+  /**
+   * Commit, branch, dirty flag, remote. From version 2 the diff is not
+   * inline: `diffSha256` names `diff-<sha256>.patch` in the runs folder,
+   * written once and shared by every run with the same diff.
+   */
   git?: Record<string, unknown> | null;
   probedAt?: string;
 }
@@ -251,6 +344,8 @@ export interface IRunSummary {
   starred?: boolean;
   /** For a reproduction: the run it reproduces and the verdict. */
   reproduction?: { of: string; verdict: ReproductionVerdict };
+  /** The run's provenance state; absent for runs recorded before version 2. */
+  provenance?: ProvenanceState;
   /**
    * Recorded, but not yet on the server (waiting in this browser's outbox).
    * Only in memory: never written to a file or a manifest.
@@ -272,6 +367,9 @@ export function summarize(run: IRunRecord): IRunSummary {
   };
   if (run.params && Object.keys(run.params).length > 0) {
     summary.params = run.params;
+  }
+  if (run.provenance) {
+    summary.provenance = run.provenance.state;
   }
   if (run.tags && Object.keys(run.tags).length > 0) {
     summary.tags = run.tags;

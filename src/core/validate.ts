@@ -1,13 +1,13 @@
 /**
  * Validation of run files against the versioned JSON Schema.
  *
- * The validator is generated from `run.v1.schema.json` at build time by Ajv's
+ * The validator is generated from `run.v2.schema.json` at build time by Ajv's
  * standalone mode (scripts/compile-run-schema.mjs): compiled once, shipped as
  * plain code, no `new Function` on the page.
  */
 import { RUN_SCHEMA_VERSION, type IRunRecord } from './run';
 import {
-  validateRunV1,
+  validateRunV2,
   type IValidationError
 } from './schema/validateRun.generated.js';
 
@@ -17,10 +17,10 @@ export type RunParseResult =
 
 /** Check that `data` is a valid run record of the current schema version. */
 export function validateRun(data: unknown): RunParseResult {
-  if (validateRunV1(data)) {
+  if (validateRunV2(data)) {
     return { ok: true, run: data as IRunRecord };
   }
-  return { ok: false, reason: describeErrors(validateRunV1.errors) };
+  return { ok: false, reason: describeErrors(validateRunV2.errors) };
 }
 
 /**

@@ -6,7 +6,8 @@
  * (`reproductionVerdict`), and always shut the kernel down — after the
  * run, an error or a cancel.
  */
-import { readKernelSlice, lineageFromSlice } from '../core/capture/lineage';
+import { readKernelSlice } from '../core/capture/lineage';
+import { describeRun } from '../core/capture/provenance';
 import { notebookStem } from '../core/paths';
 import { recordExecution } from '../core/record';
 import { runNotebookCells } from '../core/reproduce/notebook';
@@ -138,15 +139,25 @@ export class RunReproducer {
     const notebookCells = new Map(
       cells.map((c, index) => [c.id, { index, source: c.source }])
     );
+    // Checked against the notebook the reproduction ran, top to bottom.
+    const checked = settings.captureLineage
+      ? describeRun(
+          slice,
+          notebookCells,
+          {
+            cellId: run.cellId,
+            code: run.code,
+            executionCount: run.executionCount
+          },
+          null
+        )
+      : {};
     const final = finalizeRun(run, run.outputs.toJSON(), {
       settings,
       snapshot,
       parameters,
       environment,
-      lineage:
-        settings.captureLineage && slice
-          ? lineageFromSlice(slice, notebookCells, run.cellId)
-          : undefined
+      ...checked
     });
     run.outputs.dispose();
     const record: IRunRecord = {
@@ -167,9 +178,10 @@ export class RunReproducer {
       ...final.fields,
       reproducedFrom: original.id
     };
+    const envFile = env?.files.find(f => f.name.startsWith('env-'));
     const reproduced = runResults(
       record,
-      env ? JSON.parse(env.file.content) : undefined
+      envFile ? JSON.parse(envFile.content) : undefined
     );
     record.reproduction = reproductionVerdict(
       await this._results(notebookPath, original),
@@ -179,9 +191,9 @@ export class RunReproducer {
         earlier: await this._earlier(notebookPath, original.id)
       }
     );
-    if (env) {
+    for (const file of env?.files ?? []) {
       await store
-        .writeFile(notebookPath, env.file.name, env.file.content, 'text')
+        .writeFile(notebookPath, file.name, file.content, 'text')
         .catch(e =>
           console.warn('jupyterlab-runs: environment not written', e)
         );

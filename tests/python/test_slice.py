@@ -281,7 +281,7 @@ def test_to_json_shapes(shell):
     entry = h.get(-1).to_json()
     assert entry == {"request": "r1", "cellId": "c1", "code": "df = pd.read_csv(path)\ndf['x'] = 1",
                      "executionCount": 2, "defines": ["df"], "uses": ["path", "pd"],
-                     "unsure": None}
+                     "unsure": None, "parameters": False}
     doc = h.slice().to_json()
     json.dumps(doc, allow_nan=False)
     assert set(doc) == {"target", "executions", "provides", "params", "literals", "selfDependent",

@@ -16,10 +16,10 @@ interface ICapturedRun extends IRunFile {
   paramSources: Record<string, string>;
   metrics: Record<string, { count: number; lastStep: number }>;
   lineage: {
+    scope: string;
     entries: { cellId: string | null; code: string; state: string }[];
-    clean: boolean;
-    issues: string[];
   };
+  provenance: { state: string };
   environment: { deepProbe: boolean; hash: string; cwd: string };
   datasets: { path: string; sha256: string; source: string; size: number }[];
   artifacts: {
@@ -109,7 +109,8 @@ test.describe('Capturing what a run needs', () => {
       'setup'
     ]);
     expect(final.lineage.entries[1].code).toContain("np.savetxt('data.csv'");
-    expect(final.lineage.clean).toBe(true);
+    expect(final.lineage.scope).toBe('slice');
+    expect(final.provenance.state).toBe('clean');
 
     // Params: from the parameters cell, inferred from the cell, explicit wins.
     expect(final.params).toMatchObject({

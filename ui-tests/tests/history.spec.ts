@@ -273,7 +273,7 @@ test.describe('Durable run history', () => {
       page.request,
       `${folder}/${bad.newer}.json`,
       runFile(bad.newer, notebook, 103).replace(
-        '"schemaVersion": 1',
+        '"schemaVersion": 2',
         '"schemaVersion": 99'
       )
     );

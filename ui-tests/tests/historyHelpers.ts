@@ -30,7 +30,7 @@ export function runFile(id: string, notebookPath: string, i: number): string {
   const started = new Date(Date.UTC(2026, 10, 1) + i * 1000);
   return JSON.stringify(
     {
-      schemaVersion: 1,
+      schemaVersion: 2,
       id,
       notebookPath,
       cellId: 'train',

@@ -14,10 +14,10 @@ import { openNotebook } from './historyHelpers';
 interface ISweepRun extends IRunFile {
   params: Record<string, unknown>;
   lineage: {
+    scope: string;
     entries: { cellId: string | null; state: string }[];
-    clean: boolean;
-    issues: string[];
   };
+  provenance: { state: string; issues: unknown[] };
   datasets?: { path: string; sha256: string | null }[];
 }
 
@@ -70,7 +70,8 @@ test('a six-run sweep: lineage is the dependency slice, params are parameters', 
   expect(runs).toHaveLength(6);
   for (const [i, run] of runs.entries()) {
     expect(run.lineage.entries.map(e => e.cellId)).toEqual(['params', 'data']);
-    expect(run.lineage).toMatchObject({ clean: true, issues: [] });
+    expect(run.lineage.scope).toBe('slice');
+    expect(run.provenance).toEqual({ state: 'clean', issues: [] });
     expect(run.params).toEqual({
       lr: rates[i],
       seed: 1,

@@ -1,5 +1,6 @@
 import { ActiveRun } from '../activeRun';
-import { finalizeRun, mergeParams } from '../finalize';
+import { environmentRef, finalizeRun, mergeParams } from '../finalize';
+import { textSha256 } from '../../core/capture/environmentFiles';
 import { DEFAULT_CAPTURE_SETTINGS } from '../settings';
 import { makeRun } from '../../core/__tests__/fixtures';
 import { utf8Length, validateName } from '../../core/paths';
@@ -171,6 +172,81 @@ describe('#finalizeRun', () => {
       'literal',
       'logged'
     ]);
+  });
+
+  it('should record the files the run wrote apart from its inputs, and valid', () => {
+    const hash = 'a'.repeat(64);
+    const final = finalizeRun(makeActive(), [], {
+      ...context,
+      snapshot: {
+        datasets: [{ path: 'train.csv', size: 4, sha256: 'd'.repeat(64) }],
+        outputFiles: [
+          { path: 'weights.npy', size: 144, sha256: hash, created: true, x: 1 },
+          { path: 'big.bin', size: 9, sha256: null, skipped: true },
+          { path: 'bad', size: -1, sha256: hash },
+          { path: 'worse', size: 1, sha256: 'not a hash' }
+        ],
+        notes: [
+          '2 more files written by the run were not recorded (at most 64).'
+        ]
+      }
+    });
+    expect(final.fields.datasets!.map(d => d.path)).toEqual(['train.csv']);
+    expect(final.fields.outputFiles).toEqual([
+      { path: 'weights.npy', size: 144, sha256: hash, created: true },
+      { path: 'big.bin', size: 9, sha256: null, skipped: true }
+    ]);
+    expect(final.fields.capture!.notes).toContain(
+      '2 more files written by the run were not recorded (at most 64).'
+    );
+    expect(validateRun({ ...makeRun(), ...final.fields }).ok).toBe(true);
+  });
+
+  it('should keep the git diff out of the run, in a file named by its hash', () => {
+    const diff =
+      '--- a/train.py\n+++ b/train.py\n@@ -1 +1 @@\n-lr = 1\n+lr = 2 # é\n';
+    const env = {
+      hash: 'e'.repeat(64),
+      python: { version: '3.12' },
+      cwd: '/work',
+      git: { commit: 'abc', dirty: true, diff, diff_truncated: false }
+    };
+    const ref = environmentRef({ environment: env }, new Date(0))!;
+    const hash = textSha256(diff);
+    // sha256sum of the file as written (UTF-8), computed with Python's hashlib.
+    expect(hash).toBe(
+      '16e47669f9b8a55cd9121bca9374c472ce41df60752ee8fdffb7011b6d8dddb3'
+    );
+    expect(ref.ref.git).toEqual({
+      commit: 'abc',
+      dirty: true,
+      diff_truncated: false,
+      diffSha256: hash
+    });
+    expect(ref.files).toEqual([
+      {
+        name: `env-${'e'.repeat(64)}.json`,
+        content: JSON.stringify(
+          { hash: 'e'.repeat(64), python: { version: '3.12' } },
+          null,
+          1
+        )
+      },
+      { name: `diff-${hash}.patch`, content: diff }
+    ]);
+    // The same diff, the same file: written once, shared by the runs.
+    expect(
+      environmentRef({ environment: env }, new Date(1))!.files[1].name
+    ).toBe(`diff-${hash}.patch`);
+    // A clean tree has no diff file.
+    const clean = environmentRef(
+      {
+        environment: { ...env, git: { commit: 'abc', dirty: false, diff: '' } }
+      },
+      new Date(0)
+    )!;
+    expect(clean.files).toHaveLength(1);
+    expect(JSON.stringify(clean.ref)).not.toContain('diff');
   });
 
   it('should cap outputs and record the truncation', () => {

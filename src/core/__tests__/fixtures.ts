@@ -3,7 +3,7 @@ import type { IRunRecord } from '../run';
 /** A valid run record; tests derive malformed ones from it. */
 export function makeRun(overrides: Partial<IRunRecord> = {}): IRunRecord {
   return {
-    schemaVersion: 1,
+    schemaVersion: 2,
     id: '01JDQ6Z0000000000000000000',
     notebookPath: 'work/train.ipynb',
     cellId: 'c1f3a2',

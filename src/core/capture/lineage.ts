@@ -1,8 +1,10 @@
 /**
- * Lineage: what the kernel ran before a run, and whether that history is a
- * clean top-to-bottom execution of the notebook as it stands.
+ * Lineage: the executions a run depended on (the kernel's slice), or, when
+ * the kernel sent none, what it ran before the run; each tied to its cell
+ * and marked with how that cell stands now. Whether the lineage could be
+ * produced by the notebook as it is now is `provenance.ts`'s question.
  */
-import type { ILineageEntry, IRunLineage, LineageIssue } from '../run';
+import type { ILineageEntry, IRunLineage } from '../run';
 
 /** One execution the kernel reported, tied to its cell when known. */
 export interface IExecutedCode {
@@ -17,92 +19,72 @@ export type CurrentCells = ReadonlyMap<
   { index: number; source: string }
 >;
 
-/** Lineage entries kept per run; older ones are dropped (and flagged). */
+/** Lineage entries kept per run; older ones are dropped. */
 export const MAX_LINEAGE_ENTRIES = 500;
 
+/** How an execution's cell stands now. */
+export function entryState(
+  item: IExecutedCode,
+  cells: CurrentCells
+): ILineageEntry['state'] {
+  if (item.cellId === null) {
+    return 'external';
+  }
+  const cell = cells.get(item.cellId);
+  if (!cell) {
+    return 'deleted';
+  }
+  return cell.source === item.code ? 'unchanged' : 'edited';
+}
+
 /**
- * Describe the executions before a run. `history` is in execution order and
- * ends before the run's own execution; `runCellId` is the experiment cell.
+ * A `session` lineage: every execution before the run (`history`, in
+ * execution order, ending before the run), the latest
+ * MAX_LINEAGE_ENTRIES kept. For kernels that sent no dependency slice.
  */
 export function analyzeLineage(
   history: readonly IExecutedCode[],
-  cells: CurrentCells,
-  runCellId: string | null,
-  options: { unknownHistory?: boolean } = {}
+  cells: CurrentCells
 ): IRunLineage {
-  const issues = new Set<LineageIssue>();
   const kept =
     history.length > MAX_LINEAGE_ENTRIES
       ? history.slice(history.length - MAX_LINEAGE_ENTRIES)
       : history;
-  if (kept.length < history.length) {
-    issues.add('truncated');
-  }
-  if (options.unknownHistory) {
-    issues.add('unknown-history');
-  }
-  const seen = new Set<string>();
-  let lastIndex = -1;
-  const entries: ILineageEntry[] = kept.map(item => {
-    let state: ILineageEntry['state'];
-    if (item.cellId === null) {
-      state = 'external';
-      issues.add('external');
-    } else {
-      const cell = cells.get(item.cellId);
-      if (!cell) {
-        state = 'deleted';
-        issues.add('deleted');
-      } else {
-        state = cell.source === item.code ? 'unchanged' : 'edited';
-        if (state === 'edited') {
-          issues.add('edited');
-        }
-        if (cell.index < lastIndex) {
-          issues.add('out-of-order');
-        }
-        lastIndex = Math.max(lastIndex, cell.index);
-      }
-      if (seen.has(item.cellId)) {
-        issues.add('re-run');
-      }
-      seen.add(item.cellId);
-    }
-    return {
+  return {
+    scope: 'session',
+    entries: kept.map(item => ({
       cellId: item.cellId,
       executionCount: item.executionCount,
       code: item.code,
-      state
-    };
-  });
-  // The run's own cell must come after everything it depends on.
-  const own = runCellId === null ? undefined : cells.get(runCellId);
-  if (own && own.index < lastIndex) {
-    issues.add('out-of-order');
-  }
-  if (runCellId !== null && seen.has(runCellId)) {
-    issues.add('re-run');
-  }
-  const ordered: LineageIssue[] = [
-    'out-of-order',
-    're-run',
-    'edited',
-    'deleted',
-    'external',
-    'truncated',
-    'unknown-history'
-  ];
-  const list = ordered.filter(issue => issues.has(issue));
-  return { entries, clean: list.length === 0, issues: list };
+      state: entryState(item, cells)
+    })),
+    historyCount: history.length
+  };
+}
+
+/** One execution of a slice, with what it defined and read. */
+export interface ISliceExecution extends IExecutedCode {
+  /** Every name it bound, deleted or changed in place. */
+  defines: string[];
+  uses: string[];
+  /** The names the slice took from it. */
+  provides: string[];
+  /** A cell tagged `parameters` ran it. */
+  parameters: boolean;
 }
 
 /**
  * The slice the kernel cut for a run (jupyterlab_runs/_slice.py
- * `Slice.to_json`): the executions its cell depended on, transitively,
- * oldest first — not the whole session. Only the fields lineage reads.
+ * `Slice.to_json`, plus `uses` and `unseen` from `_capture._slice_of`): the
+ * executions its cell depended on, transitively, oldest first — not the
+ * whole session. Only the fields lineage and provenance read.
  */
 export interface IKernelSlice {
-  executions: IExecutedCode[];
+  executions: ISliceExecution[];
+  /** What the run's own cell read. */
+  uses: string[];
+  /** Names the run read that only earlier runs of its own cell left. */
+  selfDependent: string[];
   /** Names read that no kept execution defined. */
   unresolved: string[];
   /** Executions were forgotten and some name is unresolved. */
@@ -113,6 +95,9 @@ export interface IKernelSlice {
   historyCount: number;
 }
 
+const strings = (x: unknown): string[] =>
+  Array.isArray(x) ? x.filter((s): s is string => typeof s === 'string') : [];
+
 /** Read a kernel slice defensively; null when it is not one. */
 export function readKernelSlice(value: unknown): IKernelSlice | null {
   if (typeof value !== 'object' || value === null) {
@@ -122,8 +107,9 @@ export function readKernelSlice(value: unknown): IKernelSlice | null {
   if (!Array.isArray(v.executions)) {
     return null;
   }
-  const executions: IExecutedCode[] = [];
-  for (const e of v.executions as unknown[]) {
+  const provides = Array.isArray(v.provides) ? v.provides : [];
+  const executions: ISliceExecution[] = [];
+  for (const [i, e] of (v.executions as unknown[]).entries()) {
     const item = (e ?? {}) as Record<string, unknown>;
     if (typeof item.code !== 'string') {
       return null;
@@ -133,15 +119,19 @@ export function readKernelSlice(value: unknown): IKernelSlice | null {
       code: item.code,
       executionCount: Number.isInteger(item.executionCount)
         ? (item.executionCount as number)
-        : null
+        : null,
+      defines: strings(item.defines),
+      uses: strings(item.uses),
+      provides: strings(provides[i]),
+      parameters: item.parameters === true
     });
   }
-  const strings = (x: unknown) =>
-    Array.isArray(x) ? x.filter((s): s is string => typeof s === 'string') : [];
   const count = (x: unknown) =>
     typeof x === 'number' && Number.isFinite(x) ? x : 0;
   return {
     executions,
+    uses: strings(v.uses),
+    selfDependent: strings(v.selfDependent),
     unresolved: strings(v.unresolved),
     truncated: v.truncated === true,
     unseen: count(v.unseen),
@@ -159,18 +149,23 @@ export function isCompleteSlice(slice: IKernelSlice): boolean {
 }
 
 /**
- * Lineage from the kernel's slice: the same analysis as for the session
- * history (edited, deleted, out-of-order cells), over the run's real
- * dependencies only, so it does not grow with earlier runs and a normal
- * "edit the parameters, Run All" sweep is clean. History the kernel did not
- * see matters only when a name the run read is unresolved.
+ * A `slice` lineage: the run's real dependencies, each with the names the
+ * run took from it, so it does not grow with earlier runs; the session's
+ * length is kept as a number.
  */
 export function lineageFromSlice(
   slice: IKernelSlice,
-  cells: CurrentCells,
-  runCellId: string | null
+  cells: CurrentCells
 ): IRunLineage {
-  return analyzeLineage(slice.executions, cells, runCellId, {
-    unknownHistory: !isCompleteSlice(slice)
-  });
+  return {
+    scope: 'slice',
+    entries: slice.executions.map(item => ({
+      cellId: item.cellId,
+      executionCount: item.executionCount,
+      code: item.code,
+      state: entryState(item, cells),
+      provides: item.provides
+    })),
+    historyCount: slice.historyCount
+  };
 }

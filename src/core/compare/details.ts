@@ -7,7 +7,12 @@
  * malformed is dropped rather than passed to a view. Older records without
  * these fields read as empty.
  */
-import type { IRunRecord, ParamValue } from '../run';
+import type {
+  IProvenanceIssue,
+  IRunProvenance,
+  IRunRecord,
+  ParamValue
+} from '../run';
 
 /** One cell executed before the run. */
 export interface ILineageItem {
@@ -15,11 +20,18 @@ export interface ILineageItem {
   executionCount: number | null;
   code: string;
   state: string;
+  /** The names the run took from it (slice lineages). */
+  provides?: string[];
 }
 
 /** Lineage of a run, or an empty one. */
 export interface ILineageInfo {
+  /** `slice`: its dependencies; `session`: everything before it; null: none. */
+  scope: 'slice' | 'session' | null;
   entries: ILineageItem[];
+  /** Executions the kernel saw in the session up to the run. */
+  historyCount: number | null;
+  /** Version 1 files only: the flag and flags they recorded. */
   clean: boolean | null;
   issues: string[];
 }
@@ -74,8 +86,12 @@ export interface IRunDetails {
   params: Record<string, ParamValue>;
   tags: Record<string, string>;
   lineage: ILineageInfo;
+  /** Null for runs recorded before provenance was checked (version 1). */
+  provenance: IRunProvenance | null;
   environment: IEnvironmentRef;
   datasets: IDatasetInfo[];
+  /** Files the run created or modified. */
+  outputFiles: IDatasetInfo[];
   artifacts: IArtifactInfo[];
   confusion: IConfusionInfo[];
   curves: ICurveInfo[];
@@ -175,8 +191,16 @@ export function runDetails(record: IRunRecord | Json): IRunDetails {
         executionCount:
           typeof e.executionCount === 'number' ? e.executionCount : null,
         code: str(e.code),
-        state: str(e.state, 'unchanged')
+        state: str(e.state, 'unchanged'),
+        provides: strings(e.provides)
       })),
+    scope:
+      lin.scope === 'slice' || lin.scope === 'session'
+        ? lin.scope
+        : isObject(r.lineage)
+          ? 'session'
+          : null,
+    historyCount: num(lin.historyCount),
     clean: typeof lin.clean === 'boolean' ? lin.clean : null,
     issues: (Array.isArray(lin.issues) ? lin.issues : []).filter(
       (i): i is string => typeof i === 'string'
@@ -193,15 +217,16 @@ export function runDetails(record: IRunRecord | Json): IRunDetails {
     cwd: strOrNull(env.cwd),
     git: isObject(env.git) ? env.git : null
   };
-  const datasets = (Array.isArray(r.datasets) ? r.datasets : [])
-    .filter(isObject)
-    .map(d => ({
+  const files = (list: unknown) =>
+    (Array.isArray(list) ? list : []).filter(isObject).map(d => ({
       name: str(d.name, str(d.path)),
       path: str(d.path),
       size: num(d.size),
       mtime: strOrNull(d.mtime),
       sha256: strOrNull(d.sha256)
     }));
+  const datasets = files(r.datasets);
+  const outputFiles = files(r.outputFiles);
   const artifacts = (Array.isArray(r.artifacts) ? r.artifacts : [])
     .filter(isObject)
     .map(a => ({
@@ -236,8 +261,10 @@ export function runDetails(record: IRunRecord | Json): IRunDetails {
     params,
     tags,
     lineage,
+    provenance: readProvenance(r.provenance),
     environment,
     datasets,
+    outputFiles,
     artifacts,
     confusion,
     curves,
@@ -278,4 +305,42 @@ export function environmentInfo(data: unknown): IEnvironmentInfo {
     packages: flatText(d.packages),
     other
   };
+}
+
+const ISSUE_KINDS: ReadonlySet<string> = new Set<IProvenanceIssue['kind']>([
+  'stale-param',
+  'edited',
+  'deleted',
+  'external',
+  'out-of-order',
+  'below',
+  'self-dependent',
+  'incomplete',
+  'no-slice'
+]);
+
+/**
+ * A run's provenance, or null. Run files are schema-checked on load, so
+ * this only guards records that did not come through it: an unknown state
+ * reads as none, issues of unknown kinds are dropped.
+ */
+function readProvenance(value: unknown): IRunProvenance | null {
+  if (!isObject(value)) {
+    return null;
+  }
+  const state = value.state;
+  if (state !== 'clean' && state !== 'stale' && state !== 'unknown') {
+    return null;
+  }
+  const issues = (Array.isArray(value.issues) ? value.issues : []).filter(
+    (i): i is IProvenanceIssue =>
+      isObject(i) && typeof i.kind === 'string' && ISSUE_KINDS.has(i.kind)
+  );
+  return { state, issues };
+}
+
+function strings(value: unknown): string[] {
+  return Array.isArray(value)
+    ? value.filter((s): s is string => typeof s === 'string')
+    : [];
 }

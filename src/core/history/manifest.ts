@@ -192,6 +192,13 @@ export function validateSummary(data: unknown): IRunSummary | string {
     [
       'reproduction',
       d.reproduction === undefined || isReproductionSummary(d.reproduction)
+    ],
+    [
+      'provenance',
+      d.provenance === undefined ||
+        d.provenance === 'clean' ||
+        d.provenance === 'stale' ||
+        d.provenance === 'unknown'
     ]
   ];
   const problem = checks.find(([, ok]) => !ok)?.[0];
@@ -223,6 +230,9 @@ export function validateSummary(data: unknown): IRunSummary | string {
   if (d.reproduction !== undefined) {
     const r = d.reproduction as NonNullable<IRunSummary['reproduction']>;
     summary.reproduction = { of: r.of, verdict: r.verdict };
+  }
+  if (d.provenance !== undefined) {
+    summary.provenance = d.provenance as IRunSummary['provenance'];
   }
   if (d.metrics !== undefined) {
     if (!isRecord(d.metrics)) {

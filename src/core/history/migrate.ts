@@ -136,8 +136,30 @@ export const migrateV0toV1: IRunMigration = {
   }
 };
 
+/**
+ * Version 1 to 2. A v1 lineage listed the executions before the run (the
+ * whole session, in early builds), with flags that fired on every ordinary
+ * sweep: it becomes a `session` lineage keeping those flags as recorded,
+ * and the run gets no provenance (nothing was checked against the slice).
+ * Everything else v1 holds is valid v2: outputs, the diff reference and
+ * `historyCount` are new and optional; an inline git diff stays readable.
+ */
+export const migrateV1toV2: IRunMigration = {
+  fromVersion: 1,
+  migrate(d) {
+    const data: Record<string, unknown> = { ...d, schemaVersion: 2 };
+    if (isRecord(d.lineage)) {
+      data.lineage = { scope: 'session', ...d.lineage };
+    }
+    return { ok: true, data };
+  }
+};
+
 /** All known migrations, oldest first. */
-export const RUN_MIGRATIONS: readonly IRunMigration[] = [migrateV0toV1];
+export const RUN_MIGRATIONS: readonly IRunMigration[] = [
+  migrateV0toV1,
+  migrateV1toV2
+];
 
 /**
  * The schema version a run file declares: `schemaVersion` from v1 on,

@@ -30,7 +30,8 @@ export type AttributeName =
   | 'start'
   | 'end'
   | 'duration'
-  | 'starred';
+  | 'starred'
+  | 'provenance';
 
 /** How an attribute's values compare; checked when the query is parsed. */
 export type AttributeType = 'string' | 'date' | 'number' | 'boolean';
@@ -45,7 +46,8 @@ export const ATTRIBUTES: Readonly<Record<AttributeName, AttributeType>> = {
   start: 'date',
   end: 'date',
   duration: 'number',
-  starred: 'boolean'
+  starred: 'boolean',
+  provenance: 'string'
 };
 
 /** Accepted spellings of attribute names (MLflow's and the record's). */
@@ -70,7 +72,8 @@ export const ATTRIBUTE_ALIASES: Readonly<Record<string, AttributeName>> = {
   duration: 'duration',
   durationms: 'duration',
   duration_ms: 'duration',
-  starred: 'starred'
+  starred: 'starred',
+  provenance: 'provenance'
 };
 
 /** Accepted key prefixes, MLflow's spellings included. */

@@ -41,7 +41,8 @@ const ATTRIBUTE_GETTERS: Record<AttributeName, Getter> = {
   start: r => r.startedAt,
   end: r => r.endedAt,
   duration: r => r.durationMs,
-  starred: r => r.starred ?? false
+  starred: r => r.starred ?? false,
+  provenance: r => r.provenance
 };
 
 /** Build the getter for a key. */

@@ -180,7 +180,7 @@ class FakeKernel {
 
 function original(): IRunRecord {
   return {
-    schemaVersion: 1,
+    schemaVersion: 2,
     id: ORIGINAL_ID,
     notebookPath: 'dir/sweep.ipynb',
     cellId: 'train',
@@ -210,6 +210,7 @@ function original(): IRunRecord {
     ],
     environment: { deepProbe: true, hash: ENV_HASH },
     lineage: {
+      scope: 'slice',
       entries: [
         {
           cellId: 'params',
@@ -223,9 +224,7 @@ function original(): IRunRecord {
           code: 'X = make(seed)',
           state: 'unchanged'
         }
-      ],
-      clean: true,
-      issues: []
+      ]
     }
   };
 }
@@ -338,7 +337,8 @@ describe('RunReproducer', () => {
         'params',
         'data'
       ]);
-      expect(record.lineage?.clean).toBe(true);
+      expect(record.lineage?.scope).toBe('slice');
+      expect(record.provenance?.state).toBe('clean');
       expect(record.reproduction).toEqual(
         expect.objectContaining({ of: ORIGINAL_ID, verdict: 'exact' })
       );

@@ -18,6 +18,8 @@ import { MemoryContents } from './memoryContents';
 const encoder = new TextEncoder();
 const NB = 'work/train.ipynb';
 const FOLDER = 'work/train.runs';
+/** A content-addressed git diff, shared by runs (docs/RUN_FOLDER.md). */
+const DIFF = `diff-${'d'.repeat(64)}.patch`;
 const NOTEBOOK = {
   cells: [
     {
@@ -73,6 +75,7 @@ describe('HistoryTransfer', () => {
       'base64'
     );
     await store.writeFile(NB, 'env-0123.json', '{"python": "3.12"}', 'text');
+    await store.writeFile(NB, DIFF, '--- a/x\n+++ b/x\n', 'text');
     await store.retryNow();
     await store.annotate(NB, runId(2), {
       name: 'best',
@@ -100,6 +103,7 @@ describe('HistoryTransfer', () => {
         `${runId(1)}.artifacts/model.bin`,
         `${runId(2)}.annotations.json`,
         `${runId(9)}.json`,
+        DIFF,
         'env-0123.json'
       ]);
 

@@ -187,6 +187,23 @@ describe('RunTrash', () => {
     ]);
   });
 
+  it('keeps the shared environment and git diff files of deleted runs', async () => {
+    const shared = [
+      `diff-${'d'.repeat(64)}.patch`,
+      `env-${'e'.repeat(64)}.json`
+    ];
+    for (const name of shared) {
+      contents.files.set(`${FOLDER}/${name}`, 'shared by other runs');
+    }
+    await store.trash(NB, [ID, OTHER]);
+    await trash.emptyWithReport(FOLDER);
+    for (const name of shared) {
+      expect(contents.files.get(`${FOLDER}/${name}`)).toBe(
+        'shared by other runs'
+      );
+    }
+  });
+
   it('deletes nothing from a trash that holds no run', async () => {
     contents.dirs.add(TRASH);
     for (const name of ['a.txt', 'b.json', 'manifest-x.json', 'notes']) {

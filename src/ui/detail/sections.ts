@@ -79,24 +79,29 @@ export function gridTable(
   return table;
 }
 
-/** The lineage: its cleanliness, then each cell's code. */
+/** The lineage: what it holds, then each execution's code. */
 export function lineageList(
   trans: TranslationBundle,
   lineage: ILineageInfo
 ): HTMLElement {
   const box = el('div', 'jp-RunDetail-lineage');
+  const count = lineage.entries.length;
   const status = el(
     'p',
-    `jp-RunDetail-lineageStatus ${lineage.clean ? 'jp-mod-clean' : 'jp-mod-dirty'}`,
-    lineage.clean === null
+    'jp-RunDetail-lineageStatus',
+    lineage.scope === null
       ? trans.__('Lineage not recorded.')
-      : lineage.clean
-        ? trans.__(
-            'Clean: cells ran once each, top to bottom, none edited since.'
-          )
+      : lineage.scope === 'slice'
+        ? lineage.historyCount !== null
+          ? trans.__(
+              'The %1 executions the run depended on, of %2 in the session.',
+              count,
+              lineage.historyCount
+            )
+          : trans.__('The %1 executions the run depended on.', count)
         : trans.__(
-            'Not a clean top-to-bottom execution: %1',
-            lineage.issues.join(', ')
+            'Every cell the kernel ran before this run (%1), not cut to what it depended on: recorded by an older version, or without the kernel’s dependency slice.',
+            count
           )
   );
   box.append(status);
@@ -107,12 +112,20 @@ export function lineageList(
       el(
         'div',
         'jp-RunDetail-lineageHead',
-        trans.__(
-          '[%1] cell %2 · %3',
-          e.executionCount ?? ' ',
-          e.cellId ?? '?',
-          e.state
-        )
+        e.provides?.length
+          ? trans.__(
+              '[%1] cell %2 · %3 · gave %4',
+              e.executionCount ?? ' ',
+              e.cellId ?? '?',
+              e.state,
+              (e.provides ?? []).join(', ')
+            )
+          : trans.__(
+              '[%1] cell %2 · %3',
+              e.executionCount ?? ' ',
+              e.cellId ?? '?',
+              e.state
+            )
       ),
       el('pre', 'jp-RunDetail-code', e.code)
     );
@@ -125,10 +138,11 @@ export function lineageList(
 /** Datasets as a table. */
 export function datasetsTable(
   trans: TranslationBundle,
-  data: readonly IDatasetInfo[]
+  data: readonly IDatasetInfo[],
+  label: string = trans.__('Data files')
 ): HTMLTableElement {
   return gridTable(
-    trans.__('Data files'),
+    label,
     [
       trans.__('Name'),
       trans.__('Path'),

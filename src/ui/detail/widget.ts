@@ -28,7 +28,9 @@ import type { RunSeries } from '../../core/history/series';
 import type { IRunRecord } from '../../core/run';
 import type { IRunsChange } from '../../core/runs/runList';
 import type { IRunsModel } from '../../tokens';
+import { diffFileName } from '../../core/capture/environmentFiles';
 import { ChartView } from '../compare/chart';
+import { provenanceBlock } from '../provenance';
 import { HostedWidgets, type Message } from '../hostedWidgets';
 import { selectControl } from '../compare/panes/base';
 import {
@@ -294,10 +296,16 @@ export class RunDetailWidget extends Panel {
     root.append(section('code', t.__('Code'), codeHost));
     this._attachCode(codeHost, record);
 
+    root.append(
+      section(
+        'provenance',
+        t.__('Provenance'),
+        provenanceBlock(t, d.provenance, d.lineage)
+      )
+    );
     for (const extra of this._options.sections?.(record) ?? []) {
       root.append(extra);
     }
-
     root.append(section('lineage', t.__('Lineage'), lineageList(t, d.lineage)));
     const params = Object.entries(d.params);
     root.append(
@@ -355,6 +363,17 @@ export class RunDetailWidget extends Panel {
         d.datasets.length
           ? datasetsTable(t, d.datasets)
           : el('p', 'jp-RunDetail-message', t.__('No data files recorded.'))
+      ),
+      section(
+        'files-written',
+        t.__('Files written'),
+        d.outputFiles.length
+          ? datasetsTable(t, d.outputFiles, t.__('Files written'))
+          : el(
+              'p',
+              'jp-RunDetail-message',
+              t.__('No files written by the run were recorded.')
+            )
       )
     );
 
@@ -437,10 +456,20 @@ export class RunDetailWidget extends Panel {
       base.push([t.__('Working directory'), d.environment.cwd]);
     }
     if (d.environment.git) {
+      const git = d.environment.git;
       for (const k of ['commit', 'branch', 'dirty', 'remote']) {
-        if (k in d.environment.git) {
-          base.push([`git ${k}`, d.environment.git[k]]);
+        if (k in git) {
+          base.push([`git ${k}`, git[k]]);
         }
+      }
+      // Version 2 keeps the diff in a shared file; version 1 inline.
+      if (typeof git.diffSha256 === 'string') {
+        base.push([t.__('git diff'), diffFileName(git.diffSha256)]);
+      } else if (typeof git.diff === 'string' && git.diff) {
+        base.push([
+          t.__('git diff'),
+          t.__('in the run file (%1 characters)', git.diff.length)
+        ]);
       }
     }
     if (d.environment.deepProbe === false && d.environment.reason) {

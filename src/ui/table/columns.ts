@@ -12,6 +12,7 @@ export type MetricView = 'last' | 'best' | 'min' | 'max';
 
 export type ColumnKind =
   | 'status'
+  | 'provenance'
   | 'name'
   | 'experiment'
   | 'start'
@@ -33,6 +34,7 @@ export type CellValue = number | string | boolean | null;
 
 export const FIXED_COLUMNS: readonly IColumn[] = [
   { id: 'status', kind: 'status' },
+  { id: 'provenance', kind: 'provenance' },
   { id: 'name', kind: 'name' },
   { id: 'experiment', kind: 'experiment' },
   { id: 'start', kind: 'start' },
@@ -127,6 +129,8 @@ export function cellGetter(
   switch (column.kind) {
     case 'status':
       return r => r.status;
+    case 'provenance':
+      return r => r.provenance ?? null;
     case 'name':
       return r => r.name ?? r.id;
     case 'experiment':

@@ -24,6 +24,7 @@ import {
 } from './columns';
 import type { RunsTableModel, TableChange, TableItem } from './model';
 import { el } from '../dom';
+import { provenanceBadge, provenanceWord } from '../provenance';
 
 /** Row height in pixels; fixed, so row i sits at i × ROW_HEIGHT. */
 export const ROW_HEIGHT = 26;
@@ -34,6 +35,7 @@ const SETTLE_MS = 150;
 
 const WIDTHS: Record<IColumn['kind'], number> = {
   status: 92,
+  provenance: 84,
   name: 170,
   experiment: 110,
   start: 160,
@@ -247,6 +249,8 @@ export class RunsTableView implements IDisposable {
     switch (c.kind) {
       case 'status':
         return trans.__('Status');
+      case 'provenance':
+        return trans.__('Provenance');
       case 'name':
         return trans.__('Name');
       case 'experiment':
@@ -475,6 +479,16 @@ export class RunsTableView implements IDisposable {
         if (slot.keys[i] !== key) {
           slot.keys[i] = key;
           this._fillStatus(cell, run, live, flags);
+        }
+      } else if (c.kind === 'provenance') {
+        const state = run.provenance ?? null;
+        const key = state ?? 'unchecked';
+        if (slot.keys[i] !== key) {
+          slot.keys[i] = key;
+          cell.replaceChildren(
+            provenanceBadge(this._trans, state),
+            el('span', '', ' ' + provenanceWord(this._trans, state))
+          );
         }
       } else if (c.kind === 'name') {
         const key = `${run.starred ? 1 : 0}\u0000${run.name ?? run.experiment}\u0000${run.name ?? run.id}`;

@@ -284,7 +284,15 @@ describe('runDetails', () => {
   it('should read nothing from an old record', () => {
     const d = runDetails({ id: 'x' });
     expect(d.params).toEqual({});
-    expect(d.lineage).toEqual({ entries: [], clean: null, issues: [] });
+    expect(d.lineage).toEqual({
+      scope: null,
+      entries: [],
+      historyCount: null,
+      clean: null,
+      issues: []
+    });
+    expect(d.provenance).toBeNull();
+    expect(d.outputFiles).toEqual([]);
     expect(d.confusion).toEqual([]);
   });
 

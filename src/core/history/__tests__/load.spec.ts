@@ -8,7 +8,7 @@ describe('#loadRunFile', () => {
     expect(loadRunFile(JSON.stringify(run))).toEqual({
       ok: true,
       run,
-      fromVersion: 1
+      fromVersion: 2
     });
   });
 

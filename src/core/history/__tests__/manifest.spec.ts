@@ -100,10 +100,17 @@ describe('manifest shards', () => {
     ['executionCount', { executionCount: 1.5 }, 'invalid executionCount'],
     ['params', { params: { f: () => 1 } }, 'invalid params'],
     ['tags', { tags: { a: 1 } }, 'invalid tags'],
-    ['metrics', { metrics: { l: { last: 'x' } } }, 'invalid metric "l"']
+    ['metrics', { metrics: { l: { last: 'x' } } }, 'invalid metric "l"'],
+    ['provenance', { provenance: 'dirty' }, 'invalid provenance']
   ])('should refuse a summary with a bad %s', (_field, overrides, reason) => {
     const bad = { ...summary(runId(1)), ...overrides };
     expect(validateSummary(bad)).toContain(reason);
+  });
+
+  it('should keep a run’s provenance state for the table and queries', () => {
+    const kept = validateSummary({ ...summary(runId(1)), provenance: 'stale' });
+    expect(kept).toMatchObject({ provenance: 'stale' });
+    expect(validateSummary(summary(runId(1)))).not.toHaveProperty('provenance');
   });
 
   it('should drop unknown summary fields and keep __proto__ keys as data', () => {

@@ -1,9 +1,13 @@
+import { runDetails } from '../../compare/details';
+import { summarize } from '../../run';
 import { validateRun } from '../../validate';
 import { loadRunFile } from '../load';
 import {
   detectRunVersion,
   migrateRun,
   migrateV0toV1,
+  migrateV1toV2,
+  RUN_MIGRATIONS,
   V0_EXTENSION_VERSION,
   type IRunMigration,
   type IRunRecordV0
@@ -33,7 +37,7 @@ function v0(
 
 describe('run migrations', () => {
   it('should upgrade a v0 run to a valid v1 run', () => {
-    const result = migrateRun(v0());
+    const result = migrateRun(v0(), RUN_MIGRATIONS, 1);
     expect(result.ok).toBe(true);
     if (!result.ok) {
       return;
@@ -55,7 +59,80 @@ describe('run migrations', () => {
       kernel: { name: 'python3', language: 'python', languageVersion: '' },
       extensionVersion: V0_EXTENSION_VERSION
     });
-    expect(validateRun(result.data).ok).toBe(true);
+    const current = migrateRun(v0());
+    expect(current.ok && validateRun(current.data).ok).toBe(true);
+  });
+
+  describe('#migrateV1toV2', () => {
+    const v1 = {
+      ...makeRun(),
+      schemaVersion: 1,
+      lineage: {
+        entries: [
+          {
+            cellId: 'p',
+            executionCount: 1,
+            code: 'lr = 0.1',
+            state: 'unchanged'
+          },
+          {
+            cellId: 'e',
+            executionCount: 2,
+            code: 'train()',
+            state: 'unchanged'
+          },
+          { cellId: 'p', executionCount: 3, code: 'lr = 0.2', state: 'edited' }
+        ],
+        clean: false,
+        issues: ['re-run', 'edited']
+      },
+      environment: {
+        deepProbe: true,
+        git: { commit: 'abc', dirty: true, diff: '--- a\n+++ b\n' }
+      }
+    };
+
+    it('should load a v1 run with its whole-session lineage shown as such', () => {
+      const result = loadRunFile(JSON.stringify(v1), {
+        expectedId: v1.id
+      });
+      expect(result).toMatchObject({
+        ok: true,
+        fromVersion: 1,
+        run: {
+          schemaVersion: 2,
+          lineage: {
+            scope: 'session',
+            clean: false,
+            issues: ['re-run', 'edited']
+          },
+          environment: { git: { diff: '--- a\n+++ b\n' } }
+        }
+      });
+      if (result.ok) {
+        expect(result.run.lineage?.entries).toHaveLength(3);
+        // Nothing was checked against a slice: no provenance is made up.
+        expect(result.run.provenance).toBeUndefined();
+        expect(summarize(result.run).provenance).toBeUndefined();
+        const d = runDetails(result.run);
+        expect(d.lineage).toMatchObject({ scope: 'session', clean: false });
+        expect(d.provenance).toBeNull();
+      }
+    });
+
+    it('should leave a v1 run without lineage as it was', () => {
+      const { lineage: _lineage, ...bare } = v1;
+      expect(migrateV1toV2.migrate(bare)).toEqual({
+        ok: true,
+        data: { ...bare, schemaVersion: 2 }
+      });
+    });
+
+    it('should not change its input', () => {
+      const copy = JSON.parse(JSON.stringify(v1));
+      migrateV1toV2.migrate(copy);
+      expect(copy).toEqual(JSON.parse(JSON.stringify(v1)));
+    });
   });
 
   it('should map aborted to interrupted and lift the error output', () => {
@@ -96,7 +173,7 @@ describe('run migrations', () => {
 
   it('should return a current run as it is', () => {
     const run = makeRun();
-    expect(migrateRun(run)).toEqual({ ok: true, data: run, fromVersion: 1 });
+    expect(migrateRun(run)).toEqual({ ok: true, data: run, fromVersion: 2 });
   });
 
   it.each([
@@ -124,8 +201,8 @@ describe('run migrations', () => {
     [{ schemaVersion: -1 }, 'invalid schema version -1'],
     [{ version: 0.5 }, 'invalid schema version 0.5'],
     [
-      { schemaVersion: 2 },
-      'newer jupyterlab-runs (schema version 2, this version reads up to 1)'
+      { schemaVersion: 3 },
+      'newer jupyterlab-runs (schema version 3, this version reads up to 2)'
     ]
   ])('should explain the version of %p', (data, reason) => {
     const result = migrateRun(data);
@@ -186,7 +263,7 @@ describe('run migrations', () => {
     expect(result).toMatchObject({
       ok: true,
       fromVersion: 0,
-      run: { schemaVersion: 1, id: runId(7) }
+      run: { schemaVersion: 2, id: runId(7) }
     });
   });
 

@@ -8,7 +8,7 @@ function sweepRun(
   paramSources: IRunRecord['paramSources']
 ): IRunRecord {
   return {
-    schemaVersion: 1,
+    schemaVersion: 2,
     id: '01HZZZZZZZZZZZZZZZZZZZZZZZ',
     notebookPath: 'dir/sweep.ipynb',
     cellId: 'train',
@@ -25,13 +25,12 @@ function sweepRun(
     params,
     paramSources,
     lineage: {
+      scope: 'slice',
       entries: lineage.map((e, i) => ({
         ...e,
         executionCount: i + 1,
         state: 'unchanged'
-      })),
-      clean: true,
-      issues: []
+      }))
     }
   };
 }

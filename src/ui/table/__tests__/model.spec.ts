@@ -35,6 +35,7 @@ describe('columns', () => {
     );
     expect(ids).toEqual([
       'status',
+      'provenance',
       'name',
       'experiment',
       'start',

@@ -1,0 +1,145 @@
+/**
+ * Provenance on the dependency slice, with a real kernel
+ * (ui-tests/notebooks/sweep.ipynb; cells: 0 intro, 1 parameters, 2 data,
+ * 3 unrelated, 4 experiment:logreg):
+ *
+ * - "edit the parameters, Run All" twice: both runs clean;
+ * - `seed` changed in the parameters cell and only the experiment cell run:
+ *   the run is stale, and the flag names `seed` and the data cell, in the
+ *   run file, the runs table and the run's detail;
+ * - the path assigned in the parameters cell is an input; the file the
+ *   experiment cell writes (`weights.npy`) is an output, not an input.
+ */
+import { expect, test, type IJupyterLabPageFixture } from '@jupyterlab/galata';
+import * as path from 'path';
+import { kernelIdle } from './drillHelpers';
+import { readRuns, type IRunFile } from './helpers';
+import { openNotebook } from './historyHelpers';
+
+const TRAIN = 4;
+
+interface IProvenanceRun extends IRunFile {
+  lineage: {
+    scope: string;
+    entries: { cellId: string | null; provides?: string[] }[];
+    historyCount: number;
+  };
+  provenance: { state: string; issues: Record<string, unknown>[] };
+  datasets?: { path: string; sha256: string | null }[];
+  outputFiles?: { path: string; sha256: string | null; size: number }[];
+}
+
+test.use({ kernels: null, viewport: { width: 1600, height: 1000 } });
+
+/** Set the parameters cell's source through its model, as an edit does. */
+async function setParameters(page: IJupyterLabPageFixture, source: string) {
+  await page.evaluate(source => {
+    const panel = window.jupyterapp.shell.currentWidget as unknown as {
+      content: {
+        model: {
+          cells: {
+            get(i: number): { sharedModel: { setSource(s: string): void } };
+          };
+        };
+      };
+    };
+    panel.content.model.cells.get(1).sharedModel.setSource(source);
+  }, source);
+}
+
+async function finishedRuns(
+  page: IJupyterLabPageFixture,
+  folder: string,
+  count: number
+): Promise<IProvenanceRun[]> {
+  await expect
+    .poll(
+      async () =>
+        (await readRuns(page, folder)).filter(r => r.status === 'ok').length,
+      { timeout: 60_000 }
+    )
+    .toBe(count);
+  await kernelIdle(page);
+  return (await readRuns(page, folder)) as IProvenanceRun[];
+}
+
+test('a sweep is clean, a stale seed is named, outputs are not inputs', async ({
+  page,
+  tmpPath
+}) => {
+  const folder = `${tmpPath}/sweep.runs`;
+  await page.contents.uploadFile(
+    path.resolve(__dirname, '../notebooks/sweep.ipynb'),
+    `${tmpPath}/sweep.ipynb`
+  );
+  await openNotebook(page, `${tmpPath}/sweep.ipynb`);
+  await kernelIdle(page);
+
+  // 1. Edit the parameters, Run All; twice.
+  for (const [i, lr] of [0.1, 0.2].entries()) {
+    await setParameters(
+      page,
+      `lr = ${lr}\nseed = 1\ndata_path = 'sweep-data.csv'`
+    );
+    await page.menu.clickMenuItem('Run>Run All Cells');
+    await finishedRuns(page, folder, i + 1);
+  }
+  const sweep = await readRuns(page, folder);
+  for (const run of sweep as IProvenanceRun[]) {
+    expect(run.provenance).toEqual({ state: 'clean', issues: [] });
+    expect(run.lineage.scope).toBe('slice');
+    expect(run.lineage.entries.map(e => e.cellId)).toEqual(['params', 'data']);
+    expect(typeof run.lineage.historyCount).toBe('number');
+    // 3. The data file named by a variable of the parameters cell is an
+    // input; the file the cell writes is an output, and only that.
+    expect(run.datasets?.map(d => d.path)).toContain('sweep-data.csv');
+    expect(run.datasets?.map(d => d.path)).not.toContain('weights.npy');
+    expect(run.outputFiles?.map(f => f.path)).toEqual(['weights.npy']);
+    expect(run.outputFiles?.[0].sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(run.outputFiles?.[0].size).toBeGreaterThan(0);
+  }
+
+  // 2. seed = 5 in the parameters cell, then only the experiment cell.
+  await setParameters(page, "lr = 0.2\nseed = 5\ndata_path = 'sweep-data.csv'");
+  await page.notebook.runCell(TRAIN);
+  const runs = await finishedRuns(page, folder, 3);
+  const stale = runs[2];
+  expect(stale.provenance.state).toBe('stale');
+  expect(stale.provenance.issues[0]).toMatchObject({
+    kind: 'stale-param',
+    name: 'seed',
+    used: '1',
+    now: '5',
+    cell: { cellId: 'params' },
+    usedBy: [{ cellId: 'data' }]
+  });
+
+  // The runs table shows it, with an accessible label.
+  await page.sidebar.openTab('jp-runs-panel');
+  const row = page
+    .getByRole('region', { name: 'Experiment Runs' })
+    .locator(`.jp-RunsPanel-run[data-run-id="${stale.id}"]`);
+  const cell = row.locator('.jp-RunsTable-provenance');
+  await expect(cell).toContainText('stale');
+  await expect(cell.getByRole('img')).toHaveAttribute('aria-label', /^Stale/);
+  await expect(
+    page
+      .getByRole('region', { name: 'Experiment Runs' })
+      .locator(`.jp-RunsPanel-run[data-run-id="${runs[0].id}"]`)
+      .locator('.jp-RunsTable-provenance')
+  ).toContainText('clean');
+
+  // The detail names the variable and the data cell.
+  await row.locator('.jp-RunsTable-name').dblclick();
+  const detail = page.getByRole('region', { name: 'Run details' });
+  const issue = detail.locator(
+    'section[data-section="provenance"] li[data-kind="stale-param"]'
+  );
+  await expect(issue).toContainText('`seed` is 5 in the parameters cell');
+  await expect(issue).toContainText('used `seed = 1`');
+  await expect(issue).toContainText('cell 3 (In [');
+  await expect(issue).toContainText('import numpy as np');
+  await expect(
+    detail.locator('section[data-section="files-written"]')
+  ).toContainText('weights.npy');
+});
