@@ -352,6 +352,54 @@ def _scan_scope(node):
     return scan
 
 
+def _runs_at_least_once(loop):
+    """Whether a ``for`` loop's body surely runs once to its end: the
+    iterable is ``range`` of int literals with at least one step, or a
+    non-empty literal list/tuple/set/string, and the body has no ``break``
+    or ``continue`` of its own (either could skip the rest of it)."""
+    it = loop.iter
+    if isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and it.func.id == "range":
+        if it.keywords or not 1 <= len(it.args) <= 3:
+            return False
+        values = [_int_literal(a) for a in it.args]
+        if any(v is None for v in values) or (len(values) == 3 and values[2] == 0):
+            return False
+        nonempty = len(range(*values)) > 0
+    elif isinstance(it, (ast.List, ast.Tuple, ast.Set)):
+        nonempty = bool(it.elts) and not any(isinstance(e, ast.Starred) for e in it.elts)
+    elif isinstance(it, ast.Constant) and isinstance(it.value, (str, bytes)):
+        nonempty = len(it.value) > 0
+    else:
+        return False
+    return nonempty and not _jumps_out(loop.body)
+
+
+def _int_literal(node):
+    if isinstance(node, ast.Constant) and type(node.value) is int:
+        return node.value
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        inner = _int_literal(node.operand)
+        return None if inner is None else -inner
+    return None
+
+
+def _jumps_out(body):
+    """A ``break`` or ``continue`` of this loop (not of a nested loop or a
+    nested function) anywhere in ``body``."""
+    todo = list(body)
+    while todo:
+        node = todo.pop()
+        if isinstance(node, (ast.Break, ast.Continue)):
+            return True
+        if isinstance(node, (ast.For, ast.AsyncFor, ast.While)):
+            todo.extend(node.orelse)  # the nested loop's own jumps are its own
+            continue
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            continue
+        todo.extend(ast.iter_child_nodes(node))
+    return False
+
+
 class _ModuleAnalyzer:
     """Flow-sensitive walk over a cell's top-level statements, in order.
 
@@ -451,9 +499,14 @@ class _ModuleAnalyzer:
             self.conditional += 1
             self.target(s.target)
             self.conditional -= 1
-            self.branch(s.body, self.defined)
+            after_body = self.branch(s.body, self.defined)
             self.branch(s.orelse, start)
             self.defined = start
+            if _runs_at_least_once(s):
+                # `for _ in range(100): p = ...` binds p surely: a read of p
+                # after the loop is this cell's own p, not an earlier run's
+                for name in after_body - start:
+                    self.store(name)
         elif isinstance(s, ast.While):
             self.expr(s.test)
             self.branch(s.body, self.defined)

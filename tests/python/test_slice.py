@@ -139,6 +139,20 @@ ANALYSES = [
     ("del", "del x, d['k']", {"x", "d"}, {"d"}, None),
     ("for", "for i, j in pairs:\n    total = i", {"i", "j", "total"}, {"pairs"}, None),
     ("comprehension", "[y * k for y in ys if y]", set(), {"k", "ys"}, None),
+    ("a loop that surely runs binds surely", "for _ in range(100):\n    p = g(p0)\nacc = p",
+     {"_", "p", "acc"}, {"g", "p0"}, None),
+    ("a loop over a literal list surely runs", "for lr in [0.1, 0.2]:\n    best = lr\nprint(best)",
+     {"lr", "best"}, set(), None),
+    ("a loop of unknown length may not run", "for _ in range(n):\n    p = g()\nacc = p",
+     {"_", "p", "acc"}, {"n", "g", "p"}, None),
+    ("an empty range does not run", "for i in range(0):\n    q = 1\nprint(q)", {"i", "q"}, {"q"},
+     None),
+    ("a break may skip the rest of the body",
+     "for _ in range(3):\n    if c:\n        break\n    p = 1\nacc = p",
+     {"_", "p", "acc"}, {"c", "p"}, None),
+    ("a nested loop's break is its own",
+     "for _ in range(3):\n    for j in xs:\n        break\n    p = 1\nacc = p",
+     {"_", "j", "p", "acc"}, {"xs"}, None),
     ("comprehension walrus", "[last := y for y in ys]", {"last"}, {"ys"}, None),
     ("function", "def f(a, *args, b=dflt, **kw):\n    c = a + g\n    return c",
      {"f"}, {"dflt", "g"}, None),
@@ -204,6 +218,17 @@ def test_rerunning_the_experiment_cell_keeps_the_slice_constant(shell):
     # A later reader of the model takes the latest experiment run only.
     h.record("after", "eval", "model.score(X)", 999)
     assert [e.request for e in h.slice("after")] == ["r0", "r1", "r2", "e49"]
+
+
+def test_a_training_loop_is_not_self_dependent(shell):
+    # the sweep notebook's experiment cell: p is bound by a loop that runs
+    h = history(["lr = 0.1", "import numpy as np", "data = np.ones((4, 3))"])
+    code = ("w = np.zeros(2)\nfor _ in range(100):\n    p = 1 / (1 + np.exp(-(data[:, :2] @ w)))\n"
+            "    w -= lr * data[:, :2].T @ (p - data[:, 2])\nacc = float(((p > 0.5) == data[:, 2]).mean())")
+    for k in range(3):
+        h.record(f"e{k}", "exp", code, 10 + k)
+    s = h.slice("e2")
+    assert [e.request for e in s] == ["r0", "r1", "r2"] and s.self_dependent == []
 
 
 def test_a_self_dependent_counter_is_flagged(shell):
