@@ -105,3 +105,19 @@ export async function runFromPalette(
   await page.keyboard.press('Enter');
   await expect(palette).toBeHidden();
 }
+
+/** Reproduce a run from the command palette's command, with its args. */
+export async function reproduce(
+  page: IJupyterLabPageFixture,
+  notebookPath: string,
+  runId: string
+): Promise<void> {
+  await page.evaluate(
+    ({ notebookPath, runId }) =>
+      void window.jupyterapp.commands.execute('jupyterlab-runs:reproduce-run', {
+        notebookPath,
+        runId
+      }),
+    { notebookPath, runId }
+  );
+}

@@ -10,7 +10,7 @@
 import { expect, test, type IJupyterLabPageFixture } from '@jupyterlab/galata';
 import * as path from 'path';
 import { kernelIdle, runCell } from './drillHelpers';
-import { readRuns, type IRunFile } from './helpers';
+import { readRuns, reproduce, type IRunFile } from './helpers';
 import { openNotebook } from './historyHelpers';
 
 interface IReproducedRun extends IRunFile {
@@ -26,22 +26,6 @@ interface IReproducedRun extends IRunFile {
 }
 
 test.use({ kernels: null });
-
-/** Reproduce a run from the command palette's command, with its args. */
-async function reproduce(
-  page: IJupyterLabPageFixture,
-  notebookPath: string,
-  runId: string
-): Promise<void> {
-  await page.evaluate(
-    ({ notebookPath, runId }) =>
-      void window.jupyterapp.commands.execute('jupyterlab-runs:reproduce-run', {
-        notebookPath,
-        runId
-      }),
-    { notebookPath, runId }
-  );
-}
 
 /** Kernels running on the server now. */
 async function kernelCount(page: IJupyterLabPageFixture): Promise<number> {
