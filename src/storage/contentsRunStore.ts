@@ -275,6 +275,10 @@ export class ContentsRunStore implements IRunStore {
     if (waiting?.series) {
       return waiting.series;
     }
+    if (!waiting && this._index.files(folder, runId)?.series === false) {
+      // The listing showed no series file: no request that would 404.
+      return null;
+    }
     const text =
       waiting?.file?.format === 'text'
         ? waiting.file.content
@@ -290,6 +294,19 @@ export class ContentsRunStore implements IRunStore {
   }
 
   async getAnnotation(
+    notebookPath: string,
+    runId: string
+  ): Promise<IRunAnnotation> {
+    const folder = runsFolder(notebookPath);
+    if (this._index.files(folder, runId)?.annotations === false) {
+      // The listing showed no annotation file: no request that would 404.
+      return {};
+    }
+    return this._fetchAnnotation(notebookPath, runId);
+  }
+
+  /** The annotation file as the server has it now ({} when there is none). */
+  private async _fetchAnnotation(
     notebookPath: string,
     runId: string
   ): Promise<IRunAnnotation> {
@@ -329,7 +346,7 @@ export class ContentsRunStore implements IRunStore {
     runFilePath(notebookPath, runId); // refuses an id that is not a ULID
     // Read the current file just before writing it: the window in which a
     // concurrent edit of the same run could be lost is one round trip.
-    const current = await this.getAnnotation(notebookPath, runId);
+    const current = await this._fetchAnnotation(notebookPath, runId);
     const next = applyAnnotationPatch(current, patchOf(patch));
     await this._ensureFolder(folder);
     await this._contents.save(safeJoin(folder, annotationsFileName(runId)), {

@@ -165,6 +165,27 @@ export class FolderIndex implements IDisposable {
     };
   }
 
+  /**
+   * Which of a run's optional files (series, annotations) the last listing
+   * showed; null when the run is not indexed or its entry does not say
+   * (manifests written before annotations were stamped). Lets a reader
+   * skip a request that would only answer 404.
+   */
+  files(
+    folder: string,
+    runId: string
+  ): { series: boolean; annotations: boolean | null } | null {
+    const entry = this._states.get(folder)?.entries.get(runId);
+    if (!entry) {
+      return null;
+    }
+    return {
+      series: entry.series !== null,
+      annotations:
+        entry.annotations === undefined ? null : entry.annotations !== null
+    };
+  }
+
   /** Whether the folder was seen not to exist (and not made since). */
   knownAbsent(folder: string): boolean {
     return this._states.get(folder)?.exists === false;

@@ -284,6 +284,8 @@ export function validateEntry(data: unknown): IManifestEntry | string {
   };
   if (isStamp(data.annotations)) {
     entry.annotations = stamp(data.annotations);
+  } else if (data.annotations === null) {
+    entry.annotations = null;
   }
   return entry;
 }

@@ -189,11 +189,10 @@ export function makeEntry(
   const entry: IManifestEntry = {
     summary,
     run: stampOf(files.run),
-    series: files.series ? stampOf(files.series) : null
+    series: files.series ? stampOf(files.series) : null,
+    // null: the listing showed none (readers need not ask for it)
+    annotations: files.annotations ? stampOf(files.annotations) : null
   };
-  if (files.annotations) {
-    entry.annotations = stampOf(files.annotations);
-  }
   return entry;
 }
 

@@ -872,6 +872,24 @@ describe('ContentsRunStore', () => {
       expect(cleared.starred).toBeUndefined();
     });
 
+    it('should not ask for a series or an annotation file the listing did not show', async () => {
+      const store = open();
+      await saveNow(store, makeRun({ id: ID_A, notebookPath: NB }));
+      await store.list(NB, { current: true });
+      const asked: string[] = [];
+      const get = contents.get.bind(contents);
+      contents.get = (path, options) => {
+        asked.push(path);
+        return get(path, options);
+      };
+      expect(await store.getSeries!(NB, ID_A)).toBeNull();
+      expect(await store.getAnnotation(NB, ID_A)).toEqual({});
+      expect(asked).toEqual([]);
+      // Once annotated, the annotation is read again.
+      await store.annotate(NB, ID_A, { name: 'kept' });
+      expect(await store.getAnnotation(NB, ID_A)).toEqual({ name: 'kept' });
+    });
+
     it('should refuse invalid annotations and run ids', async () => {
       const store = open();
       await saveNow(store, makeRun({ id: ID_A, notebookPath: NB }));
