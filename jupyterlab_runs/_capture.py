@@ -67,6 +67,7 @@ _need_environment = True
 # The working directory as the running experiment cell found it (its
 # outputs are what changed, see _outputs.py); None between runs.
 _watch = None
+_bindings = None  # names a cell may read from an earlier run → their bindings before it
 # Code that may change packages or the git state.
 ENVIRONMENT_CHANGE = re.compile(
     r"(^|\n)\s*[!%]\s*(pip|conda|mamba|micromamba|uv)\b|\bpip\s+install\b"
@@ -294,11 +295,28 @@ def _pre_run_cell(info):
     if entry is None and _options is not None:
         entry = _self_arm(raw)
     _journal_start(raw)
+    _take_bindings(raw)
     _watch_outputs(entry)
     if entry is not None:
         interval = _interval_of(entry[2])
         if interval > 0:
             _sampler.start(max(interval, 0.1))
+
+
+def _take_bindings(raw_cell):
+    """Before a cell runs: what the names it may read from an earlier
+    execution are bound to (a loop of unknown length that binds them, then a
+    read after it), so the history can tell whether it read its own."""
+    global _bindings
+    _bindings = None
+    try:
+        from ._slice import analyze, bindings
+        names = analyze(raw_cell).maybe_uses
+        if names:
+            from IPython import get_ipython
+            _bindings = bindings(get_ipython().user_ns, names)
+    except Exception:  # noqa: BLE001 - the history must never break a cell
+        _bindings = None
 
 
 def _watch_outputs(entry):
@@ -392,19 +410,28 @@ def _post_run_cell(result):
 def _record_history(result):
     """Add the cell that just ended to the session history the slicer cuts
     lineages from (jupyterlab_runs/_slice.py); never raises."""
+    global _bindings
     try:
         parent = _parent()
         metadata = parent.get("metadata") or {}
         tags = metadata.get("tags")
         cell_id = metadata.get("cellId")
         count = getattr(result, "execution_count", None)
+        changed = None
+        if _bindings:
+            from IPython import get_ipython
+            from ._slice import rebound
+            changed = rebound(get_ipython().user_ns, _bindings)
         return HISTORY.record((parent.get("header") or {}).get("msg_id"),
                               cell_id if isinstance(cell_id, str) else None,
                               getattr(getattr(result, "info", None), "raw_cell", "") or "",
                               count if isinstance(count, int) else None,
-                              _kind(tags if isinstance(tags, list) else ()))
+                              _kind(tags if isinstance(tags, list) else ()),
+                              rebound=changed)
     except Exception:  # noqa: BLE001 - the history must never break a cell
         return None
+    finally:
+        _bindings = None  # let go of the values held while the cell ran
 
 
 def _slice_of(execution):

@@ -39,6 +39,7 @@ import functools
 import heapq
 import keyword
 import re
+import sys
 
 from ._params import literal_params, python_source
 
@@ -116,6 +117,34 @@ def _parse_magic_code(code, options):
     return None
 
 
+_UNBOUND = object()
+# Values above this size are compared by identity only (an id can be reused
+# once the old value is freed: then the name counts as not rebound, which
+# keeps the earlier execution in the slice, the safe side).
+_HELD_BYTES = 1 << 20
+
+
+def bindings(namespace, names):
+    """What ``names`` are bound to now, to tell afterwards which the cell
+    rebound (:func:`rebound`). Small values are held so their ids stay
+    unique while the cell runs; large ones are not (no copy of a model)."""
+    taken = {}
+    for name in names:
+        value = namespace.get(name, _UNBOUND)
+        try:
+            small = sys.getsizeof(value) <= _HELD_BYTES
+        except Exception:  # noqa: BLE001 - any object's __sizeof__ may fail
+            small = False
+        taken[name] = (id(value), value if small else None)
+    return taken
+
+
+def rebound(namespace, taken):
+    """The names of ``taken`` whose binding is another object now."""
+    return {name for name, (ident, _) in taken.items()
+            if id(namespace.get(name, _UNBOUND)) != ident}
+
+
 @functools.lru_cache(maxsize=256)
 def analyze(code):
     """The :class:`CellInfo` of one cell's source. Cached: an experiment
@@ -141,14 +170,17 @@ class CellInfo:
     earlier cell rebound them). ``called``: names called as functions;
     ``effects``: ``{function: ((name, method or None), ...)}``, what each
     function it defines changes outside itself when called. ``unsure``: the
-    reason it may touch any name, or None.
+    reason it may touch any name, or None. ``maybe_uses``: the uses read
+    only where the cell may already have bound them (after a loop of unknown
+    length that binds them, or a branch); a use of the run before only when
+    the execution did not rebind them.
     """
 
     __slots__ = ("defines", "maybe", "mutates", "calls", "imports", "uses", "builtin_uses",
-                 "called", "effects", "unsure")
+                 "called", "effects", "unsure", "maybe_uses")
 
     def __init__(self, defines=(), maybe=(), mutates=(), calls=(), imports=(), uses=(),
-                 builtin_uses=(), called=(), effects=None, unsure=None):
+                 builtin_uses=(), called=(), effects=None, unsure=None, maybe_uses=()):
         self.defines = frozenset(defines)
         self.maybe = frozenset(maybe) - self.defines
         self.mutates = frozenset(mutates)
@@ -159,6 +191,10 @@ class CellInfo:
         self.called = frozenset(called)
         self.effects = dict(effects or {})
         self.unsure = unsure
+        # uses that only happen where this cell may already have bound the
+        # name (read after a loop of unknown length that binds it): not a
+        # use when the execution did bind it (History.record's ``rebound``)
+        self.maybe_uses = frozenset(maybe_uses) & self.uses
 
     def __repr__(self):
         parts = [f"{k}={sorted(getattr(self, k))}" for k in
@@ -414,6 +450,7 @@ class _ModuleAnalyzer:
         self.conditional = 0
         self.defines, self.maybe, self.mutates, self.calls = set(), set(), set(), set()
         self.imports, self.uses, self.builtin_uses = set(), set(), set()
+        self.sure_uses = set()  # read where the cell had not bound them at all
         self.deferred = set()  # free names of functions defined here (read when called)
         self.called, self.effects = set(), {}
         self.unsure = None
@@ -425,7 +462,8 @@ class _ModuleAnalyzer:
         for name in self.deferred - self.defines:
             self.load(name, deferred=True)
         return CellInfo(self.defines, self.maybe, self.mutates, self.calls, self.imports,
-                        self.uses, self.builtin_uses, self.called, self.effects, self.unsure)
+                        self.uses, self.builtin_uses, self.called, self.effects, self.unsure,
+                        self.uses - self.sure_uses)
 
     # -- names -------------------------------------------------------------
 
@@ -439,6 +477,8 @@ class _ModuleAnalyzer:
         if not deferred and name in self.defined:
             return
         (self.builtin_uses if name in _BUILTINS else self.uses).add(name)
+        if deferred or name not in self.maybe:
+            self.sure_uses.add(name)
 
     def store(self, name):
         (self.maybe if self.conditional else self.defines).add(name)
@@ -922,11 +962,14 @@ class History:
         self._by_name.clear()
         self._unsure.clear()
 
-    def record(self, request_id, cell_id, code, execution_count, kind=None):
+    def record(self, request_id, cell_id, code, execution_count, kind=None, rebound=None):
         """Add one execution (in execution order) and return its :class:`Execution`.
 
         ``kind`` is ``"parameters"`` for a cell tagged ``parameters`` (its
         literal values are reported by :attr:`Slice.params`), else anything.
+        ``rebound``: names the execution was seen to bind anew (the kernel
+        compares them before and after, see :func:`bindings`); those of the
+        cell's ``maybe_uses`` it read its own value of, not an earlier one.
         """
         info = analyze(code or "")
         modules = (self._modules - info.defines - info.maybe) | info.imports
@@ -937,7 +980,7 @@ class History:
                 touches.add(name)
         for name, effects in info.effects.items():
             self._effects[name] = effects
-        uses = set(info.uses)
+        uses = set(info.uses) - (info.maybe_uses & set(rebound or ()))
         for function in info.called:
             for name, method in self._effects.get(function, ()):
                 if method is None or name not in modules or method in SEED_METHODS:

@@ -6,7 +6,7 @@ import os
 import pytest
 
 from jupyterlab_runs._params import hash_slice_paths
-from jupyterlab_runs._slice import History, analyze
+from jupyterlab_runs._slice import History, analyze, bindings, rebound
 
 
 def history(cells):
@@ -229,6 +229,41 @@ def test_a_training_loop_is_not_self_dependent(shell):
         h.record(f"e{k}", "exp", code, 10 + k)
     s = h.slice("e2")
     assert [e.request for e in s] == ["r0", "r1", "r2"] and s.self_dependent == []
+
+
+def test_a_loop_of_unknown_length_reads_its_own_binding_when_it_ran(shell):
+    # for t in range(steps) binds p; the read after the loop is this run's
+    # p if the loop ran (the kernel sees p rebound), the last run's if not
+    code = "for t in range(steps):\n    p = t * 2\nacc = p"
+    assert analyze(code).maybe_uses == {"p"} and "p" in analyze(code).uses
+    h = history(["steps = 3"])
+    h.record("e0", "exp", code, 10, rebound={"p", "t", "acc"})
+    h.record("e1", "exp", code, 11, rebound={"p", "t", "acc"})
+    assert h.slice("e1").self_dependent == []
+    h.record("e2", "exp", code, 12, rebound=set())  # steps = 0: p is e1's
+    assert h.slice("e2").self_dependent == ["p"]
+    # without the kernel's word (no rebound given): the safe side
+    h.record("e3", "exp", code, 13)
+    assert h.slice("e3").self_dependent == ["p"]
+
+
+def test_a_read_before_the_loop_stays_a_use_even_when_rebound(shell):
+    code = "print(p)\nfor t in range(steps):\n    p = t\nacc = p"
+    assert analyze(code).maybe_uses == set()
+    h = history(["steps = 3"])
+    h.record("e0", "exp", code, 10, rebound={"p"})
+    h.record("e1", "exp", code, 11, rebound={"p"})
+    assert h.slice("e1").self_dependent == ["p"]
+
+
+def test_bindings_tell_which_names_a_cell_rebound(shell):
+    big = bytearray(2 << 20)  # held by identity only
+    ns = {"p": 1.5, "w": [1, 2], "m": big}
+    taken = bindings(ns, ["p", "w", "m", "absent"])
+    ns["p"] = 2.5
+    ns["w"].append(3)  # mutated, not rebound
+    ns["absent"] = 0
+    assert rebound(ns, taken) == {"p", "absent"}
 
 
 def test_a_self_dependent_counter_is_flagged(shell):
