@@ -12,6 +12,7 @@ import type { CommandRegistry } from '@lumino/commands';
 import type { Widget } from '@lumino/widgets';
 import { runsFolder } from '../core/paths';
 import type { IRunSummary } from '../core/run';
+import { numberRuns, runName } from '../core/runs/names';
 import type {
   IComparePaneRegistry,
   IRunsExplorer,
@@ -170,7 +171,11 @@ async function summariesOf(
     }
   }
   const listing = await store.list(target.notebookPath);
-  const byId = new Map(listing.runs.map(r => [r.id, r]));
+  // Named as the runs list names them: numbered in their folder.
+  const numbers = numberRuns(listing.runs);
+  const byId = new Map<string, IRunSummary>(
+    listing.runs.map(r => [r.id, { ...r, seq: numbers.get(r.id) }])
+  );
   return target.runIds
     .map(id => byId.get(id))
     .filter((r): r is IRunSummary => r !== undefined);
@@ -244,7 +249,7 @@ async function makeDetail(
   const summary = model?.getRun(runId);
   const content = new RunDetailWidget({
     trans,
-    title: summary?.name ?? runId,
+    title: summary ? runName(summary) : runId,
     summary,
     follow: model ? { model, runId } : undefined,
     source: {

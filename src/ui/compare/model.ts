@@ -310,15 +310,23 @@ export class CompareModel implements IDisposable {
   }
 
   /** A compared run's summary changed (or appeared). */
-  private _update(next: IRunSummary): void {
-    if (!this._ids.includes(next.id)) {
+  private _update(update: IRunSummary): void {
+    if (!this._ids.includes(update.id)) {
       return;
     }
-    const i = this._runs.findIndex(r => r.id === next.id);
+    const i = this._runs.findIndex(r => r.id === update.id);
     const old = i >= 0 ? this._runs[i] : undefined;
-    if (old === next) {
+    if (old === update) {
       return;
     }
+    // The store's summaries have no number (the runs list derives it):
+    // keep the one the run is known by.
+    const next =
+      update.seq === undefined &&
+      old?.seq !== undefined &&
+      old.experiment === update.experiment
+        ? { ...update, seq: old.seq }
+        : update;
     if (old) {
       this._runs = this._runs.map(r => (r === old ? next : r));
     } else {

@@ -23,7 +23,9 @@ import {
   type IColumn
 } from './columns';
 import type { RunsTableModel, TableChange, TableItem } from './model';
+import { runColor, runName } from '../../core/runs/names';
 import { el } from '../dom';
+import { colorSwatch } from '../runIdentity';
 import { provenanceBadge, provenanceWord } from '../provenance';
 
 /** Row height in pixels; fixed, so row i sits at i × ROW_HEIGHT. */
@@ -491,7 +493,7 @@ export class RunsTableView implements IDisposable {
           );
         }
       } else if (c.kind === 'name') {
-        const key = `${run.starred ? 1 : 0}\u0000${run.name ?? run.experiment}\u0000${run.name ?? run.id}`;
+        const key = `${run.starred ? 1 : 0}\u0000${runName(run)}\u0000${runColor(run)}`;
         if (slot.keys[i] !== key) {
           slot.keys[i] = key;
           this._fillName(cell, run);
@@ -553,7 +555,7 @@ export class RunsTableView implements IDisposable {
   }
 
   private _fillName(cell: HTMLElement, run: IRunSummary): void {
-    const parts: HTMLElement[] = [];
+    const parts: HTMLElement[] = [colorSwatch(run)];
     if (run.starred) {
       const star = el('span', 'jp-RunsTable-star');
       star.textContent = '★';
@@ -562,10 +564,10 @@ export class RunsTableView implements IDisposable {
       parts.push(star);
     }
     const text = el('span', '');
-    text.textContent = run.name ?? run.experiment;
+    text.textContent = runName(run);
     parts.push(text);
     cell.replaceChildren(...parts);
-    cell.title = run.name ?? run.id;
+    cell.title = runName(run);
   }
 
   /** A running run's latest step and first metric, updated as logs arrive. */
