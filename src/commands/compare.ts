@@ -13,6 +13,7 @@ import type { Widget } from '@lumino/widgets';
 import { runsFolder } from '../core/paths';
 import type { IRunSummary } from '../core/run';
 import { numberRuns, runName } from '../core/runs/names';
+import type { IAnomalyOptions } from '../core/series/anomalies';
 import type {
   IComparePaneRegistry,
   IRunsExplorer,
@@ -41,6 +42,8 @@ export interface IViewCommandsOptions {
   /** The guarded, untrusted rendermime registry (made on first use). */
   rendermime: () => Promise<IRenderMimeRegistry | null>;
   editorServices: IEditorServices | null;
+  /** The anomaly flags' settings, current when called. */
+  anomalyOptions?: () => IAnomalyOptions;
 }
 
 /** Arguments of `open-run` and the run commands. */
@@ -219,7 +222,8 @@ async function makeCompare(
     notebookPath: target.notebookPath,
     runIds: runs.map(r => r.id),
     runs,
-    readFile: (nb, rel) => options.readFile(nb, rel)
+    readFile: (nb, rel) => options.readFile(nb, rel),
+    anomalyOptions: options.anomalyOptions
   });
   const rendermime = await options.rendermime();
   const panes = await makePanes(options.panes.factories, {

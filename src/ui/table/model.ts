@@ -21,6 +21,7 @@ import {
 } from '../../core/query';
 import type { IRunSummary } from '../../core/run';
 import type { IRunsChange } from '../../core/runs/runList';
+import type { IAnomalyOptions } from '../../core/series/anomalies';
 import {
   cellGetter,
   collectColumns,
@@ -270,6 +271,16 @@ export class RunsTableModel implements IDisposable {
 
   get metricView(): MetricView {
     return this._state.metricView;
+  }
+
+  /** How the anomaly flags judge runs: a setting, not remembered state. */
+  get anomalyOptions(): IAnomalyOptions {
+    return this._anomalyOptions;
+  }
+
+  setAnomalyOptions(options: IAnomalyOptions): void {
+    this._anomalyOptions = { ...options };
+    this._changed.emit('rows');
   }
 
   setMetricView(view: MetricView): void {
@@ -631,6 +642,7 @@ export class RunsTableModel implements IDisposable {
   private _items: TableItem[] | null = null;
   private _selection = new Set<string>();
   private _anchor: string | null = null;
+  private _anomalyOptions: IAnomalyOptions = {};
   private _isDisposed = false;
   private _changed = new Signal<RunsTableModel, TableChange>(this);
   private _stateChanged = new Signal<RunsTableModel, ITableState>(this);

@@ -11,11 +11,7 @@
 import type { TranslationBundle } from '@jupyterlab/translation';
 import type { IDisposable } from '@lumino/disposable';
 import type { IRunSummary, RunStatus } from '../../core/run';
-import {
-  gapAnomalies,
-  summaryAnomalies,
-  type IAnomaly
-} from '../../core/series/anomalies';
+import { summaryAnomalies, type IAnomaly } from '../../core/series/anomalies';
 import {
   cellGetter,
   formatCell,
@@ -586,8 +582,9 @@ export class RunsTableView implements IDisposable {
   private _flags(run: IRunSummary): IAnomaly[] {
     let flags = this._anomalies.get(run);
     if (!flags) {
+      // Summary flags include the train/validation gaps.
       flags = run.metrics
-        ? [...summaryAnomalies(run.metrics), ...gapAnomalies(run.metrics)]
+        ? summaryAnomalies(run.metrics, this._model.anomalyOptions)
         : [];
       this._anomalies.set(run, flags);
     }
