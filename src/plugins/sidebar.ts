@@ -14,9 +14,9 @@ import { experimentIcon } from '../ui/icons';
 import { RunsPanel } from '../ui/runsPanel';
 // eslint-disable-next-line jupyter/prefer-lazy-imports
 import {
-  rememberTableState,
   RunsExplorerService,
-  RunsTableModel
+  RunsTableModel,
+  TableStateMemory
 } from '../ui/table';
 // A few lines, read as soon as the settings load.
 // eslint-disable-next-line jupyter/prefer-lazy-imports
@@ -47,7 +47,7 @@ function activate(
     })
     .catch(() => undefined);
   if (state) {
-    void rememberTableState(table, state);
+    new TableStateMemory({ table, model, state });
   }
   const panel = new RunsPanel({
     model,

@@ -500,6 +500,27 @@ export class RunsTableModel implements IDisposable {
     return JSON.parse(JSON.stringify(this._state));
   }
 
+  /**
+   * Take another notebook's remembered state: the defaults, then what
+   * `state` holds (none: the defaults alone). Nothing of the state before
+   * is kept; the selection is cleared.
+   */
+  replaceState(state: Partial<ITableState> | null | undefined): void {
+    this._state = JSON.parse(JSON.stringify(DEFAULT_TABLE_STATE));
+    this._selection.clear();
+    this._anchor = null;
+    this._sorted = null;
+    this._items = null;
+    this._predicate = undefined;
+    this._filtered = null;
+    if (state && typeof state === 'object') {
+      this.restore(state); // emits
+      return;
+    }
+    this._changed.emit('columns');
+    this._changed.emit('rows');
+  }
+
   /** Restore remembered state; unknown or malformed parts are ignored. */
   restore(state: Partial<ITableState> | null | undefined): void {
     if (!state || typeof state !== 'object') {
