@@ -1,4 +1,3 @@
-import { scheme } from 'vega-scale';
 import {
   hashString,
   numberRuns,
@@ -49,6 +48,10 @@ describe('#numberRuns', () => {
 
 describe('#runColor', () => {
   it("should copy Vega's tableau10 scheme", () => {
+    // vega-scale ships no types its package exports resolve to.
+    const { scheme } = jest.requireActual<{
+      scheme(name: string): string[];
+    }>('vega-scale');
     expect(runsPalette).toEqual(scheme('tableau10'));
   });
 
