@@ -12,6 +12,8 @@ import type { CommandRegistry } from '@lumino/commands';
 import type { Widget } from '@lumino/widgets';
 import { runsFolder } from '../core/paths';
 import type { IRunSummary } from '../core/run';
+import { numberRuns, runName } from '../core/runs/names';
+import type { IAnomalyOptions } from '../core/series/anomalies';
 import type {
   IComparePaneRegistry,
   IRunsExplorer,
@@ -40,6 +42,8 @@ export interface IViewCommandsOptions {
   /** The guarded, untrusted rendermime registry (made on first use). */
   rendermime: () => Promise<IRenderMimeRegistry | null>;
   editorServices: IEditorServices | null;
+  /** The anomaly flags' settings, current when called. */
+  anomalyOptions?: () => IAnomalyOptions;
 }
 
 /** Arguments of `open-run` and the run commands. */
@@ -170,7 +174,11 @@ async function summariesOf(
     }
   }
   const listing = await store.list(target.notebookPath);
-  const byId = new Map(listing.runs.map(r => [r.id, r]));
+  // Named as the runs list names them: numbered in their folder.
+  const numbers = numberRuns(listing.runs);
+  const byId = new Map<string, IRunSummary>(
+    listing.runs.map(r => [r.id, { ...r, seq: numbers.get(r.id) }])
+  );
   return target.runIds
     .map(id => byId.get(id))
     .filter((r): r is IRunSummary => r !== undefined);
@@ -214,7 +222,8 @@ async function makeCompare(
     notebookPath: target.notebookPath,
     runIds: runs.map(r => r.id),
     runs,
-    readFile: (nb, rel) => options.readFile(nb, rel)
+    readFile: (nb, rel) => options.readFile(nb, rel),
+    anomalyOptions: options.anomalyOptions
   });
   const rendermime = await options.rendermime();
   const panes = await makePanes(options.panes.factories, {
@@ -244,7 +253,7 @@ async function makeDetail(
   const summary = model?.getRun(runId);
   const content = new RunDetailWidget({
     trans,
-    title: summary?.name ?? runId,
+    title: summary ? runName(summary) : runId,
     summary,
     follow: model ? { model, runId } : undefined,
     source: {

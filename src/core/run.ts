@@ -331,8 +331,14 @@ export interface IRunSummary {
   id: string;
   notebookPath: string;
   experiment: string;
-  /** A user-given display name; the id stands in when absent. */
+  /** A user-given display name; `runName` stands in when absent. */
   name?: string;
+  /**
+   * The run's number among the folder's runs of its experiment, oldest
+   * first (`logreg #7`, see `runs/names.ts`). Only in memory: derived by
+   * the runs list, never written to a file or a manifest.
+   */
+  seq?: number;
   status: RunStatus;
   startedAt: string;
   endedAt: string | null;

@@ -30,3 +30,6 @@ export namespace CommandIDs {
 
 /** The gettext domain of every user-visible string. */
 export const TRANSLATION_DOMAIN = 'jupyterlab_runs';
+
+/** The sidebar plugin's id: its settings (`schema/sidebar.json`) are read by others. */
+export const SIDEBAR_PLUGIN_ID = 'jupyterlab-runs:sidebar';

@@ -28,7 +28,15 @@ import {
   IRunViews
 } from '../tokens';
 import { ComparePaneRegistry } from '../ui/compare/registry';
-import { CommandIDs, TRANSLATION_DOMAIN } from './commandIds';
+import type { IAnomalyOptions } from '../core/series/anomalies';
+// A few lines, read as soon as the settings load.
+// eslint-disable-next-line jupyter/prefer-lazy-imports
+import { anomalySettings } from './anomalySettings';
+import {
+  CommandIDs,
+  SIDEBAR_PLUGIN_ID,
+  TRANSLATION_DOMAIN
+} from './commandIds';
 
 function activate(
   app: JupyterFrontEnd,
@@ -59,6 +67,17 @@ function activate(
       update();
     })
     .catch(() => undefined);
+  // The Anomalies pane judges runs as the runs table does: the sidebar's
+  // setting `anomalyRelativeMargin`.
+  let anomalyOptions: IAnomalyOptions = {};
+  void settingRegistry
+    ?.load(SIDEBAR_PLUGIN_ID)
+    .then(settings => {
+      const update = () => (anomalyOptions = anomalySettings(settings));
+      settings.changed.connect(update);
+      update();
+    })
+    .catch(() => undefined);
   let guarded: Promise<IRenderMimeRegistry | null> | null = null;
   const untrusted = (): Promise<IRenderMimeRegistry | null> =>
     (guarded ??= rendermime
@@ -80,7 +99,8 @@ function activate(
     trans,
     readFile: runFileReader(app.serviceManager.contents),
     rendermime: untrusted,
-    editorServices
+    editorServices,
+    anomalyOptions: () => anomalyOptions
   });
   themes?.themeChanged.connect(rerenderCharts);
 

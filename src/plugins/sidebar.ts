@@ -4,6 +4,7 @@ import {
   type JupyterFrontEndPlugin
 } from '@jupyterlab/application';
 import { ICommandPalette } from '@jupyterlab/apputils';
+import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { IStateDB } from '@jupyterlab/statedb';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { IRunsExplorer, IRunsModel } from '../tokens';
@@ -13,11 +14,18 @@ import { experimentIcon } from '../ui/icons';
 import { RunsPanel } from '../ui/runsPanel';
 // eslint-disable-next-line jupyter/prefer-lazy-imports
 import {
-  rememberTableState,
   RunsExplorerService,
-  RunsTableModel
+  RunsTableModel,
+  TableStateMemory
 } from '../ui/table';
-import { CommandIDs, TRANSLATION_DOMAIN } from './commandIds';
+// A few lines, read as soon as the settings load.
+// eslint-disable-next-line jupyter/prefer-lazy-imports
+import { anomalySettings } from './anomalySettings';
+import {
+  CommandIDs,
+  SIDEBAR_PLUGIN_ID,
+  TRANSLATION_DOMAIN
+} from './commandIds';
 
 function activate(
   app: JupyterFrontEnd,
@@ -25,12 +33,21 @@ function activate(
   translator: ITranslator | null,
   restorer: ILayoutRestorer | null,
   palette: ICommandPalette | null,
-  state: IStateDB | null
+  state: IStateDB | null,
+  settingRegistry: ISettingRegistry | null
 ): IRunsExplorer {
   const trans = (translator ?? nullTranslator).load(TRANSLATION_DOMAIN);
   const table = new RunsTableModel();
+  void settingRegistry
+    ?.load(sidebarPlugin.id)
+    .then(settings => {
+      const update = () => table.setAnomalyOptions(anomalySettings(settings));
+      settings.changed.connect(update);
+      update();
+    })
+    .catch(() => undefined);
   if (state) {
-    void rememberTableState(table, state);
+    new TableStateMemory({ table, model, state });
   }
   const panel = new RunsPanel({
     model,
@@ -67,11 +84,17 @@ function activate(
 
 /** The sidebar listing the runs of the active notebook. */
 export const sidebarPlugin: JupyterFrontEndPlugin<IRunsExplorer> = {
-  id: 'jupyterlab-runs:sidebar',
+  id: SIDEBAR_PLUGIN_ID,
   description: 'A sidebar listing the runs of the active notebook.',
   autoStart: true,
   requires: [IRunsModel],
-  optional: [ITranslator, ILayoutRestorer, ICommandPalette, IStateDB],
+  optional: [
+    ITranslator,
+    ILayoutRestorer,
+    ICommandPalette,
+    IStateDB,
+    ISettingRegistry
+  ],
   provides: IRunsExplorer,
   activate
 };

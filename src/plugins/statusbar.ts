@@ -5,7 +5,7 @@ import type {
 import { IStatusBar } from '@jupyterlab/statusbar';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { IRunStore } from '../tokens';
-import { PendingRunsItem } from '../ui/history';
+import { PendingRunsItem, pendingStatusItem } from '../ui/history';
 import { CommandIDs, TRANSLATION_DOMAIN } from './commandIds';
 
 function activate(
@@ -20,12 +20,11 @@ function activate(
     trans,
     onClick: () => void app.commands.execute(CommandIDs.retrySavingRuns)
   });
-  // The item hides itself while nothing waits.
-  statusBar.registerStatusItem('jupyterlab-runs:pending', {
-    item,
-    align: 'left',
-    rank: 900
-  });
+  // Shown only while runs wait to be saved (`isActive`).
+  statusBar.registerStatusItem(
+    'jupyterlab-runs:pending',
+    pendingStatusItem(item)
+  );
 }
 
 /** Says in the status bar how many runs are not yet saved, and why. */

@@ -119,6 +119,8 @@ export interface IScoredCurve {
   points: readonly ICurvePoint[];
   /** Area under the curve; computed with the trapezoid rule when absent. */
   auc?: number;
+  /** Its color (a run's, `runColor`); the scheme's when any curve has none. */
+  color?: string;
 }
 
 /**
@@ -144,12 +146,18 @@ function curvesSpec(
 ): TopLevelSpec {
   const text = chartText(options);
   const names = uniqueLabels(curves.map(c => c.name));
+  const series = curves.map(
+    (c, k) =>
+      `${names[k]} (AUC ${formatNumber(c.auc ?? trapezoidAuc(c.points))})`
+  );
+  const colors = curves.map(c => c.color);
+  const scale = colors.every((c): c is string => c !== undefined)
+    ? { domain: series, range: colors }
+    : colorScale(options);
   const values = curves.flatMap((c, k) => {
-    const auc = c.auc ?? trapezoidAuc(c.points);
-    const series = `${names[k]} (AUC ${formatNumber(auc)})`;
     return c.points
       .filter(p => Number.isFinite(p.x) && Number.isFinite(p.y))
-      .map((p, order) => ({ series, x: p.x, y: p.y, order }));
+      .map((p, order) => ({ series: series[k], x: p.x, y: p.y, order }));
   });
   const [xTitle, yTitle] =
     kind === 'roc'
@@ -180,7 +188,7 @@ function curvesSpec(
         field: 'series',
         type: 'nominal' as const,
         title: null,
-        scale: colorScale(options)
+        scale
       },
       tooltip: [
         { field: 'series', type: 'nominal' as const },

@@ -10,6 +10,8 @@
  * there at all is the property the tests check.
  */
 import type { Config, TopLevelSpec } from 'vega-lite';
+import { formatNumber, VALUE_FORMAT } from '../numbers';
+import { runColorScale, runName } from '../runs/names';
 
 /**
  * The words the charts show (axis and legend titles). English defaults;
@@ -85,7 +87,7 @@ export function topLevel(options: IChartOptions): {
   height: number | 'container';
   background: string;
   title?: string;
-  config?: Config;
+  config: Config;
 } {
   return {
     $schema: VEGA_LITE_SCHEMA,
@@ -94,13 +96,29 @@ export function topLevel(options: IChartOptions): {
     // Transparent, so the notebook's light or dark theme shows through.
     background: 'transparent',
     ...(options.title !== undefined ? { title: options.title } : {}),
-    ...(options.config ? { config: options.config } : {})
+    // Axes, legends and tooltips write numbers as the table does
+    // (`formatNumber`): a d3-format string, not an expression.
+    config: { numberFormat: VALUE_FORMAT, ...options.config }
   };
 }
 
 /** A color scale using the caller's colors, if any. */
 export function colorScale(options: IChartOptions): { range?: string[] } {
   return options.colors?.length ? { range: [...options.colors] } : {};
+}
+
+/**
+ * The color scale of series keyed by run labels (`seriesLabels`): each
+ * run in its own stable color (`runColor`), in every chart alike.
+ */
+export function runScale(
+  runs: readonly INamed[],
+  labels: readonly string[]
+): { domain: string[]; range: string[] } {
+  return runColorScale(
+    runs.map(r => ({ ...r, experiment: r.experiment ?? '' })),
+    labels
+  );
 }
 
 /** The first caller color, for single-series marks. */
@@ -129,19 +147,32 @@ export function describeBy(field: string): {
   return { description: { field, type: 'nominal' } };
 }
 
-/** Something with an id and maybe a display name: a run or its summary. */
+/**
+ * A run or its summary, as charts name and colour it: `runName` (the
+ * user's name, or `logreg #7`), the id only for a run with neither.
+ */
 export interface INamed {
   id: string;
   name?: string;
+  experiment?: string;
+  /** The run's number in its experiment (`RunList`). */
+  seq?: number;
+}
+
+/** The name a chart shows for a run. */
+export function chartRunName(run: INamed): string {
+  return run.experiment !== undefined
+    ? runName({ ...run, experiment: run.experiment })
+    : run.name || run.id;
 }
 
 /**
- * Display labels for runs: the name, or the id when there is none; a name
- * shared by several runs gets the end of the id appended, since the label
- * is what colors and legends are keyed by.
+ * Display labels for runs (`chartRunName`); a name shared by several runs
+ * gets the end of the id appended, since the label is what colors and
+ * legends are keyed by.
  */
 export function seriesLabels(runs: readonly INamed[]): string[] {
-  const base = runs.map(r => r.name || r.id);
+  const base = runs.map(chartRunName);
   const counts = new Map<string, number>();
   base.forEach(b => counts.set(b, (counts.get(b) ?? 0) + 1));
   const labels = base.map((b, i) =>
@@ -173,16 +204,8 @@ export function finiteOrNull(v: number): number | null {
   return Number.isFinite(v) ? v : null;
 }
 
-/** Compact number formatting for labels made in TypeScript. */
-export function formatNumber(v: number): string {
-  if (!Number.isFinite(v)) {
-    return String(v);
-  }
-  const a = Math.abs(v);
-  return a !== 0 && (a < 1e-3 || a >= 1e6)
-    ? v.toExponential(2)
-    : String(Number(v.toPrecision(4)));
-}
+/** Numbers in labels made in TypeScript: the one formatter (`numbers.ts`). */
+export { formatNumber };
 
 /** Re-exported so chart modules and callers share one spec type. */
 export type { TopLevelSpec };

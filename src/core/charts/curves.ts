@@ -3,6 +3,7 @@
  * run, smoothed line over the faint raw one) and the mean ± std band per
  * group of runs.
  */
+import { numberAxis } from '../numbers';
 import type { IMetricSeries } from '../run';
 import type { XAxis } from '../series/axis';
 import { type ICurve, meanStdBand } from '../series/band';
@@ -13,6 +14,7 @@ import {
   describeBy,
   colorScale,
   finiteOrNull,
+  runScale,
   type IChartOptions,
   type INamed,
   seriesLabels,
@@ -124,13 +126,17 @@ export function learningCurveSpec(
         ? text.step
         : axis === 'wall'
           ? text.time
-          : text.relativeTime
+          : text.relativeTime,
+    ...(axis === 'step' ? { axis: numberAxis('step') } : {})
   };
   const color = {
     field: 'series',
     type: 'nominal' as const,
     title: text.run,
-    scale: colorScale(options),
+    scale: runScale(
+      curves.map(c => c.run),
+      labels
+    ),
     // The raw layer comes first and is faint; keep the legend solid.
     legend: { symbolOpacity: 1 }
   };

@@ -8,9 +8,9 @@ import { metricValue, numericParam } from '../stats/correlation';
 import {
   chartText,
   describeBy,
-  firstColor,
   type IChartOptions,
   paramText,
+  runScale,
   seriesLabels,
   topLevel,
   type TopLevelSpec
@@ -62,11 +62,18 @@ export function scatterSpec(
     mark: {
       type: 'point',
       filled: true,
-      tooltip: false,
-      ...firstColor(options)
+      tooltip: false
     },
     encoding: {
       ...describeBy('series'),
+      // Each run in its color; the tooltip names it (a legend of every
+      // run would crowd the chart).
+      color: {
+        field: 'series',
+        type: 'nominal',
+        scale: runScale(runs, labels),
+        legend: null
+      },
       x: numeric
         ? {
             field: 'x',
@@ -112,16 +119,29 @@ export function metricBarSpec(
   return {
     ...topLevel(options),
     data: { values },
-    mark: { type: 'bar', ...firstColor(options) },
+    mark: { type: 'bar' },
     encoding: {
       ...describeBy('series'),
+      color: {
+        field: 'series',
+        type: 'nominal',
+        scale: runScale(runs, labels),
+        legend: null
+      },
       x: {
         field: 'series',
         type: 'nominal',
         title: chartText(options).run,
         sort: sort === 'none' ? null : sort === 'descending' ? '-y' : 'y'
       },
-      y: { field: 'value', type: 'quantitative', title: options.metric },
+      // One bar per run: no stacking (with a color domain, Vega-Lite
+      // would order a stack by an expression holding the run labels).
+      y: {
+        field: 'value',
+        type: 'quantitative',
+        title: options.metric,
+        stack: null
+      },
       tooltip: [
         { field: 'series', type: 'nominal' },
         { field: 'value', type: 'quantitative' }

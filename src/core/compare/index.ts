@@ -8,3 +8,4 @@ export * from './details';
 export * from './restore';
 export * from './sideBySide';
 export * from './whatChanged';
+export * from './differingParams';

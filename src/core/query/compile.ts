@@ -15,6 +15,7 @@
  *   literal is parsed with `Date.parse`, a number is epoch milliseconds.
  */
 import type { IRunSummary, ParamValue } from '../run';
+import { runName } from '../runs/names';
 import {
   ATTRIBUTES,
   type AttributeName,
@@ -34,7 +35,7 @@ type Getter = (row: IRunSummary) => Value;
 
 const ATTRIBUTE_GETTERS: Record<AttributeName, Getter> = {
   id: r => r.id,
-  name: r => r.name || r.id,
+  name: r => runName(r),
   status: r => r.status,
   experiment: r => r.experiment,
   notebook: r => r.notebookPath,

@@ -5,6 +5,7 @@
  * (`src/model/runsModel.ts`) feeds it the store's and the recorder's news.
  */
 import { newestFirst, upsertSummary, type IRunSummary } from '../run';
+import { numberRuns } from './names';
 
 /**
  * What changed in a list of runs. `reset`: the list was replaced as a
@@ -27,6 +28,13 @@ export function isEmptyChange(change: IRunsChange): boolean {
   );
 }
 
+/**
+ * The runs of one notebook, each numbered among its experiment's runs
+ * (`seq`, oldest first, see `names.ts`): the summaries it holds and hands
+ * out are copies with `seq` set. A run added or removed among older runs of
+ * its experiment renumbers the later ones, which the change then lists as
+ * changed.
+ */
 export class RunList {
   /**
    * Newest first. A new array after every change (copy on write: one copy
@@ -47,8 +55,16 @@ export class RunList {
 
   /** Replace every run. */
   reset(runs: readonly IRunSummary[]): IRunsChange {
-    this._runs = [...runs].sort(newestFirst);
+    this._given = new Map(runs.map(r => [r.id, r]));
+    const numbers = numberRuns([...this._given.values()]);
+    this._ids = new Map();
+    this._runs = [...this._given.values()]
+      .map(r => withSeq(r, numbers.get(r.id)!))
+      .sort(newestFirst);
     this._byId = new Map(this._runs.map(r => [r.id, r]));
+    for (const r of [...this._runs].reverse()) {
+      this._experimentIds(r.experiment).push(r.id);
+    }
     return { added: [], changed: [], removed: [], reset: true };
   }
 
@@ -63,7 +79,7 @@ export class RunList {
     options: { live?: boolean } = {}
   ): IRunsChange | null {
     const before = this._byId.get(run.id);
-    if (before === run) {
+    if (this._given.get(run.id) === run) {
       return null;
     }
     if (
@@ -74,16 +90,33 @@ export class RunList {
     ) {
       return null;
     }
-    this._runs = upsertSummary(this._runs, run);
-    this._byId.set(run.id, run);
-    return before
-      ? {
-          added: [],
-          changed: [{ before, after: run }],
-          removed: [],
-          reset: false
-        }
-      : { added: [run], changed: [], removed: [], reset: false };
+    this._given.set(run.id, run);
+    const renumbered = new Map<string, IRunSummary>();
+    let after: IRunSummary;
+    if (before && before.experiment === run.experiment) {
+      after = withSeq(run, before.seq!);
+    } else {
+      if (before) {
+        this._unnumber(before, renumbered);
+      }
+      const ids = this._experimentIds(run.experiment);
+      const at = sortedIndex(ids, run.id);
+      ids.splice(at, 0, run.id);
+      after = withSeq(run, at + 1);
+      this._renumberFrom(ids, at + 1, renumbered);
+    }
+    this._runs = upsertSummary(this._runs, after);
+    this._byId.set(run.id, after);
+    const changed = this._applyRenumbered(renumbered);
+    if (before) {
+      changed.unshift({ before, after });
+    }
+    return {
+      added: before ? [] : [after],
+      changed,
+      removed: [],
+      reset: false
+    };
   }
 
   /** Remove runs by id; null when none was listed. */
@@ -94,6 +127,7 @@ export class RunList {
       if (run) {
         removed.push(run);
         this._byId.delete(id);
+        this._given.delete(id);
       }
     }
     if (!removed.length) {
@@ -101,11 +135,99 @@ export class RunList {
     }
     const gone = new Set(removed);
     this._runs = this._runs.filter(r => !gone.has(r));
-    return { added: [], changed: [], removed, reset: false };
+    const renumbered = new Map<string, IRunSummary>();
+    for (const run of removed) {
+      this._unnumber(run, renumbered);
+    }
+    return {
+      added: [],
+      changed: this._applyRenumbered(renumbered),
+      removed,
+      reset: false
+    };
+  }
+
+  private _experimentIds(experiment: string): string[] {
+    let ids = this._ids.get(experiment);
+    if (!ids) {
+      ids = [];
+      this._ids.set(experiment, ids);
+    }
+    return ids;
+  }
+
+  /** Take a run out of its experiment's numbering. */
+  private _unnumber(
+    run: IRunSummary,
+    renumbered: Map<string, IRunSummary>
+  ): void {
+    const ids = this._experimentIds(run.experiment);
+    const at = sortedIndex(ids, run.id);
+    if (ids[at] === run.id) {
+      ids.splice(at, 1);
+      this._renumberFrom(ids, at, renumbered);
+    }
+  }
+
+  /** Number `ids[from…]` anew, collecting the runs whose number changed. */
+  private _renumberFrom(
+    ids: readonly string[],
+    from: number,
+    renumbered: Map<string, IRunSummary>
+  ): void {
+    for (let i = from; i < ids.length; i++) {
+      const current = renumbered.get(ids[i]) ?? this._byId.get(ids[i]);
+      if (current && current.seq !== i + 1) {
+        renumbered.set(ids[i], withSeq(current, i + 1));
+      }
+    }
+  }
+
+  /** Put renumbered runs in place; the changes that say so. */
+  private _applyRenumbered(
+    renumbered: Map<string, IRunSummary>
+  ): { before: IRunSummary; after: IRunSummary }[] {
+    const changed: { before: IRunSummary; after: IRunSummary }[] = [];
+    if (!renumbered.size) {
+      return changed;
+    }
+    for (const [id, after] of renumbered) {
+      const before = this._byId.get(id);
+      if (before && before !== after && before.seq !== after.seq) {
+        changed.push({ before, after });
+        this._byId.set(id, after);
+      }
+    }
+    this._runs = this._runs.map(r => renumbered.get(r.id) ?? r);
+    return changed;
   }
 
   private _runs: readonly IRunSummary[] = [];
   private _byId = new Map<string, IRunSummary>();
+  /** The summaries as given (without `seq`), to tell a repeat. */
+  private _given = new Map<string, IRunSummary>();
+  /** Per experiment, its runs' ids oldest first: the numbering. */
+  private _ids = new Map<string, string[]>();
+}
+
+/** `run` with its number; `run` itself when it has it already. */
+function withSeq(run: IRunSummary, seq: number): IRunSummary {
+  return run.seq === seq ? run : { ...run, seq };
+}
+
+/** Where `id` is or would go in ascending `ids`. */
+function sortedIndex(ids: readonly string[], id: string): number {
+  let lo = 0;
+  let hi = ids.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (ids[mid] < id) {
+      lo = mid + 1;
+    } else {
+      hi = mid;
+    }
+  }
+  return lo;
 }
 
 /**

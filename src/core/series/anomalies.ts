@@ -6,6 +6,7 @@
  * Heuristics, deliberately simple and documented, so a flag can always be
  * explained in one sentence; every threshold is an option.
  */
+import { formatNumber } from '../numbers';
 import type { IMetricSeries, IMetricSummary } from '../run';
 
 /** The kinds of flag, one badge each in the runs table. */
@@ -38,7 +39,23 @@ export interface IAnomalyOptions {
   trendWindow?: number;
   /** Gap flagged past this relative difference of the last values. Default 0.1. */
   gapThreshold?: number;
+  /**
+   * "Best is not the last" only when the last value is worse than the
+   * best by more than this fraction of the best (0.05: 5 %). A run that
+   * converged, and wobbles in the last digits, is not flagged. Default
+   * `BEST_RELATIVE_MARGIN`.
+   */
+  bestRelativeMargin?: number;
 }
+
+/** Default of `IAnomalyOptions.bestRelativeMargin`. */
+export const BEST_RELATIVE_MARGIN = 0.05;
+
+/**
+ * Values this close (relative) are equal: float noise, never a flag, even
+ * with a margin of 0.
+ */
+const RELATIVE_TOLERANCE = 1e-9;
 
 // Short abbreviations only match as whole words (`wer`, not `power`).
 const LOWER_IS_BETTER =
@@ -65,8 +82,45 @@ function goalOf(
   return options.goals?.[name] ?? inferGoal(name);
 }
 
-const fmt = (v: number) =>
-  Number.isFinite(v) ? Number(v.toPrecision(4)).toString() : String(v);
+const fmt = formatNumber;
+
+/** `20%`, `5.4%`, `0.31%`: two significant digits below 10 %. */
+function percent(fraction: number): string {
+  const p = fraction * 100;
+  return `${p >= 10 ? Math.round(p) : Number(p.toPrecision(2))}%`;
+}
+
+/**
+ * The "best is not the last" flag, when the last value is worse than the
+ * best by more than the margin, relative to the best (to the last when
+ * the best is 0): `loss: last 0.12 is 20% worse than best 0.1 at step 40`.
+ */
+function bestNotLast(
+  name: string,
+  goal: MetricGoal,
+  best: number,
+  last: number,
+  options: IAnomalyOptions,
+  bestStep?: number
+): IAnomaly | undefined {
+  const worse = goal === 'max' ? best - last : last - best;
+  const scale = Math.abs(best) > 0 ? Math.abs(best) : Math.abs(last);
+  const relative = scale > 0 ? worse / scale : 0;
+  const margin = Math.max(
+    options.bestRelativeMargin ?? BEST_RELATIVE_MARGIN,
+    RELATIVE_TOLERANCE
+  );
+  if (!(relative > margin)) {
+    return undefined;
+  }
+  const at = bestStep === undefined ? '' : ` at step ${bestStep}`;
+  return {
+    kind: 'best-not-last',
+    metric: name,
+    ...(bestStep === undefined ? {} : { step: bestStep }),
+    message: `${name}: last ${fmt(last)} is ${percent(relative)} worse than best ${fmt(best)}${at}`
+  };
+}
 
 /** Flags computable from a full series: the precise ones. */
 export function seriesAnomalies(
@@ -98,7 +152,7 @@ export function seriesAnomalies(
     return out;
   }
   const goal = goalOf(name, options);
-  const [last, lastStep] = finite[finite.length - 1];
+  const [last] = finite[finite.length - 1];
   let best = 0;
   for (let i = 1; i < finite.length; i++) {
     const better =
@@ -135,13 +189,18 @@ export function seriesAnomalies(
       });
     }
   }
-  if (goal && best < finite.length - 1 && finite[best][0] !== last) {
-    out.push({
-      kind: 'best-not-last',
-      metric: name,
-      step: finite[best][1],
-      message: `${name} was best (${fmt(finite[best][0])}) at step ${finite[best][1]}, not at the last step ${lastStep} (${fmt(last)})`
-    });
+  if (goal && best < finite.length - 1) {
+    const flag = bestNotLast(
+      name,
+      goal,
+      finite[best][0],
+      last,
+      options,
+      finite[best][1]
+    );
+    if (flag) {
+      out.push(flag);
+    }
   }
   return out;
 }
@@ -192,12 +251,12 @@ export function summaryAnomalies(
         out.push(d);
       }
     }
-    if (goal && m.count > 1 && m.last !== best) {
-      out.push({
-        kind: 'best-not-last',
-        metric: name,
-        message: `${name} was best at ${fmt(best)}, not at the last step ${m.lastStep} (${fmt(m.last)})`
-      });
+    const flag =
+      goal && m.count > 1
+        ? bestNotLast(name, goal, best, m.last, options)
+        : undefined;
+    if (flag) {
+      out.push(flag);
     }
   }
   return [...out, ...gapAnomalies(metrics, options)];

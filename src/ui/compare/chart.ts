@@ -66,6 +66,28 @@ export function themeConfig(): Record<string, unknown> {
   };
 }
 
+/**
+ * The colour of each series as the drawn view maps it (`{label: colour}`
+ * as JSON; empty without a colour scale): what a legend shows, which a
+ * canvas does not expose (tests compare it with the table's swatches).
+ */
+function drawnColors(result: Result): string {
+  try {
+    const scale = result.view.scale('color') as
+      | (((value: unknown) => unknown) & { domain?: () => unknown[] })
+      | undefined;
+    if (!scale || typeof scale.domain !== 'function') {
+      return '';
+    }
+    const domain = scale.domain();
+    return JSON.stringify(
+      Object.fromEntries(domain.map(d => [String(d), String(scale(d))]))
+    );
+  } catch {
+    return ''; // no colour scale
+  }
+}
+
 export class ChartView implements IDisposable {
   constructor(options: ChartView.IOptions) {
     this._trans = options.trans;
@@ -166,6 +188,7 @@ export class ChartView implements IDisposable {
       this.node.dataset.rows = String(
         Array.isArray(values) ? values.length : 0
       );
+      this.node.dataset.colors = drawnColors(result);
       this.node.dataset.state = 'ready';
     } catch (error) {
       if (ticket === this._ticket) {

@@ -19,6 +19,7 @@ import type { IRunRecord, IRunSummary } from '../../core/run';
 import type { XAxis } from '../../core/series/axis';
 import { runsFolder } from '../../core/paths';
 import type { IRunsChange } from '../../core/runs/runList';
+import type { IAnomalyOptions } from '../../core/series/anomalies';
 import type {
   ILiveSeries,
   IRunsModel,
@@ -79,6 +80,7 @@ export class CompareModel implements IDisposable {
           .filter((r): r is IRunSummary => !!r);
     this._liveInterval = options.liveInterval ?? 250;
     this._readFile = options.readFile ?? null;
+    this._anomalyOptions = options.anomalyOptions ?? (() => ({}));
     this._runs.forEach(r => this._follow(r));
     this._options = {
       ...DEFAULT_COMPARE_OPTIONS,
@@ -121,6 +123,11 @@ export class CompareModel implements IDisposable {
 
   get options(): Readonly<ICompareOptions> {
     return this._options;
+  }
+
+  /** How anomaly flags judge runs (the user's settings, read when asked). */
+  get anomalyOptions(): IAnomalyOptions {
+    return this._anomalyOptions();
   }
 
   /** Change options; emits `options`. */
@@ -310,15 +317,23 @@ export class CompareModel implements IDisposable {
   }
 
   /** A compared run's summary changed (or appeared). */
-  private _update(next: IRunSummary): void {
-    if (!this._ids.includes(next.id)) {
+  private _update(update: IRunSummary): void {
+    if (!this._ids.includes(update.id)) {
       return;
     }
-    const i = this._runs.findIndex(r => r.id === next.id);
+    const i = this._runs.findIndex(r => r.id === update.id);
     const old = i >= 0 ? this._runs[i] : undefined;
-    if (old === next) {
+    if (old === update) {
       return;
     }
+    // The store's summaries have no number (the runs list derives it):
+    // keep the one the run is known by.
+    const next =
+      update.seq === undefined &&
+      old?.seq !== undefined &&
+      old.experiment === update.experiment
+        ? { ...update, seq: old.seq }
+        : update;
     if (old) {
       this._runs = this._runs.map(r => (r === old ? next : r));
     } else {
@@ -361,6 +376,7 @@ export class CompareModel implements IDisposable {
   private _ids: string[];
   private _runs: IRunSummary[];
   private _options: ICompareOptions;
+  private _anomalyOptions: () => IAnomalyOptions;
   private _records = new Map<string, IRunRecord | Error>();
   private _series = new Map<string, RunSeries | null>();
   /** Live series of runs in flight in this page. */
@@ -392,6 +408,8 @@ export namespace CompareModel {
     liveInterval?: number;
     /** Read a file of the runs folder, by path relative to it. */
     readFile?: ReadFile;
+    /** The anomaly flags' settings, current when called. */
+    anomalyOptions?: () => IAnomalyOptions;
   }
 
   /** Reads a text file of a notebook's runs folder. */

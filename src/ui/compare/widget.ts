@@ -7,6 +7,8 @@
 import type { TranslationBundle } from '@jupyterlab/translation';
 import { Panel, TabPanel, Widget } from '@lumino/widgets';
 import { seriesLabels } from '../../core/charts/common';
+import { paramsSubtitles } from '../../core/compare/differingParams';
+import { runTitle } from '../runIdentity';
 import type { CompareModel } from './model';
 import type { IMadePane } from './registry';
 
@@ -64,6 +66,7 @@ export class CompareWidget extends Panel {
     const t = this._trans;
     const runs = this._model.runs;
     const labels = seriesLabels(runs);
+    const subtitles = paramsSubtitles(runs);
     this.title.label = t._n('Compare %1 run', 'Compare %1 runs', runs.length);
     this.title.caption = labels.join(', ');
     const heading = document.createElement('h2');
@@ -79,8 +82,7 @@ export class CompareWidget extends Panel {
       const li = document.createElement('li');
       li.className = `jp-RunsCompare-run jp-mod-${r.status}`;
       li.dataset.runId = r.id;
-      li.textContent = labels[i];
-      li.title = r.id;
+      li.append(runTitle(r, { label: labels[i], subtitle: subtitles[i] }));
       list.append(li);
     });
     this._header.node.replaceChildren(heading, list);

@@ -27,10 +27,12 @@ import { formatDuration } from '../../core/format';
 import type { RunSeries } from '../../core/history/series';
 import type { IRunRecord } from '../../core/run';
 import type { IRunsChange } from '../../core/runs/runList';
+import { runName, type INameable } from '../../core/runs/names';
 import type { IRunsModel } from '../../tokens';
 import { diffFileName } from '../../core/capture/environmentFiles';
 import { ChartView } from '../compare/chart';
 import { provenanceBlock } from '../provenance';
+import { colorSwatch } from '../runIdentity';
 import { HostedWidgets, type Message } from '../hostedWidgets';
 import { selectControl } from '../compare/panes/base';
 import {
@@ -145,7 +147,8 @@ export class RunDetailWidget extends Panel {
   /**
    * The followed run changed in the runs model: re-read it once it ended
    * (its final record, outputs and stored series) or when what the user
-   * said about it changed; not at each live update while it runs.
+   * said about it, or its number, changed; not at each live update while
+   * it runs.
    */
   private _onRunsChanged(_: IRunsModel, change: IRunsChange): void {
     const id = this._options.follow?.runId;
@@ -158,6 +161,7 @@ export class RunDetailWidget extends Panel {
     if (
       (before.status === 'running' && after.status !== 'running') ||
       before.name !== after.name ||
+      before.seq !== after.seq ||
       before.starred !== after.starred ||
       JSON.stringify(before.tags ?? {}) !== JSON.stringify(after.tags ?? {})
     ) {
@@ -179,10 +183,7 @@ export class RunDetailWidget extends Panel {
       }
       this._annotation = annotation;
       const details = runDetails(record);
-      this.title.label = t.__(
-        'Run %1',
-        (record as { name?: string }).name || record.experiment
-      );
+      this.title.label = t.__('Run %1', runName(this._identity(record)));
       this._render(record, details);
       this._ready.resolve(undefined);
       const series = await this._options.source.series().catch(() => null);
@@ -219,10 +220,10 @@ export class RunDetailWidget extends Panel {
 
     // Header and actions.
     const header = el('header', 'jp-RunDetail-header');
-    const title = el(
-      'h2',
-      'jp-RunDetail-title',
-      summary.name || record.experiment
+    const title = el('h2', 'jp-RunDetail-title');
+    title.append(
+      colorSwatch(this._identity(record)),
+      runName(this._identity(record))
     );
     const status = el(
       'span',
@@ -590,6 +591,18 @@ export class RunDetailWidget extends Panel {
     }
   }
 
+  /** What names and colours this run: its number from the runs list. */
+  private _identity(record: IRunRecord): INameable {
+    const summary = this._summary as
+      { name?: string; seq?: number } | undefined;
+    return {
+      id: record.id,
+      experiment: record.experiment,
+      name: this._annotation.name || summary?.name,
+      seq: summary?.seq
+    };
+  }
+
   private _renderMetricChart(
     record: IRunRecord,
     series: RunSeries | null
@@ -610,7 +623,8 @@ export class RunDetailWidget extends Panel {
         learningCurveSpec(
           [
             {
-              run: { id: record.id, name: metric },
+              // Labelled by the metric, in the run's colour.
+              run: { ...this._identity(record), name: metric },
               series: series[metric],
               origin: Date.parse(record.startedAt)
             }

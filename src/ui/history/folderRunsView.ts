@@ -8,6 +8,7 @@ import { Widget } from '@lumino/widgets';
 import { formatDuration } from '../../core/format';
 import { runsFolder } from '../../core/paths';
 import type { IRunSummary } from '../../core/run';
+import { numberRuns, runName } from '../../core/runs/names';
 import type { IRunListing, IRunStore, IRunStoreChange } from '../../tokens';
 import { columnHeads } from '../dom';
 
@@ -101,15 +102,17 @@ export class FolderRunsView extends Widget {
       ])
     );
     const body = table.createTBody();
+    const numbers = numberRuns(runs);
     for (const run of runs) {
       const row = body.insertRow();
       row.className = 'jp-RunsPanel-run';
       row.dataset.runId = run.id;
       row.dataset.status = run.status;
-      row.title = run.id;
+      const name = runName({ ...run, seq: numbers.get(run.id) });
+      row.title = name;
       const cells = [
         run.status,
-        `${run.starred ? '★ ' : ''}${run.name ?? run.experiment}`,
+        `${run.starred ? '★ ' : ''}${name}`,
         new Date(run.startedAt).toLocaleString(),
         formatDuration(run.durationMs)
       ];

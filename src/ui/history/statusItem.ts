@@ -5,6 +5,8 @@
  * changes (each change costs a status-bar layout).
  */
 import type { TranslationBundle } from '@jupyterlab/translation';
+import type { IStatusBar } from '@jupyterlab/statusbar';
+import { Signal, type ISignal } from '@lumino/signaling';
 import { Widget } from '@lumino/widgets';
 import type { IRunStore, IRunStoreStatus } from '../../tokens';
 import { pendingCount, pendingReason, PendingVisibility } from './pendingText';
@@ -27,6 +29,20 @@ export class PendingRunsItem extends Widget {
     return this._store.status.pending + this._store.status.pendingFiles > 0;
   }
 
+  /**
+   * Whether the item is to be shown: runs wait and `PendingVisibility`
+   * says so. The status bar asks this (`isActive`) at each of its
+   * refreshes, and shows an item that does not say otherwise.
+   */
+  get isActive(): boolean {
+    return this._active;
+  }
+
+  /** Emitted when `isActive` changes. */
+  get activeStateChanged(): ISignal<this, void> {
+    return this._activeStateChanged;
+  }
+
   handleEvent(event: Event): void {
     if (event.type === 'click') {
       this._onClick();
@@ -40,6 +56,7 @@ export class PendingRunsItem extends Widget {
     this.node.removeEventListener('click', this);
     this._store.statusChanged.disconnect(this._update, this);
     this._visibility.dispose();
+    Signal.clearData(this);
     super.dispose();
   }
 
@@ -58,8 +75,10 @@ export class PendingRunsItem extends Widget {
   /** Show `status` (or hide), touching only what changed. */
   private _render(status: IRunStoreStatus, hidden: boolean): void {
     const count = status.pending;
-    const text =
-      count > 0
+    // Hidden, it says nothing (a hidden "Saving…" is still page text).
+    const text = hidden
+      ? ''
+      : count > 0
         ? pendingCount(this._trans, count)
         : this._trans.__('Saving run files…');
     const reason = pendingReason(this._trans, status.failure);
@@ -79,6 +98,10 @@ export class PendingRunsItem extends Widget {
     this.node.dataset.reason = kind;
     this.node.classList.toggle('jp-mod-failed', status.failure !== null);
     this.setHidden(hidden);
+    if (this._active === hidden) {
+      this._active = !hidden;
+      this._activeStateChanged.emit();
+    }
     this._changed?.();
   }
 
@@ -95,6 +118,23 @@ export class PendingRunsItem extends Widget {
     this._update(this._store, this._store.status)
   );
   private _shown = { text: '', title: '', kind: '' };
+  private _active = false;
+  private _activeStateChanged = new Signal<this, void>(this);
+}
+
+/**
+ * The status bar registration of the item: shown only while it is active
+ * (without `isActive`, the status bar would show it at each refresh, and
+ * "Saving run files…" would sit there from page load).
+ */
+export function pendingStatusItem(item: PendingRunsItem): IStatusBar.IItem {
+  return {
+    item,
+    align: 'left',
+    rank: 900,
+    isActive: () => item.isActive,
+    activeStateChanged: item.activeStateChanged
+  };
 }
 
 export namespace PendingRunsItem {

@@ -9,6 +9,7 @@ import type {
   ReproductionVerdict
 } from '../../core/reproduce/types';
 import type { IRunRecord, IRunSummary, JsonNumber } from '../../core/run';
+import { runName } from '../../core/runs/names';
 import { el } from '../dom';
 import { gridTable, section } from '../detail/sections';
 
@@ -176,7 +177,7 @@ export function reproductionSection(
     list.setAttribute('aria-label', t.__('Reproductions of this run'));
     for (const s of reproductions) {
       const item = el('li');
-      const link = el('button', 'jp-RunDetail-runLink', s.name ?? s.id);
+      const link = el('button', 'jp-RunDetail-runLink', runName(s));
       link.type = 'button';
       link.addEventListener('click', () => open(s.id));
       item.append(link, ' ', verdictBadge(t, s.reproduction!.verdict));

@@ -4,6 +4,8 @@
  * formatting are tested without a browser.
  */
 import { formatDuration } from '../../core/format';
+import { formatNumber } from '../../core/numbers';
+import { runName } from '../../core/runs/names';
 import type { IRunSummary, ParamValue } from '../../core/run';
 import { inferGoal } from '../../core/series/anomalies';
 
@@ -132,7 +134,7 @@ export function cellGetter(
     case 'provenance':
       return r => r.provenance ?? null;
     case 'name':
-      return r => r.name ?? r.id;
+      return r => runName(r);
     case 'experiment':
       return r => r.experiment;
     case 'start':
@@ -180,17 +182,8 @@ export function compareCells(a: CellValue, b: CellValue): number {
   return sa < sb ? -1 : sa > sb ? 1 : 0;
 }
 
-/** Compact number text for cells. */
-export function formatNumber(v: number): string {
-  if (!Number.isFinite(v)) {
-    return String(v);
-  }
-  const a = Math.abs(v);
-  if (a !== 0 && (a < 1e-3 || a >= 1e6)) {
-    return v.toExponential(3);
-  }
-  return String(Number(v.toPrecision(5)));
-}
+/** Number text for cells: the one formatter of table, detail and charts. */
+export { formatNumber };
 
 /** The text a cell shows (the status column is rendered by the view). */
 export function formatCell(column: IColumn, value: CellValue): string {

@@ -166,6 +166,8 @@ export class RunsExplorer implements IDisposable {
     this._stale = false;
     const model = this._model;
     const trans = this._trans;
+    // Another notebook's state may have replaced the query.
+    this._query.setValue(model.query);
     this._query.setError(model.queryError);
     this._starred.setAttribute('aria-pressed', String(model.starredOnly));
     this._view.value = model.metricView;

@@ -21,6 +21,7 @@ import {
 } from '../../core/query';
 import type { IRunSummary } from '../../core/run';
 import type { IRunsChange } from '../../core/runs/runList';
+import type { IAnomalyOptions } from '../../core/series/anomalies';
 import {
   cellGetter,
   collectColumns,
@@ -272,6 +273,16 @@ export class RunsTableModel implements IDisposable {
     return this._state.metricView;
   }
 
+  /** How the anomaly flags judge runs: a setting, not remembered state. */
+  get anomalyOptions(): IAnomalyOptions {
+    return this._anomalyOptions;
+  }
+
+  setAnomalyOptions(options: IAnomalyOptions): void {
+    this._anomalyOptions = { ...options };
+    this._changed.emit('rows');
+  }
+
   setMetricView(view: MetricView): void {
     if (view !== this._state.metricView) {
       this._state.metricView = view;
@@ -489,6 +500,27 @@ export class RunsTableModel implements IDisposable {
     return JSON.parse(JSON.stringify(this._state));
   }
 
+  /**
+   * Take another notebook's remembered state: the defaults, then what
+   * `state` holds (none: the defaults alone). Nothing of the state before
+   * is kept; the selection is cleared.
+   */
+  replaceState(state: Partial<ITableState> | null | undefined): void {
+    this._state = JSON.parse(JSON.stringify(DEFAULT_TABLE_STATE));
+    this._selection.clear();
+    this._anchor = null;
+    this._sorted = null;
+    this._items = null;
+    this._predicate = undefined;
+    this._filtered = null;
+    if (state && typeof state === 'object') {
+      this.restore(state); // emits
+      return;
+    }
+    this._changed.emit('columns');
+    this._changed.emit('rows');
+  }
+
   /** Restore remembered state; unknown or malformed parts are ignored. */
   restore(state: Partial<ITableState> | null | undefined): void {
     if (!state || typeof state !== 'object') {
@@ -631,6 +663,7 @@ export class RunsTableModel implements IDisposable {
   private _items: TableItem[] | null = null;
   private _selection = new Set<string>();
   private _anchor: string | null = null;
+  private _anomalyOptions: IAnomalyOptions = {};
   private _isDisposed = false;
   private _changed = new Signal<RunsTableModel, TableChange>(this);
   private _stateChanged = new Signal<RunsTableModel, ITableState>(this);

@@ -11,11 +11,7 @@
 import type { TranslationBundle } from '@jupyterlab/translation';
 import type { IDisposable } from '@lumino/disposable';
 import type { IRunSummary, RunStatus } from '../../core/run';
-import {
-  gapAnomalies,
-  summaryAnomalies,
-  type IAnomaly
-} from '../../core/series/anomalies';
+import { summaryAnomalies, type IAnomaly } from '../../core/series/anomalies';
 import {
   cellGetter,
   formatCell,
@@ -23,7 +19,9 @@ import {
   type IColumn
 } from './columns';
 import type { RunsTableModel, TableChange, TableItem } from './model';
+import { runColor, runName } from '../../core/runs/names';
 import { el } from '../dom';
+import { colorSwatch } from '../runIdentity';
 import { provenanceBadge, provenanceWord } from '../provenance';
 
 /** Row height in pixels; fixed, so row i sits at i × ROW_HEIGHT. */
@@ -491,7 +489,7 @@ export class RunsTableView implements IDisposable {
           );
         }
       } else if (c.kind === 'name') {
-        const key = `${run.starred ? 1 : 0}\u0000${run.name ?? run.experiment}\u0000${run.name ?? run.id}`;
+        const key = `${run.starred ? 1 : 0}\u0000${runName(run)}\u0000${runColor(run)}`;
         if (slot.keys[i] !== key) {
           slot.keys[i] = key;
           this._fillName(cell, run);
@@ -553,7 +551,7 @@ export class RunsTableView implements IDisposable {
   }
 
   private _fillName(cell: HTMLElement, run: IRunSummary): void {
-    const parts: HTMLElement[] = [];
+    const parts: HTMLElement[] = [colorSwatch(run)];
     if (run.starred) {
       const star = el('span', 'jp-RunsTable-star');
       star.textContent = '★';
@@ -562,10 +560,10 @@ export class RunsTableView implements IDisposable {
       parts.push(star);
     }
     const text = el('span', '');
-    text.textContent = run.name ?? run.experiment;
+    text.textContent = runName(run);
     parts.push(text);
     cell.replaceChildren(...parts);
-    cell.title = run.name ?? run.id;
+    cell.title = runName(run);
   }
 
   /** A running run's latest step and first metric, updated as logs arrive. */
@@ -584,8 +582,9 @@ export class RunsTableView implements IDisposable {
   private _flags(run: IRunSummary): IAnomaly[] {
     let flags = this._anomalies.get(run);
     if (!flags) {
+      // Summary flags include the train/validation gaps.
       flags = run.metrics
-        ? [...summaryAnomalies(run.metrics), ...gapAnomalies(run.metrics)]
+        ? summaryAnomalies(run.metrics, this._model.anomalyOptions)
         : [];
       this._anomalies.set(run, flags);
     }

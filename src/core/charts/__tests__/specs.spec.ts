@@ -2,6 +2,7 @@ import Ajv from 'ajv';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import schema from 'vega-lite/vega-lite-schema.json';
 import type { IMetricSeries, IRunSummary } from '../../run';
+import { runColor } from '../../runs/names';
 import {
   confusionMatrixSpec,
   fieldRef,
@@ -413,5 +414,77 @@ describe('charts: data preparation', () => {
       rocSpec([{ name: 'm', points: rocPoints, auc: 0.9123 }])
     );
     expect(spec).toContain('m (AUC 0.9123)');
+  });
+});
+
+describe('charts: run names, colors and numbers', () => {
+  const numbered = [1, 2, 3].map(seq => ({
+    ...run(`01E${seq}`, undefined, seq),
+    experiment: 'logreg',
+    seq
+  }));
+  type Scale = { domain: string[]; range: string[] };
+  const colorOf = (scale: Scale, label: string) =>
+    scale.range[scale.domain.indexOf(label)];
+  const vegaAxes = (spec: TopLevelSpec) =>
+    (compile(spec).spec.axes ?? []) as {
+      scale: string;
+      format?: string;
+      labels?: boolean;
+    }[];
+
+  it('should call runs by name and give each its own color', () => {
+    const spec = learningCurveSpec(
+      numbered.map(r => ({ run: r, series: series(10, i => i) })),
+      { width: 400 }
+    );
+    const scale = (
+      spec as { layer: { encoding: { color: { scale: Scale } } }[] }
+    ).layer[0].encoding.color.scale;
+    expect(scale.domain).toEqual(['logreg #1', 'logreg #2', 'logreg #3']);
+    expect(new Set(scale.range).size).toBe(3);
+    numbered.forEach(r =>
+      expect(colorOf(scale, `logreg #${r.seq}`)).toBe(runColor(r))
+    );
+  });
+
+  it('should draw a run in the same color in curves, bars and scatter', () => {
+    const curve = learningCurveSpec(
+      numbered.map(r => ({ run: r, series: series(10, i => i) }))
+    ) as { layer: { encoding: { color: { scale: Scale } } }[] };
+    const bar = metricBarSpec(numbered, { metric: 'loss' }) as {
+      encoding: { color: { scale: Scale } };
+    };
+    const scatter = scatterSpec(numbered, { param: 'lr', metric: 'loss' }) as {
+      encoding: { color: { scale: Scale } };
+    };
+    for (const label of ['logreg #1', 'logreg #3']) {
+      const c = colorOf(curve.layer[0].encoding.color.scale, label);
+      expect(colorOf(bar.encoding.color.scale, label)).toBe(c);
+      expect(colorOf(scatter.encoding.color.scale, label)).toBe(c);
+    }
+  });
+
+  it('should color ROC curves by the colors given', () => {
+    const spec = rocSpec([
+      { name: 'a', points: rocPoints, auc: 0.5, color: '#111111' },
+      { name: 'b', points: rocPoints, auc: 0.25, color: '#222222' }
+    ]) as { layer: { encoding: { color?: { scale: Scale } } }[] };
+    expect(spec.layer[1].encoding.color!.scale).toEqual({
+      domain: ['a (AUC 0.5)', 'b (AUC 0.25)'],
+      range: ['#111111', '#222222']
+    });
+  });
+
+  it('should format axes with d3-format strings: SI steps, few-digit values', () => {
+    const spec = learningCurveSpec(
+      [{ run: numbered[0], series: series(20000, i => 2.5e275 + i) }],
+      { width: 400 }
+    );
+    const formats = vegaAxes(spec)
+      .filter(a => a.labels !== false)
+      .map(a => `${a.scale}:${a.format}`);
+    expect(formats).toContain('x:~s');
+    expect(formats).toContain('y:.4~g');
   });
 });

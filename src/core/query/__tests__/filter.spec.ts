@@ -57,7 +57,8 @@ describe('query: filtering runs', () => {
     ["attributes.name like '%\\_%'", ['r4']],
     ["attributes.name = 'it''s'", ['r5']],
     ['attributes.name = "it\'s"', ['r5']],
-    ["attributes.name = 'r2'", ['r2']],
+    ["attributes.name = 'mnist #2'", ['r2']],
+    ["attributes.name = 'r2'", []],
     [
       "attributes.start >= '2026-11-02' and attributes.start < '2026-11-04'",
       ['r2', 'r3']

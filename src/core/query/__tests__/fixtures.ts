@@ -38,6 +38,8 @@ export const RUNS: IRunSummary[] = [
     tags: { owner: 'ana', 'team.name': 'vision' }
   }),
   run('r2', {
+    // Unnamed: called by its experiment and number (`RunList`).
+    seq: 2,
     status: 'error',
     startedAt: '2026-11-02T09:00:00.000Z',
     endedAt: '2026-11-02T09:00:30.000Z',

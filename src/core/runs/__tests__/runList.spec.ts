@@ -1,4 +1,5 @@
 import type { IRunSummary } from '../../run';
+import { runName } from '../names';
 import { isEmptyChange, RunList, RunsChangeBuffer } from '../runList';
 
 function run(
@@ -26,22 +27,22 @@ describe('RunList', () => {
       list.reset([run('01B'), run('01A')]);
       const c = run('01C');
       expect(list.upsert(c)).toEqual({
-        added: [c],
+        added: [{ ...c, seq: 3 }],
         changed: [],
         removed: [],
         reset: false
       });
       expect(list.runs.map(r => r.id)).toEqual(['01C', '01B', '01A']);
-      expect(list.get('01C')).toBe(c);
+      expect(list.get('01C')).toEqual({ ...c, seq: 3 });
     });
 
     it('should carry the summary a change replaces', () => {
       const list = new RunList();
-      const before = run('01A', 'running');
-      list.reset([before]);
+      list.reset([run('01A', 'running')]);
+      const before = list.get('01A')!;
       const after = run('01A', 'ok');
       const change = list.upsert(after)!;
-      expect(change.changed).toEqual([{ before, after }]);
+      expect(change.changed).toEqual([{ before, after: { ...after, seq: 1 } }]);
       expect(change.added).toEqual([]);
     });
 
@@ -76,9 +77,98 @@ describe('RunList', () => {
       const list = new RunList();
       const a = run('01A');
       list.reset([a, run('01B')]);
-      expect(list.remove(['01A', '01Z'])!.removed).toEqual([a]);
+      expect(list.remove(['01A', '01Z'])!.removed).toEqual([{ ...a, seq: 1 }]);
       expect(list.runs.map(r => r.id)).toEqual(['01B']);
       expect(list.remove(['01Z'])).toBeNull();
+    });
+  });
+  describe('numbering', () => {
+    const names = (list: RunList) =>
+      list.runs.map(r => `${r.id}:${runName(r)}`);
+
+    it("should number each experiment's runs oldest first", () => {
+      const list = new RunList();
+      list.reset([
+        run('01D', 'ok', { experiment: 'svm' }),
+        run('01C', 'ok', { experiment: 'logreg' }),
+        run('01B', 'ok', { experiment: 'svm' }),
+        run('01A', 'ok', { experiment: 'logreg', name: 'baseline' })
+      ]);
+      expect(names(list)).toEqual([
+        '01D:svm #2',
+        '01C:logreg #2',
+        '01B:svm #1',
+        '01A:baseline'
+      ]);
+      expect(list.get('01A')!.seq).toBe(1);
+    });
+
+    it('should give a new run the next number and renumber nothing', () => {
+      const list = new RunList();
+      list.reset([run('01A'), run('01B')]);
+      const change = list.upsert(run('01C'))!;
+      expect(change.added.map(runName)).toEqual(['e #3']);
+      expect(change.changed).toEqual([]);
+    });
+
+    it('should keep the number through live updates of a run', () => {
+      const list = new RunList();
+      list.reset([run('01A'), run('01B', 'running')]);
+      const change = list.upsert(run('01B', 'ok'), { live: true })!;
+      expect(change.changed.map(c => runName(c.after))).toEqual(['e #2']);
+      expect(change.changed).toHaveLength(1);
+    });
+
+    it('should renumber the later runs when an older one arrives late (the journal)', () => {
+      const list = new RunList();
+      list.reset([
+        run('01A'),
+        run('01C'),
+        run('01D', 'ok', { experiment: 'x' })
+      ]);
+      const c = list.get('01C')!;
+      const change = list.upsert(run('01B'))!;
+      expect(change.added.map(runName)).toEqual(['e #2']);
+      expect(change.changed).toEqual([{ before: c, after: { ...c, seq: 3 } }]);
+      expect(names(list)).toEqual([
+        '01D:x #1',
+        '01C:e #3',
+        '01B:e #2',
+        '01A:e #1'
+      ]);
+    });
+
+    it('should renumber the later runs of its experiment when a run is removed', () => {
+      const list = new RunList();
+      list.reset([
+        run('01A'),
+        run('01B'),
+        run('01C'),
+        run('01D', 'ok', { experiment: 'x' })
+      ]);
+      const change = list.remove(['01A'])!;
+      expect(
+        change.changed.map(c => `${runName(c.before)}→${runName(c.after)}`)
+      ).toEqual(['e #2→e #1', 'e #3→e #2']);
+      expect(names(list)).toEqual(['01D:x #1', '01C:e #2', '01B:e #1']);
+    });
+
+    it('should number the same folder alike whatever order its runs arrive in', () => {
+      const ids = ['01A', '01B', '01C', '01D', '01E'];
+      const one = new RunList();
+      one.reset(ids.map(id => run(id)));
+      const other = new RunList();
+      for (const id of ['01D', '01A', '01E', '01C', '01B']) {
+        other.upsert(run(id));
+      }
+      expect(names(other)).toEqual(names(one));
+    });
+
+    it('should move a run to the numbering of its new experiment', () => {
+      const list = new RunList();
+      list.reset([run('01A'), run('01B')]);
+      list.upsert(run('01A', 'ok', { experiment: 'x' }));
+      expect(names(list)).toEqual(['01B:e #1', '01A:x #1']);
     });
   });
 });
@@ -102,7 +192,7 @@ describe('RunsChangeBuffer', () => {
     expect(buffer.size).toBe(1);
     expect(buffer.take()).toEqual({
       added: [],
-      changed: [{ before: first, after: last }],
+      changed: [{ before: first, after: { ...last, seq: 1 } }],
       removed: [],
       reset: false
     });
@@ -118,7 +208,7 @@ describe('RunsChangeBuffer', () => {
     buffer.add(l.upsert(run('01D'))!);
     buffer.add(l.remove(['01D'])!);
     const change = buffer.take();
-    expect(change.added).toEqual([c2]);
+    expect(change.added).toEqual([{ ...c2, seq: 3 }]);
     expect(change.changed).toEqual([]);
     expect(change.removed).toEqual([]);
   });

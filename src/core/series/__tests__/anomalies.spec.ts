@@ -62,7 +62,9 @@ describe('anomalies: from series', () => {
       ['diverging', 'best-not-last'],
       30
     ],
-    ['loss', [3, 2, 1, 0.8, 0.9, 0.85, 0.81], ['best-not-last'], 30],
+    ['loss', [3, 2, 1, 0.8, 0.9, 0.85, 0.86], ['best-not-last'], 30],
+    // Converged: the last is within the 5 % margin of the best.
+    ['loss', [3, 2, 1, 0.8, 0.9, 0.85, 0.81], [], undefined],
     ['acc', [0.5, 0.9, 0.8], ['best-not-last'], 10],
     ['acc', [0.5, 0.8, 0.9], [], undefined],
     ['acc', [0.5, 0.9, 0.9], [], undefined],
@@ -112,6 +114,93 @@ describe('anomalies: from series', () => {
     expect(
       kinds(seriesAnomalies('loss', series([1, 2, 3]), { trendWindow: 3 }))
     ).toEqual(['diverging', 'best-not-last']);
+  });
+
+  describe('best is not the last', () => {
+    it('should say by how much, and where the best was', () => {
+      const [flag] = seriesAnomalies('loss', {
+        step: [0, 20, 40, 60],
+        value: [0.5, 0.2, 0.1, 0.12],
+        time: [0, 1, 2, 3]
+      });
+      expect(flag).toEqual({
+        kind: 'best-not-last',
+        metric: 'loss',
+        step: 40,
+        message: 'loss: last 0.12 is 20% worse than best 0.1 at step 40'
+      });
+    });
+
+    it('should never flag a last value equal to the best but for float noise', () => {
+      // The converged runs: "best (0.009388) … not at the last (0.009388)".
+      const converged = series([0.5, 0.0093880000001, 0.009388000000100002]);
+      expect(seriesAnomalies('loss', converged)).toEqual([]);
+      expect(
+        seriesAnomalies('loss', converged, { bestRelativeMargin: 0 })
+      ).toEqual([]);
+      expect(
+        summaryAnomalies(
+          {
+            loss: {
+              last: 0.009388000000100002,
+              min: 0.0093880000001,
+              max: 0.5,
+              count: 272,
+              lastStep: 271
+            }
+          },
+          { bestRelativeMargin: 0 }
+        )
+      ).toEqual([]);
+    });
+
+    it.each<[number, number[], boolean]>([
+      [0.05, [0.9, 0.8, 0.82], false],
+      [0.01, [0.9, 0.8, 0.82], true],
+      [0, [0.9, 0.8, 0.8001], true],
+      [0.3, [1, 0.1, 0.12], false],
+      [0.1, [1, 0.1, 0.12], true]
+    ])(
+      'should take a relative margin of %p: loss %p flagged %p',
+      (margin, values, flagged) => {
+        const flags = seriesAnomalies('loss', series(values), {
+          bestRelativeMargin: margin
+        });
+        expect(kinds(flags).includes('best-not-last')).toBe(flagged);
+      }
+    );
+
+    it('should measure a falling accuracy against the best', () => {
+      const [flag] = seriesAnomalies('acc', series([0.5, 0.9, 0.81]));
+      expect(flag.message).toBe(
+        'acc: last 0.81 is 10% worse than best 0.9 at step 10'
+      );
+    });
+
+    it('should judge summaries the same way, without a step', () => {
+      const m = (last: number, min: number) => ({
+        last,
+        min,
+        max: 3,
+        count: 10,
+        lastStep: 9
+      });
+      expect(summaryAnomalies({ loss: m(0.101, 0.1) })).toEqual([]);
+      expect(summaryAnomalies({ loss: m(0.12, 0.1) })).toEqual([
+        {
+          kind: 'best-not-last',
+          metric: 'loss',
+          message: 'loss: last 0.12 is 20% worse than best 0.1'
+        }
+      ]);
+    });
+
+    it('should measure against the last when the best is 0', () => {
+      const [flag] = seriesAnomalies('loss', series([1, 0, 0.5]));
+      expect(flag.message).toBe(
+        'loss: last 0.5 is 100% worse than best 0 at step 10'
+      );
+    });
   });
 
   it('should count every non-finite value in the message', () => {

@@ -45,16 +45,19 @@ export class AnomaliesPane extends ComparePane {
     let count = 0;
     model.runs.forEach((run, i) => {
       const series = model.series(run.id);
+      const options = model.anomalyOptions;
+      // Series flags are the precise ones; gaps come from the summaries
+      // (which `summaryAnomalies` includes).
       const flags: IAnomaly[] = series
-        ? Object.entries(series).flatMap(([name, s]) =>
-            seriesAnomalies(name, s)
-          )
+        ? [
+            ...Object.entries(series).flatMap(([name, s]) =>
+              seriesAnomalies(name, s, options)
+            ),
+            ...(run.metrics ? gapAnomalies(run.metrics, options) : [])
+          ]
         : run.metrics
-          ? summaryAnomalies(run.metrics)
+          ? summaryAnomalies(run.metrics, options)
           : [];
-      if (run.metrics) {
-        flags.push(...gapAnomalies(run.metrics));
-      }
       for (const f of flags) {
         count++;
         const li = el('li', `jp-RunsCompare-anomaly jp-mod-${f.kind}`);

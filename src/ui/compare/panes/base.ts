@@ -10,6 +10,8 @@ import {
   type CHART_TEXT,
   type IChartText
 } from '../../../core/charts/common';
+import { paramsSubtitles } from '../../../core/compare/differingParams';
+import { formatNumber } from '../../../core/numbers';
 import { ChartView } from '../chart';
 import type { CompareChange, CompareModel } from '../model';
 import { el } from '../../dom';
@@ -114,6 +116,24 @@ export abstract class ComparePane extends Widget {
     return seriesLabels(this.model.runs);
   }
 
+  /** What tells each compared run from the others: `C=10 · solver=saga`. */
+  protected runSubtitles(): string[] {
+    return paramsSubtitles(this.model.runs);
+  }
+
+  /** Labels for a dropdown of the compared runs: name (differing params). */
+  protected runChoices(): (readonly [id: string, label: string])[] {
+    const labels = this.runLabels();
+    const subtitles = this.runSubtitles();
+    return this.model.runs.map(
+      (r, i) =>
+        [
+          r.id,
+          subtitles[i] ? `${labels[i]} (${subtitles[i]})` : labels[i]
+        ] as const
+    );
+  }
+
   private _onModelChanged(_: CompareModel, change: CompareChange): void {
     if (this.dependsOn(change)) {
       this.refresh();
@@ -193,19 +213,13 @@ export function message(text: string): HTMLParagraphElement {
   return el('p', 'jp-RunsCompare-message', text);
 }
 
-/** Text of a param or metric value for a cell. */
+/** Text of a param or metric value for a cell (numbers: `formatNumber`). */
 export function valueText(v: unknown): string {
   if (v === undefined) {
     return '—';
   }
   if (typeof v === 'number') {
-    if (!Number.isFinite(v)) {
-      return String(v);
-    }
-    const a = Math.abs(v);
-    return a !== 0 && (a < 1e-3 || a >= 1e6)
-      ? v.toExponential(3)
-      : String(Number(v.toPrecision(6)));
+    return formatNumber(v);
   }
   return typeof v === 'string' ? v : JSON.stringify(v);
 }

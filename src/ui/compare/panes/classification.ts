@@ -10,6 +10,7 @@ import {
   type IScoredCurve
 } from '../../../core/charts/classification';
 import { runDetails } from '../../../core/compare/details';
+import { runColor } from '../../../core/runs/names';
 import type { CompareChange } from '../model';
 import { ComparePane, el, message } from './base';
 
@@ -63,13 +64,15 @@ export class ClassificationPane extends ComparePane {
         );
       }
       for (const c of details.curves) {
+        const several =
+          details.curves.filter(x => x.kind === c.kind).length > 1;
         const curve = {
-          name:
-            details.curves.filter(x => x.kind === c.kind).length > 1
-              ? `${labels[i]} · ${c.name}`
-              : labels[i],
+          name: several ? `${labels[i]} · ${c.name}` : labels[i],
           points: c.points,
-          auc: c.area
+          auc: c.area,
+          // A run's one curve in the run's color; several (per class) need
+          // colors of their own, so the chart then uses its scheme.
+          color: several ? undefined : runColor(run)
         };
         (c.kind === 'roc' ? roc : pr).push(curve);
       }

@@ -14,6 +14,7 @@ import {
   selectControl,
   valueText
 } from './base';
+import { runTitle } from '../../runIdentity';
 
 export class ParamsPane extends ComparePane {
   constructor(options: Omit<ComparePane.IOptions, 'name' | 'label'>) {
@@ -40,7 +41,7 @@ export class ParamsPane extends ComparePane {
       ),
       selectControl(
         t.__('Reference run'),
-        [['', t.__('None')], ...runs.map((r, i) => [r.id, labels[i]] as const)],
+        [['', t.__('None')], ...this.runChoices()],
         o.referenceId ?? '',
         v => this.model.setOptions({ referenceId: v || null })
       ),
@@ -80,14 +81,11 @@ export class ParamsPane extends ComparePane {
     const head = el('thead');
     const hr = el('tr');
     hr.append(el('th', '', t.__('Key')));
+    const subtitles = this.runSubtitles();
     runs.forEach((r, i) => {
-      const th = el(
-        'th',
-        r.id === o.referenceId ? 'jp-mod-reference' : '',
-        labels[i]
-      );
+      const th = el('th', r.id === o.referenceId ? 'jp-mod-reference' : '');
+      th.append(runTitle(r, { label: labels[i], subtitle: subtitles[i] }));
       th.scope = 'col';
-      th.title = r.id;
       hr.append(th);
     });
     head.append(hr);

@@ -149,7 +149,7 @@ export class WhatChangedPane extends ComparePane {
       o.changedB && ids.includes(o.changedB) && o.changedB !== aId
         ? o.changedB
         : ids.find(id => id !== aId)!;
-    const choices = runs.map((r, i) => [r.id, labels[i]] as const);
+    const choices = this.runChoices();
     const controls = controlBar(
       t.__('Runs to compare'),
       selectControl(t.__('Before'), choices, aId, v =>

@@ -1,7 +1,10 @@
+import { StatusBar } from '@jupyterlab/statusbar';
+import { MessageLoop } from '@lumino/messaging';
 import { Signal } from '@lumino/signaling';
+import { Widget } from '@lumino/widgets';
 import type { IRunStore, IRunStoreStatus } from '../../../tokens';
 import { SHOW_AFTER_MS } from '../pendingText';
-import { PendingRunsItem } from '../statusItem';
+import { PendingRunsItem, pendingStatusItem } from '../statusItem';
 import { trans } from '../../__tests__/trans';
 
 const idle: IRunStoreStatus = {
@@ -91,5 +94,54 @@ describe('PendingRunsItem', () => {
     expect(other.isHidden).toBe(false);
     expect(other.node.textContent).toBe('20 runs not yet saved');
     other.dispose();
+  });
+
+  describe('in the status bar', () => {
+    let bar: StatusBar;
+
+    beforeEach(() => {
+      bar = new StatusBar();
+      Widget.attach(bar, document.body);
+      bar.registerStatusItem(
+        'jupyterlab-runs:pending',
+        pendingStatusItem(item)
+      );
+    });
+
+    afterEach(() => {
+      bar.dispose();
+    });
+
+    /** The status bar refreshes every item on each update request. */
+    const refresh = () =>
+      MessageLoop.sendMessage(bar, Widget.Msg.UpdateRequest);
+
+    it('should not show at page load, however often the bar refreshes', () => {
+      refresh();
+      refresh();
+      expect(item.isHidden).toBe(true);
+      expect(bar.node.textContent).not.toContain('Saving');
+    });
+
+    it('should not show while runs are saved quickly, nor after', () => {
+      store.set({ pending: 1, pendingFiles: 1 });
+      refresh();
+      expect(item.isHidden).toBe(true);
+      store.set({});
+      jest.advanceTimersByTime(SHOW_AFTER_MS * 2);
+      refresh();
+      expect(item.isHidden).toBe(true);
+    });
+
+    it('should show while runs wait, and go once they are saved', () => {
+      store.set({ pending: 2 });
+      jest.advanceTimersByTime(SHOW_AFTER_MS);
+      refresh();
+      expect(item.isHidden).toBe(false);
+      expect(item.node.textContent).toBe('2 runs not yet saved');
+      store.set({});
+      refresh();
+      expect(item.isHidden).toBe(true);
+    });
   });
 });
