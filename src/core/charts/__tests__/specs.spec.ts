@@ -4,6 +4,7 @@ import schema from 'vega-lite/vega-lite-schema.json';
 import type { IMetricSeries, IRunSummary } from '../../run';
 import {
   confusionMatrixSpec,
+  externalReferences,
   fieldRef,
   learningCurveSpec,
   meanStdBandSpec,
@@ -280,6 +281,16 @@ describe('charts: specs', () => {
     expect(messages).toEqual([]);
     expect(spec.marks?.length).toBeGreaterThan(0);
   });
+
+  it.each(SPECS)(
+    '%s carries its data inline, before and after compiling',
+    (_, make) => {
+      const spec = make();
+      expect(externalReferences(spec)).toEqual([]);
+      const compiled = compile(spec, { logger: recordingLogger().logger }).spec;
+      expect(externalReferences(compiled)).toEqual([]);
+    }
+  );
 
   it.each(SPECS)('%s keeps user text out of expressions', (_, make) => {
     const spec = make();
