@@ -170,3 +170,23 @@ async def test_folder_names_with_odd_characters(jp_fetch, jp_root_dir, outside, 
     answer = await get_links(jp_fetch, name)
     assert answer["path"] == name
     assert [link["path"] for link in answer["links"]] == [f"{name}/trash"]
+
+
+CANARY = "CANARYf00dfacec0ffee"
+
+
+@pytest.fixture
+def canary_env(monkeypatch):
+    """A secret in the server's environment before it starts."""
+    monkeypatch.setenv("GITHUB_TOKEN", CANARY)
+
+
+async def test_no_server_secret_or_outside_path_in_the_answer(canary_env, jp_fetch, runs, tmp_path):
+    secret_place = tmp_path / CANARY
+    secret_place.mkdir()
+    (runs / "trash").symlink_to(secret_place, target_is_directory=True)
+    response = await jp_fetch(*ENDPOINT, params={"path": "work/train.runs"})
+    body = response.body.decode()
+    assert "work/train.runs/trash" in body
+    assert CANARY not in body
+    assert str(tmp_path) not in body
