@@ -18,6 +18,11 @@ def _jupyter_labextension_paths():
     return [{"src": "labextension", "dest": "jupyterlab-runs"}]
 
 
+def _jupyter_server_extension_points():
+    # A submodule: kernels import this package without jupyter_server.
+    return [{"module": "jupyterlab_runs._server"}]
+
+
 from ._transport import MIME_TYPE  # noqa: E402
 from .api import (  # noqa: E402
     configure,

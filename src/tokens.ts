@@ -116,6 +116,23 @@ export interface ITrashedRun {
   summary: IRunSummary | null;
 }
 
+/**
+ * What a trash operation (delete, restore, empty) did, entry by entry;
+ * names relative to the folder acted in (the runs folder or its trash).
+ */
+export interface ITrashReport {
+  /** Entries moved (into or out of the trash). */
+  moved: string[];
+  /** Entries deleted for good. */
+  deleted: string[];
+  /** Entries not touched, with the reason (a link among them, named). */
+  leftAlone: { name: string; reason: string }[];
+  /** Set when nothing was done at all: why. */
+  refused?: string;
+  /** Set when symbolic links could not be checked: why. */
+  unchecked?: string;
+}
+
 /** Where runs are kept. */
 export interface IRunStore {
   /** Emitted after a run was written, annotated, deleted or moved. */
@@ -169,12 +186,21 @@ export interface IRunStore {
     runId: string,
     patch: IRunAnnotation
   ): Promise<IRunAnnotation>;
-  /** Move runs to the trash of their folder (recoverable). */
-  trash(notebookPath: string, runIds: readonly string[]): Promise<void>;
+  /**
+   * Move runs to the trash of their folder (recoverable); what was left
+   * alone (a link leading out of the folder among it) is in the report.
+   */
+  trash(notebookPath: string, runIds: readonly string[]): Promise<ITrashReport>;
   listTrash(notebookPath: string): Promise<ITrashedRun[]>;
-  restore(notebookPath: string, runIds: readonly string[]): Promise<void>;
-  /** Delete the trash for good; resolves to the number of runs deleted. */
-  emptyTrash(notebookPath: string): Promise<number>;
+  restore(
+    notebookPath: string,
+    runIds: readonly string[]
+  ): Promise<ITrashReport>;
+  /**
+   * Delete the trash for good: the layout's entries only, never through a
+   * link; `runs` is the number of runs deleted.
+   */
+  emptyTrash(notebookPath: string): Promise<ITrashReport & { runs: number }>;
   /**
    * Move a notebook's runs folder after the notebook was renamed or moved;
    * false when it had none.

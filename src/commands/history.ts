@@ -21,6 +21,7 @@ import type { HistoryTransfer } from '../storage/transfer';
 import type { IRunStore, IRunViews } from '../tokens';
 import { experimentIcon } from '../ui/icons';
 import { CommandIDs } from '../plugins/commandIds';
+import { notifyExportReport, notifyTrashReport } from './reports';
 import { notifyFailure } from './runs';
 
 export interface IHistoryCommandsOptions {
@@ -84,7 +85,9 @@ export function addHistoryCommands(options: IHistoryCommandsOptions): void {
       });
       const index = result.value === null ? -1 : labels.indexOf(result.value);
       if (result.button.accept && index >= 0) {
-        await store.restore(path, [trashed[index].id]);
+        const report = await store.restore(path, [trashed[index].id]);
+        notifyTrashReport(trans, runsFolder(path), report);
+        return report;
       }
     }
   );
@@ -107,7 +110,9 @@ export function addHistoryCommands(options: IHistoryCommandsOptions): void {
         ]
       });
       if (result.button.accept) {
-        await store.emptyTrash(path);
+        const report = await store.emptyTrash(path);
+        notifyTrashReport(trans, `${runsFolder(path)}/trash`, report);
+        return report;
       }
     }
   );
@@ -120,7 +125,9 @@ export function addHistoryCommands(options: IHistoryCommandsOptions): void {
     trans.__('Export Notebook with Runs'),
     async path => {
       await store.retryNow();
-      exported(await transfer.exportNotebook(path));
+      const report = await transfer.exportNotebook(path);
+      notifyExportReport(trans, report);
+      return report;
     }
   );
   notebookCommand(
@@ -128,7 +135,9 @@ export function addHistoryCommands(options: IHistoryCommandsOptions): void {
     trans.__('Export Notebook and Runs as Zip'),
     async path => {
       await store.retryNow();
-      exported(await transfer.exportZip(path));
+      const report = await transfer.exportZip(path);
+      notifyExportReport(trans, report);
+      return report;
     }
   );
   notebookCommand(

@@ -17,6 +17,7 @@ import { runsFolder } from '../core/paths';
 import type { IRunStore, IRunViews } from '../tokens';
 import { CommandIDs } from '../plugins/commandIds';
 import { RUN_ARGS } from './compare';
+import { notifyTrashReport } from './reports';
 
 export interface IRunCommandsOptions {
   commands: CommandRegistry;
@@ -139,7 +140,9 @@ export function addRunCommands(options: IRunCommandsOptions): void {
       ]
     });
     if (result.button.accept) {
-      await store.trash(run.notebookPath, [run.runId]);
+      const report = await store.trash(run.notebookPath, [run.runId]);
+      notifyTrashReport(trans, runsFolder(run.notebookPath), report);
+      return report;
     }
   });
 }

@@ -20,6 +20,7 @@ import { addHistoryCommands, offerEmbeddedRuns } from '../commands/history';
 import { addRunCommands } from '../commands/runs';
 // eslint-disable-next-line jupyter/prefer-lazy-imports
 import { HistoryTransfer } from '../storage/transfer';
+import { ServerLinkChecker } from '../storage/linkChecker';
 import { IRunStore, IRunViews } from '../tokens';
 import { CommandIDs, TRANSLATION_DOMAIN } from './commandIds';
 
@@ -36,7 +37,8 @@ function activate(
   const { commands } = app;
   const transfer = new HistoryTransfer({
     contents: app.serviceManager.contents,
-    store
+    store,
+    links: ServerLinkChecker.forSettings(app.serviceManager.serverSettings)
   });
   addRunCommands({ commands, store, views, trans });
   const options = {

@@ -11,6 +11,7 @@ import { RUNS_FOLDER_SUFFIX } from '../core/paths';
 // eslint-disable-next-line jupyter/prefer-lazy-imports
 import { ContentsRunStore } from '../storage/contentsRunStore';
 import { BackgroundSaver } from '../storage/backgroundSaver';
+import { ServerLinkChecker } from '../storage/linkChecker';
 import { openRunsDatabase } from '../storage/database';
 import { workerSource } from '../storage/writerWorker';
 import { IRunStore } from '../tokens';
@@ -82,7 +83,8 @@ async function activate(app: JupyterFrontEnd): Promise<IRunStore> {
     }),
     writerId: writerId(),
     cache: database?.cache,
-    outbox: database?.outbox
+    outbox: database?.outbox,
+    links: ServerLinkChecker.forSettings(app.serviceManager.serverSettings)
   });
 
   // A renamed or moved notebook takes its runs folder along. A copy starts

@@ -48,11 +48,13 @@ import type {
   IRunStore,
   IRunStoreChange,
   IRunStoreStatus,
-  ITrashedRun
+  ITrashedRun,
+  ITrashReport
 } from '../tokens';
 import type { IFileSaver } from './backgroundSaver';
 import { isMissingPath, isNotFound } from './contentsErrors';
 import { FolderIndex, type IFolderView } from './folderIndex';
+import type { ILinkChecker } from './linkChecker';
 import { MemoryHistoryCache, type IHistoryCache } from './historyCache';
 import {
   MemoryOutboxStorage,
@@ -89,7 +91,8 @@ export class ContentsRunStore implements IRunStore {
     this._outbox.statusChanged.connect(this._onOutboxStatus, this);
     this._trash = new RunTrash({
       contents: this._contents,
-      ensureFolder: folder => this._ensureFolder(folder)
+      ensureFolder: folder => this._ensureFolder(folder),
+      links: options.links
     });
     this._ready = this._outbox.start();
   }
@@ -363,11 +366,19 @@ export class ContentsRunStore implements IRunStore {
     return next;
   }
 
-  async trash(notebookPath: string, runIds: readonly string[]): Promise<void> {
+  async trash(
+    notebookPath: string,
+    runIds: readonly string[]
+  ): Promise<ITrashReport> {
     const folder = runsFolder(notebookPath);
-    await this._trash.moveToTrash(folder, runIds);
-    await this._index.forget(folder, runIds);
-    this._changed.emit({ type: 'removed', notebookPath, runIds: [...runIds] });
+    const report = await this._trash.moveToTrash(folder, runIds);
+    // Only runs whose run file moved are gone from the listing.
+    const gone = runIds.filter(id => report.moved.includes(`${id}.json`));
+    if (gone.length) {
+      await this._index.forget(folder, gone);
+      this._changed.emit({ type: 'removed', notebookPath, runIds: gone });
+    }
+    return report;
   }
 
   async listTrash(notebookPath: string): Promise<ITrashedRun[]> {
@@ -377,14 +388,17 @@ export class ContentsRunStore implements IRunStore {
   async restore(
     notebookPath: string,
     runIds: readonly string[]
-  ): Promise<void> {
-    await this._trash.restore(runsFolder(notebookPath), runIds);
+  ): Promise<ITrashReport> {
+    const report = await this._trash.restore(runsFolder(notebookPath), runIds);
     await this._index.invalidate(runsFolder(notebookPath));
     this._changed.emit({ type: 'reloaded', notebookPath });
+    return report;
   }
 
-  async emptyTrash(notebookPath: string): Promise<number> {
-    return this._trash.empty(runsFolder(notebookPath));
+  async emptyTrash(
+    notebookPath: string
+  ): Promise<ITrashReport & { runs: number }> {
+    return this._trash.emptyWithReport(runsFolder(notebookPath));
   }
 
   async moveRuns(
@@ -734,6 +748,12 @@ export namespace ContentsRunStore {
     cache?: IHistoryCache;
     /** Where waiting runs are kept (IndexedDB); memory by default. */
     outbox?: IOutboxStorage;
+    /**
+     * Which symbolic links lead out of a runs folder (the server
+     * extension); by default none are checked and the trash stays on the
+     * safe side.
+     */
+    links?: ILinkChecker;
     clock?: IClock;
     backoff?: IBackoff;
     random?: () => number;

@@ -11,7 +11,10 @@
  * them; a run or series file in any other form (an older version's key
  * order, a hand edit, another tool) travels as its bytes too, and those are
  * what is restored. Manifest shards (a cache) and the trash are not
- * embedded in a notebook; a zip carries the folder exactly as it is.
+ * embedded in a notebook; a zip carries the folder exactly as it is —
+ * except what lies behind a symbolic link that leads out of the runs
+ * folder (the server extension says which), which is left out and listed
+ * in the export's report. Imports never write through such a link.
  */
 import type { Contents } from '@jupyterlab/services';
 import {
@@ -24,6 +27,9 @@ import {
   embedRuns,
   extractFiles,
   extractRuns,
+  folderLink,
+  linkAt,
+  linkReason,
   loadRunFile,
   loadSeriesFile,
   runsToCsv,
@@ -33,6 +39,7 @@ import {
   zipToBundle,
   type IBundleFile,
   type INotebookLike,
+  type LinkCheck,
   type RunSeries
 } from '../core/history';
 import {
@@ -44,6 +51,7 @@ import {
 import type { IRunRecord } from '../core/run';
 import type { IRunStore } from '../tokens';
 import { isNotFound } from './contentsErrors';
+import { NO_LINK_CHECK, type ILinkChecker } from './linkChecker';
 import { TRASH_FOLDER } from './trash';
 import { JOURNAL_FOLDER } from '../core/capture/journal';
 
@@ -55,6 +63,22 @@ export interface IImportReport {
   existing: string[];
   /** Entries refused, with the reason. */
   rejected: string[];
+}
+
+/** An entry an export left out, and why (server path). */
+export interface ISkippedEntry {
+  path: string;
+  reason: string;
+}
+
+/** Where an export was written and what it left out. */
+export interface IExportReport {
+  /** Server path of the export. */
+  path: string;
+  /** Entries reached through a link leading out of the runs folder. */
+  skipped: ISkippedEntry[];
+  /** Set when links could not be checked (no server extension): why. */
+  unchecked?: string;
 }
 
 /** A runs folder found in a directory. */
@@ -102,17 +126,30 @@ export class HistoryTransfer {
   constructor(options: HistoryTransfer.IOptions) {
     this._contents = options.contents;
     this._store = options.store;
+    this._links = options.links ?? NO_LINK_CHECK;
   }
 
   /**
    * Every file under a folder, paths relative to it, bytes as stored.
-   * `skip` names top-level entries to leave out.
+   * `skip` names top-level entries to leave out. Nothing is read through a
+   * symbolic link that leads out of the runs folder (`check`, from the
+   * server extension): such an entry, or the whole folder when it is one,
+   * is listed in `skipped` instead.
    */
   async readTree(
     folder: string,
-    skip: (name: string) => boolean = () => false
-  ): Promise<IBundleFile[]> {
+    skip: (name: string) => boolean = () => false,
+    check: LinkCheck = { checked: true, complete: true, links: [] }
+  ): Promise<{ files: IBundleFile[]; skipped: ISkippedEntry[] }> {
     const files: IBundleFile[] = [];
+    const skipped: ISkippedEntry[] = [];
+    const whole = folderLink(check);
+    if (whole) {
+      return {
+        files,
+        skipped: [{ path: folder, reason: linkReason(whole, whole.path) }]
+      };
+    }
     const walk = async (path: string, prefix: string) => {
       const model = await this._contents.get(path, { content: true });
       for (const item of model.content as Contents.IModel[]) {
@@ -120,7 +157,10 @@ export class HistoryTransfer {
         if (!prefix && skip(item.name)) {
           continue;
         }
-        if (item.type === 'directory') {
+        const link = linkAt(check, item.path);
+        if (link) {
+          skipped.push({ path: relative, reason: linkReason(link, item.path) });
+        } else if (item.type === 'directory') {
           await walk(item.path, relative);
         } else {
           files.push({ path: relative, data: await this.readBytes(item.path) });
@@ -134,7 +174,7 @@ export class HistoryTransfer {
         throw error;
       }
     }
-    return files.sort((a, b) => (a.path < b.path ? -1 : 1));
+    return { files: files.sort((a, b) => (a.path < b.path ? -1 : 1)), skipped };
   }
 
   async readBytes(path: string): Promise<Uint8Array> {
@@ -146,16 +186,22 @@ export class HistoryTransfer {
     return base64ToBytes(String(model.content));
   }
 
-  /** Write `<stem>-with-runs.ipynb` beside the notebook; its path. */
-  async exportNotebook(notebookPath: string): Promise<string> {
+  /**
+   * Write `<stem>-with-runs.ipynb` beside the notebook; its path and what
+   * was left out (entries reached through links leading out of the runs
+   * folder), or why links could not be checked.
+   */
+  async exportNotebook(notebookPath: string): Promise<IExportReport> {
     const notebook = await this._readNotebook(notebookPath);
     const folder = runsFolder(notebookPath);
-    const files = await this.readTree(
+    const check = await this._links.check(folder);
+    const { files, skipped } = await this.readTree(
       folder,
       name =>
         name === TRASH_FOLDER ||
         name === JOURNAL_FOLDER ||
-        classifyName(name).kind === 'manifest'
+        classifyName(name).kind === 'manifest',
+      check
     );
     const runs: IRunRecord[] = [];
     const series: Record<string, RunSeries> = {};
@@ -197,23 +243,27 @@ export class HistoryTransfer {
       format: 'json',
       content: withRuns
     });
-    return target;
+    return exportReport(target, folder, skipped, check);
   }
 
-  /** Write `<stem>-with-runs.zip` (notebook + runs folder) beside it. */
-  async exportZip(notebookPath: string): Promise<string> {
+  /**
+   * Write `<stem>-with-runs.zip` (notebook + runs folder) beside it; its
+   * path and what was left out, as `exportNotebook`.
+   */
+  async exportZip(notebookPath: string): Promise<IExportReport> {
     const dir = dirOf(notebookPath);
     const folder = runsFolder(notebookPath);
     const prefix = nameOf(folder);
+    const check = await this._links.check(folder);
+    // The kernel's journal is working state: its runs travel as run files.
+    const tree = await this.readTree(
+      folder,
+      name => name === JOURNAL_FOLDER,
+      check
+    );
     const files: IBundleFile[] = [
       { path: nameOf(notebookPath), data: await this.readBytes(notebookPath) },
-      // The kernel's journal is working state: its runs travel as run files.
-      ...(await this.readTree(folder, name => name === JOURNAL_FOLDER)).map(
-        f => ({
-          path: `${prefix}/${f.path}`,
-          data: f.data
-        })
-      )
+      ...tree.files.map(f => ({ path: `${prefix}/${f.path}`, data: f.data }))
     ];
     const target = safeJoin(dir, `${notebookStem(notebookPath)}-with-runs.zip`);
     await this._contents.save(target, {
@@ -221,7 +271,7 @@ export class HistoryTransfer {
       format: 'base64',
       content: bytesToBase64(bundleToZip(files))
     });
-    return target;
+    return exportReport(target, folder, tree.skipped, check);
   }
 
   /** Write the runs table beside the notebook as CSV or JSON. */
@@ -437,6 +487,8 @@ export class HistoryTransfer {
     for (const r of tree.rejected) {
       report.rejected.push(`${r.path} ${r.reason}`);
     }
+    // Never write through a link that leads out of the folder written to.
+    const links = await this._links.check(folder);
     for (const file of tree.accepted) {
       const check = validateRelativePath(file.path);
       if (!check.ok) {
@@ -445,6 +497,11 @@ export class HistoryTransfer {
       }
       try {
         const path = safeJoin(folder, ...file.path.split('/'));
+        const link = folderLink(links) ?? linkAt(links, path);
+        if (link) {
+          report.rejected.push(`${file.path} ${linkReason(link, path)}`);
+          continue;
+        }
         await ensure(dirOf(path));
         let existing: Contents.IModel | null = null;
         try {
@@ -499,6 +556,7 @@ export class HistoryTransfer {
   }
 
   private _contents: Contents.IManager;
+  private _links: ILinkChecker;
   private _store: IRunStore;
 }
 
@@ -506,5 +564,32 @@ export namespace HistoryTransfer {
   export interface IOptions {
     contents: Contents.IManager;
     store: IRunStore;
+    /**
+     * Which symbolic links lead out of a runs folder (the server
+     * extension); by default none are checked, and exports say so.
+     */
+    links?: ILinkChecker;
   }
+}
+
+function exportReport(
+  path: string,
+  folder: string,
+  skipped: ISkippedEntry[],
+  check: LinkCheck
+): IExportReport {
+  const report: IExportReport = {
+    path,
+    skipped: skipped.map(s => ({
+      path: s.path === folder ? s.path : `${folder}/${s.path}`,
+      reason: s.reason
+    }))
+  };
+  if (!check.checked) {
+    report.unchecked = check.reason;
+  } else if (!check.complete) {
+    report.unchecked =
+      'the server stopped checking links in a very large folder';
+  }
+  return report;
 }

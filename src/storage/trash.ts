@@ -9,18 +9,39 @@
  * artifacts its run file records. Anything else — a neighbour such as
  * `<id>.notes.txt` or a name the path rules refuse, a file where a folder
  * belongs, a file the run did not record inside its artifacts folder, any
- * other entry of the trash — is left alone and named in the report. The
- * trash (or an artifacts folder) may be a symbolic link to a folder
- * elsewhere, which the Contents API cannot tell: nothing that is not the
- * layout's is deleted, and the trash folder itself is kept.
+ * other entry of the trash — is left alone and named in the report.
+ *
+ * Links: the Contents API cannot tell a symbolic link from what it points
+ * to, so each operation first asks the server extension (`ILinkChecker`)
+ * which links lead out of the runs folder. A runs folder or trash that is
+ * such a link refuses the operation whole; an entry that is one (or lies
+ * under one) is left alone and named. Without the extension, a trash that
+ * holds anything the layout does not define is not emptied at all.
  */
 import type { Contents } from '@jupyterlab/services';
-import { loadRunFile, runEntryOf, type RunEntryPart } from '../core/history';
+import {
+  folderLink,
+  linkAt,
+  linkReason,
+  loadRunFile,
+  runEntryOf,
+  type LinkCheck,
+  type RunEntryPart
+} from '../core/history';
 import { isRunId } from '../core/id';
 import { safeJoin } from '../core/paths';
 import { summarize } from '../core/run';
-import type { ITrashedRun } from '../tokens';
-import { isNotFound } from './contentsErrors';
+import type { ITrashedRun, ITrashReport } from '../tokens';
+import { NO_LINK_CHECK, type ILinkChecker } from './linkChecker';
+import {
+  emptyPlan,
+  executePlan,
+  listing,
+  planRunDeletion,
+  type IRunEntry
+} from './trashDeletion';
+
+export type { ITrashReport } from '../tokens';
 
 /** The trash folder inside a runs folder. */
 export const TRASH_FOLDER = 'trash';
@@ -32,16 +53,6 @@ export function runIdOfName(name: string): string | null {
   return isRunId(id) ? id : null;
 }
 
-/** What a trash operation did, entry by entry (names relative to its folder). */
-export interface ITrashReport {
-  /** Entries moved (into or out of the trash). */
-  moved: string[];
-  /** Entries deleted for good. */
-  deleted: string[];
-  /** Entries not touched, with the reason. */
-  leftAlone: { name: string; reason: string }[];
-}
-
 /** Order in which a run's entries move or go: run file first, series last. */
 const PART_ORDER: Record<RunEntryPart, number> = {
   run: 0,
@@ -50,19 +61,28 @@ const PART_ORDER: Record<RunEntryPart, number> = {
   series: 3
 };
 
-function emptyReport(): ITrashReport {
-  return { moved: [], deleted: [], leftAlone: [] };
+function emptyReport(check: LinkCheck): ITrashReport {
+  const report: ITrashReport = { moved: [], deleted: [], leftAlone: [] };
+  if (!check.checked) {
+    report.unchecked = check.reason;
+  } else if (!check.complete) {
+    report.unchecked =
+      'the server stopped checking links in a very large folder';
+  }
+  return report;
 }
 
 export class RunTrash {
   constructor(options: RunTrash.IOptions) {
     this._contents = options.contents;
     this._ensureFolder = options.ensureFolder;
+    this._links = options.links ?? NO_LINK_CHECK;
   }
 
   /**
    * Move the layout's entries of these runs into the trash; any other entry
-   * named after them is left alone (and named in the report).
+   * named after them, and any that is a link leading out of the runs
+   * folder, is left alone (and named in the report).
    */
   async moveToTrash(
     folder: string,
@@ -70,30 +90,44 @@ export class RunTrash {
   ): Promise<ITrashReport> {
     const ids = checkIds(runIds);
     const trash = safeJoin(folder, TRASH_FOLDER);
+    const { check, report } = await this._guard(folder, trash);
+    if (report.refused) {
+      return report;
+    }
     await this._ensureFolder(trash);
-    const report = emptyReport();
     const entries = this._runEntries(
-      (await this._listing(folder)) ?? [],
+      folder,
+      (await listing(this._contents, folder)) ?? [],
       ids,
-      report
+      report,
+      check
     );
     // Deleted before, restored by hand, deleted again: the newer wins, so
     // the older copies in the trash go first (all of a run's, read with
     // their own run file).
     const older = this._runEntries(
-      (await this._listing(trash)) ?? [],
+      trash,
+      (await listing(this._contents, trash)) ?? [],
       new Set(entries.map(e => e.id)),
-      emptyReport()
+      emptyReport(check),
+      check
     );
-    const byId = new Map<string, IEntry[]>();
-    for (const entry of older) {
-      byId.set(entry.id, [...(byId.get(entry.id) ?? []), entry]);
+    const plan = emptyPlan();
+    for (const id of new Set(older.map(e => e.id))) {
+      await planRunDeletion(
+        this._contents,
+        trash,
+        older.filter(e => e.id === id),
+        check,
+        plan
+      );
     }
-    for (const list of byId.values()) {
-      await this._deleteEntries(trash, list, report);
+    if (!trusted(check) && plan.leftAlone.length > 0) {
+      plan.deletions = []; // see emptyWithReport: nothing deleted unchecked
     }
+    report.deleted.push(...(await executePlan(this._contents, plan)));
     const stillInTrash = new Set(
-      ((await this._listing(trash)) ?? []).map(i => i.name)
+      ((await listing(this._contents, trash)) ?? []).map(i => i.name)
     );
     // The run file goes first: once it is gone, readers no longer see the run.
     entries.sort((a, b) => PART_ORDER[a.part] - PART_ORDER[b.part]);
@@ -122,14 +156,19 @@ export class RunTrash {
   ): Promise<ITrashReport> {
     const ids = checkIds(runIds);
     const trash = safeJoin(folder, TRASH_FOLDER);
-    const report = emptyReport();
+    const { check, report } = await this._guard(folder, trash);
+    if (report.refused) {
+      return report;
+    }
     const present = new Set(
-      ((await this._listing(folder)) ?? []).map(i => i.name)
+      ((await listing(this._contents, folder)) ?? []).map(i => i.name)
     );
     const entries = this._runEntries(
-      (await this._listing(trash)) ?? [],
+      trash,
+      (await listing(this._contents, trash)) ?? [],
       ids,
-      report
+      report,
+      check
     );
     // The run file comes back last: its series and annotations are there then.
     entries.sort((a, b) => PART_ORDER[b.part] - PART_ORDER[a.part]);
@@ -147,6 +186,7 @@ export class RunTrash {
       );
       report.moved.push(entry.name);
     }
+    warnLeftAlone(trash, report);
     return report;
   }
 
@@ -154,7 +194,7 @@ export class RunTrash {
   async list(folder: string): Promise<ITrashedRun[]> {
     const trash = safeJoin(folder, TRASH_FOLDER);
     const byId = new Map<string, ITrashedRun>();
-    for (const item of (await this._listing(trash)) ?? []) {
+    for (const item of (await listing(this._contents, trash)) ?? []) {
       const entry = runEntryOf(item.name);
       if (entry === null) {
         continue;
@@ -194,25 +234,34 @@ export class RunTrash {
 
   /**
    * Delete the layout's entries in the trash for good, and say what was
-   * deleted and what was left alone. The trash folder itself stays.
+   * deleted and what was left alone. The trash folder itself stays. When
+   * links could not be checked and the trash holds anything the layout does
+   * not define (a sign that it may be a link to a folder elsewhere),
+   * nothing is deleted.
    */
   async emptyWithReport(
     folder: string
   ): Promise<ITrashReport & { runs: number }> {
     const trash = safeJoin(folder, TRASH_FOLDER);
-    const report = emptyReport();
-    const listing = await this._listing(trash);
-    if (listing === null) {
+    const { check, report } = await this._guard(folder, trash);
+    const items = report.refused ? null : await listing(this._contents, trash);
+    if (items === null) {
       return { ...report, runs: 0 };
     }
-    const byId = new Map<string, IEntry[]>();
-    for (const item of listing) {
+    const byId = new Map<string, IRunEntry[]>();
+    for (const item of items) {
       const entry = runEntryOf(item.name);
-      if (entry === null || entry.directory !== (item.type === 'directory')) {
+      const link = linkAt(check, item.path);
+      if (
+        link ||
+        entry === null ||
+        entry.directory !== (item.type === 'directory')
+      ) {
         report.leftAlone.push({
           name: item.name,
-          reason:
-            entry === null
+          reason: link
+            ? linkReason(link, item.path)
+            : entry === null
               ? 'is not a file of the run folder layout'
               : `is a ${item.type}, not what the layout has there`
         });
@@ -222,35 +271,69 @@ export class RunTrash {
       list.push({ ...entry, name: item.name, item });
       byId.set(entry.id, list);
     }
-    let runs = 0;
+    const plan = emptyPlan();
     for (const entries of byId.values()) {
-      const deletedBefore = report.deleted.length;
-      await this._deleteEntries(trash, entries, report);
-      if (report.deleted.length > deletedBefore) {
-        runs++;
-      }
+      await planRunDeletion(this._contents, trash, entries, check, plan);
     }
+    report.leftAlone.push(...plan.leftAlone);
+    if (!trusted(check) && report.leftAlone.length > 0) {
+      report.refused = `${trash} holds entries that are not the run folder layout's, and ${report.unchecked}: nothing was deleted`;
+      warnLeftAlone(trash, report);
+      return { ...report, runs: 0 };
+    }
+    report.deleted.push(...(await executePlan(this._contents, plan)));
     warnLeftAlone(trash, report);
-    return { ...report, runs };
+    return { ...report, runs: plan.runs.size };
   }
 
   /**
-   * The layout's entries of these runs in a listing; other names that start
-   * with one of the ids are reported as left alone.
+   * Ask which links lead out of the runs folder; refuse the operation
+   * when the folder itself (or a parent) or its trash is one.
+   */
+  private async _guard(
+    folder: string,
+    trash: string
+  ): Promise<{ check: LinkCheck; report: ITrashReport }> {
+    const check = await this._links.check(folder);
+    const report = emptyReport(check);
+    const link = folderLink(check) ?? linkAt(check, trash);
+    if (link) {
+      const reason = linkReason(link, link.path);
+      report.leftAlone.push({ name: link.path, reason });
+      report.refused = `${link.path} ${reason}: nothing was moved or deleted`;
+      warnLeftAlone(folder, report);
+    }
+    return { check, report };
+  }
+
+  /**
+   * The layout's entries of these runs in a listing of `parent`; other
+   * names that start with one of the ids, and links leading out of the
+   * runs folder, are reported as left alone.
    */
   private _runEntries(
-    listing: readonly Contents.IModel[],
+    parent: string,
+    items: readonly Contents.IModel[],
     ids: ReadonlySet<string>,
-    report: ITrashReport
-  ): IEntry[] {
-    const entries: IEntry[] = [];
-    for (const item of listing) {
+    report: ITrashReport,
+    check: LinkCheck
+  ): IRunEntry[] {
+    const entries: IRunEntry[] = [];
+    for (const item of items) {
       const id = runIdOfName(item.name);
       if (id === null || !ids.has(id)) {
         continue;
       }
       const entry = runEntryOf(item.name);
-      if (entry === null || entry.id !== id) {
+      // The listing's own path: a name the path rules refuse is still named.
+      const path = item.path || `${parent}/${item.name}`;
+      const link = linkAt(check, path);
+      if (link) {
+        report.leftAlone.push({
+          name: item.name,
+          reason: linkReason(link, path)
+        });
+      } else if (entry === null || entry.id !== id) {
         report.leftAlone.push({
           name: item.name,
           reason: 'is not a file of the run folder layout'
@@ -267,125 +350,14 @@ export class RunTrash {
     return entries;
   }
 
-  /**
-   * Delete some entries of one run in `parent` (the trash): the artifacts
-   * folder first (its run file says which artifacts it holds), the run file
-   * last. Whether every entry is gone.
-   */
-  private async _deleteEntries(
-    parent: string,
-    entries: readonly IEntry[],
-    report: ITrashReport
-  ): Promise<boolean> {
-    let all = true;
-    const sorted = [...entries].sort(
-      (a, b) =>
-        (a.part === 'artifacts' ? -1 : a.part === 'run' ? 1 : 0) -
-        (b.part === 'artifacts' ? -1 : b.part === 'run' ? 1 : 0)
-    );
-    for (const entry of sorted) {
-      const path = safeJoin(parent, entry.name);
-      if (entry.part !== 'artifacts') {
-        await this._deleteFile(path);
-        report.deleted.push(entry.name);
-        continue;
-      }
-      const recorded = await this._recordedArtifacts(parent, entry.id);
-      const children = (await this._listing(path)) ?? [];
-      let kept = 0;
-      for (const child of children) {
-        const name = `${entry.name}/${child.name}`;
-        if (child.type !== 'directory' && recorded.has(child.name)) {
-          await this._deleteFile(child.path);
-          report.deleted.push(name);
-        } else {
-          kept++;
-          report.leftAlone.push({
-            name,
-            reason: 'is not an artifact its run file records'
-          });
-        }
-      }
-      if (kept === 0) {
-        await this._deleteFile(path);
-        report.deleted.push(entry.name);
-      } else {
-        all = false;
-        report.leftAlone.push({
-          name: entry.name,
-          reason: 'still holds entries that are not its run’s artifacts'
-        });
-      }
-    }
-    return all;
-  }
-
-  /** The artifact file names a run file (in `parent`) records. */
-  private async _recordedArtifacts(
-    parent: string,
-    runId: string
-  ): Promise<Set<string>> {
-    const names = new Set<string>();
-    try {
-      const model = await this._contents.get(
-        safeJoin(parent, `${runId}.json`),
-        { type: 'file', format: 'text', content: true }
-      );
-      // Read loosely: a run file of a newer version still names its files.
-      const record = JSON.parse(String(model.content)) as {
-        artifacts?: unknown;
-      };
-      const prefix = `${runId}.artifacts/`;
-      for (const a of Array.isArray(record.artifacts) ? record.artifacts : []) {
-        const path = (a as { path?: unknown } | null)?.path;
-        if (
-          typeof path === 'string' &&
-          path.startsWith(prefix) &&
-          !path.slice(prefix.length).includes('/')
-        ) {
-          names.add(path.slice(prefix.length));
-        }
-      }
-    } catch {
-      // No readable run file: no artifact is known to be the run's.
-    }
-    return names;
-  }
-
-  /** Directory items of a folder, or null when it does not exist. */
-  private async _listing(folder: string): Promise<Contents.IModel[] | null> {
-    try {
-      const model = await this._contents.get(folder, { content: true });
-      return model.content as Contents.IModel[];
-    } catch (error) {
-      if (isNotFound(error)) {
-        return null;
-      }
-      throw error;
-    }
-  }
-
-  private async _deleteFile(path: string): Promise<void> {
-    try {
-      await this._contents.delete(path);
-    } catch (error) {
-      if (!isNotFound(error)) {
-        throw error;
-      }
-    }
-  }
-
   private _contents: Contents.IManager;
   private _ensureFolder: (folder: string) => Promise<void>;
+  private _links: ILinkChecker;
 }
 
-/** One entry of a run, with its listing item. */
-interface IEntry {
-  id: string;
-  part: RunEntryPart;
-  directory: boolean;
-  name: string;
-  item: Contents.IModel;
+/** Whether every link of the folder is known (the server checked it all). */
+function trusted(check: LinkCheck): boolean {
+  return check.checked && check.complete;
 }
 
 function warnLeftAlone(folder: string, report: ITrashReport): void {
@@ -401,6 +373,8 @@ export namespace RunTrash {
   export interface IOptions {
     contents: Contents.IManager;
     ensureFolder: (folder: string) => Promise<void>;
+    /** Which links lead out of a runs folder; none checked by default. */
+    links?: ILinkChecker;
   }
 }
 

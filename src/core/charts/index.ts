@@ -8,3 +8,4 @@ export * from './common';
 export * from './curves';
 export * from './parallel';
 export * from './params';
+export * from './inlineData';

@@ -9,6 +9,7 @@ export * from './bundle';
 export * from './embedFiles';
 export * from './freshness';
 export * from './layout';
+export * from './links';
 export * from './load';
 export * from './manifest';
 export * from './migrate';

@@ -947,7 +947,7 @@ describe('ContentsRunStore', () => {
       expect(await store.getAnnotation(NB, ID_A)).toEqual({ note: 'n' });
 
       await store.trash(NB, [ID_A, ID_B]);
-      expect(await store.emptyTrash(NB)).toBe(2);
+      expect((await store.emptyTrash(NB)).runs).toBe(2);
       expect((await store.list(NB)).runs).toEqual([]);
       expect(await store.listTrash(NB)).toEqual([]);
       expect([...contents.files.keys()].filter(p => p.includes(ID_A))).toEqual(

@@ -9,6 +9,7 @@ import {
   embedFiles,
   embedRuns,
   serializeRunFile,
+  type IFolderLink,
   type INotebookLike
 } from '../../core/history';
 import { ContentsRunStore } from '../contentsRunStore';
@@ -90,7 +91,7 @@ describe('HistoryTransfer', () => {
 
   describe('#exportNotebook', () => {
     it('should embed every run, series and other file, and restore them identical', async () => {
-      const exported = await transfer.exportNotebook(NB);
+      const exported = (await transfer.exportNotebook(NB)).path;
       expect(exported).toBe('work/train-with-runs.ipynb');
       const notebook = JSON.parse(contents.files.get(exported)!);
       expect(notebook.cells).toEqual(NOTEBOOK.cells);
@@ -129,7 +130,7 @@ describe('HistoryTransfer', () => {
     });
 
     it('should not overwrite files that already exist', async () => {
-      const exported = await transfer.exportNotebook(NB);
+      const exported = (await transfer.exportNotebook(NB)).path;
       contents.files.set('work/train-with-runs.runs/x', '');
       contents.dirs.add('work/train-with-runs.runs');
       contents.files.set(`work/train-with-runs.runs/${runId(0)}.json`, 'mine');
@@ -146,7 +147,7 @@ describe('HistoryTransfer', () => {
   describe('#exportNotebook of files the store did not write', () => {
     /** Export, copy the notebook as the server stored it, restore; the folders. */
     async function roundTrip() {
-      const exported = await transfer.exportNotebook(NB);
+      const exported = (await transfer.exportNotebook(NB)).path;
       const text = contents.files.get(exported)!;
       contents.dirs.add('fresh');
       contents.files.set('fresh/train.ipynb', text);
@@ -228,7 +229,7 @@ describe('HistoryTransfer', () => {
 
   describe('#exportZip and #importZip', () => {
     it('should carry the notebook and the whole folder, byte for byte', async () => {
-      const zipPath = await transfer.exportZip(NB);
+      const zipPath = (await transfer.exportZip(NB)).path;
       expect(zipPath).toBe('work/train-with-runs.zip');
       const entries = Object.keys(
         unzipSync(base64ToBytes(btoa(contents.binary(zipPath))))
@@ -382,7 +383,7 @@ describe('HistoryTransfer', () => {
       ['a/%2e%2e/b', 'percent']
     ])('should refuse %j', async (target, reason) => {
       expect(() => importTarget(target)).toThrow(reason);
-      const zipPath = await transfer.exportZip(NB);
+      const zipPath = (await transfer.exportZip(NB)).path;
       const files = contents.files.size;
       await expect(transfer.importZip(zipPath, target)).rejects.toThrow(
         'give a folder inside the server root'
@@ -433,6 +434,110 @@ describe('HistoryTransfer', () => {
         },
         { folder: FOLDER, notebookPath: NB, hasNotebook: false }
       ]);
+    });
+  });
+
+  describe('symbolic links (as the server extension reports them)', () => {
+    const ARTIFACTS = `${FOLDER}/${runId(1)}.artifacts`;
+    /** A transfer whose server extension reports these links. */
+    const linked = (links: IFolderLink[]) =>
+      new HistoryTransfer({
+        contents: contents.asManager(),
+        store,
+        links: {
+          check: async () => ({ checked: true, complete: true, links })
+        }
+      });
+
+    beforeEach(() => {
+      // What the folder elsewhere holds.
+      contents.files.set(`${ARTIFACTS}/id_rsa`, 'SECRET-OUTSIDE');
+    });
+
+    const artifactsLink: IFolderLink = {
+      path: ARTIFACTS,
+      role: 'entry',
+      scope: 'root',
+      kind: 'directory'
+    };
+    const skippedEntry = {
+      path: ARTIFACTS,
+      reason: 'is a symbolic link to outside the server root'
+    };
+
+    it('should leave out of a zip what an artifacts link reaches, and list it', async () => {
+      const report = await linked([artifactsLink]).exportZip(NB);
+      expect(report.skipped).toEqual([skippedEntry]);
+      expect(report.unchecked).toBeUndefined();
+      const zip = unzipSync(base64ToBytes(btoa(contents.binary(report.path))));
+      expect(Object.keys(zip).filter(p => p.includes('.artifacts'))).toEqual(
+        []
+      );
+      for (const bytes of Object.values(zip)) {
+        expect(new TextDecoder().decode(bytes)).not.toContain('SECRET-OUTSIDE');
+      }
+      expect(Object.keys(zip)).toContain(`train.runs/${runId(0)}.json`);
+    });
+
+    it('should leave out of an exported notebook what an artifacts link reaches, and list it', async () => {
+      const report = await linked([artifactsLink]).exportNotebook(NB);
+      expect(report.skipped).toEqual([skippedEntry]);
+      const text = contents.files.get(report.path)!;
+      expect(text).not.toContain(btoa('SECRET-OUTSIDE'));
+      const history = JSON.parse(text).metadata[EMBED_METADATA_KEY];
+      expect(
+        history.files.filter((f: { path: string }) =>
+          f.path.includes('.artifacts')
+        )
+      ).toEqual([]);
+    });
+
+    it('should export nothing of a runs folder that is itself a link outside', async () => {
+      const report = await linked([
+        { path: FOLDER, role: 'folder', scope: 'root', kind: 'directory' }
+      ]).exportZip(NB);
+      expect(report.skipped).toEqual([
+        {
+          path: FOLDER,
+          reason: 'is a symbolic link to outside the server root'
+        }
+      ]);
+      const zip = unzipSync(base64ToBytes(btoa(contents.binary(report.path))));
+      expect(Object.keys(zip)).toEqual(['train.ipynb']);
+    });
+
+    it('should say when links could not be checked (no server extension)', async () => {
+      const report = await new HistoryTransfer({
+        contents: contents.asManager(),
+        store,
+        links: {
+          check: async () => ({ checked: false, reason: 'no extension' })
+        }
+      }).exportZip(NB);
+      expect(report.unchecked).toBe('no extension');
+      expect(report.skipped).toEqual([]);
+    });
+
+    it('should never write an import through a link, and name it', async () => {
+      const zipPath = (await transfer.exportZip(NB)).path;
+      const target = 'imported';
+      const report = await linked([
+        {
+          path: `${target}/train.runs`,
+          role: 'entry',
+          scope: 'root',
+          kind: 'directory'
+        }
+      ]).importZip(zipPath, target);
+      expect(report.written).toEqual(['imported/train.ipynb']);
+      expect(report.rejected).toContainEqual(
+        `train.runs/${runId(0)}.json is reached through the symbolic link imported/train.runs, which leads outside the server root`
+      );
+      expect(
+        [...contents.files.keys()].filter(p =>
+          p.startsWith('imported/train.runs')
+        )
+      ).toEqual([]);
     });
   });
 });

@@ -9,6 +9,8 @@ import { makeRun } from '../../core/__tests__/fixtures';
 import { ContentsRunStore } from '../contentsRunStore';
 import { MemoryHistoryCache } from '../historyCache';
 import { MemoryOutboxStorage } from '../outbox';
+import type { IFolderLink } from '../../core/history';
+import type { ILinkChecker } from '../linkChecker';
 import { RunTrash } from '../trash';
 import { MemoryContents } from './memoryContents';
 
@@ -48,6 +50,30 @@ describe('RunTrash', () => {
       .map(p => p.slice(prefix.length + 1))
       .sort();
 
+  const makeTrash = (links?: ILinkChecker) =>
+    new RunTrash({
+      contents: contents.asManager(),
+      ensureFolder: async folder => {
+        if (!contents.dirs.has(folder)) {
+          await contents.save(folder, { type: 'directory' });
+        }
+      },
+      links
+    });
+  /** A trash whose server extension reports these links. */
+  const checkedTrash = (links: IFolderLink[]) =>
+    makeTrash({
+      check: async () => ({ checked: true, complete: true, links })
+    });
+  /** Every file and folder under a prefix, with its content. */
+  const snapshot = (prefix: string) =>
+    JSON.stringify([
+      [...contents.files.entries()]
+        .filter(([p]) => p.startsWith(prefix))
+        .sort(),
+      [...contents.dirs].filter(p => p.startsWith(prefix)).sort()
+    ]);
+
   beforeEach(async () => {
     contents = new MemoryContents();
     contents.dirs.add('work');
@@ -58,14 +84,7 @@ describe('RunTrash', () => {
       outbox: new MemoryOutboxStorage(),
       cache: new MemoryHistoryCache()
     });
-    trash = new RunTrash({
-      contents: contents.asManager(),
-      ensureFolder: async folder => {
-        if (!contents.dirs.has(folder)) {
-          await contents.save(folder, { type: 'directory' });
-        }
-      }
-    });
+    trash = makeTrash();
     await store.save(
       makeRun({ id: ID, notebookPath: NB, artifacts: [artifact('m.bin')] }),
       { series: { loss: { step: [0], value: [1], time: [0] } } }
@@ -85,7 +104,11 @@ describe('RunTrash', () => {
   });
 
   it('"Delete Run…" moves the run and leaves a neighbour that breaks the naming rules alone', async () => {
-    await expect(store.trash(NB, [ID])).resolves.toBeUndefined();
+    const report = await store.trash(NB, [ID]);
+    expect(report.moved).toContain(`${ID}.json`);
+    expect(report.leftAlone.map(l => l.name)).toEqual(
+      expect.arrayContaining(NEIGHBOURS)
+    );
     expect(filesUnder(TRASH)).toEqual([
       `${ID}.annotations.json`,
       `${ID}.artifacts/m.bin`,
@@ -132,7 +155,7 @@ describe('RunTrash', () => {
   it('restores the run and leaves a neighbour in the trash alone', async () => {
     await store.trash(NB, [ID]);
     contents.files.set(`${TRASH}/${ID}.bad:name`, 'not the run’s');
-    await expect(store.restore(NB, [ID])).resolves.toBeUndefined();
+    expect((await store.restore(NB, [ID])).moved).toContain(`${ID}.json`);
     expect(filesUnder(TRASH)).toEqual([`${ID}.bad:name`]);
     expect(
       (await store.list(NB, { current: true })).runs.map(r => r.id).sort()
@@ -140,7 +163,8 @@ describe('RunTrash', () => {
     expect(await store.listTrash(NB)).toEqual([]);
   });
 
-  it('empties only the layout’s entries, whatever else the trash holds', async () => {
+  it('empties only the layout’s entries, whatever else the trash holds (links checked)', async () => {
+    trash = checkedTrash([]);
     await store.trash(NB, [ID, OTHER]);
     // What a trash that is a link to another folder could hold, and files
     // of the artifacts folder that the run did not record.
@@ -212,7 +236,7 @@ describe('RunTrash', () => {
     contents.dirs.add(`${TRASH}/src`);
     contents.files.set(`${TRASH}/src/main.py`, 'code');
     jest.spyOn(console, 'warn').mockImplementation(() => {});
-    expect(await store.emptyTrash(NB)).toBe(0);
+    expect((await store.emptyTrash(NB)).runs).toBe(0);
     expect(filesUnder(TRASH)).toEqual([
       'a.txt',
       'b.json',
@@ -244,5 +268,118 @@ describe('RunTrash', () => {
       `${ID}.json`,
       `${ID}.series.json`
     ]);
+  });
+
+  describe('symbolic links (as the server extension reports them)', () => {
+    const trashLink: IFolderLink = {
+      path: TRASH,
+      role: 'entry',
+      scope: 'root',
+      kind: 'directory'
+    };
+
+    beforeEach(() => {
+      jest.spyOn(console, 'warn').mockImplementation(() => {});
+    });
+
+    it('refuses to delete into, empty or restore from a trash that links outside, and names it', async () => {
+      await store.trash(NB, [OTHER]);
+      // What the folder elsewhere holds: files the extension never wrote.
+      contents.files.set(`${TRASH}/thesis.tex`, 'years of work');
+      const before = snapshot(TRASH);
+      const linked = checkedTrash([trashLink]);
+
+      const deleted = await linked.moveToTrash(FOLDER, [ID]);
+      expect(deleted.moved).toEqual([]);
+      expect(deleted.refused).toContain(TRASH);
+      expect(deleted.leftAlone).toEqual([
+        { name: TRASH, reason: 'is a symbolic link to outside the server root' }
+      ]);
+      const emptied = await linked.emptyWithReport(FOLDER);
+      expect(emptied.deleted).toEqual([]);
+      expect(emptied.runs).toBe(0);
+      expect(emptied.refused).toContain(TRASH);
+      const restored = await linked.restore(FOLDER, [OTHER]);
+      expect(restored.moved).toEqual([]);
+      expect(restored.refused).toContain(TRASH);
+
+      expect(snapshot(TRASH)).toBe(before);
+      expect(contents.files.has(`${FOLDER}/${ID}.json`)).toBe(true);
+    });
+
+    it('refuses everything in a runs folder that is itself a link (or under one)', async () => {
+      const linked = checkedTrash([
+        { path: 'work', role: 'parent', scope: 'root', kind: 'directory' }
+      ]);
+      const report = await linked.moveToTrash(FOLDER, [ID]);
+      expect(report.refused).toBe(
+        'work is a symbolic link to outside the server root: nothing was moved or deleted'
+      );
+      expect(filesUnder(TRASH)).toEqual([]);
+    });
+
+    it('deletes a run but leaves its artifacts folder that links elsewhere, named', async () => {
+      const linked = checkedTrash([
+        {
+          path: `${FOLDER}/${ID}.artifacts`,
+          role: 'entry',
+          scope: 'folder',
+          kind: 'directory'
+        }
+      ]);
+      const report = await linked.moveToTrash(FOLDER, [ID]);
+      expect(report.moved).toEqual([
+        `${ID}.json`,
+        `${ID}.annotations.json`,
+        `${ID}.series.json`
+      ]);
+      expect(report.leftAlone).toContainEqual({
+        name: `${ID}.artifacts`,
+        reason: 'is a symbolic link to outside the runs folder'
+      });
+      expect(contents.files.get(`${FOLDER}/${ID}.artifacts/m.bin`)).toBe('x');
+    });
+
+    it('empties the trash around an artifact that is a link, and names it', async () => {
+      await store.trash(NB, [ID]);
+      const child = `${TRASH}/${ID}.artifacts/m.bin`;
+      const linked = checkedTrash([
+        { path: child, role: 'entry', scope: 'root', kind: 'file' }
+      ]);
+      const report = await linked.emptyWithReport(FOLDER);
+      expect(contents.files.get(child)).toBe('x');
+      expect(report.leftAlone).toContainEqual({
+        name: `${ID}.artifacts/m.bin`,
+        reason: 'is a symbolic link to outside the server root'
+      });
+      expect(report.deleted).toContain(`${ID}.json`);
+      expect(report.deleted).not.toContain(`${ID}.artifacts`);
+    });
+
+    it('without the server extension, deletes nothing from a trash holding entries it does not recognise', async () => {
+      await store.trash(NB, [ID, OTHER]);
+      contents.files.set(`${TRASH}/thesis.tex`, 'years of work');
+      const before = snapshot(TRASH);
+      const unchecked = makeTrash({
+        check: async () => ({ checked: false, reason: 'no server extension' })
+      });
+      const report = await unchecked.emptyWithReport(FOLDER);
+      expect(report.deleted).toEqual([]);
+      expect(report.runs).toBe(0);
+      expect(report.refused).toBe(
+        `${TRASH} holds entries that are not the run folder layout's, and no server extension: nothing was deleted`
+      );
+      expect(report.leftAlone.map(l => l.name)).toEqual(['thesis.tex']);
+      expect(snapshot(TRASH)).toBe(before);
+    });
+
+    it('without the server extension, empties a trash that holds only the layout’s entries', async () => {
+      await store.trash(NB, [ID, OTHER]);
+      const report = await makeTrash().emptyWithReport(FOLDER);
+      expect(report.unchecked).toBe('links are not checked here');
+      expect(report.refused).toBeUndefined();
+      expect(report.runs).toBe(2);
+      expect(filesUnder(TRASH)).toEqual([]);
+    });
   });
 });

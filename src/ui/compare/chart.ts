@@ -14,6 +14,7 @@ import type * as VegaEmbed from 'vega-embed';
 import type { Result } from 'vega-embed';
 import type * as VegaInterpreter from 'vega-interpreter';
 import type { TopLevelSpec } from 'vega-lite';
+import { assertInlineSpec, refusingLoader } from '../../core/charts/inlineData';
 import { specDataRows, toCsv } from '../../core/compare/csv';
 
 type Embed = typeof VegaEmbed.default;
@@ -167,6 +168,8 @@ export class ChartView implements IDisposable {
       ...((spec as { config?: object }).config ?? {})
     };
     try {
+      // Inline data only: a spec that would load anything is not drawn.
+      assertInlineSpec(spec);
       const result = await embed(
         this._host,
         { ...spec, config } as TopLevelSpec,
@@ -175,6 +178,8 @@ export class ChartView implements IDisposable {
           actions: false,
           ast: true,
           expr,
+          // And should one slip through, Vega itself loads nothing.
+          loader: refusingLoader(),
           theme: isLightTheme() ? undefined : 'dark'
         }
       );

@@ -5,6 +5,7 @@ import type { IMetricSeries, IRunSummary } from '../../run';
 import { runColor } from '../../runs/names';
 import {
   confusionMatrixSpec,
+  externalReferences,
   fieldRef,
   learningCurveSpec,
   meanStdBandSpec,
@@ -281,6 +282,16 @@ describe('charts: specs', () => {
     expect(messages).toEqual([]);
     expect(spec.marks?.length).toBeGreaterThan(0);
   });
+
+  it.each(SPECS)(
+    '%s carries its data inline, before and after compiling',
+    (_, make) => {
+      const spec = make();
+      expect(externalReferences(spec)).toEqual([]);
+      const compiled = compile(spec, { logger: recordingLogger().logger }).spec;
+      expect(externalReferences(compiled)).toEqual([]);
+    }
+  );
 
   it.each(SPECS)('%s keeps user text out of expressions', (_, make) => {
     const spec = make();
