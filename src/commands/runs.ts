@@ -67,9 +67,8 @@ export function addRunCommands(options: IRunCommandsOptions): void {
       execute: async args => {
         // Read before any await: a context menu's row is forgotten after.
         const run = runOf(args);
-        if (run) {
-          await act(run).catch(fail);
-        }
+        // What the act reports (a delete's trash report) is the result.
+        return run ? act(run).catch(fail) : undefined;
       }
     });
   const annotation = (run: IRun) =>
