@@ -121,7 +121,15 @@ test.describe('Readable at a glance', () => {
       other,
       JSON.stringify({
         cells: [],
-        metadata: {},
+        // A kernel named, so that opening it asks nothing (a modal "Select
+        // Kernel" would hold the page, as it holds a user).
+        metadata: {
+          kernelspec: {
+            name: 'python3',
+            display_name: 'Python 3',
+            language: 'python'
+          }
+        },
         nbformat: 4,
         nbformat_minor: 5
       })
@@ -139,8 +147,9 @@ test.describe('Readable at a glance', () => {
     await expect(query).toHaveValue('');
     await expect.poll(() => names(page)).toEqual(['history #2', 'history #1']);
 
-    // Known gap (issue #15): coming back to A does not bring its query back
-    // in the browser yet, although TableStateMemory's jest spec does; not
-    // asserted here until it does.
+    // Back in A (its tab clicked, as a user does), its query is back.
+    await page.getByRole('tab', { name: 'drills.ipynb' }).click();
+    await expect(query).toHaveValue('metrics.loss < 0');
+    await expectSidebarRuns(sidebar, 0);
   });
 });
