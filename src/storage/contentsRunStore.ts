@@ -34,6 +34,7 @@ import {
   type IRunAnnotation,
   type RunSeries
 } from '../core/history';
+import { folderLink, linkReason } from '../core/history/links';
 import {
   runFilePath,
   runsFolder,
@@ -54,7 +55,7 @@ import type {
 import type { IFileSaver } from './backgroundSaver';
 import { isMissingPath, isNotFound } from './contentsErrors';
 import { FolderIndex, type IFolderView } from './folderIndex';
-import type { ILinkChecker } from './linkChecker';
+import { NO_LINK_CHECK, type ILinkChecker } from './linkChecker';
 import { MemoryHistoryCache, type IHistoryCache } from './historyCache';
 import {
   MemoryOutboxStorage,
@@ -89,10 +90,11 @@ export class ContentsRunStore implements IRunStore {
       random: options.random
     });
     this._outbox.statusChanged.connect(this._onOutboxStatus, this);
+    this._links = options.links ?? NO_LINK_CHECK;
     this._trash = new RunTrash({
       contents: this._contents,
       ensureFolder: folder => this._ensureFolder(folder),
-      links: options.links
+      links: this._links
     });
     this._ready = this._outbox.start();
   }
@@ -539,12 +541,40 @@ export class ContentsRunStore implements IRunStore {
   }
 
   /** Write one outbox entry to the server. */
+  /**
+   * Why runs must not be written into this folder: it (or a parent) is a
+   * symbolic link that leads out of the server root, as a cloned
+   * repository's runs folder may be. Asked once per folder and page (the
+   * server walks the folder); null when it is fine or cannot be checked.
+   */
+  private _linkRefusal(folder: string): Promise<string | null> {
+    let refusal = this._linkRefusals.get(folder);
+    if (!refusal) {
+      refusal = this._links
+        .check(folder)
+        .then(check => {
+          const link = folderLink(check);
+          return link?.scope === 'root'
+            ? `${link.path} ${linkReason(link, link.path)}: runs are kept in this browser and not written through it (reload once it is fixed)`
+            : null;
+        })
+        .catch(() => null);
+      this._linkRefusals.set(folder, refusal);
+    }
+    return refusal;
+  }
+
   private async _write(entry: IOutboxEntry): Promise<void> {
     // Where the notebook is now: a rename this store saw since the entry
     // was queued sends it to the new folder.
     let notebookPath = this._moved(entry.notebookPath);
     let folder = runsFolder(notebookPath);
     await this._moving.get(folder);
+    const refusal = await this._linkRefusal(folder);
+    if (refusal) {
+      // Held in the outbox, named in the status bar; never written there.
+      throw new Error(refusal);
+    }
     const put = async (name: string, content: string, format = 'text') => {
       const options: Partial<Contents.IModel> = {
         type: 'file',
@@ -715,6 +745,8 @@ export class ContentsRunStore implements IRunStore {
   private _saver: IFileSaver;
   private _index: FolderIndex;
   private _outbox: Outbox;
+  private _links: ILinkChecker;
+  private _linkRefusals = new Map<string, Promise<string | null>>();
   private _trash: RunTrash;
   private _ready: Promise<void>;
   private _folders = new Set<string>();

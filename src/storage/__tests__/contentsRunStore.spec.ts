@@ -240,6 +240,73 @@ describe('ContentsRunStore', () => {
       });
     });
 
+    it('should hold runs, and write nothing, when the runs folder is a link out of the server root', async () => {
+      const checked: string[] = [];
+      const store = new ContentsRunStore({
+        contents: contents.asManager(),
+        writerId: WRITER_1,
+        cache,
+        outbox,
+        shardDelayMs: 60_000,
+        backoff: { initialMs: 60_000, factor: 2, maxMs: 60_000, jitter: 0 },
+        links: {
+          check: async folder => {
+            checked.push(folder);
+            return {
+              checked: true,
+              complete: true,
+              links: [
+                {
+                  path: folder,
+                  role: 'folder',
+                  scope: 'root',
+                  kind: 'directory'
+                }
+              ]
+            };
+          }
+        }
+      });
+      stores.push(store);
+      const before = [...contents.files.keys()];
+      await saveNow(store, makeRun({ id: ID_A, notebookPath: NB }));
+      await saveNow(store, makeRun({ id: ID_B, notebookPath: NB }));
+      expect([...contents.files.keys()]).toEqual(before);
+      expect(store.status.pending).toBe(2);
+      expect(store.status.failure?.message).toContain(
+        `${FOLDER} is a symbolic link to outside the server root`
+      );
+      // The server walked the folder once for this page.
+      expect(checked).toEqual([FOLDER]);
+    });
+
+    it('should write into a runs folder linked elsewhere inside the server root', async () => {
+      const store = new ContentsRunStore({
+        contents: contents.asManager(),
+        writerId: WRITER_1,
+        cache,
+        outbox,
+        links: {
+          check: async folder => ({
+            checked: true,
+            complete: true,
+            links: [
+              {
+                path: folder,
+                role: 'folder',
+                scope: 'folder',
+                kind: 'directory'
+              }
+            ]
+          })
+        }
+      });
+      stores.push(store);
+      await saveNow(store, makeRun({ id: ID_A, notebookPath: NB }));
+      expect(store.status.pending).toBe(0);
+      expect(contents.files.has(`${FOLDER}/${ID_A}.json`)).toBe(true);
+    });
+
     it('should re-create once, then report a repeated failure as it is', async () => {
       const store = open();
       await saveNow(store, makeRun({ id: ID_A, notebookPath: NB }));
