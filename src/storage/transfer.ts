@@ -435,9 +435,12 @@ export class HistoryTransfer {
           n =>
             n !== i.name && n.startsWith(`${stem}.`) && runsFolder(n) === i.name
         );
+        // Names the server listed exist on its disk: any legal name (`:`,
+        // `?`, `%41`…) is kept as it is, not checked as untrusted content.
+        const name = notebook ?? `${stem}.ipynb`;
         return {
           folder: i.path,
-          notebookPath: safeJoin(dir, notebook ?? `${stem}.ipynb`),
+          notebookPath: dir ? `${dir.replace(/\/+$/, '')}/${name}` : name,
           hasNotebook: notebook !== undefined
         };
       })

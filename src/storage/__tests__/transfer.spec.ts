@@ -435,6 +435,32 @@ describe('HistoryTransfer', () => {
         { folder: FOLDER, notebookPath: NB, hasNotebook: false }
       ]);
     });
+
+    it('should find runs folders whose names hold `:`, `?` and `%41`', async () => {
+      contents.files.delete(NB);
+      contents.dirs.delete(FOLDER);
+      for (const stem of ['a:b', 'q?', '%41']) {
+        contents.dirs.add(`work/${stem}.runs`);
+      }
+      contents.files.set('work/q?.ipynb', '{}');
+      expect(await transfer.findRunsFolders('work')).toEqual([
+        {
+          folder: 'work/%41.runs',
+          notebookPath: 'work/%41.ipynb',
+          hasNotebook: false
+        },
+        {
+          folder: 'work/a:b.runs',
+          notebookPath: 'work/a:b.ipynb',
+          hasNotebook: false
+        },
+        {
+          folder: 'work/q?.runs',
+          notebookPath: 'work/q?.ipynb',
+          hasNotebook: true
+        }
+      ]);
+    });
   });
 
   describe('symbolic links (as the server extension reports them)', () => {
