@@ -330,9 +330,28 @@ function enrich(record: IRunRecord, k: number, steps: number): IWritten {
           state: 'unchanged'
         }
       ],
-      clean: k !== 2,
-      issues: k === 2 ? ['re-run'] : []
+      scope: 'slice',
+      historyCount: 4 + k
     },
+    // Run 2 read the data cell's `data` after the cell was edited.
+    provenance:
+      k === 2
+        ? {
+            state: 'stale',
+            issues: [
+              {
+                kind: 'edited',
+                cell: {
+                  cellId: 'data',
+                  executionCount: 2,
+                  index: 1,
+                  line: 'data = load("data/train.csv", augment=False)'
+                },
+                names: ['data']
+              }
+            ]
+          }
+        : { state: 'clean', issues: [] },
     environment: {
       deepProbe: true,
       hash: envHash,
