@@ -2,9 +2,10 @@
  * Write fixture run folders for the UI tests, screenshots and benchmarks:
  *
  *   npx tsx scripts/make-fixture-runs.ts --out DIR [--preset all|big|compare|security]
- *                                        [--runs N] [--steps S]
+ *                                        [--runs N] [--steps S] [--notebook NAME.ipynb]
  *
- * - `big`: big.ipynb with 10,000 runs (summaries, no series);
+ * - `big`: big.ipynb (or `--notebook`) with 10,000 runs (or `--runs`;
+ *   summaries, no series);
  * - `compare`: compare.ipynb with 24 runs, the newest three carrying
  *   100,000-step series, confusion matrices, ROC/PR curves, lineage,
  *   environments, data hashes, artifacts and image outputs;
@@ -432,21 +433,21 @@ function enrich(record: IRunRecord, k: number, steps: number): IWritten {
   };
 }
 
-function big(total: number) {
+function big(total: number, name: string) {
   const runs: IWritten[] = [];
   for (let i = 0; i < total; i++) {
     runs.push({
-      record: fixtureRun(i, { notebookPath: 'big.ipynb', total }),
+      record: fixtureRun(i, { notebookPath: name, total }),
       ...(i % 97 === 5 ? { annotation: { starred: true } } : {})
     });
   }
-  const summaries = writeFolder('big.ipynb', runs);
+  const summaries = writeFolder(name, runs);
   const expected = summaries
     .filter(matchesCompoundQuery)
     .map(r => r.id)
     .sort();
   return {
-    notebook: 'big.ipynb',
+    notebook: name,
     runs: total,
     query: COMPOUND_QUERY,
     expected
@@ -541,7 +542,7 @@ function security(steps: number) {
 const started = Date.now();
 const out: Record<string, unknown> = { out: OUT };
 if (PRESET === 'all' || PRESET === 'big') {
-  out.big = big(Number(opt('runs', '10000')));
+  out.big = big(Number(opt('runs', '10000')), opt('notebook', 'big.ipynb'));
 }
 if (PRESET === 'all' || PRESET === 'compare') {
   out.compare = compare(24, STEPS);
