@@ -134,6 +134,29 @@ function notebook(cells: { source: string; tags?: string[] }[]): string {
   );
 }
 
+/**
+ * A file's modification time as jupyter_server lists it
+ * (`datetime.fromtimestamp(st_mtime, utc)` in JSON: microseconds, none when
+ * zero), so the shard's stamps match the listing exactly as they do for a
+ * folder the extension wrote (ISO milliseconds would not: every annotated
+ * run would be read again and the reader's own shard written).
+ */
+function serverTime(mtimeNs: bigint): string {
+  // CPython's st_mtime is sec + nsec * 1e-9 as a double; fromtimestamp
+  // rounds its fraction to the microsecond.
+  const t =
+    Number(mtimeNs / 1_000_000_000n) +
+    Number(mtimeNs % 1_000_000_000n) * 1e-9;
+  let seconds = Math.floor(t);
+  let micros = Math.round((t - seconds) * 1e6);
+  if (micros >= 1_000_000) {
+    seconds += 1;
+    micros -= 1_000_000;
+  }
+  const base = new Date(seconds * 1000).toISOString().slice(0, 19);
+  return micros ? `${base}.${String(micros).padStart(6, '0')}Z` : `${base}Z`;
+}
+
 interface IWritten {
   record: IRunRecord;
   series?: RunSeries;
@@ -172,8 +195,8 @@ function writeFolder(name: string, runs: IWritten[]): IRunSummary[] {
   const entries: IManifestEntry[] = [];
   const summaries: IRunSummary[] = [];
   const stamp = (path: string) => {
-    const s = statSync(path);
-    return { size: s.size, lastModified: s.mtime.toISOString() };
+    const s = statSync(path, { bigint: true });
+    return { size: Number(s.size), lastModified: serverTime(s.mtimeNs) };
   };
   for (const w of runs) {
     const valid = validateRun(w.record);
