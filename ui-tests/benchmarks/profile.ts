@@ -45,8 +45,23 @@ export class ProfileSummary {
         continue;
       }
       this.busyMs += ms;
-      const key = `${frame.functionName || '(anonymous)'} ${shortUrl(frame.url)}:${frame.lineNumber + 1}:${frame.columnNumber + 1}`;
+      const key = keyOf(frame);
       this._self.set(key, (this._self.get(key) ?? 0) + ms);
+      // Inclusive: every function on the stack, once.
+      const onStack = new Set<string>();
+      for (
+        let at: number | undefined = node.id;
+        at !== undefined;
+        at = parent.get(at)
+      ) {
+        const f = byId.get(at)?.callFrame;
+        if (f && f.url) {
+          onStack.add(keyOf(f));
+        }
+      }
+      for (const k of onStack) {
+        this._total.set(k, (this._total.get(k) ?? 0) + ms);
+      }
       const script = shortUrl(frame.url) || frame.functionName;
       this._byScript.set(script, (this._byScript.get(script) ?? 0) + ms);
       // Time with a frame of this extension on the stack, however deep.
@@ -90,16 +105,21 @@ export class ProfileSummary {
    * The functions whose self time per profile grew most from `base` to
    * this summary (say, tagged executions over untagged ones).
    */
-  moreThan(base: ProfileSummary, n: number): string[] {
+  moreThan(
+    base: ProfileSummary,
+    n: number,
+    which: 'self' | 'total' = 'self'
+  ): string[] {
     const per = (ms: number, s: ProfileSummary) => ms / Math.max(1, s.profiles);
-    const keys = new Set([...this._self.keys(), ...base._self.keys()]);
+    const mine = which === 'self' ? this._self : this._total;
+    const theirs = which === 'self' ? base._self : base._total;
+    const keys = new Set([...mine.keys(), ...theirs.keys()]);
     return [...keys]
       .map(
         key =>
           [
             key,
-            per(this._self.get(key) ?? 0, this) -
-              per(base._self.get(key) ?? 0, base)
+            per(mine.get(key) ?? 0, this) - per(theirs.get(key) ?? 0, base)
           ] as const
       )
       .sort((a, b) => b[1] - a[1])
@@ -112,6 +132,8 @@ export class ProfileSummary {
   idleMs = 0;
   oursMs = 0;
   private _self = new Map<string, number>();
+  /** Time with the function anywhere on the stack. */
+  private _total = new Map<string, number>();
   private _byScript = new Map<string, number>();
 }
 
@@ -136,6 +158,10 @@ export async function profiled(
     throw failure;
   }
   return profile as unknown as ICpuProfile;
+}
+
+function keyOf(frame: ICpuProfile['nodes'][number]['callFrame']): string {
+  return `${frame.functionName || '(anonymous)'} ${shortUrl(frame.url)}:${frame.lineNumber + 1}:${frame.columnNumber + 1}`;
 }
 
 /** `…/static/lab/1234.abcd.js` → `lab/1234.abcd.js`; extensions by name. */

@@ -24,7 +24,11 @@
  * own panel (JupyterLab's part of the switch). BENCH_SIZES (default
  * "1000,10000,100000") chooses the folders. BENCH_PROFILE=1 adds CPU
  * profiles of return visits and reloads (self time by function, printed),
- * taken after the timed visits so that they do not slow them.
+ * taken after the timed visits so that they do not slow them (the last
+ * reload's visits are profiled instead of timed). BENCH_TRACE=1 adds
+ * Chromium traces of three more return visits per folder: script, style,
+ * layout (and which script forced one), paint and GC between selecting
+ * the tab and the rows painted.
  */
 import { test } from '@jupyterlab/galata';
 import { execFileSync } from 'child_process';
@@ -45,6 +49,7 @@ import {
   type IPaintTime
 } from '../tests/largeFolderHelpers';
 import { profiled, ProfileSummary } from './profile';
+import { TRACE_CATEGORIES, TraceSummary } from './trace';
 
 const SIZES = (process.env.BENCH_SIZES ?? '1000,10000,100000')
   .split(',')
@@ -54,6 +59,7 @@ const RETURNS = Number(process.env.BENCH_RETURNS ?? 7);
 const RELOADS = Number(process.env.BENCH_RELOADS ?? 3);
 const LISTINGS = Number(process.env.BENCH_LISTINGS ?? 3);
 const PROFILE = process.env.BENCH_PROFILE === '1';
+const TRACE = process.env.BENCH_TRACE === '1';
 
 const uptime = () => execFileSync('uptime', { encoding: 'utf-8' }).trim();
 const f = (ms: number) => (Number.isFinite(ms) ? ms.toFixed(0) : '-');
@@ -78,6 +84,7 @@ interface IResult {
   manifestChanged: boolean;
   returnProfile: ProfileSummary;
   reloadProfile: ProfileSummary;
+  returnTrace: TraceSummary;
 }
 
 test.use({ kernels: null, viewport: { width: 1600, height: 1000 } });
@@ -85,6 +92,7 @@ test.setTimeout(3_600_000);
 
 test('tab switch: selecting a notebook to its rows painted', async ({
   page,
+  browser,
   tmpPath
 }) => {
   const root = await serverRoot(page);
@@ -108,7 +116,8 @@ test('tab switch: selecting a notebook to its rows painted', async ({
         returnWrites: [],
         manifestChanged: false,
         returnProfile: new ProfileSummary(),
-        reloadProfile: new ProfileSummary()
+        reloadProfile: new ProfileSummary(),
+        returnTrace: new TraceSummary()
       });
     }
     // The server's own listing of each folder, from node.
@@ -173,6 +182,22 @@ test('tab switch: selecting a notebook to its rows painted', async ({
           );
         }
         await cdp.detach();
+      }
+      if (TRACE) {
+        for (let i = 0; i < 3; i++) {
+          await switchToEmpty(page, other);
+          await settle(page, 500);
+          await browser.startTracing(page.page, {
+            categories: TRACE_CATEGORIES
+          });
+          await timeToRows(page, notebookOf(r.size), 'activate');
+          await settle(page, 100);
+          r.returnTrace.add(
+            await browser.stopTracing(),
+            'runs-bench-select',
+            'runs-bench-painted'
+          );
+        }
       }
     }
 
@@ -326,6 +351,12 @@ test('tab switch: selecting a notebook to its rows painted', async ({
             ...p.scripts(6).map(l => `  ${l}`)
           ])
         )
+      : []),
+    ...(TRACE
+      ? results.flatMap(r => [
+          `trace of return visits, ${r.size} runs (${r.returnTrace.traces} traces, per visit, selecting to painted, main thread):`,
+          ...r.returnTrace.lines().map(l => `  ${l}`)
+        ])
       : []),
     `targets (idle 2-core machine): 10,000 runs return <= 100 p95, reload <= 300, first <= max(2000, 1.5 x listing); 100,000 runs first <= 15000, return <= 150`
   ];
