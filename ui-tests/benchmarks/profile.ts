@@ -90,6 +90,18 @@ export class ProfileSummary {
       );
   }
 
+  /** This extension's functions with the most time on the stack. */
+  ours(n: number): string[] {
+    return [...this._total]
+      .filter(([key]) => key.includes('jupyterlab-runs/'))
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, n)
+      .map(
+        ([key, ms]) =>
+          `${(ms / Math.max(1, this.profiles)).toFixed(2).padStart(8)} ms  ${key}`
+      );
+  }
+
   /** Self time per script (bundle chunk), per profile. */
   scripts(n: number): string[] {
     return [...this._byScript]
@@ -164,11 +176,11 @@ function keyOf(frame: ICpuProfile['nodes'][number]['callFrame']): string {
   return `${frame.functionName || '(anonymous)'} ${shortUrl(frame.url)}:${frame.lineNumber + 1}:${frame.columnNumber + 1}`;
 }
 
-/** `…/static/lab/1234.abcd.js` → `lab/1234.abcd.js`; extensions by name. */
+/** `…/static/lab/1234.abcd.js` → `lab/1234.abcd.js`; an extension's chunk as `<name>/<chunk>`. */
 function shortUrl(url: string): string {
-  const ext = url.match(/\/labextensions\/(.+)$/);
+  const ext = url.match(/\/extensions\/([^/]+)\/static\/([^?]+)/);
   if (ext) {
-    return ext[1].replace(/\/static\//, '/');
+    return `${ext[1]}/${ext[2]}`;
   }
   const m = url.match(/\/static\/(.+)$/);
   return m ? m[1] : url;
