@@ -2,9 +2,10 @@
  * Write fixture run folders for the UI tests, screenshots and benchmarks:
  *
  *   npx tsx scripts/make-fixture-runs.ts --out DIR [--preset all|big|compare|security]
- *                                        [--runs N] [--steps S]
+ *                                        [--runs N] [--steps S] [--notebook NAME.ipynb]
  *
- * - `big`: big.ipynb with 10,000 runs (summaries, no series);
+ * - `big`: big.ipynb (or `--notebook`) with 10,000 runs (or `--runs`;
+ *   summaries, no series);
  * - `compare`: compare.ipynb with 24 runs, the newest three carrying
  *   100,000-step series, confusion matrices, ROC/PR curves, lineage,
  *   environments, data hashes, artifacts and image outputs;
@@ -133,6 +134,29 @@ function notebook(cells: { source: string; tags?: string[] }[]): string {
   );
 }
 
+/**
+ * A file's modification time as jupyter_server lists it
+ * (`datetime.fromtimestamp(st_mtime, utc)` in JSON: microseconds, none when
+ * zero), so the shard's stamps match the listing exactly as they do for a
+ * folder the extension wrote (ISO milliseconds would not: every annotated
+ * run would be read again and the reader's own shard written).
+ */
+function serverTime(mtimeNs: bigint): string {
+  // CPython's st_mtime is sec + nsec * 1e-9 as a double; fromtimestamp
+  // rounds its fraction to the microsecond.
+  const t =
+    Number(mtimeNs / 1_000_000_000n) +
+    Number(mtimeNs % 1_000_000_000n) * 1e-9;
+  let seconds = Math.floor(t);
+  let micros = Math.round((t - seconds) * 1e6);
+  if (micros >= 1_000_000) {
+    seconds += 1;
+    micros -= 1_000_000;
+  }
+  const base = new Date(seconds * 1000).toISOString().slice(0, 19);
+  return micros ? `${base}.${String(micros).padStart(6, '0')}Z` : `${base}Z`;
+}
+
 interface IWritten {
   record: IRunRecord;
   series?: RunSeries;
@@ -171,8 +195,8 @@ function writeFolder(name: string, runs: IWritten[]): IRunSummary[] {
   const entries: IManifestEntry[] = [];
   const summaries: IRunSummary[] = [];
   const stamp = (path: string) => {
-    const s = statSync(path);
-    return { size: s.size, lastModified: s.mtime.toISOString() };
+    const s = statSync(path, { bigint: true });
+    return { size: Number(s.size), lastModified: serverTime(s.mtimeNs) };
   };
   for (const w of runs) {
     const valid = validateRun(w.record);
@@ -451,21 +475,21 @@ function enrich(record: IRunRecord, k: number, steps: number): IWritten {
   };
 }
 
-function big(total: number) {
+function big(total: number, name: string) {
   const runs: IWritten[] = [];
   for (let i = 0; i < total; i++) {
     runs.push({
-      record: fixtureRun(i, { notebookPath: 'big.ipynb', total }),
+      record: fixtureRun(i, { notebookPath: name, total }),
       ...(i % 97 === 5 ? { annotation: { starred: true } } : {})
     });
   }
-  const summaries = writeFolder('big.ipynb', runs);
+  const summaries = writeFolder(name, runs);
   const expected = summaries
     .filter(matchesCompoundQuery)
     .map(r => r.id)
     .sort();
   return {
-    notebook: 'big.ipynb',
+    notebook: name,
     runs: total,
     query: COMPOUND_QUERY,
     expected
@@ -560,7 +584,7 @@ function security(steps: number) {
 const started = Date.now();
 const out: Record<string, unknown> = { out: OUT };
 if (PRESET === 'all' || PRESET === 'big') {
-  out.big = big(Number(opt('runs', '10000')));
+  out.big = big(Number(opt('runs', '10000')), opt('notebook', 'big.ipynb'));
 }
 if (PRESET === 'all' || PRESET === 'compare') {
   out.compare = compare(24, STEPS);

@@ -4,6 +4,9 @@
  * - `folders`: one snapshot per runs folder (merged manifest entries, the
  *   shard stamps they came from, refused files), so a warm open needs the
  *   folder listing and nothing else;
+ * - `entries`: entries of runs this page saved since its folder's snapshot,
+ *   one record each (key: folder and run id), so that a save does not copy
+ *   the whole folder; a new snapshot of the folder clears them;
  * - `outbox`: runs recorded but not yet on the server. A run is put here
  *   before anything is sent, so a closed tab, a reload or a dead server
  *   loses nothing.
@@ -12,13 +15,26 @@
  * one origin (JupyterHub users) never share it.
  */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
-import type { IFolderSnapshot, IHistoryCache } from './historyCache';
+import type { IManifestEntry } from '../core/history';
+import {
+  withEntries,
+  type IFolderSnapshot,
+  type IHistoryCache
+} from './historyCache';
 import type { IOutboxEntry, IOutboxStorage } from './outbox';
 
-const DB_VERSION = 1;
+const DB_VERSION = 2;
+
+/** One entry of a folder saved after its snapshot. */
+interface ISavedEntry {
+  folder: string;
+  id: string;
+  entry: IManifestEntry;
+}
 
 interface IRunsDB extends DBSchema {
   folders: { key: string; value: IFolderSnapshot };
+  entries: { key: [string, string]; value: ISavedEntry };
   outbox: { key: string; value: IOutboxEntry; indexes: { folder: string } };
 }
 
@@ -33,6 +49,9 @@ export async function openRunsDatabase(baseUrl: string): Promise<RunsDatabase> {
         const outbox = db.createObjectStore('outbox', { keyPath: 'key' });
         outbox.createIndex('folder', 'folder');
       }
+      if (!db.objectStoreNames.contains('entries')) {
+        db.createObjectStore('entries', { keyPath: ['folder', 'id'] });
+      }
     }
   });
   return new RunsDatabase(db);
@@ -42,12 +61,44 @@ export async function openRunsDatabase(baseUrl: string): Promise<RunsDatabase> {
 export class RunsDatabase {
   constructor(db: IDBPDatabase<IRunsDB>) {
     this._db = db;
+    // Every method opens its transaction when called, over both stores
+    // where it touches both: IndexedDB runs overlapping read-write
+    // transactions in that order, so a snapshot and the entries put after
+    // it are applied in the order the page made them.
+    const range = (folder: string) =>
+      IDBKeyRange.bound([folder, ''], [folder, '\uffff']);
     this.cache = {
-      get: folder => this._db.get('folders', folder),
-      put: async snapshot => {
-        await this._db.put('folders', snapshot);
+      get: async folder => {
+        const tx = this._db.transaction(['folders', 'entries']);
+        const [snapshot, saved] = await Promise.all([
+          tx.objectStore('folders').get(folder),
+          tx.objectStore('entries').getAll(range(folder)),
+          tx.done
+        ]);
+        return withEntries(
+          snapshot,
+          saved.map(s => s.entry)
+        );
       },
-      delete: folder => this._db.delete('folders', folder)
+      put: async snapshot => {
+        const tx = this._db.transaction(['folders', 'entries'], 'readwrite');
+        await Promise.all([
+          tx.objectStore('folders').put(snapshot),
+          tx.objectStore('entries').delete(range(snapshot.folder)),
+          tx.done
+        ]);
+      },
+      putEntry: async (folder, entry) => {
+        await this._db.put('entries', { folder, id: entry.summary.id, entry });
+      },
+      delete: async folder => {
+        const tx = this._db.transaction(['folders', 'entries'], 'readwrite');
+        await Promise.all([
+          tx.objectStore('folders').delete(folder),
+          tx.objectStore('entries').delete(range(folder)),
+          tx.done
+        ]);
+      }
     };
     this.outbox = {
       all: () => this._db.getAll('outbox'),

@@ -665,10 +665,11 @@ describe('ContentsRunStore', () => {
       expect(second.runs.map(r => r.id)).toContain(runId(9));
     });
 
-    it('should copy a folder to the cache once for many saves, not once per run', async () => {
-      // Each copy holds every entry of the folder: one per save would make
+    it('should copy one entry per save to the cache, and the folder only with its shard', async () => {
+      // A copy of the folder holds every entry: one per save would make
       // every save cost time in proportion to the folder's size.
       const puts: number[] = [];
+      const entries: string[] = [];
       const memory = new MemoryHistoryCache();
       cache = {
         get: folder => memory.get(folder),
@@ -676,24 +677,54 @@ describe('ContentsRunStore', () => {
           puts.push(snapshot.entries.length);
           return memory.put(snapshot);
         },
+        putEntry: (folder, entry) => {
+          entries.push(entry.summary.id);
+          return memory.putEntry(folder, entry);
+        },
         delete: folder => memory.delete(folder)
       };
       const store = open();
-      await store.list(NB);
+      // The folder exists (a first run made it): saves add entries.
+      await saveNow(store, makeRun({ id: runId(100), notebookPath: NB }));
+      await store.flushManifests();
+      await store.list(NB, { current: true });
       const before = puts.length;
       for (let i = 0; i < 40; i++) {
         await saveNow(store, makeRun({ id: runId(i), notebookPath: NB }));
       }
+      await new Promise(resolve => setTimeout(resolve, 1100));
       expect(puts.length).toBe(before);
+      expect(entries).toEqual(Array.from({ length: 40 }, (_v, i) => runId(i)));
+      // The shard, once written, is copied with the folder: once.
       await store.flushManifests();
-      // The entries, then the new shard's stamp once it is written.
-      expect(puts.slice(before)).toEqual([40, 40]);
+      expect(puts.slice(before)).toEqual([41]);
       // The copy is complete: a reload opens warm with every run.
       store.dispose();
       const again = open();
       contents.reads = [];
-      expect((await again.list(NB)).runs).toHaveLength(40);
-      expect(contents.reads).toEqual([FOLDER]);
+      expect((await again.list(NB)).runs).toHaveLength(41);
+      // At most the folder's own check: no run file read.
+      expect(contents.reads.filter(p => p !== FOLDER)).toEqual([]);
+    });
+
+    it('should reopen warm from a snapshot and the entries saved after it', async () => {
+      const store = open();
+      await saveNow(store, makeRun({ id: runId(100), notebookPath: NB }));
+      await store.flushManifests();
+      await store.list(NB, { current: true });
+      // Saved after the last copy of the folder, closed before the next.
+      for (let i = 0; i < 5; i++) {
+        await saveNow(store, makeRun({ id: runId(i), notebookPath: NB }));
+      }
+      store.dispose();
+      const again = open();
+      contents.reads = [];
+      const listing = await again.list(NB);
+      expect(listing.runs.map(r => r.id).sort()).toEqual(
+        [runId(100), ...Array.from({ length: 5 }, (_v, i) => runId(i))].sort()
+      );
+      // From the cache: no run file read.
+      expect(contents.reads.filter(p => p.endsWith('.json'))).toEqual([]);
     });
 
     it('should rewrite its shard at most once per interval while runs keep coming', async () => {

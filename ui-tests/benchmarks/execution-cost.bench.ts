@@ -1,0 +1,400 @@
+/**
+ * Benchmark: the whole page's main-thread CPU per tagged execution against
+ * the same cell untagged, interleaved, with the runs sidebar open, in a
+ * folder of 0 and of 10,000 runs. The cell logs 10 params, 5 metrics and a
+ * tag through the Python API. Prints numbers; asserts nothing. Run with
+ * `bash benchmarks/execution-cost.sh`.
+ *
+ * Per execution (BENCH_RUNS of each, default 40, after one warm-up pair):
+ * - CPU: CDP `Performance.getMetrics` deltas around the execution and what
+ *   it sets off, until the run is saved and the page is quiet: `TaskDuration`
+ *   (wall time of the main thread's tasks), `ScriptDuration` (JavaScript in
+ *   them) and `ThreadTime` (the main thread's CPU time: on a loaded machine
+ *   the tasks' wall time also counts the time other processes held the
+ *   core, so ThreadTime is the fairest of the three);
+ * - wall: from `notebook:run-cell` to its completion (the execute reply:
+ *   the cell's execution count is set).
+ * The difference tagged − untagged is what recording a run costs the page.
+ * Then BENCH_PROFILES (default 15) more of each are profiled (CDP
+ * Profiler, 0.1 ms sampling) and the functions whose self time grows most
+ * from untagged to tagged are printed: where the difference goes.
+ *
+ * BENCH_MLFLOW=1 adds, for reference, the same cell logging through MLflow
+ * (its file store in a temporary folder), if `mlflow` imports in the kernel
+ * (or from BENCH_MLFLOW_PATH, a folder added to sys.path, e.g. one made by
+ * `pip install --target DIR mlflow-skinny`).
+ */
+import { expect, test, type IJupyterLabPageFixture } from '@jupyterlab/galata';
+import type { CDPSession } from '@playwright/test';
+import { execFileSync } from 'child_process';
+import { rmSync } from 'fs';
+import * as path from 'path';
+import {
+  mean,
+  percentile,
+  serverRoot,
+  writeBigFolder,
+  writeOnDisk
+} from '../tests/largeFolderHelpers';
+import { profiled, ProfileSummary } from './profile';
+
+const N = Number(process.env.BENCH_RUNS ?? 40);
+const PROFILES = Number(process.env.BENCH_PROFILES ?? 15);
+const MLFLOW = process.env.BENCH_MLFLOW === '1';
+const QUIET_MS = Number(process.env.BENCH_QUIET_MS ?? 1200);
+const SIZES = (process.env.BENCH_FOLDERS ?? '0,10000').split(',').map(Number);
+
+const BODY = [
+  "params = {f'p{i}': i * 0.1 for i in range(9)}",
+  "params['model'] = 'cnn'",
+  'metrics = {f"m{i}": 1 / (i + 1) for i in range(5)}'
+];
+const RUNS_CELL = [
+  ...BODY,
+  'runs.log_params(params)',
+  'runs.log_metrics(metrics)',
+  "runs.set_tag('kind', 'bench')"
+].join('\n');
+const MLFLOW_CELL = [
+  ...BODY,
+  'with mlflow.start_run():',
+  '    mlflow.log_params(params)',
+  '    mlflow.log_metrics(metrics)',
+  "    mlflow.set_tag('kind', 'bench')"
+].join('\n');
+
+function benchNotebook(): string {
+  const cell = (id: string, source: string, tags: string[] = []) => ({
+    cell_type: 'code',
+    id,
+    metadata: { tags },
+    source,
+    outputs: [],
+    execution_count: null
+  });
+  const mlflowSetup = [
+    'import os, sys, tempfile',
+    // MLflow 3 keeps its file store only behind this switch.
+    "os.environ['MLFLOW_ALLOW_FILE_STORE'] = 'true'",
+    ...(process.env.BENCH_MLFLOW_PATH
+      ? [`sys.path.insert(0, ${JSON.stringify(process.env.BENCH_MLFLOW_PATH)})`]
+      : []),
+    'try:',
+    '    import mlflow',
+    "    mlflow.set_tracking_uri('file://' + tempfile.mkdtemp())",
+    "    mlflow.set_experiment('bench')",
+    "    print('mlflow', mlflow.__version__)",
+    'except Exception as e:',
+    "    print('no mlflow:', e)"
+  ].join('\n');
+  return JSON.stringify({
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: {
+      kernelspec: {
+        name: 'python3',
+        display_name: 'Python 3',
+        language: 'python'
+      }
+    },
+    cells: [
+      cell('setup', 'import jupyterlab_runs as runs'),
+      cell('tagged', RUNS_CELL, ['experiment:bench']),
+      cell('untagged', RUNS_CELL),
+      cell('mlflow-setup', MLFLOW ? mlflowSetup : 'pass'),
+      cell('mlflow', MLFLOW ? MLFLOW_CELL : 'pass')
+    ]
+  });
+}
+
+const uptime = () => execFileSync('uptime', { encoding: 'utf-8' }).trim();
+const fmt = (v: number) => v.toFixed(2).padStart(8);
+
+interface ISample {
+  wall: number;
+  task: number;
+  script: number;
+  thread: number;
+}
+
+/** Main-thread counters of the page (ms). */
+async function counters(cdp: CDPSession): Promise<Omit<ISample, 'wall'>> {
+  const { metrics } = await cdp.send('Performance.getMetrics');
+  const get = (name: string) =>
+    (metrics.find(m => m.name === name)?.value ?? 0) * 1000;
+  return {
+    task: get('TaskDuration'),
+    script: get('ScriptDuration'),
+    thread: get('ThreadTime')
+  };
+}
+
+/**
+ * Execute cell `index` and return the wall time until its execute reply
+ * (the cell's execution count is set). Through `CodeCell.execute`, as
+ * `notebook:run-cell` does once the cell is active, but without making it
+ * active: moving the active cell between the tagged and the untagged cell
+ * rebuilds JupyterLab's cell toolbar (React) each time, which profiles
+ * showed as up to 90 ms per execution, unevenly split between the arms.
+ * The request carries the cell's metadata (its tags) all the same; the
+ * kernel was armed by the warm-up through `notebook:run-cell`.
+ */
+function execute(page: IJupyterLabPageFixture, index: number) {
+  return page.evaluate(async i => {
+    const app = window.jupyterapp;
+    const panel = app.shell.currentWidget as unknown as {
+      sessionContext: unknown;
+      content: { widgets: { constructor: unknown }[] };
+    };
+    const cell = panel.content.widgets[i];
+    const run = (
+      cell.constructor as {
+        execute: (cell: unknown, session: unknown) => Promise<unknown>;
+      }
+    ).execute;
+    const t0 = performance.now();
+    await run(cell, panel.sessionContext);
+    return performance.now() - t0;
+  }, index);
+}
+
+/** Run cell `index` as a user does (`notebook:run-cell` on it, active). */
+function runActive(page: IJupyterLabPageFixture, index: number) {
+  return page.evaluate(async i => {
+    const app = window.jupyterapp;
+    const panel = app.shell.currentWidget as unknown as {
+      content: { activeCellIndex: number };
+    };
+    panel.content.activeCellIndex = i;
+    await app.commands.execute('notebook:run-cell');
+  }, index);
+}
+
+/**
+ * Wait in the page until the sidebar lists `count` runs, the newest saved
+ * (not running, not pending), then a quiet QUIET_MS and two frames: the
+ * same for every execution, tagged or not. The quiet time covers the
+ * store's copy of the folder to IndexedDB, made 1 s after a save.
+ */
+function settled(page: IJupyterLabPageFixture, count: number) {
+  return page.evaluate(
+    ([count, quiet]) =>
+      new Promise<void>((resolve, reject) => {
+        const started = performance.now();
+        const poll = () => {
+          const sidebar = document.getElementById('jp-runs-panel');
+          const counter = sidebar?.querySelector<HTMLElement>(
+            '.jp-RunsExplorer-count'
+          );
+          const first = sidebar?.querySelector<HTMLElement>(
+            '.jp-RunsPanel-run[data-run-id]'
+          );
+          const shown = Number(counter?.dataset.shown ?? 0);
+          const saved =
+            count === 0 ||
+            (shown === count &&
+              first?.dataset.status === 'ok' &&
+              !first.dataset.pending);
+          if (saved) {
+            setTimeout(
+              () =>
+                requestAnimationFrame(() =>
+                  requestAnimationFrame(() => resolve())
+                ),
+              quiet
+            );
+          } else if (performance.now() - started > 60_000) {
+            reject(new Error(`the sidebar did not reach ${count} saved runs`));
+          } else {
+            setTimeout(poll, 50);
+          }
+        };
+        poll();
+      }),
+    [count, QUIET_MS] as const
+  );
+}
+
+interface IArm {
+  tagged: ISample[];
+  untagged: ISample[];
+  mlflow: ISample[];
+  taggedProfile: ProfileSummary;
+  untaggedProfile: ProfileSummary;
+  mlflowSetup: string;
+}
+
+test.use({ kernels: null, viewport: { width: 1600, height: 1000 } });
+test.setTimeout(3_600_000);
+
+test('execution cost: tagged against untagged, whole page', async ({
+  page,
+  tmpPath
+}) => {
+  const root = await serverRoot(page);
+  const dir = `${tmpPath}-cost`;
+  const onDisk = path.join(root, dir);
+  const loadBefore = uptime();
+  const arms = new Map<number, IArm>();
+  try {
+    for (const size of SIZES) {
+      const name = `cost-${size}.ipynb`;
+      if (size > 0) {
+        writeBigFolder(onDisk, name, size);
+      }
+      // The fixture's notebook replaced by the benchmark's.
+      writeOnDisk(path.join(onDisk, name), benchNotebook());
+    }
+    await page.evaluate(async () => {
+      const app = window.jupyterapp;
+      await app.restored;
+      await app.commands.execute('jupyterlab-runs:show-runs');
+    });
+
+    for (const size of SIZES) {
+      const notebook = `${dir}/cost-${size}.ipynb`;
+      await page.notebook.openByPath(notebook);
+      await page.notebook.activate(`cost-${size}.ipynb`);
+      await page.evaluate(() =>
+        window.jupyterapp.commands.execute('jupyterlab-runs:show-runs')
+      );
+      if (size > 0) {
+        await expect(
+          page.locator('#jp-runs-panel .jp-RunsExplorer-count')
+        ).toHaveAttribute('data-shown', String(size), { timeout: 120_000 });
+      }
+      await page.notebook.runCell(0);
+      // Warm-up as a user runs a cell: arms the kernel's capture.
+      await runActive(page, 1);
+      await runActive(page, 2);
+      let count = size + 1;
+      await settled(page, count);
+      let mlflowSetup = '';
+      if (MLFLOW) {
+        await page.notebook.runCell(3);
+        mlflowSetup = ((await page.notebook.getCellTextOutput(3)) ?? []).join(
+          '\n'
+        );
+      }
+      const cdp = await page.context().newCDPSession(page.page);
+      await cdp.send('Performance.enable');
+      const arm: IArm = {
+        tagged: [],
+        untagged: [],
+        mlflow: [],
+        taggedProfile: new ProfileSummary(),
+        untaggedProfile: new ProfileSummary(),
+        mlflowSetup
+      };
+      arms.set(size, arm);
+      const sample = async (index: number, expected: number) => {
+        const before = await counters(cdp);
+        const wall = await execute(page, index);
+        await settled(page, expected);
+        const after = await counters(cdp);
+        return {
+          wall,
+          task: after.task - before.task,
+          script: after.script - before.script,
+          thread: after.thread - before.thread
+        };
+      };
+      const withMlflow = MLFLOW && /^mlflow \d/m.test(mlflowSetup);
+      for (let i = 0; i < N + 1; i++) {
+        const t = await sample(1, ++count);
+        const u = await sample(2, count);
+        const m = withMlflow ? await sample(4, count) : null;
+        if (i > 0) {
+          arm.tagged.push(t);
+          arm.untagged.push(u);
+          if (m) {
+            arm.mlflow.push(m);
+          }
+        }
+      }
+      for (let i = 0; i < PROFILES; i++) {
+        count++;
+        arm.taggedProfile.add(
+          await profiled(cdp, async () => {
+            await execute(page, 1);
+            await settled(page, count);
+          })
+        );
+        arm.untaggedProfile.add(
+          await profiled(cdp, async () => {
+            await execute(page, 2);
+            await settled(page, count);
+          })
+        );
+      }
+      await cdp.detach();
+      // Printed at once: a later folder failing does not lose this one.
+      console.log('\n' + report(size, arm, loadBefore).join('\n') + '\n');
+      // Its notebook and kernel stay open: idle, they cost the next
+      // folder's page nothing.
+    }
+  } finally {
+    rmSync(onDisk, { recursive: true, force: true });
+  }
+  expect(arms.size).toBe(SIZES.length);
+});
+
+/** The lines printed for one folder. */
+function report(size: number, arm: IArm, loadBefore: string): string[] {
+  const lines = [
+    `execution cost benchmark: the whole page's main thread per execution, ${N} tagged and ${N} untagged executions interleaved (after one warm-up pair), runs sidebar open`,
+    `cell: 10 params, 5 metrics and a tag through the Python API`,
+    `load before: ${loadBefore}`,
+    `load after:  ${uptime()}`
+  ];
+  {
+    const stat = (
+      samples: ISample[],
+      key: keyof ISample,
+      f: (v: number[]) => number
+    ) => f(samples.map(s => s[key]));
+    const p50 = (v: number[]) => percentile(v, 50);
+    const p95 = (v: number[]) => percentile(v, 95);
+    lines.push(
+      `folder of ${size} runs:                 tagged mean/p50/p95          untagged mean/p50/p95     tagged − untagged mean / p50`
+    );
+    for (const [label, key] of [
+      ['wall, execute to reply (ms)', 'wall'],
+      ['CPU, ThreadTime (ms)', 'thread'],
+      ['TaskDuration (ms)', 'task'],
+      ['ScriptDuration (ms)', 'script']
+    ] as const) {
+      lines.push(
+        `  ${label.padEnd(30)}${fmt(stat(arm.tagged, key, mean))}${fmt(stat(arm.tagged, key, p50))}${fmt(stat(arm.tagged, key, p95))}    ${fmt(stat(arm.untagged, key, mean))}${fmt(stat(arm.untagged, key, p50))}${fmt(stat(arm.untagged, key, p95))}    ${fmt(stat(arm.tagged, key, mean) - stat(arm.untagged, key, mean))}${fmt(stat(arm.tagged, key, p50) - stat(arm.untagged, key, p50))}`
+      );
+    }
+    if (arm.mlflow.length) {
+      lines.push(
+        `  MLflow cell (${arm.mlflowSetup}), mean/p50 − untagged: wall ${fmt(stat(arm.mlflow, 'wall', mean) - stat(arm.untagged, 'wall', mean))} / ${fmt(stat(arm.mlflow, 'wall', p50) - stat(arm.untagged, 'wall', p50))}, ThreadTime ${fmt(stat(arm.mlflow, 'thread', mean) - stat(arm.untagged, 'thread', mean))} / ${fmt(stat(arm.mlflow, 'thread', p50) - stat(arm.untagged, 'thread', p50))}; its own ThreadTime mean ${fmt(stat(arm.mlflow, 'thread', mean))}`
+      );
+    } else if (MLFLOW) {
+      lines.push(`  MLflow: not measured (${arm.mlflowSetup || 'no output'})`);
+    }
+    const t = arm.taggedProfile;
+    const u = arm.untaggedProfile;
+    const per = (ms: number, s: ProfileSummary) =>
+      (ms / Math.max(1, s.profiles)).toFixed(2);
+    lines.push(
+      `  profiled (${t.profiles} + ${u.profiles}): busy per execution tagged ${per(t.busyMs, t)} ms, untagged ${per(u.busyMs, u)} ms; with this extension on the stack ${per(t.oursMs, t)} / ${per(u.oursMs, u)} ms`,
+      `  self time grown most from untagged to tagged (ms per execution):`,
+      ...t.moreThan(u, 20).map(l => `    ${l}`),
+      `  time with the function on the stack, grown most from untagged to tagged (ms per execution):`,
+      ...t.moreThan(u, 30, 'total').map(l => `    ${l}`),
+      `  this extension's functions, time on the stack per execution, tagged:`,
+      ...t.ours(8).map(l => `    ${l}`),
+      `  and untagged (work a tagged run set off that landed after it):`,
+      ...u.ours(8).map(l => `    ${l}`),
+      `  tagged, self time by script:`,
+      ...t.scripts(8).map(l => `    ${l}`)
+    );
+  }
+  lines.push(
+    `targets: tagged − untagged <= 5 ms mean CPU, <= 5 ms p50 wall (idle 2-core machine)`
+  );
+  return lines;
+}

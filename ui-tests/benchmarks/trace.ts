@@ -1,0 +1,127 @@
+/**
+ * What the renderer's main thread did between two user timing marks, from a
+ * Chromium performance trace (`browser.startTracing`): time in scripts,
+ * style, layout (and which script forced a layout), paint and GC. Says what
+ * a "rows painted" time is made of, which a sampling profile cannot (style
+ * and layout forced by a script show there as that script's own time).
+ */
+
+/** Categories that record the timeline and the stacks of forced layouts. */
+export const TRACE_CATEGORIES = [
+  'devtools.timeline',
+  'disabled-by-default-devtools.timeline',
+  'disabled-by-default-devtools.timeline.stack',
+  'blink.user_timing',
+  'v8.execute'
+];
+
+interface ITraceEvent {
+  name: string;
+  ph: string;
+  ts: number;
+  dur?: number;
+  pid: number;
+  tid: number;
+  args?: {
+    name?: string;
+    beginData?: { stackTrace?: { functionName: string; url: string }[] };
+  };
+}
+
+const GROUPS: Record<string, string> = {
+  FunctionCall: 'script',
+  EvaluateScript: 'script',
+  TimerFire: 'script',
+  FireAnimationFrame: 'script',
+  EventDispatch: 'script',
+  'v8.run': 'script',
+  UpdateLayoutTree: 'style',
+  Layout: 'layout',
+  PrePaint: 'paint',
+  Paint: 'paint',
+  Layerize: 'paint',
+  Commit: 'paint',
+  MajorGC: 'gc',
+  MinorGC: 'gc'
+};
+
+/** Milliseconds per kind of work between marks `from` and `to`, summed. */
+export class TraceSummary {
+  /** Add one trace (the JSON `browser.stopTracing()` returns). */
+  add(buffer: Buffer, from: string, to: string): void {
+    const events = (
+      JSON.parse(buffer.toString()) as { traceEvents: ITraceEvent[] }
+    ).traceEvents;
+    const start = events.find(e => e.name === from);
+    const end = events.find(e => e.name === to);
+    if (!start || !end) {
+      return;
+    }
+    // The renderer main thread of the page: the one holding the marks.
+    const main = (e: ITraceEvent) =>
+      e.pid === start.pid &&
+      e.tid === start.tid &&
+      e.ts >= start.ts &&
+      e.ts <= end.ts;
+    const within = events
+      .filter(e => e.ph === 'X' && e.dur !== undefined && main(e))
+      .sort((a, b) => a.ts - b.ts);
+    this.wallMs += (end.ts - start.ts) / 1000;
+    const open: ITraceEvent[] = [];
+    for (const e of within) {
+      while (
+        open.length &&
+        open[open.length - 1].ts + open[open.length - 1].dur! <= e.ts
+      ) {
+        open.pop();
+      }
+      const ms = e.dur! / 1000;
+      if (e.name === 'RunTask' && open.length === 0) {
+        this.add1('busy (tasks)', ms);
+      }
+      const group = GROUPS[e.name];
+      // Count each kind once: a layout inside a layout is not counted twice.
+      if (group && !open.some(o => GROUPS[o.name] === group)) {
+        const inScript =
+          group !== 'script' && open.some(o => GROUPS[o.name] === 'script');
+        this.add1(inScript ? `${group}, forced by a script` : group, ms);
+        if (inScript && (group === 'layout' || group === 'style')) {
+          const frame = e.args?.beginData?.stackTrace?.[0];
+          const key = `${group} forced by ${frame?.functionName || '?'} (${shortUrl(frame?.url ?? '')})`;
+          this._forced.set(key, (this._forced.get(key) ?? 0) + ms);
+        }
+      }
+      open.push(e);
+    }
+    this.traces++;
+  }
+
+  /** Printable lines, per trace. */
+  lines(): string[] {
+    const per = (ms: number) =>
+      (ms / Math.max(1, this.traces)).toFixed(1).padStart(7);
+    return [
+      `${per(this.wallMs)} ms  wall, mark to mark`,
+      ...[...this._ms].map(([k, ms]) => `${per(ms)} ms  ${k}`),
+      ...[...this._forced]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 6)
+        .map(([k, ms]) => `${per(ms)} ms    ${k}`)
+    ];
+  }
+
+  traces = 0;
+  wallMs = 0;
+
+  private add1(key: string, ms: number): void {
+    this._ms.set(key, (this._ms.get(key) ?? 0) + ms);
+  }
+
+  private _ms = new Map<string, number>();
+  private _forced = new Map<string, number>();
+}
+
+function shortUrl(url: string): string {
+  const m = url.match(/\/([^/?]+)(\?.*)?$/);
+  return m ? m[1] : url;
+}
