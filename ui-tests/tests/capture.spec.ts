@@ -82,10 +82,15 @@ test.describe('Capturing what a run needs', () => {
     const done = page.notebook.runCell(TRAIN);
     await expect(rows.first()).toHaveAttribute('data-status', 'running');
     const live = rows.first().locator('.jp-RunsPanel-live');
-    await expect(live).toContainText(/step \d+/);
-    const firstStep = Number(
-      (await live.textContent())!.match(/step (\d+)/)![1]
-    );
+    // Read the step once it shows (the row may update between two reads).
+    let firstStep = -1;
+    await expect
+      .poll(async () => {
+        const m = ((await live.textContent()) ?? '').match(/step (\d+)/);
+        firstStep = m ? Number(m[1]) : -1;
+        return firstStep;
+      })
+      .toBeGreaterThanOrEqual(0);
     await expect
       .poll(async () =>
         Number(

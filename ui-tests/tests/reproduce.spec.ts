@@ -60,9 +60,16 @@ test('Reproduce Run: exact after Run All, differs for the stale run', async ({
   await expect(
     page.getByRole('alert').filter({ hasText: 'reproduced exactly' })
   ).toContainText('reproduced exactly', { timeout: 120_000 });
-  let runs = (await readRuns(page, folder)) as IReproducedRun[];
+  // The notification comes as the run is handed to the store; its file a
+  // moment later.
+  let runs: IReproducedRun[] = [];
+  await expect
+    .poll(async () => {
+      runs = (await readRuns(page, folder)) as IReproducedRun[];
+      return runs.some(r => r.reproducedFrom === first.id);
+    })
+    .toBe(true);
   const exact = runs.find(r => r.reproducedFrom === first.id)!;
-  expect(exact).toBeTruthy();
   expect(exact.id).not.toBe(first.id);
   expect(exact.status).toBe('ok');
   expect(exact.params).toEqual(first.params);
@@ -122,7 +129,12 @@ test('Reproduce Run: exact after Run All, differs for the stale run', async ({
   await expect(
     page.getByRole('alert').filter({ hasText: 'differs' })
   ).toContainText('acc');
-  runs = (await readRuns(page, folder)) as IReproducedRun[];
+  await expect
+    .poll(async () => {
+      runs = (await readRuns(page, folder)) as IReproducedRun[];
+      return runs.some(r => r.reproducedFrom === stale.id);
+    })
+    .toBe(true);
   const differs = runs.find(r => r.reproducedFrom === stale.id)!;
   expect(differs.reproduction?.verdict).toBe('differs');
   expect(differs.reproduction?.differences.metrics.map(m => m.name)).toEqual([
