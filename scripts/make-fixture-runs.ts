@@ -145,8 +145,7 @@ function serverTime(mtimeNs: bigint): string {
   // CPython's st_mtime is sec + nsec * 1e-9 as a double; fromtimestamp
   // rounds its fraction to the microsecond.
   const t =
-    Number(mtimeNs / 1_000_000_000n) +
-    Number(mtimeNs % 1_000_000_000n) * 1e-9;
+    Number(mtimeNs / 1_000_000_000n) + Number(mtimeNs % 1_000_000_000n) * 1e-9;
   let seconds = Math.floor(t);
   let micros = Math.round((t - seconds) * 1e6);
   if (micros >= 1_000_000) {
