@@ -114,6 +114,23 @@ export function expectOneRunPerExecution(
 }
 
 /**
+ * Each run carries the outputs of its own execution: its log output names
+ * the run's own In[] number (not the execution before or after it).
+ */
+export function expectOwnLogOutputs(runs: IDrillRun[]): void {
+  const LOG = 'application/vnd.jupyterlab-runs.log+json';
+  for (const run of runs) {
+    const log = run.outputs.find(
+      o => (o.data as Record<string, unknown> | undefined)?.[LOG]
+    );
+    expect(
+      ((log?.data as Record<string, { execution_count?: number }>)[LOG] ?? {})
+        .execution_count
+    ).toBe(run.executionCount);
+  }
+}
+
+/**
  * Run a cell once and wait for it, or `times` times without waiting (the
  * kernel queues them, as a user's repeated Ctrl+Enter does).
  */

@@ -11,6 +11,7 @@ import {
   PARAMS,
   SETUP,
   expectOneRunPerExecution,
+  expectOwnLogOutputs,
   expectStatuses,
   groundTruth,
   kernelIdle,
@@ -269,22 +270,7 @@ test.describe('Fault drills', () => {
     expect(runs[0].error?.ename).toMatch(
       /KernelChanged|KernelStopped|KeyboardInterrupt/
     );
-    // Each later run has the outputs of its own execution: the log output
-    // names its own In[] number.
-    for (const run of runs.slice(1)) {
-      const log = run.outputs.find(
-        o =>
-          (o.data as Record<string, unknown> | undefined)?.[
-            'application/vnd.jupyterlab-runs.log+json'
-          ]
-      );
-      expect(
-        (
-          (log?.data as Record<string, { execution_count?: number }>)[
-            'application/vnd.jupyterlab-runs.log+json'
-          ] ?? {}
-        ).execution_count
-      ).toBe(run.executionCount);
-    }
+    // Each later run has the outputs of its own execution.
+    expectOwnLogOutputs(runs.slice(1));
   });
 });

@@ -18,6 +18,7 @@ import {
   PARAMS,
   SETUP,
   expectOneRunPerExecution,
+  expectOwnLogOutputs,
   expectStatuses,
   kernelIdle,
   openDrills,
@@ -148,21 +149,6 @@ test('the server killed mid-run, then three runs on a new kernel: no run lost, e
   expect(runs[0].error?.ename).toMatch(/Kernel(Died|Stopped|Changed)/);
   // The points the first run logged before the kill are kept.
   expect(runs[0].metrics?.loss?.count).toBe(3);
-  // Each later run has the outputs of its own execution: the log output
-  // names its own In[] number.
-  for (const run of runs.slice(1)) {
-    const log = run.outputs.find(
-      o =>
-        (o.data as Record<string, unknown> | undefined)?.[
-          'application/vnd.jupyterlab-runs.log+json'
-        ]
-    );
-    expect(
-      (
-        (log?.data as Record<string, { execution_count?: number }>)[
-          'application/vnd.jupyterlab-runs.log+json'
-        ] ?? {}
-      ).execution_count
-    ).toBe(run.executionCount);
-  }
+  // Each later run has the outputs of its own execution.
+  expectOwnLogOutputs(runs.slice(1));
 });
