@@ -676,21 +676,11 @@ export class ContentsRunStore implements IRunStore {
   }
 
   private async _createFolder(folder: string, depth = 0): Promise<void> {
-    // A runs folder the index saw absent is made without asking first: no
-    // 404 for the first run of a notebook.
-    const absent = this._index.knownAbsent(folder);
+    // No existence check first: the Contents API's PUT of a directory model
+    // makes the folder, and answers 200 without touching it when it is
+    // already there (jupyter_server's `_save_directory`), so the first run
+    // of a notebook costs no request that answers 404.
     try {
-      if (!absent || depth > 0) {
-        await this._contents.get(folder, { content: false });
-        return;
-      }
-    } catch (error) {
-      if (!isNotFound(error)) {
-        throw error;
-      }
-    }
-    try {
-      // PUT of a directory model creates it at exactly this path.
       await this._contents.save(folder, { type: 'directory' });
     } catch (error) {
       const slash = folder.lastIndexOf('/');

@@ -186,11 +186,6 @@ export class FolderIndex implements IDisposable {
     };
   }
 
-  /** Whether the folder was seen not to exist (and not made since). */
-  knownAbsent(folder: string): boolean {
-    return this._states.get(folder)?.exists === false;
-  }
-
   /**
    * Keep a folder current while the returned handle lives: its time is
    * checked every `pollIntervalMs` (less often after failures; not while

@@ -1,4 +1,4 @@
-import { expect, test, type IJupyterLabPageFixture } from '@jupyterlab/galata';
+import { expect, test, type IJupyterLabPageFixture } from './fixtures';
 import { createHash } from 'crypto';
 import * as path from 'path';
 import { readText, waitForRuns, type IRunFile } from './helpers';

@@ -3,7 +3,7 @@
  * while its cell executes, and the restore commands (insert a run's code,
  * open a run as a notebook, set the parameters cell back) work from the UI.
  */
-import { expect, test, type IJupyterLabPageFixture } from '@jupyterlab/galata';
+import { expect, test, type IJupyterLabPageFixture } from './fixtures';
 import * as path from 'path';
 import { waitForRuns } from './helpers';
 

@@ -3,7 +3,7 @@ import {
   galata,
   test,
   type IJupyterLabPageFixture
-} from '@jupyterlab/galata';
+} from './fixtures';
 import { execFileSync } from 'child_process';
 import { rmSync } from 'fs';
 import * as path from 'path';

@@ -4,7 +4,7 @@
  * in the middle of a run. In each, every execution the kernel ran (its own
  * ground truth) ends as one saved run with a true status and reason.
  */
-import { expect, test, type IJupyterLabPageFixture } from '@jupyterlab/galata';
+import { expect, test, type IJupyterLabPageFixture } from './fixtures';
 import * as path from 'path';
 import {
   DRILL,

@@ -1,4 +1,4 @@
-import { expect, test } from '@jupyterlab/galata';
+import { expect, test } from './fixtures';
 import type { Page, Route } from '@playwright/test';
 
 /** The slice of a notebook panel these tests drive. */

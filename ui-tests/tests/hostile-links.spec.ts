@@ -7,7 +7,7 @@
  * The test finds the server root from the page config (`serverRoot`), so
  * it works with `reuseExistingServer` too.
  */
-import { expect, test, type IJupyterLabPageFixture } from '@jupyterlab/galata';
+import { expect, test, type IJupyterLabPageFixture } from './fixtures';
 import { unzipSync } from 'fflate';
 import * as fs from 'fs';
 import * as os from 'os';

@@ -5,7 +5,7 @@
  * detail and compare views (by the user and by command) leaves no error in
  * the console.
  */
-import { expect, test, type IJupyterLabPageFixture } from '@jupyterlab/galata';
+import { expect, test, type IJupyterLabPageFixture } from './fixtures';
 import * as path from 'path';
 import {
   expectSidebarRuns,

@@ -10,7 +10,7 @@
  * API would take minutes for 10,000 files) and removed after each test.
  * Times are logged as annotations, never asserted.
  */
-import { expect, test } from '@jupyterlab/galata';
+import { expect, test } from './fixtures';
 import type { Page } from '@playwright/test';
 import { readdirSync, rmSync, statSync } from 'fs';
 import * as path from 'path';

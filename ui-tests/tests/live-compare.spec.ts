@@ -15,7 +15,7 @@
  * logs in the library's wire format by hand: `jupyterlab_runs` buffers one
  * execution per process, and these two run at once.
  */
-import { expect, test, type IJupyterLabPageFixture } from '@jupyterlab/galata';
+import { expect, test, type IJupyterLabPageFixture } from './fixtures';
 import * as path from 'path';
 
 const NOTEBOOK = 'live-compare.ipynb';

@@ -7,7 +7,7 @@
  * its execution count to `ground-truth.jsonl` each time it runs, and every
  * test compares the run files on disk with it.
  */
-import { expect, test, type IJupyterLabPageFixture } from '@jupyterlab/galata';
+import { expect, test, type IJupyterLabPageFixture } from './fixtures';
 import { chromium } from '@playwright/test';
 import * as path from 'path';
 import {

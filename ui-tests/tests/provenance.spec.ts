@@ -10,7 +10,7 @@
  * - the path assigned in the parameters cell is an input; the file the
  *   experiment cell writes (`weights.npy`) is an output, not an input.
  */
-import { expect, test, type IJupyterLabPageFixture } from '@jupyterlab/galata';
+import { expect, test, type IJupyterLabPageFixture } from './fixtures';
 import * as path from 'path';
 import { kernelIdle } from './drillHelpers';
 import { readRuns, type IRunFile } from './helpers';

@@ -7,7 +7,7 @@
  * back with its notebook); the status bar says nothing about saving at
  * load or once runs are saved.
  */
-import { expect, test, type IJupyterLabPageFixture } from '@jupyterlab/galata';
+import { expect, test, type IJupyterLabPageFixture } from './fixtures';
 import { DRILL, openDrills, runCell, settledRuns } from './drillHelpers';
 import {
   expectSidebarRuns,

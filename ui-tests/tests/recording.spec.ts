@@ -1,4 +1,4 @@
-import { expect, test } from '@jupyterlab/galata';
+import { expect, test } from './fixtures';
 import * as path from 'path';
 import { readRuns, readText, runFromPalette, waitForRuns } from './helpers';
 import { reloadWith } from './historyHelpers';

@@ -7,7 +7,7 @@
  * naming the metric: the rebuilt notebook runs top to bottom with seed 5.
  * Each reproduction runs in a kernel of its own, shut down at the end.
  */
-import { expect, test, type IJupyterLabPageFixture } from '@jupyterlab/galata';
+import { expect, test, type IJupyterLabPageFixture } from './fixtures';
 import * as path from 'path';
 import { kernelIdle, runCell } from './drillHelpers';
 import { readRuns, reproduce, type IRunFile } from './helpers';

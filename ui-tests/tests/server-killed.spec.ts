@@ -8,7 +8,7 @@
  * This test runs its own server (the shared one must stay up for the other
  * tests) on RUNS_DRILL_PORT, by default the test port + 11.
  */
-import { expect, test } from '@jupyterlab/galata';
+import { expect, test } from './fixtures';
 import { spawn, type ChildProcess } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';

@@ -7,7 +7,7 @@
  * Reproduce Run on each gives "reproduced exactly". A failed experiment
  * cell carries no value from an earlier execution.
  */
-import { expect, test, type IJupyterLabPageFixture } from '@jupyterlab/galata';
+import { expect, test, type IJupyterLabPageFixture } from './fixtures';
 import * as path from 'path';
 import { kernelIdle } from './drillHelpers';
 import { readRuns, reproduce, type IRunFile } from './helpers';

@@ -4,7 +4,7 @@
  * row of a runs-folder view opens that folder's run (it used to look the
  * run up under the sidebar's notebook).
  */
-import { expect, test, type IJupyterLabPageFixture } from '@jupyterlab/galata';
+import { expect, test, type IJupyterLabPageFixture } from './fixtures';
 import * as path from 'path';
 import {
   expectSidebarRuns,

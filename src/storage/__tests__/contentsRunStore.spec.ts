@@ -487,6 +487,34 @@ describe('ContentsRunStore', () => {
       expect(contents.files.get(`${FOLDER}/env-abc.json`)).toBe('{}');
     });
 
+    it('should make no request that answers 404 for a new notebook', async () => {
+      // A browser prints every 404 as a red console line (issue #15).
+      const store = open();
+      await saveNow(store, makeRun({ id: ID_A, notebookPath: NB }));
+      await store.writeFile(NB, `${ID_A}.artifacts/a/b.txt`, 'x', 'text');
+      await store.retryNow();
+      expect(contents.files.get(`${FOLDER}/${ID_A}.artifacts/a/b.txt`)).toBe(
+        'x'
+      );
+      expect(contents.notFound).toEqual([]);
+    });
+
+    it('should leave an existing runs folder untouched', async () => {
+      contents.dirs.add(FOLDER);
+      contents.files.set(`${FOLDER}/keep.txt`, 'k');
+      const before = (await contents.get(FOLDER, { content: false }))
+        .last_modified;
+      const store = open();
+      const ensure = (
+        store as unknown as { _ensureFolder(f: string): Promise<void> }
+      )._ensureFolder.bind(store);
+      await ensure(FOLDER);
+      expect(
+        (await contents.get(FOLDER, { content: false })).last_modified
+      ).toBe(before);
+      expect(contents.files.get(`${FOLDER}/keep.txt`)).toBe('k');
+    });
+
     it.each(['../escape.txt', '/etc/passwd', 'a/../../b', '%2e%2e/x', 'C:x'])(
       'should refuse %j',
       async path => {

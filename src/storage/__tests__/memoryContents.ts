@@ -135,8 +135,12 @@ export class MemoryContents {
       }
       return model;
     }
+    this.notFound.push(path);
     throw notFound(path);
   }
+
+  /** Paths a `get` answered 404 for: requests normal use should not make. */
+  notFound: string[] = [];
 
   /** A file's bytes as a binary string (text is stored as UTF-8). */
   binary(path: string): string {
@@ -164,7 +168,13 @@ export class MemoryContents {
           );
     }
     if (options.type === 'directory') {
-      this.dirs.add(path);
+      if (this.files.has(path)) {
+        throw httpError(400, `Not a directory: ${path}`);
+      }
+      // Saving a directory that exists leaves it alone (no new mtime).
+      if (!this.dirs.has(path)) {
+        this.dirs.add(path);
+      }
     } else {
       const content =
         options.type === 'notebook'
