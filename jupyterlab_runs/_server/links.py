@@ -28,8 +28,12 @@ def _inside(path, folder):
 
 def api_segments(api_path):
     """The segments of a Contents API path; refuses any that leaves the root."""
-    if not isinstance(api_path, str) or "\x00" in api_path or "\\" in api_path:
+    if not isinstance(api_path, str) or "\x00" in api_path:
         raise PathRefused("not a path")
+    if "\\" in (os.sep, os.altsep) and "\\" in api_path:
+        # A separator on this system (Windows); on POSIX a backslash is a
+        # character of a name, and notebooks are named with it.
+        raise PathRefused("has a backslash")
     segments = [s for s in api_path.strip("/").split("/") if s]
     if not segments:
         raise PathRefused("the server root is not a runs folder")
