@@ -77,8 +77,29 @@ export class ShardWriter {
     return this._timers.has(folder);
   }
 
-  /** Write this writer's shard now, then delete the shards it covers. */
-  async write(folder: string): Promise<void> {
+  /**
+   * Write this writer's shard now, then delete the shards it covers. Writes
+   * of one folder never overlap: two PUTs of one file at once can fail on
+   * the server (jupyter_server's atomic writing keeps one backup copy per
+   * file, which the first to finish removes under the other: HTTP 500).
+   */
+  write(folder: string): Promise<void> {
+    const previous = this._writing.get(folder) ?? Promise.resolve();
+    const next = previous.then(
+      () => this._write(folder),
+      () => this._write(folder)
+    );
+    this._writing.set(folder, next);
+    const settle = () => {
+      if (this._writing.get(folder) === next) {
+        this._writing.delete(folder);
+      }
+    };
+    next.then(settle, settle);
+    return next;
+  }
+
+  private async _write(folder: string): Promise<void> {
     this._writtenAt.set(folder, Date.now());
     const state = await this._state(folder);
     const shard = makeShard(this._writerId, state.entries.values());
@@ -139,6 +160,7 @@ export class ShardWriter {
   private _persist: (folder: string) => Promise<void>;
   private _timers = new Map<string, ReturnType<typeof setTimeout>>();
   private _writtenAt = new Map<string, number>();
+  private _writing = new Map<string, Promise<void>>();
 }
 
 export namespace ShardWriter {

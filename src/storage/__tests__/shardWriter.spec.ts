@@ -1,0 +1,49 @@
+import type { Contents } from '@jupyterlab/services';
+import { ShardWriter, type IShardState } from '../shardWriter';
+import { MemoryContents } from './memoryContents';
+
+const WRITER = '01JDQ6Z0000000000000000000';
+const FOLDER = 'work/train.runs';
+
+describe('ShardWriter', () => {
+  it('should never have two PUTs of one shard in flight', async () => {
+    // jupyter_server answers 500 to one of two overlapping saves of a file.
+    const contents = new MemoryContents();
+    contents.dirs.add('work');
+    contents.dirs.add(FOLDER);
+    let inFlight = 0;
+    let most = 0;
+    const save = contents.save.bind(contents);
+    contents.save = async (path, options) => {
+      inFlight++;
+      most = Math.max(most, inFlight);
+      await new Promise(resolve => setTimeout(resolve, 5));
+      try {
+        return await save(path, options);
+      } finally {
+        inFlight--;
+      }
+    };
+    const state: IShardState = {
+      entries: new Map(),
+      shards: [],
+      read: [],
+      stale: []
+    };
+    const writer = new ShardWriter({
+      contents: contents as unknown as Contents.IManager,
+      writerId: WRITER,
+      state: async () => state,
+      persist: async () => undefined
+    });
+    await Promise.all([
+      writer.write(FOLDER),
+      writer.write(FOLDER),
+      writer.write(FOLDER)
+    ]);
+    expect(most).toBe(1);
+    expect(contents.requests.save).toBe(3);
+    expect(contents.files.has(`${FOLDER}/manifest-${WRITER}.json`)).toBe(true);
+    writer.dispose();
+  });
+});
