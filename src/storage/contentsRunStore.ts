@@ -39,6 +39,7 @@ import {
   runFilePath,
   runsFolder,
   safeJoin,
+  splitPath,
   validateRelativePath
 } from '../core/paths';
 import { mergeSummaries, type IRunRecord } from '../core/run';
@@ -441,11 +442,13 @@ export class ContentsRunStore implements IRunStore {
     const from = runsFolder(oldNotebookPath);
     const to = runsFolder(newNotebookPath);
     await this._outbox.moveFolder(from, to, newNotebookPath);
-    if (!(await this._exists(from))) {
+    // Existence from the listings of the notebooks' folders (which exist),
+    // not from a request that would answer 404 (a red console line).
+    if (!(await this._hasFolder(from))) {
       await this._index.move(from, to);
       return false;
     }
-    if (await this._exists(to)) {
+    if (await this._hasFolder(to)) {
       throw new Error(
         `Cannot move the runs of ${oldNotebookPath}: ${to} already exists`
       );
@@ -511,16 +514,22 @@ export class ContentsRunStore implements IRunStore {
     Signal.clearData(this);
   }
 
-  private async _exists(path: string): Promise<boolean> {
+  /** Whether `path` is an entry of its parent folder's listing. */
+  private async _hasFolder(path: string): Promise<boolean> {
+    const { dir } = splitPath(path);
+    const name = path.slice(dir ? dir.length + 1 : 0);
+    let listing: Contents.IModel;
     try {
-      await this._contents.get(path, { content: false });
-      return true;
+      listing = await this._contents.get(dir, { content: true });
     } catch (error) {
       if (isNotFound(error)) {
-        return false;
+        return false; // its parent is gone too
       }
       throw error;
     }
+    return ((listing.content as Contents.IModel[] | null) ?? []).some(
+      item => item.name === name
+    );
   }
 
   /** The text of a file, or null when it does not exist. */

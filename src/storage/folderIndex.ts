@@ -283,6 +283,7 @@ export class FolderIndex implements IDisposable {
   async move(oldFolder: string, newFolder: string): Promise<void> {
     const state = await this._state(oldFolder);
     this._states.delete(oldFolder);
+    this._shards.move(oldFolder, newFolder);
     // The new folder's time is its own: check it at the next open.
     state.stamp = null;
     state.generation++;

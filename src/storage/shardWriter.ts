@@ -72,6 +72,24 @@ export class ShardWriter {
     );
   }
 
+  /**
+   * The folder was renamed (its notebook was): a write scheduled for the
+   * old name goes to the new one (a PUT into the old name would fail).
+   */
+  move(oldFolder: string, newFolder: string): void {
+    const pending = this._timers.get(oldFolder);
+    const last = this._writtenAt.get(oldFolder);
+    this._writtenAt.delete(oldFolder);
+    if (last !== undefined) {
+      this._writtenAt.set(newFolder, last);
+    }
+    if (pending !== undefined) {
+      clearTimeout(pending);
+      this._timers.delete(oldFolder);
+      this.schedule(newFolder);
+    }
+  }
+
   /** Whether a write of this folder's shard is scheduled. */
   isScheduled(folder: string): boolean {
     return this._timers.has(folder);

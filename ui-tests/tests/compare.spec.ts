@@ -1,9 +1,4 @@
-import {
-  expect,
-  galata,
-  test,
-  type IJupyterLabPageFixture
-} from './fixtures';
+import { expect, galata, test, type IJupyterLabPageFixture } from './fixtures';
 import { execFileSync } from 'child_process';
 import { rmSync } from 'fs';
 import * as path from 'path';

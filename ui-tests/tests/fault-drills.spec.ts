@@ -4,7 +4,12 @@
  * in the middle of a run. In each, every execution the kernel ran (its own
  * ground truth) ends as one saved run with a true status and reason.
  */
-import { expect, test, type IJupyterLabPageFixture } from './fixtures';
+import {
+  expect,
+  test,
+  type IJupyterLabPageFixture,
+  type IQuietConsole
+} from './fixtures';
 import * as path from 'path';
 import {
   DRILL,
@@ -33,6 +38,17 @@ const PNG =
 // on the empty 204 of an interrupt request: do not mock the kernels API.
 test.use({ kernels: null });
 
+/**
+ * What JupyterLab itself reports when its kernel is gone: the session and
+ * kernel requests of the dead kernel answer 404.
+ */
+function allowDeadKernel(quiet: IQuietConsole): void {
+  quiet.allow(
+    /HTTP 404 (GET|PATCH) \/api\/(kernels|sessions)\/|WebSocket connection to \S+\/api\/kernels\/|status of 404|Session not found|Canceled future for kernel_info_request/,
+    "JupyterLab's own requests for the kernel that died"
+  );
+}
+
 /** Run code in the notebook's kernel, as a console would (not recorded). */
 async function inKernel(page: IJupyterLabPageFixture, code: string) {
   await page.evaluate(async code => {
@@ -56,8 +72,13 @@ async function inKernel(page: IJupyterLabPageFixture, code: string) {
 test.describe('Fault drills', () => {
   test('a runs folder deleted by hand is re-created by the next run', async ({
     page,
-    tmpPath
+    tmpPath,
+    quiet
   }) => {
+    quiet.allow(
+      /HTTP 500 PUT \S+\/drills\.runs\/manifest-|status of 500/,
+      'the manifest shard already scheduled for the folder finds it deleted'
+    );
     await openDrills(page, tmpPath);
     await runCell(page, DRILL);
     await settledRuns(page, tmpPath, 1);
@@ -183,8 +204,10 @@ test.describe('Fault drills', () => {
 
   test('a kernel that dies mid-run: the run is interrupted, says so, and the next runs record', async ({
     page,
-    tmpPath
+    tmpPath,
+    quiet
   }) => {
+    allowDeadKernel(quiet);
     await openDrills(page, tmpPath);
     await setFlag(page, tmpPath, 'die', true);
     await startCell(page, DRILL);
@@ -239,8 +262,10 @@ test.describe('Fault drills', () => {
 
   test('a kernel shut down mid-run, then three runs on a new kernel: each with its own count and outputs', async ({
     page,
-    tmpPath
+    tmpPath,
+    quiet
   }) => {
+    allowDeadKernel(quiet);
     await openDrills(page, tmpPath);
     await setFlag(page, tmpPath, 'hold', true);
     await startCell(page, DRILL);

@@ -906,7 +906,10 @@ describe('ContentsRunStore', () => {
         await store.moveRuns(NB, 'moved/renamed.ipynb').catch(e => e)
       ).toBeInstanceOf(Error);
       contents.dirs.add('moved');
+      contents.notFound.length = 0;
       expect(await store.moveRuns(NB, 'moved/renamed.ipynb')).toBe(true);
+      // Existence learnt from listings: no request that answered 404.
+      expect(contents.notFound).toEqual([]);
       expect(contents.dirs.has(FOLDER)).toBe(false);
       expect(contents.files.get(`moved/renamed.runs/${ID_A}.json`)).toBe(
         before

@@ -46,4 +46,38 @@ describe('ShardWriter', () => {
     expect(contents.files.has(`${FOLDER}/manifest-${WRITER}.json`)).toBe(true);
     writer.dispose();
   });
+
+  it('should write a shard scheduled before a rename into the new folder', async () => {
+    jest.useFakeTimers();
+    try {
+      const contents = new MemoryContents();
+      contents.dirs.add('work');
+      contents.dirs.add(FOLDER);
+      const state: IShardState = {
+        entries: new Map(),
+        shards: [],
+        read: [],
+        stale: []
+      };
+      const writer = new ShardWriter({
+        contents: contents as unknown as Contents.IManager,
+        writerId: WRITER,
+        state: async () => state,
+        persist: async () => undefined
+      });
+      writer.schedule(FOLDER);
+      await contents.rename(FOLDER, 'work/renamed.runs');
+      writer.move(FOLDER, 'work/renamed.runs');
+      expect(writer.isScheduled(FOLDER)).toBe(false);
+      expect(writer.isScheduled('work/renamed.runs')).toBe(true);
+      await jest.runAllTimersAsync();
+      expect(
+        contents.files.has(`work/renamed.runs/manifest-${WRITER}.json`)
+      ).toBe(true);
+      expect(contents.dirs.has(FOLDER)).toBe(false);
+      writer.dispose();
+    } finally {
+      jest.useRealTimers();
+    }
+  });
 });
