@@ -37,14 +37,10 @@ export class RunPlots implements IDisposable {
     const { record, details } = options;
     this.node = section('plots', t.__('Plots'));
     const { curves, values } = splitMetrics(record.metrics);
-    this._curveNames = curves;
     const parts: HTMLElement[] = [];
-    if (curves.length) {
-      this._curvesBox = el('div', 'jp-RunDetail-plot');
-      this._curvesBox.append(
-        el('p', 'jp-RunDetail-message', t.__('Loading metric series…'))
-      );
-      parts.push(this._subsection(t.__('Learning curves'), this._curvesBox));
+    // A run in flight has no aggregates in its file yet; its series come.
+    if (curves.length || record.status === 'running') {
+      parts.push(this._curvesSection());
     }
     if (values.some(v => Number.isFinite(v.value))) {
       const chart = this._chart(
@@ -75,11 +71,15 @@ export class RunPlots implements IDisposable {
     if (figures.childElementCount) {
       parts.push(this._subsection(t.__('Figures'), figures));
     }
-    this.node.append(
-      ...(parts.length
-        ? parts
-        : [el('p', 'jp-RunDetail-message', t.__('This run logged no plots.'))])
-    );
+    if (!parts.length) {
+      this._empty = el(
+        'p',
+        'jp-RunDetail-message',
+        t.__('This run logged no plots.')
+      );
+      parts.push(this._empty);
+    }
+    this.node.append(...parts);
   }
 
   /** The section (`data-section="plots"`). */
@@ -94,24 +94,32 @@ export class RunPlots implements IDisposable {
    * metric whose series has a single point is left out: it has a bar.
    */
   setSeries(series: RunSeries | null): void {
-    const box = this._curvesBox;
-    if (!box || this._isDisposed) {
+    if (this._isDisposed) {
       return;
     }
     const t = this._trans;
-    const names = this._curveNames.filter(
-      n => (series?.[n]?.step.length ?? 0) > 1
-    );
+    const names = Object.keys(series ?? {})
+      .filter(n => series![n].step.length > 1)
+      .sort();
     if (!series || !names.length) {
-      box.replaceChildren(
+      this._curvesBox?.replaceChildren(
         el(
           'p',
           'jp-RunDetail-message',
-          t.__('The metric series could not be read.')
+          series
+            ? t.__('No metric has more than one point.')
+            : t.__('The metric series could not be read.')
         )
       );
       return;
     }
+    if (!this._curvesBox) {
+      // Curves the record did not announce (an older file): shown first.
+      this.node.querySelector(':scope > h3')!.after(this._curvesSection());
+      this._empty?.remove();
+      this._empty = null;
+    }
+    const box = this._curvesBox!;
     const { record, run } = this._options;
     const chart = this._chart(`metrics-${record.id}`, t.__('Metric series'));
     const draw = (metric: string) =>
@@ -224,6 +232,16 @@ export class RunPlots implements IDisposable {
     }));
   }
 
+  /** The learning curves' subsection, waiting for the series. */
+  private _curvesSection(): HTMLElement {
+    const t = this._trans;
+    this._curvesBox = el('div', 'jp-RunDetail-plot');
+    this._curvesBox.append(
+      el('p', 'jp-RunDetail-message', t.__('Loading metric series…'))
+    );
+    return this._subsection(t.__('Learning curves'), this._curvesBox);
+  }
+
   private _subsection(title: string, ...content: HTMLElement[]): HTMLElement {
     const box = el('div', 'jp-RunDetail-plots');
     box.append(el('h4', 'jp-RunDetail-subheading', title), ...content);
@@ -243,8 +261,8 @@ export class RunPlots implements IDisposable {
 
   private _trans: TranslationBundle;
   private _options: RunPlots.IOptions;
-  private _curveNames: string[];
   private _curvesBox: HTMLElement | null = null;
+  private _empty: HTMLElement | null = null;
   private _charts: ChartView[] = [];
   private _isDisposed = false;
 }

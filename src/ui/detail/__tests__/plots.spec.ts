@@ -177,6 +177,15 @@ describe('RunPlots', () => {
     plots.dispose();
   });
 
+  it('should draw the curves of a series the record does not list yet (a run in flight)', () => {
+    const plots = plotsOf(makeRun({ id: run.id }));
+    expect(plots.node.textContent).toContain('This run logged no plots.');
+    plots.setSeries({ loss: series.loss });
+    expect(chart(plots, `metrics-${run.id}`)!.dataset.mark).toBe('line');
+    expect(plots.node.textContent).not.toContain('This run logged no plots.');
+    plots.dispose();
+  });
+
   it('should leave out a metric logged once whose value is not finite', () => {
     const plots = plotsOf(
       makeRun({
