@@ -17,22 +17,18 @@ import type { CommandRegistry } from '@lumino/commands';
 import { PromiseDelegate } from '@lumino/coreutils';
 import type { IDisposable } from '@lumino/disposable';
 import { Panel, Widget } from '@lumino/widgets';
-import {
-  environmentInfo,
-  runDetails,
-  type IRunDetails
-} from '../../core/compare/details';
+import { runDetails, type IRunDetails } from '../../core/compare/details';
 import { formatDuration } from '../../core/format';
 import type { RunSeries } from '../../core/history/series';
 import type { IRunRecord } from '../../core/run';
 import type { IRunsChange } from '../../core/runs/runList';
 import { runName, type INameable } from '../../core/runs/names';
 import type { IRunsModel } from '../../tokens';
-import { diffFileName } from '../../core/capture/environmentFiles';
 import { provenanceBlock } from '../provenance';
 import { colorSwatch } from '../runIdentity';
 import { HostedWidgets, type Message } from '../hostedWidgets';
 import { renderArtifacts } from './artifacts';
+import { renderEnvironment } from './environment';
 import { RunPlots } from './plots';
 import {
   datasetsTable,
@@ -361,7 +357,7 @@ export class RunDetailWidget extends Panel {
       el('p', 'jp-RunDetail-message', t.__('Loading environment…'))
     );
     root.append(env);
-    void this._renderEnvironment(env, record, d);
+    void renderEnvironment(t, env, record, d, this._options.source);
 
     root.append(
       section(
@@ -443,91 +439,6 @@ export class RunDetailWidget extends Panel {
     });
     this._hosted.add(area, host);
     this._owned.push(model);
-  }
-
-  private async _renderEnvironment(
-    sectionNode: HTMLElement,
-    record: IRunRecord,
-    d: IRunDetails
-  ): Promise<void> {
-    const t = this._trans;
-    const parts: HTMLElement[] = [];
-    const base: [string, unknown][] = [
-      [t.__('Kernel'), record.kernel.name],
-      [
-        t.__('Language'),
-        `${record.kernel.language} ${record.kernel.languageVersion}`
-      ]
-    ];
-    if (d.environment.cwd) {
-      base.push([t.__('Working directory'), d.environment.cwd]);
-    }
-    if (d.environment.git) {
-      const git = d.environment.git;
-      for (const k of ['commit', 'branch', 'dirty', 'remote']) {
-        if (k in git) {
-          base.push([`git ${k}`, git[k]]);
-        }
-      }
-      // Version 2 keeps the diff in a shared file; version 1 inline.
-      if (typeof git.diffSha256 === 'string') {
-        base.push([t.__('git diff'), diffFileName(git.diffSha256)]);
-      } else if (typeof git.diff === 'string' && git.diff) {
-        base.push([
-          t.__('git diff'),
-          t.__('in the run file (%1 characters)', git.diff.length)
-        ]);
-      }
-    }
-    if (d.environment.deepProbe === false && d.environment.reason) {
-      base.push([t.__('Probe'), d.environment.reason]);
-    }
-    parts.push(keyValueTable(t.__('Environment'), base));
-    if (d.environment.hash) {
-      try {
-        const env = environmentInfo(
-          JSON.parse(
-            await this._options.source.readText(
-              `env-${d.environment.hash}.json`
-            )
-          )
-        );
-        parts.push(
-          keyValueTable(t.__('Python and platform'), [
-            ...Object.entries(env.python).map(
-              ([k, v]) => [`python.${k}`, v] as const
-            ),
-            ...Object.entries(env.platform).map(
-              ([k, v]) => [`platform.${k}`, v] as const
-            ),
-            ...Object.entries(env.other).map(([k, v]) => [k, v] as const)
-          ])
-        );
-        const packages = Object.entries(env.packages).sort((a, b) =>
-          a[0].localeCompare(b[0])
-        );
-        const details = el('details', 'jp-RunDetail-packages');
-        details.append(
-          el('summary', '', t._n('%1 package', '%1 packages', packages.length)),
-          gridTable(
-            t.__('Packages'),
-            [t.__('Package'), t.__('Version')],
-            packages
-          )
-        );
-        parts.push(details);
-      } catch {
-        parts.push(
-          el(
-            'p',
-            'jp-RunDetail-message',
-            t.__('The environment file could not be read.')
-          )
-        );
-      }
-    }
-    sectionNode.querySelector(':scope > p')?.remove();
-    sectionNode.append(...parts);
   }
 
   /** What names and colours this run: its number from the runs list. */
