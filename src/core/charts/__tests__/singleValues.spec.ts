@@ -252,3 +252,53 @@ describe('step axes', () => {
     expect(x[0]).toMatchObject({ format: '~s', tickMinStep: 1 });
   });
 });
+
+/** The items of each mark type Vega draws for `spec` (headless). */
+async function drawnItems(spec: TopLevelSpec): Promise<Record<string, number>> {
+  const { parse, View } = await import('vega');
+  const view = new View(parse(compile(spec).spec), { renderer: 'none' });
+  await view.runAsync();
+  const counts: Record<string, number> = {};
+  type Scene = { marktype?: string; role?: string; items?: Scene[] };
+  const visit = (node: Scene) => {
+    if (node.marktype && node.role === 'mark' && node.items) {
+      counts[node.marktype] = (counts[node.marktype] ?? 0) + node.items.length;
+    }
+    for (const child of node.items ?? []) {
+      visit(child);
+    }
+  };
+  visit((view.scenegraph() as unknown as { root: Scene }).root);
+  view.finalize();
+  return counts;
+}
+
+describe('drawn by Vega', () => {
+  it('should draw a bar and a label per single value', async () => {
+    const values = await drawnItems(
+      runValuesSpec(run, [
+        { metric: 'accuracy', value: 0.93 },
+        { metric: 'f1', value: 0.875 }
+      ])
+    );
+    expect(values.rect).toBe(2);
+    expect(values.text).toBe(2);
+  });
+
+  it('should draw a bar, a rule and the runs of each group', async () => {
+    const other = { ...run, id: '01RUN8', seq: 8 };
+    const items = await drawnItems(
+      groupBarsSpec([
+        {
+          group: 'C=1',
+          runs: [
+            { run, value: 0.8 },
+            { run: other, value: 0.9 }
+          ]
+        },
+        { group: 'C=10', runs: [{ run, value: 0.7 }] }
+      ])
+    );
+    expect(items).toMatchObject({ rect: 2, rule: 2, symbol: 3 });
+  });
+});
