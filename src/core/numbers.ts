@@ -56,14 +56,16 @@ export function formatNumber(v: number): string {
 
 /**
  * A Vega-Lite axis (or legend) that formats its numbers like
- * `formatNumber`: d3-format strings, no expressions.
+ * `formatNumber`: d3-format strings, no expressions. A step axis ticks
+ * whole steps only (`tickMinStep`): a short series would otherwise get
+ * ticks at 0.5 (`500m` in SI) or, with one point, a lone `0.000000`.
  */
 export function numberAxis(kind: 'value' | 'step' = 'value'): {
   format: string;
   formatType: 'number';
+  tickMinStep?: number;
 } {
-  return {
-    format: kind === 'step' ? STEP_FORMAT : VALUE_FORMAT,
-    formatType: 'number'
-  };
+  return kind === 'step'
+    ? { format: STEP_FORMAT, formatType: 'number', tickMinStep: 1 }
+    : { format: VALUE_FORMAT, formatType: 'number' };
 }

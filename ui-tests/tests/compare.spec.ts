@@ -298,9 +298,14 @@ test.describe('Compare and explore runs', () => {
     await expect(
       detail.locator('section[data-section="outputs"] img')
     ).toBeVisible();
+    // The logged figure is among the run's plots; text artifacts are
+    // previewed under Artifacts.
+    await expect(
+      detail.locator('section[data-section="plots"] img')
+    ).toBeVisible();
     await expect(
       detail.locator('section[data-section="artifacts"] img')
-    ).toBeVisible();
+    ).toHaveCount(0);
     await expect(
       detail.locator('section[data-section="artifacts"] pre')
     ).toContainText('layers: 4');

@@ -63,7 +63,9 @@ describe('#numberAxis', () => {
     });
     expect(numberAxis('step')).toEqual({
       format: STEP_FORMAT,
-      formatType: 'number'
+      formatType: 'number',
+      // Whole steps only: no `500m` tick on a short series.
+      tickMinStep: 1
     });
   });
 

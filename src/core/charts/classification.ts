@@ -139,6 +139,22 @@ export function trapezoidAuc(points: readonly ICurvePoint[]): number {
   return area;
 }
 
+/**
+ * The area a curve's legend (and a caption) shows: `AUC 0.9123` for ROC
+ * and for a PR curve's trapezoid area; `AP 0.87` for a PR curve whose
+ * average precision was logged (scikit-learn's, which is not the
+ * trapezoid area).
+ */
+export function curveAreaText(
+  curve: Pick<IScoredCurve, 'points' | 'auc'>,
+  kind: 'roc' | 'pr'
+): string {
+  const area = formatNumber(curve.auc ?? trapezoidAuc(curve.points));
+  return kind === 'pr' && curve.auc !== undefined
+    ? `AP ${area}`
+    : `AUC ${area}`;
+}
+
 function curvesSpec(
   curves: readonly IScoredCurve[],
   kind: 'roc' | 'pr',
@@ -147,8 +163,7 @@ function curvesSpec(
   const text = chartText(options);
   const names = uniqueLabels(curves.map(c => c.name));
   const series = curves.map(
-    (c, k) =>
-      `${names[k]} (AUC ${formatNumber(c.auc ?? trapezoidAuc(c.points))})`
+    (c, k) => `${names[k]} (${curveAreaText(c, kind)})`
   );
   const colors = curves.map(c => c.color);
   const scale = colors.every((c): c is string => c !== undefined)
@@ -227,7 +242,10 @@ export function rocSpec(
   return curvesSpec(curves, 'roc', options);
 }
 
-/** Precision–recall curves with each area (AUC-PR) in the legend. */
+/**
+ * Precision–recall curves with each area in the legend: the logged average
+ * precision (`AP`), else the trapezoid area (`AUC`).
+ */
 export function prSpec(
   curves: readonly IScoredCurve[],
   options: IChartOptions = {}

@@ -20,6 +20,7 @@ import { runColorScale, runName } from '../runs/names';
 export interface IChartText {
   run: string;
   group: string;
+  metric: string;
   value: string;
   step: string;
   time: string;
@@ -38,6 +39,7 @@ export interface IChartText {
 export const CHART_TEXT: Readonly<IChartText> = {
   run: 'Run',
   group: 'Group',
+  metric: 'Metric',
   value: 'Value',
   step: 'Step',
   time: 'Time',

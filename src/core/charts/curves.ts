@@ -243,7 +243,8 @@ export function meanStdBandSpec(
   const x = {
     field: 'x',
     type: 'quantitative' as const,
-    title: options.xTitle ?? text.step
+    title: options.xTitle ?? text.step,
+    axis: numberAxis(options.xTitle === undefined ? 'step' : 'value')
   };
   const color = {
     field: 'series',

@@ -9,3 +9,5 @@ export * from './curves';
 export * from './parallel';
 export * from './params';
 export * from './inlineData';
+export * from './marks';
+export * from './singleValues';

@@ -17,31 +17,25 @@ import type { CommandRegistry } from '@lumino/commands';
 import { PromiseDelegate } from '@lumino/coreutils';
 import type { IDisposable } from '@lumino/disposable';
 import { Panel, Widget } from '@lumino/widgets';
-import { learningCurveSpec } from '../../core/charts/curves';
-import {
-  environmentInfo,
-  runDetails,
-  type IRunDetails
-} from '../../core/compare/details';
+import { runDetails, type IRunDetails } from '../../core/compare/details';
 import { formatDuration } from '../../core/format';
 import type { RunSeries } from '../../core/history/series';
 import type { IRunRecord } from '../../core/run';
 import type { IRunsChange } from '../../core/runs/runList';
 import { runName, type INameable } from '../../core/runs/names';
 import type { IRunsModel } from '../../tokens';
-import { diffFileName } from '../../core/capture/environmentFiles';
-import { ChartView } from '../compare/chart';
 import { provenanceBlock } from '../provenance';
 import { colorSwatch } from '../runIdentity';
 import { HostedWidgets, type Message } from '../hostedWidgets';
-import { selectControl } from '../compare/panes/base';
+import { renderArtifacts } from './artifacts';
+import { renderEnvironment } from './environment';
+import { RunPlots } from './plots';
 import {
   datasetsTable,
   el,
   gridTable,
   keyValueTable,
   lineageList,
-  previewKind,
   section
 } from './sections';
 
@@ -90,14 +84,13 @@ export class RunDetailWidget extends Panel {
    * disposed first.
    */
   async reload(): Promise<void> {
-    this._chart?.dispose();
-    this._chart = null;
+    this._plots?.dispose();
+    this._plots = null;
     this._hosted.clear();
     for (const w of this._owned) {
       w.dispose();
     }
     this._owned = [];
-    this._metricsSection = null;
     await this._load();
   }
 
@@ -115,7 +108,7 @@ export class RunDetailWidget extends Panel {
     if (this.isDisposed) {
       return;
     }
-    this._chart?.dispose();
+    this._plots?.dispose();
     this._hosted.dispose();
     for (const w of this._owned) {
       w.dispose();
@@ -188,7 +181,7 @@ export class RunDetailWidget extends Panel {
       this._ready.resolve(undefined);
       const series = await this._options.source.series().catch(() => null);
       if (!this.isDisposed) {
-        this._renderMetricChart(record, series);
+        this._plots?.setSeries(series);
       }
     } catch (e) {
       if (this.isDisposed) {
@@ -322,7 +315,7 @@ export class RunDetailWidget extends Panel {
       string,
       Record<string, unknown>
     ][];
-    this._metricsSection = section(
+    const metricsSection = section(
       'metrics',
       t.__('Metrics'),
       metrics.length
@@ -347,7 +340,16 @@ export class RunDetailWidget extends Panel {
           )
         : el('p', 'jp-RunDetail-message', t.__('No metrics.'))
     );
-    root.append(this._metricsSection);
+    root.append(metricsSection);
+    this._plots = new RunPlots({
+      trans: t,
+      record,
+      details: d,
+      run: this._identity(record),
+      reader: this._options.source,
+      width: () => this.node.clientWidth || 700
+    });
+    root.append(this._plots.node);
 
     const env = section(
       'environment',
@@ -355,7 +357,7 @@ export class RunDetailWidget extends Panel {
       el('p', 'jp-RunDetail-message', t.__('Loading environment…'))
     );
     root.append(env);
-    void this._renderEnvironment(env, record, d);
+    void renderEnvironment(t, env, record, d, this._options.source);
 
     root.append(
       section(
@@ -384,7 +386,7 @@ export class RunDetailWidget extends Panel {
 
     const artifacts = el('div', 'jp-RunDetail-artifacts');
     root.append(section('artifacts', t.__('Artifacts'), artifacts));
-    this._renderArtifacts(artifacts, d);
+    renderArtifacts(t, artifacts, d.artifacts, this._options.source);
   }
 
   private _attachCode(host: HTMLElement, record: IRunRecord): void {
@@ -439,158 +441,6 @@ export class RunDetailWidget extends Panel {
     this._owned.push(model);
   }
 
-  private async _renderEnvironment(
-    sectionNode: HTMLElement,
-    record: IRunRecord,
-    d: IRunDetails
-  ): Promise<void> {
-    const t = this._trans;
-    const parts: HTMLElement[] = [];
-    const base: [string, unknown][] = [
-      [t.__('Kernel'), record.kernel.name],
-      [
-        t.__('Language'),
-        `${record.kernel.language} ${record.kernel.languageVersion}`
-      ]
-    ];
-    if (d.environment.cwd) {
-      base.push([t.__('Working directory'), d.environment.cwd]);
-    }
-    if (d.environment.git) {
-      const git = d.environment.git;
-      for (const k of ['commit', 'branch', 'dirty', 'remote']) {
-        if (k in git) {
-          base.push([`git ${k}`, git[k]]);
-        }
-      }
-      // Version 2 keeps the diff in a shared file; version 1 inline.
-      if (typeof git.diffSha256 === 'string') {
-        base.push([t.__('git diff'), diffFileName(git.diffSha256)]);
-      } else if (typeof git.diff === 'string' && git.diff) {
-        base.push([
-          t.__('git diff'),
-          t.__('in the run file (%1 characters)', git.diff.length)
-        ]);
-      }
-    }
-    if (d.environment.deepProbe === false && d.environment.reason) {
-      base.push([t.__('Probe'), d.environment.reason]);
-    }
-    parts.push(keyValueTable(t.__('Environment'), base));
-    if (d.environment.hash) {
-      try {
-        const env = environmentInfo(
-          JSON.parse(
-            await this._options.source.readText(
-              `env-${d.environment.hash}.json`
-            )
-          )
-        );
-        parts.push(
-          keyValueTable(t.__('Python and platform'), [
-            ...Object.entries(env.python).map(
-              ([k, v]) => [`python.${k}`, v] as const
-            ),
-            ...Object.entries(env.platform).map(
-              ([k, v]) => [`platform.${k}`, v] as const
-            ),
-            ...Object.entries(env.other).map(([k, v]) => [k, v] as const)
-          ])
-        );
-        const packages = Object.entries(env.packages).sort((a, b) =>
-          a[0].localeCompare(b[0])
-        );
-        const details = el('details', 'jp-RunDetail-packages');
-        details.append(
-          el('summary', '', t._n('%1 package', '%1 packages', packages.length)),
-          gridTable(
-            t.__('Packages'),
-            [t.__('Package'), t.__('Version')],
-            packages
-          )
-        );
-        parts.push(details);
-      } catch {
-        parts.push(
-          el(
-            'p',
-            'jp-RunDetail-message',
-            t.__('The environment file could not be read.')
-          )
-        );
-      }
-    }
-    sectionNode.querySelector(':scope > p')?.remove();
-    sectionNode.append(...parts);
-  }
-
-  private _renderArtifacts(host: HTMLElement, d: IRunDetails): void {
-    const t = this._trans;
-    if (!d.artifacts.length) {
-      host.append(el('p', 'jp-RunDetail-message', t.__('No artifacts.')));
-      return;
-    }
-    host.append(
-      gridTable(
-        t.__('Artifacts'),
-        [
-          t.__('Name'),
-          t.__('Kind'),
-          t.__('Type'),
-          t.__('Size'),
-          t.__('SHA-256'),
-          t.__('Stored')
-        ],
-        d.artifacts.map(a => [
-          a.name,
-          a.kind,
-          a.mime,
-          a.size,
-          a.sha256,
-          a.stored ? t.__('yes') : t.__('no')
-        ])
-      )
-    );
-    const previews = el('div', 'jp-RunDetail-previews');
-    host.append(previews);
-    for (const a of d.artifacts) {
-      const kind = previewKind(a);
-      if (!kind || !a.path) {
-        continue;
-      }
-      const fig = el('figure', 'jp-RunDetail-preview');
-      fig.append(el('figcaption', '', a.name));
-      previews.append(fig);
-      const path = a.path;
-      if (kind === 'image') {
-        void this._options.source.readBase64(path).then(
-          data => {
-            const img = el('img');
-            img.alt = a.name;
-            // A data URL of a checked raster type: no script can run in it.
-            img.src = `data:${a.mime.toLowerCase()};base64,${data.replace(/[^A-Za-z0-9+/=]/g, '')}`;
-            fig.append(img);
-          },
-          () =>
-            fig.append(el('p', 'jp-RunDetail-message', t.__('Not readable.')))
-        );
-      } else {
-        void this._options.source.readText(path).then(
-          text =>
-            fig.append(
-              el(
-                'pre',
-                'jp-RunDetail-code',
-                text.length > 4000 ? `${text.slice(0, 4000)}\n…` : text
-              )
-            ),
-          () =>
-            fig.append(el('p', 'jp-RunDetail-message', t.__('Not readable.')))
-        );
-      }
-    }
-  }
-
   /** What names and colours this run: its number from the runs list. */
   private _identity(record: IRunRecord): INameable {
     const summary = this._summary as
@@ -603,61 +453,10 @@ export class RunDetailWidget extends Panel {
     };
   }
 
-  private _renderMetricChart(
-    record: IRunRecord,
-    series: RunSeries | null
-  ): void {
-    const t = this._trans;
-    const names = Object.keys(series ?? {}).sort();
-    if (!series || !names.length || !this._metricsSection) {
-      return;
-    }
-    const chart = new ChartView({
-      trans: t,
-      name: `metrics-${record.id}`,
-      label: t.__('Metric series')
-    });
-    this._chart = chart;
-    const draw = (metric: string) =>
-      void chart.setSpec(
-        learningCurveSpec(
-          [
-            {
-              // Labelled by the metric, in the run's colour.
-              run: { ...this._identity(record), name: metric },
-              series: series[metric],
-              origin: Date.parse(record.startedAt)
-            }
-          ],
-          {
-            metric,
-            height: 220,
-            width: Math.max(300, (this.node.clientWidth || 700) - 120),
-            text: {
-              run: t.__('Run'),
-              value: t.__('Value'),
-              step: t.__('Step'),
-              time: t.__('Time'),
-              relativeTime: t.__('Relative time (s)')
-            }
-          }
-        )
-      );
-    const select = selectControl(
-      t.__('Metric'),
-      names.map(n => [n, n] as const),
-      names[0],
-      draw
-    );
-    this._metricsSection.append(select, chart.node);
-    draw(names[0]);
-  }
-
   private _options: RunDetailWidget.IOptions;
   private _trans: TranslationBundle;
   private _body: Widget;
-  private _metricsSection: HTMLElement | null = null;
-  private _chart: ChartView | null = null;
+  private _plots: RunPlots | null = null;
   /** Widgets in nodes of the body (editor, outputs). */
   private _hosted = new HostedWidgets();
   /** Their models. */

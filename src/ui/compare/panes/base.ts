@@ -5,14 +5,11 @@
  */
 import type { TranslationBundle } from '@jupyterlab/translation';
 import { Widget } from '@lumino/widgets';
-import {
-  seriesLabels,
-  type CHART_TEXT,
-  type IChartText
-} from '../../../core/charts/common';
+import { seriesLabels, type IChartText } from '../../../core/charts/common';
 import { paramsSubtitles } from '../../../core/compare/differingParams';
 import { formatNumber } from '../../../core/numbers';
 import { ChartView } from '../chart';
+import { chartWords } from '../../chartWords';
 import type { CompareChange, CompareModel } from '../model';
 import { el } from '../../dom';
 
@@ -92,23 +89,7 @@ export abstract class ComparePane extends Widget {
 
   /** Translated chart words. */
   protected chartText(): Partial<IChartText> {
-    const t = this.trans;
-    return {
-      run: t.__('Run'),
-      group: t.__('Group'),
-      value: t.__('Value'),
-      step: t.__('Step'),
-      time: t.__('Time'),
-      relativeTime: t.__('Relative time (s)'),
-      predicted: t.__('Predicted'),
-      actual: t.__('Actual'),
-      count: t.__('Count'),
-      share: t.__('Share'),
-      falsePositiveRate: t.__('False positive rate'),
-      truePositiveRate: t.__('True positive rate'),
-      recall: t.__('Recall'),
-      precision: t.__('Precision')
-    } satisfies Record<keyof typeof CHART_TEXT, string>;
+    return chartWords(this.trans);
   }
 
   /** Display labels of the compared runs, as the charts' legends show them. */

@@ -2,16 +2,21 @@
  * Learning curves of the compared runs, overlaid: x by step, wall time or
  * relative time; log y; EMA smoothing with an off switch (the raw series
  * stays faintly visible); M4 downsampling to the chart's pixel width so
- * 100 runs × 100,000 points draw quickly with every spike kept.
+ * 100 runs × 100,000 points draw quickly with every spike kept. A metric
+ * each run logged once (a score at the end) is one bar per run instead:
+ * a line of one point draws nothing.
  */
 import {
   learningCurveSpec,
   type ICurveInput
 } from '../../../core/charts/curves';
+import { metricBarSpec } from '../../../core/charts/params';
+import { loggedOnce } from '../../../core/charts/singleValues';
 import type { RunSeries } from '../../../core/history/series';
 import type { XAxis } from '../../../core/series/axis';
 import { CurveCache } from '../../../core/series/curve';
 import { budgetForWidth, MIN_BUDGET } from '../../../core/series/downsample';
+import { drawChart } from '../../drawChart';
 import type { ChartView } from '../chart';
 import type { CompareChange } from '../model';
 import {
@@ -155,6 +160,23 @@ export class CurvesPane extends ComparePane {
       this._chart.showMessage(t.__('These runs logged no metrics.'));
       return;
     }
+    if (loggedOnce(model.runs, metric)) {
+      // One point per run: no line to draw, a bar per run says it.
+      void drawChart(
+        this._chart,
+        metricBarSpec(
+          model.runs.filter(r => r.metrics && Object.hasOwn(r.metrics, metric)),
+          {
+            metric,
+            sort: 'none',
+            width: this._curveOptions(model.runs.length).width,
+            height: 320,
+            text: this.chartText()
+          }
+        )
+      );
+      return;
+    }
     if (!model.canReadSeries) {
       this._chart.showMessage(t.__('This store cannot read metric series.'));
       return;
@@ -178,7 +200,8 @@ export class CurvesPane extends ComparePane {
       this._chart.showMessage(t.__('No run has a series for %1.', metric));
       return;
     }
-    void this._chart.setSpec(
+    void drawChart(
+      this._chart,
       learningCurveSpec(curves, {
         ...this._curveOptions(curves.length),
         metric,

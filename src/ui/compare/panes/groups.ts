@@ -1,12 +1,20 @@
 /**
  * Group runs by a param (or the experiment): mean ± std bands of the
- * compared runs' curves per group, group statistics of a metric over all
- * runs, and Welch's t-test between two groups with its p-value.
+ * compared runs' curves per group (for a metric logged once per run, a
+ * bar at each group's mean with its runs as points), group statistics of
+ * a metric over all runs, and Welch's t-test between two groups with its
+ * p-value.
  */
 import { meanStdBandSpec, type IBandGroup } from '../../../core/charts/curves';
+import {
+  groupBarsSpec,
+  loggedOnce,
+  type IGroupValues
+} from '../../../core/charts/singleValues';
 import type { IRunSummary } from '../../../core/run';
 import { metricValue } from '../../../core/stats/correlation';
 import { groupStats, welchTTest } from '../../../core/stats/describe';
+import { drawChart } from '../../drawChart';
 import type { ChartView } from '../chart';
 import type { CompareChange } from '../model';
 import { metricNames } from './curves';
@@ -168,6 +176,25 @@ export class GroupsPane extends ComparePane {
     // Bands over the compared runs' series.
     parts.push(this._band.node);
     this.node.replaceChildren(...parts);
+    if (loggedOnce(model.runs, metric)) {
+      // One point per run: a band of one point draws nothing.
+      const byGroup = new Map<string, IGroupValues['runs'][number][]>();
+      for (const run of model.runs) {
+        const g = groupOf(run, by);
+        const value = metricValue(run, metric, 'last');
+        if (g !== undefined && !Number.isNaN(value)) {
+          byGroup.set(g, [...(byGroup.get(g) ?? []), { run, value }]);
+        }
+      }
+      void drawChart(
+        this._band,
+        groupBarsSpec(
+          [...byGroup].map(([group, runs]) => ({ group, runs })),
+          { metric, text: this.chartText(), height: 280 }
+        )
+      );
+      return;
+    }
     if (!model.canReadSeries) {
       this._band.showMessage(t.__('This store cannot read metric series.'));
       return;
@@ -194,7 +221,8 @@ export class GroupsPane extends ComparePane {
       );
       return;
     }
-    void this._band.setSpec(
+    void drawChart(
+      this._band,
       meanStdBandSpec(
         [...groups].map(([group, curves]) => ({ group, curves })),
         { metric, bins: 200, logY: o.logY, text: this.chartText(), height: 280 }
