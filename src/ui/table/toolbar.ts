@@ -56,8 +56,7 @@ export class RunsToolbar implements IDisposable {
           icon: experimentIcon,
           label: trans.__('Compare'),
           tooltip: trans.__('Compare the selected runs'),
-          onClick: () =>
-            options.onCompare?.(model.selectedRuns.map(r => r.id))
+          onClick: () => options.onCompare?.(model.selectedRuns.map(r => r.id))
         });
     this._compare.addClass('jp-RunsExplorer-compare');
 
@@ -206,9 +205,7 @@ export class RunsToolbar implements IDisposable {
 
   private _compareLabel(): string {
     const n = this._model.selection.size;
-    return n >= 2
-      ? this._trans.__('Compare %1', n)
-      : this._trans.__('Compare');
+    return n >= 2 ? this._trans.__('Compare %1', n) : this._trans.__('Compare');
   }
 
   private _model: RunsTableModel;
