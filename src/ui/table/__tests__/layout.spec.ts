@@ -1,5 +1,4 @@
 import type { IRunSummary } from '../../../core/run';
-import { collectColumns } from '../columns';
 import {
   layoutColumns,
   layoutForWidth,
