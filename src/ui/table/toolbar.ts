@@ -5,7 +5,10 @@
  * A `ReactiveToolbar`, as JupyterLab's own panels use: in a narrow sidebar
  * the items that do not fit go into its "…" popup, last first, so the row
  * never wraps. The actions come first (they are what a selection is for),
- * the dropdowns last (their choice stays until changed).
+ * the dropdowns last (their choice stays until changed). Only Compare has
+ * a label (its count of selected runs); the others are icons with a
+ * tooltip, which is also their accessible name, as in JupyterLab's own
+ * toolbars, so that a 400 px sidebar holds every tool in one row.
  *
  * Compare is the `compare-runs` command's button (label, caption, enabled
  * from the command, which takes the sidebar's selection when given no
@@ -63,8 +66,7 @@ export class RunsToolbar implements IDisposable {
     this._detail = new ToolbarButton({
       className: 'jp-RunsExplorer-detail',
       icon: launchIcon,
-      label: trans.__('Details'),
-      tooltip: trans.__('Open the selected run'),
+      tooltip: trans.__('Open the details of the selected run'),
       onClick: () => {
         const run = model.selectedRuns[0];
         if (run) {
@@ -84,7 +86,6 @@ export class RunsToolbar implements IDisposable {
     this._columns = new ToolbarButton({
       className: 'jp-RunsExplorer-columns',
       icon: tableRowsIcon,
-      label: trans.__('Columns'),
       tooltip: trans.__('Choose and pin columns'),
       'aria-haspopup': 'true',
       'aria-controls': options.columnsId,
