@@ -26,6 +26,7 @@ import {
   ToolbarButton
 } from '@jupyterlab/ui-components';
 import type { CommandRegistry } from '@lumino/commands';
+import { Signal } from '@lumino/signaling';
 import type { IDisposable } from '@lumino/disposable';
 import { MessageLoop } from '@lumino/messaging';
 import { Panel, Widget } from '@lumino/widgets';
@@ -48,6 +49,7 @@ export class RunsToolbar implements IDisposable {
     this._host.addWidget(this.toolbar);
 
     const compare = options.compare;
+    this._compareCommand = compare?.command ?? null;
     this._compare = compare
       ? new CommandToolbarButton({
           commands: compare.commands,
@@ -62,6 +64,9 @@ export class RunsToolbar implements IDisposable {
           onClick: () => options.onCompare?.(model.selectedRuns.map(r => r.id))
         });
     this._compare.addClass('jp-RunsExplorer-compare');
+    // The compare plugin may add its command after this toolbar is drawn:
+    // the button then shows as soon as the command exists.
+    compare?.commands.commandChanged.connect(this._onCommandChanged, this);
 
     this._detail = new ToolbarButton({
       className: 'jp-RunsExplorer-detail',
@@ -198,10 +203,22 @@ export class RunsToolbar implements IDisposable {
     if (this._host.isDisposed) {
       return;
     }
+    Signal.clearData(this);
     if (this._host.isAttached) {
       Widget.detach(this._host);
     }
     this._host.dispose();
+  }
+
+  private _onCommandChanged(
+    _: CommandRegistry,
+    change: CommandRegistry.ICommandChangedArgs
+  ): void {
+    if (change.type === 'added' || change.type === 'removed') {
+      if (change.id === this._compareCommand) {
+        this._compare.update();
+      }
+    }
   }
 
   private _compareLabel(): string {
@@ -213,6 +230,7 @@ export class RunsToolbar implements IDisposable {
   private _trans: TranslationBundle;
   private _host: Panel;
   private _compare: CommandToolbarButton | ToolbarButton;
+  private _compareCommand: string | null;
   private _compared = -1;
   private _detail: ToolbarButton;
   private _starred: ToolbarButton;

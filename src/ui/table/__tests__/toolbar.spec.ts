@@ -126,6 +126,27 @@ describe('RunsExplorer', () => {
       expect(compared).toEqual([['RUN1', 'RUN3']]);
     });
 
+    it('should show Compare once its command is added', async () => {
+      const later = new CommandRegistry();
+      const other = new RunsExplorer({
+        model,
+        trans,
+        compare: { commands: later, command: COMPARE }
+      });
+      document.body.append(other.node);
+      other.active = true;
+      other.render();
+      await rendered();
+      const compare = () =>
+        other.node.querySelector('.jp-RunsExplorer-compare jp-button');
+      expect(compare()).toBeNull();
+      later.addCommand(COMPARE, { label: 'Compare', execute: () => null });
+      await rendered();
+      expect(compare()?.textContent).toBe('Compare');
+      other.dispose();
+      other.node.remove();
+    });
+
     it('should open the selected run from Details, only with a selection', async () => {
       expect(disabled('jp-RunsExplorer-detail')).toBe(true);
       model.select('RUN2');
