@@ -74,6 +74,7 @@ export class RunsExplorer implements IDisposable {
     if (value) {
       this.toolbar.attach(this.node, this._chooser.node);
     }
+    this.toolbar.visible = value;
     this._table.active = value;
     if (value && this._stale) {
       this._renderTools();

@@ -146,6 +146,17 @@ export class RunsToolbar implements IDisposable {
     }
   }
 
+  /**
+   * Whether the toolbar shows (false while its panel is hidden): a root
+   * widget in a hidden sidebar would still count as visible, and measure
+   * its items at zero width into the "…" popup.
+   */
+  set visible(value: boolean) {
+    if (this._host.isAttached) {
+      this._host.setHidden(!value);
+    }
+  }
+
   /** The panel's width changed: the toolbar moves items to or from "…". */
   resize(width: number): void {
     if (this._host.isAttached && width > 0) {
