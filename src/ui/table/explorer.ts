@@ -131,9 +131,7 @@ export class RunsExplorer implements IDisposable {
     this._chooser.setOpen(open);
     this.toolbar.columnsOpen = open;
     if (focusButton) {
-      this.toolbar.toolbar.node
-        .querySelector<HTMLElement>('.jp-RunsExplorer-columns button')
-        ?.focus();
+      this.toolbar.focusColumns();
     }
   }
 

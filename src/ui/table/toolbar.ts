@@ -210,6 +210,11 @@ export class RunsToolbar implements IDisposable {
     this._columns.pressed = open;
   }
 
+  /** Focus the Columns button (in the toolbar or its "…" popup). */
+  focusColumns(): void {
+    this._columns.node.querySelector<HTMLElement>('jp-button')?.focus();
+  }
+
   dispose(): void {
     if (this._host.isDisposed) {
       return;
