@@ -206,6 +206,7 @@ describe('RunsExplorer', () => {
         new KeyboardEvent('keydown', { key: 'Escape', bubbles: true })
       );
       expect(chooser.hidden).toBe(true);
+      expect(document.activeElement).toBe(button('jp-RunsExplorer-columns'));
     });
   });
 
