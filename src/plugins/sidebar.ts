@@ -53,8 +53,7 @@ function activate(
     model,
     trans,
     table,
-    onCompare: runIds =>
-      void app.commands.execute(CommandIDs.compareRuns, { runIds }),
+    compare: { commands: app.commands, command: CommandIDs.compareRuns },
     onOpen: runId => void app.commands.execute(CommandIDs.openRun, { runId })
   });
   panel.id = 'jp-runs-panel';

@@ -356,11 +356,15 @@ test.describe('Compare and explore runs', () => {
       '<img src=x onerror="window.__pwned=true"> run'
     );
     // Tag columns and the payload metric column are text.
-    await sidebar.getByText('Columns').click();
+    await sidebar
+      .getByRole('button', { name: 'Choose and pin columns' })
+      .click();
     await expect(
       sidebar.getByText('metrics.<script>window.__pwned=true</script>loss')
     ).toBeVisible();
-    await sidebar.getByText('Columns').click();
+    await sidebar
+      .getByRole('button', { name: 'Choose and pin columns' })
+      .click();
 
     const compare = await openCompare(page, fx.security!.ids);
     const params = await showTab(page, 'Params & metrics');

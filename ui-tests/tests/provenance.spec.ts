@@ -114,8 +114,10 @@ test('a sweep is clean, a stale seed is named, outputs are not inputs', async ({
     usedBy: [{ cellId: 'data' }]
   });
 
-  // The runs table shows it, with an accessible label.
+  // The runs table shows it, with an accessible label (in its wide layout:
+  // a narrow sidebar shows only the name, the status and pinned columns).
   await page.sidebar.openTab('jp-runs-panel');
+  await page.sidebar.setWidth(700, 'right');
   const row = page
     .getByRole('region', { name: 'Experiment Runs' })
     .locator(`.jp-RunsPanel-run[data-run-id="${stale.id}"]`);

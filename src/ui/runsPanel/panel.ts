@@ -12,6 +12,7 @@
  * folded (`RunsChangeBuffer`) and applied when it is shown.
  */
 import type { TranslationBundle } from '@jupyterlab/translation';
+import type { CommandRegistry } from '@lumino/commands';
 import { Widget } from '@lumino/widgets';
 import {
   isEmptyChange as isEmpty,
@@ -59,6 +60,7 @@ export class RunsPanel extends Widget {
     this._explorer = new RunsExplorer({
       model: this._table,
       trans: this._trans,
+      compare: options.compare,
       onCompare: options.onCompare,
       onOpen: options.onOpen
     });
@@ -103,6 +105,26 @@ export class RunsPanel extends Widget {
   protected onAfterShow(): void {
     // The grid measures its viewport: render it once it is laid out.
     this._explorer.active = this._body.contains(this._explorer.node);
+    this._measure();
+  }
+
+  /**
+   * The sidebar was resized (its splitter, the window): the table's layout
+   * and the toolbar follow the panel's own width.
+   */
+  protected onResize(msg: Widget.ResizeMessage): void {
+    super.onResize(msg);
+    this._width = msg.width >= 0 ? msg.width : -1;
+    this._measure();
+  }
+
+  /** Give the explorer the panel's width (measured when not given). */
+  private _measure(): void {
+    if (!this.isVisible || !this._body.contains(this._explorer.node)) {
+      return;
+    }
+    const width = this._width >= 0 ? this._width : this.node.clientWidth;
+    this._explorer.resize(width);
   }
 
   protected onAfterHide(): void {
@@ -198,11 +220,15 @@ export class RunsPanel extends Widget {
         break;
     }
     this._applyRuns();
-    if (!this._body.contains(this._explorer.node)) {
+    const placed = !this._body.contains(this._explorer.node);
+    if (placed) {
       this._body.replaceChildren(this._explorer.node);
     }
     this._body.classList.add('jp-mod-table');
     this._explorer.active = true;
+    if (placed) {
+      this._measure();
+    }
     this._explorer.render();
   }
 
@@ -310,6 +336,8 @@ export class RunsPanel extends Widget {
     this._scheduleRender()
   );
   private _shownWarnings: unknown = null;
+  /** The width of the last resize message; -1 when it was not given. */
+  private _width = -1;
 }
 
 export namespace RunsPanel {
@@ -318,7 +346,12 @@ export namespace RunsPanel {
     trans: TranslationBundle;
     /** The table's model, when the caller keeps it (e.g. to remember its state). */
     table?: RunsTableModel;
-    /** Compare the selected runs. */
+    /**
+     * The command comparing the sidebar's selection when given no ids
+     * (`compare-runs`): the toolbar's Compare button is that command's.
+     */
+    compare?: { commands: CommandRegistry; command: string };
+    /** Compare the selected runs (when no `compare` command is given). */
     onCompare?: (runIds: string[]) => void;
     /** Open one run. */
     onOpen?: (runId: string) => void;

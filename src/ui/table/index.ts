@@ -1,5 +1,7 @@
 export * from './columns';
 export * from './explorer';
+export * from './layout';
+export * from './toolbar';
 export * from './model';
 export * from './view';
 export * from './service';

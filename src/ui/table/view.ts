@@ -18,6 +18,7 @@ import {
   type CellValue,
   type IColumn
 } from './columns';
+import { layoutColumns, type TableLayout } from './layout';
 import type { RunsTableModel, TableChange, TableItem } from './model';
 import { runColor, runName } from '../../core/runs/names';
 import { el } from '../dom';
@@ -70,7 +71,9 @@ export class RunsTableView implements IDisposable {
     this._scroller.append(this._header, this._body);
     this.node.append(this._scroller);
 
+    this.node.dataset.layout = this._layout;
     this._scroller.addEventListener('scroll', this);
+    this._body.addEventListener('mousedown', this);
     this._body.addEventListener('click', this);
     this._body.addEventListener('dblclick', this);
     this._header.addEventListener('click', this);
@@ -91,6 +94,25 @@ export class RunsTableView implements IDisposable {
     if (value && this._stale) {
       this.render();
     }
+  }
+
+  /** Which columns show: set from the panel's width (`layoutForWidth`). */
+  get layout(): TableLayout {
+    return this._layout;
+  }
+
+  set layout(value: TableLayout) {
+    if (value === this._layout) {
+      return;
+    }
+    this._layout = value;
+    this.node.dataset.layout = value;
+    this._columnsDirty = true;
+    if (!this._active) {
+      this._stale = true;
+      return;
+    }
+    this._scheduleRows();
   }
 
   /** Redraw now: header when columns changed, and the visible rows. */
@@ -124,6 +146,9 @@ export class RunsTableView implements IDisposable {
       case 'scroll':
         this._scheduleRows(true);
         break;
+      case 'mousedown':
+        this._onMouseDown(event as MouseEvent);
+        break;
       case 'click':
         if (event.currentTarget === this._header) {
           this._onHeaderClick(event as MouseEvent);
@@ -153,6 +178,7 @@ export class RunsTableView implements IDisposable {
     window.clearTimeout(this._settle);
     this._model.changed.disconnect(this._onModelChanged, this);
     this._scroller.removeEventListener('scroll', this);
+    this._body.removeEventListener('mousedown', this);
     this._body.removeEventListener('click', this);
     this._body.removeEventListener('dblclick', this);
     this._header.removeEventListener('click', this);
@@ -197,7 +223,11 @@ export class RunsTableView implements IDisposable {
     this._columnsDirty = false;
     this._version++;
     const trans = this._trans;
-    const columns = this._model.visibleColumns;
+    const columns = layoutColumns(
+      this._model.visibleColumns,
+      id => this._model.isPinned(id),
+      this._layout
+    );
     this._columns = columns;
     this._getters = columns.map(c => cellGetter(c, this._model.metricView));
     let left = 0;
@@ -635,6 +665,23 @@ export class RunsTableView implements IDisposable {
     this._focused = id;
   }
 
+  /**
+   * Shift-click selects a range of rows, and a double-click opens a run:
+   * neither should also select the table's text, which the browser starts
+   * on mousedown. Plain drags still select text, so cells stay copyable.
+   * The default being prevented, the grid is focused here (arrow keys go on
+   * from the clicked run).
+   */
+  private _onMouseDown(event: MouseEvent): void {
+    if (event.button !== 0 || !(event.shiftKey || event.detail > 1)) {
+      return;
+    }
+    if (this._rowId(event)) {
+      event.preventDefault();
+      this.node.focus({ preventScroll: true });
+    }
+  }
+
   private _onHeaderClick(event: MouseEvent): void {
     const cell = (event.target as HTMLElement).closest<HTMLElement>(
       '[data-column]'
@@ -706,6 +753,7 @@ export class RunsTableView implements IDisposable {
   private _lefts: number[] = [];
   private _rowWidth = 0;
   private _columnsDirty = true;
+  private _layout: TableLayout = 'wide';
   private _active = false;
   private _stale = true;
   private _frame = 0;

@@ -182,4 +182,48 @@ describe('RunsTableView: pooled rows', () => {
     expect(row0.dataset.pending).toBeUndefined();
     expect(row0.textContent).not.toContain('not yet saved');
   });
+
+  describe('Shift-click', () => {
+    /** Press the mouse on a row's name cell; whether the default was stopped. */
+    const press = (id: string, init: MouseEventInit) => {
+      const cell = body.querySelector<HTMLElement>(
+        `[data-run-id="${id}"] .jp-RunsTable-name`
+      )!;
+      const down = new MouseEvent('mousedown', {
+        bubbles: true,
+        cancelable: true,
+        button: 0,
+        ...init
+      });
+      cell.dispatchEvent(down);
+      cell.dispatchEvent(new MouseEvent('click', { bubbles: true, ...init }));
+      return down.defaultPrevented;
+    };
+
+    beforeEach(() => {
+      scroller.scrollTop = 0;
+      view.render();
+      flush();
+    });
+
+    it('should select a range of runs without starting a text selection', () => {
+      expect(press('RUN00001', {})).toBe(false);
+      expect(press('RUN00004', { shiftKey: true })).toBe(true);
+      expect([...model.selection].sort()).toEqual([
+        'RUN00001',
+        'RUN00002',
+        'RUN00003',
+        'RUN00004'
+      ]);
+      expect(document.activeElement).toBe(view.node);
+    });
+
+    it('should not select a word on double-click', () => {
+      expect(press('RUN00002', { detail: 2 })).toBe(true);
+    });
+
+    it('should leave a plain press alone, so cells stay copyable', () => {
+      expect(press('RUN00002', { detail: 1 })).toBe(false);
+    });
+  });
 });

@@ -1,0 +1,256 @@
+/**
+ * The runs sidebar's layout (#15, build item 6) at a sidebar width of 400
+ * and 700 px: one toolbar row (what does not fit goes into "…"), name and
+ * status in view without a horizontal scroll when narrow, params in view
+ * when wide; Shift-click selects runs, not text; Compare's key column keeps
+ * `max_iter` on one line.
+ *
+ * With RUNS_SCREENSHOTS=<folder>, it also saves the sidebar as
+ * `sidebar-{light,dark}-{400,700}.png` there (the README's screenshots);
+ * without it, it takes none.
+ */
+import { expect, test, type IJupyterLabPageFixture } from '@jupyterlab/galata';
+import * as path from 'path';
+import {
+  expectSidebarRuns,
+  openNotebook,
+  putFile,
+  runFile,
+  runId
+} from './historyHelpers';
+
+test.use({ viewport: { width: 1600, height: 1000 } });
+
+const RUNS = 8;
+const SOLVERS = ['lbfgs', 'saga'];
+
+/** A notebook with a sweep of `RUNS` logistic-regression runs. */
+async function sweep(
+  page: IJupyterLabPageFixture,
+  tmpPath: string
+): Promise<{ notebook: string; ids: string[] }> {
+  const notebook = `${tmpPath}/sweep.ipynb`;
+  await putFile(
+    page.request,
+    notebook,
+    JSON.stringify({
+      cells: [],
+      metadata: {
+        kernelspec: {
+          name: 'python3',
+          display_name: 'Python 3',
+          language: 'python'
+        }
+      },
+      nbformat: 4,
+      nbformat_minor: 5
+    })
+  );
+  const folder = `${tmpPath}/sweep.runs`;
+  await putFile(page.request, folder, null);
+  const ids: string[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const id = runId(i);
+    const record = JSON.parse(runFile(id, notebook, i));
+    const acc = 0.8 + i / 100;
+    Object.assign(record, {
+      experiment: 'logreg',
+      status: 'ok',
+      error: undefined,
+      params: {
+        C: [0.1, 1, 10, 100][i % 4],
+        max_iter: 100 * (1 + (i % 3)),
+        solver: SOLVERS[i % 2]
+      },
+      metrics: {
+        accuracy: { last: acc, min: acc, max: acc, count: 1, lastStep: 0 },
+        f1_macro: {
+          last: acc - 0.05,
+          min: acc - 0.05,
+          max: acc - 0.05,
+          count: 1,
+          lastStep: 0
+        }
+      }
+    });
+    await putFile(page.request, `${folder}/${id}.json`, JSON.stringify(record));
+    ids.push(id);
+  }
+  await openNotebook(page, notebook);
+  return { notebook, ids: ids.reverse() };
+}
+
+function sidebar(page: IJupyterLabPageFixture) {
+  return page.getByRole('region', { name: 'Experiment Runs' });
+}
+
+/** Whether an element's box lies within the table's visible area. */
+async function inView(
+  page: IJupyterLabPageFixture,
+  column: string
+): Promise<boolean> {
+  return sidebar(page)
+    .locator(`.jp-RunsTable-header [data-column="${column}"]`)
+    .evaluate(cell => {
+      const scroller = cell.closest('.jp-RunsTable-scroller')!;
+      const a = cell.getBoundingClientRect();
+      const b = scroller.getBoundingClientRect();
+      return a.width > 0 && a.left >= b.left && a.right <= b.right + 0.5;
+    });
+}
+
+async function screenshot(
+  page: IJupyterLabPageFixture,
+  theme: 'light' | 'dark',
+  width: number
+): Promise<void> {
+  const folder = process.env.RUNS_SCREENSHOTS;
+  if (!folder) {
+    return;
+  }
+  await sidebar(page).screenshot({
+    path: path.join(folder, `sidebar-${theme}-${width}.png`),
+    animations: 'disabled'
+  });
+}
+
+test.describe('Sidebar layout', () => {
+  for (const theme of ['light', 'dark'] as const) {
+    test(`fits a 400 px and a 700 px sidebar (${theme})`, async ({
+      page,
+      tmpPath
+    }) => {
+      if (theme === 'dark') {
+        await page.theme.setDarkTheme();
+      }
+      await sweep(page, tmpPath);
+      const panel = sidebar(page);
+      await expectSidebarRuns(panel, RUNS);
+      const toolbar = panel.getByRole('toolbar', { name: 'Runs table tools' });
+      const scroller = panel.locator('.jp-RunsTable-scroller');
+
+      // Narrow: one toolbar row; name and status in view, no sideways scroll.
+      expect(await page.sidebar.setWidth(400, 'right')).toBe(true);
+      await expect(panel.locator('.jp-RunsTable')).toHaveAttribute(
+        'data-layout',
+        'narrow'
+      );
+      await expect(toolbar).toBeVisible();
+      await expect
+        .poll(async () => (await toolbar.boundingBox())?.height ?? 999)
+        .toBeLessThanOrEqual(40);
+      await expect(
+        toolbar.getByRole('button', { name: /^Compare/ })
+      ).toBeVisible();
+      await expect(
+        panel.getByRole('columnheader', { name: 'Name' })
+      ).toBeVisible();
+      await expect(
+        panel.getByRole('columnheader', { name: 'Status' })
+      ).toBeVisible();
+      expect(await inView(page, 'name')).toBe(true);
+      expect(await inView(page, 'status')).toBe(true);
+      expect(await scroller.evaluate(s => s.scrollWidth <= s.clientWidth)).toBe(
+        true
+      );
+      await screenshot(page, theme, 400);
+
+      // Wide: params in view without scrolling, the toolbar still one row.
+      expect(await page.sidebar.setWidth(700, 'right')).toBe(true);
+      await expect(panel.locator('.jp-RunsTable')).toHaveAttribute(
+        'data-layout',
+        'wide'
+      );
+      await expect(
+        panel.getByRole('columnheader', { name: 'max_iter' })
+      ).toBeVisible();
+      expect(await inView(page, 'params.C')).toBe(true);
+      expect(await inView(page, 'params.max_iter')).toBe(true);
+      expect((await toolbar.boundingBox())!.height).toBeLessThanOrEqual(40);
+      await screenshot(page, theme, 700);
+    });
+  }
+
+  test('a param pinned from the columns chooser shows in a narrow sidebar', async ({
+    page,
+    tmpPath
+  }) => {
+    await sweep(page, tmpPath);
+    const panel = sidebar(page);
+    await expectSidebarRuns(panel, RUNS);
+    await page.sidebar.setWidth(400, 'right');
+    await expect(panel.locator('[data-column="params.C"]')).toHaveCount(0);
+    // The Columns button may sit in the toolbar's "…" popup when narrow.
+    const columns = page.getByRole('button', {
+      name: 'Choose and pin columns'
+    });
+    if (!(await columns.isVisible())) {
+      await panel.locator('.jp-Toolbar-responsive-opener').click();
+    }
+    await columns.click();
+    await page.getByRole('checkbox', { name: 'Pin params.C' }).check();
+    await expect(
+      panel.getByRole('columnheader', { name: 'C', exact: true })
+    ).toBeVisible();
+    expect(await inView(page, 'params.C')).toBe(true);
+  });
+
+  test('Shift-click selects runs, not text', async ({ page, tmpPath }) => {
+    const { ids } = await sweep(page, tmpPath);
+    const panel = sidebar(page);
+    await expectSidebarRuns(panel, RUNS);
+    const name = (id: string) =>
+      panel.locator(
+        `.jp-RunsPanel-run[data-run-id="${id}"] .jp-RunsTable-name`
+      );
+    await name(ids[1]).click();
+    await name(ids[4]).click({ modifiers: ['Shift'] });
+    await expect(
+      panel.locator('.jp-RunsPanel-run[aria-selected="true"]')
+    ).toHaveCount(4);
+    expect(
+      await page.evaluate(() => window.getSelection()?.toString() ?? '')
+    ).toBe('');
+    await expect(
+      panel.getByRole('button', { name: 'Compare 4' })
+    ).toBeEnabled();
+  });
+
+  test('the Compare key column keeps max_iter on one line', async ({
+    page,
+    tmpPath
+  }) => {
+    const { ids } = await sweep(page, tmpPath);
+    const panel = sidebar(page);
+    await expectSidebarRuns(panel, RUNS);
+    // A wide sidebar leaves Compare a narrow main area: eight run columns
+    // squeeze the key column.
+    await page.sidebar.setWidth(700, 'right');
+    const name = (id: string) =>
+      panel.locator(
+        `.jp-RunsPanel-run[data-run-id="${id}"] .jp-RunsTable-name`
+      );
+    await name(ids[0]).click();
+    await name(ids[RUNS - 1]).click({ modifiers: ['Shift'] });
+    await panel.getByRole('button', { name: `Compare ${RUNS}` }).click();
+    const compare = page.getByRole('region', { name: 'Compare runs' });
+    await expect(compare).toBeVisible();
+    await page.getByRole('tab', { name: 'Params & metrics' }).click();
+    const key = compare.locator('tr[data-key="param:max_iter"] > th');
+    await expect(key).toHaveText('max_iter');
+    // One line box: the text's client rects, and the cell's own height
+    // against the one-line key "C".
+    const lines = await key.evaluate(th => {
+      const range = document.createRange();
+      range.selectNodeContents(th);
+      return range.getClientRects().length;
+    });
+    expect(lines).toBe(1);
+    const c = compare.locator('tr[data-key="param:C"] > th');
+    const [h1, h2] = await Promise.all([
+      key.evaluate(th => th.getBoundingClientRect().height),
+      c.evaluate(th => th.getBoundingClientRect().height)
+    ]);
+    expect(h1).toBeLessThanOrEqual(h2 + 0.5);
+  });
+});
