@@ -7,7 +7,7 @@
  * an empty chart. Compare's Learning curves and Groups panes draw the
  * metric logged once as bars too.
  */
-import { expect, test, type IJupyterLabPageFixture } from '@jupyterlab/galata';
+import { expect, test, type IJupyterLabPageFixture } from './fixtures';
 import type { Locator } from '@playwright/test';
 import * as path from 'path';
 import { kernelIdle, runCell } from './drillHelpers';

@@ -9,7 +9,7 @@
  * `sidebar-{light,dark}-{400,700}.png` there (the README's screenshots);
  * without it, it takes none.
  */
-import { expect, test, type IJupyterLabPageFixture } from '@jupyterlab/galata';
+import { expect, test, type IJupyterLabPageFixture } from './fixtures';
 import * as path from 'path';
 import {
   expectSidebarRuns,
