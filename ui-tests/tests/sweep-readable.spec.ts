@@ -206,13 +206,13 @@ async function takeScreenshots(
 ): Promise<void> {
   const sidebar = page.getByRole('region', { name: 'Experiment Runs' });
   for (const width of [400, 700]) {
-    await page.sidebar.setWidth(width, 'left');
+    expect(await page.sidebar.setWidth(width, 'right')).toBe(true);
     await page.waitForTimeout(300);
     await sidebar.screenshot({
       path: path.join(SHOTS, `sidebar-${width}-${theme}.png`)
     });
   }
-  await page.sidebar.setWidth(400, 'left');
+  await page.sidebar.setWidth(400, 'right');
   for (const [region, file] of [
     ['Compare runs', 'sweep-compare'],
     ['Run details', 'sweep-detail']
@@ -222,7 +222,9 @@ async function takeScreenshots(
       label =>
         window.jupyterapp.shell.activateById(
           [...window.jupyterapp.shell.widgets('main')].find(
-            w => w.node.getAttribute('aria-label') === label
+            w =>
+              w.node.getAttribute('aria-label') === label ||
+              !!w.node.querySelector(`[aria-label="${label}"]`)
           )!.id
         ),
       region
