@@ -9,3 +9,4 @@ export * from './curves';
 export * from './parallel';
 export * from './params';
 export * from './inlineData';
+export * from './interactive';

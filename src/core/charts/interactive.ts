@@ -237,3 +237,19 @@ export function hoverLayer(rows: readonly IHoverRow[], x: object): LayerChild {
     }
   } as LayerChild;
 }
+
+/** Whether `spec` (or one of its layers) zooms: it gets a reset button. */
+export function isInteractiveSpec(spec: object): boolean {
+  const named = (node: unknown): boolean => {
+    if (!node || typeof node !== 'object') {
+      return false;
+    }
+    const { params, layer } = node as { params?: unknown; layer?: unknown };
+    return (
+      (Array.isArray(params) &&
+        params.some(p => (p as { name?: unknown })?.name === ZOOM_PARAM)) ||
+      (Array.isArray(layer) && layer.some(named))
+    );
+  };
+  return named(spec);
+}
