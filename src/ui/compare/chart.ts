@@ -22,11 +22,7 @@ import type { Result } from 'vega-embed';
 import type * as VegaInterpreter from 'vega-interpreter';
 import type { TopLevelSpec } from 'vega-lite';
 import { assertInlineSpec, refusingLoader } from '../../core/charts/inlineData';
-import {
-  HIDDEN_PARAM,
-  isInteractiveSpec,
-  ZOOM_PARAM
-} from '../../core/charts/interactive';
+import { isInteractiveSpec } from '../../core/charts/interactive';
 import { specDataRows, toCsv } from '../../core/compare/csv';
 import {
   drawConfig,
@@ -34,6 +30,7 @@ import {
   themeColors,
   themeKey
 } from './chartTheme';
+import { drawnColors, mirrorViewState } from './chartState';
 import { forgetChart, registerChart } from './liveCharts';
 
 export { isLightTheme, themeConfig } from './chartTheme';
@@ -55,28 +52,6 @@ export function loadVega(): Promise<{ embed: Embed; expr: Interpreter }> {
     }));
   }
   return vegaModules;
-}
-
-/**
- * The colour of each series as the drawn view maps it (`{label: colour}`
- * as JSON; empty without a colour scale): what a legend shows, which a
- * canvas does not expose (tests compare it with the table's swatches).
- */
-function drawnColors(result: Result): string {
-  try {
-    const scale = result.view.scale('color') as
-      | (((value: unknown) => unknown) & { domain?: () => unknown[] })
-      | undefined;
-    if (!scale || typeof scale.domain !== 'function') {
-      return '';
-    }
-    const domain = scale.domain();
-    return JSON.stringify(
-      Object.fromEntries(domain.map(d => [String(d), String(scale(d))]))
-    );
-  } catch {
-    return ''; // no colour scale
-  }
 }
 
 export class ChartView implements IDisposable {
@@ -222,7 +197,7 @@ export class ChartView implements IDisposable {
       this._drawnTheme = theme;
       this.node.dataset.textColor = colors.text;
       this.node.dataset.theme = colors.light ? 'light' : 'dark';
-      this._watchInteraction(result);
+      mirrorViewState(result.view, this.node);
       this.node.dataset.state = 'ready';
     } catch (error) {
       if (ticket === this._ticket) {
@@ -278,43 +253,6 @@ export class ChartView implements IDisposable {
     this._resize?.disconnect();
     this._finalize();
     this.node.remove();
-  }
-
-  /**
-   * Mirror the x-domain and the hidden runs on the figure as they change
-   * (zoom, pan, legend clicks), for tests and for whoever reads the DOM.
-   */
-  private _watchInteraction(result: Result): void {
-    const view = result.view;
-    const show = () => {
-      try {
-        const x = view.scale('x') as { domain?: () => unknown[] } | undefined;
-        this.node.dataset.xDomain = JSON.stringify(
-          x?.domain?.().map(Number) ?? []
-        );
-      } catch {
-        delete this.node.dataset.xDomain; // no x scale
-      }
-      let hidden: unknown = undefined;
-      try {
-        hidden = (view.signal(HIDDEN_PARAM) as { series?: unknown })?.series;
-      } catch {
-        // no legend to hide runs with
-      }
-      this.node.dataset.hiddenRuns = JSON.stringify(
-        Array.isArray(hidden) ? hidden : []
-      );
-    };
-    show();
-    for (const name of [ZOOM_PARAM, HIDDEN_PARAM]) {
-      try {
-        view.signal(name);
-      } catch {
-        continue; // this spec does not have it
-      }
-      // Scales update in the same run as the signal: read them after it.
-      view.addSignalListener(name, () => view.runAfter(show));
-    }
   }
 
   /** A pane crossing the narrow width moves the legend: draw again. */

@@ -213,5 +213,21 @@ describe('ChartView', () => {
       expect(chart.result!.view).not.toBe(view);
       expect(JSON.parse(chart.node.dataset.xDomain!)).toEqual(initial);
     });
+
+    it('should say where each legend label is and which runs are hidden', async () => {
+      await chart.setSpec(CURVES);
+      const legend = JSON.parse(chart.node.dataset.legend!) as Record<
+        string,
+        [number, number]
+      >;
+      expect(Object.keys(legend)).toEqual(['calm', 'wild']);
+      // A legend on the right, one entry under the other.
+      expect(legend.calm[0]).toBe(legend.wild[0]);
+      expect(legend.wild[1]).toBeGreaterThan(legend.calm[1]);
+      const view = chart.result!.view;
+      view.signal('hidden_toggle', true).signal('hidden_series_legend', 'wild');
+      await view.runAsync();
+      expect(JSON.parse(chart.node.dataset.hiddenRuns!)).toEqual(['wild']);
+    });
   });
 });
