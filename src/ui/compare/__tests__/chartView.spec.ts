@@ -175,6 +175,22 @@ describe('ChartView', () => {
     });
   });
 
+  describe('#setSpec (layout)', () => {
+    it('should put the legend under a narrow chart, in columns', async () => {
+      const host = chart.node.querySelector('.jp-RunsChart-host')!;
+      Object.defineProperty(host, 'clientWidth', { value: 360 });
+      await chart.setSpec(CURVES);
+      const legend = JSON.parse(chart.node.dataset.legend!) as Record<
+        string,
+        [number, number]
+      >;
+      // Below the 300 px plot, side by side (two columns in 360 px).
+      expect(legend.calm[1]).toBeGreaterThan(300);
+      expect(legend.wild[1]).toBe(legend.calm[1]);
+      expect(legend.wild[0]).toBeGreaterThan(legend.calm[0]);
+    });
+  });
+
   describe('#reset', () => {
     const resetButton = () =>
       chart.node.querySelector<HTMLButtonElement>('.jp-RunsChart-reset')!;
