@@ -60,12 +60,11 @@ export const RUN_ARGS = {
 } as const;
 
 /**
- * Add `compare-runs` and `open-run`. Returns a function that re-renders
- * the open comparisons' charts (for a theme change).
+ * Add `compare-runs` and `open-run`. (Their charts follow the theme by
+ * themselves: `src/ui/compare/liveCharts.ts`.)
  */
-export function addViewCommands(options: IViewCommandsOptions): () => void {
+export function addViewCommands(options: IViewCommandsOptions): void {
   const { commands, views, trans } = options;
-  const rerender = new WeakMap<Widget, () => void>();
 
   /** `runIds` given, else the sidebar's selection. */
   const compareTarget = (args: Record<string, unknown>): IRunTarget | null =>
@@ -110,13 +109,9 @@ export function addViewCommands(options: IViewCommandsOptions): () => void {
       if (!target || target.runIds.length < 2) {
         return;
       }
-      const widget = await views.open('compare', target, async () => {
-        const made = await makeCompare(options, target);
-        if (made.rerender) {
-          rerender.set(made.widget, made.rerender);
-        }
-        return made.widget;
-      });
+      const widget = await views.open('compare', target, () =>
+        makeCompare(options, target)
+      );
       return widget.id;
     }
   });
@@ -139,8 +134,6 @@ export function addViewCommands(options: IViewCommandsOptions): () => void {
       return widget.id;
     }
   });
-
-  return () => views.compare.forEach(w => rerender.get(w)?.());
 }
 
 /** A main-area widget around a view, labelled for screen readers. */
@@ -187,7 +180,7 @@ async function summariesOf(
 async function makeCompare(
   options: IViewCommandsOptions,
   target: IRunTarget
-): Promise<{ widget: MainAreaWidget; rerender?: () => void }> {
+): Promise<MainAreaWidget> {
   const { trans, store, runsModel } = options;
   const runs = await summariesOf(options, target).catch(() => []);
   const folder = runsFolder(target.notebookPath);
@@ -202,7 +195,7 @@ async function makeCompare(
         folder
       )
     );
-    return { widget: mainArea(view, trans.__('Compare runs')) };
+    return mainArea(view, trans.__('Compare runs'));
   }
   if (runs.length < target.runIds.length) {
     Notification.warning(
@@ -234,7 +227,7 @@ async function makeCompare(
   const content = new CompareWidget({ model, trans, panes });
   const widget = mainArea(content, trans.__('Compare runs'));
   widget.title.caption = trans.__('Runs of %1', target.notebookPath);
-  return { widget, rerender: () => model.setOptions({}) };
+  return widget;
 }
 
 async function makeDetail(

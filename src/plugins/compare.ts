@@ -28,6 +28,8 @@ import {
   IRunViews
 } from '../tokens';
 import { ComparePaneRegistry } from '../ui/compare/registry';
+// The registry of live charts: a few lines, no Vega.
+import { themeChanged as chartThemeChanged } from '../ui/compare/liveCharts';
 import type { IAnomalyOptions } from '../core/series/anomalies';
 // A few lines, read as soon as the settings load.
 // eslint-disable-next-line jupyter/prefer-lazy-imports
@@ -89,7 +91,7 @@ function activate(
         )
       : Promise.resolve(null));
 
-  const rerenderCharts = addViewCommands({
+  addViewCommands({
     commands: app.commands,
     store,
     explorer,
@@ -102,7 +104,9 @@ function activate(
     editorServices,
     anomalyOptions: () => anomalyOptions
   });
-  themes?.themeChanged.connect(rerenderCharts);
+  // Every chart on the page (compare, detail, other extensions' panes)
+  // redraws in the new theme once it is on screen.
+  themes?.themeChanged.connect(chartThemeChanged);
 
   addRestoreCommands({
     commands: app.commands,

@@ -14,6 +14,7 @@ import {
   describeBy,
   colorScale,
   finiteOrNull,
+  formatNumber,
   runScale,
   type IChartOptions,
   type INamed,
@@ -22,6 +23,16 @@ import {
   type TopLevelSpec,
   uniqueLabels
 } from './common';
+import {
+  type IHoverSeries,
+  hiddenLegend,
+  legendConfig,
+  hiddenSeriesParam,
+  hoverLayer,
+  hoverRows,
+  shownSeriesFilter,
+  zoomParam
+} from './interactive';
 
 /** One run's series of the metric being drawn. */
 export interface ICurveInput {
@@ -47,6 +58,11 @@ export interface ILearningCurveOptions extends IChartOptions {
   rawOpacity?: number;
   /** Prepare curves through this memo (a view redrawing the same series). */
   cache?: CurveCache;
+  /**
+   * Zoom and pan, legend clicks that hide runs, the values of every run
+   * at the pointer's x (`interactive.ts`). Default true.
+   */
+  interactive?: boolean;
 }
 
 function yScale(logY: boolean | undefined): { type: 'log' } | { zero: false } {
@@ -83,6 +99,8 @@ export function learningCurveSpec(
     options.logY ? (v > 0 && Number.isFinite(v) ? v : null) : finiteOrNull(v);
   const values: ICurveRow[] = [];
   const smoothedValues: ISmoothedRow[] = [];
+  const interactive = options.interactive ?? true;
+  const hover: IHoverSeries[] = [];
   curves.forEach((c, k) => {
     const curveOptions = { xAxis: axis, smoothing, budget, origin: c.origin };
     const p = options.cache
@@ -96,6 +114,14 @@ export function learningCurveSpec(
     // cannot be drawn are always kept: they are the gaps.
     const every =
       smoothing > 0 ? (n < c.series.value.length ? POINTS_PER_PIXEL : 1) : 0;
+    if (interactive) {
+      // The hover table reads the line on top: smoothed when it is drawn.
+      hover.push({
+        label,
+        x: p.x,
+        y: Array.from(smoothing > 0 ? p.smoothed : p.value, keep)
+      });
+    }
     for (let i = 0; i < n; i++) {
       const smoothed = keep(p.smoothed[i]);
       values.push({
@@ -138,7 +164,10 @@ export function learningCurveSpec(
       labels
     ),
     // The raw layer comes first and is faint; keep the legend solid.
-    legend: { symbolOpacity: 1 }
+    legend: {
+      symbolOpacity: 1,
+      ...(interactive ? hiddenLegend() : {})
+    }
   };
   // A line is one path: Vega's hit test answers with its first point, so
   // a step or value in the tooltip would be that point's, wherever the
@@ -149,8 +178,10 @@ export function learningCurveSpec(
   const line = (
     field: 'value' | 'smoothed',
     opacity: number,
-    top: boolean
+    top: boolean,
+    first: boolean
   ) => ({
+    ...(interactive ? { transform: [shownSeriesFilter()] } : {}),
     mark: {
       type: 'line' as const,
       opacity,
@@ -167,24 +198,44 @@ export function learningCurveSpec(
         title: options.metric ?? text.value,
         scale: yScale(options.logY)
       },
-      color,
+      // The legend encoding only where the legend-bound param is: that
+      // layer's explicit encoding is the one Vega-Lite keeps.
+      color: first ? color : { ...color, legend: { symbolOpacity: 1 } },
       ...(top ? { tooltip } : {})
     }
   });
+  // The params live on the first layer; Vega-Lite shares them (and the
+  // scales they bind) with the others.
+  const lines = [
+    {
+      ...line(
+        'value',
+        smoothing > 0 ? (options.rawOpacity ?? 0.25) : 1,
+        !smoothing,
+        true
+      ),
+      ...(interactive ? { params: [zoomParam(), hiddenSeriesParam()] } : {})
+    },
+    ...(smoothing > 0
+      ? [
+          {
+            data: { values: smoothedValues, format: { parse: null } },
+            ...line('smoothed', 1, true, false)
+          }
+        ]
+      : [])
+  ];
+  const hoverTitle = (v: number) =>
+    `${x.title}: ${axis === 'wall' ? new Date(v).toISOString() : formatNumber(v)}`;
+  const top = topLevel(options);
   return {
-    ...topLevel(options),
+    ...top,
+    ...(interactive ? { config: legendConfig(top.config) } : {}),
     data: { values, format: { parse: null } },
-    layer:
-      smoothing > 0
-        ? [
-            line('value', options.rawOpacity ?? 0.25, false),
-            {
-              data: { values: smoothedValues, format: { parse: null } },
-              ...line('smoothed', 1, true)
-            }
-          ]
-        : [line('value', 1, true)]
-  };
+    layer: interactive
+      ? [...lines, hoverLayer(hoverRows(hover, hoverTitle), x)]
+      : lines
+  } as TopLevelSpec;
 }
 
 /** One row of the smoothed line (its own, sparser dataset). */
@@ -220,6 +271,8 @@ export interface IBandChartOptions extends IChartOptions {
   logY?: boolean;
   /** Opacity of the ±1 std band. Default 0.2. */
   bandOpacity?: number;
+  /** Zoom and pan, legend clicks that hide groups, values at the pointer. Default true. */
+  interactive?: boolean;
 }
 
 /** Mean line and ±1 std band per group, one color per group. */
@@ -246,32 +299,48 @@ export function meanStdBandSpec(
     title: options.xTitle ?? text.step,
     axis: numberAxis(options.xTitle === undefined ? 'step' : 'value')
   };
+  const interactive = options.interactive ?? true;
+  // A hidden group's rows are filtered out: the domain is explicit so its
+  // legend entry stays (to be clicked back), in Vega-Lite's own order for
+  // a nominal domain (ascending), so every group keeps its colour.
+  const shown = [...new Set(values.map(v => v.series))].sort();
   const color = {
     field: 'series',
     type: 'nominal' as const,
     title: text.group,
-    scale: colorScale(options)
+    scale: interactive
+      ? { domain: shown, ...colorScale(options) }
+      : colorScale(options)
   };
   const y = {
     type: 'quantitative' as const,
     title: options.metric ?? text.value,
     scale: yScale(options.logY)
   };
+  const top = topLevel(options);
   return {
-    ...topLevel(options),
+    ...top,
+    ...(interactive ? { config: legendConfig(top.config) } : {}),
     data: { values },
     layer: [
       {
+        ...(interactive
+          ? {
+              params: [zoomParam(), hiddenSeriesParam()],
+              transform: [shownSeriesFilter()]
+            }
+          : {}),
         mark: { type: 'area', opacity: options.bandOpacity ?? 0.2 },
         encoding: {
           ...describeBy('series'),
           x,
           y: { ...y, field: 'lo' },
           y2: { field: 'hi' },
-          color
+          color: interactive ? { ...color, legend: hiddenLegend() } : color
         }
       },
       {
+        ...(interactive ? { transform: [shownSeriesFilter()] } : {}),
         mark: { type: 'line', strokeWidth: 2 },
         encoding: {
           ...describeBy('series'),
@@ -287,7 +356,25 @@ export function meanStdBandSpec(
             { field: 'n', type: 'quantitative' }
           ]
         }
-      }
+      },
+      ...(interactive
+        ? [
+            hoverLayer(
+              hoverRows(
+                labels.map(label => {
+                  const rows = values.filter(v => v.series === label);
+                  return {
+                    label,
+                    x: rows.map(r => r.x),
+                    y: rows.map(r => r.mean)
+                  };
+                }),
+                v => `${x.title}: ${formatNumber(v)}`
+              ),
+              x
+            )
+          ]
+        : [])
     ]
-  };
+  } as TopLevelSpec;
 }

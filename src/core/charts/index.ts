@@ -9,5 +9,6 @@ export * from './curves';
 export * from './parallel';
 export * from './params';
 export * from './inlineData';
+export * from './interactive';
 export * from './marks';
 export * from './singleValues';

@@ -2,7 +2,14 @@
  * One Vega-Lite chart: vega-embed loaded lazily, once, and run with Vega's
  * CSP-safe expression interpreter (`ast: true` + `vega-interpreter`), so no
  * chart ever goes through `eval` or `Function`. Follows the light/dark
- * theme, draws on a canvas, and offers PNG, SVG and CSV downloads.
+ * theme (redrawn when it changes, `liveCharts.ts`), draws on a canvas,
+ * fits its pane's width with the legend below it when narrow, and offers
+ * PNG, SVG and CSV downloads and, for a chart that zooms, a reset.
+ *
+ * The figure tells tests what a canvas does not: `data-state`,
+ * `data-rows`, `data-colors` (label → colour), `data-text-color` and
+ * `data-theme` (the theme it was drawn with), `data-x-domain` and
+ * `data-hidden-runs` (after zooms and legend clicks).
  *
  * Like core's `@jupyterlab/vega5-extension`, the previous view is
  * finalized before re-embedding and when the chart is disposed, so timers
@@ -15,7 +22,18 @@ import type { Result } from 'vega-embed';
 import type * as VegaInterpreter from 'vega-interpreter';
 import type { TopLevelSpec } from 'vega-lite';
 import { assertInlineSpec, refusingLoader } from '../../core/charts/inlineData';
+import { isInteractiveSpec } from '../../core/charts/interactive';
 import { specDataRows, toCsv } from '../../core/compare/csv';
+import {
+  drawConfig,
+  NARROW_CHART_WIDTH,
+  themeColors,
+  themeKey
+} from './chartTheme';
+import { drawnColors, mirrorViewState } from './chartState';
+import { forgetChart, registerChart } from './liveCharts';
+
+export { isLightTheme, themeConfig } from './chartTheme';
 
 type Embed = typeof VegaEmbed.default;
 type Interpreter = typeof VegaInterpreter.expressionInterpreter;
@@ -34,59 +52,6 @@ export function loadVega(): Promise<{ embed: Embed; expr: Interpreter }> {
     }));
   }
   return vegaModules;
-}
-
-/** Whether JupyterLab shows a light theme (the default when unknown). */
-export function isLightTheme(): boolean {
-  return document.body.dataset.jpThemeLight !== 'false';
-}
-
-/** Vega-Lite config that takes fonts and colors from the JupyterLab theme. */
-export function themeConfig(): Record<string, unknown> {
-  const style = getComputedStyle(document.body);
-  const v = (name: string, fallback: string) =>
-    style.getPropertyValue(name).trim() || fallback;
-  const light = isLightTheme();
-  const text = v('--jp-ui-font-color1', light ? '#212121' : '#e0e0e0');
-  const muted = v('--jp-ui-font-color2', light ? '#616161' : '#bdbdbd');
-  const grid = v('--jp-border-color2', light ? '#e0e0e0' : '#424242');
-  const font = v('--jp-ui-font-family', 'sans-serif');
-  return {
-    font,
-    axis: {
-      labelColor: muted,
-      titleColor: text,
-      gridColor: grid,
-      domainColor: grid,
-      tickColor: grid
-    },
-    legend: { labelColor: muted, titleColor: text },
-    title: { color: text },
-    view: { stroke: grid },
-    text: { color: text }
-  };
-}
-
-/**
- * The colour of each series as the drawn view maps it (`{label: colour}`
- * as JSON; empty without a colour scale): what a legend shows, which a
- * canvas does not expose (tests compare it with the table's swatches).
- */
-function drawnColors(result: Result): string {
-  try {
-    const scale = result.view.scale('color') as
-      | (((value: unknown) => unknown) & { domain?: () => unknown[] })
-      | undefined;
-    if (!scale || typeof scale.domain !== 'function') {
-      return '';
-    }
-    const domain = scale.domain();
-    return JSON.stringify(
-      Object.fromEntries(domain.map(d => [String(d), String(scale(d))]))
-    );
-  } catch {
-    return ''; // no colour scale
-  }
 }
 
 export class ChartView implements IDisposable {
@@ -119,12 +84,27 @@ export class ChartView implements IDisposable {
       b.addEventListener('click', () => void this.save(kind));
       bar.append(b);
     }
+    this._reset = document.createElement('button');
+    this._reset.type = 'button';
+    this._reset.className = 'jp-RunsChart-reset jp-mod-styled';
+    this._reset.textContent = trans.__('Reset');
+    this._reset.title = trans.__(
+      'Reset the zoom and show the hidden runs (wheel: zoom, drag: pan, legend click: hide or show a run)'
+    );
+    this._reset.hidden = true;
+    this._reset.addEventListener('click', () => this.reset());
+    title.after(this._reset);
     this._host = document.createElement('div');
     this._host.className = 'jp-RunsChart-host';
     this._message = document.createElement('p');
     this._message.className = 'jp-RunsChart-message';
     this._message.hidden = true;
     this.node.append(bar, this._host, this._message);
+    if (typeof ResizeObserver !== 'undefined') {
+      this._resize = new ResizeObserver(() => this._onResize());
+      this._resize.observe(this._host);
+    }
+    registerChart(this);
   }
 
   readonly node: HTMLElement;
@@ -138,10 +118,28 @@ export class ChartView implements IDisposable {
     return this._result;
   }
 
+  /**
+   * Redraw the current spec if the theme changed since it was drawn (the
+   * theme registry calls this once the chart is on screen).
+   */
+  redraw(): void {
+    if (this._spec && this._drawnTheme !== themeKey()) {
+      void this.setSpec(this._spec);
+    }
+  }
+
+  /** Undo zooms and legend clicks: draw the spec afresh. */
+  reset(): void {
+    if (this._spec) {
+      void this.setSpec(this._spec);
+    }
+  }
+
   /** Show a message instead of the chart (e.g. nothing to draw). */
   showMessage(text: string): void {
     this._finalize();
     this._spec = null;
+    this._reset.hidden = true;
     this._host.hidden = true;
     this._message.hidden = false;
     this._message.textContent = text;
@@ -163,10 +161,12 @@ export class ChartView implements IDisposable {
     this._finalize();
     this._host.hidden = false;
     this._message.hidden = true;
-    const config = {
-      ...themeConfig(),
-      ...((spec as { config?: object }).config ?? {})
-    };
+    this._reset.hidden = !isInteractiveSpec(spec);
+    const width = this._host.clientWidth;
+    this._narrow = width > 0 && width < NARROW_CHART_WIDTH;
+    const theme = themeKey();
+    const colors = themeColors();
+    const config = drawConfig(spec, width);
     try {
       // Inline data only: a spec that would load anything is not drawn.
       assertInlineSpec(spec);
@@ -180,7 +180,7 @@ export class ChartView implements IDisposable {
           expr,
           // And should one slip through, Vega itself loads nothing.
           loader: refusingLoader(),
-          theme: isLightTheme() ? undefined : 'dark'
+          theme: colors.light ? undefined : 'dark'
         }
       );
       if (ticket !== this._ticket || this._isDisposed) {
@@ -194,6 +194,10 @@ export class ChartView implements IDisposable {
         Array.isArray(values) ? values.length : 0
       );
       this.node.dataset.colors = drawnColors(result);
+      this._drawnTheme = theme;
+      this.node.dataset.textColor = colors.text;
+      this.node.dataset.theme = colors.light ? 'light' : 'dark';
+      mirrorViewState(result.view, this.node);
       this.node.dataset.state = 'ready';
     } catch (error) {
       if (ticket === this._ticket) {
@@ -245,8 +249,23 @@ export class ChartView implements IDisposable {
     }
     this._isDisposed = true;
     this._ticket++;
+    forgetChart(this);
+    this._resize?.disconnect();
     this._finalize();
     this.node.remove();
+  }
+
+  /** A pane crossing the narrow width moves the legend: draw again. */
+  private _onResize(): void {
+    const width = this._host.clientWidth;
+    if (
+      width > 0 &&
+      this._spec &&
+      this.node.dataset.state === 'ready' &&
+      width < NARROW_CHART_WIDTH !== this._narrow
+    ) {
+      void this.setSpec(this._spec);
+    }
   }
 
   private _finalize(): void {
@@ -259,6 +278,10 @@ export class ChartView implements IDisposable {
   private _name: string;
   private _host: HTMLDivElement;
   private _message: HTMLParagraphElement;
+  private _reset: HTMLButtonElement;
+  private _resize: ResizeObserver | null = null;
+  private _narrow = false;
+  private _drawnTheme = '';
   private _spec: TopLevelSpec | null = null;
   private _result: Result | null = null;
   private _ticket = 0;

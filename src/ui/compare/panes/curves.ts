@@ -204,6 +204,9 @@ export class CurvesPane extends ComparePane {
       this._chart,
       learningCurveSpec(curves, {
         ...this._curveOptions(curves.length),
+        // The budget follows the pane's width; the chart fills the pane,
+        // legend included, and follows it when it is resized.
+        width: 'container',
         metric,
         logY: o.logY,
         height: 320,
