@@ -7,7 +7,7 @@
  * takes it out of the y-domain. A canvas has no DOM to query: the figure's
  * `data-` attributes (ChartView, `chartState.ts`) say what it drew.
  */
-import { expect, test, type IJupyterLabPageFixture } from '@jupyterlab/galata';
+import { expect, test, type IJupyterLabPageFixture } from './fixtures';
 import { execFileSync } from 'child_process';
 import { rmSync } from 'fs';
 import * as path from 'path';
@@ -135,6 +135,9 @@ test.describe('Interactive charts that follow the theme', () => {
     const detailChart = detail.locator('figure.jp-RunsChart').first();
     await ready(detailChart);
     await expect(detailChart).toHaveAttribute('data-text-color', lightText!);
+    // On screen (the detail shows its overview first; a chart scrolled
+    // away redraws when it is scrolled to).
+    await detailChart.scrollIntoViewIfNeeded();
 
     await page.evaluate(async () => {
       await window.jupyterapp.commands.execute('apputils:change-theme', {

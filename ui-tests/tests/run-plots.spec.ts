@@ -88,7 +88,8 @@ test('a run detail shows its own plots; a metric logged once is drawn as bars', 
 
   // The five-point loss is a line; the accuracy, logged once, a bar.
   const loss = await drawn(plots, `metrics-${ids[1]}`);
-  await expect(loss).toHaveAttribute('data-mark', 'line');
+  // A line (with the pointer's rule), never bars.
+  await expect(loss).toHaveAttribute('data-mark', /^line\b(?!.*\bbar\b)/);
   await expect(
     plots.getByRole('combobox', { name: 'Metric' }).locator('option')
   ).toHaveText(['loss']);
@@ -145,7 +146,7 @@ test('a run detail shows its own plots; a metric logged once is drawn as bars', 
     .selectOption('loss');
   await expect(
     curvesPane.locator(
-      '.jp-RunsChart[data-chart="learning-curves"][data-mark="line"]'
+      '.jp-RunsChart[data-chart="learning-curves"][data-mark^="line"]'
     )
   ).toHaveAttribute('data-state', 'ready', { timeout: 30_000 });
 

@@ -17,6 +17,7 @@ export class ColumnChooser implements IDisposable {
     this._model = options.model;
     this._trans = options.trans;
     this._onClose = options.onClose;
+    this._onDismiss = options.onDismiss;
     const trans = this._trans;
     this.node = el('div', 'jp-RunsExplorer-columnList');
     this.node.id = `jp-RunsExplorer-columns-${++nextId}`;
@@ -54,6 +55,11 @@ export class ColumnChooser implements IDisposable {
     this.node.hidden = !open;
     if (open) {
       this.render();
+      // A press anywhere else closes it, as menus and popovers do (it can
+      // lie over the button that opened it, in the toolbar's overflow).
+      document.addEventListener('pointerdown', this, true);
+    } else {
+      document.removeEventListener('pointerdown', this, true);
     }
   }
 
@@ -87,6 +93,14 @@ export class ColumnChooser implements IDisposable {
   }
 
   handleEvent(event: Event): void {
+    if (event.type === 'pointerdown') {
+      const target = event.target as Node | null;
+      if (target && !this.node.contains(target)) {
+        this.setOpen(false);
+        this._onDismiss?.(target);
+      }
+      return;
+    }
     if (event.type === 'keydown') {
       if ((event as KeyboardEvent).key === 'Escape') {
         event.preventDefault();
@@ -114,11 +128,13 @@ export class ColumnChooser implements IDisposable {
     this._isDisposed = true;
     this.node.removeEventListener('change', this);
     this.node.removeEventListener('keydown', this);
+    document.removeEventListener('pointerdown', this, true);
   }
 
   private _model: RunsTableModel;
   private _trans: TranslationBundle;
   private _onClose?: () => void;
+  private _onDismiss?: (target: Node) => void;
   private _list: HTMLDivElement;
   private _isDisposed = false;
 }
@@ -129,5 +145,10 @@ export namespace ColumnChooser {
     trans: TranslationBundle;
     /** Closed from the keyboard (Escape): give the focus back. */
     onClose?: () => void;
+    /**
+     * Closed by a press outside it, on `target` (focus stays where the user
+     * pressed).
+     */
+    onDismiss?: (target: Node) => void;
   }
 }

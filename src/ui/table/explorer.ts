@@ -38,7 +38,20 @@ export class RunsExplorer implements IDisposable {
     this._chooser = new ColumnChooser({
       model,
       trans,
-      onClose: () => this._setColumnsOpen(false, true)
+      onClose: () => this._setColumnsOpen(false, true),
+      onDismiss: target => {
+        this.toolbar.columnsOpen = false;
+        // A press on the Columns button itself closes it only once: the
+        // click that follows must not open it again.
+        this._ignoreColumnsClick = this.toolbar.isColumnsButton(target);
+        // Whatever that press becomes, the next click ends the exception
+        // (listened to on the window: after the button's own handler).
+        window.addEventListener(
+          'click',
+          () => (this._ignoreColumnsClick = false),
+          { once: true }
+        );
+      }
     });
     this.toolbar = new RunsToolbar({
       model,
@@ -46,7 +59,13 @@ export class RunsExplorer implements IDisposable {
       compare: options.compare,
       onCompare: options.onCompare,
       onOpen: options.onOpen,
-      onColumns: () => this._setColumnsOpen(!this._chooser.isOpen),
+      onColumns: () => {
+        if (this._ignoreColumnsClick) {
+          this._ignoreColumnsClick = false;
+          return;
+        }
+        this._setColumnsOpen(!this._chooser.isOpen);
+      },
       columnsId: this._chooser.node.id
     });
 
@@ -128,6 +147,12 @@ export class RunsExplorer implements IDisposable {
   }
 
   private _setColumnsOpen(open: boolean, focusButton = false): void {
+    if (open) {
+      // Just under the toolbar: over the table, never over the query box
+      // or the buttons.
+      const host = this.toolbar.hostNode;
+      this._chooser.node.style.top = `${host.offsetTop + host.offsetHeight}px`;
+    }
     this._chooser.setOpen(open);
     this.toolbar.columnsOpen = open;
     if (focusButton) {
@@ -157,6 +182,7 @@ export class RunsExplorer implements IDisposable {
   private _query: QueryBar;
   private _count: HTMLSpanElement;
   private _chooser: ColumnChooser;
+  private _ignoreColumnsClick = false;
   private _table: RunsTableView;
   private _active = false;
   private _stale = true;

@@ -210,6 +210,16 @@ export class RunsToolbar implements IDisposable {
     this._columns.pressed = open;
   }
 
+  /** The toolbar's own element, as placed in the explorer. */
+  get hostNode(): HTMLElement {
+    return this._host.node;
+  }
+
+  /** Whether `target` is (inside) the Columns button. */
+  isColumnsButton(target: Node): boolean {
+    return this._columns.node.contains(target);
+  }
+
   /** Focus the Columns button (in the toolbar or its "…" popup). */
   focusColumns(): void {
     this._columns.node.querySelector<HTMLElement>('jp-button')?.focus();

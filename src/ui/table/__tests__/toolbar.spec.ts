@@ -208,6 +208,32 @@ describe('RunsExplorer', () => {
       expect(chooser.hidden).toBe(true);
       expect(document.activeElement).toBe(button('jp-RunsExplorer-columns'));
     });
+
+    it('should close the columns chooser on a press outside it, and on its button', () => {
+      const chooser = explorer.node.querySelector<HTMLElement>(
+        '[aria-label="Choose and pin columns"][role=group]'
+      )!;
+      const press = (target: Element) => {
+        target.dispatchEvent(new Event('pointerdown', { bubbles: true }));
+        target.dispatchEvent(new MouseEvent('click', { bubbles: true }));
+      };
+      button('jp-RunsExplorer-columns').click();
+      expect(chooser.hidden).toBe(false);
+      // A press inside leaves it open.
+      press(chooser.querySelector('input')!);
+      expect(chooser.hidden).toBe(false);
+      // A press elsewhere closes it.
+      press(document.body);
+      expect(chooser.hidden).toBe(true);
+      // The button opens it again, and a second press on it closes it
+      // (not closed by the press, then reopened by the click).
+      press(button('jp-RunsExplorer-columns'));
+      expect(chooser.hidden).toBe(false);
+      press(button('jp-RunsExplorer-columns'));
+      expect(chooser.hidden).toBe(true);
+      press(button('jp-RunsExplorer-columns'));
+      expect(chooser.hidden).toBe(false);
+    });
   });
 
   describe('#resize', () => {
