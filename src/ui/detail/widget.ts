@@ -268,39 +268,8 @@ export class RunDetailWidget extends Panel {
         ])
       )
     );
-    const tags = { ...d.tags, ...(summary.tags ?? {}) };
-    const notes = summary.note || d.notes;
-    const tagList = el('ul', 'jp-RunDetail-tags');
-    for (const [k, v] of Object.entries(tags)) {
-      tagList.append(el('li', 'jp-RunDetail-tag', v ? `${k}: ${v}` : k));
-    }
-    root.append(
-      section(
-        'tags',
-        t.__('Tags and notes'),
-        Object.keys(tags).length
-          ? tagList
-          : el('p', 'jp-RunDetail-message', t.__('No tags.')),
-        el('p', 'jp-RunDetail-notes', notes || t.__('No notes.'))
-      )
-    );
-
-    // Code, read-only and highlighted.
-    const codeHost = el('div', 'jp-RunDetail-editor');
-    root.append(section('code', t.__('Code'), codeHost));
-    this._attachCode(codeHost, record);
-
-    root.append(
-      section(
-        'provenance',
-        t.__('Provenance'),
-        provenanceBlock(t, d.provenance, d.lineage)
-      )
-    );
-    for (const extra of this._options.sections?.(record) ?? []) {
-      root.append(extra);
-    }
-    root.append(section('lineage', t.__('Lineage'), lineageList(t, d.lineage)));
+    // What a reader looks for first: params, metrics and the run's own
+    // plots; then notes, code, provenance and the rest.
     const params = Object.entries(d.params);
     root.append(
       section(
@@ -350,6 +319,39 @@ export class RunDetailWidget extends Panel {
       width: () => this.node.clientWidth || 700
     });
     root.append(this._plots.node);
+    const tags = { ...d.tags, ...(summary.tags ?? {}) };
+    const notes = summary.note || d.notes;
+    const tagList = el('ul', 'jp-RunDetail-tags');
+    for (const [k, v] of Object.entries(tags)) {
+      tagList.append(el('li', 'jp-RunDetail-tag', v ? `${k}: ${v}` : k));
+    }
+    root.append(
+      section(
+        'tags',
+        t.__('Tags and notes'),
+        Object.keys(tags).length
+          ? tagList
+          : el('p', 'jp-RunDetail-message', t.__('No tags.')),
+        el('p', 'jp-RunDetail-notes', notes || t.__('No notes.'))
+      )
+    );
+
+    // Code, read-only and highlighted.
+    const codeHost = el('div', 'jp-RunDetail-editor');
+    root.append(section('code', t.__('Code'), codeHost));
+    this._attachCode(codeHost, record);
+
+    root.append(
+      section(
+        'provenance',
+        t.__('Provenance'),
+        provenanceBlock(t, d.provenance, d.lineage)
+      )
+    );
+    for (const extra of this._options.sections?.(record) ?? []) {
+      root.append(extra);
+    }
+    root.append(section('lineage', t.__('Lineage'), lineageList(t, d.lineage)));
 
     const env = section(
       'environment',

@@ -119,7 +119,7 @@ describe('CurvesPane', () => {
     const chart = pane.node.querySelector<HTMLElement>(
       '[data-chart="learning-curves"]'
     )!;
-    expect(chart.dataset.mark).toBe('line');
+    expect(chart.dataset.mark).toBe('line rule');
     pane.dispose();
     model.dispose();
   });

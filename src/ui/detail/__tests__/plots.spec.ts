@@ -123,7 +123,8 @@ describe('RunPlots', () => {
     expect(curvesBox.textContent).toContain('Loading metric series…');
     plots.setSeries(series);
     const curves = chart(plots, `metrics-${run.id}`)!;
-    expect(curves.dataset.mark).toBe('line');
+    // Lines, with the rule that follows the pointer.
+    expect(curves.dataset.mark).toBe('line rule');
     const options = [...plots.node.querySelectorAll('option')].map(
       o => o.value
     );
@@ -181,7 +182,7 @@ describe('RunPlots', () => {
     const plots = plotsOf(makeRun({ id: run.id }));
     expect(plots.node.textContent).toContain('This run logged no plots.');
     plots.setSeries({ loss: series.loss });
-    expect(chart(plots, `metrics-${run.id}`)!.dataset.mark).toBe('line');
+    expect(chart(plots, `metrics-${run.id}`)!.dataset.mark).toBe('line rule');
     expect(plots.node.textContent).not.toContain('This run logged no plots.');
     plots.dispose();
   });
