@@ -5,12 +5,10 @@
  * when wide; Shift-click selects runs, not text; Compare's key column keeps
  * `max_iter` on one line.
  *
- * With RUNS_SCREENSHOTS=<folder>, it also saves the sidebar as
- * `sidebar-{light,dark}-{400,700}.png` there (the README's screenshots);
- * without it, it takes none.
+ * The README's screenshots of the sidebar at these widths come from
+ * sweep-readable.spec.ts (RUNS_SCREENSHOTS=1).
  */
 import { expect, test, type IJupyterLabPageFixture } from './fixtures';
-import * as path from 'path';
 import {
   expectSidebarRuns,
   openNotebook,
@@ -99,21 +97,6 @@ async function inView(
     });
 }
 
-async function screenshot(
-  page: IJupyterLabPageFixture,
-  theme: 'light' | 'dark',
-  width: number
-): Promise<void> {
-  const folder = process.env.RUNS_SCREENSHOTS;
-  if (!folder) {
-    return;
-  }
-  await sidebar(page).screenshot({
-    path: path.join(folder, `sidebar-${theme}-${width}.png`),
-    animations: 'disabled'
-  });
-}
-
 test.describe('Sidebar layout', () => {
   for (const theme of ['light', 'dark'] as const) {
     test(`fits a 400 px and a 700 px sidebar (${theme})`, async ({
@@ -153,7 +136,6 @@ test.describe('Sidebar layout', () => {
       expect(await scroller.evaluate(s => s.scrollWidth <= s.clientWidth)).toBe(
         true
       );
-      await screenshot(page, theme, 400);
 
       // Wide: params in view without scrolling, the toolbar still one row.
       expect(await page.sidebar.setWidth(700, 'right')).toBe(true);
@@ -167,7 +149,6 @@ test.describe('Sidebar layout', () => {
       expect(await inView(page, 'params.C')).toBe(true);
       expect(await inView(page, 'params.max_iter')).toBe(true);
       expect((await toolbar.boundingBox())!.height).toBeLessThanOrEqual(40);
-      await screenshot(page, theme, 700);
     });
   }
 
