@@ -183,9 +183,12 @@ describe('groupBarsSpec', () => {
 });
 
 describe('specMarks', () => {
-  it('should name the line mark of learning curves', () => {
+  it('should name the line mark of learning curves (and their pointer rule)', () => {
     const series = { step: [0, 1, 2], value: [3, 2, 1], time: [0, 1, 2] };
-    expect(specMarks(learningCurveSpec([{ run, series }]))).toEqual(['line']);
+    expect(specMarks(learningCurveSpec([{ run, series }]))).toEqual([
+      'line',
+      'rule'
+    ]);
   });
 
   it('should name the marks of ROC curves', () => {
