@@ -207,7 +207,9 @@ async function takeScreenshots(
   const sidebar = page.getByRole('region', { name: 'Experiment Runs' });
   for (const width of [400, 700]) {
     expect(await page.sidebar.setWidth(width, 'right')).toBe(true);
-    await page.waitForTimeout(300);
+    // JupyterLab's toolbar moves items to and from "…" at most twice a
+    // second.
+    await page.waitForTimeout(1200);
     await sidebar.screenshot({
       path: path.join(SHOTS, `sidebar-${width}-${theme}.png`)
     });

@@ -33,7 +33,7 @@ const OVERSCAN = 8;
 const SETTLE_MS = 150;
 
 const WIDTHS: Record<IColumn['kind'], number> = {
-  status: 92,
+  status: 112, // the "Succeeded" badge and an anomaly flag
   provenance: 84,
   name: 170,
   experiment: 110,
