@@ -351,8 +351,15 @@ export class ContentsRunStore implements IRunStore {
     const folder = runsFolder(notebookPath);
     runFilePath(notebookPath, runId); // refuses an id that is not a ULID
     // Read the current file just before writing it: the window in which a
-    // concurrent edit of the same run could be lost is one round trip.
-    const current = await this._fetchAnnotation(notebookPath, runId);
+    // concurrent edit of the same run could be lost is one round trip. The
+    // folder is revalidated first (a stat; a listing only if it changed):
+    // when it has no annotation file for the run, none is asked for (a 404
+    // is a red line in the console).
+    await this._index.open(folder, { current: true });
+    const current =
+      this._index.files(folder, runId)?.annotations === false
+        ? {}
+        : await this._fetchAnnotation(notebookPath, runId);
     const next = applyAnnotationPatch(current, patchOf(patch));
     await this._ensureFolder(folder);
     await this._contents.save(safeJoin(folder, annotationsFileName(runId)), {
@@ -412,6 +419,17 @@ export class ContentsRunStore implements IRunStore {
     const to = runsFolder(newNotebookPath);
     if (from === to) {
       return false;
+    }
+    // One move of a folder at a time: a rename this tab made arrives twice
+    // (the file browser's signal and the server's event); the second finds
+    // the folder moved, instead of renaming it again at the same time (a
+    // 500 from the server).
+    for (
+      let pending = this._moving.get(from) ?? this._moving.get(to);
+      pending;
+      pending = this._moving.get(from) ?? this._moving.get(to)
+    ) {
+      await pending;
     }
     // Runs recorded from now on go to the new folder, even before the move.
     this._renames.set(oldNotebookPath, newNotebookPath);

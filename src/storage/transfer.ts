@@ -459,27 +459,45 @@ export class HistoryTransfer {
     files: readonly IBundleFile[],
     report: IImportReport
   ): Promise<void> {
+    // What is already there, from listings, never from a request that
+    // answers 404 (a red line in the console): a folder's entries, or null
+    // when it does not exist. The notebook's own folder exists.
+    const listings = new Map<string, Promise<Map<string, string> | null>>();
+    const top = dirOf(folder);
+    const list = (dir: string): Promise<Map<string, string> | null> => {
+      let listed = listings.get(dir);
+      if (!listed) {
+        listed = (async () => {
+          if (dir !== top && dir !== '') {
+            const type = (await list(dirOf(dir)))?.get(nameOf(dir));
+            if (type === undefined) {
+              return null;
+            }
+            if (type !== 'directory') {
+              throw new Error(`${dir} is a file on the server, not a folder`);
+            }
+          }
+          const model = await this._contents.get(dir, { content: true });
+          return new Map(
+            (model.content as Contents.IModel[]).map(i => [i.name, i.type])
+          );
+        })();
+        listings.set(dir, listed);
+      }
+      return listed;
+    };
     const folders = new Map<string, Promise<void>>();
     const ensure = (dir: string): Promise<void> => {
-      if (dir === '') {
+      if (dir === '' || dir === top) {
         return Promise.resolve();
       }
       let made = folders.get(dir);
       if (!made) {
         made = (async () => {
           await ensure(dirOf(dir));
-          let model: Contents.IModel | null = null;
-          try {
-            model = await this._contents.get(dir, { content: false });
-          } catch (error) {
-            if (!isNotFound(error)) {
-              throw error;
-            }
-          }
-          if (!model) {
+          if ((await list(dir)) === null) {
             await this._contents.save(dir, { type: 'directory' });
-          } else if (model.type !== 'directory') {
-            throw new Error(`${dir} is a file on the server, not a folder`);
+            listings.set(dir, Promise.resolve(new Map()));
           }
         })();
         folders.set(dir, made);
@@ -506,15 +524,8 @@ export class HistoryTransfer {
           continue;
         }
         await ensure(dirOf(path));
-        let existing: Contents.IModel | null = null;
-        try {
-          existing = await this._contents.get(path, { content: false });
-        } catch (error) {
-          if (!isNotFound(error)) {
-            throw error;
-          }
-        }
-        if (existing?.type === 'directory') {
+        const existing = (await list(dirOf(path)))?.get(nameOf(path));
+        if (existing === 'directory') {
           report.rejected.push(
             `${file.path} is a file, but ${path} is a folder on the server`
           );
@@ -546,7 +557,16 @@ export class HistoryTransfer {
     return model.content as INotebookLike;
   }
 
+  /** The names in a folder; none when it does not exist (its parent says). */
   private async _names(folder: string): Promise<string[]> {
+    const parent = await this._contents.get(dirOf(folder), { content: true });
+    if (
+      !(parent.content as Contents.IModel[]).some(
+        i => i.name === nameOf(folder) && i.type === 'directory'
+      )
+    ) {
+      return [];
+    }
     try {
       const model = await this._contents.get(folder, { content: true });
       return (model.content as Contents.IModel[]).map(i => i.name);

@@ -947,6 +947,20 @@ describe('ContentsRunStore', () => {
       expect(contents.dirs.has(FOLDER)).toBe(false);
     });
 
+    it('should move once when the same rename arrives twice at once', async () => {
+      // The file browser's signal and the server's event, for one rename.
+      const store = open();
+      await saveNow(store, makeRun({ id: ID_A, notebookPath: NB }));
+      const renames = contents.requests.rename;
+      const moved = await Promise.all([
+        store.moveRuns(NB, 'work/renamed.ipynb'),
+        store.moveRuns(NB, 'work/renamed.ipynb')
+      ]);
+      expect(moved).toEqual([true, false]);
+      expect(contents.requests.rename - renames).toBe(1);
+      expect(contents.files.has(`work/renamed.runs/${ID_A}.json`)).toBe(true);
+    });
+
     it('should refuse to overwrite an existing runs folder', async () => {
       const store = open();
       await saveNow(store, makeRun({ id: ID_A, notebookPath: NB }));
@@ -979,6 +993,8 @@ describe('ContentsRunStore', () => {
         tags: { keep: '' }
       });
       expect(contents.files.get(`${FOLDER}/${ID_A}.json`)).toBe(runText);
+      // The first annotation of a run asked for no file that was not there.
+      expect(contents.notFound).toEqual([]);
       const [summary] = (await store.list(NB)).runs;
       expect(summary).toMatchObject({
         name: 'best so far',

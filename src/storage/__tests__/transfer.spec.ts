@@ -109,12 +109,15 @@ describe('HistoryTransfer', () => {
       ]);
 
       // Import into a fresh folder.
+      contents.notFound.length = 0;
       contents.dirs.add('fresh');
       contents.files.set('fresh/train.ipynb', contents.files.get(exported)!);
       expect(await transfer.embeddedToRestore('fresh/train.ipynb')).toBe(3);
       const report = await transfer.restoreEmbedded('fresh/train.ipynb');
       expect(report.rejected).toEqual([]);
       expect(await transfer.embeddedToRestore('fresh/train.ipynb')).toBe(0);
+      // What exists is learnt from listings: no request answered 404.
+      expect(contents.notFound).toEqual([]);
 
       const before = tree(FOLDER);
       const after = tree('fresh/train.runs');
