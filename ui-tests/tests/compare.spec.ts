@@ -1,4 +1,4 @@
-import { expect, galata, test, type IJupyterLabPageFixture } from './fixtures';
+import { expect, test, type IJupyterLabPageFixture } from './fixtures';
 import { execFileSync } from 'child_process';
 import { rmSync } from 'fs';
 import * as path from 'path';
@@ -428,5 +428,3 @@ test.describe('Compare and explore runs', () => {
     expect(await page.locator('script:has-text("__pwned")').count()).toBe(0);
   });
 });
-
-export { galata };

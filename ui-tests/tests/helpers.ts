@@ -121,3 +121,37 @@ export async function reproduce(
     { notebookPath, runId }
   );
 }
+
+/** Set a cell's source in the current notebook, as a user's edit does. */
+export async function editCell(
+  page: IJupyterLabPageFixture,
+  index: number,
+  source: string
+): Promise<void> {
+  await page.evaluate(
+    ({ index, source }) => {
+      const panel = window.jupyterapp.shell.currentWidget as unknown as {
+        content: {
+          model: {
+            cells: {
+              get(i: number): { sharedModel: { setSource(s: string): void } };
+            };
+          };
+        };
+      };
+      panel.content.model.cells.get(index).sharedModel.setSource(source);
+    },
+    { index, source }
+  );
+}
+
+/** The colour of a run's swatch in a part of the page, by run id. */
+export async function swatchColor(
+  scope: ReturnType<IJupyterLabPageFixture['locator']>,
+  runId: string
+): Promise<string | undefined> {
+  return scope
+    .locator(`[data-run-id="${runId}"] .jp-RunsSwatch`)
+    .first()
+    .evaluate(node => (node as HTMLElement).dataset.color);
+}

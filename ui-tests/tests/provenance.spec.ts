@@ -13,7 +13,7 @@
 import { expect, test, type IJupyterLabPageFixture } from './fixtures';
 import * as path from 'path';
 import { kernelIdle } from './drillHelpers';
-import { readRuns, type IRunFile } from './helpers';
+import { editCell, readRuns, type IRunFile } from './helpers';
 import { openNotebook } from './historyHelpers';
 
 const TRAIN = 4;
@@ -30,22 +30,6 @@ interface IProvenanceRun extends IRunFile {
 }
 
 test.use({ kernels: null, viewport: { width: 1600, height: 1000 } });
-
-/** Set the parameters cell's source through its model, as an edit does. */
-async function setParameters(page: IJupyterLabPageFixture, source: string) {
-  await page.evaluate(source => {
-    const panel = window.jupyterapp.shell.currentWidget as unknown as {
-      content: {
-        model: {
-          cells: {
-            get(i: number): { sharedModel: { setSource(s: string): void } };
-          };
-        };
-      };
-    };
-    panel.content.model.cells.get(1).sharedModel.setSource(source);
-  }, source);
-}
 
 async function finishedRuns(
   page: IJupyterLabPageFixture,
@@ -77,8 +61,9 @@ test('a sweep is clean, a stale seed is named, outputs are not inputs', async ({
 
   // 1. Edit the parameters, Run All; twice.
   for (const [i, lr] of [0.1, 0.2].entries()) {
-    await setParameters(
+    await editCell(
       page,
+      1,
       `lr = ${lr}\nseed = 1\ndata_path = 'sweep-data.csv'`
     );
     await page.menu.clickMenuItem('Run>Run All Cells');
@@ -100,7 +85,7 @@ test('a sweep is clean, a stale seed is named, outputs are not inputs', async ({
   }
 
   // 2. seed = 5 in the parameters cell, then only the experiment cell.
-  await setParameters(page, "lr = 0.2\nseed = 5\ndata_path = 'sweep-data.csv'");
+  await editCell(page, 1, "lr = 0.2\nseed = 5\ndata_path = 'sweep-data.csv'");
   await page.notebook.runCell(TRAIN);
   const runs = await finishedRuns(page, folder, 3);
   const stale = runs[2];

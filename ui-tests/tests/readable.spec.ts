@@ -9,6 +9,7 @@
  */
 import { expect, test, type IJupyterLabPageFixture } from './fixtures';
 import { DRILL, openDrills, runCell, settledRuns } from './drillHelpers';
+import { swatchColor } from './helpers';
 import {
   expectSidebarRuns,
   openNotebook,
@@ -23,17 +24,6 @@ function names(page: IJupyterLabPageFixture): Promise<string[]> {
   return page
     .locator('#jp-runs-panel .jp-RunsPanel-run .jp-RunsTable-name')
     .allTextContents();
-}
-
-/** The colour of a run's swatch in a part of the page, by run id. */
-async function swatchColor(
-  scope: ReturnType<IJupyterLabPageFixture['locator']>,
-  runId: string
-): Promise<string | undefined> {
-  return scope
-    .locator(`[data-run-id="${runId}"] .jp-RunsSwatch`)
-    .first()
-    .evaluate(node => (node as HTMLElement).dataset.color);
 }
 
 test.describe('Readable at a glance', () => {

@@ -15,7 +15,7 @@
 import { expect, test, type IJupyterLabPageFixture } from './fixtures';
 import * as path from 'path';
 import { kernelIdle } from './drillHelpers';
-import { readRuns } from './helpers';
+import { editCell, readRuns, swatchColor } from './helpers';
 import { openNotebook } from './historyHelpers';
 
 const NOTEBOOK = path.resolve(__dirname, '../notebooks/logreg-sweep.ipynb');
@@ -23,32 +23,6 @@ const SHOTS = path.resolve(__dirname, '../../docs/screenshots');
 /** The sweep: C for each Run All; the fourth setting diverges. */
 const SWEEP = [0.05, 0.1, 0.3, 1, 0.5, 2, 3, 5];
 const DIVERGES = 3;
-
-type Panel = {
-  content: {
-    model: {
-      cells: {
-        get(i: number): { sharedModel: { setSource(s: string): void } };
-      };
-    };
-  };
-};
-
-/** Set the parameters cell's source, as a user's edit does. */
-async function setParameters(
-  page: IJupyterLabPageFixture,
-  source: string
-): Promise<void> {
-  await page.evaluate(
-    source =>
-      (
-        window.jupyterapp.shell.currentWidget as unknown as Panel
-      ).content.model.cells
-        .get(1)
-        .sharedModel.setSource(source),
-    source
-  );
-}
 
 async function setTheme(
   page: IJupyterLabPageFixture,
@@ -65,17 +39,6 @@ async function setTheme(
     'data-jp-theme-light',
     theme === 'dark' ? 'false' : 'true'
   );
-}
-
-/** The colour of a run's swatch in a part of the page. */
-function swatchColor(
-  scope: ReturnType<IJupyterLabPageFixture['locator']>,
-  runId: string
-): Promise<string | undefined> {
-  return scope
-    .locator(`[data-run-id="${runId}"] .jp-RunsSwatch`)
-    .first()
-    .evaluate(node => (node as HTMLElement).dataset.color);
 }
 
 /** Wait until every chart in `scope` is drawn (or says it has nothing). */
@@ -103,8 +66,9 @@ test('an eight-run sweep reads at a glance, light and dark', async ({
   await kernelIdle(page);
 
   for (const [i, C] of SWEEP.entries()) {
-    await setParameters(
+    await editCell(
       page,
+      1,
       `C = ${C}\nlr = 0.5\ndiverge = ${i === DIVERGES ? 'True' : 'False'}`
     );
     await page.menu.clickMenuItem('Run>Run All Cells');

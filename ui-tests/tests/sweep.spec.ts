@@ -10,7 +10,7 @@
 import { expect, test, type IJupyterLabPageFixture } from './fixtures';
 import * as path from 'path';
 import { kernelIdle } from './drillHelpers';
-import { readRuns, reproduce, type IRunFile } from './helpers';
+import { editCell, readRuns, reproduce, type IRunFile } from './helpers';
 import { openNotebook } from './historyHelpers';
 
 interface ISweepRun extends IRunFile {
@@ -23,33 +23,6 @@ interface ISweepRun extends IRunFile {
   datasets?: { path: string; sha256: string | null }[];
   reproducedFrom?: string;
   reproduction?: { of: string; verdict: string };
-}
-
-type Panel = {
-  content: {
-    model: {
-      cells: {
-        get(i: number): { sharedModel: { setSource(s: string): void } };
-      };
-    };
-  };
-};
-
-/** Set a cell's source, as a user's edit does. */
-async function editCell(
-  page: IJupyterLabPageFixture,
-  index: number,
-  source: string
-): Promise<void> {
-  await page.evaluate(
-    ({ index, source }) =>
-      (
-        window.jupyterapp.shell.currentWidget as unknown as Panel
-      ).content.model.cells
-        .get(index)
-        .sharedModel.setSource(source),
-    { index, source }
-  );
 }
 
 async function openSweep(

@@ -5,12 +5,28 @@ import { MemoryContents } from './memoryContents';
 const WRITER = '01JDQ6Z0000000000000000000';
 const FOLDER = 'work/train.runs';
 
+/** A writer of an empty folder's shard, over `contents`. */
+function writerOf(contents: MemoryContents): ShardWriter {
+  contents.dirs.add('work');
+  contents.dirs.add(FOLDER);
+  const state: IShardState = {
+    entries: new Map(),
+    shards: [],
+    read: [],
+    stale: []
+  };
+  return new ShardWriter({
+    contents: contents as unknown as Contents.IManager,
+    writerId: WRITER,
+    state: async () => state,
+    persist: async () => undefined
+  });
+}
+
 describe('ShardWriter', () => {
   it('should never have two PUTs of one shard in flight', async () => {
     // jupyter_server answers 500 to one of two overlapping saves of a file.
     const contents = new MemoryContents();
-    contents.dirs.add('work');
-    contents.dirs.add(FOLDER);
     let inFlight = 0;
     let most = 0;
     const save = contents.save.bind(contents);
@@ -24,18 +40,7 @@ describe('ShardWriter', () => {
         inFlight--;
       }
     };
-    const state: IShardState = {
-      entries: new Map(),
-      shards: [],
-      read: [],
-      stale: []
-    };
-    const writer = new ShardWriter({
-      contents: contents as unknown as Contents.IManager,
-      writerId: WRITER,
-      state: async () => state,
-      persist: async () => undefined
-    });
+    const writer = writerOf(contents);
     await Promise.all([
       writer.write(FOLDER),
       writer.write(FOLDER),
@@ -51,20 +56,7 @@ describe('ShardWriter', () => {
     jest.useFakeTimers();
     try {
       const contents = new MemoryContents();
-      contents.dirs.add('work');
-      contents.dirs.add(FOLDER);
-      const state: IShardState = {
-        entries: new Map(),
-        shards: [],
-        read: [],
-        stale: []
-      };
-      const writer = new ShardWriter({
-        contents: contents as unknown as Contents.IManager,
-        writerId: WRITER,
-        state: async () => state,
-        persist: async () => undefined
-      });
+      const writer = writerOf(contents);
       writer.schedule(FOLDER);
       await contents.rename(FOLDER, 'work/renamed.runs');
       writer.move(FOLDER, 'work/renamed.runs');

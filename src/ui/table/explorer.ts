@@ -7,7 +7,6 @@
  * overflow follow the panel, not the window.
  */
 import type { TranslationBundle } from '@jupyterlab/translation';
-import type { CommandRegistry } from '@lumino/commands';
 import type { IDisposable } from '@lumino/disposable';
 import { QueryBar } from '../query/queryBar';
 import { ColumnChooser } from './columnChooser';
@@ -190,17 +189,9 @@ export class RunsExplorer implements IDisposable {
 }
 
 export namespace RunsExplorer {
-  export interface IOptions {
-    model: RunsTableModel;
-    trans: TranslationBundle;
-    /**
-     * The command comparing the sidebar's selection when given no ids
-     * (`compare-runs`): the Compare button is that command's.
-     */
-    compare?: { commands: CommandRegistry; command: string };
-    /** Compare these runs (when no command is given). */
-    onCompare?: (runIds: string[]) => void;
-    /** Open one run. */
-    onOpen?: (runId: string) => void;
-  }
+  /** The model, and what the toolbar's Compare and Details buttons do. */
+  export type IOptions = Pick<
+    RunsToolbar.IOptions,
+    'model' | 'trans' | 'compare' | 'onCompare' | 'onOpen'
+  >;
 }
