@@ -6,6 +6,7 @@
  * `die`).
  */
 import { expect, type IJupyterLabPageFixture } from '@jupyterlab/galata';
+import type { IQuietConsole } from './fixtures';
 import type { Page } from '@playwright/test';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -247,4 +248,16 @@ export async function prepare(
   await kernelIdle(page);
   await runCell(page, PARAMS);
   await runCell(page, SETUP);
+}
+
+/**
+ * What JupyterLab itself reports when its kernel (or its server) is gone:
+ * the session and kernel requests of the dead kernel answer 404, and while
+ * the server is down every request and websocket is refused.
+ */
+export function allowDeadKernel(quiet: IQuietConsole): void {
+  quiet.allow(
+    /HTTP 404 (GET|PATCH) \/api\/(kernels|sessions)\/|ERR_CONNECTION_REFUSED|WebSocket connection to \S+\/api\/kernels\/|status of 404|Session not found|Canceled future for kernel_info_request/,
+    "JupyterLab's own requests for the kernel that died"
+  );
 }

@@ -4,14 +4,10 @@
  * in the middle of a run. In each, every execution the kernel ran (its own
  * ground truth) ends as one saved run with a true status and reason.
  */
-import {
-  expect,
-  test,
-  type IJupyterLabPageFixture,
-  type IQuietConsole
-} from './fixtures';
+import { expect, test, type IJupyterLabPageFixture } from './fixtures';
 import * as path from 'path';
 import {
+  allowDeadKernel,
   DRILL,
   PARAMS,
   SETUP,
@@ -37,17 +33,6 @@ const PNG =
 // Galata's kernel-tracking route parses every POST reply as JSON and fails
 // on the empty 204 of an interrupt request: do not mock the kernels API.
 test.use({ kernels: null });
-
-/**
- * What JupyterLab itself reports when its kernel is gone: the session and
- * kernel requests of the dead kernel answer 404.
- */
-function allowDeadKernel(quiet: IQuietConsole): void {
-  quiet.allow(
-    /HTTP 404 (GET|PATCH) \/api\/(kernels|sessions)\/|WebSocket connection to \S+\/api\/kernels\/|status of 404|Session not found|Canceled future for kernel_info_request/,
-    "JupyterLab's own requests for the kernel that died"
-  );
-}
 
 /** Run code in the notebook's kernel, as a console would (not recorded). */
 async function inKernel(page: IJupyterLabPageFixture, code: string) {

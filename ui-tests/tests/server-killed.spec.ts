@@ -14,6 +14,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import {
+  allowDeadKernel,
   DRILL,
   PARAMS,
   SETUP,
@@ -95,8 +96,10 @@ test.afterAll(async () => {
 
 test('the server killed mid-run, then three runs on a new kernel: no run lost, each with its own count and outputs', async ({
   page,
-  tmpPath
+  tmpPath,
+  quiet
 }) => {
+  allowDeadKernel(quiet);
   test.setTimeout(100_000);
   await openDrills(page, tmpPath);
   await setFlag(page, tmpPath, 'hold', true);
