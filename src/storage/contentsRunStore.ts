@@ -74,6 +74,7 @@ export class ContentsRunStore implements IRunStore {
     this._saver = options.saver ?? options.contents;
     this._index = new FolderIndex({
       contents: this._contents,
+      saver: this._saver,
       cache: options.cache ?? new MemoryHistoryCache(),
       writerId: options.writerId,
       shardDelayMs: options.shardDelayMs,
@@ -585,7 +586,9 @@ export class ContentsRunStore implements IRunStore {
       for (let renames = 0; ;) {
         const path = safeJoin(folder, ...name.split('/'));
         try {
-          return await this._saver.save(path, options);
+          return await this._index.ownWrite(folder, () =>
+            this._saver.save(path, options)
+          );
         } catch (error) {
           if (!isMissingPath(error)) {
             throw error;

@@ -18,6 +18,7 @@ import {
 } from '../core/history';
 import { safeJoin } from '../core/paths';
 import { isNotFound } from './contentsErrors';
+import type { IFileSaver } from './backgroundSaver';
 
 /** The part of a folder's state a shard is made from. */
 export interface IShardState {
@@ -33,11 +34,13 @@ export interface IShardState {
 export class ShardWriter {
   constructor(options: ShardWriter.IOptions) {
     this._contents = options.contents;
+    this._saver = options.saver ?? options.contents;
     this._writerId = options.writerId;
     this._delay = options.delayMs ?? 1000;
     this._interval = options.intervalMs ?? 30_000;
     this._state = options.state;
     this._persist = options.persist;
+    this._ownWrite = options.ownWrite ?? null;
   }
 
   /**
@@ -83,11 +86,15 @@ export class ShardWriter {
     const state = await this._state(folder);
     const shard = makeShard(this._writerId, state.entries.values());
     const name = manifestShardName(this._writerId);
-    const saved = await this._contents.save(safeJoin(folder, name), {
-      type: 'file',
-      format: 'text',
-      content: serializeShard(shard)
-    });
+    const save = () =>
+      this._saver.save(safeJoin(folder, name), {
+        type: 'file',
+        format: 'text',
+        content: serializeShard(shard)
+      });
+    const saved = await (this._ownWrite
+      ? this._ownWrite(folder, save)
+      : save());
     const written: IListingEntry = {
       name,
       size: typeof saved.size === 'number' ? saved.size : null,
@@ -137,6 +144,8 @@ export class ShardWriter {
   private _interval: number;
   private _state: (folder: string) => Promise<IShardState>;
   private _persist: (folder: string) => Promise<void>;
+  private _saver: IFileSaver;
+  private _ownWrite: ShardWriter.IOptions['ownWrite'] | null;
   private _timers = new Map<string, ReturnType<typeof setTimeout>>();
   private _writtenAt = new Map<string, number>();
 }
@@ -144,6 +153,8 @@ export class ShardWriter {
 export namespace ShardWriter {
   export interface IOptions {
     contents: Contents.IManager;
+    /** How the shard is saved (default: `contents`). */
+    saver?: IFileSaver;
     /** This tab session's writer id (a ULID). */
     writerId: string;
     /** Debounce of shard writes (default 1000 ms). */
@@ -152,6 +163,11 @@ export namespace ShardWriter {
     intervalMs?: number;
     state: (folder: string) => Promise<IShardState>;
     persist: (folder: string) => Promise<void>;
+    /** Make a write as one of this page's own (`FolderIndex.ownWrite`). */
+    ownWrite?: (
+      folder: string,
+      write: () => Promise<Contents.IModel>
+    ) => Promise<Contents.IModel>;
   }
 }
 

@@ -50,3 +50,29 @@ export function nextListingAt(
 ): number {
   return finishedAt + Math.max(0, tookMs) * (1 / duty - 1);
 }
+
+/**
+ * How much later than this page's last write a folder's time may be and
+ * still be that write's: jupyter_server removes its `.~name` copy of a
+ * rewritten file after writing it, so the folder's time can follow the
+ * file's by the duration of a write.
+ */
+export const OWN_WRITE_SLACK_MS = 1000;
+
+/**
+ * Whether a folder time read right after this page's writes (`after`) is
+ * theirs: no later than the latest of their answers' times (`latestOwn`,
+ * epoch ms, server clock) plus `slackMs`. Only meaningful when the folder's
+ * time just before those writes was the one the page's view holds
+ * (`OwnWrites`).
+ */
+export function isOwnChange(
+  after: string,
+  latestOwn: number,
+  slackMs: number = OWN_WRITE_SLACK_MS
+): boolean {
+  const t = Date.parse(after);
+  return (
+    Number.isFinite(t) && Number.isFinite(latestOwn) && t <= latestOwn + slackMs
+  );
+}

@@ -137,13 +137,16 @@ describe('ContentsRunStore reopening a folder', () => {
     await other.save(makeRun({ id: runId(7), notebookPath: NB }));
     await other.save(makeRun({ id: runId(8), notebookPath: NB }));
     await other.retryNow();
+    await settle(); // the other tab's own requests after its saves
     resetCounts();
     const changes: IRunListing[] = [];
     store.listingChanged.connect((_, listing) => changes.push(listing));
     // Answered from memory at once; the revalidation brings the new runs.
     expect((await store.list(NB)).runs).toHaveLength(3);
     await settle();
-    expect(contents.checks).toEqual([FOLDER]);
+    // One check; then the folder's time before and after this page's own
+    // shard write (the two runs were in no shard), which is not listed.
+    expect(contents.checks).toEqual([FOLDER, FOLDER, FOLDER]);
     expect(contents.reads.filter(p => p === FOLDER)).toHaveLength(1);
     expect(contents.reads.filter(isRunFile).sort()).toEqual([
       `${FOLDER}/${runId(7)}.json`,
@@ -223,6 +226,56 @@ describe('ContentsRunStore reopening a folder', () => {
     contents.checks = [];
     await sleep(150);
     expect(contents.checks).toEqual([]);
+    watch.dispose();
+  });
+
+  it('should not list a watched folder again for its own saves', async () => {
+    await record([0, 1, 2]);
+    const store = open(WRITER_2, new MemoryHistoryCache(), {
+      pollIntervalMs: 20
+    });
+    await store.list(NB, { current: true });
+    const watch = store.watch(NB);
+    await settle();
+    resetCounts();
+    for (const i of [10, 11, 12]) {
+      await store.save(makeRun({ id: runId(i), notebookPath: NB }));
+      await store.retryNow();
+      await sleep(50); // polls come and go between the saves
+    }
+    await store.flushManifests();
+    await sleep(100);
+    // Written: three run files and the shard; the folder's time moved
+    // with each, and was checked, but the folder was never listed.
+    expect(
+      contents.list(FOLDER).filter(n => /^[0-9A-Z]{26}\.json$/.test(n))
+    ).toHaveLength(6);
+    expect(contents.checks.length).toBeGreaterThan(3);
+    expect(contents.reads).toEqual([]);
+    expect((await store.list(NB)).runs.map(r => r.id)).toEqual(
+      [12, 11, 10, 2, 1, 0].map(runId)
+    );
+    watch.dispose();
+  });
+
+  it("should still list another tab's run written just before its own save", async () => {
+    await record([0]);
+    const store = open(WRITER_2, new MemoryHistoryCache(), {
+      pollIntervalMs: 100
+    });
+    await store.list(NB, { current: true });
+    const watch = store.watch(NB);
+    await settle();
+    const seen: string[][] = [];
+    store.listingChanged.connect((_, l) => seen.push(l.runs.map(r => r.id)));
+    // No check between the other tab's write and this page's save.
+    await record([5]);
+    await store.save(makeRun({ id: runId(6), notebookPath: NB }));
+    await store.retryNow();
+    for (let i = 0; i < 100 && !seen.some(ids => ids.includes(runId(5))); i++) {
+      await sleep(10);
+    }
+    expect(seen[seen.length - 1]).toEqual([6, 5, 0].map(runId));
     watch.dispose();
   });
 });
