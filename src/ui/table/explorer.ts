@@ -169,8 +169,10 @@ export class RunsExplorer implements IDisposable {
     // Another notebook's state may have replaced the query.
     this._query.setValue(model.query);
     this._query.setError(model.queryError);
-    this._starred.setAttribute('aria-pressed', String(model.starredOnly));
-    this._view.value = model.metricView;
+    setAttr(this._starred, 'aria-pressed', String(model.starredOnly));
+    if (this._view.value !== model.metricView) {
+      this._view.value = model.metricView;
+    }
     // Group-by choices: experiment, status and every param.
     const choices: [string, string][] = [
       ['', trans.__('No grouping')],
@@ -192,19 +194,31 @@ export class RunsExplorer implements IDisposable {
         })
       );
     }
-    this._groupBy.value = model.groupBy ?? '';
+    if (this._groupBy.value !== (model.groupBy ?? '')) {
+      this._groupBy.value = model.groupBy ?? '';
+    }
     const n = model.selection.size;
-    this._compare.disabled = n < 2;
-    this._compare.textContent =
-      n >= 2 ? trans.__('Compare %1', n) : trans.__('Compare');
-    this._detail.disabled = n < 1;
+    if (this._compare.disabled !== n < 2) {
+      this._compare.disabled = n < 2;
+    }
+    setText(
+      this._compare,
+      n >= 2 ? trans.__('Compare %1', n) : trans.__('Compare')
+    );
+    if (this._detail.disabled !== n < 1) {
+      this._detail.disabled = n < 1;
+    }
     const shown = model.filtered.length;
     const total = model.runs.length;
-    this._count.textContent =
+    setText(
+      this._count,
       shown === total
         ? trans._n('%1 run', '%1 runs', total)
-        : trans.__('%1 of %2 runs', shown, total);
-    this._count.dataset.shown = String(shown);
+        : trans.__('%1 of %2 runs', shown, total)
+    );
+    if (this._count.dataset.shown !== String(shown)) {
+      this._count.dataset.shown = String(shown);
+    }
   }
 
   private _renderChooser(): void {
@@ -278,6 +292,24 @@ export namespace RunsExplorer {
     onCompare?: (runIds: string[]) => void;
     /** Open one run. */
     onOpen?: (runId: string) => void;
+  }
+}
+
+/**
+ * Write text only when it changed: the toolbar is brought up to date at
+ * every change of the table (each run recorded), and an equal write still
+ * replaces the text node, which Chromium then styles and lays out again.
+ */
+function setText(node: HTMLElement, text: string): void {
+  if (node.textContent !== text) {
+    node.textContent = text;
+  }
+}
+
+/** Set an attribute only when its value changes (as `setText`). */
+function setAttr(node: HTMLElement, name: string, value: string): void {
+  if (node.getAttribute(name) !== value) {
+    node.setAttribute(name, value);
   }
 }
 
