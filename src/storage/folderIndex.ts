@@ -102,7 +102,7 @@ export class FolderIndex implements IDisposable {
       delayMs: options.shardDelayMs,
       intervalMs: options.shardIntervalMs,
       state: folder => this._state(folder),
-      persist: folder => this._persistNow(folder),
+      persist: folder => this._persistShards(folder),
       ownWrite: (folder, write) => this.ownWrite(folder, write)
     });
     this._own = new OwnWrites({
@@ -737,6 +737,22 @@ export class FolderIndex implements IDisposable {
         void this._persistNow(folder);
       }, this._cacheDelay)
     );
+  }
+
+  /** Copy only the folder's shard stamps (after a shard write). */
+  private async _persistShards(folder: string): Promise<void> {
+    const state = this._states.get(folder);
+    if (!state) {
+      return;
+    }
+    try {
+      await this._cache.putShards(folder, state.shards);
+    } catch (error) {
+      console.warn(
+        'jupyterlab-runs: the run cache could not be written',
+        error
+      );
+    }
   }
 
   private async _persistNow(folder: string): Promise<void> {

@@ -90,7 +90,7 @@ export class ShardWriter {
       this._saver.save(safeJoin(folder, name), {
         type: 'file',
         format: 'text',
-        content: serializeShard(shard)
+        content: serializeShard(shard, this._texts)
       });
     const saved = await (this._ownWrite
       ? this._ownWrite(folder, save)
@@ -146,6 +146,8 @@ export class ShardWriter {
   private _persist: (folder: string) => Promise<void>;
   private _saver: IFileSaver;
   private _ownWrite: ShardWriter.IOptions['ownWrite'] | null;
+  /** Each entry's JSON as last written (`serializeShard`). */
+  private _texts = new WeakMap<IManifestEntry, string>();
   private _timers = new Map<string, ReturnType<typeof setTimeout>>();
   private _writtenAt = new Map<string, number>();
 }
@@ -162,6 +164,7 @@ export namespace ShardWriter {
     /** At least this long between two shard writes (default 30 s). */
     intervalMs?: number;
     state: (folder: string) => Promise<IShardState>;
+    /** Record the folder's shard stamps in the browser's copy. */
     persist: (folder: string) => Promise<void>;
     /** Make a write as one of this page's own (`FolderIndex.ownWrite`). */
     ownWrite?: (

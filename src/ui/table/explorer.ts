@@ -173,26 +173,32 @@ export class RunsExplorer implements IDisposable {
     if (this._view.value !== model.metricView) {
       this._view.value = model.metricView;
     }
-    // Group-by choices: experiment, status and every param.
-    const choices: [string, string][] = [
-      ['', trans.__('No grouping')],
-      ['experiment', trans.__('Group: experiment')],
-      ['status', trans.__('Group: status')],
-      ...model.allColumns
-        .filter(c => c.kind === 'param' || c.kind === 'tag')
-        .map(c => [c.id, trans.__('Group: %1', c.id)] as [string, string])
-    ];
-    const key = choices.map(c => c[0]).join('\u0000');
-    if (key !== this._groupChoices) {
-      this._groupChoices = key;
-      this._groupBy.replaceChildren(
-        ...choices.map(([value, label]) => {
-          const o = el('option', '');
-          o.value = value;
-          o.textContent = label;
-          return o;
-        })
-      );
+    // Group-by choices: experiment, status and every param or tag; the
+    // options are rebuilt (and their labels translated) only when the
+    // columns are not the same object as at the last render.
+    const columns = model.allColumns;
+    if (columns !== this._groupColumns) {
+      this._groupColumns = columns;
+      const choices: [string, string][] = [
+        ['', trans.__('No grouping')],
+        ['experiment', trans.__('Group: experiment')],
+        ['status', trans.__('Group: status')],
+        ...columns
+          .filter(c => c.kind === 'param' || c.kind === 'tag')
+          .map(c => [c.id, trans.__('Group: %1', c.id)] as [string, string])
+      ];
+      const key = choices.map(c => c[0]).join('\u0000');
+      if (key !== this._groupChoices) {
+        this._groupChoices = key;
+        this._groupBy.replaceChildren(
+          ...choices.map(([value, label]) => {
+            const o = el('option', '');
+            o.value = value;
+            o.textContent = label;
+            return o;
+          })
+        );
+      }
     }
     if (this._groupBy.value !== (model.groupBy ?? '')) {
       this._groupBy.value = model.groupBy ?? '';
@@ -272,6 +278,7 @@ export class RunsExplorer implements IDisposable {
   private _starred: HTMLButtonElement;
   private _groupBy: HTMLSelectElement;
   private _groupChoices = '';
+  private _groupColumns: readonly IColumn[] | null = null;
   private _view: HTMLSelectElement;
   private _chooser: HTMLDetailsElement;
   private _chooserList: HTMLDivElement;
