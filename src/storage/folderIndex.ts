@@ -23,6 +23,7 @@ import { Signal, type ISignal } from '@lumino/signaling';
 import {
   classifyListing,
   isRacyStamp,
+  MAX_SHARD_BYTES,
   mergeManifests,
   nextListingAt,
   reconcile,
@@ -547,7 +548,12 @@ export class FolderIndex implements IDisposable {
     const known = new Set(state.shards.map(stampKey));
     const read: { name: string; shard: IManifestShard }[] = [];
     await forEachLimited(
-      classified.shards.filter(s => !known.has(stampKey(s))),
+      // One over the size limit would be refused once read: not fetched.
+      classified.shards.filter(
+        s =>
+          !known.has(stampKey(s)) &&
+          (s.size === null || s.size <= MAX_SHARD_BYTES)
+      ),
       READ_CONCURRENCY,
       async entry => {
         const shard = await this._reader.loadShard(folder, entry);

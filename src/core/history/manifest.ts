@@ -25,8 +25,16 @@ import { decodeNumber, encodeNumber, type JsonNumber } from './series';
 
 export const MANIFEST_FORMAT = 'jupyterlab-runs/manifest';
 export const MANIFEST_VERSION = 1;
-/** Shards above this size are ignored unread (the runs are refetched). */
-export const MAX_SHARD_BYTES = 64 * 1024 * 1024;
+/**
+ * Shards above this size are ignored unread (the runs are refetched). A
+ * shard holds one entry per run, about 760 bytes each: the former 64 MiB
+ * stopped at about 88,000 runs, and a 100,000-run folder's shard (76 MB)
+ * was fetched, refused, and every run file read instead, on every open
+ * (118 s after a reload in the tab-switch benchmark; the browser's copy was
+ * never complete, as its time is kept only once every file is read).
+ * 256 MiB covers about 350,000 runs.
+ */
+export const MAX_SHARD_BYTES = 256 * 1024 * 1024;
 
 /**
  * What the listing said of a file when its summary was made. Comparing it
