@@ -80,6 +80,7 @@ export class ContentsRunStore implements IRunStore {
       shardDelayMs: options.shardDelayMs,
       shardIntervalMs: options.shardIntervalMs,
       pollIntervalMs: options.pollIntervalMs,
+      ownWritesMinRuns: options.ownWritesMinRuns,
       standby: options.standby
     });
     this._index.changed.connect(this._onFolderChanged, this);
@@ -797,6 +798,8 @@ export namespace ContentsRunStore {
     shardIntervalMs?: number;
     /** How often a watched folder's time is checked (default 2500 ms). */
     pollIntervalMs?: number;
+    /** From how many runs a folder's own writes are told apart (tests). */
+    ownWritesMinRuns?: number;
     /** When watching pauses (default: while the page is hidden). */
     standby?: Poll.Standby | (() => boolean | Poll.Standby);
   }

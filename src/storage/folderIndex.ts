@@ -107,6 +107,7 @@ export class FolderIndex implements IDisposable {
       ownWrite: (folder, write) => this.ownWrite(folder, write)
     });
     this._own = new OwnWrites({
+      minRuns: options.ownWritesMinRuns,
       stat: async folder => (await this._stat(folder))?.last_modified ?? null,
       state: folder => this._state(folder),
       adopt: (folder, stamp) => {
@@ -829,5 +830,7 @@ export namespace FolderIndex {
     standby?: Poll.Standby | (() => boolean | Poll.Standby);
     /** The clock (tests). */
     now?: () => number;
+    /** From how many runs own writes are told apart (tests). */
+    ownWritesMinRuns?: number;
   }
 }

@@ -144,9 +144,7 @@ describe('ContentsRunStore reopening a folder', () => {
     // Answered from memory at once; the revalidation brings the new runs.
     expect((await store.list(NB)).runs).toHaveLength(3);
     await settle();
-    // One check; then the folder's time before and after this page's own
-    // shard write (the two runs were in no shard), which is not listed.
-    expect(contents.checks).toEqual([FOLDER, FOLDER, FOLDER]);
+    expect(contents.checks).toEqual([FOLDER]);
     expect(contents.reads.filter(p => p === FOLDER)).toHaveLength(1);
     expect(contents.reads.filter(isRunFile).sort()).toEqual([
       `${FOLDER}/${runId(7)}.json`,
@@ -229,10 +227,11 @@ describe('ContentsRunStore reopening a folder', () => {
     watch.dispose();
   });
 
-  it('should not list a watched folder again for its own saves', async () => {
+  it('should not list a watched folder of many runs again for its own saves', async () => {
     await record([0, 1, 2]);
     const store = open(WRITER_2, new MemoryHistoryCache(), {
-      pollIntervalMs: 20
+      pollIntervalMs: 20,
+      ownWritesMinRuns: 3
     });
     await store.list(NB, { current: true });
     const watch = store.watch(NB);
@@ -258,10 +257,32 @@ describe('ContentsRunStore reopening a folder', () => {
     watch.dispose();
   });
 
+  it('should not check the time of a small folder around its own saves', async () => {
+    const checksAroundSave = async (ownWritesMinRuns: number) => {
+      contents = new MemoryContents();
+      contents.dirs.add('work');
+      await record([0, 1, 2]);
+      const store = open(WRITER_2, new MemoryHistoryCache(), {
+        ownWritesMinRuns,
+        shardDelayMs: 60_000
+      });
+      await store.list(NB, { current: true });
+      await settle();
+      resetCounts();
+      await store.save(makeRun({ id: runId(10), notebookPath: NB }));
+      await store.retryNow();
+      await settle();
+      return contents.checks.length;
+    };
+    // Three runs: below 4, the save alone; from 0 up, two reads more.
+    expect(await checksAroundSave(0)).toBe((await checksAroundSave(4)) + 2);
+  });
+
   it("should still list another tab's run written just before its own save", async () => {
     await record([0]);
     const store = open(WRITER_2, new MemoryHistoryCache(), {
-      pollIntervalMs: 100
+      pollIntervalMs: 100,
+      ownWritesMinRuns: 0
     });
     await store.list(NB, { current: true });
     const watch = store.watch(NB);
