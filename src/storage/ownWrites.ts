@@ -16,8 +16,12 @@
  * the folder as before.
  *
  * What this cannot see: another writer's change made during the window
- * itself (between the two reads, before this page's last write). Such a
- * change shows with the folder's next change by anyone.
+ * itself (between the two reads, before this page's last write), or within
+ * the same tick of the file system's clock as the listing the view comes
+ * from (a "racy" time, `isRacyStamp`: a window may start from one, or a
+ * listing while runs are recorded would make every later time racy, each
+ * listed again). Such a change shows with the folder's next change by
+ * anyone else.
  */
 import { isOwnChange } from '../core/history';
 
@@ -27,8 +31,6 @@ export interface IOwnWriteFolder {
   stamp: string | null;
   /** Bumped by each listing. */
   generation: number;
-  /** Whether `stamp` is too recent to prove nothing changed after it. */
-  racy: boolean;
   exists: boolean | undefined;
   /** Files of the last listing still being read. */
   reading: number;
@@ -84,7 +86,6 @@ export class OwnWrites {
         state.entries.size >= this._minRuns &&
         state.exists === true &&
         state.stamp !== null &&
-        !state.racy &&
         state.reading === 0;
       window = {
         before: known
