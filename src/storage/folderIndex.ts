@@ -412,8 +412,11 @@ export class FolderIndex implements IDisposable {
     folder: string,
     how: { asked: boolean; reload: boolean }
   ): Promise<void> {
-    if (!how.asked && this._own.busy(folder)) {
-      return; // this page is writing: its writes are told apart after
+    if (this._own.busy(folder)) {
+      if (!how.asked) {
+        return; // this page is writing: its writes are told apart after
+      }
+      await this._own.whenIdle(folder);
     }
     const state = await this._state(folder);
     if (state.reading > 0) {

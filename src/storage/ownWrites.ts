@@ -55,6 +55,9 @@ interface IWindow {
   failed: boolean;
   /** The close, waiting one task for a write that follows at once. */
   closing: ReturnType<typeof setTimeout> | null;
+  /** Resolves once the window is closed (and its time taken, or not). */
+  done: Promise<void>;
+  end: () => void;
 }
 
 export class OwnWrites {
@@ -71,7 +74,30 @@ export class OwnWrites {
    */
   busy(folder: string): boolean {
     // (A window whose close is scheduled is still in `_windows`.)
-    return this._windows.has(folder) || (this._closing.get(folder) ?? 0) > 0;
+    return this._windows.has(folder) || this._closing.has(folder);
+  }
+
+  /**
+   * Wait until no window of this folder is open or closing (at most
+   * `timeoutMs`): a check asked for meanwhile (the journal's reconcile after
+   * each run) would see the folder's time moved by this page and list it.
+   */
+  async whenIdle(folder: string, timeoutMs = 5000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.busy(folder) && Date.now() < deadline) {
+      const windows = [
+        ...(this._closing.get(folder) ?? []),
+        ...[this._windows.get(folder)].filter(w => w !== undefined)
+      ];
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([
+        Promise.all(windows.map(w => w.done)),
+        new Promise<void>(resolve => {
+          timer = setTimeout(resolve, Math.max(0, deadline - Date.now()));
+        })
+      ]);
+      clearTimeout(timer);
+    }
   }
 
   /** Run one write of this page into `folder`; its answer's time counts. */
@@ -95,8 +121,14 @@ export class OwnWrites {
         pending: 0,
         latest: -Infinity,
         failed: false,
-        closing: null
+        closing: null,
+        done: Promise.resolve(),
+        end: () => undefined
       };
+      const opened = window;
+      opened.done = new Promise<void>(resolve => {
+        opened.end = resolve;
+      });
       this._windows.set(folder, window);
     }
     if (window.closing !== null) {
@@ -134,7 +166,12 @@ export class OwnWrites {
   }
 
   private async _close(folder: string, window: IWindow): Promise<void> {
-    this._closing.set(folder, (this._closing.get(folder) ?? 0) + 1);
+    let closing = this._closing.get(folder);
+    if (!closing) {
+      closing = new Set();
+      this._closing.set(folder, closing);
+    }
+    closing.add(window);
     try {
       const before = await window.before;
       if (before === null || window.failed) {
@@ -151,12 +188,11 @@ export class OwnWrites {
         this._adopt(folder, after);
       }
     } finally {
-      const n = (this._closing.get(folder) ?? 1) - 1;
-      if (n > 0) {
-        this._closing.set(folder, n);
-      } else {
+      closing.delete(window);
+      if (closing.size === 0) {
         this._closing.delete(folder);
       }
+      window.end();
     }
   }
 
@@ -165,6 +201,7 @@ export class OwnWrites {
       if (window.closing !== null) {
         clearTimeout(window.closing);
       }
+      window.end();
     }
     this._windows.clear();
   }
@@ -174,7 +211,7 @@ export class OwnWrites {
   private _adopt: (folder: string, stamp: string) => void;
   private _minRuns: number;
   private _windows = new Map<string, IWindow>();
-  private _closing = new Map<string, number>();
+  private _closing = new Map<string, Set<IWindow>>();
 }
 
 export namespace OwnWrites {
