@@ -10,7 +10,8 @@
  * write of a window the folder's time is read, after the last one it is
  * read again. When the first equals the time the page's view of the folder
  * is reconciled with, and the second is no later than this page's last
- * write (`isOwnChange`), the move was this page's alone: the view (which
+ * write, by the page's clock, plus the time the request took
+ * (`isOwnChange`), the move was this page's alone: the view (which
  * already holds what it wrote) is declared current at the new time, and no
  * listing follows. Otherwise nothing is decided here and revalidation lists
  * the folder as before.
@@ -139,12 +140,17 @@ export class OwnWrites {
     try {
       // The first read must reach the server before this write does.
       await window.before;
+      const started = Date.now();
       const result = await write();
       const t = Date.parse(result?.last_modified ?? '');
       if (Number.isNaN(t)) {
         window.failed = true;
       } else {
-        window.latest = Math.max(window.latest, t);
+        // The folder's time may follow the file's by as long as the request
+        // took (jupyter_server removes its `.~` copy after writing and
+        // syncing the file: seconds for a large shard on a busy disk), and
+        // by no more: the change was made before the answer came.
+        window.latest = Math.max(window.latest, t + (Date.now() - started));
       }
       return result;
     } catch (error) {

@@ -86,20 +86,35 @@ export class ShardWriter {
     const state = await this._state(folder);
     const shard = makeShard(this._writerId, state.entries.values());
     const name = manifestShardName(this._writerId);
-    const save = () =>
-      this._saver.save(safeJoin(folder, name), {
+    // The save and the deletions of the shards it covers are one write of
+    // this page's (`FolderIndex.ownWrite`): a deletion moves the folder's
+    // time too.
+    const write = async () => {
+      const saved = await this._saver.save(safeJoin(folder, name), {
         type: 'file',
         format: 'text',
         content: serializeShard(shard, this._texts)
       });
-    const saved = await (this._ownWrite
-      ? this._ownWrite(folder, save)
-      : save());
-    const written: IListingEntry = {
-      name,
-      size: typeof saved.size === 'number' ? saved.size : null,
-      lastModified: saved.last_modified
+      await this._compact(folder, state, shard, {
+        name,
+        size: typeof saved.size === 'number' ? saved.size : null,
+        lastModified: saved.last_modified
+      });
+      return saved;
     };
+    await (this._ownWrite ? this._ownWrite(folder, write) : write());
+    state.read = [];
+    await this._persist(folder);
+  }
+
+  /** Note the shard written, then delete the shards it covers. */
+  private async _compact(
+    folder: string,
+    state: IShardState,
+    shard: IManifestShard,
+    written: IListingEntry
+  ): Promise<void> {
+    const name = written.name;
     state.shards = [...state.shards.filter(s => s.name !== name), written];
     const readAt = new Map(state.shards.map(s => [s.name, stampKey(s)]));
     for (const other of planCompaction(state.read, shard, state.stale)) {
@@ -118,8 +133,6 @@ export class ShardWriter {
       }
       state.shards = state.shards.filter(s => s.name !== other);
     }
-    state.read = [];
-    await this._persist(folder);
   }
 
   /** Write every scheduled shard now. */

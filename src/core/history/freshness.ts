@@ -52,12 +52,11 @@ export function nextListingAt(
 }
 
 /**
- * How much later than this page's last write a folder's time may be and
- * still be that write's: jupyter_server removes its `.~name` copy of a
- * rewritten file after writing it, so the folder's time can follow the
- * file's by the duration of a write.
+ * How much later than this page's last write (its answer's time plus the
+ * request's duration, `OwnWrites`) a folder's time may be and still be that
+ * write's: the file system's clock ticks (a few ms on ext4).
  */
-export const OWN_WRITE_SLACK_MS = 1000;
+export const OWN_WRITE_SLACK_MS = 50;
 
 /**
  * Whether a folder time read right after this page's writes (`after`) is

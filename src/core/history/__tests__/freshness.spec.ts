@@ -25,7 +25,7 @@ describe('isOwnChange', () => {
     ['the time of the write itself', '2026-12-05T15:00:00.000Z', true],
     ['the removal of the .~ copy just after', '2026-12-05T15:00:00.004Z', true],
     ['earlier than the write', '2026-12-05T14:59:59.000Z', true],
-    ['more than the slack after', '2026-12-05T15:00:01.001Z', false],
+    ['more than the slack after', '2026-12-05T15:00:00.051Z', false],
     ['not a time', 'yesterday', false]
   ])('should tell a folder time of %s: %s → %s', (_, after, expected) => {
     expect(isOwnChange(after, own)).toBe(expected);
