@@ -75,11 +75,13 @@ export class ContentsRunStore implements IRunStore {
     this._saver = options.saver ?? options.contents;
     this._index = new FolderIndex({
       contents: this._contents,
+      saver: this._saver,
       cache: options.cache ?? new MemoryHistoryCache(),
       writerId: options.writerId,
       shardDelayMs: options.shardDelayMs,
       shardIntervalMs: options.shardIntervalMs,
       pollIntervalMs: options.pollIntervalMs,
+      ownWritesMinRuns: options.ownWritesMinRuns,
       standby: options.standby
     });
     this._index.changed.connect(this._onFolderChanged, this);
@@ -612,7 +614,9 @@ export class ContentsRunStore implements IRunStore {
       for (let renames = 0; ;) {
         const path = safeJoin(folder, ...name.split('/'));
         try {
-          return await this._saver.save(path, options);
+          return await this._index.ownWrite(folder, () =>
+            this._saver.save(path, options)
+          );
         } catch (error) {
           if (!isMissingPath(error)) {
             throw error;
@@ -811,6 +815,8 @@ export namespace ContentsRunStore {
     shardIntervalMs?: number;
     /** How often a watched folder's time is checked (default 2500 ms). */
     pollIntervalMs?: number;
+    /** From how many runs a folder's own writes are told apart (tests). */
+    ownWritesMinRuns?: number;
     /** When watching pauses (default: while the page is hidden). */
     standby?: Poll.Standby | (() => boolean | Poll.Standby);
   }

@@ -7,6 +7,9 @@
  * - `entries`: entries of runs this page saved since its folder's snapshot,
  *   one record each (key: folder and run id), so that a save does not copy
  *   the whole folder; a new snapshot of the folder clears them;
+ * - `shards`: the shard stamps of a folder after this page wrote its shard
+ *   since the folder's snapshot (one record per folder), for the same
+ *   reason; a new snapshot clears it;
  * - `outbox`: runs recorded but not yet on the server. A run is put here
  *   before anything is sent, so a closed tab, a reload or a dead server
  *   loses nothing.
@@ -15,7 +18,7 @@
  * one origin (JupyterHub users) never share it.
  */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
-import type { IManifestEntry } from '../core/history';
+import type { IListingEntry, IManifestEntry } from '../core/history';
 import {
   withEntries,
   type IFolderSnapshot,
@@ -23,7 +26,7 @@ import {
 } from './historyCache';
 import type { IOutboxEntry, IOutboxStorage } from './outbox';
 
-const DB_VERSION = 2;
+const DB_VERSION = 3;
 
 /** One entry of a folder saved after its snapshot. */
 interface ISavedEntry {
@@ -35,6 +38,7 @@ interface ISavedEntry {
 interface IRunsDB extends DBSchema {
   folders: { key: string; value: IFolderSnapshot };
   entries: { key: [string, string]; value: ISavedEntry };
+  shards: { key: string; value: { folder: string; shards: IListingEntry[] } };
   outbox: { key: string; value: IOutboxEntry; indexes: { folder: string } };
 }
 
@@ -51,6 +55,9 @@ export async function openRunsDatabase(baseUrl: string): Promise<RunsDatabase> {
       }
       if (!db.objectStoreNames.contains('entries')) {
         db.createObjectStore('entries', { keyPath: ['folder', 'id'] });
+      }
+      if (!db.objectStoreNames.contains('shards')) {
+        db.createObjectStore('shards', { keyPath: 'folder' });
       }
     }
   });
@@ -69,33 +76,46 @@ export class RunsDatabase {
       IDBKeyRange.bound([folder, ''], [folder, '\uffff']);
     this.cache = {
       get: async folder => {
-        const tx = this._db.transaction(['folders', 'entries']);
-        const [snapshot, saved] = await Promise.all([
+        const tx = this._db.transaction(['folders', 'entries', 'shards']);
+        const [snapshot, saved, shards] = await Promise.all([
           tx.objectStore('folders').get(folder),
           tx.objectStore('entries').getAll(range(folder)),
+          tx.objectStore('shards').get(folder),
           tx.done
         ]);
         return withEntries(
           snapshot,
-          saved.map(s => s.entry)
+          saved.map(s => s.entry),
+          shards?.shards
         );
       },
       put: async snapshot => {
-        const tx = this._db.transaction(['folders', 'entries'], 'readwrite');
+        const tx = this._db.transaction(
+          ['folders', 'entries', 'shards'],
+          'readwrite'
+        );
         await Promise.all([
           tx.objectStore('folders').put(snapshot),
           tx.objectStore('entries').delete(range(snapshot.folder)),
+          tx.objectStore('shards').delete(snapshot.folder),
           tx.done
         ]);
       },
       putEntry: async (folder, entry) => {
         await this._db.put('entries', { folder, id: entry.summary.id, entry });
       },
+      putShards: async (folder, shards) => {
+        await this._db.put('shards', { folder, shards });
+      },
       delete: async folder => {
-        const tx = this._db.transaction(['folders', 'entries'], 'readwrite');
+        const tx = this._db.transaction(
+          ['folders', 'entries', 'shards'],
+          'readwrite'
+        );
         await Promise.all([
           tx.objectStore('folders').delete(folder),
           tx.objectStore('entries').delete(range(folder)),
+          tx.objectStore('shards').delete(folder),
           tx.done
         ]);
       }

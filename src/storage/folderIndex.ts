@@ -23,6 +23,7 @@ import { Signal, type ISignal } from '@lumino/signaling';
 import {
   classifyListing,
   isRacyStamp,
+  MAX_SHARD_BYTES,
   mergeManifests,
   nextListingAt,
   reconcile,
@@ -53,6 +54,8 @@ import {
   type IFolderState
 } from './folderState';
 import { ShardWriter, stampKey } from './shardWriter';
+import { OwnWrites } from './ownWrites';
+import type { IFileSaver } from './backgroundSaver';
 
 /** How many files are fetched at once. */
 const READ_CONCURRENCY = 8;
@@ -95,11 +98,25 @@ export class FolderIndex implements IDisposable {
     this._now = options.now ?? Date.now;
     this._shards = new ShardWriter({
       contents: options.contents,
+      saver: options.saver,
       writerId: options.writerId,
       delayMs: options.shardDelayMs,
       intervalMs: options.shardIntervalMs,
       state: folder => this._state(folder),
-      persist: folder => this._persistNow(folder)
+      persist: folder => this._persistShards(folder),
+      ownWrite: (folder, write) => this.ownWrite(folder, write)
+    });
+    this._own = new OwnWrites({
+      minRuns: options.ownWritesMinRuns,
+      stat: async folder => (await this._stat(folder))?.last_modified ?? null,
+      state: folder => this._state(folder),
+      adopt: (folder, stamp) => {
+        const state = this._states.get(folder);
+        if (state) {
+          state.stamp = stamp;
+          state.racy = false;
+        }
+      }
     });
   }
 
@@ -251,6 +268,18 @@ export class FolderIndex implements IDisposable {
     this._shards.schedule(folder);
   }
 
+  /**
+   * Make one of this page's writes into a folder (`write` returns the saved
+   * file's model): a folder time moved by this page's writes alone is taken
+   * as current, without listing the folder again (`OwnWrites`).
+   */
+  ownWrite<T extends { last_modified?: string }>(
+    folder: string,
+    write: () => Promise<T>
+  ): Promise<T> {
+    return this._own.write(folder, write);
+  }
+
   /** The folder was just created by this page. */
   async noteCreated(folder: string): Promise<void> {
     const state = await this._state(folder);
@@ -321,6 +350,7 @@ export class FolderIndex implements IDisposable {
     }
     this._watchers.clear();
     this._shards.dispose();
+    this._own.dispose();
     Signal.clearData(this);
   }
 
@@ -378,6 +408,12 @@ export class FolderIndex implements IDisposable {
     folder: string,
     how: { asked: boolean; reload: boolean }
   ): Promise<void> {
+    if (this._own.busy(folder)) {
+      if (!how.asked) {
+        return; // this page is writing: its writes are told apart after
+      }
+      await this._own.whenIdle(folder);
+    }
     const state = await this._state(folder);
     if (state.reading > 0) {
       if (!how.asked) {
@@ -512,7 +548,12 @@ export class FolderIndex implements IDisposable {
     const known = new Set(state.shards.map(stampKey));
     const read: { name: string; shard: IManifestShard }[] = [];
     await forEachLimited(
-      classified.shards.filter(s => !known.has(stampKey(s))),
+      // One over the size limit would be refused once read: not fetched.
+      classified.shards.filter(
+        s =>
+          !known.has(stampKey(s)) &&
+          (s.size === null || s.size <= MAX_SHARD_BYTES)
+      ),
       READ_CONCURRENCY,
       async entry => {
         const shard = await this._reader.loadShard(folder, entry);
@@ -704,6 +745,22 @@ export class FolderIndex implements IDisposable {
     );
   }
 
+  /** Copy only the folder's shard stamps (after a shard write). */
+  private async _persistShards(folder: string): Promise<void> {
+    const state = this._states.get(folder);
+    if (!state) {
+      return;
+    }
+    try {
+      await this._cache.putShards(folder, state.shards);
+    } catch (error) {
+      console.warn(
+        'jupyterlab-runs: the run cache could not be written',
+        error
+      );
+    }
+  }
+
   private async _persistNow(folder: string): Promise<void> {
     const state = this._states.get(folder);
     if (!state) {
@@ -732,6 +789,7 @@ export class FolderIndex implements IDisposable {
   private _cache: IHistoryCache;
   private _reader: RunFileReader;
   private _shards: ShardWriter;
+  private _own: OwnWrites;
   private _cacheDelay: number;
   private _pollMs: number;
   private _standby: Poll.Standby | (() => boolean | Poll.Standby);
@@ -749,6 +807,13 @@ export class FolderIndex implements IDisposable {
 export namespace FolderIndex {
   export interface IOptions {
     contents: Contents.IManager;
+    /**
+     * How shards are saved (default: `contents`): the run store's
+     * `BackgroundSaver`, so that a shard of 10,000 entries is not encoded
+     * and sent from the page's main thread (30 ms a shard write in the
+     * execution-cost benchmark's profile).
+     */
+    saver?: IFileSaver;
     cache: IHistoryCache;
     /** This tab session's writer id (a ULID). */
     writerId: string;
@@ -764,5 +829,7 @@ export namespace FolderIndex {
     standby?: Poll.Standby | (() => boolean | Poll.Standby);
     /** The clock (tests). */
     now?: () => number;
+    /** From how many runs own writes are told apart (tests). */
+    ownWritesMinRuns?: number;
   }
 }

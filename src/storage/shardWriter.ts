@@ -18,6 +18,7 @@ import {
 } from '../core/history';
 import { safeJoin } from '../core/paths';
 import { isNotFound } from './contentsErrors';
+import type { IFileSaver } from './backgroundSaver';
 
 /** The part of a folder's state a shard is made from. */
 export interface IShardState {
@@ -33,11 +34,13 @@ export interface IShardState {
 export class ShardWriter {
   constructor(options: ShardWriter.IOptions) {
     this._contents = options.contents;
+    this._saver = options.saver ?? options.contents;
     this._writerId = options.writerId;
     this._delay = options.delayMs ?? 1000;
     this._interval = options.intervalMs ?? 30_000;
     this._state = options.state;
     this._persist = options.persist;
+    this._ownWrite = options.ownWrite ?? null;
   }
 
   /**
@@ -122,16 +125,35 @@ export class ShardWriter {
     const state = await this._state(folder);
     const shard = makeShard(this._writerId, state.entries.values());
     const name = manifestShardName(this._writerId);
-    const saved = await this._contents.save(safeJoin(folder, name), {
-      type: 'file',
-      format: 'text',
-      content: serializeShard(shard)
-    });
-    const written: IListingEntry = {
-      name,
-      size: typeof saved.size === 'number' ? saved.size : null,
-      lastModified: saved.last_modified
+    // The save and the deletions of the shards it covers are one write of
+    // this page's (`FolderIndex.ownWrite`): a deletion moves the folder's
+    // time too.
+    const write = async () => {
+      const saved = await this._saver.save(safeJoin(folder, name), {
+        type: 'file',
+        format: 'text',
+        content: serializeShard(shard, this._texts)
+      });
+      await this._compact(folder, state, shard, {
+        name,
+        size: typeof saved.size === 'number' ? saved.size : null,
+        lastModified: saved.last_modified
+      });
+      return saved;
     };
+    await (this._ownWrite ? this._ownWrite(folder, write) : write());
+    state.read = [];
+    await this._persist(folder);
+  }
+
+  /** Note the shard written, then delete the shards it covers. */
+  private async _compact(
+    folder: string,
+    state: IShardState,
+    shard: IManifestShard,
+    written: IListingEntry
+  ): Promise<void> {
+    const name = written.name;
     state.shards = [...state.shards.filter(s => s.name !== name), written];
     const readAt = new Map(state.shards.map(s => [s.name, stampKey(s)]));
     for (const other of planCompaction(state.read, shard, state.stale)) {
@@ -150,8 +172,6 @@ export class ShardWriter {
       }
       state.shards = state.shards.filter(s => s.name !== other);
     }
-    state.read = [];
-    await this._persist(folder);
   }
 
   /** Write every scheduled shard now. */
@@ -176,6 +196,10 @@ export class ShardWriter {
   private _interval: number;
   private _state: (folder: string) => Promise<IShardState>;
   private _persist: (folder: string) => Promise<void>;
+  private _saver: IFileSaver;
+  private _ownWrite: ShardWriter.IOptions['ownWrite'] | null;
+  /** Each entry's JSON as last written (`serializeShard`). */
+  private _texts = new WeakMap<IManifestEntry, string>();
   private _timers = new Map<string, ReturnType<typeof setTimeout>>();
   private _writtenAt = new Map<string, number>();
   private _writing = new Map<string, Promise<void>>();
@@ -184,6 +208,8 @@ export class ShardWriter {
 export namespace ShardWriter {
   export interface IOptions {
     contents: Contents.IManager;
+    /** How the shard is saved (default: `contents`). */
+    saver?: IFileSaver;
     /** This tab session's writer id (a ULID). */
     writerId: string;
     /** Debounce of shard writes (default 1000 ms). */
@@ -191,7 +217,13 @@ export namespace ShardWriter {
     /** At least this long between two shard writes (default 30 s). */
     intervalMs?: number;
     state: (folder: string) => Promise<IShardState>;
+    /** Record the folder's shard stamps in the browser's copy. */
     persist: (folder: string) => Promise<void>;
+    /** Make a write as one of this page's own (`FolderIndex.ownWrite`). */
+    ownWrite?: (
+      folder: string,
+      write: () => Promise<Contents.IModel>
+    ) => Promise<Contents.IModel>;
   }
 }
 

@@ -50,3 +50,28 @@ export function nextListingAt(
 ): number {
   return finishedAt + Math.max(0, tookMs) * (1 / duty - 1);
 }
+
+/**
+ * How much later than this page's last write (its answer's time plus the
+ * request's duration, `OwnWrites`) a folder's time may be and still be that
+ * write's: the file system's clock ticks (a few ms on ext4).
+ */
+export const OWN_WRITE_SLACK_MS = 50;
+
+/**
+ * Whether a folder time read right after this page's writes (`after`) is
+ * theirs: no later than the latest of their answers' times (`latestOwn`,
+ * epoch ms, server clock) plus `slackMs`. Only meaningful when the folder's
+ * time just before those writes was the one the page's view holds
+ * (`OwnWrites`).
+ */
+export function isOwnChange(
+  after: string,
+  latestOwn: number,
+  slackMs: number = OWN_WRITE_SLACK_MS
+): boolean {
+  const t = Date.parse(after);
+  return (
+    Number.isFinite(t) && Number.isFinite(latestOwn) && t <= latestOwn + slackMs
+  );
+}

@@ -693,11 +693,12 @@ describe('ContentsRunStore', () => {
       expect(second.runs.map(r => r.id)).toContain(runId(9));
     });
 
-    it('should copy one entry per save to the cache, and the folder only with its shard', async () => {
+    it("should copy one entry per save to the cache, and the shard's stamp after a shard write, never the folder", async () => {
       // A copy of the folder holds every entry: one per save would make
       // every save cost time in proportion to the folder's size.
       const puts: number[] = [];
       const entries: string[] = [];
+      const shardPuts: string[][] = [];
       const memory = new MemoryHistoryCache();
       cache = {
         get: folder => memory.get(folder),
@@ -708,6 +709,10 @@ describe('ContentsRunStore', () => {
         putEntry: (folder, entry) => {
           entries.push(entry.summary.id);
           return memory.putEntry(folder, entry);
+        },
+        putShards: (folder, shards) => {
+          shardPuts.push(shards.map(s => s.name));
+          return memory.putShards(folder, shards);
         },
         delete: folder => memory.delete(folder)
       };
@@ -723,9 +728,13 @@ describe('ContentsRunStore', () => {
       await new Promise(resolve => setTimeout(resolve, 1100));
       expect(puts.length).toBe(before);
       expect(entries).toEqual(Array.from({ length: 40 }, (_v, i) => runId(i)));
-      // The shard, once written, is copied with the folder: once.
+      // The shard, once written, adds its stamp; the folder is not copied.
+      const shardsBefore = shardPuts.length;
       await store.flushManifests();
-      expect(puts.slice(before)).toEqual([41]);
+      expect(puts.slice(before)).toEqual([]);
+      expect(shardPuts.slice(shardsBefore)).toEqual([
+        [`manifest-${WRITER_1}.json`]
+      ]);
       // The copy is complete: a reload opens warm with every run.
       store.dispose();
       const again = open();

@@ -61,6 +61,27 @@ describe('RunsDatabase', () => {
       expect(await cache.get(FOLDER)).toBeUndefined();
     });
 
+    it('should give the shard stamps put after the snapshot, until the next one', async () => {
+      const { cache } = await openRunsDatabase('/db-shards/');
+      await cache.put(snapshot([entry(0)]));
+      const shard = {
+        name: 'manifest-01JDQ7W0000000000000000001.json',
+        size: 10,
+        lastModified: '2026-12-01T00:00:03.000000Z'
+      };
+      await cache.putShards(FOLDER, [shard]);
+      await cache.putEntry(FOLDER, entry(1));
+      const got = await cache.get(FOLDER);
+      expect(got?.shards).toEqual([shard]);
+      expect(ids(got)).toEqual([runId(0), runId(1)]);
+      await cache.put(snapshot([entry(0)]));
+      expect((await cache.get(FOLDER))?.shards).toEqual([]);
+      await cache.putShards(FOLDER, [shard]);
+      await cache.delete(FOLDER);
+      await cache.put(snapshot([]));
+      expect((await cache.get(FOLDER))?.shards).toEqual([]);
+    });
+
     it('should keep the outbox of a version 1 database when upgrading', async () => {
       const name = 'jupyterlab-runs:/db-upgrade/';
       const v1 = await openDB(name, 1, {

@@ -137,6 +137,7 @@ describe('ContentsRunStore reopening a folder', () => {
     await other.save(makeRun({ id: runId(7), notebookPath: NB }));
     await other.save(makeRun({ id: runId(8), notebookPath: NB }));
     await other.retryNow();
+    await settle(); // the other tab's own requests after its saves
     resetCounts();
     const changes: IRunListing[] = [];
     store.listingChanged.connect((_, listing) => changes.push(listing));
@@ -223,6 +224,79 @@ describe('ContentsRunStore reopening a folder', () => {
     contents.checks = [];
     await sleep(150);
     expect(contents.checks).toEqual([]);
+    watch.dispose();
+  });
+
+  it('should not list a watched folder of many runs again for its own saves', async () => {
+    await record([0, 1, 2]);
+    const store = open(WRITER_2, new MemoryHistoryCache(), {
+      pollIntervalMs: 20,
+      ownWritesMinRuns: 3
+    });
+    await store.list(NB, { current: true });
+    const watch = store.watch(NB);
+    await settle();
+    resetCounts();
+    for (const i of [10, 11, 12]) {
+      await store.save(makeRun({ id: runId(i), notebookPath: NB }));
+      await store.retryNow();
+      await sleep(50); // polls come and go between the saves
+    }
+    await store.flushManifests();
+    await sleep(100);
+    // Written: three run files and the shard; the folder's time moved
+    // with each, and was checked, but the folder was never listed.
+    expect(
+      contents.list(FOLDER).filter(n => /^[0-9A-Z]{26}\.json$/.test(n))
+    ).toHaveLength(6);
+    expect(contents.checks.length).toBeGreaterThan(3);
+    expect(contents.reads).toEqual([]);
+    expect((await store.list(NB)).runs.map(r => r.id)).toEqual(
+      [12, 11, 10, 2, 1, 0].map(runId)
+    );
+    watch.dispose();
+  });
+
+  it('should not check the time of a small folder around its own saves', async () => {
+    const checksAroundSave = async (ownWritesMinRuns: number) => {
+      contents = new MemoryContents();
+      contents.dirs.add('work');
+      await record([0, 1, 2]);
+      const store = open(WRITER_2, new MemoryHistoryCache(), {
+        ownWritesMinRuns,
+        shardDelayMs: 60_000
+      });
+      await store.list(NB, { current: true });
+      await settle();
+      resetCounts();
+      await store.save(makeRun({ id: runId(10), notebookPath: NB }));
+      await store.retryNow();
+      await settle();
+      return contents.checks.length;
+    };
+    // Three runs: below 4, the save alone; from 0 up, two reads more.
+    expect(await checksAroundSave(0)).toBe((await checksAroundSave(4)) + 2);
+  });
+
+  it("should still list another tab's run written just before its own save", async () => {
+    await record([0]);
+    const store = open(WRITER_2, new MemoryHistoryCache(), {
+      pollIntervalMs: 100,
+      ownWritesMinRuns: 0
+    });
+    await store.list(NB, { current: true });
+    const watch = store.watch(NB);
+    await settle();
+    const seen: string[][] = [];
+    store.listingChanged.connect((_, l) => seen.push(l.runs.map(r => r.id)));
+    // No check between the other tab's write and this page's save.
+    await record([5]);
+    await store.save(makeRun({ id: runId(6), notebookPath: NB }));
+    await store.retryNow();
+    for (let i = 0; i < 100 && !seen.some(ids => ids.includes(runId(5))); i++) {
+      await sleep(10);
+    }
+    expect(seen[seen.length - 1]).toEqual([6, 5, 0].map(runId));
     watch.dispose();
   });
 });

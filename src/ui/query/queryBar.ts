@@ -79,6 +79,12 @@ export class QueryBar implements IDisposable {
 
   /** Show an error under the box, or hide it. */
   setError(error: IQueryError | null): void {
+    // Called at every change of the table (each run recorded): no error
+    // then, and none before, touches nothing.
+    if (!error && this._error.hidden && !this._hadError) {
+      return;
+    }
+    this._hadError = !!error;
     const trans = this._options.trans;
     this._input.setAttribute('aria-invalid', error ? 'true' : 'false');
     this.node.classList.toggle('jp-mod-invalid', !!error);
@@ -257,6 +263,7 @@ export class QueryBar implements IDisposable {
   private _active = -1;
   private _timer = 0;
   private _isDisposed = false;
+  private _hadError = true;
 }
 
 export namespace QueryBar {

@@ -169,11 +169,15 @@ export class RunsExplorer implements IDisposable {
     this.toolbar.update();
     const shown = model.filtered.length;
     const total = model.runs.length;
-    this._count.textContent =
+    setText(
+      this._count,
       shown === total
         ? trans._n('%1 run', '%1 runs', total)
-        : trans.__('%1 of %2 runs', shown, total);
-    this._count.dataset.shown = String(shown);
+        : trans.__('%1 of %2 runs', shown, total)
+    );
+    if (this._count.dataset.shown !== String(shown)) {
+      this._count.dataset.shown = String(shown);
+    }
   }
 
   private _model: RunsTableModel;
@@ -194,4 +198,15 @@ export namespace RunsExplorer {
     RunsToolbar.IOptions,
     'model' | 'trans' | 'compare' | 'onCompare' | 'onOpen'
   >;
+}
+
+/**
+ * Write text only when it changed: the count is brought up to date at
+ * every change of the table (each run recorded), and an equal write still
+ * replaces the text node, which Chromium then styles and lays out again.
+ */
+function setText(node: HTMLElement, text: string): void {
+  if (node.textContent !== text) {
+    node.textContent = text;
+  }
 }

@@ -32,7 +32,7 @@ import { MessageLoop } from '@lumino/messaging';
 import { Panel, Widget } from '@lumino/widgets';
 import { el } from '../dom';
 import { experimentIcon, starIcon, starOutlineIcon } from '../icons';
-import type { MetricView } from './columns';
+import type { IColumn, MetricView } from './columns';
 import type { RunsTableModel } from './model';
 
 export class RunsToolbar implements IDisposable {
@@ -172,28 +172,39 @@ export class RunsToolbar implements IDisposable {
     const model = this._model;
     const trans = this._trans;
     this._starred.pressed = model.starredOnly;
-    this._view.value = model.metricView;
-    // Group-by choices: experiment, status and every param and tag.
-    const choices: [string, string][] = [
-      ['', trans.__('No grouping')],
-      ['experiment', trans.__('Group: experiment')],
-      ['status', trans.__('Group: status')],
-      ...model.allColumns
-        .filter(c => c.kind === 'param' || c.kind === 'tag')
-        .map(c => [c.id, trans.__('Group: %1', c.id)] as [string, string])
-    ];
-    const key = choices.map(c => c[0]).join('\u0000');
-    if (key !== this._groupChoices) {
-      this._groupChoices = key;
-      this._groupBy.replaceChildren(
-        ...choices.map(([value, label]) => {
-          const o = el('option', '', label);
-          o.value = value;
-          return o;
-        })
-      );
+    if (this._view.value !== model.metricView) {
+      this._view.value = model.metricView;
     }
-    this._groupBy.value = model.groupBy ?? '';
+    // Group-by choices: experiment, status and every param and tag. This
+    // runs at every change of the table (each run recorded): the choices
+    // are made (and translated) only when the columns are another object,
+    // and the options replaced only when they differ.
+    const columns = model.allColumns;
+    if (columns !== this._groupColumns) {
+      this._groupColumns = columns;
+      const choices: [string, string][] = [
+        ['', trans.__('No grouping')],
+        ['experiment', trans.__('Group: experiment')],
+        ['status', trans.__('Group: status')],
+        ...columns
+          .filter(c => c.kind === 'param' || c.kind === 'tag')
+          .map(c => [c.id, trans.__('Group: %1', c.id)] as [string, string])
+      ];
+      const key = choices.map(c => c[0]).join('\u0000');
+      if (key !== this._groupChoices) {
+        this._groupChoices = key;
+        this._groupBy.replaceChildren(
+          ...choices.map(([value, label]) => {
+            const o = el('option', '', label);
+            o.value = value;
+            return o;
+          })
+        );
+      }
+    }
+    if (this._groupBy.value !== (model.groupBy ?? '')) {
+      this._groupBy.value = model.groupBy ?? '';
+    }
     const n = model.selection.size;
     this._detail.enabled = n >= 1;
     if (this._compare instanceof ToolbarButton) {
@@ -263,6 +274,7 @@ export class RunsToolbar implements IDisposable {
   private _columns: ToolbarButton;
   private _groupBy: HTMLSelectElement;
   private _groupChoices = '';
+  private _groupColumns: readonly IColumn[] | null = null;
   private _view: HTMLSelectElement;
 }
 

@@ -34,6 +34,27 @@ describe('manifest shards', () => {
     expect(parseManifestShard(text)).toEqual({ ok: true, shard, dropped: [] });
   });
 
+  it('should write the same text with kept entry texts, and reuse them', () => {
+    const e = entry(runId(1));
+    e.summary.metrics = {
+      loss: { last: NaN, min: -Infinity, max: 2, count: 3, lastStep: 2 }
+    };
+    const memo = new WeakMap();
+    const first = makeShard(WRITER, [entry(runId(2)), e], new Date(0));
+    expect(serializeShard(first, memo)).toBe(serializeShard(first));
+    // A new run: the kept texts of the others are used as they are.
+    const kept = entry(runId(2));
+    memo.set(first.entries[1], 'KEPT');
+    const second = makeShard(WRITER, [...first.entries, kept], new Date(1));
+    const text = serializeShard(second, memo);
+    expect(text).toContain(',KEPT,');
+    expect(
+      text.replace(',KEPT,', ',' + JSON.stringify(first.entries[1]) + ',')
+    ).toBe(serializeShard(second));
+    const empty = makeShard(WRITER, [], new Date(0));
+    expect(serializeShard(empty, memo)).toBe(serializeShard(empty));
+  });
+
   it('should refuse a writer id that is not a ULID', () => {
     expect(() => makeShard('../x', [])).toThrow('Invalid writer id');
   });

@@ -1,6 +1,7 @@
 import type { IRunSummary } from '../../../core/run';
 import { RunsTableModel } from '../model';
 import { ROW_HEIGHT, RunsTableView } from '../view';
+import * as anomalies from '../../../core/series/anomalies';
 
 const trans = {
   __: (s: string, ...a: unknown[]) =>
@@ -49,7 +50,8 @@ describe('RunsTableView: pooled rows', () => {
     scroller = view.node.querySelector('.jp-RunsTable-scroller')!;
     body = view.node.querySelector('.jp-RunsTable-body')!;
     scroller.scrollTop = 100 * ROW_HEIGHT;
-    view.render();
+    scroller.dispatchEvent(new Event('scroll'));
+    flush();
   });
 
   afterEach(() => {
@@ -149,7 +151,8 @@ describe('RunsTableView: pooled rows', () => {
 
   it('should show hostile run names as text', () => {
     scroller.scrollTop = 0;
-    view.render();
+    scroller.dispatchEvent(new Event('scroll'));
+    flush();
     const row = body.querySelector<HTMLElement>('[data-run-id="RUN00003"]')!;
     expect(row.querySelector('img')).toBeNull();
     expect(row.textContent).toContain('<img src=x onerror=');
@@ -157,6 +160,8 @@ describe('RunsTableView: pooled rows', () => {
 
   it('should show a run not yet saved with its own status, marked as waiting', () => {
     scroller.scrollTop = 0;
+    scroller.dispatchEvent(new Event('scroll'));
+    flush();
     model.setRuns([
       { ...run(0), status: 'error', pending: true },
       { ...run(1), status: 'ok' }
@@ -202,6 +207,8 @@ describe('RunsTableView: pooled rows', () => {
 
     beforeEach(() => {
       scroller.scrollTop = 0;
+      // The view follows its scroll position from scroll events.
+      scroller.dispatchEvent(new Event('scroll'));
       view.render();
       flush();
     });
@@ -225,5 +232,115 @@ describe('RunsTableView: pooled rows', () => {
     it('should leave a plain press alone, so cells stay copyable', () => {
       expect(press('RUN00002', { detail: 1 })).toBe(false);
     });
+  });
+
+  /** Count reads of the scroller's layout properties from now on. */
+  function countLayoutReads(): { reads: number } {
+    const counter = { reads: 0 };
+    const proto = Object.getPrototypeOf(scroller) as object;
+    for (const name of ['scrollTop', 'clientHeight', 'offsetHeight']) {
+      const base =
+        Object.getOwnPropertyDescriptor(scroller, name) ??
+        Object.getOwnPropertyDescriptor(Element.prototype, name) ??
+        Object.getOwnPropertyDescriptor(HTMLElement.prototype, name) ??
+        Object.getOwnPropertyDescriptor(proto, name);
+      Object.defineProperty(scroller, name, {
+        configurable: true,
+        get() {
+          counter.reads++;
+          return base?.get ? base.get.call(scroller) : base?.value;
+        },
+        set(v: number) {
+          base?.set?.call(scroller, v);
+        }
+      });
+    }
+    return counter;
+  }
+
+  it('should not read the layout when rows change (it forced a layout per render)', () => {
+    const counter = countLayoutReads();
+    const runs = [run(5000), ...model.runs];
+    model.applyChanges(runs, {
+      added: [runs[0]],
+      changed: [],
+      removed: [],
+      reset: false
+    });
+    flush();
+    expect(counter.reads).toBe(0);
+    // The rows shown are still those at the scroll position.
+    expect(Math.min(...indices())).toBe(100 - 8 + 2);
+  });
+
+  it('should move the rows below a new run instead of refilling them', () => {
+    scroller.scrollTop = 0;
+    scroller.dispatchEvent(new Event('scroll'));
+    flush();
+    const before = new Map(visible().map(r => [r.dataset.runId, r]));
+    const observer = new MutationObserver(() => undefined);
+    observer.observe(body, {
+      subtree: true,
+      childList: true,
+      attributes: true,
+      characterData: true
+    });
+    const runs = [run(5000), ...model.runs];
+    model.applyChanges(runs, {
+      added: [runs[0]],
+      changed: [],
+      removed: [],
+      reset: false
+    });
+    flush();
+    const records = observer.takeRecords();
+    observer.disconnect();
+    // Each run still shown keeps its element, one row lower.
+    for (const row of visible()) {
+      const id = row.dataset.runId;
+      if (id !== 'RUN05000' && before.has(id)) {
+        expect(row).toBe(before.get(id));
+      }
+    }
+    const top = body.querySelector<HTMLElement>('[data-run-id="RUN05000"]')!;
+    expect(top.getAttribute('aria-rowindex')).toBe('2');
+    expect(body.firstElementChild).toBe(top);
+    // Only the new row's cells were written; the others were only moved.
+    const moves = ['style', 'aria-rowindex'];
+    const written = new Set(
+      records
+        .filter(
+          r => r.type !== 'attributes' || !moves.includes(r.attributeName!)
+        )
+        .map(r =>
+          (r.target instanceof Element
+            ? r.target
+            : r.target.parentElement
+          )?.closest('[role="row"]')
+        )
+        .filter(r => r && r !== body)
+    );
+    expect([...written].every(r => r === top)).toBe(true);
+  });
+
+  it("should compute a run's anomaly flags once, not again at every row change", () => {
+    const spy = jest.spyOn(anomalies, 'summaryAnomalies');
+    for (let i = 0; i < 3; i++) {
+      const runs = [run(5000 + i), ...model.runs];
+      model.applyChanges(runs, {
+        added: [runs[0]],
+        changed: [],
+        removed: [],
+        reset: false
+      });
+      flush();
+    }
+    // One per new run; the rows already shown kept theirs.
+    expect(spy).toHaveBeenCalledTimes(3);
+    spy.mockClear();
+    // New options: every row shown computes its flags again.
+    model.setAnomalyOptions({ bestRelativeMargin: 0.5 });
+    flush();
+    expect(spy.mock.calls.length).toBeGreaterThan(10);
   });
 });

@@ -1,0 +1,102 @@
+import { OwnWrites, type IOwnWriteFolder } from '../ownWrites';
+
+const T0 = '2026-12-05T15:00:00.000000Z';
+const T1 = '2026-12-05T15:00:01.000000Z';
+const T1_LATER = '2026-12-05T15:00:01.004000Z';
+const T5 = '2026-12-05T15:00:05.000000Z';
+
+describe('OwnWrites', () => {
+  let folder: IOwnWriteFolder;
+  let times: string[];
+  let stats: number;
+  let adopted: string[];
+  let own: OwnWrites;
+
+  beforeEach(() => {
+    folder = {
+      stamp: T0,
+      generation: 1,
+      exists: true,
+      reading: 0,
+      entries: { size: 5000 }
+    };
+    times = [];
+    stats = 0;
+    adopted = [];
+    own = new OwnWrites({
+      stat: async () => {
+        stats++;
+        return times.shift() ?? null;
+      },
+      state: async () => folder,
+      adopt: (_, stamp) => {
+        adopted.push(stamp);
+        folder.stamp = stamp;
+      }
+    });
+  });
+
+  afterEach(() => own.dispose());
+
+  const save = (answer: string) =>
+    own.write('f', async () => ({ last_modified: answer }));
+
+  describe('#write', () => {
+    it('should take the time its own writes moved the folder to', async () => {
+      times = [T0, T1_LATER];
+      await Promise.all([save(T1), save(T1)]);
+      await own.whenIdle('f');
+      expect(stats).toBe(2); // one window for both writes
+      expect(adopted).toEqual([T1_LATER]);
+    });
+
+    it('should leave a folder that changed before the window to be listed', async () => {
+      times = [T1, T5];
+      await save(T5);
+      await own.whenIdle('f');
+      expect(adopted).toEqual([]);
+    });
+
+    it('should leave a folder that changed after its last write to be listed', async () => {
+      times = [T0, T5];
+      await save(T1);
+      await own.whenIdle('f');
+      expect(adopted).toEqual([]);
+    });
+
+    it('should leave it to the listing when a write failed', async () => {
+      times = [T0, T1];
+      await expect(
+        own.write('f', () => Promise.reject(new Error('500')))
+      ).rejects.toThrow('500');
+      await own.whenIdle('f');
+      expect(adopted).toEqual([]);
+    });
+
+    it('should not read the time of a small folder', async () => {
+      folder.entries.size = 10;
+      await save(T1);
+      await own.whenIdle('f');
+      expect(stats).toBe(0);
+      expect(adopted).toEqual([]);
+    });
+  });
+
+  describe('#whenIdle', () => {
+    it('should wait for a window to close and its time to be taken', async () => {
+      times = [T0, T1];
+      let finish: (v: { last_modified: string }) => void = () => undefined;
+      const writing = own.write(
+        'f',
+        () => new Promise<{ last_modified: string }>(r => (finish = r))
+      );
+      await new Promise(r => setTimeout(r, 0));
+      expect(own.busy('f')).toBe(true);
+      const idle = own.whenIdle('f').then(() => folder.stamp);
+      finish({ last_modified: T1 });
+      await writing;
+      expect(await idle).toBe(T1);
+      expect(own.busy('f')).toBe(false);
+    });
+  });
+});

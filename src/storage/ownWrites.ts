@@ -1,0 +1,233 @@
+/**
+ * Telling this page's own writes into a runs folder from anyone else's, so
+ * that saving runs does not make the page list the folder again.
+ *
+ * Each save moves the folder's modification time (a new file, or
+ * jupyter_server's `.~name` copy of a rewritten one), and revalidation lists
+ * a folder whose time moved: in a folder of 10,000 runs, a page recording
+ * runs listed it (megabytes of JSON, parsed on the main thread) every
+ * ~10 s. Here writes are grouped in windows per folder: before the first
+ * write of a window the folder's time is read, after the last one it is
+ * read again. When the first equals the time the page's view of the folder
+ * is reconciled with, and the second is no later than this page's last
+ * write, by the page's clock, plus the time the request took
+ * (`isOwnChange`), the move was this page's alone: the view (which
+ * already holds what it wrote) is declared current at the new time, and no
+ * listing follows. Otherwise nothing is decided here and revalidation lists
+ * the folder as before.
+ *
+ * What this cannot see: another writer's change made during the window
+ * itself (between the two reads, before this page's last write), or within
+ * the same tick of the file system's clock as the listing the view comes
+ * from (a "racy" time, `isRacyStamp`: a window may start from one, or a
+ * listing while runs are recorded would make every later time racy, each
+ * listed again). Such a change shows with the folder's next change by
+ * anyone else.
+ */
+import { isOwnChange } from '../core/history';
+
+/** What a window needs of the folder's state. */
+export interface IOwnWriteFolder {
+  /** The folder time the state is reconciled with (null: not known). */
+  stamp: string | null;
+  /** Bumped by each listing. */
+  generation: number;
+  exists: boolean | undefined;
+  /** Files of the last listing still being read. */
+  reading: number;
+  entries: { size: number };
+}
+
+/**
+ * Below this many runs a folder's writes are not told apart: the two reads
+ * of its time per save cost more than listing a small folder again (at 0
+ * runs, about 10 ms of the page's main thread per tagged execution went to
+ * those requests in the execution-cost benchmark).
+ */
+export const OWN_WRITES_MIN_RUNS = 1000;
+
+interface IWindow {
+  /** The folder's time before the window's first write (null: unknown). */
+  before: Promise<string | null>;
+  generation: number;
+  pending: number;
+  /** Latest `last_modified` of this page's writes, epoch ms. */
+  latest: number;
+  failed: boolean;
+  /** The close, waiting one task for a write that follows at once. */
+  closing: ReturnType<typeof setTimeout> | null;
+  /** Resolves once the window is closed (and its time taken, or not). */
+  done: Promise<void>;
+  end: () => void;
+}
+
+export class OwnWrites {
+  constructor(options: OwnWrites.IOptions) {
+    this._stat = options.stat;
+    this._state = options.state;
+    this._adopt = options.adopt;
+    this._minRuns = options.minRuns ?? OWN_WRITES_MIN_RUNS;
+  }
+
+  /**
+   * Whether a window is open or closing: a background check then waits for
+   * it, instead of listing a change this page is making.
+   */
+  busy(folder: string): boolean {
+    // (A window whose close is scheduled is still in `_windows`.)
+    return this._windows.has(folder) || this._closing.has(folder);
+  }
+
+  /**
+   * Wait until no window of this folder is open or closing (at most
+   * `timeoutMs`): a check asked for meanwhile (the journal's reconcile after
+   * each run) would see the folder's time moved by this page and list it.
+   */
+  async whenIdle(folder: string, timeoutMs = 5000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.busy(folder) && Date.now() < deadline) {
+      const windows = [
+        ...(this._closing.get(folder) ?? []),
+        ...[this._windows.get(folder)].filter(w => w !== undefined)
+      ];
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([
+        Promise.all(windows.map(w => w.done)),
+        new Promise<void>(resolve => {
+          timer = setTimeout(resolve, Math.max(0, deadline - Date.now()));
+        })
+      ]);
+      clearTimeout(timer);
+    }
+  }
+
+  /** Run one write of this page into `folder`; its answer's time counts. */
+  async write<T extends { last_modified?: string }>(
+    folder: string,
+    write: () => Promise<T>
+  ): Promise<T> {
+    const state = await this._state(folder);
+    let window = this._windows.get(folder);
+    if (!window) {
+      const known =
+        state.entries.size >= this._minRuns &&
+        state.exists === true &&
+        state.stamp !== null &&
+        state.reading === 0;
+      window = {
+        before: known
+          ? this._stat(folder).catch(() => null)
+          : Promise.resolve(null),
+        generation: state.generation,
+        pending: 0,
+        latest: -Infinity,
+        failed: false,
+        closing: null,
+        done: Promise.resolve(),
+        end: () => undefined
+      };
+      const opened = window;
+      opened.done = new Promise<void>(resolve => {
+        opened.end = resolve;
+      });
+      this._windows.set(folder, window);
+    }
+    if (window.closing !== null) {
+      clearTimeout(window.closing);
+      window.closing = null;
+    }
+    window.pending++;
+    try {
+      // The first read must reach the server before this write does.
+      await window.before;
+      const started = Date.now();
+      const result = await write();
+      const t = Date.parse(result?.last_modified ?? '');
+      if (Number.isNaN(t)) {
+        window.failed = true;
+      } else {
+        // The folder's time may follow the file's by as long as the request
+        // took (jupyter_server removes its `.~` copy after writing and
+        // syncing the file: seconds for a large shard on a busy disk), and
+        // by no more: the change was made before the answer came.
+        window.latest = Math.max(window.latest, t + (Date.now() - started));
+      }
+      return result;
+    } catch (error) {
+      window.failed = true;
+      throw error;
+    } finally {
+      if (--window.pending === 0) {
+        // A run's series then its run file are written one after the
+        // other: one window for both, not two racing reads between them.
+        const closing = window;
+        closing.closing = setTimeout(() => {
+          if (this._windows.get(folder) === closing) {
+            this._windows.delete(folder);
+          }
+          void this._close(folder, closing);
+        }, 0);
+      }
+    }
+  }
+
+  private async _close(folder: string, window: IWindow): Promise<void> {
+    let closing = this._closing.get(folder);
+    if (!closing) {
+      closing = new Set();
+      this._closing.set(folder, closing);
+    }
+    closing.add(window);
+    try {
+      const before = await window.before;
+      if (before === null || window.failed) {
+        return;
+      }
+      const after = await this._stat(folder).catch(() => null);
+      const state = await this._state(folder);
+      if (
+        after !== null &&
+        state.generation === window.generation &&
+        state.stamp === before &&
+        isOwnChange(after, window.latest)
+      ) {
+        this._adopt(folder, after);
+      }
+    } finally {
+      closing.delete(window);
+      if (closing.size === 0) {
+        this._closing.delete(folder);
+      }
+      window.end();
+    }
+  }
+
+  dispose(): void {
+    for (const window of this._windows.values()) {
+      if (window.closing !== null) {
+        clearTimeout(window.closing);
+      }
+      window.end();
+    }
+    this._windows.clear();
+  }
+
+  private _stat: (folder: string) => Promise<string | null>;
+  private _state: (folder: string) => Promise<IOwnWriteFolder>;
+  private _adopt: (folder: string, stamp: string) => void;
+  private _minRuns: number;
+  private _windows = new Map<string, IWindow>();
+  private _closing = new Map<string, Set<IWindow>>();
+}
+
+export namespace OwnWrites {
+  export interface IOptions {
+    /** The folder's modification time now; null when it does not exist. */
+    stat: (folder: string) => Promise<string | null>;
+    state: (folder: string) => Promise<IOwnWriteFolder>;
+    /** The folder is as the page knows it, at time `stamp`. */
+    adopt: (folder: string, stamp: string) => void;
+    /** Folders of fewer runs are not told apart (`OWN_WRITES_MIN_RUNS`). */
+    minRuns?: number;
+  }
+}
