@@ -54,6 +54,9 @@ export function loadVega(): Promise<{ embed: Embed; expr: Interpreter }> {
   return vegaModules;
 }
 
+/** The longest pause between two draws of a chart given new specs. */
+const MAX_PAUSE_MS = 1000;
+
 export class ChartView implements IDisposable {
   constructor(options: ChartView.IOptions) {
     this._trans = options.trans;
@@ -137,6 +140,8 @@ export class ChartView implements IDisposable {
 
   /** Show a message instead of the chart (e.g. nothing to draw). */
   showMessage(text: string): void {
+    this._queued = null;
+    this._ticket++;
     this._finalize();
     this._spec = null;
     this._reset.hidden = true;
@@ -147,13 +152,42 @@ export class ChartView implements IDisposable {
   }
 
   /**
-   * Draw `spec`, replacing the previous chart. Resolves when drawn; a call
-   * superseded by a newer one resolves without drawing.
+   * Draw `spec`, replacing the previous chart. Resolves once the newest
+   * spec given is drawn. Calls made while a draw is under way are folded
+   * into one draw of the newest spec, started after a pause as long as the
+   * last draw took: live curves get new points several times a second,
+   * and a draw of thousands of rows through the CSP-safe interpreter can
+   * take longer than that, so one draw per call held the page's main
+   * thread (live-compare.spec: clicks on the menu bar timed out).
    */
-  async setSpec(spec: TopLevelSpec): Promise<void> {
-    const ticket = ++this._ticket;
+  setSpec(spec: TopLevelSpec): Promise<void> {
     this._spec = spec;
+    this._queued = spec;
     this.node.dataset.state = 'loading';
+    if (!this._drawing) {
+      this._drawing = this._drawQueued().finally(() => {
+        this._drawing = null;
+      });
+    }
+    return this._drawing;
+  }
+
+  private async _drawQueued(): Promise<void> {
+    while (this._queued && !this._isDisposed) {
+      const spec = this._queued;
+      this._queued = null;
+      const started = performance.now();
+      await this._draw(spec, ++this._ticket);
+      if (this._queued) {
+        const took = performance.now() - started;
+        await new Promise(resolve =>
+          setTimeout(resolve, Math.min(MAX_PAUSE_MS, took))
+        );
+      }
+    }
+  }
+
+  private async _draw(spec: TopLevelSpec, ticket: number): Promise<void> {
     const { embed, expr } = await loadVega();
     if (ticket !== this._ticket || this._isDisposed) {
       return;
@@ -248,6 +282,7 @@ export class ChartView implements IDisposable {
       return;
     }
     this._isDisposed = true;
+    this._queued = null;
     this._ticket++;
     forgetChart(this);
     this._resize?.disconnect();
@@ -281,6 +316,8 @@ export class ChartView implements IDisposable {
   private _reset: HTMLButtonElement;
   private _resize: ResizeObserver | null = null;
   private _narrow = false;
+  private _queued: TopLevelSpec | null = null;
+  private _drawing: Promise<void> | null = null;
   private _drawnTheme = '';
   private _spec: TopLevelSpec | null = null;
   private _result: Result | null = null;

@@ -200,18 +200,26 @@ export class CurvesPane extends ComparePane {
       this._chart.showMessage(t.__('No run has a series for %1.', metric));
       return;
     }
+    // While runs are in flight the chart is drawn again with every batch of
+    // points (which would undo a zoom anyway): then it has a fixed width
+    // and no zoom, legend or pointer layers. Both cost every redraw enough
+    // to hold the page (live-compare.spec: with `width: 'container'` each
+    // draw of 2 runs × 200 points/s took longer than the last, until clicks
+    // timed out). Once every run has ended the curves fill the pane and are
+    // interactive.
+    const live = model.runs.some(r => r.status === 'running');
+    const sized = this._curveOptions(curves.length);
     void drawChart(
       this._chart,
       learningCurveSpec(curves, {
-        ...this._curveOptions(curves.length),
-        // The budget follows the pane's width; the chart fills the pane,
-        // legend included, and follows it when it is resized.
-        width: 'container',
+        ...sized,
+        width: live ? sized.width : 'container',
         metric,
         logY: o.logY,
         height: 320,
         text: this.chartText(),
-        cache: this._curves
+        cache: this._curves,
+        interactive: !live
       })
     );
   }
