@@ -257,7 +257,7 @@ export async function prepare(
  */
 export function allowDeadKernel(quiet: IQuietConsole): void {
   quiet.allow(
-    /HTTP 404 (GET|PATCH) \/api\/(kernels|sessions)\/|ERR_CONNECTION_REFUSED|WebSocket connection to \S+\/api\/kernels\/|status of 404|Session not found|Canceled future for kernel_info_request/,
+    /HTTP 404 (GET|PATCH) \/api\/(kernels|sessions)\/|ERR_CONNECTION_REFUSED|WebSocket connection to \S+\/api\/kernels\/|status of 404|Session not found|Canceled future for \w+ message/,
     "JupyterLab's own requests for the kernel that died"
   );
 }
