@@ -473,7 +473,15 @@ export class ContentsRunStore implements IRunStore {
         `Cannot move the runs of ${oldNotebookPath}: ${to} already exists`
       );
     }
-    await this._contents.rename(from, to);
+    // A shard write landing in the folder while the server renames it
+    // fails there (HTTP 500): hold them, and send them to the new folder.
+    await this._index.hold(from);
+    try {
+      await this._contents.rename(from, to);
+    } catch (error) {
+      this._index.release(from);
+      throw error;
+    }
     this._forgetFolders(from);
     await this._index.move(from, to);
     this._changed.emit({

@@ -308,6 +308,20 @@ export class FolderIndex implements IDisposable {
     this._shards.schedule(folder);
   }
 
+  /**
+   * The folder is about to be renamed: hold this page's writes of its
+   * shard (and wait for one on its way) until `move`, or `release` if the
+   * rename fails.
+   */
+  hold(folder: string): Promise<void> {
+    return this._shards.hold(folder);
+  }
+
+  /** The rename held by `hold` did not happen. */
+  release(folder: string): void {
+    this._shards.release(folder);
+  }
+
   /** The folder moved with its notebook: move what is known of it. */
   async move(oldFolder: string, newFolder: string): Promise<void> {
     const state = await this._state(oldFolder);

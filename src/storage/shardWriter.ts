@@ -52,6 +52,11 @@ export class ShardWriter {
    * reads those run files.
    */
   schedule(folder: string): void {
+    if (this._held.has(folder)) {
+      // Its folder is being renamed: written once the rename settles.
+      this._held.set(folder, true);
+      return;
+    }
     const pending = this._timers.get(folder);
     if (pending !== undefined) {
       clearTimeout(pending);
@@ -80,16 +85,51 @@ export class ShardWriter {
    * old name goes to the new one (a PUT into the old name would fail).
    */
   move(oldFolder: string, newFolder: string): void {
-    const pending = this._timers.get(oldFolder);
+    const held = this._held.get(oldFolder) ?? false;
+    this._held.delete(oldFolder);
+    const pending = this._timers.get(oldFolder) ?? (held || undefined);
     const last = this._writtenAt.get(oldFolder);
     this._writtenAt.delete(oldFolder);
     if (last !== undefined) {
       this._writtenAt.set(newFolder, last);
     }
     if (pending !== undefined) {
-      clearTimeout(pending);
+      if (typeof pending !== 'boolean') {
+        clearTimeout(pending);
+      }
       this._timers.delete(oldFolder);
       this.schedule(newFolder);
+    }
+  }
+
+  /**
+   * The folder is about to be renamed: write nothing into it until
+   * `release` (the rename failed) or `move` (it succeeded). Resolves once
+   * a write already on its way has finished: a PUT into a folder renamed
+   * under it fails on the server (HTTP 500).
+   */
+  async hold(folder: string): Promise<void> {
+    const pending = this._timers.get(folder);
+    if (pending !== undefined) {
+      clearTimeout(pending);
+      this._timers.delete(folder);
+    }
+    this._held.set(folder, (this._held.get(folder) ?? false) || !!pending);
+    for (
+      let writing = this._writing.get(folder);
+      writing;
+      writing = this._writing.get(folder)
+    ) {
+      await writing.catch(() => undefined);
+    }
+  }
+
+  /** The rename did not happen: write what was held back. */
+  release(folder: string): void {
+    const held = this._held.get(folder);
+    this._held.delete(folder);
+    if (held) {
+      this.schedule(folder);
     }
   }
 
@@ -105,6 +145,10 @@ export class ShardWriter {
    * file, which the first to finish removes under the other: HTTP 500).
    */
   write(folder: string): Promise<void> {
+    if (this._held.has(folder)) {
+      this._held.set(folder, true);
+      return Promise.resolve();
+    }
     const previous = this._writing.get(folder) ?? Promise.resolve();
     const next = previous.then(
       () => this._write(folder),
@@ -203,6 +247,8 @@ export class ShardWriter {
   private _timers = new Map<string, ReturnType<typeof setTimeout>>();
   private _writtenAt = new Map<string, number>();
   private _writing = new Map<string, Promise<void>>();
+  /** Folders being renamed, and whether a write waits for each. */
+  private _held = new Map<string, boolean>();
 }
 
 export namespace ShardWriter {

@@ -362,6 +362,90 @@ describe('ContentsRunStore', () => {
       }
     );
 
+    it('should rename the folder only after a shard write on its way, and send later ones to the new name', async () => {
+      // A PUT landing in a folder the server renames under it fails (500).
+      const store = open();
+      await saveNow(store, makeRun({ id: ID_A, notebookPath: NB }));
+      const save = contents.save.bind(contents);
+      const order: string[] = [];
+      let release: () => void = () => undefined;
+      const gate = new Promise<void>(resolve => (release = resolve));
+      let arrived: () => void = () => undefined;
+      const atGate = new Promise<void>(resolve => (arrived = resolve));
+      contents.save = async (path, options) => {
+        if (path.startsWith(`${FOLDER}/manifest-`)) {
+          arrived();
+          await gate;
+          order.push('shard saved');
+        }
+        return save(path, options);
+      };
+      const rename = contents.rename.bind(contents);
+      contents.rename = async (from, to) => {
+        order.push('renamed');
+        return rename(from, to);
+      };
+      const writing = store.flushManifests();
+      await atGate;
+      const moving = store.moveRuns(NB, 'work/renamed.ipynb');
+      await new Promise(resolve => setTimeout(resolve, 0));
+      expect(order).toEqual([]);
+      release();
+      await writing;
+      await expect(moving).resolves.toBe(true);
+      expect(order).toEqual(['shard saved', 'renamed']);
+      // A shard asked for after the move is written in the new folder.
+      await store.save(
+        makeRun({ id: ID_B, notebookPath: 'work/renamed.ipynb' })
+      );
+      await store.retryNow();
+      await store.flushManifests();
+      expect(contents.dirs.has(FOLDER)).toBe(false);
+      expect(
+        contents
+          .list('work/renamed.runs')
+          .filter(n => n.startsWith('manifest-'))
+      ).toEqual([`manifest-${WRITER_1}.json`]);
+    });
+
+    it('should write no shard into a folder while it is being renamed', async () => {
+      const store = open();
+      await saveNow(store, makeRun({ id: ID_A, notebookPath: NB }));
+      await store.flushManifests();
+      // Run B's shard write is scheduled (60 s away).
+      await saveNow(store, makeRun({ id: ID_B, notebookPath: NB }));
+      const rename = contents.rename.bind(contents);
+      let release: () => void = () => undefined;
+      const gate = new Promise<void>(resolve => (release = resolve));
+      let arrived: () => void = () => undefined;
+      const atGate = new Promise<void>(resolve => (arrived = resolve));
+      contents.rename = async (from, to) => {
+        arrived();
+        await gate;
+        return rename(from, to);
+      };
+      const saves: string[] = [];
+      const save = contents.save.bind(contents);
+      contents.save = async (path, options) => {
+        saves.push(path);
+        return save(path, options);
+      };
+      const moving = store.moveRuns(NB, 'work/renamed.ipynb');
+      await atGate;
+      // The scheduled shard write is asked for while the server renames the
+      // folder (an export's flush, say).
+      await store.flushManifests();
+      release();
+      await expect(moving).resolves.toBe(true);
+      await store.flushManifests();
+      expect(saves.filter(p => p.startsWith(`${FOLDER}/`))).toEqual([]);
+      expect(
+        contents
+          .list('work/renamed.runs')
+          .filter(n => n.startsWith('manifest-'))
+      ).toEqual([`manifest-${WRITER_1}.json`]);
+    });
+
     it('should not make the new folder before the old one is moved there', async () => {
       const store = open();
       await saveNow(store, makeRun({ id: ID_A, notebookPath: NB }));

@@ -72,4 +72,26 @@ describe('ShardWriter', () => {
       jest.useRealTimers();
     }
   });
+
+  it('should write a shard held for a rename that failed into the old folder', async () => {
+    jest.useFakeTimers();
+    try {
+      const contents = new MemoryContents();
+      const writer = writerOf(contents);
+      writer.schedule(FOLDER);
+      await writer.hold(FOLDER);
+      expect(writer.isScheduled(FOLDER)).toBe(false);
+      await writer.write(FOLDER);
+      expect(contents.requests.save).toBe(0);
+      writer.release(FOLDER);
+      expect(writer.isScheduled(FOLDER)).toBe(true);
+      await jest.runAllTimersAsync();
+      expect(contents.files.has(`${FOLDER}/manifest-${WRITER}.json`)).toBe(
+        true
+      );
+      writer.dispose();
+    } finally {
+      jest.useRealTimers();
+    }
+  });
 });
