@@ -10,4 +10,4 @@ def _load_jupyter_server_extension(server_app):
     from .handlers import setup_handlers
 
     setup_handlers(server_app.web_app)
-    server_app.log.info("jupyterlab-runs: links endpoint registered")
+    server_app.log.info("jupyterlab-runs: links and listing endpoints registered")

@@ -1,13 +1,21 @@
-"""``GET /jupyterlab-runs/api/links?path=<runs folder>``: the links in and
-above a runs folder that lead out of it (``links.find_links``).
+"""The server extension's endpoints, authenticated and authorized as the
+Contents API is (resource ``contents``, action ``read``): whoever may list
+the folder may ask.
 
-Authenticated and authorized as the Contents API is (resource
-``contents``, action ``read``): whoever may list the folder may ask.
+- ``GET /jupyterlab-runs/api/links?path=<runs folder>``: the links in and
+  above a runs folder that lead out of it (``links.find_links``).
+- ``GET /jupyterlab-runs/api/listing?path=<folder>``: the folder's listing
+  as the Contents API gives it, made about 80 times faster
+  (``listing.list_folder``). Always 200 for a path it can judge: a missing
+  folder is ``{"listed": true, "exists": false}``, so a 404 means only that
+  this extension is not there (the page then lists through the Contents
+  API).
 """
 
 import json
 
 import tornado
+from jupyter_client.jsonutil import json_default
 from jupyter_server.auth.decorator import authorized
 from jupyter_server.base.handlers import APIHandler
 from jupyter_server.services.contents.fileio import FileManagerMixin
@@ -15,8 +23,16 @@ from jupyter_server.utils import url_path_join
 from tornado.ioloop import IOLoop
 
 from .links import PathRefused, find_links
+from .listing import list_folder
 
 ROUTE = ("jupyterlab-runs", "api", "links")
+LISTING_ROUTE = ("jupyterlab-runs", "api", "listing")
+
+
+def _files_on_disk(contents_manager):
+    """Whether the contents manager keeps its files on this machine's disk."""
+    return isinstance(contents_manager, FileManagerMixin) and isinstance(
+        getattr(contents_manager, "root_dir", None), str)
 
 
 class LinksHandler(APIHandler):
@@ -29,7 +45,7 @@ class LinksHandler(APIHandler):
     async def get(self):
         path = self.get_query_argument("path", default="")
         root_dir = getattr(self.contents_manager, "root_dir", None)
-        if not isinstance(self.contents_manager, FileManagerMixin) or not isinstance(root_dir, str):
+        if not _files_on_disk(self.contents_manager):
             # Not files on this machine's disk (another contents manager):
             # there is nothing this handler can check.
             self.finish(json.dumps({"path": path, "checked": False,
@@ -44,7 +60,36 @@ class LinksHandler(APIHandler):
         self.finish(json.dumps(result))
 
 
+class ListingHandler(APIHandler):
+    """Lists a folder as the Contents API does, fast (``listing.py``)."""
+
+    auth_resource = "contents"
+
+    @tornado.web.authenticated
+    @authorized
+    async def get(self):
+        path = self.get_query_argument("path", default="")
+        if not _files_on_disk(self.contents_manager):
+            self.finish(json.dumps({"path": path, "listed": False,
+                                    "reason": "the contents manager does not keep files on disk"}))
+            return
+        try:
+            model = await IOLoop.current().run_in_executor(
+                None, list_folder, self.contents_manager, path)
+        except PathRefused as error:
+            raise tornado.web.HTTPError(400, f"Refused path: {error}") from None
+        answer = {"path": path, "listed": True, "exists": model is not None}
+        if model is not None:
+            answer["model"] = model
+        # Times as the Contents API writes them (``json_default``): the page
+        # compares a folder's time from here with one from there.
+        self.finish(json.dumps(answer, default=json_default))
+
+
 def setup_handlers(web_app):
-    """Adds the route under the server's base URL."""
-    pattern = url_path_join(web_app.settings["base_url"], *ROUTE)
-    web_app.add_handlers(".*$", [(pattern, LinksHandler)])
+    """Adds the routes under the server's base URL."""
+    base = web_app.settings["base_url"]
+    web_app.add_handlers(".*$", [
+        (url_path_join(base, *ROUTE), LinksHandler),
+        (url_path_join(base, *LISTING_ROUTE), ListingHandler),
+    ])

@@ -11,6 +11,7 @@ import { RUNS_FOLDER_SUFFIX } from '../core/paths';
 // eslint-disable-next-line jupyter/prefer-lazy-imports
 import { ContentsRunStore } from '../storage/contentsRunStore';
 import { BackgroundSaver } from '../storage/backgroundSaver';
+import { ServerFolderLister } from '../storage/folderLister';
 import { ServerLinkChecker } from '../storage/linkChecker';
 import { openRunsDatabase } from '../storage/database';
 import { workerSource } from '../storage/writerWorker';
@@ -80,6 +81,10 @@ async function activate(app: JupyterFrontEnd): Promise<IRunStore> {
       contents,
       settings: app.serviceManager.serverSettings,
       worker: startWriterWorker(contents)
+    }),
+    lister: new ServerFolderLister({
+      settings: app.serviceManager.serverSettings,
+      contents
     }),
     writerId: writerId(),
     cache: database?.cache,

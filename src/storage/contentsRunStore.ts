@@ -55,6 +55,7 @@ import type {
 } from '../tokens';
 import type { IFileSaver } from './backgroundSaver';
 import { isMissingPath, isNotFound } from './contentsErrors';
+import type { IFolderLister } from './folderLister';
 import { FolderIndex, type IFolderView } from './folderIndex';
 import { NO_LINK_CHECK, type ILinkChecker } from './linkChecker';
 import { MemoryHistoryCache, type IHistoryCache } from './historyCache';
@@ -75,6 +76,7 @@ export class ContentsRunStore implements IRunStore {
     this._saver = options.saver ?? options.contents;
     this._index = new FolderIndex({
       contents: this._contents,
+      lister: options.lister,
       saver: this._saver,
       cache: options.cache ?? new MemoryHistoryCache(),
       writerId: options.writerId,
@@ -803,6 +805,11 @@ export namespace ContentsRunStore {
      * which makes the requests from a worker.
      */
     saver?: IFileSaver;
+    /**
+     * How runs folders are listed; the Contents API by default. The page
+     * passes a `ServerFolderLister` (the server extension's fast listing).
+     */
+    lister?: IFolderLister;
     /** This tab session's writer id, a ULID (names its manifest shard). */
     writerId: string;
     /** Where folder snapshots are cached (IndexedDB); memory by default. */

@@ -54,6 +54,7 @@ import {
   type IFolderState
 } from './folderState';
 import { ShardWriter, stampKey } from './shardWriter';
+import { ContentsFolderLister, type IFolderLister } from './folderLister';
 import { OwnWrites } from './ownWrites';
 import type { IFileSaver } from './backgroundSaver';
 
@@ -90,6 +91,7 @@ export interface IOpenOptions {
 export class FolderIndex implements IDisposable {
   constructor(options: FolderIndex.IOptions) {
     this._contents = options.contents;
+    this._lister = options.lister ?? new ContentsFolderLister(options.contents);
     this._cache = options.cache;
     this._reader = new RunFileReader(options.contents);
     this._cacheDelay = options.cacheDelayMs ?? 1000;
@@ -473,15 +475,10 @@ export class FolderIndex implements IDisposable {
         return false;
       }
     }
-    let model: Contents.IModel;
-    try {
-      model = await this._contents.get(parent, { content: true });
-    } catch (error) {
-      if (isNotFound(error)) {
-        this._markAbsent(folder, state, null);
-        return false;
-      }
-      throw error;
+    const model = await this._lister.list(parent);
+    if (!model) {
+      this._markAbsent(folder, state, null);
+      return false;
     }
     const found = (model.content as Contents.IModel[] | null)?.some(
       item => item.name === name && item.type === 'directory'
@@ -542,16 +539,17 @@ export class FolderIndex implements IDisposable {
     const previousStamp = state.stamp;
     state.written = new Map();
     const started = this._now();
-    let model: Contents.IModel;
+    let model: Contents.IModel | null;
     try {
-      model = await this._contents.get(folder, { content: true });
+      model = await this._lister.list(folder);
     } catch (error) {
       state.written = null;
-      if (isNotFound(error)) {
-        this._markAbsent(folder, state, null);
-        return;
-      }
       throw error;
+    }
+    if (!model) {
+      state.written = null;
+      this._markAbsent(folder, state, null);
+      return;
     }
     const finished = this._now();
     state.nextListingAt = nextListingAt(finished, finished - started);
@@ -799,6 +797,7 @@ export class FolderIndex implements IDisposable {
     }
   }
 
+  private _lister: IFolderLister;
   private _contents: Contents.IManager;
   private _cache: IHistoryCache;
   private _reader: RunFileReader;
@@ -821,6 +820,8 @@ export class FolderIndex implements IDisposable {
 export namespace FolderIndex {
   export interface IOptions {
     contents: Contents.IManager;
+    /** How folders are listed (default: through `contents`). */
+    lister?: IFolderLister;
     /**
      * How shards are saved (default: `contents`): the run store's
      * `BackgroundSaver`, so that a shard of 10,000 entries is not encoded

@@ -1,36 +1,9 @@
 import { NO_SERVER_EXTENSION, ServerLinkChecker } from '../linkChecker';
-
-const BASE = 'http://localhost:8888/lab-base/';
-
-function response(status: number, body: unknown): Response {
-  return {
-    status,
-    ok: status >= 200 && status < 300,
-    json: async () => body
-  } as Response;
-}
+import { BASE, fakeServer, response } from './fakeServer';
 
 /** A checker over a fetch that answers `answer` and records the URLs. */
 function checker(answer: (url: string) => Response) {
-  const urls: string[] = [];
-  const settings = {
-    baseUrl: BASE,
-    token: '',
-    appendToken: false,
-    init: {},
-    // What makeRequest uses of a Request: its URL and headers.
-    Request: class {
-      constructor(readonly url: string) {}
-      readonly headers = new Map<string, string>([
-        ['Content-Type', 'application/json']
-      ]);
-    },
-    fetch: async (input: { url: string }) => {
-      const url = input.url;
-      urls.push(url);
-      return answer(url);
-    }
-  } as never;
+  const { settings, urls } = fakeServer(answer);
   return { links: new ServerLinkChecker({ settings }), urls };
 }
 

@@ -1,0 +1,88 @@
+"""A folder's listing as the Contents API gives it, made in a fraction of
+the time.
+
+``GET /api/contents/<folder>`` builds a full model per entry (a second
+path check, hidden checks up the tree, a writability probe, a MIME guess):
+about 0.35 ms an entry, so 3.4 s for a runs folder of 10,000 runs and over
+two minutes for 100,000 (measured on this project's 2-core machine; see
+docs/ARCHITECTURE.md, "Listing a runs folder"). The page needs only each
+entry's name, type, size and time, and this module gives exactly those,
+with the Contents API's rules and values:
+
+- the same entries: ``should_list`` (the server's ``hide_globs``), hidden
+  files only when ``allow_hidden``, only regular files, folders and links
+  (a broken link too, as a file);
+- the same ``last_modified`` and ``size`` (from ``lstat``, as its models
+  have), so a time seen here equals the one a later ``GET`` or ``PUT`` of
+  the Contents API answers: the page compares them as strings;
+- the same refusal of a hidden folder (answered as absent).
+
+The caller is authorized as for the Contents API (``handlers.py``); this
+grants nothing the Contents API does not.
+"""
+
+import os
+import stat
+
+from jupyter_server import _tz as tz
+from jupyter_core.paths import is_file_hidden, is_hidden
+
+from .links import api_segments
+
+
+def _time(seconds):
+    try:
+        return tz.utcfromtimestamp(seconds)
+    except (ValueError, OverflowError, OSError):
+        # As the Contents API does for a file with an invalid time.
+        return tz.utcfromtimestamp(0)
+
+
+def list_folder(contents_manager, api_path):
+    """The folder's directory model (``content`` holding its entries'
+    ``name``, ``path``, ``type``, ``size``, ``last_modified``), or None when
+    it does not exist or is not served (hidden)."""
+    segments = api_segments(api_path)
+    path = "/".join(segments)
+    root = os.path.abspath(contents_manager.root_dir)
+    os_path = os.path.join(root, *segments)
+    allow_hidden = contents_manager.allow_hidden
+    if not os.path.isdir(os_path) or (not allow_hidden and is_hidden(os_path, root)):
+        return None
+    info = os.lstat(os_path)
+    content = []
+    with os.scandir(os_path) as entries:
+        for entry in entries:
+            name = entry.name
+            try:
+                st = entry.stat(follow_symlinks=False)
+            except OSError:
+                continue
+            mode = st.st_mode
+            if not (stat.S_ISLNK(mode) or stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+                continue
+            if not contents_manager.should_list(name):
+                continue
+            try:
+                if not allow_hidden and is_file_hidden(entry.path, stat_res=st):
+                    continue
+                directory = entry.is_dir(follow_symlinks=True)
+            except OSError:
+                continue
+            content.append({
+                "name": name,
+                "path": f"{path}/{name}",
+                "type": "directory" if directory else (
+                    "notebook" if name.endswith(".ipynb") else "file"),
+                "size": None if directory else st.st_size,
+                "last_modified": _time(st.st_mtime),
+            })
+    return {
+        "name": segments[-1],
+        "path": path,
+        "type": "directory",
+        "format": "json",
+        "size": None,
+        "last_modified": _time(info.st_mtime),
+        "content": content,
+    }

@@ -1,0 +1,107 @@
+import type { Contents } from '@jupyterlab/services';
+import { ServerFolderLister } from '../folderLister';
+import { fakeServer, response } from './fakeServer';
+import { MemoryContents } from './memoryContents';
+
+const FOLDER = 'work/train.runs';
+
+/** A lister whose server answers `answer`, over a contents API as fallback. */
+function lister(answer: (url: string) => Response) {
+  const contents = new MemoryContents();
+  contents.dirs.add('work');
+  contents.dirs.add(FOLDER);
+  contents.files.set(`${FOLDER}/a.json`, '{}');
+  const { settings, urls } = fakeServer(answer);
+  return {
+    lister: new ServerFolderLister({
+      settings,
+      contents: contents as unknown as Contents.IManager
+    }),
+    contents,
+    urls
+  };
+}
+
+const MODEL = {
+  name: 'train.runs',
+  path: FOLDER,
+  type: 'directory',
+  last_modified: '2026-12-05T18:34:09.914839Z',
+  content: [
+    {
+      name: 'a.json',
+      path: `${FOLDER}/a.json`,
+      type: 'file',
+      size: 2,
+      last_modified: '2026-12-05T18:34:09.914839Z'
+    }
+  ]
+};
+
+describe('ServerFolderLister', () => {
+  it('should list through the extension, with no Contents API request', async () => {
+    const {
+      lister: l,
+      contents,
+      urls
+    } = lister(() =>
+      response(200, { listed: true, exists: true, model: MODEL })
+    );
+    expect(await l.list('work/train.runs')).toEqual(MODEL);
+    const url = new URL(urls[0]);
+    expect(url.pathname).toBe('/lab-base/jupyterlab-runs/api/listing');
+    expect(url.searchParams.get('path')).toBe(FOLDER);
+    expect(contents.requests.get).toBe(0);
+  });
+
+  it('should answer null for a missing folder without a 404', async () => {
+    const { lister: l, contents } = lister(() =>
+      response(200, { listed: true, exists: false })
+    );
+    expect(await l.list('work/none.runs')).toBeNull();
+    expect(contents.notFound).toEqual([]);
+  });
+
+  it('should learn once that the extension is not there, and list through the Contents API', async () => {
+    const { lister: l, contents, urls } = lister(() => response(404, {}));
+    const first = await l.list(FOLDER);
+    const second = await l.list(FOLDER);
+    expect(urls).toHaveLength(1);
+    expect(contents.requests.get).toBe(2);
+    for (const model of [first, second]) {
+      expect(
+        (model!.content as Contents.IModel[]).map(item => item.name)
+      ).toEqual(['a.json']);
+    }
+    // A folder missing there is null too.
+    expect(await l.list('work/none.runs')).toBeNull();
+  });
+
+  it('should fall back for a contents manager without files on disk, and for another drive', async () => {
+    const {
+      lister: l,
+      contents,
+      urls
+    } = lister(() => response(200, { listed: false, reason: 'not on disk' }));
+    await l.list(FOLDER);
+    await l.list(FOLDER);
+    expect(urls).toHaveLength(1);
+    expect(contents.requests.get).toBe(2);
+    const other = lister(() => response(200, { listed: true, exists: false }));
+    await other.lister.list('Drive:work/train.runs').catch(() => null);
+    expect(other.urls).toEqual([]);
+  });
+
+  it('should let the Contents API decide when the extension refuses or fails', async () => {
+    const {
+      lister: l,
+      contents,
+      urls
+    } = lister(url => response(urls.length === 1 ? 500 : 400, {}));
+    expect(await l.list(FOLDER)).not.toBeNull();
+    expect(await l.list(FOLDER)).not.toBeNull();
+    // Still asked: a failure is not the extension's absence.
+    expect(urls).toHaveLength(2);
+    expect(contents.requests.get).toBe(2);
+  });
+});
