@@ -5,6 +5,7 @@
  * subscribe to `runsChanged` (what changed, incrementally) and
  * `stateChanged`; none writes it.
  */
+import { JSONExt, type ReadonlyJSONValue } from '@lumino/coreutils';
 import type { IDisposable } from '@lumino/disposable';
 import { Signal, type ISignal } from '@lumino/signaling';
 import { runsFolder } from '../core/paths';
@@ -240,7 +241,10 @@ export class RunsModel implements IRunsModel, IDisposable {
   ): void {
     this._state = state;
     this._warnings = warnings;
-    this._emit(this._list.reset(runs));
+    // A listing brings the runs this list has as the same objects, or as
+    // equal ones (a run this page saved): only the runs that differ are a
+    // change, and the views redraw those rows alone.
+    this._emit(this._list.reset(runs, { same: sameSummary }));
     this._stateChanged.emit();
   }
 
@@ -277,4 +281,12 @@ export namespace RunsModel {
     /** Runs in flight: live summaries and series. */
     recorder?: IRecorder | null;
   }
+}
+
+/** Whether two summaries of one run say the same (JSON-like values). */
+function sameSummary(a: IRunSummary, b: IRunSummary): boolean {
+  return JSONExt.deepEqual(
+    a as unknown as ReadonlyJSONValue,
+    b as unknown as ReadonlyJSONValue
+  );
 }

@@ -53,8 +53,27 @@ export class RunList {
     return this._byId.get(id);
   }
 
-  /** Replace every run. */
-  reset(runs: readonly IRunSummary[]): IRunsChange {
+  /**
+   * Replace every run. A list that already holds runs is changed run by
+   * run when few differ (a folder listed again after this page's own save,
+   * another tab's new run): the change then names them, and a view redraws
+   * those rows only, or nothing (null) when no run differs. `same` tells
+   * two summaries of one run apart (default: the same object); the runs
+   * model passes a deep comparison, since a listing and an event bring
+   * equal summaries as different objects.
+   */
+  reset(
+    runs: readonly IRunSummary[],
+    options: { same?: (a: IRunSummary, b: IRunSummary) => boolean } = {}
+  ): IRunsChange | null {
+    if (this._runs.length > 0 && runs.length > 0) {
+      const diff = this._diff(runs, options.same ?? Object.is);
+      if (diff) {
+        return diff.upserts.length === 0 && diff.removed.length === 0
+          ? null
+          : this._applyDiff(diff.upserts, diff.removed);
+      }
+    }
     this._given = new Map(runs.map(r => [r.id, r]));
     const numbers = numberRuns([...this._given.values()]);
     this._ids = new Map();
@@ -145,6 +164,64 @@ export class RunList {
       removed,
       reset: false
     };
+  }
+
+  /**
+   * The runs to add or replace and the ids to remove to go from this list
+   * to `runs`; null when so many differ, or are other objects to compare,
+   * that replacing the list is cheaper (more than a quarter of the runs,
+   * and more than 64).
+   */
+  private _diff(
+    runs: readonly IRunSummary[],
+    same: (a: IRunSummary, b: IRunSummary) => boolean
+  ): { upserts: IRunSummary[]; removed: string[] } | null {
+    const limit = Math.max(64, Math.floor(runs.length / 4));
+    const upserts: IRunSummary[] = [];
+    const seen = new Set<string>();
+    let compared = 0;
+    for (const run of runs) {
+      seen.add(run.id);
+      const given = this._given.get(run.id);
+      if (given === run) {
+        continue;
+      }
+      if (!given || !same(given, run)) {
+        upserts.push(run);
+      }
+      if (++compared > limit) {
+        return null;
+      }
+    }
+    const removed: string[] = [];
+    for (const id of this._given.keys()) {
+      if (!seen.has(id)) {
+        removed.push(id);
+        if (compared + removed.length > limit) {
+          return null;
+        }
+      }
+    }
+    return { upserts, removed };
+  }
+
+  /** Apply a diff as one change. */
+  private _applyDiff(
+    upserts: readonly IRunSummary[],
+    removed: readonly string[]
+  ): IRunsChange {
+    const buffer = new RunsChangeBuffer();
+    const gone = this.remove(removed);
+    if (gone) {
+      buffer.add(gone);
+    }
+    for (const run of upserts) {
+      const change = this.upsert(run);
+      if (change) {
+        buffer.add(change);
+      }
+    }
+    return buffer.take();
   }
 
   private _experimentIds(experiment: string): string[] {

@@ -131,6 +131,24 @@ describe('RunsModel: changes, one run at a time', () => {
     expect(h.model.runs.map(r => r.id)).toEqual(['01JDQ6Z0000000000000000004']);
   });
 
+  it('should say nothing changed when the folder is listed again after its own saves', async () => {
+    // A small folder is listed again when this page's saves moved its
+    // time: the runs it brings back are equal, so no row is redrawn.
+    for (const n of [6, 7]) {
+      const id = `01JDQ6Z000000000000000000${n}`;
+      h.recorder.start(id);
+      await h.store.save(makeRun({ id, notebookPath: NB }));
+    }
+    await h.store.retryNow();
+    changes = [];
+    await h.model.refresh({ reload: true });
+    expect(changes).toEqual([]);
+    expect(h.model.runs.map(r => r.id)).toEqual([
+      '01JDQ6Z0000000000000000007',
+      '01JDQ6Z0000000000000000006'
+    ]);
+  });
+
   it('should hand out the recorder’s live series of a run in flight', () => {
     const id = '01JDQ6Z0000000000000000005';
     h.recorder.start(id);

@@ -21,6 +21,79 @@ function run(
 }
 
 describe('RunList', () => {
+  describe('#reset of a list that holds runs', () => {
+    const deep = (a: IRunSummary, b: IRunSummary) =>
+      JSON.stringify(a) === JSON.stringify(b);
+    /** What a list made afresh from `runs` holds. */
+    const fresh = (runs: IRunSummary[]) => {
+      const list = new RunList();
+      list.reset(runs);
+      return list.runs;
+    };
+
+    it('should change nothing when the listing repeats the runs, as equal objects', () => {
+      const list = new RunList();
+      list.reset([run('01B'), run('01A')]);
+      const before = list.runs;
+      expect(list.reset([run('01A'), run('01B')], { same: deep })).toBeNull();
+      expect(list.runs).toBe(before);
+    });
+
+    it('should name only the runs that differ, and hold what a fresh list holds', () => {
+      const list = new RunList();
+      list.reset([run('01C'), run('01B'), run('01A')]);
+      const a = list.get('01A');
+      const next = [run('01D'), run('01C', 'error'), run('01A')];
+      const change = list.reset(next, { same: deep })!;
+      expect(change.reset).toBe(false);
+      expect(change.added.map(r => r.id)).toEqual(['01D']);
+      expect(change.removed.map(r => r.id)).toEqual(['01B']);
+      // 01C changed status and number (01B before it is gone).
+      expect(change.changed.map(c => c.after.id)).toEqual(['01C', '01D']);
+      expect(list.runs).toEqual(fresh(next));
+      expect(list.get('01A')).toBe(a);
+    });
+
+    it('should replace the list when most of it differs', () => {
+      const ids = Array.from(
+        { length: 100 },
+        (_, i) => `01${String(i).padStart(3, '0')}`
+      );
+      const list = new RunList();
+      list.reset(ids.map(id => run(id)));
+      const next = ids.map(id => run(id, 'error'));
+      expect(list.reset(next, { same: deep })!.reset).toBe(true);
+      expect(list.runs).toEqual(fresh(next));
+    });
+
+    it('should hold what a fresh list holds after any sequence of listings', () => {
+      // A small generator: listings that add, drop, change and renumber
+      // runs of two experiments.
+      let seed = 7;
+      const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+      const ids = Array.from(
+        { length: 30 },
+        (_, i) => `01${String(i).padStart(3, '0')}`
+      );
+      const list = new RunList();
+      for (let round = 0; round < 200; round++) {
+        const next = ids
+          .filter(() => random() < 0.7)
+          .map(id =>
+            run(id, random() < 0.8 ? 'ok' : 'error', {
+              experiment: random() < 0.9 ? 'e' : 'f'
+            })
+          );
+        const before = list.runs;
+        const change = list.reset(next, { same: deep });
+        expect(list.runs).toEqual(fresh(next));
+        if (change === null) {
+          expect(list.runs).toBe(before);
+        }
+      }
+    });
+  });
+
   describe('#upsert', () => {
     it('should say a new run was added and keep the list newest first', () => {
       const list = new RunList();
