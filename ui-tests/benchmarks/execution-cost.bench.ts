@@ -31,6 +31,10 @@
  * untagged: React work runs in its scheduler's own tasks, so a profile
  * shows how long it took but not whose widgets it drew.
  *
+ * BENCH_MUTATIONS=1 counts DOM mutations per execution by where they
+ * landed (the runs sidebar, the status bar, the notebook, elsewhere): what
+ * the page then styles, lays out and paints again.
+ *
  * BENCH_MLFLOW=1 adds, for reference, the same cell logging through MLflow
  * (its file store in a temporary folder), if `mlflow` imports in the kernel
  * (or from BENCH_MLFLOW_PATH, a folder added to sys.path, e.g. one made by
@@ -57,6 +61,52 @@ const MLFLOW = process.env.BENCH_MLFLOW === '1';
 const QUIET_MS = Number(process.env.BENCH_QUIET_MS ?? 1200);
 const SIZES = (process.env.BENCH_FOLDERS ?? '0,10000').split(',').map(Number);
 const REACT = process.env.BENCH_REACT === '1';
+const MUTATIONS = process.env.BENCH_MUTATIONS === '1';
+
+/** Start counting DOM mutations by region (BENCH_MUTATIONS). */
+function countMutations(): void {
+  const counts: Record<string, number> = {};
+  (window as unknown as { __mutations: unknown }).__mutations = counts;
+  const region = (node: Node): string => {
+    const element =
+      node instanceof Element ? node : (node.parentElement ?? null);
+    if (!element) {
+      return 'detached';
+    }
+    const known = element.closest(
+      '#jp-runs-panel, #jp-main-statusbar, .jp-NotebookPanel, #jp-top-panel, .lm-TabBar, #jp-left-stack, #jp-right-stack'
+    );
+    if (!known) {
+      return 'elsewhere';
+    }
+    if (known.classList.contains('jp-NotebookPanel')) {
+      const output = element.closest('.jp-OutputArea');
+      return output ? 'notebook: outputs' : 'notebook: other';
+    }
+    return known.id ? `#${known.id}` : [...known.classList].join('.');
+  };
+  new MutationObserver(records => {
+    for (const r of records) {
+      const key = `${region(r.target)} (${r.type})`;
+      counts[key] = (counts[key] ?? 0) + 1;
+    }
+  }).observe(document.body, {
+    subtree: true,
+    childList: true,
+    attributes: true,
+    characterData: true
+  });
+}
+
+/** DOM mutations per region so far (BENCH_MUTATIONS). */
+function mutations(
+  page: IJupyterLabPageFixture
+): Promise<Record<string, number>> {
+  return page.evaluate(() => ({
+    ...((window as unknown as { __mutations?: Record<string, number> })
+      .__mutations ?? {})
+  }));
+}
 const TRACE = process.env.BENCH_TRACE === '1';
 const TRACES = Number(process.env.BENCH_TRACES ?? 5);
 
@@ -279,6 +329,9 @@ interface IArm {
   /** React commits per root over all tagged and untagged samples. */
   taggedCommits: Map<string, number>;
   untaggedCommits: Map<string, number>;
+  /** DOM mutations per region over all tagged and untagged samples. */
+  taggedMutations: Map<string, number>;
+  untaggedMutations: Map<string, number>;
   tagged: ISample[];
   untagged: ISample[];
   mlflow: ISample[];
@@ -351,6 +404,8 @@ test('execution cost: tagged against untagged, whole page', async ({
       const arm: IArm = {
         taggedCommits: new Map(),
         untaggedCommits: new Map(),
+        taggedMutations: new Map(),
+        untaggedMutations: new Map(),
         tagged: [],
         untagged: [],
         mlflow: [],
@@ -361,16 +416,27 @@ test('execution cost: tagged against untagged, whole page', async ({
         mlflowSetup
       };
       arms.set(size, arm);
+      if (MUTATIONS) {
+        await page.evaluate(countMutations);
+      }
       const sample = async (
         index: number,
         expected: number,
-        commits?: Map<string, number>
+        commits?: Map<string, number>,
+        mutated?: Map<string, number>
       ) => {
         const committed = REACT ? await reactCommits(page) : {};
+        const mutatedBefore = MUTATIONS ? await mutations(page) : {};
         const before = await counters(cdp);
         const wall = await execute(page, index);
         await settled(page, expected);
         const after = await counters(cdp);
+        if (MUTATIONS && mutated) {
+          for (const [where, n] of Object.entries(await mutations(page))) {
+            const more = n - (mutatedBefore[where] ?? 0);
+            mutated.set(where, (mutated.get(where) ?? 0) + more);
+          }
+        }
         if (REACT && commits) {
           for (const [root, n] of Object.entries(await reactCommits(page))) {
             const more = n - (committed[root] ?? 0);
@@ -386,8 +452,18 @@ test('execution cost: tagged against untagged, whole page', async ({
       };
       const withMlflow = MLFLOW && /^mlflow \d/m.test(mlflowSetup);
       for (let i = 0; i < N + 1; i++) {
-        const t = await sample(1, ++count, arm.taggedCommits);
-        const u = await sample(2, count, arm.untaggedCommits);
+        const t = await sample(
+          1,
+          ++count,
+          arm.taggedCommits,
+          arm.taggedMutations
+        );
+        const u = await sample(
+          2,
+          count,
+          arm.untaggedCommits,
+          arm.untaggedMutations
+        );
         const m = withMlflow ? await sample(4, count) : null;
         if (i > 0) {
           arm.tagged.push(t);
@@ -503,6 +579,30 @@ function report(size: number, arm: IArm, loadBefore: string): string[] {
       ...arm.taggedTrace.lines().map(l => `    ${l}`),
       `  untagged:`,
       ...arm.untaggedTrace.lines().map(l => `    ${l}`)
+    );
+  }
+  if (MUTATIONS) {
+    const n = Math.max(1, arm.tagged.length + 1);
+    const where = [
+      ...new Set([
+        ...arm.taggedMutations.keys(),
+        ...arm.untaggedMutations.keys()
+      ])
+    ]
+      .map(key => ({
+        key,
+        tagged: (arm.taggedMutations.get(key) ?? 0) / n,
+        untagged: (arm.untaggedMutations.get(key) ?? 0) / n
+      }))
+      .sort((a, b) => b.tagged - b.untagged - (a.tagged - a.untagged));
+    lines.push(
+      `  DOM mutations per execution by region (tagged / untagged):`,
+      ...where
+        .slice(0, 16)
+        .map(
+          r =>
+            `    ${r.tagged.toFixed(1).padStart(7)} / ${r.untagged.toFixed(1).padStart(7)}  ${r.key}`
+        )
     );
   }
   if (REACT) {
