@@ -91,6 +91,10 @@ export class TraceSummary {
         this.elementsStyled += e.args?.elementCount ?? 0;
       } else if (e.name === 'Layout') {
         this.objectsLaidOut += e.args?.beginData?.dirtyObjects ?? 0;
+      } else if (e.name === 'Paint') {
+        this.paints++;
+      } else if (e.name === 'FireAnimationFrame') {
+        this.frames++;
       }
       if (e.name === 'RunTask' && open.length === 0) {
         this.add1('busy (tasks)', ms);
@@ -130,7 +134,7 @@ export class TraceSummary {
       Math.round(n / Math.max(1, this.traces)).toLocaleString('en-US');
     return [
       `${per(this.wallMs)} ms  wall, mark to mark`,
-      `${count(this.elementsStyled).padStart(7)}     elements styled, ${count(this.objectsLaidOut)} layout objects laid out`,
+      `${count(this.elementsStyled).padStart(7)}     elements styled, ${count(this.objectsLaidOut)} layout objects laid out, ${count(this.paints)} paints, ${count(this.frames)} animation frame callbacks`,
       ...[...this._ms].map(([k, ms]) => `${per(ms)} ms  ${k}`),
       ...[...this._forced]
         .sort((a, b) => b[1] - a[1])
@@ -148,6 +152,8 @@ export class TraceSummary {
   wallMs = 0;
   elementsStyled = 0;
   objectsLaidOut = 0;
+  paints = 0;
+  frames = 0;
 
   private add1(key: string, ms: number): void {
     this._ms.set(key, (this._ms.get(key) ?? 0) + ms);

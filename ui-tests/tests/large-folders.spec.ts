@@ -99,10 +99,16 @@ test('a 10,000-run notebook comes back to its table after five tab switches, lis
   await settle(page, 2000);
   const before = shards(path.join(onDisk, 'big.runs'));
   expect(before).toHaveLength(1);
-  // The first visit listed the folder once, through the server extension
-  // (16 times faster than the Contents API's listing), not the Contents API.
-  expect(requests.filter(r => r.startsWith('LIST '))).toHaveLength(1);
-  expect(requests.filter(r => /content=1/.test(r))).toEqual([]);
+  // The first visit listed the folder through the server extension (16
+  // times faster than the Contents API's listing), not the Contents API:
+  // once, and once more when its time was "racy" (the fixture was written
+  // less than 10 s before; docs/RUN_FOLDER.md, "The change test").
+  const listings = requests.filter(r => r.startsWith('LIST ')).length;
+  expect(listings).toBeGreaterThanOrEqual(1);
+  expect(listings).toBeLessThanOrEqual(2);
+  expect(
+    requests.filter(r => r.startsWith(`GET ${folder}?`) && /content=1/.test(r))
+  ).toEqual([]);
   requests.splice(0);
   writes.reset();
 
