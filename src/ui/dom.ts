@@ -28,3 +28,30 @@ export function columnHeads(
   head.append(row);
   return head;
 }
+
+/**
+ * Write text, an attribute or `hidden` only when it changes. The sidebar
+ * re-renders at every change of its runs (each run recorded), and an equal
+ * write still replaces a text node or records an attribute mutation, which
+ * Chromium then styles, lays out and paints again.
+ */
+export function setText(node: HTMLElement, text: string): void {
+  if (node.textContent !== text) {
+    node.textContent = text;
+  }
+}
+
+/** `node.title = title`, only when it changes (see `setText`). */
+export function setTitle(node: HTMLElement, title: string): void {
+  if (node.title !== title) {
+    node.title = title;
+  }
+}
+
+/** `node.hidden = hidden`, only when it changes (see `setText`). */
+export function setHidden(node: HTMLElement, hidden: boolean): void {
+  if (node.hidden !== hidden) {
+    node.hidden = hidden;
+  }
+}
+

@@ -26,7 +26,7 @@ import {
   pendingReason,
   PendingVisibility
 } from '../history/pendingText';
-import { el } from '../dom';
+import { el, setHidden, setText, setTitle } from '../dom';
 
 /** Least time between two updates of the table's rows (ms). */
 export const ROWS_INTERVAL_MS = 250;
@@ -190,9 +190,9 @@ export class RunsPanel extends Widget {
     this._stale = false;
     const trans = this._trans;
     const model = this._model;
-    this._heading.textContent = trans.__('Runs');
-    this._subtitle.textContent = model.notebookPath ?? '';
-    this._subtitle.title = model.notebookPath ?? '';
+    setText(this._heading, trans.__('Runs'));
+    setText(this._subtitle, model.notebookPath ?? '');
+    setTitle(this._subtitle, model.notebookPath ?? '');
     this._renderWarnings();
     this._renderPending();
 
@@ -224,7 +224,9 @@ export class RunsPanel extends Widget {
     if (placed) {
       this._body.replaceChildren(this._explorer.node);
     }
-    this._body.classList.add('jp-mod-table');
+    if (!this._body.classList.contains('jp-mod-table')) {
+      this._body.classList.add('jp-mod-table');
+    }
     this._explorer.active = true;
     if (placed) {
       this._measure();
@@ -245,14 +247,14 @@ export class RunsPanel extends Widget {
       !this._pending.hidden
     );
     if (!show) {
-      this._pending.hidden = true;
+      setHidden(this._pending, true);
       return;
     }
-    const text = `${pendingCount(this._trans, count)}. ${pendingReason(this._trans, failure)}`;
-    if (this._pending.textContent !== text) {
-      this._pending.textContent = text;
-    }
-    this._pending.hidden = false;
+    setText(
+      this._pending,
+      `${pendingCount(this._trans, count)}. ${pendingReason(this._trans, failure)}`
+    );
+    setHidden(this._pending, false);
   }
 
   private _renderWarnings(): void {

@@ -14,7 +14,7 @@ import { layoutForWidth } from './layout';
 import type { RunsTableModel, TableChange } from './model';
 import { RunsToolbar } from './toolbar';
 import { RunsTableView } from './view';
-import { el } from '../dom';
+import { el, setText } from '../dom';
 
 export class RunsExplorer implements IDisposable {
   constructor(options: RunsExplorer.IOptions) {
@@ -198,15 +198,4 @@ export namespace RunsExplorer {
     RunsToolbar.IOptions,
     'model' | 'trans' | 'compare' | 'onCompare' | 'onOpen'
   >;
-}
-
-/**
- * Write text only when it changed: the count is brought up to date at
- * every change of the table (each run recorded), and an equal write still
- * replaces the text node, which Chromium then styles and lays out again.
- */
-function setText(node: HTMLElement, text: string): void {
-  if (node.textContent !== text) {
-    node.textContent = text;
-  }
 }
