@@ -54,6 +54,20 @@ describe('RunList', () => {
       expect(list.get('01A')).toBe(a);
     });
 
+    it('should replace the list when more than 64 runs differ, even among many', () => {
+      // Each change copies the list: thousands of them cost seconds.
+      const ids = Array.from(
+        { length: 1000 },
+        (_, i) => `01${String(i).padStart(4, '0')}`
+      );
+      const list = new RunList();
+      const first = ids.map(id => run(id));
+      list.reset(first);
+      const next = first.map((r, i) => (i % 10 === 0 ? run(r.id, 'error') : r));
+      expect(list.reset(next, { same: deep })!.reset).toBe(true);
+      expect(list.runs).toEqual(fresh(next));
+    });
+
     it('should replace the list when most of it differs', () => {
       const ids = Array.from(
         { length: 100 },
