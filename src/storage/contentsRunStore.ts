@@ -77,6 +77,7 @@ export class ContentsRunStore implements IRunStore {
     this._index = new FolderIndex({
       contents: this._contents,
       lister: options.lister,
+      cacheReadTimeoutMs: options.cacheReadTimeoutMs,
       saver: this._saver,
       cache: options.cache ?? new MemoryHistoryCache(),
       writerId: options.writerId,
@@ -810,6 +811,11 @@ export namespace ContentsRunStore {
      * passes a `ServerFolderLister` (the server extension's fast listing).
      */
     lister?: IFolderLister;
+    /**
+     * How long the browser's copy of a folder is waited for before the
+     * folder is listed instead (default 5000 ms, `FolderIndex`).
+     */
+    cacheReadTimeoutMs?: number;
     /** This tab session's writer id, a ULID (names its manifest shard). */
     writerId: string;
     /** Where folder snapshots are cached (IndexedDB); memory by default. */

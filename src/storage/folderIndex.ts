@@ -95,6 +95,7 @@ export class FolderIndex implements IDisposable {
     this._cache = options.cache;
     this._reader = new RunFileReader(options.contents);
     this._cacheDelay = options.cacheDelayMs ?? 1000;
+    this._cacheReadTimeout = options.cacheReadTimeoutMs ?? 5000;
     this._pollMs = options.pollIntervalMs ?? 2500;
     this._standby = options.standby ?? 'when-hidden';
     this._now = options.now ?? Date.now;
@@ -722,18 +723,51 @@ export class FolderIndex implements IDisposable {
     }
   }
 
-  private async _state(folder: string): Promise<IFolderState> {
-    let state = this._states.get(folder);
-    if (!state) {
-      let snapshot: IFolderSnapshot | undefined;
-      try {
-        snapshot = await this._cache.get(folder);
-      } catch {
-        snapshot = undefined; // a broken cache is an empty one
-      }
-      state = this._states.get(folder) ?? stateOf(snapshot, this._now());
-      this._states.set(folder, state);
+  private _state(folder: string): Promise<IFolderState> {
+    const state = this._states.get(folder);
+    if (state) {
+      return Promise.resolve(state);
     }
+    // One read of the browser's copy per folder, however many ask at once
+    // (a 100,000-run copy is 76 MB to read and clone).
+    let loading = this._loading.get(folder);
+    if (!loading) {
+      loading = this._load(folder);
+      this._loading.set(folder, loading);
+      const done = () => this._loading.delete(folder);
+      loading.then(done, done);
+    }
+    return loading;
+  }
+
+  /**
+   * The folder's state from the browser's copy. A copy that does not come
+   * within `cacheReadTimeoutMs` is not waited for: the folder is listed
+   * from the server instead (a 100,000-run folder in about 2 s through the
+   * server extension). A reload in Chromium sometimes waited minutes for
+   * the read (`benchmarks/tab-switch.sh`, 100,000 runs, the previous page's
+   * write of the copy still in flight): its rows never showed.
+   */
+  private async _load(folder: string): Promise<IFolderState> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<undefined>(resolve => {
+      timer = setTimeout(() => {
+        console.warn(
+          `jupyterlab-runs: the browser's copy of ${folder} did not come within ${this._cacheReadTimeout} ms; listing the folder instead`
+        );
+        resolve(undefined);
+      }, this._cacheReadTimeout);
+    });
+    let snapshot: IFolderSnapshot | undefined;
+    try {
+      snapshot = await Promise.race([this._cache.get(folder), late]);
+    } catch {
+      snapshot = undefined; // a broken cache is an empty one
+    } finally {
+      clearTimeout(timer);
+    }
+    const state = this._states.get(folder) ?? stateOf(snapshot, this._now());
+    this._states.set(folder, state);
     return state;
   }
 
@@ -797,6 +831,8 @@ export class FolderIndex implements IDisposable {
     }
   }
 
+  private _cacheReadTimeout: number;
+  private _loading = new Map<string, Promise<IFolderState>>();
   private _lister: IFolderLister;
   private _contents: Contents.IManager;
   private _cache: IHistoryCache;
@@ -836,6 +872,11 @@ export namespace FolderIndex {
     shardDelayMs?: number;
     /** Saves within this time share one cache write (default 1000 ms). */
     cacheDelayMs?: number;
+    /**
+     * How long a folder's copy is waited for before it is listed from the
+     * server instead (default 5000 ms).
+     */
+    cacheReadTimeoutMs?: number;
     /** At least this long between two shard writes (default 30 s). */
     shardIntervalMs?: number;
     /** How often a watched folder's time is checked (default 2500 ms). */

@@ -149,6 +149,45 @@ test('tab switch: selecting a notebook to its rows painted', async ({
       }
     }
 
+    if (process.env.BENCH_CONSOLE === '1') {
+      // The page's console and errors, timed (to see a stalled visit).
+      const t0 = Date.now();
+      page.on('console', m =>
+        console.log(
+          `${((Date.now() - t0) / 1000).toFixed(1)} console ${m.type()}: ${m.text().slice(0, 300)}`
+        )
+      );
+      page.on('pageerror', e =>
+        console.log(`${((Date.now() - t0) / 1000).toFixed(1)} pageerror ${e}`)
+      );
+      const timer = setInterval(() => {
+        void page
+          .evaluate(() => {
+            const s = document.getElementById('jp-runs-panel');
+            return JSON.stringify({
+              notebook: s?.querySelector('.jp-RunsPanel-notebook')?.textContent,
+              count: s?.querySelector('.jp-RunsExplorer-count')?.textContent,
+              message: s?.querySelector('.jp-RunsPanel-message')?.textContent,
+              rows: s?.querySelectorAll('.jp-RunsPanel-run').length
+            });
+          })
+          .then(
+            state =>
+              console.log(
+                `${((Date.now() - t0) / 1000).toFixed(1)} sidebar ${state}`
+              ),
+            () => undefined
+          );
+      }, 5000);
+      page.on('close', () => clearInterval(timer));
+      page.on('requestfinished', r => {
+        if (/listing|manifest-|content=/.test(r.url())) {
+          console.log(
+            `${((Date.now() - t0) / 1000).toFixed(1)} done ${r.method()} ${r.url().slice(0, 160)}`
+          );
+        }
+      });
+    }
     const writes = recordWrites(page.page);
     await page.waitForFunction(
       () =>

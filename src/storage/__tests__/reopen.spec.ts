@@ -79,6 +79,32 @@ describe('ContentsRunStore reopening a folder', () => {
 
   afterEach(() => stores.forEach(s => s.dispose()));
 
+  it('should list the folder when the browser copy does not come, reading the copy once however many ask', async () => {
+    await record([1, 2]);
+    const cache = new MemoryHistoryCache();
+    let gets = 0;
+    // A read that never answers (seen in Chromium after a reload while the
+    // previous page still wrote a 100,000-run copy).
+    cache.get = () => {
+      gets++;
+      return new Promise(() => undefined);
+    };
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      const store = open(WRITER_2, cache, { cacheReadTimeoutMs: 50 });
+      const [a, b] = await Promise.all([store.list(NB), store.list(NB)]);
+      for (const listing of [a, b]) {
+        expect(listing.runs.map(r => r.id)).toEqual([runId(2), runId(1)]);
+      }
+      expect(gets).toBe(1);
+      expect(warn).toHaveBeenCalledWith(
+        expect.stringContaining(`${FOLDER} did not come within 50 ms`)
+      );
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
   it('should answer an unchanged folder from memory: one stamp check, no listing, no write', async () => {
     await record([0, 1, 2, 3, 4]);
     const cache = new CountingCache();
