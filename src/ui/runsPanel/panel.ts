@@ -64,7 +64,7 @@ export class RunsPanel extends Widget {
       onCompare: options.onCompare,
       onOpen: options.onOpen
     });
-    this._model.stateChanged.connect(this._scheduleRender, this);
+    this._model.stateChanged.connect(this._onStateChanged, this);
     this._model.runsChanged.connect(this._onRunsChanged, this);
   }
 
@@ -77,10 +77,13 @@ export class RunsPanel extends Widget {
     if (this.isDisposed) {
       return;
     }
-    this._model.stateChanged.disconnect(this._scheduleRender, this);
+    this._model.stateChanged.disconnect(this._onStateChanged, this);
     this._model.runsChanged.disconnect(this._onRunsChanged, this);
     if (this._frame) {
       cancelAnimationFrame(this._frame);
+    }
+    if (this._pendingFrame) {
+      cancelAnimationFrame(this._pendingFrame);
     }
     window.clearTimeout(this._rowsTimer);
     this._pendingVisibility.dispose();
@@ -152,6 +155,44 @@ export class RunsPanel extends Widget {
   }
 
   /**
+   * The model's state changed. Most such news while runs are recorded is
+   * the pending count (each write of the outbox) or a listing that brought
+   * the same runs back: then the pending line alone is brought up to date,
+   * not the whole panel (each full render restyles and repaints the
+   * sidebar; several came with every recorded run).
+   */
+  private _onStateChanged(): void {
+    if (this._stale || this._viewKey() !== this._renderedKey) {
+      this._scheduleRender();
+      return;
+    }
+    if (this._pendingFrame || !this.isVisible) {
+      return;
+    }
+    this._pendingFrame = requestAnimationFrame(() => {
+      this._pendingFrame = 0;
+      if (!this.isDisposed) {
+        this._renderWarnings();
+        this._renderPending();
+      }
+    });
+  }
+
+  /**
+   * What a full render shows of the model's state, as one key. Loading
+   * with runs known shows them, as ready does (a refresh or a listing
+   * after this page's own save is not a new view).
+   */
+  private _viewKey(): string {
+    const model = this._model;
+    const state =
+      model.state === 'loading' && model.runs.length > 0
+        ? 'ready'
+        : model.state;
+    return `${state}\u0000${model.notebookPath}\u0000${model.error}`;
+  }
+
+  /**
    * Runs changed: fold the change; a visible panel applies what was folded
    * at most every `ROWS_INTERVAL_MS` (what a person can follow), a hidden
    * one when it is shown.
@@ -188,6 +229,7 @@ export class RunsPanel extends Widget {
 
   private _render(): void {
     this._stale = false;
+    this._renderedKey = this._viewKey();
     const trans = this._trans;
     const model = this._model;
     setText(this._heading, trans.__('Runs'));
@@ -262,7 +304,13 @@ export class RunsPanel extends Widget {
     if (warnings === this._shownWarnings) {
       return;
     }
+    // Each listing brings its own list: redrawn only when it says more.
+    const key = warnings.map(w => `${w.path}\u0000${w.reason}`).join('\u0001');
     this._shownWarnings = warnings;
+    if (key === this._shownWarningsKey) {
+      return;
+    }
+    this._shownWarningsKey = key;
     this._warnings.replaceChildren();
     if (warnings.length === 0) {
       this._warnings.hidden = true;
@@ -331,12 +379,15 @@ export class RunsPanel extends Widget {
   private _explorer: RunsExplorer;
   private _stale = true;
   private _frame = 0;
+  private _pendingFrame = 0;
+  private _renderedKey: string | null = null;
   private _changes = new RunsChangeBuffer();
   private _rowsTimer = 0;
   private _lastRows = -Infinity;
   private _pendingVisibility = new PendingVisibility(() =>
     this._scheduleRender()
   );
+  private _shownWarningsKey: string | null = null;
   private _shownWarnings: unknown = null;
   /** The width of the last resize message; -1 when it was not given. */
   private _width = -1;

@@ -7,6 +7,7 @@ import { Widget } from '@lumino/widgets';
 import { NB, setUp } from '../../../model/__tests__/harness';
 import { makeRun } from '../../../core/__tests__/fixtures';
 import { trans } from '../../__tests__/trans';
+import { RunsExplorer } from '../../table/explorer';
 import { ROWS_INTERVAL_MS, RunsPanel } from '../panel';
 
 const OLD = '01JDQ6Z0000000000000000001';
@@ -68,5 +69,27 @@ describe('RunsPanel: rows of runs in flight', () => {
     expect(applied).toHaveBeenCalledTimes(1);
     expect(count()).toBe(400);
     expect(panel.table.runs.map(r => r.id)).toEqual([LIVE, OLD]);
+  });
+
+  it('should redraw no table for a listing that brings the same runs, nor for a pending count', async () => {
+    const rendered = jest.spyOn(RunsExplorer.prototype, 'render');
+    try {
+      // The live run ends and is saved; the sidebar shows it.
+      await h.store.save(makeRun({ id: LIVE, notebookPath: NB }));
+      await h.store.retryNow();
+      jest.advanceTimersByTime(ROWS_INTERVAL_MS + 20);
+      rendered.mockClear();
+      applied.mockClear();
+      // The folder is listed again (this page's save moved its time): the
+      // same runs come back, and the pending count went back to 0.
+      await h.model.refresh();
+      jest.advanceTimersByTime(ROWS_INTERVAL_MS + 20);
+      expect(rendered).not.toHaveBeenCalled();
+      expect(applied).not.toHaveBeenCalled();
+      expect(replaced).not.toHaveBeenCalled();
+      expect(panel.table.runs.map(r => r.id)).toEqual([LIVE, OLD]);
+    } finally {
+      rendered.mockRestore();
+    }
   });
 });
