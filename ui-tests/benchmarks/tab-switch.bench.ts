@@ -30,7 +30,9 @@
  * reload's visits are profiled instead of timed). BENCH_TRACE=1 adds
  * Chromium traces of three more return visits per folder: script, style,
  * layout (and which script forced one), paint and GC between selecting
- * the tab and the rows painted.
+ * the tab and the rows painted. BENCH_CONSOLE=1 prints the page's console,
+ * its listing and folder requests and the sidebar's state every 5 s, timed:
+ * what a stalled visit was waiting for.
  */
 import { test } from '@jupyterlab/galata';
 import { execFileSync } from 'child_process';
