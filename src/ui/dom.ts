@@ -54,4 +54,3 @@ export function setHidden(node: HTMLElement, hidden: boolean): void {
     node.hidden = hidden;
   }
 }
-
