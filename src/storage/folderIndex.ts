@@ -744,9 +744,10 @@ export class FolderIndex implements IDisposable {
    * The folder's state from the browser's copy. A copy that does not come
    * within `cacheReadTimeoutMs` is not waited for: the folder is listed
    * from the server instead (a 100,000-run folder in about 2 s through the
-   * server extension). A reload in Chromium sometimes waited minutes for
-   * the read (`benchmarks/tab-switch.sh`, 100,000 runs, the previous page's
-   * write of the copy still in flight): its rows never showed.
+   * server extension). In two of four runs of `benchmarks/tab-switch.sh`
+   * with a 100,000-run folder, a visit after a reload waited minutes with
+   * the page idle, its rows never shown (not reproduced outside the
+   * benchmark; the cause is not known).
    */
   private async _load(folder: string): Promise<IFolderState> {
     let timer: ReturnType<typeof setTimeout> | undefined;
