@@ -744,7 +744,7 @@ export class FolderIndex implements IDisposable {
    * The folder's state from the browser's copy. A copy that does not come
    * within `cacheReadTimeoutMs` is not waited for: the folder is listed
    * from the server instead (a 100,000-run folder in about 2 s through the
-   * server extension). In two of four runs of `benchmarks/tab-switch.sh`
+   * server extension). In two of three runs of `benchmarks/tab-switch.sh`
    * with a 100,000-run folder, a visit after a reload waited minutes with
    * the page idle, its rows never shown (not reproduced outside the
    * benchmark; the cause is not known).
