@@ -446,9 +446,22 @@ export function mergeSummaries<T extends { id: string }>(
   first: readonly T[],
   second: readonly T[]
 ): T[] {
+  if (first.length === 0 && isNewestFirst(second)) {
+    return [...second]; // a return visit: the folder's runs as they were
+  }
   const byId = new Map<string, T>();
   for (const run of [...second, ...first]) {
     byId.set(run.id, run);
   }
   return [...byId.values()].sort(newestFirst);
+}
+
+/** Whether `runs` are newest first with no id twice (one pass). */
+function isNewestFirst<T extends { id: string }>(runs: readonly T[]): boolean {
+  for (let i = 1; i < runs.length; i++) {
+    if (newestFirst(runs[i - 1], runs[i]) >= 0) {
+      return false;
+    }
+  }
+  return true;
 }

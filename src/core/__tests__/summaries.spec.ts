@@ -43,3 +43,27 @@ describe('upsertSummary', () => {
     expect(upsertSummary([], run('01'))).toEqual([run('01')]);
   });
 });
+
+describe('mergeSummaries', () => {
+  it('should sort and keep one run per id, the first list winning', () => {
+    const out = mergeSummaries(
+      [run('05', 1)],
+      [run('03'), run('09'), run('05')]
+    );
+    expect(out.map(r => [r.id, r.v])).toEqual([
+      ['09', 0],
+      ['05', 1],
+      ['03', 0]
+    ]);
+  });
+
+  it('should give a sorted list alone back as a copy, and mend one that is not', () => {
+    const sorted = [run('09'), run('05'), run('03')];
+    const out = mergeSummaries([], sorted);
+    expect(out).toEqual(sorted);
+    expect(out).not.toBe(sorted);
+    expect(
+      mergeSummaries([], [run('03'), run('09'), run('09', 1)]).map(r => r.id)
+    ).toEqual(['09', '03']);
+  });
+});

@@ -295,9 +295,26 @@ export class RunList {
 /** A listing differing by more runs than this replaces the list. */
 const MAX_DIFF_CHANGES = 64;
 
+/**
+ * The numbered copy made of each summary last: a list made again from the
+ * same summaries (a notebook's tab selected again, its folder answered
+ * from memory) hands out the same objects, so the table keeps its rows
+ * and the flags it computed per run instead of redoing 10,000 of each.
+ */
+const NUMBERED = new WeakMap<IRunSummary, IRunSummary>();
+
 /** `run` with its number; `run` itself when it has it already. */
 function withSeq(run: IRunSummary, seq: number): IRunSummary {
-  return run.seq === seq ? run : { ...run, seq };
+  if (run.seq === seq) {
+    return run;
+  }
+  const made = NUMBERED.get(run);
+  if (made && made.seq === seq) {
+    return made;
+  }
+  const numbered = { ...run, seq };
+  NUMBERED.set(run, numbered);
+  return numbered;
 }
 
 /** Where `id` is or would go in ascending `ids`. */

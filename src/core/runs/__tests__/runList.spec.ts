@@ -31,6 +31,19 @@ describe('RunList', () => {
       return list.runs;
     };
 
+    it('should hand out the same numbered objects when made again from the same summaries', () => {
+      // A notebook's tab selected again: its list is made anew from the
+      // folder's summaries; the table keeps rows and flags per object.
+      const given = [run('01B'), run('01A')];
+      const list = new RunList();
+      list.reset(given);
+      const before = list.runs;
+      list.reset([]);
+      list.reset(given);
+      expect(list.runs).toEqual(before);
+      list.runs.forEach((r, i) => expect(r).toBe(before[i]));
+    });
+
     it('should change nothing when the listing repeats the runs, as equal objects', () => {
       const list = new RunList();
       list.reset([run('01B'), run('01A')]);
