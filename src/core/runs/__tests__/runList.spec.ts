@@ -61,8 +61,12 @@ describe('RunList', () => {
       expect(change.reset).toBe(false);
       expect(change.added.map(r => r.id)).toEqual(['01D']);
       expect(change.removed.map(r => r.id)).toEqual(['01B']);
-      // 01C changed status and number (01B before it is gone).
-      expect(change.changed.map(c => c.after.id)).toEqual(['01C', '01D']);
+      // 01C changed status and number (01B before it is gone); 01D is
+      // numbered after it, once.
+      expect(change.changed.map(c => [c.after.id, c.after.seq])).toEqual([
+        ['01C', 2]
+      ]);
+      expect(change.added.map(r => r.seq)).toEqual([3]);
       expect(list.runs).toEqual(fresh(next));
       expect(list.get('01A')).toBe(a);
     });
@@ -326,7 +330,7 @@ describe('RunsChangeBuffer', () => {
     const l = list();
     const buffer = new RunsChangeBuffer();
     buffer.add(l.upsert(run('01C'))!);
-    buffer.add(l.reset([]));
+    buffer.add(l.reset([])!);
     buffer.add(l.upsert(run('01D'))!);
     const change = buffer.take();
     expect(change.reset).toBe(true);
