@@ -166,7 +166,11 @@ export class RunsPanel extends Widget {
       this._scheduleRender();
       return;
     }
-    if (this._pendingFrame || !this.isVisible) {
+    if (!this.isVisible) {
+      this._stale = true; // drawn whole when shown (`onBeforeShow`)
+      return;
+    }
+    if (this._pendingFrame) {
       return;
     }
     this._pendingFrame = requestAnimationFrame(() => {
