@@ -432,16 +432,10 @@ test('execution cost: tagged against untagged, whole page', async ({
         await settled(page, expected);
         const after = await counters(cdp);
         if (MUTATIONS && mutated) {
-          for (const [where, n] of Object.entries(await mutations(page))) {
-            const more = n - (mutatedBefore[where] ?? 0);
-            mutated.set(where, (mutated.get(where) ?? 0) + more);
-          }
+          addCounts(mutated, mutatedBefore, await mutations(page));
         }
         if (REACT && commits) {
-          for (const [root, n] of Object.entries(await reactCommits(page))) {
-            const more = n - (committed[root] ?? 0);
-            commits.set(root, (commits.get(root) ?? 0) + more);
-          }
+          addCounts(commits, committed, await reactCommits(page));
         }
         return {
           wall,
@@ -581,54 +575,57 @@ function report(size: number, arm: IArm, loadBefore: string): string[] {
       ...arm.untaggedTrace.lines().map(l => `    ${l}`)
     );
   }
+  const n = Math.max(1, arm.tagged.length + 1);
   if (MUTATIONS) {
-    const n = Math.max(1, arm.tagged.length + 1);
-    const where = [
-      ...new Set([
-        ...arm.taggedMutations.keys(),
-        ...arm.untaggedMutations.keys()
-      ])
-    ]
-      .map(key => ({
-        key,
-        tagged: (arm.taggedMutations.get(key) ?? 0) / n,
-        untagged: (arm.untaggedMutations.get(key) ?? 0) / n
-      }))
-      .sort((a, b) => b.tagged - b.untagged - (a.tagged - a.untagged));
     lines.push(
       `  DOM mutations per execution by region (tagged / untagged):`,
-      ...where
-        .slice(0, 16)
-        .map(
-          r =>
-            `    ${r.tagged.toFixed(1).padStart(7)} / ${r.untagged.toFixed(1).padStart(7)}  ${r.key}`
-        )
+      ...countLines(arm.taggedMutations, arm.untaggedMutations, n, 16, 1, 7)
     );
   }
   if (REACT) {
-    const n = Math.max(1, arm.tagged.length + 1);
-    const roots = [
-      ...new Set([...arm.taggedCommits.keys(), ...arm.untaggedCommits.keys()])
-    ]
-      .map(root => ({
-        root,
-        tagged: (arm.taggedCommits.get(root) ?? 0) / n,
-        untagged: (arm.untaggedCommits.get(root) ?? 0) / n
-      }))
-      .filter(r => r.tagged > 0 || r.untagged > 0)
-      .sort((a, b) => b.tagged - b.untagged - (a.tagged - a.untagged));
     lines.push(
       `  React commits per execution by root (tagged / untagged):`,
-      ...roots
-        .slice(0, 15)
-        .map(
-          r =>
-            `    ${r.tagged.toFixed(2).padStart(6)} / ${r.untagged.toFixed(2).padStart(6)}  ${r.root}`
-        )
+      ...countLines(arm.taggedCommits, arm.untaggedCommits, n, 15, 2, 6)
     );
   }
   lines.push(
     `targets: tagged − untagged <= 5 ms mean CPU, <= 5 ms p50 wall (idle 2-core machine)`
   );
   return lines;
+}
+
+/** Add to `into` what each counter grew by from `before` to `after`. */
+function addCounts(
+  into: Map<string, number>,
+  before: Record<string, number>,
+  after: Record<string, number>
+): void {
+  for (const [key, count] of Object.entries(after)) {
+    into.set(key, (into.get(key) ?? 0) + count - (before[key] ?? 0));
+  }
+}
+
+/**
+ * Counts per execution, tagged / untagged, the keys that grew most with
+ * tagging first (the `top` of them; keys at zero in both left out).
+ */
+function countLines(
+  tagged: Map<string, number>,
+  untagged: Map<string, number>,
+  executions: number,
+  top: number,
+  digits: number,
+  width: number
+): string[] {
+  const f = (v: number) => v.toFixed(digits).padStart(width);
+  return [...new Set([...tagged.keys(), ...untagged.keys()])]
+    .map(key => ({
+      key,
+      tagged: (tagged.get(key) ?? 0) / executions,
+      untagged: (untagged.get(key) ?? 0) / executions
+    }))
+    .filter(r => r.tagged > 0 || r.untagged > 0)
+    .sort((a, b) => b.tagged - b.untagged - (a.tagged - a.untagged))
+    .slice(0, top)
+    .map(r => `    ${f(r.tagged)} / ${f(r.untagged)}  ${r.key}`);
 }
