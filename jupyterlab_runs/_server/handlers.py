@@ -6,7 +6,8 @@ the folder may ask.
   above a runs folder that lead out of it (``links.find_links``).
 - ``GET /jupyterlab-runs/api/listing?path=<folder>``: the folder's listing
   as the Contents API gives it, made about 80 times faster
-  (``listing.list_folder``). Always 200 for a path it can judge: a missing
+  (``listing.list_folder``); with ``&content=0``, the folder's model alone
+  (its time). Always 200 for a path it can judge: a missing
   folder is ``{"listed": true, "exists": false}``, so a 404 means only that
   this extension is not there (the page then lists through the Contents
   API).
@@ -69,13 +70,16 @@ class ListingHandler(APIHandler):
     @authorized
     async def get(self):
         path = self.get_query_argument("path", default="")
+        # ``content=0``: the folder's model alone, as the Contents API's
+        # ``?content=0`` (a check of its time), with no entry read.
+        content = self.get_query_argument("content", default="1") != "0"
         if not _files_on_disk(self.contents_manager):
             self.finish(json.dumps({"path": path, "listed": False,
                                     "reason": "the contents manager does not keep files on disk"}))
             return
         try:
             model = await IOLoop.current().run_in_executor(
-                None, list_folder, self.contents_manager, path)
+                None, list_folder, self.contents_manager, path, content)
         except PathRefused as error:
             raise tornado.web.HTTPError(400, f"Refused path: {error}") from None
         answer = {"path": path, "listed": True, "exists": model is not None}

@@ -38,10 +38,13 @@ def _time(seconds):
         return tz.utcfromtimestamp(0)
 
 
-def list_folder(contents_manager, api_path):
+def list_folder(contents_manager, api_path, content=True):
     """The folder's directory model (``content`` holding its entries'
     ``name``, ``path``, ``type``, ``size``, ``last_modified``), or None when
-    it does not exist or is not served (hidden)."""
+    it does not exist or is not served (hidden). Without ``content``, the
+    model alone (``content`` None), as ``GET ...?content=0`` gives it: the
+    page's check of a folder's time, answered without a 404 when the folder
+    is gone."""
     segments = api_segments(api_path)
     path = "/".join(segments)
     root = os.path.abspath(contents_manager.root_dir)
@@ -50,6 +53,23 @@ def list_folder(contents_manager, api_path):
     if not os.path.isdir(os_path) or (not allow_hidden and is_hidden(os_path, root)):
         return None
     info = os.lstat(os_path)
+    model = {
+        "name": segments[-1],
+        "path": path,
+        "type": "directory",
+        "format": None if not content else "json",
+        "size": None,
+        "last_modified": _time(info.st_mtime),
+        "content": None,
+    }
+    if not content:
+        return model
+    model["content"] = entries_of(contents_manager, os_path, path, allow_hidden)
+    return model
+
+
+def entries_of(contents_manager, os_path, path, allow_hidden):
+    """The entries of a folder that the Contents API would list."""
     content = []
     with os.scandir(os_path) as entries:
         for entry in entries:
@@ -77,12 +97,4 @@ def list_folder(contents_manager, api_path):
                 "size": None if directory else st.st_size,
                 "last_modified": _time(st.st_mtime),
             })
-    return {
-        "name": segments[-1],
-        "path": path,
-        "type": "directory",
-        "format": "json",
-        "size": None,
-        "last_modified": _time(info.st_mtime),
-        "content": content,
-    }
+    return content

@@ -100,7 +100,8 @@ export class ContentsRunStore implements IRunStore {
     this._trash = new RunTrash({
       contents: this._contents,
       ensureFolder: folder => this._ensureFolder(folder),
-      links: this._links
+      links: this._links,
+      lister: options.lister
     });
     this._ready = this._outbox.start();
   }

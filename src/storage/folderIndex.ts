@@ -36,7 +36,6 @@ import { safeJoin, splitPath } from '../core/paths';
 import { newestFirst, type IRunSummary } from '../core/run';
 import { TimeSlicer, yieldToEventLoop } from '../core/timeSlice';
 import type { IRunFileWarning } from '../tokens';
-import { isNotFound } from './contentsErrors';
 import type {
   IFolderSnapshot,
   IHistoryCache,
@@ -90,7 +89,6 @@ export interface IOpenOptions {
 
 export class FolderIndex implements IDisposable {
   constructor(options: FolderIndex.IOptions) {
-    this._contents = options.contents;
     this._lister = options.lister ?? new ContentsFolderLister(options.contents);
     this._cache = options.cache;
     this._reader = new RunFileReader(options.contents);
@@ -493,15 +491,8 @@ export class FolderIndex implements IDisposable {
   }
 
   /** A folder stat, or null when it does not exist. */
-  private async _stat(path: string): Promise<Contents.IModel | null> {
-    try {
-      return await this._contents.get(path, { content: false });
-    } catch (error) {
-      if (isNotFound(error)) {
-        return null;
-      }
-      throw error;
-    }
+  private _stat(path: string): Promise<Contents.IModel | null> {
+    return this._lister.stat(path);
   }
 
   private _markAbsent(
@@ -835,7 +826,6 @@ export class FolderIndex implements IDisposable {
   private _cacheReadTimeout: number;
   private _loading = new Map<string, Promise<IFolderState>>();
   private _lister: IFolderLister;
-  private _contents: Contents.IManager;
   private _cache: IHistoryCache;
   private _reader: RunFileReader;
   private _shards: ShardWriter;

@@ -32,11 +32,11 @@ import { isRunId } from '../core/id';
 import { safeJoin } from '../core/paths';
 import { summarize } from '../core/run';
 import type { ITrashedRun, ITrashReport } from '../tokens';
+import { ContentsFolderLister, type IFolderLister } from './folderLister';
 import { NO_LINK_CHECK, type ILinkChecker } from './linkChecker';
 import {
   emptyPlan,
   executePlan,
-  listing,
   planRunDeletion,
   type IRunEntry
 } from './trashDeletion';
@@ -77,6 +77,7 @@ export class RunTrash {
     this._contents = options.contents;
     this._ensureFolder = options.ensureFolder;
     this._links = options.links ?? NO_LINK_CHECK;
+    this._lister = options.lister ?? new ContentsFolderLister(options.contents);
   }
 
   /**
@@ -97,7 +98,7 @@ export class RunTrash {
     await this._ensureFolder(trash);
     const entries = this._runEntries(
       folder,
-      (await listing(this._contents, folder)) ?? [],
+      (await this._list(folder)) ?? [],
       ids,
       report,
       check
@@ -107,7 +108,7 @@ export class RunTrash {
     // their own run file).
     const older = this._runEntries(
       trash,
-      (await listing(this._contents, trash)) ?? [],
+      (await this._list(trash)) ?? [],
       new Set(entries.map(e => e.id)),
       emptyReport(check),
       check
@@ -127,7 +128,7 @@ export class RunTrash {
     }
     report.deleted.push(...(await executePlan(this._contents, plan)));
     const stillInTrash = new Set(
-      ((await listing(this._contents, trash)) ?? []).map(i => i.name)
+      ((await this._list(trash)) ?? []).map(i => i.name)
     );
     // The run file goes first: once it is gone, readers no longer see the run.
     entries.sort((a, b) => PART_ORDER[a.part] - PART_ORDER[b.part]);
@@ -161,11 +162,11 @@ export class RunTrash {
       return report;
     }
     const present = new Set(
-      ((await listing(this._contents, folder)) ?? []).map(i => i.name)
+      ((await this._list(folder)) ?? []).map(i => i.name)
     );
     const entries = this._runEntries(
       trash,
-      (await listing(this._contents, trash)) ?? [],
+      (await this._list(trash)) ?? [],
       ids,
       report,
       check
@@ -194,7 +195,7 @@ export class RunTrash {
   async list(folder: string): Promise<ITrashedRun[]> {
     const trash = safeJoin(folder, TRASH_FOLDER);
     const byId = new Map<string, ITrashedRun>();
-    for (const item of (await listing(this._contents, trash)) ?? []) {
+    for (const item of (await this._list(trash)) ?? []) {
       const entry = runEntryOf(item.name);
       if (entry === null) {
         continue;
@@ -244,7 +245,7 @@ export class RunTrash {
   ): Promise<ITrashReport & { runs: number }> {
     const trash = safeJoin(folder, TRASH_FOLDER);
     const { check, report } = await this._guard(folder, trash);
-    const items = report.refused ? null : await listing(this._contents, trash);
+    const items = report.refused ? null : await this._list(trash);
     if (items === null) {
       return { ...report, runs: 0 };
     }
@@ -352,7 +353,14 @@ export class RunTrash {
 
   private _contents: Contents.IManager;
   private _ensureFolder: (folder: string) => Promise<void>;
+  /** A folder's entries, or null when it does not exist. */
+  private async _list(folder: string): Promise<Contents.IModel[] | null> {
+    const model = await this._lister.list(folder);
+    return model ? (model.content as Contents.IModel[]) : null;
+  }
+
   private _links: ILinkChecker;
+  private _lister: IFolderLister;
 }
 
 /** Whether every link of the folder is known (the server checked it all). */
@@ -375,6 +383,12 @@ export namespace RunTrash {
     ensureFolder: (folder: string) => Promise<void>;
     /** Which links lead out of a runs folder; none checked by default. */
     links?: ILinkChecker;
+    /**
+     * How folders are listed (the server extension's, where a trash not
+     * made yet is a 200 "does not exist", not a 404); the Contents API's by
+     * default.
+     */
+    lister?: IFolderLister;
   }
 }
 

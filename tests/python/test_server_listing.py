@@ -62,8 +62,8 @@ def runs(jp_root_dir, tmp_path):
     return folder
 
 
-async def listing(jp_fetch, path):
-    response = await jp_fetch(*ENDPOINT, params={"path": path})
+async def listing(jp_fetch, path, content=1):
+    response = await jp_fetch(*ENDPOINT, params={"path": path, "content": str(content)})
     assert response.code == 200
     return json.loads(response.body)
 
@@ -110,6 +110,25 @@ async def test_the_folder_time_equals_a_later_contents_stat(jp_fetch, runs):
     again = await listing(jp_fetch, "work/train.runs")
     entry = next(e for e in again["model"]["content"] if e["name"] == f"manifest-{ID}.json")
     assert entry["last_modified"] == put_time
+
+
+async def test_a_stat_gives_the_folder_model_alone_with_the_contents_api_time(jp_fetch, runs):
+    # ``content=0`` is the page's check of a folder's time (every 2.5 s for
+    # a watched folder): no entry read, the same time as the Contents API's.
+    (runs / f"{ID}.json").write_text('{"id": 3}')
+    answer = await listing(jp_fetch, "work/train.runs", content=0)
+    stat = await contents(jp_fetch, "work/train.runs", content=0)
+    model = answer["model"]
+    assert answer["exists"] is True
+    assert model["content"] is None and stat["content"] is None
+    assert (model["name"], model["path"], model["type"], model["last_modified"]) == (
+        stat["name"], stat["path"], stat["type"], stat["last_modified"])
+    # A folder deleted by hand is a 200 that says so, not a 404.
+    for entry in sorted(runs.rglob("*"), reverse=True):
+        entry.unlink() if entry.is_symlink() or entry.is_file() else entry.rmdir()
+    runs.rmdir()
+    assert await listing(jp_fetch, "work/train.runs", content=0) == {
+        "path": "work/train.runs", "listed": True, "exists": False}
 
 
 async def test_a_missing_or_hidden_folder_is_absent_not_404(jp_fetch, jp_root_dir):

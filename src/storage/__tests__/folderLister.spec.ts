@@ -62,6 +62,40 @@ describe('ServerFolderLister', () => {
     expect(contents.notFound).toEqual([]);
   });
 
+  it('should stat a folder through the extension: its time, no entries, and a folder deleted by hand is null with no 404', async () => {
+    const stat = { ...MODEL, content: null, format: null };
+    let exists = true;
+    const {
+      lister: l,
+      contents,
+      urls
+    } = lister(() =>
+      response(
+        200,
+        exists
+          ? { listed: true, exists: true, model: stat }
+          : { listed: true, exists: false }
+      )
+    );
+    expect(await l.stat(FOLDER)).toEqual(stat);
+    const url = new URL(urls[0]);
+    expect(url.searchParams.get('path')).toBe(FOLDER);
+    expect(url.searchParams.get('content')).toBe('0');
+    exists = false;
+    expect(await l.stat(FOLDER)).toBeNull();
+    expect(contents.requests.get).toBe(0);
+    expect(contents.notFound).toEqual([]);
+  });
+
+  it('should stat through the Contents API without the extension', async () => {
+    const { lister: l, contents } = lister(() => response(404, {}));
+    const model = await l.stat(FOLDER);
+    expect(model?.type).toBe('directory');
+    expect(model?.content ?? null).toBeNull();
+    expect(await l.stat('work/none.runs')).toBeNull();
+    expect(contents.requests.get).toBe(2);
+  });
+
   it('should learn once that the extension is not there, and list through the Contents API', async () => {
     const { lister: l, contents, urls } = lister(() => response(404, {}));
     const first = await l.list(FOLDER);

@@ -121,6 +121,29 @@ describe('RunTrash', () => {
     expect((await store.list(NB)).runs.map(r => r.id)).toEqual([OTHER]);
   });
 
+  it('lists a trash not made yet through its lister: no request that fails', async () => {
+    // The server extension's lister answers a missing folder with a 200;
+    // the Contents API could only answer 404 (a red console line).
+    const asked: string[] = [];
+    const quiet = new RunTrash({
+      contents: contents.asManager(),
+      ensureFolder: async () => undefined,
+      lister: {
+        list: async folder => {
+          asked.push(folder);
+          return contents.dirs.has(folder)
+            ? contents.get(folder, { content: true })
+            : null;
+        },
+        stat: async () => null
+      }
+    });
+    contents.notFound = [];
+    expect(await quiet.list(FOLDER)).toEqual([]);
+    expect(asked).toEqual([TRASH]);
+    expect(contents.notFound).toEqual([]);
+  });
+
   it('names what it left alone', async () => {
     const warn = jest.spyOn(console, 'warn').mockImplementation(() => {});
     const report = await trash.moveToTrash(FOLDER, [ID]);
