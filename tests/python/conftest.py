@@ -101,3 +101,17 @@ def capture(shell):
     RECORDER.finish()
     shell.display_pub = saved
     _config.reset()
+
+
+@pytest.fixture
+def jp_server_config():
+    """The Jupyter server of the server extension's tests (pytest-jupyter's
+    ``jp_fetch``): the extension enabled as installed, and every endpoint
+    requiring authentication, as in production. Only the ``test_server_*``
+    modules start a server."""
+    return {
+        "ServerApp": {
+            "jpserver_extensions": {"jupyterlab_runs": True},
+            "allow_unauthenticated_access": False,
+        }
+    }

@@ -7,34 +7,12 @@ import os
 import pytest
 
 pytest.importorskip("pytest_jupyter")
-from jupyter_server.auth.authorizer import Authorizer  # noqa: E402
 from tornado.httpclient import HTTPClientError  # noqa: E402
 
 from jupyterlab_runs._server.links import find_links  # noqa: E402
 
 ID = "01JDQ6Z0000000000000000000"
 ENDPOINT = ("jupyterlab-runs", "api", "links")
-
-
-class DenyContents(Authorizer):
-    """Refuses the ``contents`` resource and remembers what it was asked."""
-
-    asked = []
-
-    def is_authorized(self, handler, user, action, resource):
-        DenyContents.asked.append((action, resource))
-        return resource != "contents"
-
-
-@pytest.fixture
-def jp_server_config():
-    return {
-        "ServerApp": {
-            "jpserver_extensions": {"jupyterlab_runs": True},
-            # Every endpoint requires authentication, as in production.
-            "allow_unauthenticated_access": False,
-        }
-    }
 
 
 @pytest.fixture
@@ -139,30 +117,6 @@ async def test_a_backslash_is_a_character_of_a_name_on_posix(jp_fetch, jp_root_d
     assert answer["path"] == "back\\slash.runs"
     answer = await get_links(jp_fetch, "a\\..\\b")
     assert answer["exists"] is False
-
-
-async def test_requires_authentication(jp_fetch, runs):
-    with pytest.raises(HTTPClientError) as refused:
-        await jp_fetch(*ENDPOINT, params={"path": "work/train.runs"}, headers={"Authorization": ""})
-    assert refused.value.code == 403
-
-
-class TestAuthorization:
-    @pytest.fixture
-    def jp_server_config(self):
-        return {
-            "ServerApp": {
-                "jpserver_extensions": {"jupyterlab_runs": True},
-                "authorizer_class": DenyContents,
-            }
-        }
-
-    async def test_asks_for_reading_contents(self, jp_fetch, runs):
-        DenyContents.asked.clear()
-        with pytest.raises(HTTPClientError) as refused:
-            await jp_fetch(*ENDPOINT, params={"path": "work/train.runs"})
-        assert refused.value.code == 403
-        assert ("read", "contents") in DenyContents.asked
 
 
 def test_stops_after_the_entry_cap_and_says_so(tmp_path):

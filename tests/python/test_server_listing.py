@@ -9,31 +9,10 @@ import time
 import pytest
 
 pytest.importorskip("pytest_jupyter")
-from jupyter_server.auth.authorizer import Authorizer  # noqa: E402
 from tornado.httpclient import HTTPClientError  # noqa: E402
 
 ID = "01JDQ6Z0000000000000000000"
 ENDPOINT = ("jupyterlab-runs", "api", "listing")
-
-
-class DenyContents(Authorizer):
-    """Refuses the ``contents`` resource and remembers what it was asked."""
-
-    asked = []
-
-    def is_authorized(self, handler, user, action, resource):
-        DenyContents.asked.append((action, resource))
-        return resource != "contents"
-
-
-@pytest.fixture
-def jp_server_config():
-    return {
-        "ServerApp": {
-            "jpserver_extensions": {"jupyterlab_runs": True},
-            "allow_unauthenticated_access": False,
-        }
-    }
 
 
 @pytest.fixture
@@ -150,30 +129,6 @@ async def test_paths_that_leave_the_root_are_refused(jp_fetch, path):
     with pytest.raises(HTTPClientError) as refused:
         await jp_fetch(*ENDPOINT, params={"path": path})
     assert refused.value.code == 400
-
-
-async def test_requires_authentication(jp_fetch, runs):
-    with pytest.raises(HTTPClientError) as refused:
-        await jp_fetch(*ENDPOINT, params={"path": "work/train.runs"}, headers={"Authorization": ""})
-    assert refused.value.code == 403
-
-
-class TestAuthorization:
-    @pytest.fixture
-    def jp_server_config(self):
-        return {
-            "ServerApp": {
-                "jpserver_extensions": {"jupyterlab_runs": True},
-                "authorizer_class": DenyContents,
-            }
-        }
-
-    async def test_asks_for_reading_contents(self, jp_fetch, runs):
-        DenyContents.asked.clear()
-        with pytest.raises(HTTPClientError) as refused:
-            await jp_fetch(*ENDPOINT, params={"path": "work/train.runs"})
-        assert refused.value.code == 403
-        assert ("read", "contents") in DenyContents.asked
 
 
 async def test_lists_ten_thousand_runs_faster_than_the_contents_api(jp_fetch, jp_root_dir):

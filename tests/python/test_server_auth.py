@@ -1,0 +1,65 @@
+"""Every endpoint of the server extension is authenticated and authorized as
+the Contents API is (resource ``contents``, action ``read``), against a real
+Jupyter server (pytest-jupyter's ``jp_fetch``; ``jp_server_config`` in
+``conftest.py`` enables the extension and requires authentication)."""
+
+import pytest
+
+pytest.importorskip("pytest_jupyter")
+from jupyter_server.auth.authorizer import Authorizer  # noqa: E402
+from tornado.httpclient import HTTPClientError  # noqa: E402
+
+ENDPOINTS = [
+    ("jupyterlab-runs", "api", "links"),
+    ("jupyterlab-runs", "api", "listing"),
+]
+
+
+class DenyContents(Authorizer):
+    """Refuses the ``contents`` resource and remembers what it was asked."""
+
+    asked = []
+
+    def is_authorized(self, handler, user, action, resource):
+        DenyContents.asked.append((action, resource))
+        return resource != "contents"
+
+
+@pytest.fixture
+def runs(jp_root_dir):
+    folder = jp_root_dir / "work" / "train.runs"
+    folder.mkdir(parents=True)
+    (folder / "01JDQ6Z0000000000000000000.json").write_text("{}")
+    return folder
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=lambda e: e[-1])
+async def test_answers_an_authenticated_request(jp_fetch, runs, endpoint):
+    response = await jp_fetch(*endpoint, params={"path": "work/train.runs"})
+    assert response.code == 200
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=lambda e: e[-1])
+async def test_requires_authentication(jp_fetch, runs, endpoint):
+    with pytest.raises(HTTPClientError) as refused:
+        await jp_fetch(*endpoint, params={"path": "work/train.runs"}, headers={"Authorization": ""})
+    assert refused.value.code == 403
+
+
+class TestAuthorization:
+    @pytest.fixture
+    def jp_server_config(self):
+        return {
+            "ServerApp": {
+                "jpserver_extensions": {"jupyterlab_runs": True},
+                "authorizer_class": DenyContents,
+            }
+        }
+
+    @pytest.mark.parametrize("endpoint", ENDPOINTS, ids=lambda e: e[-1])
+    async def test_asks_for_reading_contents(self, jp_fetch, runs, endpoint):
+        DenyContents.asked.clear()
+        with pytest.raises(HTTPClientError) as refused:
+            await jp_fetch(*endpoint, params={"path": "work/train.runs"})
+        assert refused.value.code == 403
+        assert ("read", "contents") in DenyContents.asked
