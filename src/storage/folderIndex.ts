@@ -33,7 +33,7 @@ import {
 } from '../core/history';
 import { forEachLimited } from '../core/concurrency';
 import { safeJoin, splitPath } from '../core/paths';
-import { newestFirst, type IRunSummary } from '../core/run';
+import { newestFirst, upsertSummary, type IRunSummary } from '../core/run';
 import { TimeSlicer, yieldToEventLoop } from '../core/timeSlice';
 import type { IRunFileWarning } from '../tokens';
 import type {
@@ -62,12 +62,24 @@ const READ_CONCURRENCY = 8;
 /** While files are read in the background, `changed` fires this often. */
 const PAGE_MS = 250;
 
+/** A folder's runs newest first, sorted once while its entries stay. */
+function sortedRuns(state: IFolderState): readonly IRunSummary[] {
+  if (!state.sorted) {
+    const runs: IRunSummary[] = [];
+    for (const entry of state.entries.values()) {
+      runs.push(entry.summary);
+    }
+    state.sorted = runs.sort(newestFirst);
+  }
+  return state.sorted;
+}
+
 /** A runs folder as known now. */
 export interface IFolderView {
   /** False when the folder does not exist. */
   exists: boolean;
-  /** Newest first. */
-  runs: IRunSummary[];
+  /** Newest first (shared while the folder is unchanged: do not modify). */
+  runs: readonly IRunSummary[];
   warnings: IRunFileWarning[];
   /** Run files listed but not read yet: `changed` fires as they are. */
   reading: number;
@@ -173,7 +185,7 @@ export class FolderIndex implements IDisposable {
     }
     return {
       exists: state.exists !== false,
-      runs: [...state.entries.values()].map(e => e.summary).sort(newestFirst),
+      runs: sortedRuns(state),
       warnings: sortRefused([...state.refused]).map(r => ({
         path: safeJoin(folder, r.name),
         reason: r.reason
@@ -251,6 +263,9 @@ export class FolderIndex implements IDisposable {
   async noteWritten(folder: string, entry: IManifestEntry): Promise<void> {
     const state = await this._state(folder);
     state.entries.set(entry.summary.id, entry);
+    if (state.sorted) {
+      state.sorted = upsertSummary(state.sorted, entry.summary);
+    }
     state.written?.set(entry.summary.id, entry);
     if (state.exists !== true) {
       // New to the copy as well: its snapshot says so, with the entry.
@@ -305,6 +320,7 @@ export class FolderIndex implements IDisposable {
     for (const id of ids) {
       state.entries.delete(id);
     }
+    state.sorted = null;
     this._schedulePersist(folder);
     this._shards.schedule(folder);
   }
@@ -507,6 +523,7 @@ export class FolderIndex implements IDisposable {
     state.stamp = null;
     state.generation++;
     state.entries = new Map();
+    state.sorted = null;
     state.refused = [];
     state.journal = false;
     if (had || moved) {
@@ -588,9 +605,11 @@ export class FolderIndex implements IDisposable {
       entries.set(id, entry); // saved by this page after the listing began
     }
     state.written = null;
-    const viewChanged =
+    const entriesChanged =
       entries.size !== before.size ||
-      [...entries].some(([id, e]) => before.get(id) !== e) ||
+      [...entries].some(([id, e]) => before.get(id) !== e);
+    const viewChanged =
+      entriesChanged ||
       refusedKeys(refused) !== refusedKeys(state.refused) ||
       state.journal !== hasJournal(model);
     const shardsChanged =
@@ -598,6 +617,9 @@ export class FolderIndex implements IDisposable {
       classified.shards.map(stampKey).join() !==
         state.shards.map(stampKey).join();
     state.entries = entries;
+    if (entriesChanged) {
+      state.sorted = null;
+    }
     state.refused = sortRefused(refused);
     state.shards = classified.shards;
     state.read = read;
@@ -666,6 +688,7 @@ export class FolderIndex implements IDisposable {
         if (loaded.ok) {
           fresh++;
           state.entries.set(files.id, loaded.entry);
+          state.sorted = null;
         } else {
           state.refused.push({
             name: files.run.name,

@@ -9,6 +9,7 @@ import {
   type IManifestEntry
 } from '../core/history';
 import { JOURNAL_FOLDER } from '../core/capture/journal';
+import type { IRunSummary } from '../core/run';
 import type { IFolderSnapshot, IRefusedFile } from './historyCache';
 import { stampKey, type IShardState } from './shardWriter';
 
@@ -30,6 +31,13 @@ export interface IFolderState extends IShardState {
   nextListingAt: number;
   /** Entries this page wrote while a listing was in flight. */
   written: Map<string, IManifestEntry> | null;
+  /**
+   * The entries' summaries newest first, made when first asked and kept
+   * while `entries` holds the same objects (never changed in place: a
+   * change makes a new array). A return visit to a 100,000-run folder
+   * otherwise sorts 100,000 ids again, and each run saved sorts them all.
+   */
+  sorted: readonly IRunSummary[] | null;
 }
 
 export function stateOf(
@@ -52,7 +60,8 @@ export function stateOf(
     readingDone: Promise.resolve(),
     generation: 0,
     nextListingAt: 0,
-    written: null
+    written: null,
+    sorted: null
   };
 }
 

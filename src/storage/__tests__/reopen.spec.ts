@@ -4,6 +4,7 @@
  * background and remembered (docs/RUN_FOLDER.md, "Opening a history").
  */
 import { makeRun } from '../../core/__tests__/fixtures';
+import { newestFirst } from '../../core/run';
 import { runId } from '../../core/history/__tests__/fixtures';
 import { ContentsRunStore } from '../contentsRunStore';
 import { MemoryHistoryCache, type IHistoryCache } from '../historyCache';
@@ -126,6 +127,51 @@ describe('ContentsRunStore reopening a folder', () => {
       expect(contents.requests.save).toBe(0);
     }
     expect(cache.puts).toBe(putsAfterFirst);
+  });
+
+  it('should sort a folder once while its runs stay: a return visit sorts nothing, a saved run goes to its place, a deleted one out', async () => {
+    await record(Array.from({ length: 20 }, (_v, i) => i * 2));
+    const store = open(WRITER_2, new MemoryHistoryCache());
+    const ids = (n: number[]) => n.map(runId);
+    expect((await store.list(NB)).runs).toHaveLength(20);
+    await settle();
+    // Sorts of a whole folder's runs into the order shown, counted (the
+    // shard this page writes is sorted by its own rule, not counted).
+    const sort = jest.spyOn(Array.prototype, 'sort');
+    const folderSorts = () =>
+      sort.mock.calls.filter(
+        (call, i) =>
+          call[0] === newestFirst &&
+          (sort.mock.contexts[i] as unknown[]).length >= 20
+      ).length;
+    try {
+      for (let visit = 0; visit < 3; visit++) {
+        await store.list(NB);
+      }
+      expect(folderSorts()).toBe(0);
+      const first = (await store.list(NB)).runs.map(r => r.id);
+      await store.save(makeRun({ id: runId(7), notebookPath: NB }));
+      await store.retryNow();
+      await settle();
+      const after = (await store.list(NB)).runs.map(r => r.id);
+      expect(after).toEqual(
+        ids(
+          [...Array.from({ length: 20 }, (_v, i) => i * 2), 7].sort(
+            (a, b) => b - a
+          )
+        )
+      );
+      expect(folderSorts()).toBe(0);
+      // What an earlier visit was given is not changed under it.
+      expect(first).toHaveLength(20);
+      await store.trash(NB, [runId(8)]);
+      expect((await store.list(NB)).runs.map(r => r.id)).not.toContain(
+        runId(8)
+      );
+      expect((await store.list(NB)).runs).toHaveLength(20);
+    } finally {
+      sort.mockRestore();
+    }
   });
 
   it('should answer after a reload from the browser cache, then check the folder the same way', async () => {
