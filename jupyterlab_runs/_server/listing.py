@@ -46,13 +46,22 @@ def list_folder(contents_manager, api_path, content=True):
     page's check of a folder's time, answered without a 404 when the folder
     is gone."""
     segments = api_segments(api_path)
-    path = "/".join(segments)
     root = os.path.abspath(contents_manager.root_dir)
     os_path = os.path.join(root, *segments)
     allow_hidden = contents_manager.allow_hidden
+    try:
+        return _folder_model(contents_manager, os_path, root, segments, content, allow_hidden)
+    except (FileNotFoundError, NotADirectoryError):
+        # Deleted (or replaced by a file) while it was being read: a folder
+        # deleted by hand under a watching page. Absent, as after.
+        return None
+
+
+def _folder_model(contents_manager, os_path, root, segments, content, allow_hidden):
     if not os.path.isdir(os_path) or (not allow_hidden and is_hidden(os_path, root)):
         return None
     info = os.lstat(os_path)
+    path = "/".join(segments)
     model = {
         "name": segments[-1],
         "path": path,

@@ -110,6 +110,25 @@ async def test_a_stat_gives_the_folder_model_alone_with_the_contents_api_time(jp
         "path": "work/train.runs", "listed": True, "exists": False}
 
 
+@pytest.mark.parametrize(("vanishes_in", "content"), [("lstat", 0), ("lstat", 1), ("scandir", 1)])
+async def test_a_folder_deleted_while_it_is_read_is_absent_not_an_error(
+        jp_fetch, runs, monkeypatch, vanishes_in, content):
+    # A user deletes a runs folder by hand (``rm -r``) while the page's
+    # watch asks for its time: seen there a moment ago, gone when read.
+    from jupyterlab_runs._server import listing as module
+
+    real = getattr(os, vanishes_in)
+
+    def gone(path, *args, **kwargs):
+        if str(path).endswith("train.runs"):
+            raise FileNotFoundError(2, "No such file or directory", str(path))
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(module.os, vanishes_in, gone)
+    assert await listing(jp_fetch, "work/train.runs", content=content) == {
+        "path": "work/train.runs", "listed": True, "exists": False}
+
+
 async def test_a_missing_or_hidden_folder_is_absent_not_404(jp_fetch, jp_root_dir):
     # A 404 would mean "no extension" to the page.
     assert await listing(jp_fetch, "work/none.runs") == {
