@@ -82,7 +82,13 @@ async function fromPalette(page: Page, label: string): Promise<void> {
   await page.getByRole('menuitem', { name: label }).first().click();
 }
 
-/** The user's annotation file of a run, parsed ({} until written). */
+/**
+ * The user's annotation file of a run, parsed ({} until written). The
+ * server writes a file in place (jupyter_server's atomic writing keeps a
+ * copy beside it, it does not write a temporary and rename), so a read
+ * while the page saves may see it empty or cut: that is {} too, and the
+ * polls that call this ask again.
+ */
 async function annotationOf(
   page: Page,
   folder: string,
@@ -91,7 +97,14 @@ async function annotationOf(
   const response = await page.request.get(
     `/api/contents/${encodeURI(`${folder}/${id}.annotations.json`)}?type=file&format=text&content=1`
   );
-  return response.ok() ? JSON.parse((await response.json()).content) : {};
+  if (!response.ok()) {
+    return {};
+  }
+  try {
+    return JSON.parse((await response.json()).content);
+  } catch {
+    return {}; // being written
+  }
 }
 
 test.describe('Durable run history', () => {
