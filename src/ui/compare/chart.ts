@@ -227,6 +227,9 @@ export class ChartView implements IDisposable {
       this.node.dataset.rows = String(
         Array.isArray(values) ? values.length : 0
       );
+      // How many draws so far (a live chart's redraws: benchmarks count
+      // them; the rows drawn stop growing once downsampling caps them).
+      this.node.dataset.draws = String(++this._draws);
       this.node.dataset.colors = drawnColors(result);
       this._drawnTheme = theme;
       this.node.dataset.textColor = colors.text;
@@ -322,6 +325,7 @@ export class ChartView implements IDisposable {
   private _spec: TopLevelSpec | null = null;
   private _result: Result | null = null;
   private _ticket = 0;
+  private _draws = 0;
   private _isDisposed = false;
 }
 
