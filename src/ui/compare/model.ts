@@ -27,8 +27,13 @@ import type {
   IRunStoreChange
 } from '../../tokens';
 
-/** What changed: panes redo only what depends on it. */
-export type CompareChange = 'runs' | 'records' | 'series' | 'options';
+/**
+ * What changed: panes redo only what depends on it. `live`: runs in flight
+ * moved on (their live summaries and points), folded into one change at
+ * most every `liveInterval`; a pane that depends on `runs` or on `series`
+ * depends on it.
+ */
+export type CompareChange = 'runs' | 'records' | 'series' | 'options' | 'live';
 
 /** The view's options. */
 export interface ICompareOptions {
@@ -272,13 +277,24 @@ export class CompareModel implements IDisposable {
 
   /** Points arrived: redraw at most every `liveInterval`. */
   private _onGrown(): void {
+    this._scheduleLive();
+  }
+
+  /**
+   * One `live` change at most every `liveInterval`, however many points
+   * and live summaries came: each run in flight sends a summary every
+   * 250 ms and points as they are logged, and a pane that redrew on each
+   * (four runs logging 1,000 points a second) kept the page's main thread
+   * busy all the time (benchmarks/live-compare.sh).
+   */
+  private _scheduleLive(): void {
     if (this._liveTimer) {
       return;
     }
     this._liveTimer = window.setTimeout(() => {
       this._liveTimer = 0;
       if (!this._isDisposed) {
-        this._changed.emit('series');
+        this._changed.emit('live');
       }
     }, this._liveInterval);
   }
@@ -334,6 +350,16 @@ export class CompareModel implements IDisposable {
       old.experiment === update.experiment
         ? { ...update, seq: old.seq }
         : update;
+    if (
+      old?.status === 'running' &&
+      next.status === 'running' &&
+      this._live.has(next.id)
+    ) {
+      // A live summary of a run followed live: drawn with its points.
+      this._runs = this._runs.map(r => (r === old ? next : r));
+      this._scheduleLive();
+      return;
+    }
     if (old) {
       this._runs = this._runs.map(r => (r === old ? next : r));
     } else {

@@ -116,7 +116,11 @@ export abstract class ComparePane extends Widget {
   }
 
   private _onModelChanged(_: CompareModel, change: CompareChange): void {
-    if (this.dependsOn(change)) {
+    const depends =
+      change === 'live'
+        ? this.dependsOn('runs') || this.dependsOn('series')
+        : this.dependsOn(change);
+    if (depends) {
       this.refresh();
     }
   }
