@@ -27,6 +27,7 @@ import {
   PendingVisibility
 } from '../history/pendingText';
 import { el, setHidden, setText, setTitle } from '../dom';
+import { FrameScheduler } from '../frame';
 
 /** Least time between two updates of the table's rows (ms). */
 export const ROWS_INTERVAL_MS = 250;
@@ -62,7 +63,8 @@ export class RunsPanel extends Widget {
       trans: this._trans,
       compare: options.compare,
       onCompare: options.onCompare,
-      onOpen: options.onOpen
+      onOpen: options.onOpen,
+      frames: this._frames
     });
     this._model.stateChanged.connect(this._onStateChanged, this);
     this._model.runsChanged.connect(this._onRunsChanged, this);
@@ -80,10 +82,10 @@ export class RunsPanel extends Widget {
     this._model.stateChanged.disconnect(this._onStateChanged, this);
     this._model.runsChanged.disconnect(this._onRunsChanged, this);
     if (this._frame) {
-      cancelAnimationFrame(this._frame);
+      this._frames.cancel(this._frame);
     }
     if (this._pendingFrame) {
-      cancelAnimationFrame(this._pendingFrame);
+      this._frames.cancel(this._pendingFrame);
     }
     window.clearTimeout(this._rowsTimer);
     this._pendingVisibility.dispose();
@@ -146,7 +148,7 @@ export class RunsPanel extends Widget {
     if (this._frame || !this.isVisible) {
       return;
     }
-    this._frame = requestAnimationFrame(() => {
+    this._frame = this._frames.request(() => {
       this._frame = 0;
       if (this._stale && this.isVisible && !this.isDisposed) {
         this._render();
@@ -173,7 +175,7 @@ export class RunsPanel extends Widget {
     if (this._pendingFrame) {
       return;
     }
-    this._pendingFrame = requestAnimationFrame(() => {
+    this._pendingFrame = this._frames.request(() => {
       this._pendingFrame = 0;
       if (!this.isDisposed) {
         this._renderWarnings();
@@ -384,6 +386,8 @@ export class RunsPanel extends Widget {
   private _stale = true;
   private _frame = 0;
   private _pendingFrame = 0;
+  /** The panel's and its table's frames: their work in one frame. */
+  private _frames = new FrameScheduler();
   private _renderedKey: string | null = null;
   private _changes = new RunsChangeBuffer();
   private _rowsTimer = 0;

@@ -15,6 +15,7 @@ import type { RunsTableModel, TableChange } from './model';
 import { RunsToolbar } from './toolbar';
 import { RunsTableView } from './view';
 import { el, setText } from '../dom';
+import type { FrameScheduler } from '../frame';
 
 export class RunsExplorer implements IDisposable {
   constructor(options: RunsExplorer.IOptions) {
@@ -68,7 +69,12 @@ export class RunsExplorer implements IDisposable {
       columnsId: this._chooser.node.id
     });
 
-    this._table = new RunsTableView({ model, trans, onOpen: options.onOpen });
+    this._table = new RunsTableView({
+      model,
+      trans,
+      onOpen: options.onOpen,
+      frames: options.frames
+    });
     this.node.append(queryRow, this._chooser.node, this._table.node);
     model.changed.connect(this._onChanged, this);
   }
@@ -197,5 +203,8 @@ export namespace RunsExplorer {
   export type IOptions = Pick<
     RunsToolbar.IOptions,
     'model' | 'trans' | 'compare' | 'onCompare' | 'onOpen'
-  >;
+  > & {
+    /** Frames shared with the sidebar (`frame.ts`). */
+    frames?: FrameScheduler;
+  };
 }

@@ -28,6 +28,7 @@ import { runColor, runName } from '../../core/runs/names';
 import { el } from '../dom';
 import { colorSwatch } from '../runIdentity';
 import { provenanceBadge, provenanceWord } from '../provenance';
+import { FrameScheduler } from '../frame';
 
 /** Row height in pixels; fixed, so row i sits at i × ROW_HEIGHT. */
 export const ROW_HEIGHT = 26;
@@ -60,6 +61,7 @@ export class RunsTableView implements IDisposable {
     this._model = options.model;
     this._trans = options.trans;
     this._onOpen = options.onOpen;
+    this._frames = options.frames ?? new FrameScheduler();
     const trans = this._trans;
     this.node = el('div', 'jp-RunsTable');
     this.node.setAttribute('role', 'grid');
@@ -190,7 +192,7 @@ export class RunsTableView implements IDisposable {
       return;
     }
     this._isDisposed = true;
-    cancelAnimationFrame(this._frame);
+    this._frames.cancel(this._frame);
     window.clearTimeout(this._settle);
     this._resize?.disconnect();
     this._model.changed.disconnect(this._onModelChanged, this);
@@ -249,7 +251,7 @@ export class RunsTableView implements IDisposable {
     if (this._frame) {
       return;
     }
-    this._frame = requestAnimationFrame(() => {
+    this._frame = this._frames.request(() => {
       this._frame = 0;
       this._scrollOnly = !this._pendingOrder;
       this._pendingOrder = false;
@@ -810,6 +812,7 @@ export class RunsTableView implements IDisposable {
   private _active = false;
   private _stale = true;
   private _frame = 0;
+  private _frames: FrameScheduler;
   private _focused: string | null = null;
   private _anomalies = new WeakMap<IRunSummary, IAnomaly[]>();
   private _anomalyOptions: IAnomalyOptions;
@@ -859,5 +862,10 @@ export namespace RunsTableView {
     trans: TranslationBundle;
     /** Open a run's detail (double-click, Enter). */
     onOpen?: (runId: string) => void;
+    /**
+     * Frames shared with the view that holds this one, so a render of
+     * both is one frame (`frame.ts`); its own by default.
+     */
+    frames?: FrameScheduler;
   }
 }
