@@ -32,7 +32,7 @@ export interface IRunFileWarning {
 export interface IRunListing {
   notebookPath: string;
   /** Newest first. */
-  runs: IRunSummary[];
+  runs: readonly IRunSummary[];
   /** Files that were skipped. */
   warnings: IRunFileWarning[];
   /** How many of `runs` are recorded but not yet on the server. */

@@ -23,6 +23,13 @@ import type {
   RunsState
 } from '../tokens';
 
+/**
+ * Notebooks whose lists of runs stay in memory after their tab is left
+ * (a numbered copy of each summary, which the store also keeps, and maps
+ * by id).
+ */
+const KEPT_LISTS = 4;
+
 export class RunsModel implements IRunsModel, IDisposable {
   constructor(options: RunsModel.IOptions) {
     this._store = options.store;
@@ -92,7 +99,12 @@ export class RunsModel implements IRunsModel, IDisposable {
     this._notebookPath = path;
     this._warnings = [];
     this._inFlight.clear();
-    this._emit(this._list.reset([]));
+    // The notebook's runs as this page last showed them, at once, while
+    // its folder is checked: the same numbered objects, so a return to a
+    // notebook of 100,000 runs redoes neither their numbers nor the
+    // table's rows (and its listing, unchanged, changes nothing).
+    this._list = this._listOf(path);
+    this._emit({ added: [], changed: [], removed: [], reset: true });
     // Another tab's runs (or the journal's) show up without a click while
     // this notebook is the one shown.
     this._watch?.dispose();
@@ -129,7 +141,9 @@ export class RunsModel implements IRunsModel, IDisposable {
         // missing from it, or older there.
         this._set(
           'ready',
-          mergeSummaries([...this._savedDuringLoad.values()], listing.runs),
+          this._savedDuringLoad.size
+            ? mergeSummaries([...this._savedDuringLoad.values()], listing.runs)
+            : listing.runs,
           listing.warnings
         );
       }
@@ -236,7 +250,7 @@ export class RunsModel implements IRunsModel, IDisposable {
 
   private _set(
     state: RunsState,
-    runs: IRunSummary[],
+    runs: readonly IRunSummary[],
     warnings: IRunFileWarning[]
   ): void {
     this._state = state;
@@ -246,6 +260,23 @@ export class RunsModel implements IRunsModel, IDisposable {
     // change, and the views redraw those rows alone.
     this._emit(this._list.reset(runs, { same: sameSummary }));
     this._stateChanged.emit();
+  }
+
+  /** The list of a notebook's runs, kept for the last few notebooks. */
+  private _listOf(path: string | null): RunList {
+    if (path === null) {
+      return new RunList();
+    }
+    const list = this._lists.get(path) ?? new RunList();
+    this._lists.delete(path);
+    this._lists.set(path, list);
+    for (const old of this._lists.keys()) {
+      if (this._lists.size <= KEPT_LISTS) {
+        break;
+      }
+      this._lists.delete(old);
+    }
+    return list;
   }
 
   private _emit(change: IRunsChange | null): void {
@@ -259,6 +290,8 @@ export class RunsModel implements IRunsModel, IDisposable {
   private _notebookPath: string | null = null;
   private _state: RunsState = 'no-notebook';
   private _list = new RunList();
+  /** Per notebook, most recently shown last. */
+  private _lists = new Map<string, RunList>();
   private _warnings: readonly IRunFileWarning[] = [];
   private _error = '';
   private _generation = 0;

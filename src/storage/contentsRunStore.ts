@@ -218,13 +218,17 @@ export class ContentsRunStore implements IRunStore {
     const waiting = this._outbox
       .entries(folder)
       .filter(entry => entry.run !== null);
-    const runs = mergeSummaries(
-      waiting.map(entry => ({
-        ...summarizeRun(entry.run!, entry.series),
-        pending: true
-      })),
-      view.runs
-    );
+    // Nothing waiting: the folder's own list, as it is (the same array
+    // while the folder is unchanged, which the runs list recognizes).
+    const runs = waiting.length
+      ? mergeSummaries(
+          waiting.map(entry => ({
+            ...summarizeRun(entry.run!, entry.series),
+            pending: true
+          })),
+          view.runs
+        )
+      : view.runs;
     return {
       notebookPath,
       runs,

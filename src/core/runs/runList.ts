@@ -66,6 +66,21 @@ export class RunList {
     runs: readonly IRunSummary[],
     options: { same?: (a: IRunSummary, b: IRunSummary) => boolean } = {}
   ): IRunsChange | null {
+    if (runs === this._input && runs.length > 0) {
+      // The very list this one was made from, and nothing changed since
+      // (a folder answered from memory hands out its list as it was): a
+      // return to a notebook of 100,000 runs compared them one by one.
+      return null;
+    }
+    const change = this._reset(runs, options);
+    this._input = runs;
+    return change;
+  }
+
+  private _reset(
+    runs: readonly IRunSummary[],
+    options: { same?: (a: IRunSummary, b: IRunSummary) => boolean }
+  ): IRunsChange | null {
     if (this._runs.length > 0 && runs.length > 0) {
       const diff = this._diff(runs, options.same ?? Object.is);
       if (diff) {
@@ -101,6 +116,7 @@ export class RunList {
     if (this._given.get(run.id) === run) {
       return null;
     }
+    this._input = null;
     if (
       options.live &&
       before &&
@@ -152,6 +168,7 @@ export class RunList {
     if (!removed.length) {
       return null;
     }
+    this._input = null;
     const gone = new Set(removed);
     this._runs = this._runs.filter(r => !gone.has(r));
     const renumbered = new Map<string, IRunSummary>();
@@ -290,6 +307,8 @@ export class RunList {
   private _given = new Map<string, IRunSummary>();
   /** Per experiment, its runs' ids oldest first: the numbering. */
   private _ids = new Map<string, string[]>();
+  /** The list the last reset was given, until a change after it. */
+  private _input: readonly IRunSummary[] | null = null;
 }
 
 /** A listing differing by more runs than this replaces the list. */

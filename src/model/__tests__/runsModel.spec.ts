@@ -149,6 +149,47 @@ describe('RunsModel: changes, one run at a time', () => {
     ]);
   });
 
+  it('should show a notebook selected again at once, as the same objects, and change nothing when its folder did not', async () => {
+    for (const n of [6, 7, 8]) {
+      const id = `01JDQ6Z000000000000000000${n}`;
+      h.recorder.start(id);
+      await h.store.save(makeRun({ id, notebookPath: NB }));
+    }
+    await h.store.retryNow();
+    await h.model.refresh();
+    const shown = h.model.runs;
+    await h.model.setNotebook('work/other.ipynb');
+    expect(h.model.runs).toEqual([]);
+    changes = [];
+    const back = h.model.setNotebook(NB);
+    // Before its folder is checked: the runs as they were, same objects.
+    expect(h.model.runs).toBe(shown);
+    expect(changes).toEqual([
+      { added: [], changed: [], removed: [], reset: true }
+    ]);
+    await back;
+    // The folder, unchanged, brought nothing to redraw.
+    expect(changes).toHaveLength(1);
+    expect(h.model.runs).toBe(shown);
+    // Changed meanwhile (another page's run): the one run is news.
+    await h.model.setNotebook('work/other.ipynb');
+    await h.store.save(
+      makeRun({ id: '01JDQ6Z0000000000000000009', notebookPath: NB })
+    );
+    await h.store.retryNow();
+    changes = [];
+    await h.model.setNotebook(NB);
+    expect(h.model.runs.map(r => r.id)).toEqual([
+      '01JDQ6Z0000000000000000009',
+      '01JDQ6Z0000000000000000008',
+      '01JDQ6Z0000000000000000007',
+      '01JDQ6Z0000000000000000006'
+    ]);
+    expect(changes.slice(1).map(c => c.added.map(r => r.id))).toEqual([
+      ['01JDQ6Z0000000000000000009']
+    ]);
+  });
+
   it('should hand out the recorder’s live series of a run in flight', () => {
     const id = '01JDQ6Z0000000000000000005';
     h.recorder.start(id);

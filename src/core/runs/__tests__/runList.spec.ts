@@ -31,6 +31,22 @@ describe('RunList', () => {
       return list.runs;
     };
 
+    it('should be no change, compared with nothing, when given again the list it was made from', () => {
+      const given = Object.freeze([run('01B'), run('01A')]);
+      const list = new RunList();
+      const same = jest.fn(() => true);
+      list.reset(given, { same });
+      const before = list.runs;
+      expect(list.reset(given, { same })).toBeNull();
+      expect(same).not.toHaveBeenCalled();
+      expect(list.runs).toBe(before);
+      // Changed after it: the same list given again is compared.
+      list.upsert(run('01C'));
+      const change = list.reset(given);
+      expect(change?.removed.map(r => r.id)).toEqual(['01C']);
+      expect(list.runs.map(r => r.id)).toEqual(['01B', '01A']);
+    });
+
     it('should hand out the same numbered objects when made again from the same summaries', () => {
       // A notebook's tab selected again: its list is made anew from the
       // folder's summaries; the table keeps rows and flags per object.
