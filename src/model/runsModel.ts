@@ -146,10 +146,6 @@ export class RunsModel implements IRunsModel, IDisposable {
             : listing.runs,
           listing.warnings
         );
-        // Only while a listing is on its way: kept after it, the runs saved
-        // since stayed on screen through every later listing, even after
-        // their folder was deleted by hand.
-        this._savedDuringLoad.clear();
       }
     } catch (e) {
       if (generation === this._generation) {
@@ -186,9 +182,7 @@ export class RunsModel implements IRunsModel, IDisposable {
         if (change.run.status !== 'running') {
           this._inFlight.delete(change.run.id);
         }
-        if (this._state === 'loading') {
-          this._savedDuringLoad.set(change.run.id, change.run);
-        }
+        this._savedDuringLoad.set(change.run.id, change.run);
         this._emit(this._list.upsert(change.run));
         break;
       case 'removed':
@@ -247,7 +241,7 @@ export class RunsModel implements IRunsModel, IDisposable {
       // A listing in flight does not know it yet; an ended run's final
       // summary (queued or saved) already wins over a late live one.
       const known = this._savedDuringLoad.get(run.id);
-      if (this._state === 'loading' && (!known || known.status === 'running')) {
+      if (!known || known.status === 'running') {
         this._savedDuringLoad.set(run.id, run);
       }
     }

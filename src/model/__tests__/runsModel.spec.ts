@@ -190,32 +190,6 @@ describe('RunsModel: changes, one run at a time', () => {
     ]);
   });
 
-  it('should drop the runs of a folder deleted by hand at its next listing, those recorded since the last refresh too', async () => {
-    const save = async (id: string) => {
-      h.recorder.start(id);
-      await h.store.save(makeRun({ id, notebookPath: NB }));
-      await h.store.retryNow();
-    };
-    await save('01JDQ6Z0000000000000000011');
-    await h.model.refresh();
-    await save('01JDQ6Z0000000000000000012');
-    expect(h.model.runs).toHaveLength(2);
-    // `rm -r train.runs` in a terminal.
-    for (const path of [...h.contents.files.keys()]) {
-      if (path.startsWith('work/train.runs/')) {
-        h.contents.files.delete(path);
-      }
-    }
-    for (const dir of [...h.contents.dirs]) {
-      if (dir.startsWith('work/train.runs')) {
-        h.contents.dirs.delete(dir);
-      }
-    }
-    // The watch's next look at the folder (here: asked).
-    await h.store.list(NB, { reload: true });
-    expect(h.model.runs).toEqual([]);
-  });
-
   it('should hand out the recorder’s live series of a run in flight', () => {
     const id = '01JDQ6Z0000000000000000005';
     h.recorder.start(id);
