@@ -417,17 +417,18 @@ def _record_history(result):
         tags = metadata.get("tags")
         cell_id = metadata.get("cellId")
         count = getattr(result, "execution_count", None)
+        from IPython import get_ipython
+        namespace = get_ipython().user_ns
         changed = None
         if _bindings:
-            from IPython import get_ipython
             from ._slice import rebound
-            changed = rebound(get_ipython().user_ns, _bindings)
+            changed = rebound(namespace, _bindings)
         return HISTORY.record((parent.get("header") or {}).get("msg_id"),
                               cell_id if isinstance(cell_id, str) else None,
                               getattr(getattr(result, "info", None), "raw_cell", "") or "",
                               count if isinstance(count, int) else None,
                               _kind(tags if isinstance(tags, list) else ()),
-                              rebound=changed)
+                              rebound=changed, namespace=namespace)
     except Exception:  # noqa: BLE001 - the history must never break a cell
         return None
     finally:

@@ -40,6 +40,7 @@ import heapq
 import keyword
 import re
 import sys
+import types
 
 from ._params import literal_params, python_source
 
@@ -922,6 +923,17 @@ class Slice(list):
                 "kept": self.kept}
 
 
+def _modules_in(namespace, info, effects, known):
+    """The names ``info``'s method calls (its own, and those of the
+    functions it calls) are made on that ``namespace`` binds to a module,
+    beyond ``known`` and the names the cell itself binds."""
+    names = {name for name, _method in info.calls}
+    for function in info.called:
+        names.update(name for name, _method in effects.get(function, ()))
+    names -= known | info.defines | info.maybe
+    return {name for name in names if isinstance(namespace.get(name), types.ModuleType)}
+
+
 class History:
     """The session's executions, in order, at most ``max_executions`` kept.
 
@@ -962,7 +974,8 @@ class History:
         self._by_name.clear()
         self._unsure.clear()
 
-    def record(self, request_id, cell_id, code, execution_count, kind=None, rebound=None):
+    def record(self, request_id, cell_id, code, execution_count, kind=None, rebound=None,
+               namespace=None):
         """Add one execution (in execution order) and return its :class:`Execution`.
 
         ``kind`` is ``"parameters"`` for a cell tagged ``parameters`` (its
@@ -970,9 +983,18 @@ class History:
         ``rebound``: names the execution was seen to bind anew (the kernel
         compares them before and after, see :func:`bindings`); those of the
         cell's ``maybe_uses`` it read its own value of, not an earlier one.
+        ``namespace``: the kernel's namespace after the execution. A name
+        whose methods the cell calls and that is bound there to a module
+        counts as imported, although no execution in the history imported
+        it: the first cell's ``import numpy as np`` usually ran before the
+        history started. Without it, every ``np.mean(x)`` or
+        ``runs.log_metric(...)`` may change ``np`` or ``runs``, and each
+        cell calling one would be in the lineage of every later one.
         """
         info = analyze(code or "")
         modules = (self._modules - info.defines - info.maybe) | info.imports
+        if namespace is not None:
+            modules |= _modules_in(namespace, info, self._effects, modules)
         touches = set(info.maybe) | info.mutates
         for name, method in info.calls:
             # np.mean(x) does not change np; np.random.seed(0) does

@@ -33,6 +33,31 @@ def execute(kc, code):
     return seen, reply
 
 
+def run_with_tags(kernel, code, tags, cell_id="c1"):
+    """Run a cell with its metadata, as JupyterLab sends it; return its
+    request id and the snapshots sent for it."""
+    msg = kernel.session.msg(
+        "execute_request",
+        {"code": code, "silent": False, "store_history": True,
+         "user_expressions": {}, "allow_stdin": False, "stop_on_error": True},
+        metadata={"tags": tags, "cellId": cell_id},
+    )
+    kernel.shell_channel.send(msg)
+    msg_id = msg["header"]["msg_id"]
+    snapshots = []
+    while True:
+        got = kernel.get_iopub_msg(timeout=60)
+        content = got["content"]
+        kind = got["msg_type"]
+        if kind == "comm_open" and content.get("target_name") == "jupyterlab-runs":
+            snapshots.append(("own comm", content["data"]))
+        if kind == "comm_msg" and "snapshot" in content.get("data", {}):
+            snapshots.append((content["comm_id"], content["data"]["snapshot"]))
+        if (got["parent_header"].get("msg_id") == msg_id and got["msg_type"] == "status"
+                and content["execution_state"] == "idle"):
+            return msg_id, snapshots
+
+
 def test_tight_loop_in_a_real_kernel(kernel):
     msgs, reply = execute(kernel, "for i in range(100_000):\n    runs.log_metric('loss', i)\n"
                                   "runs.log_param('lr', 0.1)")
@@ -105,26 +130,7 @@ def test_tagged_cell_arms_itself_from_its_execute_request(kernel):
     assert kernel.execute_interactive(setup, silent=True, timeout=60)["content"]["status"] == "ok"
 
     def run_cell(code, tags):
-        msg = kernel.session.msg(
-            "execute_request",
-            {"code": code, "silent": False, "store_history": True,
-             "user_expressions": {}, "allow_stdin": False, "stop_on_error": True},
-            metadata={"tags": tags, "cellId": "c1"},
-        )
-        kernel.shell_channel.send(msg)
-        msg_id = msg["header"]["msg_id"]
-        snapshots = []
-        while True:
-            got = kernel.get_iopub_msg(timeout=60)
-            content = got["content"]
-            kind = got["msg_type"]
-            if kind == "comm_open" and content.get("target_name") == "jupyterlab-runs":
-                snapshots.append(("own comm", content["data"]))
-            if kind == "comm_msg" and "snapshot" in content.get("data", {}):
-                snapshots.append((content["comm_id"], content["data"]["snapshot"]))
-            if (got["parent_header"].get("msg_id") == msg_id and got["msg_type"] == "status"
-                    and content["execution_state"] == "idle"):
-                return msg_id, snapshots
+        return run_with_tags(kernel, code, tags)
 
     # Before the frontend opened the control comm: a comm of its own.
     msg_id, [(how, data)] = run_cell("lr = 0.125", ["experiment"])
@@ -147,3 +153,20 @@ def test_tagged_cell_arms_itself_from_its_execute_request(kernel):
     assert json.loads(data["json"])["environment"] is None  # nothing changed since
     _, snapshots = run_cell("x = 1", ["not-an-experiment"])
     assert snapshots == []
+
+
+def test_a_module_imported_before_set_up_does_not_chain_the_lineage(kernel):
+    """`import jupyterlab_runs as runs` ran before the kernel side was set up
+    (the fixture's first cell, as a notebook's first cell): later cells that
+    call `runs.log_metric` do not change `runs`, so a run's lineage is what
+    it read, not every earlier cell that logged something."""
+    import json
+
+    kernel.execute_interactive("data = [1.0, 2.0]", timeout=60)
+    code = "acc = sum(data) / len(data)\nruns.log_metric('acc', acc)"
+    for k in range(3):
+        _, snaps = run_with_tags(kernel, code, ["experiment:lineage"], "exp")
+        run_with_tags(kernel, "runs.log_metric('other', 1)", [], f"plot{k}")
+    lineage = json.loads(snaps[-1][1]["json"])["slice"]
+    assert [e["code"] for e in lineage["executions"]] == ["data = [1.0, 2.0]"]
+    assert lineage["unresolved"] == ["runs"]

@@ -220,6 +220,39 @@ def test_rerunning_the_experiment_cell_keeps_the_slice_constant(shell):
     assert [e.request for e in h.slice("after")] == ["r0", "r1", "r2", "e49"]
 
 
+def test_modules_imported_before_the_history_started_are_not_changed_by_calls(shell):
+    """The first cell (``import numpy as np``, ``import jupyterlab_runs as
+    runs``) usually runs before the kernel side is set up. Without the
+    namespace, every ``np.mean(x)`` or ``runs.log_metric`` may change the
+    name, and each such cell is in the lineage of every later one: the
+    sweep's run 6 needed runs 1 to 5 and a plotting cell."""
+    import numpy
+    import jupyterlab_runs
+
+    experiment = "acc = np.mean(X)\nruns.log_metric('acc', acc)"
+    namespace = {"np": numpy, "runs": jupyterlab_runs, "X": [1.0]}
+    for seen in (None, namespace):
+        h = History()
+        h.record("data", "data", "X = [1.0, 2.0]", 2, namespace=seen)
+        for k in range(3):
+            h.record(f"e{k}", "exp", experiment, 3 + 2 * k, namespace=seen)
+            h.record(f"plot{k}", "plot", "np.log(acc)\nruns.log_metric('x', 1)", 4 + 2 * k,
+                     namespace=seen)
+        s = h.slice("e2")
+        if seen is None:  # unknown names: each call may change them: the whole session
+            assert [e.request for e in s] == ["data", "e0", "plot0", "e1", "plot1"]
+        else:
+            assert [e.request for e in s] == ["data"]
+            assert s.unresolved == ["np", "runs"]
+    # a name rebound to something else is no module any more
+    h = History()
+    h.record("a", "a", "np.mean(X)", 1, namespace={"np": numpy})
+    h.record("b", "b", "np = Thing()", 2, namespace={"np": object()})
+    h.record("c", "c", "np.fit(X)", 3, namespace={"np": object()})
+    h.record("d", "d", "print(np)", 4, namespace={"np": object()})
+    assert [e.request for e in h.slice("d")] == ["b", "c"]
+
+
 def test_a_training_loop_is_not_self_dependent(shell):
     # the sweep notebook's experiment cell: p is bound by a loop that runs
     h = history(["lr = 0.1", "import numpy as np", "data = np.ones((4, 3))"])
