@@ -461,12 +461,14 @@ def _files_of(codes, code, options, watch):
     never inputs."""
     max_bytes = int(options["max_dataset_bytes"])
     outputs, notes = [], []
+    candidates = slice_path_candidates(codes, code)
     try:
-        outputs, notes = _outputs.detect(watch, slice_path_candidates(codes, code), max_bytes)
+        outputs, notes = _outputs.detect(watch, candidates, max_bytes)
     except Exception as exc:  # noqa: BLE001
         notes = [f"Output files were not detected: {exc!r}"]
     written = {o["realpath"] for o in outputs}
-    return hash_slice_paths(codes, code, max_bytes, skip=written), outputs, notes
+    return (hash_slice_paths(codes, code, max_bytes, skip=written, candidates=candidates),
+            outputs, notes)
 
 
 def _take_snapshot(result, execution=None):

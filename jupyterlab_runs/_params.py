@@ -382,21 +382,35 @@ def _path_strings(tree, env):
     return found
 
 
+@functools.lru_cache(maxsize=256)
+def _code_path_strings(text, env):
+    """One cell's path strings (each once) and the string variables after it,
+    given those before it (``env``, as name/value pairs). Cached: a run's
+    slice is mostly the same cells, run after run, and walking their trees
+    took milliseconds per cell."""
+    tree = parse(text)
+    if tree is None:
+        return (), env
+    names = dict(env)
+    # each string once per cell: a path variable read 100 times is one candidate
+    found = tuple(dict.fromkeys(_path_strings(tree, names)))
+    return found, tuple(names.items())
+
+
 def slice_path_candidates(slice_codes, code):
     """The strings the run's code and its slice spell, that may be paths:
     the experiment cell's first (at most MAX_LITERALS), then the slice's in
     order, at most MAX_SLICE_LITERALS in all, each once (see
     :func:`hash_slice_paths`)."""
-    env, per_code = {}, []
+    env, per_code = (), []
     for text in list(slice_codes) + [code]:
-        tree = parse(text) if text else None
-        # each string once per cell: a path variable read 100 times is one candidate
-        per_code.append(list(dict.fromkeys(_path_strings(tree, env))) if tree is not None else [])
+        found, env = _code_path_strings(text, env) if text else ((), env)
+        per_code.append(list(found))
     candidates = per_code[-1][:MAX_LITERALS] + [s for found in per_code[:-1] for s in found]
     return list(dict.fromkeys(candidates[:MAX_SLICE_LITERALS]))
 
 
-def hash_slice_paths(slice_codes, code, max_bytes, cwd=None, skip=()):
+def hash_slice_paths(slice_codes, code, max_bytes, cwd=None, skip=(), candidates=None):
     """Records for the existing files the run's code names: ``code`` (the
     experiment cell) and ``slice_codes`` (the cells it depends on, oldest
     first, e.g. from :meth:`jupyterlab_runs._slice.History.slice`).
@@ -411,11 +425,14 @@ def hash_slice_paths(slice_codes, code, max_bytes, cwd=None, skip=()):
     experiment cell and MAX_SLICE_LITERALS in all are checked. Same record
     shape as :func:`hash_literal_paths`. Files whose real path is in
     ``skip`` (the run's outputs, :mod:`jupyterlab_runs._outputs`) are left
-    out: a file the run wrote is not its input.
+    out: a file the run wrote is not its input. ``candidates``: what
+    :func:`slice_path_candidates` gave for these sources, if already known.
     """
     base = cwd or os.getcwd()
     seen, records = set(skip), []
-    for text in slice_path_candidates(slice_codes, code):
+    if candidates is None:
+        candidates = slice_path_candidates(slice_codes, code)
+    for text in candidates:
         path = os.path.join(base, os.path.expanduser(text))
         try:
             if not os.path.isfile(path) or os.path.realpath(path) in seen:

@@ -130,3 +130,16 @@ def test_a_cell_is_parsed_once_for_all_its_snapshots(monkeypatch):
         snap = snapshot(code, None, options)
         assert snap["params"]["lr"] == 0.5
     assert sources == [code]
+
+
+def test_path_strings_are_read_once_per_cell_and_the_variables_before_it():
+    from jupyterlab_runs import _params
+
+    _params._code_path_strings.cache_clear()
+    first = _params.slice_path_candidates(["path = 'data/x.csv'"], "open(path)")
+    again = _params.slice_path_candidates(["path = 'data/x.csv'"], "open(path)")
+    assert first == again == ["data/x.csv"]
+    assert _params._code_path_strings.cache_info().misses == 2
+    # the same cell after another binding of `path` reads that one
+    other = _params.slice_path_candidates(["path = 'data/y.csv'"], "open(path)")
+    assert other == ["data/y.csv"]
