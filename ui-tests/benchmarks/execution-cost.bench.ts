@@ -25,6 +25,8 @@
  * and which scripts forced a layout. A sampling profile shows style and
  * layout only as "(program)".
  *
+ * BENCH_TRACE_DIR=DIR keeps those traces there, one JSON file each.
+ *
  * BENCH_REACT=1 counts React commits per root (through a stand-in for
  * React DevTools' hook, installed before the page loads) and prints, per
  * execution, the roots committed more often around tagged executions than
@@ -35,6 +37,9 @@
  * landed (the runs sidebar, the status bar, the notebook, elsewhere): what
  * the page then styles, lays out and paints again.
  *
+ * BENCH_SIDEBAR=0 collapses the runs sidebar: the difference from the
+ * default is what drawing the sidebar costs per execution.
+ *
  * BENCH_MLFLOW=1 adds, for reference, the same cell logging through MLflow
  * (its file store in a temporary folder), if `mlflow` imports in the kernel
  * (or from BENCH_MLFLOW_PATH, a folder added to sys.path, e.g. one made by
@@ -43,7 +48,7 @@
 import { expect, test, type IJupyterLabPageFixture } from '@jupyterlab/galata';
 import type { CDPSession } from '@playwright/test';
 import { execFileSync } from 'child_process';
-import { rmSync } from 'fs';
+import { rmSync, writeFileSync } from 'fs';
 import * as path from 'path';
 import {
   mean,
@@ -62,6 +67,8 @@ const QUIET_MS = Number(process.env.BENCH_QUIET_MS ?? 1200);
 const SIZES = (process.env.BENCH_FOLDERS ?? '0,10000').split(',').map(Number);
 const REACT = process.env.BENCH_REACT === '1';
 const MUTATIONS = process.env.BENCH_MUTATIONS === '1';
+/** BENCH_SIDEBAR=0: the runs sidebar collapsed, to see what it costs. */
+const SIDEBAR = process.env.BENCH_SIDEBAR !== '0';
 
 /** Start counting DOM mutations by region (BENCH_MUTATIONS). */
 function countMutations(): void {
@@ -87,7 +94,13 @@ function countMutations(): void {
   };
   new MutationObserver(records => {
     for (const r of records) {
-      const key = `${region(r.target)} (${r.type})`;
+      const where = region(r.target);
+      // In the sidebar, which attribute of which element: what to cut.
+      const what =
+        where === '#jp-runs-panel' && r.type === 'attributes'
+          ? `attributes: ${(r.target as Element).className.split(' ')[0]} ${r.attributeName}`
+          : r.type;
+      const key = `${where} (${what})`;
       counts[key] = (counts[key] ?? 0) + 1;
     }
   }).observe(document.body, {
@@ -109,6 +122,8 @@ function mutations(
 }
 const TRACE = process.env.BENCH_TRACE === '1';
 const TRACES = Number(process.env.BENCH_TRACES ?? 5);
+/** BENCH_TRACE_DIR: where to keep the traces, as JSON files. */
+const TRACE_DIR = process.env.BENCH_TRACE_DIR;
 
 /**
  * A stand-in for React DevTools' global hook: React calls
@@ -300,18 +315,22 @@ function settled(page: IJupyterLabPageFixture, count: number) {
             '.jp-RunsPanel-run[data-run-id]'
           );
           const shown = Number(counter?.dataset.shown ?? 0);
+          // A collapsed sidebar draws nothing to wait for: a fixed wait,
+          // the same for both arms, long enough for the save.
           const saved =
             count === 0 ||
+            !sidebar?.checkVisibility() ||
             (shown === count &&
               first?.dataset.status === 'ok' &&
               !first.dataset.pending);
           if (saved) {
+            const hidden = count !== 0 && !sidebar?.checkVisibility();
             setTimeout(
               () =>
                 requestAnimationFrame(() =>
                   requestAnimationFrame(() => resolve())
                 ),
-              quiet
+              hidden ? quiet + 800 : quiet
             );
           } else if (performance.now() - started > 60_000) {
             reject(new Error(`the sidebar did not reach ${count} saved runs`));
@@ -385,6 +404,13 @@ test('execution cost: tagged against untagged, whole page', async ({
         await expect(
           page.locator('#jp-runs-panel .jp-RunsExplorer-count')
         ).toHaveAttribute('data-shown', String(size), { timeout: 120_000 });
+      }
+      if (!SIDEBAR) {
+        await page.evaluate(() => {
+          (
+            window.jupyterapp.shell as unknown as { collapseRight(): void }
+          ).collapseRight();
+        });
       }
       await page.notebook.runCell(0);
       // Warm-up as a user runs a cell: arms the kernel's capture.
@@ -490,11 +516,18 @@ test('execution cost: tagged against untagged, whole page', async ({
         await execute(page, index);
         await settled(page, count);
         await page.evaluate(() => performance.mark('runs-bench-end'));
-        into.add(
-          await browser.stopTracing(),
-          'runs-bench-start',
-          'runs-bench-end'
-        );
+        const trace = await browser.stopTracing();
+        if (TRACE_DIR) {
+          // For a closer look (chrome://tracing, Perfetto).
+          writeFileSync(
+            path.join(
+              TRACE_DIR,
+              `cost-${size}-${index === 1 ? 'tagged' : 'untagged'}-${count}.json`
+            ),
+            trace
+          );
+        }
+        into.add(trace, 'runs-bench-start', 'runs-bench-end');
       };
       for (let i = 0; TRACE && i < TRACES; i++) {
         count++;
@@ -516,7 +549,7 @@ test('execution cost: tagged against untagged, whole page', async ({
 /** The lines printed for one folder. */
 function report(size: number, arm: IArm, loadBefore: string): string[] {
   const lines = [
-    `execution cost benchmark: the whole page's main thread per execution, ${N} tagged and ${N} untagged executions interleaved (after one warm-up pair), runs sidebar open`,
+    `execution cost benchmark: the whole page's main thread per execution, ${N} tagged and ${N} untagged executions interleaved (after one warm-up pair), runs sidebar ${SIDEBAR ? 'open' : 'collapsed'}`,
     `cell: 10 params, 5 metrics and a tag through the Python API`,
     `load before: ${loadBefore}`,
     `load after:  ${uptime()}`
