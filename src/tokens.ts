@@ -48,6 +48,15 @@ export interface IRunListing {
    * a page at a time, ending with a listing whose `reading` is 0.
    */
   reading?: number;
+  /**
+   * The store's count of run changes (`queued`, `saved`, `updated`, see
+   * `IRunStoreChange`) when this listing was made: every run changed up to
+   * it is in `runs`, as changed, unless it has left the folder since (a
+   * user deleted its file). A view keeps its own copy only of runs changed
+   * after it. Absent: the store does not say, and a view keeps its copies
+   * until it lists again.
+   */
+  seq?: number;
 }
 
 /** How current `IRunStore.list` must be. */
@@ -74,6 +83,8 @@ export type IRunStoreChange =
       type: 'queued' | 'saved' | 'updated';
       notebookPath: string;
       run: IRunSummary;
+      /** This change's number (`IRunListing.seq`), if the store counts. */
+      seq?: number;
     }
   | { type: 'removed'; notebookPath: string; runIds: string[] }
   | { type: 'moved'; notebookPath: string; oldNotebookPath: string }

@@ -105,11 +105,18 @@ export class RunsModel implements IRunsModel, IDisposable {
     // table's rows (and its listing, unchanged, changes nothing).
     this._list = this._listOf(path);
     this._emit({ added: [], changed: [], removed: [], reset: true });
-    // Another tab's runs (or the journal's) show up without a click while
-    // this notebook is the one shown.
+    this._rewatch();
+    await this.refresh();
+  }
+
+  /**
+   * Another tab's runs (or the journal's) show up without a click while
+   * this notebook is the one shown: watch its runs folder, where it is now.
+   */
+  private _rewatch(): void {
+    const path = this._notebookPath;
     this._watch?.dispose();
     this._watch = path === null ? null : (this._store.watch?.(path) ?? null);
-    await this.refresh();
   }
 
   /**
@@ -125,27 +132,19 @@ export class RunsModel implements IRunsModel, IDisposable {
       return;
     }
     this._state = 'loading';
-    this._savedDuringLoad.clear();
+    this._unlisted.clear();
     // Runs in flight may not have a file yet: the listing would drop them.
     for (const id of this._inFlight) {
       const run = this._list.get(id);
       if (run) {
-        this._savedDuringLoad.set(id, run);
+        this._unlisted.set(id, { run, seq: Infinity });
       }
     }
     this._stateChanged.emit();
     try {
       const listing = await this._store.list(path, options);
       if (generation === this._generation) {
-        // Runs saved or live while the listing was in flight may be
-        // missing from it, or older there.
-        this._set(
-          'ready',
-          this._savedDuringLoad.size
-            ? mergeSummaries([...this._savedDuringLoad.values()], listing.runs)
-            : listing.runs,
-          listing.warnings
-        );
+        this._set('ready', this._withUnlisted(listing), listing.warnings);
       }
     } catch (e) {
       if (generation === this._generation) {
@@ -164,10 +163,17 @@ export class RunsModel implements IRunsModel, IDisposable {
     Signal.clearData(this);
   }
 
+  /**
+   * Whether a change is of this notebook's runs. Both paths as the store
+   * resolves them: a notebook renamed by another client stays open here
+   * under its old path, while the store saves its runs under the new one.
+   */
   private _isMine(notebookPath: string): boolean {
+    const resolve = (path: string) => this._store.resolvePath?.(path) ?? path;
     return (
       this._notebookPath !== null &&
-      runsFolder(notebookPath) === runsFolder(this._notebookPath)
+      runsFolder(resolve(notebookPath)) ===
+        runsFolder(resolve(this._notebookPath))
     );
   }
 
@@ -182,18 +188,26 @@ export class RunsModel implements IRunsModel, IDisposable {
         if (change.run.status !== 'running') {
           this._inFlight.delete(change.run.id);
         }
-        this._savedDuringLoad.set(change.run.id, change.run);
+        this._unlisted.set(change.run.id, {
+          run: change.run,
+          seq: change.seq ?? Infinity
+        });
         this._emit(this._list.upsert(change.run));
         break;
       case 'removed':
         change.runIds.forEach(id => {
-          this._savedDuringLoad.delete(id);
+          this._unlisted.delete(id);
           this._inFlight.delete(id);
         });
         this._emit(this._list.remove(change.runIds));
         break;
+      case 'moved':
+        // The folder moved with the notebook: watch it where it went.
+        this._rewatch();
+        void this.refresh();
+        break;
       default:
-        // The folder moved here, or runs came back: read it again.
+        // Runs came back (restored, imported): read the folder again.
         void this.refresh();
     }
   }
@@ -212,14 +226,30 @@ export class RunsModel implements IRunsModel, IDisposable {
     const mine = this._list.runs.filter(
       run => this._inFlight.has(run.id) || run.pending
     );
-    this._set(
-      'ready',
-      mergeSummaries(
-        [...mine, ...this._savedDuringLoad.values()],
-        listing.runs
-      ),
-      listing.warnings
-    );
+    this._set('ready', this._withUnlisted(listing, mine), listing.warnings);
+  }
+
+  /**
+   * A listing's runs, with this page's newer copies of runs it may not
+   * know yet: those changed after it was made (`IRunListing.seq`), and
+   * runs in flight, which may have no file yet. A run the listing knows
+   * but does not hold left the folder (a user deleted the runs folder by
+   * hand): its row goes. Copies stay until the next refresh, for a
+   * listing made earlier that arrives later. Without a `seq` every copy
+   * is added.
+   */
+  private _withUnlisted(
+    listing: IRunListing,
+    mine: readonly IRunSummary[] = []
+  ): readonly IRunSummary[] {
+    const since = listing.seq ?? -Infinity;
+    const newer = [...mine];
+    for (const copy of this._unlisted.values()) {
+      if (copy.seq > since) {
+        newer.push(copy.run);
+      }
+    }
+    return newer.length ? mergeSummaries(newer, listing.runs) : listing.runs;
   }
 
   private _onStatusChanged(): void {
@@ -240,9 +270,9 @@ export class RunsModel implements IRunsModel, IDisposable {
       this._inFlight.add(run.id);
       // A listing in flight does not know it yet; an ended run's final
       // summary (queued or saved) already wins over a late live one.
-      const known = this._savedDuringLoad.get(run.id);
-      if (!known || known.status === 'running') {
-        this._savedDuringLoad.set(run.id, run);
+      const known = this._unlisted.get(run.id);
+      if (!known || known.run.status === 'running') {
+        this._unlisted.set(run.id, { run, seq: Infinity });
       }
     }
     this._emit(change);
@@ -295,7 +325,11 @@ export class RunsModel implements IRunsModel, IDisposable {
   private _warnings: readonly IRunFileWarning[] = [];
   private _error = '';
   private _generation = 0;
-  private _savedDuringLoad = new Map<string, IRunSummary>();
+  /**
+   * Runs this page changed or saw live, with the store's number of that
+   * change (Infinity while in flight), until a listing knows them.
+   */
+  private _unlisted = new Map<string, { run: IRunSummary; seq: number }>();
   /** Runs the recorder reported running and the store has not ended. */
   private _inFlight = new Set<string>();
   private _lastPending = 0;

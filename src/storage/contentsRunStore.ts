@@ -155,7 +155,8 @@ export class ContentsRunStore implements IRunStore {
       this._changed.emit({
         type: 'queued',
         notebookPath,
-        run: { ...summarizeRun(run, series), pending: true }
+        run: { ...summarizeRun(run, series), pending: true },
+        seq: ++this._seq
       });
     }
   }
@@ -199,8 +200,11 @@ export class ContentsRunStore implements IRunStore {
     // runs where they went.
     const folder = runsFolder(this._moved(notebookPath));
     this._noteListed(folder, notebookPath);
+    // Counted before the folder is opened: a run saved meanwhile may be
+    // missing from the view it gives.
+    const seq = this._seq;
     const view = await this._index.open(folder, options);
-    return this._listingOf(notebookPath, folder, view);
+    return this._listingOf(notebookPath, folder, view, seq);
   }
 
   watch(notebookPath: string): IDisposable {
@@ -213,7 +217,8 @@ export class ContentsRunStore implements IRunStore {
   private _listingOf(
     notebookPath: string,
     folder: string,
-    view: IFolderView
+    view: IFolderView,
+    seq = this._seq
   ): IRunListing {
     const waiting = this._outbox
       .entries(folder)
@@ -235,7 +240,8 @@ export class ContentsRunStore implements IRunStore {
       warnings: view.warnings,
       pending: waiting.length,
       journal: view.journal,
-      reading: view.reading
+      reading: view.reading,
+      seq
     };
   }
 
@@ -252,7 +258,11 @@ export class ContentsRunStore implements IRunStore {
   private _onFolderChanged(_: FolderIndex, folder: string): void {
     const view = this._index.view(folder);
     for (const notebookPath of this._listed.get(folder) ?? []) {
-      this._listingChanged.emit(this._listingOf(notebookPath, folder, view));
+      // Not the runs of a notebook renamed since (by another client): its
+      // old folder, gone, would list none of them.
+      if (runsFolder(this._moved(notebookPath)) === folder) {
+        this._listingChanged.emit(this._listingOf(notebookPath, folder, view));
+      }
     }
   }
 
@@ -381,7 +391,12 @@ export class ContentsRunStore implements IRunStore {
     const view = await this._index.open(folder, { current: true });
     const run = view.runs.find(r => r.id === runId);
     if (run) {
-      this._changed.emit({ type: 'updated', notebookPath, run });
+      this._changed.emit({
+        type: 'updated',
+        notebookPath,
+        run,
+        seq: ++this._seq
+      });
     }
     return next;
   }
@@ -686,7 +701,8 @@ export class ContentsRunStore implements IRunStore {
     this._changed.emit({
       type: 'saved',
       notebookPath,
-      run: summary
+      run: summary,
+      seq: ++this._seq
     });
   }
 
@@ -798,6 +814,8 @@ export class ContentsRunStore implements IRunStore {
   private _listed = new Map<string, Set<string>>();
   private _changed = new Signal<IRunStore, IRunStoreChange>(this);
   private _listingChanged = new Signal<IRunStore, IRunListing>(this);
+  /** Run changes emitted so far (`IRunListing.seq`). */
+  private _seq = 0;
   private _statusChanged = new Signal<IRunStore, IRunStoreStatus>(this);
 }
 

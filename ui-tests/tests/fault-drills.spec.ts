@@ -74,6 +74,10 @@ test.describe('Fault drills', () => {
     await kernelIdle(page);
     await inKernel(page, "import shutil; shutil.rmtree('drills.runs')");
     expect(await readRuns(page, `${tmpPath}/drills.runs`)).toEqual([]);
+    // The sidebar lets the deleted run go with its folder's next check.
+    await expect(page.locator('.jp-RunsPanel-run')).toHaveCount(0, {
+      timeout: 15_000
+    });
     await runCell(page, DRILL);
     await runCell(page, DRILL);
     // The deleted folder took the first run; the two after it are there.
@@ -82,6 +86,12 @@ test.describe('Fault drills', () => {
     expect(runs.map(r => r.executionCount)).toEqual(
       (await groundTruth(page, tmpPath)).slice(1)
     );
+    // And shows the two on disk, not three.
+    await expect(page.locator('.jp-RunsPanel-run')).toHaveCount(2);
+    const shown = await page
+      .locator('.jp-RunsPanel-run')
+      .evaluateAll(rows => rows.map(r => (r as HTMLElement).dataset.runId));
+    expect(shown.sort()).toEqual(runs.map(r => r.id).sort());
   });
 
   test('a notebook renamed by another client: its runs follow the new name', async ({
@@ -114,7 +124,13 @@ test.describe('Fault drills', () => {
       `/api/contents/${encodeURI(`${tmpPath}/drills.runs`)}?content=0`
     );
     expect(old.status()).toBe(404);
+    // The sidebar shows the three as saved: the runs saved under the new
+    // name are this notebook's (it stays open here under its old name),
+    // not left "Running" from their live summaries.
     await expect(page.locator('.jp-RunsPanel-run')).toHaveCount(3);
+    await expect(
+      page.locator('.jp-RunsPanel-run[data-status="ok"]')
+    ).toHaveCount(3);
   });
 
   test('a notebook whose name holds a backslash saves its runs, and so do the others', async ({

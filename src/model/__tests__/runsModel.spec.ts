@@ -190,6 +190,75 @@ describe('RunsModel: changes, one run at a time', () => {
     ]);
   });
 
+  it('should drop the rows of a runs folder deleted by hand with the next listing, and show what is saved after', async () => {
+    // The new-user trial: three runs, `rm -r train.runs` in a terminal,
+    // then one more run. The rows stayed, then four showed for one file.
+    const ids = [1, 2, 3].map(n => `01JDQ6Z00000000000000000A${n}`);
+    for (const id of ids) {
+      h.recorder.start(id);
+      h.recorder.end(id);
+      await h.store.save(makeRun({ id, notebookPath: NB }));
+    }
+    await h.store.retryNow();
+    expect(h.model.runs).toHaveLength(3);
+    for (const path of [...h.contents.files.keys()]) {
+      if (path.startsWith('work/train.runs/')) {
+        h.contents.files.delete(path);
+      }
+    }
+    for (const dir of [...h.contents.dirs]) {
+      if (dir.startsWith('work/train.runs')) {
+        h.contents.dirs.delete(dir);
+      }
+    }
+    // The folder's watch, as every few seconds: it sees the folder gone.
+    await h.store.list(NB, { current: true });
+    expect(h.model.runs).toEqual([]);
+    const next = '01JDQ6Z00000000000000000A4';
+    h.recorder.start(next);
+    h.recorder.end(next);
+    await h.store.save(makeRun({ id: next, notebookPath: NB }));
+    await h.store.retryNow();
+    await h.store.list(NB, { current: true });
+    expect(h.model.runs.map(r => r.id)).toEqual([next]);
+    expect(h.contents.list('work/train.runs')).toContain(`${next}.json`);
+  });
+
+  it('should keep a run saved while a listing is on its way', async () => {
+    const early = '01JDQ6Z00000000000000000B1';
+    h.recorder.start(early);
+    h.recorder.end(early);
+    await h.store.save(makeRun({ id: early, notebookPath: NB }));
+    await h.store.retryNow();
+    // The folder's listing answered before the save, delivered after it.
+    const get = h.contents.get.bind(h.contents);
+    let deliver!: () => void;
+    let holding = 0;
+    const held = new Promise<void>(resolve => (deliver = resolve));
+    h.contents.get = async (path, options) => {
+      const model = await get(path, options);
+      if (path === 'work/train.runs' && options?.content) {
+        holding++;
+        await held;
+      }
+      return model;
+    };
+    const listing = h.model.refresh({ reload: true });
+    for (let i = 0; i < 100 && holding === 0; i++) {
+      await new Promise(resolve => setTimeout(resolve, 0));
+    }
+    const late = '01JDQ6Z00000000000000000B2';
+    h.recorder.start(late);
+    h.recorder.end(late);
+    await h.store.save(makeRun({ id: late, notebookPath: NB }));
+    await h.store.retryNow();
+    expect(holding).toBe(1);
+    deliver();
+    await listing;
+    expect(h.model.runs.map(r => r.id).sort()).toEqual([early, late]);
+    expect(h.model.state).toBe('ready');
+  });
+
   it('should hand out the recorder’s live series of a run in flight', () => {
     const id = '01JDQ6Z0000000000000000005';
     h.recorder.start(id);

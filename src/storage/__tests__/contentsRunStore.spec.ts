@@ -625,7 +625,8 @@ describe('ContentsRunStore', () => {
         warnings: [],
         pending: 0,
         journal: false,
-        reading: 0
+        reading: 0,
+        seq: 0
       });
       // Learnt from the notebook's folder, which exists.
       expect(contents.reads).toEqual(['work']);
