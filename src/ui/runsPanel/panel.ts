@@ -84,9 +84,6 @@ export class RunsPanel extends Widget {
     if (this._frame) {
       this._frames.cancel(this._frame);
     }
-    if (this._pendingFrame) {
-      this._frames.cancel(this._pendingFrame);
-    }
     window.clearTimeout(this._rowsTimer);
     this._pendingVisibility.dispose();
     this._explorer.dispose();
@@ -161,7 +158,11 @@ export class RunsPanel extends Widget {
    * the pending count (each write of the outbox) or a listing that brought
    * the same runs back: then the pending line alone is brought up to date,
    * not the whole panel (each full render restyles and repaints the
-   * sidebar; several came with every recorded run).
+   * sidebar; several came with every recorded run). At once, not in an
+   * animation frame: both write only what changed and read no layout,
+   * and the count going 0 → 1 → 0 around each save (the line stays
+   * hidden) then asks the browser for no frame at all, where it asked
+   * for two per tagged execution.
    */
   private _onStateChanged(): void {
     if (this._stale || this._viewKey() !== this._renderedKey) {
@@ -172,16 +173,8 @@ export class RunsPanel extends Widget {
       this._stale = true; // drawn whole when shown (`onBeforeShow`)
       return;
     }
-    if (this._pendingFrame) {
-      return;
-    }
-    this._pendingFrame = this._frames.request(() => {
-      this._pendingFrame = 0;
-      if (!this.isDisposed) {
-        this._renderWarnings();
-        this._renderPending();
-      }
-    });
+    this._renderWarnings();
+    this._renderPending();
   }
 
   /**
@@ -208,7 +201,14 @@ export class RunsPanel extends Widget {
     if (!this.isVisible || this._rowsTimer) {
       return;
     }
-    const wait = this._lastRows + ROWS_INTERVAL_MS - performance.now();
+    // A run that just started is drawn `ROWS_INTERVAL_MS` later, not at
+    // once: most cells of an interactive sweep end sooner, and their row
+    // is then drawn once, ended, instead of twice. The first drawing of a
+    // running row (rows below it moved and repainted) was the costliest
+    // frame of a tagged execution (`benchmarks/execution-cost.sh`, traced).
+    const wait = startsOnly(change)
+      ? ROWS_INTERVAL_MS
+      : this._lastRows + ROWS_INTERVAL_MS - performance.now();
     if (wait <= 0) {
       this._scheduleRender();
       return;
@@ -385,7 +385,6 @@ export class RunsPanel extends Widget {
   private _explorer: RunsExplorer;
   private _stale = true;
   private _frame = 0;
-  private _pendingFrame = 0;
   /** The panel's and its table's frames: their work in one frame. */
   private _frames = new FrameScheduler();
   private _renderedKey: string | null = null;
@@ -417,4 +416,15 @@ export namespace RunsPanel {
     /** Open one run. */
     onOpen?: (runId: string) => void;
   }
+}
+
+/** Whether a change only adds runs that are running (runs just started). */
+function startsOnly(change: IRunsChange): boolean {
+  return (
+    !change.reset &&
+    change.removed.length === 0 &&
+    change.changed.length === 0 &&
+    change.added.length > 0 &&
+    change.added.every(run => run.status === 'running')
+  );
 }
