@@ -13,7 +13,10 @@
  *   the tasks' wall time also counts the time other processes held the
  *   core, so ThreadTime is the fairest of the three);
  * - wall: from `notebook:run-cell` to its completion (the execute reply:
- *   the cell's execution count is set).
+ *   the cell's execution count is set), split into when the request was
+ *   sent, when its reply was handled (after the IOPub messages before it,
+ *   counted) and the kernel's own time from the reply (`metadata.started`
+ *   to the reply's date).
  * The difference tagged − untagged is what recording a run costs the page.
  * Then BENCH_PROFILES (default 15) more of each are profiled (CDP
  * Profiler, 0.1 ms sampling) and the functions whose self time grows most
@@ -240,10 +243,19 @@ interface ISample {
   task: number;
   script: number;
   thread: number;
+  /** When the execute request was sent, its reply handled (ms from the call). */
+  sent: number;
+  replied: number;
+  /** IOPub messages handled before the reply. */
+  before: number;
+  /** The kernel's time from starting the cell to sending its reply. */
+  kernel: number;
 }
 
 /** Main-thread counters of the page (ms). */
-async function counters(cdp: CDPSession): Promise<Omit<ISample, 'wall'>> {
+async function counters(
+  cdp: CDPSession
+): Promise<Pick<ISample, 'task' | 'script' | 'thread'>> {
   const { metrics } = await cdp.send('Performance.getMetrics');
   const get = (name: string) =>
     (metrics.find(m => m.name === name)?.value ?? 0) * 1000;
@@ -268,7 +280,16 @@ function execute(page: IJupyterLabPageFixture, index: number) {
   return page.evaluate(async i => {
     const app = window.jupyterapp;
     const panel = app.shell.currentWidget as unknown as {
-      sessionContext: unknown;
+      sessionContext: {
+        session?: {
+          kernel?: {
+            anyMessage: {
+              connect(f: unknown): void;
+              disconnect(f: unknown): void;
+            };
+          } | null;
+        } | null;
+      };
       content: { widgets: { constructor: unknown }[] };
     };
     const cell = panel.content.widgets[i];
@@ -277,9 +298,47 @@ function execute(page: IJupyterLabPageFixture, index: number) {
         execute: (cell: unknown, session: unknown) => Promise<unknown>;
       }
     ).execute;
+    // Where the wall time goes: until the request is sent (the page),
+    // until its reply is handled (kernel, transport and the messages
+    // handled before it, in order), then until the cell says it is done.
+    const phases = { sent: NaN, replied: NaN, before: 0, kernel: NaN };
     const t0 = performance.now();
-    await run(cell, panel.sessionContext);
-    return performance.now() - t0;
+    const onMessage = (
+      _: unknown,
+      args: {
+        direction: 'send' | 'recv';
+        msg: {
+          channel: string;
+          header: { msg_type: string; date: string };
+          metadata: { started?: string };
+        };
+      }
+    ) => {
+      const at = performance.now() - t0;
+      const type = args.msg.header.msg_type;
+      if (args.direction === 'send') {
+        if (type === 'execute_request' && isNaN(phases.sent)) {
+          phases.sent = at;
+        }
+      } else if (type === 'execute_reply') {
+        if (isNaN(phases.replied)) {
+          phases.replied = at;
+          // The kernel's own time: from starting the cell to its reply.
+          const started = Date.parse(args.msg.metadata.started ?? '');
+          phases.kernel = Date.parse(args.msg.header.date) - started;
+        }
+      } else if (isNaN(phases.replied) && args.msg.channel === 'iopub') {
+        phases.before++;
+      }
+    };
+    const kernel = panel.sessionContext.session?.kernel;
+    kernel?.anyMessage.connect(onMessage);
+    try {
+      await run(cell, panel.sessionContext);
+    } finally {
+      kernel?.anyMessage.disconnect(onMessage);
+    }
+    return { wall: performance.now() - t0, ...phases };
   }, index);
 }
 
@@ -454,7 +513,7 @@ test('execution cost: tagged against untagged, whole page', async ({
         const committed = REACT ? await reactCommits(page) : {};
         const mutatedBefore = MUTATIONS ? await mutations(page) : {};
         const before = await counters(cdp);
-        const wall = await execute(page, index);
+        const phases = await execute(page, index);
         await settled(page, expected);
         const after = await counters(cdp);
         if (MUTATIONS && mutated) {
@@ -464,7 +523,7 @@ test('execution cost: tagged against untagged, whole page', async ({
           addCounts(commits, committed, await reactCommits(page));
         }
         return {
-          wall,
+          ...phases,
           task: after.task - before.task,
           script: after.script - before.script,
           thread: after.thread - before.thread
@@ -567,6 +626,10 @@ function report(size: number, arm: IArm, loadBefore: string): string[] {
     );
     for (const [label, key] of [
       ['wall, execute to reply (ms)', 'wall'],
+      ['  request sent at (ms)', 'sent'],
+      ['  reply handled at (ms)', 'replied'],
+      ['  IOPub messages before it', 'before'],
+      ['  kernel, cell start to reply', 'kernel'],
       ['CPU, ThreadTime (ms)', 'thread'],
       ['TaskDuration (ms)', 'task'],
       ['ScriptDuration (ms)', 'script']
