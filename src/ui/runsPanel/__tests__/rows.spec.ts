@@ -56,6 +56,23 @@ describe('RunsPanel: rows of runs in flight', () => {
     expect(count()).toBe(400);
   });
 
+  it('should draw a run that just started with the next rows update, once, as it ended', async () => {
+    // Long after the last update: a change would be drawn at once.
+    jest.advanceTimersByTime(3 * ROWS_INTERVAL_MS);
+    applied.mockClear();
+    const next = '01JDQ6Z0000000000000000003';
+    h.recorder.start(next);
+    jest.advanceTimersByTime(100);
+    expect(applied).not.toHaveBeenCalled();
+    expect(panel.table.getRun(next)).toBeUndefined();
+    // It ends before the update is due: one drawing, of the ended run.
+    h.recorder.end(next);
+    await h.store.save(makeRun({ id: next, notebookPath: NB }));
+    jest.advanceTimersByTime(ROWS_INTERVAL_MS);
+    expect(applied).toHaveBeenCalledTimes(1);
+    expect(panel.table.getRun(next)?.status).toBe('ok');
+  });
+
   it('should only fold changes while hidden, and apply them once when shown', () => {
     panel.hide();
     for (let i = 0; i < 40; i++) {
