@@ -36,6 +36,24 @@ export function runsFolder(notebookPath: string): string {
 }
 
 /**
+ * Whether a rename of `from` to `to` is one a notebook's runs should follow.
+ * Not a runs folder itself (it is what moves), and not anything inside one:
+ * this extension moves run files into and out of `trash/` and the server
+ * reports each such move as a rename, which is no notebook's.
+ */
+export function isNotebookRename(from: string, to: string): boolean {
+  return !inRunsFolder(from) && !inRunsFolder(to);
+}
+
+/** A runs folder, or a path with a runs folder among its folders. */
+function inRunsFolder(path: string): boolean {
+  return path
+    .replace(/^\/+|\/+$/g, '')
+    .split('/')
+    .some(segment => segment.endsWith(RUNS_FOLDER_SUFFIX));
+}
+
+/**
  * The file of one run. The id becomes a file name, so it must be a ULID:
  * anything else (a traversal such as `../x`, a slash, a NUL) is refused.
  */

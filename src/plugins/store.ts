@@ -4,9 +4,6 @@ import type {
 } from '@jupyterlab/application';
 import { ContentsManager, Drive, type Contents } from '@jupyterlab/services';
 import { newRunId } from '../core/id';
-// Loaded with the store at activation anyway (contentsRunStore imports it).
-// eslint-disable-next-line jupyter/prefer-lazy-imports
-import { RUNS_FOLDER_SUFFIX } from '../core/paths';
 // Needed at activation: runs must be captured from the first execution.
 // eslint-disable-next-line jupyter/prefer-lazy-imports
 import { ContentsRunStore } from '../storage/contentsRunStore';
@@ -14,6 +11,9 @@ import { BackgroundSaver } from '../storage/backgroundSaver';
 import { ServerFolderLister } from '../storage/folderLister';
 import { ServerLinkChecker } from '../storage/linkChecker';
 import { openRunsDatabase } from '../storage/database';
+// Needed at activation: a rename right after start must take runs along.
+// eslint-disable-next-line jupyter/prefer-lazy-imports
+import { followRenames } from '../storage/renames';
 import { workerSource } from '../storage/writerWorker';
 import { IRunStore } from '../tokens';
 
@@ -92,72 +92,16 @@ async function activate(app: JupyterFrontEnd): Promise<IRunStore> {
     links: ServerLinkChecker.forSettings(app.serviceManager.serverSettings)
   });
 
-  // A renamed or moved notebook takes its runs folder along. A copy starts
-  // its own history and a deleted notebook leaves its runs: nothing to do.
-  contents.fileChanged.connect((_, change: Contents.IChangedArgs) => {
-    const from = change.oldValue?.path;
-    const to = change.newValue?.path;
-    if (change.type !== 'rename' || !from || !to) {
-      return;
-    }
-    if (change.newValue?.type === 'directory') {
-      // The runs folders inside moved with it: writes follow.
-      store
-        .noteDirectoryMoved(from, to)
-        .catch(error =>
-          console.error(`jupyterlab-runs: runs in ${from} not followed`, error)
-        );
-      return;
-    }
+  followRenames({
+    contents,
+    events: app.serviceManager.events.stream,
     store
-      .moveRuns(from, to)
-      .catch(error =>
-        console.error(`jupyterlab-runs: runs of ${from} not moved`, error)
-      );
-  });
-
-  // Renames by other clients (another tab, a script through the REST API)
-  // arrive as the server's contents events: follow them too, so runs go to
-  // the notebook's new folder instead of re-creating the old one. A rename
-  // this tab made arrives both ways; moving twice is harmless (the second
-  // finds the folder already moved).
-  app.serviceManager.events.stream.connect((_, event) => {
-    const {
-      schema_id: schema,
-      action,
-      path,
-      source_path: from
-    } = event as Record<string, unknown>;
-    if (
-      schema !== CONTENTS_EVENTS ||
-      action !== 'rename' ||
-      typeof path !== 'string' ||
-      typeof from !== 'string' ||
-      from.endsWith(RUNS_FOLDER_SUFFIX) ||
-      path.endsWith(RUNS_FOLDER_SUFFIX)
-    ) {
-      return;
-    }
-    void contents
-      .get(path, { content: false })
-      .then(model =>
-        model.type === 'directory'
-          ? store.noteDirectoryMoved(from, path)
-          : store.moveRuns(from, path).then(() => undefined)
-      )
-      .catch(error =>
-        console.warn(`jupyterlab-runs: rename of ${from} not followed`, error)
-      );
   });
 
   // Back online: write what waits at once rather than at the next retry.
   window.addEventListener('online', () => void store.retryNow());
   return store;
 }
-
-/** The jupyter_server contents events (renames by any client). */
-const CONTENTS_EVENTS =
-  'https://events.jupyter.org/jupyter_server/contents_service/v1';
 
 /** Stores runs as files beside their notebook, through the Contents API. */
 export const storePlugin: JupyterFrontEndPlugin<IRunStore> = {

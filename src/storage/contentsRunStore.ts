@@ -55,7 +55,7 @@ import type {
 } from '../tokens';
 import type { IFileSaver } from './backgroundSaver';
 import { isMissingPath, isNotFound } from './contentsErrors';
-import type { IFolderLister } from './folderLister';
+import { ContentsFolderLister, type IFolderLister } from './folderLister';
 import { FolderIndex, type IFolderView } from './folderIndex';
 import { NO_LINK_CHECK, type ILinkChecker } from './linkChecker';
 import { MemoryHistoryCache, type IHistoryCache } from './historyCache';
@@ -74,9 +74,10 @@ export class ContentsRunStore implements IRunStore {
   constructor(options: ContentsRunStore.IOptions) {
     this._contents = options.contents;
     this._saver = options.saver ?? options.contents;
+    this._lister = options.lister ?? new ContentsFolderLister(options.contents);
     this._index = new FolderIndex({
       contents: this._contents,
-      lister: options.lister,
+      lister: this._lister,
       cacheReadTimeoutMs: options.cacheReadTimeoutMs,
       saver: this._saver,
       cache: options.cache ?? new MemoryHistoryCache(),
@@ -101,7 +102,7 @@ export class ContentsRunStore implements IRunStore {
       contents: this._contents,
       ensureFolder: folder => this._ensureFolder(folder),
       links: this._links,
-      lister: options.lister
+      lister: this._lister
     });
     this._ready = this._outbox.start();
   }
@@ -569,14 +570,12 @@ export class ContentsRunStore implements IRunStore {
   private async _hasFolder(path: string): Promise<boolean> {
     const { dir } = splitPath(path);
     const name = path.slice(dir ? dir.length + 1 : 0);
-    let listing: Contents.IModel;
-    try {
-      listing = await this._contents.get(dir, { content: true });
-    } catch (error) {
-      if (isNotFound(error)) {
-        return false; // its parent is gone too
-      }
-      throw error;
+    // Through the lister: the server extension's listing skips a file
+    // that moves away while it is read, where the Contents API's answers
+    // the whole listing 404.
+    const listing = await this._lister.list(dir);
+    if (listing === null) {
+      return false; // its parent is gone too
     }
     return ((listing.content as Contents.IModel[] | null) ?? []).some(
       item => item.name === name
@@ -795,6 +794,7 @@ export class ContentsRunStore implements IRunStore {
   }
 
   private _contents: Contents.IManager;
+  private _lister: IFolderLister;
   private _saver: IFileSaver;
   private _index: FolderIndex;
   private _outbox: Outbox;

@@ -1,6 +1,7 @@
 import * as fc from 'fast-check';
 import {
   fitFileName,
+  isNotebookRename,
   notebookStem,
   runFilePath,
   runIdFromFileName,
@@ -370,5 +371,34 @@ describe('safe names', () => {
       }),
       { numRuns: 3000, seed: 20261128 }
     );
+  });
+});
+
+describe("which renames a notebook's runs follow", () => {
+  it.each([
+    ['train.ipynb', 'train2.ipynb'],
+    ['work/train.ipynb', 'archive/train.ipynb'],
+    ['work', 'archive'],
+    ['a.runs.ipynb', 'b.ipynb'],
+    ['runs/train.ipynb', 'runs/train2.ipynb']
+  ])('%s to %s is followed', (from, to) => {
+    expect(isNotebookRename(from, to)).toBe(true);
+  });
+
+  it.each([
+    // This extension's own moves of run files into the trash and back.
+    [
+      'work/train.runs/01JD0000000000000000000000.json',
+      'work/train.runs/trash/01JD0000000000000000000000.json'
+    ],
+    [
+      'train.runs/trash/01JD0000000000000000000000.artifacts',
+      'train.runs/01JD0000000000000000000000.artifacts'
+    ],
+    // A runs folder moved (the store moves it with its notebook).
+    ['train.runs', 'train2.runs'],
+    ['/train.runs/', 'other/train.runs']
+  ])('%s to %s is not', (from, to) => {
+    expect(isNotebookRename(from, to)).toBe(false);
   });
 });
