@@ -243,10 +243,14 @@ interface ISample {
   task: number;
   script: number;
   thread: number;
-  /** When the execute request was sent, its reply handled (ms from the call). */
+  /**
+   * When the execute request was sent, and its reply taken from the
+   * websocket (ms from the call): `anyMessage` "recv" is emitted as each
+   * message arrives, before JupyterLab's ordered handling of it.
+   */
   sent: number;
   replied: number;
-  /** IOPub messages handled before the reply. */
+  /** IOPub messages that arrived before the reply. */
   before: number;
   /** The kernel's time from starting the cell to sending its reply. */
   kernel: number;
@@ -299,8 +303,9 @@ function execute(page: IJupyterLabPageFixture, index: number) {
       }
     ).execute;
     // Where the wall time goes: until the request is sent (the page),
-    // until its reply is handled (kernel, transport and the messages
-    // handled before it, in order), then until the cell says it is done.
+    // until its reply arrives (the kernel, the transport, and whatever
+    // the page's thread was doing when it came: the messages before it,
+    // rendering), then until the cell says it is done.
     const phases = { sent: NaN, replied: NaN, before: 0, kernel: NaN };
     const t0 = performance.now();
     const onMessage = (
@@ -319,10 +324,13 @@ function execute(page: IJupyterLabPageFixture, index: number) {
       if (args.direction === 'send') {
         if (type === 'execute_request' && isNaN(phases.sent)) {
           phases.sent = at;
+          // In traces: what the main thread does until the reply arrives.
+          performance.mark('runs-bench-sent');
         }
       } else if (type === 'execute_reply') {
         if (isNaN(phases.replied)) {
           phases.replied = at;
+          performance.mark('runs-bench-reply');
           // The kernel's own time: from starting the cell to its reply.
           const started = Date.parse(args.msg.metadata.started ?? '');
           phases.kernel = Date.parse(args.msg.header.date) - started;
@@ -571,19 +579,24 @@ test('execution cost: tagged against untagged, whole page', async ({
         await browser.startTracing(page.page, {
           categories: TRACE_CATEGORIES
         });
-        await page.evaluate(() => performance.mark('runs-bench-start'));
-        await execute(page, index);
-        await settled(page, count);
-        await page.evaluate(() => performance.mark('runs-bench-end'));
+        const work = async () => {
+          await page.evaluate(() => performance.mark('runs-bench-start'));
+          await execute(page, index);
+          await settled(page, count);
+          await page.evaluate(() => performance.mark('runs-bench-end'));
+        };
+        // Kept traces come with a CPU profile of the same span (its
+        // timestamps are the trace's clock): which functions ran between
+        // two marks, such as the request sent and its reply.
+        const profile = TRACE_DIR ? await profiled(cdp, work) : await work();
         const trace = await browser.stopTracing();
         if (TRACE_DIR) {
           // For a closer look (chrome://tracing, Perfetto).
+          const name = `cost-${size}-${index === 1 ? 'tagged' : 'untagged'}-${count}`;
+          writeFileSync(path.join(TRACE_DIR, `${name}.json`), trace);
           writeFileSync(
-            path.join(
-              TRACE_DIR,
-              `cost-${size}-${index === 1 ? 'tagged' : 'untagged'}-${count}.json`
-            ),
-            trace
+            path.join(TRACE_DIR, `${name}.cpuprofile`),
+            JSON.stringify(profile)
           );
         }
         into.add(trace, 'runs-bench-start', 'runs-bench-end');
@@ -627,7 +640,7 @@ function report(size: number, arm: IArm, loadBefore: string): string[] {
     for (const [label, key] of [
       ['wall, execute to reply (ms)', 'wall'],
       ['  request sent at (ms)', 'sent'],
-      ['  reply handled at (ms)', 'replied'],
+      ['  reply received at (ms)', 'replied'],
       ['  IOPub messages before it', 'before'],
       ['  kernel, cell start to reply', 'kernel'],
       ['CPU, ThreadTime (ms)', 'thread'],
