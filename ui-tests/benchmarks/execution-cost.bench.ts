@@ -65,6 +65,36 @@ import { TRACE_CATEGORIES, TraceSummary } from './trace';
 
 const N = Number(process.env.BENCH_RUNS ?? 40);
 const PROFILES = Number(process.env.BENCH_PROFILES ?? 15);
+const ALLOC = Number(process.env.BENCH_ALLOC ?? 0);
+
+/** A node of V8's sampling heap profile (`HeapProfiler.stopSampling`). */
+interface IHeapNode {
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  selfSize: number;
+  children: IHeapNode[];
+}
+
+/** Bytes allocated per function, and with this extension on the stack. */
+function addAllocations(
+  into: Map<string, number>,
+  profile: { head: IHeapNode }
+): void {
+  const walk = (node: IHeapNode, ours: boolean) => {
+    const f = node.callFrame;
+    const mine = ours || f.url.includes('jupyterlab-runs');
+    const key = `${f.functionName || '(anonymous)'} ${f.url.split('/').pop()?.split('?')[0]}:${f.lineNumber + 1}`;
+    into.set(key, (into.get(key) ?? 0) + node.selfSize);
+    into.set('(total)', (into.get('(total)') ?? 0) + node.selfSize);
+    if (mine) {
+      into.set(
+        '(this extension on the stack)',
+        (into.get('(this extension on the stack)') ?? 0) + node.selfSize
+      );
+    }
+    node.children.forEach(child => walk(child, mine));
+  };
+  walk(profile.head, false);
+}
 const MLFLOW = process.env.BENCH_MLFLOW === '1';
 const QUIET_MS = Number(process.env.BENCH_QUIET_MS ?? 1200);
 const SIZES = (process.env.BENCH_FOLDERS ?? '0,10000').split(',').map(Number);
@@ -423,6 +453,8 @@ interface IArm {
   mlflow: ISample[];
   taggedProfile: ProfileSummary;
   untaggedProfile: ProfileSummary;
+  taggedAlloc: Map<string, number>;
+  untaggedAlloc: Map<string, number>;
   taggedTrace: TraceSummary;
   untaggedTrace: TraceSummary;
   mlflowSetup: string;
@@ -504,6 +536,8 @@ test('execution cost: tagged against untagged, whole page', async ({
         mlflow: [],
         taggedProfile: new ProfileSummary(),
         untaggedProfile: new ProfileSummary(),
+        taggedAlloc: new Map(),
+        untaggedAlloc: new Map(),
         taggedTrace: new TraceSummary(),
         untaggedTrace: new TraceSummary(),
         mlflowSetup
@@ -574,6 +608,24 @@ test('execution cost: tagged against untagged, whole page', async ({
             await settled(page, count);
           })
         );
+      }
+      // BENCH_ALLOC=N: N more of each with V8's sampling heap profiler, for
+      // what a tagged execution allocates (the garbage collector's work).
+      for (let i = 0; i < ALLOC; i++) {
+        count++;
+        for (const [index, into] of [
+          [1, arm.taggedAlloc],
+          [2, arm.untaggedAlloc]
+        ] as const) {
+          await cdp.send('HeapProfiler.enable');
+          await cdp.send('HeapProfiler.startSampling', {
+            samplingInterval: 1024
+          });
+          await execute(page, index);
+          await settled(page, count);
+          const { profile } = await cdp.send('HeapProfiler.stopSampling');
+          addAllocations(into, profile as unknown as IHeapNode);
+        }
       }
       const traced = async (index: number, into: TraceSummary) => {
         await browser.startTracing(page.page, {
@@ -682,6 +734,27 @@ function report(size: number, arm: IArm, loadBefore: string): string[] {
       ...arm.taggedTrace.lines().map(l => `    ${l}`),
       `  untagged:`,
       ...arm.untaggedTrace.lines().map(l => `    ${l}`)
+    );
+  }
+  if (ALLOC) {
+    const kb = (m: Map<string, number>, k: string) =>
+      (m.get(k) ?? 0) / 1024 / ALLOC;
+    const keys = [
+      ...new Set([...arm.taggedAlloc.keys(), ...arm.untaggedAlloc.keys()])
+    ].sort(
+      (a, b) =>
+        kb(arm.taggedAlloc, b) -
+        kb(arm.untaggedAlloc, b) -
+        (kb(arm.taggedAlloc, a) - kb(arm.untaggedAlloc, a))
+    );
+    lines.push(
+      `  allocated per execution (KB, sampled ${ALLOC} + ${ALLOC}), grown most, tagged − untagged / tagged / untagged:`,
+      ...keys
+        .slice(0, 24)
+        .map(
+          k =>
+            `    ${(kb(arm.taggedAlloc, k) - kb(arm.untaggedAlloc, k)).toFixed(1).padStart(8)} ${kb(arm.taggedAlloc, k).toFixed(1).padStart(8)} ${kb(arm.untaggedAlloc, k).toFixed(1).padStart(8)}  ${k}`
+        )
     );
   }
   const n = Math.max(1, arm.tagged.length + 1);
