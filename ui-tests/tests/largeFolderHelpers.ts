@@ -162,7 +162,28 @@ export async function timeToRows(
         const timer = window.setTimeout(() => {
           observer.disconnect();
           done = true;
-          reject(new Error(`no rows of ${notebookPath} in ${timeoutMs} ms`));
+          // What the page showed instead (a benchmark's reload once ended
+          // here with another notebook's tab selected): the current tab,
+          // the sidebar's notebook and message, and this notebook's panel.
+          const current = app.shell.currentWidget as unknown as {
+            context?: { path: string };
+          } | null;
+          const seen = {
+            currentTab: current?.context?.path ?? null,
+            sidebarNotebook:
+              sidebar.querySelector('.jp-RunsPanel-notebook')?.textContent ??
+              null,
+            sidebarMessage:
+              sidebar
+                .querySelector('.jp-RunsPanel-message, .jp-RunsPanel-empty')
+                ?.textContent?.slice(0, 120) ?? null,
+            panelVisible: findPanel()?.isVisible ?? null
+          };
+          reject(
+            new Error(
+              `no rows of ${notebookPath} in ${timeoutMs} ms; the page showed ${JSON.stringify(seen)}`
+            )
+          );
         }, timeoutMs as number);
         // Marks for a performance trace (benchmarks/trace.ts).
         performance.mark('runs-bench-select');
