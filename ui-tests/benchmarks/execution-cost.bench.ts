@@ -14,8 +14,8 @@
  *   core, so ThreadTime is the fairest of the three);
  * - wall: from `notebook:run-cell` to its completion (the execute reply:
  *   the cell's execution count is set), split into when the request was
- *   sent, when its reply was handled (after the IOPub messages before it,
- *   counted) and the kernel's own time from the reply (`metadata.started`
+ *   sent, when its reply was received (after the IOPub messages before
+ *   it, counted) and the kernel's own time from the reply (`metadata.started`
  *   to the reply's date).
  * The difference tagged − untagged is what recording a run costs the page.
  * Then BENCH_PROFILES (default 15) more of each are profiled (CDP
@@ -60,41 +60,18 @@ import {
   writeBigFolder,
   writeOnDisk
 } from '../tests/largeFolderHelpers';
-import { profiled, ProfileSummary } from './profile';
+import {
+  addAllocations,
+  profiled,
+  ProfileSummary,
+  type IHeapProfile
+} from './profile';
 import { TRACE_CATEGORIES, TraceSummary } from './trace';
 
 const N = Number(process.env.BENCH_RUNS ?? 40);
 const PROFILES = Number(process.env.BENCH_PROFILES ?? 15);
 const ALLOC = Number(process.env.BENCH_ALLOC ?? 0);
 
-/** A node of V8's sampling heap profile (`HeapProfiler.stopSampling`). */
-interface IHeapNode {
-  callFrame: { functionName: string; url: string; lineNumber: number };
-  selfSize: number;
-  children: IHeapNode[];
-}
-
-/** Bytes allocated per function, and with this extension on the stack. */
-function addAllocations(
-  into: Map<string, number>,
-  profile: { head: IHeapNode }
-): void {
-  const walk = (node: IHeapNode, ours: boolean) => {
-    const f = node.callFrame;
-    const mine = ours || f.url.includes('jupyterlab-runs');
-    const key = `${f.functionName || '(anonymous)'} ${f.url.split('/').pop()?.split('?')[0]}:${f.lineNumber + 1}`;
-    into.set(key, (into.get(key) ?? 0) + node.selfSize);
-    into.set('(total)', (into.get('(total)') ?? 0) + node.selfSize);
-    if (mine) {
-      into.set(
-        '(this extension on the stack)',
-        (into.get('(this extension on the stack)') ?? 0) + node.selfSize
-      );
-    }
-    node.children.forEach(child => walk(child, mine));
-  };
-  walk(profile.head, false);
-}
 const MLFLOW = process.env.BENCH_MLFLOW === '1';
 const QUIET_MS = Number(process.env.BENCH_QUIET_MS ?? 1200);
 const SIZES = (process.env.BENCH_FOLDERS ?? '0,10000').split(',').map(Number);
@@ -611,20 +588,22 @@ test('execution cost: tagged against untagged, whole page', async ({
       }
       // BENCH_ALLOC=N: N more of each with V8's sampling heap profiler, for
       // what a tagged execution allocates (the garbage collector's work).
+      if (ALLOC) {
+        await cdp.send('HeapProfiler.enable');
+      }
       for (let i = 0; i < ALLOC; i++) {
         count++;
         for (const [index, into] of [
           [1, arm.taggedAlloc],
           [2, arm.untaggedAlloc]
         ] as const) {
-          await cdp.send('HeapProfiler.enable');
           await cdp.send('HeapProfiler.startSampling', {
             samplingInterval: 1024
           });
           await execute(page, index);
           await settled(page, count);
           const { profile } = await cdp.send('HeapProfiler.stopSampling');
-          addAllocations(into, profile as unknown as IHeapNode);
+          addAllocations(into, profile as unknown as IHeapProfile);
         }
       }
       const traced = async (index: number, into: TraceSummary) => {

@@ -172,6 +172,39 @@ export async function profiled(
   return profile as unknown as ICpuProfile;
 }
 
+/** V8's sampling heap profile (`HeapProfiler.stopSampling`). */
+export interface IHeapProfile {
+  head: IHeapNode;
+}
+
+interface IHeapNode {
+  callFrame: ICpuProfile['nodes'][number]['callFrame'];
+  selfSize: number;
+  children: IHeapNode[];
+}
+
+/**
+ * Add a heap profile's bytes per function to `into`, with `(total)` and
+ * `(this extension on the stack)`.
+ */
+export function addAllocations(
+  into: Map<string, number>,
+  profile: IHeapProfile
+): void {
+  const add = (key: string, bytes: number) =>
+    into.set(key, (into.get(key) ?? 0) + bytes);
+  const walk = (node: IHeapNode, ours: boolean) => {
+    const mine = ours || node.callFrame.url.includes('jupyterlab-runs');
+    add(keyOf(node.callFrame), node.selfSize);
+    add('(total)', node.selfSize);
+    if (mine) {
+      add('(this extension on the stack)', node.selfSize);
+    }
+    node.children.forEach(child => walk(child, mine));
+  };
+  walk(profile.head, false);
+}
+
 function keyOf(frame: ICpuProfile['nodes'][number]['callFrame']): string {
   return `${frame.functionName || '(anonymous)'} ${shortUrl(frame.url)}:${frame.lineNumber + 1}:${frame.columnNumber + 1}`;
 }
