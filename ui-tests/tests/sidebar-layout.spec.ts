@@ -176,6 +176,58 @@ test.describe('Sidebar layout', () => {
     expect(await inView(page, 'params.C')).toBe(true);
   });
 
+  test('the pinned name stays in view when the table scrolls sideways', async ({
+    page,
+    tmpPath
+  }) => {
+    const { ids } = await sweep(page, tmpPath);
+    const panel = sidebar(page);
+    await expectSidebarRuns(panel, RUNS);
+    const table = panel.locator('.jp-RunsTable');
+    const scroller = panel.locator('.jp-RunsTable-scroller');
+    // Narrow: the rows fit, so nothing sticks, even under the pointer.
+    expect(await page.sidebar.setWidth(400, 'right')).toBe(true);
+    await expect(table).toHaveAttribute('data-layout', 'narrow');
+    await scroller.hover();
+    await expect(table).not.toHaveClass(/jp-mod-sticky/);
+    // Wide, every column: wider than the sidebar, so the name sticks once
+    // the table may be scrolled (under the pointer, focused, scrolled).
+    expect(await page.sidebar.setWidth(700, 'right')).toBe(true);
+    await expect(table).toHaveAttribute('data-layout', 'wide');
+    await page.mouse.move(5, 5);
+    await expect(table).not.toHaveClass(/jp-mod-sticky/);
+    await scroller.hover();
+    await expect(table).toHaveClass(/jp-mod-sticky/);
+    expect(await scroller.evaluate(s => s.scrollWidth > s.clientWidth)).toBe(
+      true
+    );
+    await scroller.evaluate(s => {
+      s.scrollLeft = s.scrollWidth;
+    });
+    const name = panel.locator(
+      `.jp-RunsPanel-run[data-run-id="${ids[0]}"] .jp-RunsTable-name`
+    );
+    await expect
+      .poll(() =>
+        name.evaluate(cell => {
+          const box = cell.getBoundingClientRect();
+          const view = cell
+            .closest('.jp-RunsTable-scroller')!
+            .getBoundingClientRect();
+          return Math.abs(box.left - view.left) < 1;
+        })
+      )
+      .toBe(true);
+    expect(await inView(page, 'name')).toBe(true);
+    // And the name reads over the cells scrolled under it.
+    const hit = await name.evaluate(cell => {
+      const box = cell.getBoundingClientRect();
+      const at = document.elementFromPoint(box.left + 20, box.top + 10);
+      return !!at && cell.contains(at);
+    });
+    expect(hit).toBe(true);
+  });
+
   test('Shift-click selects runs, not text', async ({ page, tmpPath }) => {
     const { ids } = await sweep(page, tmpPath);
     const panel = sidebar(page);

@@ -36,6 +36,34 @@ export const ROW_HEIGHT = 26;
 const OVERSCAN = 8;
 /** Quiet time after the last scroll before rows are put in DOM order. */
 const SETTLE_MS = 150;
+/** On the table while its pinned cells stick (see `pinnedCellsStick`). */
+export const STICKY_CLASS = 'jp-mod-sticky';
+const STICKY_EVENTS = [
+  'pointerenter',
+  'pointerleave',
+  'focusin',
+  'focusout'
+] as const;
+
+/**
+ * Whether pinned cells stick (`position: sticky`). Only when they have
+ * somewhere to stick, rows `rowWidth` px wide in a viewport `viewportWidth`
+ * px wide (0 or less: not measured yet), and only while the table is
+ * scrolled sideways or may be about to be: the pointer is over it or the
+ * focus in it. At the left edge a pinned cell is where it would stick to,
+ * so nothing shows the difference.
+ */
+export function pinnedCellsStick(
+  rowWidth: number,
+  viewportWidth: number,
+  engaged: { scrolledSideways: boolean; pointerIn: boolean; focusIn: boolean }
+): boolean {
+  const overflows = viewportWidth <= 0 || rowWidth > viewportWidth;
+  return (
+    overflows &&
+    (engaged.scrolledSideways || engaged.pointerIn || engaged.focusIn)
+  );
+}
 
 const WIDTHS: Record<IColumn['kind'], number> = {
   status: 112, // the "Succeeded" badge and an anomaly flag
@@ -86,7 +114,8 @@ export class RunsTableView implements IDisposable {
     // render (30–70 ms with 10,000 rows, execution-cost benchmark).
     if (typeof ResizeObserver !== 'undefined') {
       this._resize = new ResizeObserver(entries => {
-        this._onResize(entries[entries.length - 1].contentRect.height);
+        const { width, height } = entries[entries.length - 1].contentRect;
+        this._onResize(width, height);
       });
       this._resize.observe(this._scroller);
     }
@@ -94,6 +123,10 @@ export class RunsTableView implements IDisposable {
     this._body.addEventListener('dblclick', this);
     this._header.addEventListener('click', this);
     this.node.addEventListener('keydown', this);
+    // Whether the table may be scrolled sideways soon (`_updateSticky`).
+    for (const type of STICKY_EVENTS) {
+      this.node.addEventListener(type, this);
+    }
     this._model.changed.connect(this._onModelChanged, this);
     this._columnsDirty = true;
     this._anomalyOptions = this._model.anomalyOptions;
@@ -162,6 +195,8 @@ export class RunsTableView implements IDisposable {
         // Scroll events come before the frame's rendering, with layout
         // clean: reading the position here costs nothing.
         this._scrollTop = this._scroller.scrollTop;
+        this._scrolledSideways = this._scroller.scrollLeft > 0;
+        this._updateSticky();
         this._scheduleRows(true);
         break;
       case 'mousedown':
@@ -184,6 +219,20 @@ export class RunsTableView implements IDisposable {
       case 'keydown':
         this._onKeyDown(event as KeyboardEvent);
         break;
+      case 'pointerenter':
+      case 'pointerleave':
+        this._pointerIn = event.type === 'pointerenter';
+        this._updateSticky();
+        break;
+      case 'focusin':
+      case 'focusout': {
+        const next = (event as FocusEvent).relatedTarget;
+        this._focusIn =
+          event.type === 'focusin' ||
+          (next instanceof Node && this.node.contains(next));
+        this._updateSticky();
+        break;
+      }
     }
   }
 
@@ -202,6 +251,9 @@ export class RunsTableView implements IDisposable {
     this._body.removeEventListener('dblclick', this);
     this._header.removeEventListener('click', this);
     this.node.removeEventListener('keydown', this);
+    for (const type of STICKY_EVENTS) {
+      this.node.removeEventListener(type, this);
+    }
   }
 
   private _onModelChanged(_: RunsTableModel, change: TableChange): void {
@@ -228,7 +280,9 @@ export class RunsTableView implements IDisposable {
    * layout, so the scroll position read here is free; a panel shown again
    * may have had it reset while hidden.
    */
-  private _onResize(height: number): void {
+  private _onResize(width: number, height: number): void {
+    this._observedWidth = width;
+    this._updateSticky();
     const top = this._scroller.scrollTop;
     if (height === this._observedHeight && top === this._scrollTop) {
       return;
@@ -315,6 +369,27 @@ export class RunsTableView implements IDisposable {
     this._header.style.width = `${this._rowWidth}px`;
     this._body.style.width = `${this._rowWidth}px`;
     this.node.setAttribute('aria-colcount', String(columns.length));
+    this._updateSticky();
+  }
+
+  /**
+   * Pinned cells stick only when it shows (`pinnedCellsStick`). Each sticky
+   * cell is a node of the page's paint property trees, and so is each
+   * row's transform: with a cell of every row stuck and rows placed by
+   * `translateY`, the open sidebar made the compositor's layerization of
+   * every frame of the page, typing and outputs included, take about
+   * 2.6 ms instead of 0.6 (`benchmarks/execution-cost.sh`, `BENCH_TRACE=1`,
+   * "compositing per frame"). Rows are placed by `top` for the same reason.
+   */
+  private _updateSticky(): void {
+    const sticky = pinnedCellsStick(this._rowWidth, this._observedWidth, {
+      scrolledSideways: this._scrolledSideways,
+      pointerIn: this._pointerIn,
+      focusIn: this._focusIn
+    });
+    if (this.node.classList.contains(STICKY_CLASS) !== sticky) {
+      this.node.classList.toggle(STICKY_CLASS, sticky);
+    }
   }
 
   /** A column's header text. */
@@ -466,7 +541,7 @@ export class RunsTableView implements IDisposable {
     if (slot.index !== index) {
       slot.index = index;
       slot.node.setAttribute('aria-rowindex', String(index + 2));
-      slot.node.style.transform = `translateY(${index * ROW_HEIGHT}px)`;
+      slot.node.style.top = `${index * ROW_HEIGHT}px`;
     }
     const width = `${this._rowWidth}px`;
     if (slot.width !== width) {
@@ -823,6 +898,11 @@ export class RunsTableView implements IDisposable {
   private _slots = new Map<string, IRowSlot>();
   private _resize: ResizeObserver | null = null;
   private _observedHeight = 0;
+  /** The viewport's width as last observed (0: not yet). */
+  private _observedWidth = 0;
+  private _scrolledSideways = false;
+  private _pointerIn = false;
+  private _focusIn = false;
   private _scrollTop = 0;
   /** Bumped when columns change: rows then rebuild their cells. */
   private _version = 0;

@@ -1,6 +1,11 @@
 import type { IRunSummary } from '../../../core/run';
 import { RunsTableModel } from '../model';
-import { ROW_HEIGHT, RunsTableView } from '../view';
+import {
+  pinnedCellsStick,
+  ROW_HEIGHT,
+  RunsTableView,
+  STICKY_CLASS
+} from '../view';
 import * as anomalies from '../../../core/series/anomalies';
 
 const trans = {
@@ -108,9 +113,11 @@ describe('RunsTableView: pooled rows', () => {
       expect(row.dataset.runId).toBe(
         ids[Number(row.getAttribute('aria-rowindex')) - 2]
       );
-      expect(row.style.transform).toBe(
-        `translateY(${(Number(row.getAttribute('aria-rowindex')) - 2) * ROW_HEIGHT}px)`
+      expect(row.style.top).toBe(
+        `${(Number(row.getAttribute('aria-rowindex')) - 2) * ROW_HEIGHT}px`
       );
+      // Placed by `top`, not a transform (a paint property node per row).
+      expect(row.style.transform).toBe('');
     }
   });
 
@@ -342,5 +349,115 @@ describe('RunsTableView: pooled rows', () => {
     model.setAnomalyOptions({ bestRelativeMargin: 0.5 });
     flush();
     expect(spy.mock.calls.length).toBeGreaterThan(10);
+  });
+});
+
+describe('RunsTableView: pinned cells', () => {
+  let observed: ResizeObserverCallback[];
+  let view: RunsTableView;
+  let model: RunsTableModel;
+
+  beforeEach(() => {
+    observed = [];
+    // jsdom has no ResizeObserver: one the test drives.
+    (window as unknown as { ResizeObserver: unknown }).ResizeObserver = class {
+      constructor(callback: ResizeObserverCallback) {
+        observed.push(callback);
+      }
+      observe(): void {
+        /* driven by `resize` */
+      }
+      disconnect(): void {
+        /* nothing to stop */
+      }
+    };
+    model = new RunsTableModel();
+    model.setRuns(Array.from({ length: 20 }, (_, i) => run(i)));
+    view = new RunsTableView({ model, trans });
+    document.body.append(view.node);
+    view.active = true;
+    view.render();
+  });
+
+  afterEach(() => {
+    view.dispose();
+    model.dispose();
+    view.node.remove();
+    delete (window as unknown as { ResizeObserver?: unknown }).ResizeObserver;
+  });
+
+  const resize = (width: number) =>
+    observed.forEach(cb =>
+      cb(
+        [{ contentRect: { width, height: 400 } } as ResizeObserverEntry],
+        {} as ResizeObserver
+      )
+    );
+  const rowWidth = () =>
+    parseFloat(
+      view.node.querySelector<HTMLElement>('.jp-RunsTable-body')!.style.width
+    );
+
+  const sticky = () => view.node.classList.contains(STICKY_CLASS);
+
+  it('should make pinned cells stick only when the table is wider than its viewport and in use', () => {
+    const pinned = view.node.querySelector('.jp-RunsTable-row .jp-mod-pinned');
+    expect(pinned).not.toBeNull();
+    resize(rowWidth() - 1);
+    // Wider, but nobody is near it: at the left edge sticking shows nothing.
+    expect(sticky()).toBe(false);
+    view.node.dispatchEvent(new Event('pointerenter'));
+    expect(sticky()).toBe(true);
+    view.node.dispatchEvent(new Event('pointerleave'));
+    expect(sticky()).toBe(false);
+    // Scrolled sideways (by the keyboard, say): it sticks until back.
+    const scroller = view.node.querySelector<HTMLElement>(
+      '.jp-RunsTable-scroller'
+    )!;
+    scroller.scrollLeft = 40;
+    scroller.dispatchEvent(new Event('scroll'));
+    expect(sticky()).toBe(true);
+    scroller.scrollLeft = 0;
+    scroller.dispatchEvent(new Event('scroll'));
+    expect(sticky()).toBe(false);
+    // Focus in the table, also when it moves from row to row.
+    view.node.dispatchEvent(new FocusEvent('focusin'));
+    expect(sticky()).toBe(true);
+    view.node.dispatchEvent(
+      new FocusEvent('focusout', { relatedTarget: pinned })
+    );
+    expect(sticky()).toBe(true);
+    view.node.dispatchEvent(new FocusEvent('focusout'));
+    expect(sticky()).toBe(false);
+    // Rows that fit never stick.
+    resize(rowWidth() + 200);
+    view.node.dispatchEvent(new Event('pointerenter'));
+    expect(sticky()).toBe(false);
+  });
+
+  it('should decide again when the columns change', () => {
+    const wide = rowWidth();
+    resize(wide - 1);
+    view.node.dispatchEvent(new Event('pointerenter'));
+    expect(sticky()).toBe(true);
+    // Hiding a column makes the rows fit: nothing left to stick for.
+    model.setVisible('start', false);
+    view.render();
+    expect(rowWidth()).toBeLessThan(wide - 1);
+    expect(sticky()).toBe(false);
+  });
+
+  it('pinnedCellsStick', () => {
+    const idle = { scrolledSideways: false, pointerIn: false, focusIn: false };
+    const near = { ...idle, pointerIn: true };
+    expect(pinnedCellsStick(500, 0, idle)).toBe(false);
+    expect(pinnedCellsStick(500, 0, near)).toBe(true);
+    expect(pinnedCellsStick(500, 499, near)).toBe(true);
+    expect(pinnedCellsStick(500, 499, { ...idle, focusIn: true })).toBe(true);
+    expect(
+      pinnedCellsStick(500, 499, { ...idle, scrolledSideways: true })
+    ).toBe(true);
+    expect(pinnedCellsStick(500, 500, near)).toBe(false);
+    expect(pinnedCellsStick(300, 500, near)).toBe(false);
   });
 });
