@@ -51,7 +51,7 @@
 import { expect, test, type IJupyterLabPageFixture } from '@jupyterlab/galata';
 import type { CDPSession } from '@playwright/test';
 import { execFileSync } from 'child_process';
-import { rmSync, writeFileSync } from 'fs';
+import { mkdirSync, rmSync, writeFileSync } from 'fs';
 import * as path from 'path';
 import {
   mean,
@@ -624,6 +624,7 @@ test('execution cost: tagged against untagged, whole page', async ({
         if (TRACE_DIR) {
           // For a closer look (chrome://tracing, Perfetto).
           const name = `cost-${size}-${index === 1 ? 'tagged' : 'untagged'}-${count}`;
+          mkdirSync(TRACE_DIR, { recursive: true });
           writeFileSync(path.join(TRACE_DIR, `${name}.json`), trace);
           writeFileSync(
             path.join(TRACE_DIR, `${name}.cpuprofile`),

@@ -95,6 +95,13 @@ export class TraceSummary {
         this.paints++;
       } else if (e.name === 'FireAnimationFrame') {
         this.frames++;
+      } else if (e.name === 'Layerize' || e.name === 'Commit') {
+        // Compositing: the page's paint chunks made into layers, once per
+        // frame painted, at a cost that grows with every paint property
+        // node on the page (transforms, sticky and clipping boxes), not
+        // with what changed.
+        this.compositingMs += ms;
+        this.composited += e.name === 'Commit' ? 1 : 0;
       }
       if (e.name === 'RunTask' && open.length === 0) {
         this.add1('busy (tasks)', ms);
@@ -136,6 +143,7 @@ export class TraceSummary {
       `${per(this.wallMs)} ms  wall, mark to mark`,
       `${count(this.elementsStyled).padStart(7)}     elements styled, ${count(this.objectsLaidOut)} layout objects laid out, ${count(this.paints)} paints, ${count(this.frames)} animation frame callbacks`,
       ...[...this._ms].map(([k, ms]) => `${per(ms)} ms  ${k}`),
+      `${(this.compositingMs / Math.max(1, this.composited)).toFixed(2).padStart(7)} ms  compositing per frame (Layerize and Commit, ${count(this.composited)} frames)`,
       ...[...this._forced]
         .sort((a, b) => b[1] - a[1])
         .slice(0, 6)
@@ -154,6 +162,9 @@ export class TraceSummary {
   objectsLaidOut = 0;
   paints = 0;
   frames = 0;
+  /** Layerize and Commit time, and frames committed. */
+  compositingMs = 0;
+  composited = 0;
 
   private add1(key: string, ms: number): void {
     this._ms.set(key, (this._ms.get(key) ?? 0) + ms);
