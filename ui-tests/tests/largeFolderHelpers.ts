@@ -151,6 +151,7 @@ export async function timeToRows(
           );
         let done = false;
         let tab = NaN;
+        let currentAfterActivate: boolean | null = null;
         const frame = () => {
           if (findPanel()?.isVisible) {
             tab = performance.now() - t0;
@@ -177,7 +178,15 @@ export async function timeToRows(
               sidebar
                 .querySelector('.jp-RunsPanel-message, .jp-RunsPanel-empty')
                 ?.textContent?.slice(0, 120) ?? null,
-            panelVisible: findPanel()?.isVisible ?? null
+            panelVisible: findPanel()?.isVisible ?? null,
+            // How many tabs hold this notebook, and whether the activation
+            // had made it current right after (`activateById`).
+            panels: [...app.shell.widgets('main')].filter(
+              w =>
+                (w as unknown as { context?: { path: string } }).context
+                  ?.path === notebookPath
+            ).length,
+            currentAfterActivate
           };
           reject(
             new Error(
@@ -218,6 +227,7 @@ export async function timeToRows(
             return;
           }
           app.shell.activateById(panel.id);
+          currentAfterActivate = app.shell.currentWidget === panel;
         }
         check();
       }),
