@@ -30,6 +30,17 @@ function run(i: number): IRunSummary {
   };
 }
 
+/** A table of `n` runs, shown and rendered. */
+function mount(n: number): { model: RunsTableModel; view: RunsTableView } {
+  const model = new RunsTableModel();
+  model.setRuns(Array.from({ length: n }, (_, i) => run(i)));
+  const view = new RunsTableView({ model, trans });
+  document.body.append(view.node);
+  view.active = true;
+  view.render();
+  return { model, view };
+}
+
 describe('RunsTableView: pooled rows', () => {
   let model: RunsTableModel;
   let view: RunsTableView;
@@ -46,12 +57,7 @@ describe('RunsTableView: pooled rows', () => {
       frames.push(cb);
       return frames.length;
     });
-    model = new RunsTableModel();
-    model.setRuns(Array.from({ length: 1000 }, (_, i) => run(i)));
-    view = new RunsTableView({ model, trans });
-    document.body.append(view.node);
-    view.active = true;
-    view.render();
+    ({ model, view } = mount(1000));
     scroller = view.node.querySelector('.jp-RunsTable-scroller')!;
     body = view.node.querySelector('.jp-RunsTable-body')!;
     scroller.scrollTop = 100 * ROW_HEIGHT;
@@ -371,12 +377,7 @@ describe('RunsTableView: pinned cells', () => {
         /* nothing to stop */
       }
     };
-    model = new RunsTableModel();
-    model.setRuns(Array.from({ length: 20 }, (_, i) => run(i)));
-    view = new RunsTableView({ model, trans });
-    document.body.append(view.node);
-    view.active = true;
-    view.render();
+    ({ model, view } = mount(20));
   });
 
   afterEach(() => {
