@@ -376,9 +376,10 @@ export class RunsTableView implements IDisposable {
    * Pinned cells stick only when it shows (`pinnedCellsStick`). Each sticky
    * cell is a node of the page's paint property trees, and so is each
    * row's transform: with a cell of every row stuck and rows placed by
-   * `translateY`, the open sidebar made the compositor's layerization of
-   * every frame of the page, typing and outputs included, take about
-   * 2.6 ms instead of 0.6 (`benchmarks/execution-cost.sh`, `BENCH_TRACE=1`,
+   * `translateY`, the open sidebar made the compositing (Layerize and
+   * Commit) of every frame of the page, typing and outputs included, take
+   * 2.7–4.0 ms against 1.2–1.5 ms now and about 0.9 ms with the sidebar
+   * collapsed (`benchmarks/execution-cost.sh`, `BENCH_TRACE=1`,
    * "compositing per frame"). Rows are placed by `top` for the same reason.
    */
   private _updateSticky(): void {
