@@ -143,15 +143,16 @@ export async function timeToRows(
           const row = sidebar.querySelector('.jp-RunsPanel-run[data-run-id]');
           return !!row && row.getBoundingClientRect().height > 0;
         };
-        const findPanel = () =>
-          [...app.shell.widgets('main')].find(
+        const panelsOf = () =>
+          [...app.shell.widgets('main')].filter(
             w =>
               (w as unknown as { context?: { path: string } }).context?.path ===
               notebookPath
           );
+        const findPanel = () => panelsOf()[0];
         let done = false;
         let tab = NaN;
-        let currentAfterActivate: boolean | null = null;
+        let visibleAfterActivate: boolean | null = null;
         const frame = () => {
           if (findPanel()?.isVisible) {
             tab = performance.now() - t0;
@@ -179,14 +180,11 @@ export async function timeToRows(
                 .querySelector('.jp-RunsPanel-message, .jp-RunsPanel-empty')
                 ?.textContent?.slice(0, 120) ?? null,
             panelVisible: findPanel()?.isVisible ?? null,
-            // How many tabs hold this notebook, and whether the activation
-            // had made it current right after (`activateById`).
-            panels: [...app.shell.widgets('main')].filter(
-              w =>
-                (w as unknown as { context?: { path: string } }).context
-                  ?.path === notebookPath
-            ).length,
-            currentAfterActivate
+            // How many tabs hold this notebook, and whether `activateById`
+            // showed its panel at once (the dock selects a tab in the call;
+            // `shell.currentWidget` follows the focus, later).
+            panels: panelsOf().length,
+            visibleAfterActivate
           };
           reject(
             new Error(
@@ -227,7 +225,7 @@ export async function timeToRows(
             return;
           }
           app.shell.activateById(panel.id);
-          currentAfterActivate = app.shell.currentWidget === panel;
+          visibleAfterActivate = panel.isVisible;
         }
         check();
       }),

@@ -82,6 +82,14 @@ function sidebar(page: IJupyterLabPageFixture) {
   return page.getByRole('region', { name: 'Experiment Runs' });
 }
 
+/** The sweep, opened, with its runs listed in the sidebar. */
+async function shownSweep(page: IJupyterLabPageFixture, tmpPath: string) {
+  const { ids } = await sweep(page, tmpPath);
+  const panel = sidebar(page);
+  await expectSidebarRuns(panel, RUNS);
+  return { ids, panel };
+}
+
 /** Whether an element's box lies within the table's visible area. */
 async function inView(
   page: IJupyterLabPageFixture,
@@ -106,9 +114,7 @@ test.describe('Sidebar layout', () => {
       if (theme === 'dark') {
         await page.theme.setDarkTheme();
       }
-      await sweep(page, tmpPath);
-      const panel = sidebar(page);
-      await expectSidebarRuns(panel, RUNS);
+      const { panel } = await shownSweep(page, tmpPath);
       const toolbar = panel.getByRole('toolbar', { name: 'Runs table tools' });
       const scroller = panel.locator('.jp-RunsTable-scroller');
 
@@ -156,9 +162,7 @@ test.describe('Sidebar layout', () => {
     page,
     tmpPath
   }) => {
-    await sweep(page, tmpPath);
-    const panel = sidebar(page);
-    await expectSidebarRuns(panel, RUNS);
+    const { panel } = await shownSweep(page, tmpPath);
     await page.sidebar.setWidth(400, 'right');
     await expect(panel.locator('[data-column="params.C"]')).toHaveCount(0);
     // The Columns button may sit in the toolbar's "…" popup when narrow.
@@ -180,9 +184,7 @@ test.describe('Sidebar layout', () => {
     page,
     tmpPath
   }) => {
-    const { ids } = await sweep(page, tmpPath);
-    const panel = sidebar(page);
-    await expectSidebarRuns(panel, RUNS);
+    const { ids, panel } = await shownSweep(page, tmpPath);
     const table = panel.locator('.jp-RunsTable');
     const scroller = panel.locator('.jp-RunsTable-scroller');
     // Narrow: the rows fit, so nothing sticks, even under the pointer.
@@ -229,9 +231,7 @@ test.describe('Sidebar layout', () => {
   });
 
   test('Shift-click selects runs, not text', async ({ page, tmpPath }) => {
-    const { ids } = await sweep(page, tmpPath);
-    const panel = sidebar(page);
-    await expectSidebarRuns(panel, RUNS);
+    const { ids, panel } = await shownSweep(page, tmpPath);
     const name = (id: string) =>
       panel.locator(
         `.jp-RunsPanel-run[data-run-id="${id}"] .jp-RunsTable-name`
@@ -253,9 +253,7 @@ test.describe('Sidebar layout', () => {
     page,
     tmpPath
   }) => {
-    const { ids } = await sweep(page, tmpPath);
-    const panel = sidebar(page);
-    await expectSidebarRuns(panel, RUNS);
+    const { ids, panel } = await shownSweep(page, tmpPath);
     // A wide sidebar leaves Compare a narrow main area: eight run columns
     // squeeze the key column.
     await page.sidebar.setWidth(700, 'right');
