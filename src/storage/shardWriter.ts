@@ -5,12 +5,28 @@
  * or found gone. Opening a folder another writer's shard already describes
  * writes nothing (two tabs used to take turns rewriting a shard of the whole
  * folder on every visit).
+ *
+ * A writer's manifest is a series of segments (docs/RUN_FOLDER.md,
+ * "Segments"): a write of `sealEntries` entries or more seals its shard,
+ * and the next writes hold only what the sealed ones do not, so that a run
+ * saved into a folder of 10,000 costs a shard of the runs saved since, not
+ * of the folder (7.5 MB encoded, sent and collected every 30 s; the
+ * execution-cost benchmark's profile showed 15 ms of garbage collection
+ * per run). The first write of a page and every `maxSealed`-th seal write
+ * everything again and delete the segments that covers.
  */
+/** A write of this many entries or more is sealed (about 750 KB). */
+const SEAL_ENTRIES = 1000;
+/** Sealed segments of a folder before a write gathers them into one. */
+const MAX_SEALED = 8;
 import type { Contents } from '@jupyterlab/services';
 import {
+  classifyName,
+  isSegmentOf,
   makeShard,
   manifestShardName,
   planCompaction,
+  segmentWriterId,
   serializeShard,
   type IListingEntry,
   type IManifestEntry,
@@ -41,6 +57,8 @@ export class ShardWriter {
     this._state = options.state;
     this._persist = options.persist;
     this._ownWrite = options.ownWrite ?? null;
+    this._sealEntries = options.sealEntries ?? SEAL_ENTRIES;
+    this._maxSealed = options.maxSealed ?? MAX_SEALED;
   }
 
   /**
@@ -88,6 +106,11 @@ export class ShardWriter {
     const held = this._held.get(oldFolder) ?? false;
     this._held.delete(oldFolder);
     const pending = this._timers.get(oldFolder) ?? (held || undefined);
+    const segments = this._segments.get(oldFolder);
+    this._segments.delete(oldFolder);
+    if (segments) {
+      this._segments.set(newFolder, segments); // the files moved with it
+    }
     const last = this._writtenAt.get(oldFolder);
     this._writtenAt.delete(oldFolder);
     if (last !== undefined) {
@@ -167,8 +190,29 @@ export class ShardWriter {
   private async _write(folder: string): Promise<void> {
     this._writtenAt.set(folder, Date.now());
     const state = await this._state(folder);
-    const shard = makeShard(this._writerId, state.entries.values());
-    const name = manifestShardName(this._writerId);
+    const segments = this._segmentsOf(folder);
+    // A sealed segment deleted since (another page's compaction, a user)
+    // covers nothing any more: its entries are written again.
+    const listed = new Set(state.shards.map(s => s.name));
+    segments.sealed = segments.sealed.filter(s => listed.has(s.name));
+    const gather =
+      segments.sealed.length === 0 ||
+      segments.sealed.length >= this._maxSealed ||
+      state.stale.length > 0;
+    const sealed = gather ? [] : segments.sealed;
+    const entries = [...state.entries.values()].filter(
+      entry => !sealed.some(s => s.entries.has(entry))
+    );
+    const writerId = segmentWriterId(this._writerId, segments.index)!;
+    const shard = makeShard(writerId, entries);
+    const name = manifestShardName(writerId);
+    // Written again in full: this page's other segments are covered (it
+    // wrote them from the entries it still holds, or newer ones).
+    const covered = gather
+      ? state.shards
+          .map(s => s.name)
+          .filter(other => other !== name && this._isOwnSegment(other))
+      : [];
     // The save and the deletions of the shards it covers are one write of
     // this page's (`FolderIndex.ownWrite`): a deletion moves the folder's
     // time too.
@@ -178,35 +222,83 @@ export class ShardWriter {
         format: 'text',
         content: serializeShard(shard, this._texts)
       });
-      await this._compact(folder, state, shard, {
-        name,
-        size: typeof saved.size === 'number' ? saved.size : null,
-        lastModified: saved.last_modified
-      });
+      await this._compact(
+        folder,
+        state,
+        shard,
+        {
+          name,
+          size: typeof saved.size === 'number' ? saved.size : null,
+          lastModified: saved.last_modified
+        },
+        covered
+      );
       return saved;
     };
     await (this._ownWrite ? this._ownWrite(folder, write) : write());
     state.read = [];
+    if (gather) {
+      segments.sealed = [];
+      state.stale = [];
+    }
+    if (shard.entries.length >= this._sealEntries) {
+      segments.sealed.push({ name, entries: new Set(shard.entries) });
+      segments.index = this._nextIndex(segments.index);
+    }
     await this._persist(folder);
   }
 
-  /** Note the shard written, then delete the shards it covers. */
+  /** The folder's segments, from segment 0 at this page's first write. */
+  private _segmentsOf(folder: string): ShardWriter.ISegments {
+    let segments = this._segments.get(folder);
+    if (!segments) {
+      segments = { index: 0, sealed: [] };
+      this._segments.set(folder, segments);
+    }
+    return segments;
+  }
+
+  private _nextIndex(index: number): number {
+    let next = index + 1;
+    while (segmentWriterId(this._writerId, next) === null) {
+      next++;
+    }
+    return next;
+  }
+
+  /** Whether a shard file is one of this writer's segments (or its own). */
+  private _isOwnSegment(name: string): boolean {
+    const kind = classifyName(name);
+    return (
+      kind.kind === 'manifest' && isSegmentOf(this._writerId, kind.writerId)
+    );
+  }
+
+  /**
+   * Note the shard written, then delete the shards it covers: another
+   * writer's as read (`planCompaction`), and `own` segments of this writer.
+   */
   private async _compact(
     folder: string,
     state: IShardState,
     shard: IManifestShard,
-    written: IListingEntry
+    written: IListingEntry,
+    own: readonly string[]
   ): Promise<void> {
     const name = written.name;
     state.shards = [...state.shards.filter(s => s.name !== name), written];
     const readAt = new Map(state.shards.map(s => [s.name, stampKey(s)]));
-    for (const other of planCompaction(state.read, shard, state.stale)) {
+    const others = planCompaction(state.read, shard, state.stale);
+    for (const other of new Set([...others, ...own])) {
       const path = safeJoin(folder, other);
       try {
-        // Only a shard still as it was read: its writer may have rewritten
-        // it since (then it is merged at the next open, not deleted).
-        const now = await this._contents.get(path, { content: false });
-        if (stampKey(listingEntryOf(now)) === readAt.get(other)) {
+        // Another writer's shard only when still as it was read: its
+        // writer may have rewritten it since (then it is merged at the next
+        // open, not deleted). This writer's segments change only here.
+        const now = own.includes(other)
+          ? null
+          : await this._contents.get(path, { content: false });
+        if (!now || stampKey(listingEntryOf(now)) === readAt.get(other)) {
           await this._contents.delete(path);
         }
       } catch (error) {
@@ -242,6 +334,10 @@ export class ShardWriter {
   private _persist: (folder: string) => Promise<void>;
   private _saver: IFileSaver;
   private _ownWrite: ShardWriter.IOptions['ownWrite'] | null;
+  private _sealEntries: number;
+  private _maxSealed: number;
+  /** Per folder, the segment written next and the sealed ones. */
+  private _segments = new Map<string, ShardWriter.ISegments>();
   /** Each entry's JSON as last written (`serializeShard`). */
   private _texts = new WeakMap<IManifestEntry, string>();
   private _timers = new Map<string, ReturnType<typeof setTimeout>>();
@@ -252,12 +348,24 @@ export class ShardWriter {
 }
 
 export namespace ShardWriter {
+  /** A folder's segments of this writer's manifest. */
+  export interface ISegments {
+    /** The segment the next write goes to. */
+    index: number;
+    /** Segments no longer written, with the entries each holds. */
+    sealed: { name: string; entries: Set<IManifestEntry> }[];
+  }
+
   export interface IOptions {
     contents: Contents.IManager;
     /** How the shard is saved (default: `contents`). */
     saver?: IFileSaver;
     /** This tab session's writer id (a ULID). */
     writerId: string;
+    /** A write of this many entries or more is sealed (default 1,000). */
+    sealEntries?: number;
+    /** Sealed segments before a write gathers them (default 8). */
+    maxSealed?: number;
     /** Debounce of shard writes (default 1000 ms). */
     delayMs?: number;
     /** At least this long between two shard writes (default 30 s). */

@@ -80,6 +80,45 @@ export function isWriterId(value: unknown): value is string {
   return isRunId(value);
 }
 
+const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+/** Characters of a writer id that name one of its segments. */
+const SEGMENT_CHARS = 4;
+
+/**
+ * The writer id of segment `index` of a writer's manifest (0 is the writer
+ * id itself): its last four characters replaced by the index in base 32,
+ * so a page knows its own segments by the rest of the id. An index whose
+ * id would be the writer's own names no segment (`null`).
+ */
+export function segmentWriterId(
+  writerId: string,
+  index: number
+): string | null {
+  if (!isWriterId(writerId)) {
+    throw new Error(`Invalid writer id ${JSON.stringify(writerId)}`);
+  }
+  if (index === 0) {
+    return writerId;
+  }
+  if (!Number.isInteger(index) || index < 0 || index >= 32 ** SEGMENT_CHARS) {
+    throw new Error(`Invalid segment index ${index}`);
+  }
+  let suffix = '';
+  for (let n = index, i = 0; i < SEGMENT_CHARS; i++, n = Math.floor(n / 32)) {
+    suffix = CROCKFORD[n % 32] + suffix;
+  }
+  const id = writerId.slice(0, -SEGMENT_CHARS) + suffix;
+  return id === writerId ? null : id;
+}
+
+/** Whether `otherId` is a segment of `writerId`'s manifest (itself included). */
+export function isSegmentOf(writerId: string, otherId: string): boolean {
+  return (
+    isWriterId(otherId) &&
+    otherId.slice(0, -SEGMENT_CHARS) === writerId.slice(0, -SEGMENT_CHARS)
+  );
+}
+
 export function seriesFileName(runId: string): string {
   if (!isRunId(runId)) {
     throw new Error(`Invalid run id ${JSON.stringify(runId)}`);
