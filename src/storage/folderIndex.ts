@@ -28,7 +28,6 @@ import {
   nextListingAt,
   reconcile,
   type IManifestEntry,
-  type IManifestShard,
   type IMissingRun
 } from '../core/history';
 import { forEachLimited } from '../core/concurrency';
@@ -52,7 +51,7 @@ import {
   stateOf,
   type IFolderState
 } from './folderState';
-import { ShardWriter, stampKey } from './shardWriter';
+import { ShardWriter, stampKey, type IShardState } from './shardWriter';
 import { ContentsFolderLister, type IFolderLister } from './folderLister';
 import { OwnWrites } from './ownWrites';
 import type { IFileSaver } from './backgroundSaver';
@@ -567,7 +566,7 @@ export class FolderIndex implements IDisposable {
 
     // Shards not merged yet (another writer's, or changed since).
     const known = new Set(state.shards.map(stampKey));
-    const read: { name: string; shard: IManifestShard }[] = [];
+    const read: IShardState['read'] = [];
     await forEachLimited(
       // One over the size limit would be refused once read: not fetched.
       classified.shards.filter(
@@ -579,7 +578,7 @@ export class FolderIndex implements IDisposable {
       async entry => {
         const shard = await this._reader.loadShard(folder, entry);
         if (shard) {
-          read.push({ name: entry.name, shard });
+          read.push({ name: entry.name, shard, stamp: stampKey(entry) });
         }
       }
     );
@@ -622,7 +621,19 @@ export class FolderIndex implements IDisposable {
     }
     state.refused = sortRefused(refused);
     state.shards = classified.shards;
-    state.read = read;
+    // Shards read by earlier listings stay candidates for compaction until
+    // this page writes its shard (a second listing, made because the
+    // folder's time was racy, reads none): those still listed as read.
+    const listed = new Set(classified.shards.map(stampKey));
+    state.read = [
+      ...state.read.filter(
+        r =>
+          r.stamp !== undefined &&
+          listed.has(r.stamp) &&
+          !read.some(n => n.name === r.name)
+      ),
+      ...read
+    ];
     state.stale = result.stale;
     state.journal = hasJournal(model);
     state.exists = true;

@@ -41,8 +41,11 @@ export interface IShardState {
   entries: Map<string, IManifestEntry>;
   /** The shards of the folder as last listed (name and stamp). */
   shards: IListingEntry[];
-  /** Shards parsed at the last listing, for compaction. */
-  read: { name: string; shard: IManifestShard }[];
+  /**
+   * Shards parsed by listings since this page last wrote its shard, with
+   * the stamp each was read at, for compaction.
+   */
+  read: { name: string; shard: IManifestShard; stamp?: string }[];
   /** Runs found gone at the last listing. */
   stale: string[];
 }
@@ -203,7 +206,7 @@ export class ShardWriter {
     const entries = [...state.entries.values()].filter(
       entry => !sealed.some(s => s.entries.has(entry))
     );
-    const writerId = segmentWriterId(this._writerId, segments.index)!;
+    const writerId = segmentWriterId(this._writerId, segments.index);
     const shard = makeShard(writerId, entries);
     const name = manifestShardName(writerId);
     // Written again in full: this page's other segments are covered (it
@@ -243,7 +246,7 @@ export class ShardWriter {
     }
     if (shard.entries.length >= this._sealEntries) {
       segments.sealed.push({ name, entries: new Set(shard.entries) });
-      segments.index = this._nextIndex(segments.index);
+      segments.index++;
     }
     await this._persist(folder);
   }
@@ -256,14 +259,6 @@ export class ShardWriter {
       this._segments.set(folder, segments);
     }
     return segments;
-  }
-
-  private _nextIndex(index: number): number {
-    let next = index + 1;
-    while (segmentWriterId(this._writerId, next) === null) {
-      next++;
-    }
-    return next;
   }
 
   /** Whether a shard file is one of this writer's segments (or its own). */

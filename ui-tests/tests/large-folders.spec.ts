@@ -4,7 +4,9 @@
  *   again, without listing the folder again or writing anything;
  * - 100 valid runs among 10,000 corrupt files: the rows first, then the
  *   refused files named as they are read;
- * - two pages on one notebook list each other's new runs without a click.
+ * - two pages on one notebook list each other's new runs without a click;
+ * - runs saved into a 1,500-run folder: the manifest shard written after
+ *   them holds the runs since the last large one, not the whole folder.
  *
  * Fixture folders are written on disk beside the test folder (the Contents
  * API would take minutes for 10,000 files) and removed after each test.
@@ -12,7 +14,7 @@
  */
 import { expect, test } from './fixtures';
 import type { Page } from '@playwright/test';
-import { readdirSync, rmSync, statSync } from 'fs';
+import { copyFileSync, readdirSync, readFileSync, rmSync, statSync } from 'fs';
 import * as path from 'path';
 import {
   expectSidebarRuns,
@@ -346,4 +348,92 @@ test("two pages on one notebook each list the other's new runs without a click",
   } finally {
     await Promise.all([a.context.close(), b.context.close()]);
   }
+});
+
+/** A folder's manifest shards on disk: the run ids each holds, its size and time. */
+function shardContents(
+  folder: string
+): Map<string, { ids: string[]; bytes: number; mtimeMs: number }> {
+  const out = new Map<
+    string,
+    { ids: string[]; bytes: number; mtimeMs: number }
+  >();
+  for (const name of readdirSync(folder)) {
+    if (!name.startsWith('manifest-')) {
+      continue;
+    }
+    const file = path.join(folder, name);
+    const text = readFileSync(file, 'utf-8');
+    const shard = JSON.parse(text) as {
+      entries: { summary: { id: string } }[];
+    };
+    out.set(name, {
+      ids: shard.entries.map(e => e.summary.id),
+      bytes: Buffer.byteLength(text),
+      mtimeMs: statSync(file).mtimeMs
+    });
+  }
+  return out;
+}
+
+test('runs saved into a 1,500-run folder write a shard of the runs since, not of the folder', async ({
+  page,
+  tmpPath
+}) => {
+  // The shard is written once saves pause (1 s), then at most every 30 s.
+  test.setTimeout(180_000);
+  const { dir, onDisk } = await fixtureDir(page, tmpPath, 'segments');
+  writeBigFolder(onDisk, 'seg.ipynb', 1500);
+  // The notebook with a cell tagged "experiment" (cell 1).
+  copyFileSync(
+    path.resolve(__dirname, '../notebooks/history.ipynb'),
+    path.join(onDisk, 'seg.ipynb')
+  );
+  const notebook = `${dir}/seg.ipynb`;
+  const runsDir = path.join(onDisk, 'seg.runs');
+  const runIds = () =>
+    new Set(
+      readdirSync(runsDir)
+        .map(n => /^([0-9A-Z]{26})\.json$/.exec(n)?.[1])
+        .filter((id): id is string => !!id)
+    );
+  const fixtureShards = [...shardContents(runsDir).keys()];
+  expect(fixtureShards).toHaveLength(1);
+
+  await openNotebook(page, notebook);
+  const sidebar = sidebarOf(page);
+  await expectSidebarRuns(sidebar, 1500, 60_000);
+  await recordRuns(page, notebook, 1);
+  await expectSidebarRuns(sidebar, 1501);
+
+  // The page's first shard of the folder is a full view: it holds every
+  // run, and the fixture's shard, which it covers, is deleted.
+  await expect
+    .poll(() => [...shardContents(runsDir).values()].map(s => s.ids.length), {
+      timeout: 30_000
+    })
+    .toEqual([1501]);
+  const [[full, first]] = [...shardContents(runsDir)];
+  expect(fixtureShards).not.toContain(full);
+
+  // Two more runs: the next shard holds those two alone, in a file of its
+  // own, and the full one is not written again.
+  await recordRuns(page, notebook, 2);
+  await expectSidebarRuns(sidebar, 1503);
+  await expect
+    .poll(() => shardContents(runsDir).size, { timeout: 90_000 })
+    .toBe(2);
+  const after = shardContents(runsDir);
+  const [segment, second] = [...after].find(([name]) => name !== full)!;
+  expect(second.ids).toHaveLength(2);
+  expect(after.get(full)!.mtimeMs).toBe(first.mtimeMs);
+  // Kilobytes, not the folder's megabyte.
+  expect(second.bytes).toBeLessThan(first.bytes / 100);
+  test.info().annotations.push({
+    type: 'shards (bytes)',
+    description: `full view ${first.bytes}, next segment ${segment}: ${second.bytes}`
+  });
+  // Together the shards still describe every run of the folder.
+  const described = new Set([...after.values()].flatMap(s => s.ids));
+  expect(described).toEqual(runIds());
 });

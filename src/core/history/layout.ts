@@ -81,41 +81,58 @@ export function isWriterId(value: unknown): value is string {
 }
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-/** Characters of a writer id that name one of its segments. */
+/** Where a writer id numbers its segments: the first random characters. */
+const SEGMENT_AT = 10;
 const SEGMENT_CHARS = 4;
+const SEGMENTS = 32 ** SEGMENT_CHARS;
+
+function decode32(text: string): number {
+  let n = 0;
+  for (const c of text) {
+    n = n * 32 + CROCKFORD.indexOf(c);
+  }
+  return n;
+}
+
+function encode32(n: number): string {
+  let text = '';
+  for (let i = 0; i < SEGMENT_CHARS; i++, n = Math.floor(n / 32)) {
+    text = CROCKFORD[n % 32] + text;
+  }
+  return text;
+}
 
 /**
  * The writer id of segment `index` of a writer's manifest (0 is the writer
- * id itself): its last four characters replaced by the index in base 32,
- * so a page knows its own segments by the rest of the id. An index whose
- * id would be the writer's own names no segment (`null`).
+ * id itself): the four characters after its time part advanced by the
+ * index (base 32, modulo 32⁴), so a page knows its own segments by the
+ * rest of the id. Writer ids minted one after another in one millisecond
+ * differ in their last characters, which segments keep: one writer's
+ * segment is never another's id.
  */
-export function segmentWriterId(
-  writerId: string,
-  index: number
-): string | null {
+export function segmentWriterId(writerId: string, index: number): string {
   if (!isWriterId(writerId)) {
     throw new Error(`Invalid writer id ${JSON.stringify(writerId)}`);
   }
-  if (index === 0) {
-    return writerId;
-  }
-  if (!Number.isInteger(index) || index < 0 || index >= 32 ** SEGMENT_CHARS) {
+  if (!Number.isInteger(index) || index < 0 || index >= SEGMENTS) {
     throw new Error(`Invalid segment index ${index}`);
   }
-  let suffix = '';
-  for (let n = index, i = 0; i < SEGMENT_CHARS; i++, n = Math.floor(n / 32)) {
-    suffix = CROCKFORD[n % 32] + suffix;
-  }
-  const id = writerId.slice(0, -SEGMENT_CHARS) + suffix;
-  return id === writerId ? null : id;
+  const end = SEGMENT_AT + SEGMENT_CHARS;
+  const base = decode32(writerId.slice(SEGMENT_AT, end));
+  return (
+    writerId.slice(0, SEGMENT_AT) +
+    encode32((base + index) % SEGMENTS) +
+    writerId.slice(end)
+  );
 }
 
 /** Whether `otherId` is a segment of `writerId`'s manifest (itself included). */
 export function isSegmentOf(writerId: string, otherId: string): boolean {
+  const end = SEGMENT_AT + SEGMENT_CHARS;
   return (
     isWriterId(otherId) &&
-    otherId.slice(0, -SEGMENT_CHARS) === writerId.slice(0, -SEGMENT_CHARS)
+    otherId.slice(0, SEGMENT_AT) === writerId.slice(0, SEGMENT_AT) &&
+    otherId.slice(end) === writerId.slice(end)
   );
 }
 

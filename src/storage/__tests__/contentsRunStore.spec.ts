@@ -985,6 +985,22 @@ describe('ContentsRunStore', () => {
         contents.list(FOLDER).filter(n => n.startsWith('manifest-'))
       ).toEqual([`manifest-${WRITER_2}.json`]);
     });
+
+    it('should compact a shard read by an earlier listing when the last one read none', async () => {
+      // The first visit lists twice when the folder's time is racy: the
+      // second listing knows the shard and reads nothing.
+      const one = open(WRITER_1, { cache: new MemoryHistoryCache() });
+      await saveNow(one, makeRun({ id: ID_A, notebookPath: NB }));
+      await one.flushManifests();
+      const two = open(WRITER_2, { cache: new MemoryHistoryCache() });
+      await two.list(NB);
+      await two.list(NB, { reload: true });
+      await saveNow(two, makeRun({ id: ID_B, notebookPath: NB }));
+      await two.flushManifests();
+      expect(
+        contents.list(FOLDER).filter(n => n.startsWith('manifest-'))
+      ).toEqual([`manifest-${WRITER_2}.json`]);
+    });
   });
 
   describe('#moveRuns', () => {

@@ -1,6 +1,7 @@
 import type { Contents } from '@jupyterlab/services';
 import {
   classifyName,
+  isSegmentOf,
   parseManifestShard,
   segmentWriterId,
   type IManifestEntry
@@ -154,7 +155,7 @@ describe('ShardWriter', () => {
       return { state, writer, save, onDisk, union };
     }
 
-    const seg = (i: number) => segmentWriterId(WRITER, i)!;
+    const seg = (i: number) => segmentWriterId(WRITER, i);
 
     it('should write only the runs saved since a large shard was sealed', async () => {
       const contents = new MemoryContents();
@@ -243,20 +244,22 @@ describe('ShardWriter', () => {
       writer.dispose();
     });
 
-    it('should name segments after the writer, never as the writer itself', () => {
-      const writer = '01JDQ6Z00000000000000000Z1'; // ends in index 993 (Z = 31)
+    it('should name segments after the writer, never as another writer', () => {
+      // Writer ids minted one after another in one millisecond differ in
+      // their last characters only (monotonic ULIDs).
+      const one = '01JDQ6Z0000000000000000001';
+      const two = '01JDQ6Z0000000000000000002';
       const ids = new Set<string>();
       for (let i = 0; i < 2000; i++) {
-        const id = segmentWriterId(writer, i);
-        if (id !== null) {
-          expect(id.slice(0, 22)).toBe(writer.slice(0, 22));
-          expect(i === 0 || id !== writer).toBe(true);
-          ids.add(id);
-        }
+        const id = segmentWriterId(one, i);
+        expect(isSegmentOf(one, id)).toBe(true);
+        expect(isSegmentOf(two, id)).toBe(false);
+        ids.add(id);
       }
-      // The one index that lands on the writer's own last characters.
-      expect(segmentWriterId(writer, 993)).toBeNull();
-      expect(ids.size).toBe(1999);
+      expect(segmentWriterId(one, 0)).toBe(one);
+      expect(ids.size).toBe(2000);
+      expect(ids.has(two)).toBe(false);
+      expect(isSegmentOf(one, two)).toBe(false);
       expect(() => segmentWriterId('not-a-ulid', 1)).toThrow();
     });
   });
