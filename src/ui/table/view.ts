@@ -101,7 +101,9 @@ export class RunsTableView implements IDisposable {
     this._header.setAttribute('role', 'row');
     this._header.setAttribute('aria-rowindex', '1');
     this._body = el('div', 'jp-RunsTable-body');
-    this._body.setAttribute('role', 'rowgroup');
+    this._rows = el('div', 'jp-RunsTable-rows');
+    this._rows.setAttribute('role', 'rowgroup');
+    this._body.append(this._rows);
     this._scroller.append(this._header, this._body);
     this.node.append(this._scroller);
 
@@ -449,6 +451,7 @@ export class RunsTableView implements IDisposable {
     for (let i = first; i < last; i++) {
       keys.push(itemKey(items[i]));
     }
+    this._shiftRows(first, keys);
     const wanted = new Set(keys);
     // Free the rows whose item left the window; spares (hidden) come first.
     const free: IRowSlot[] = this._spares;
@@ -473,7 +476,7 @@ export class RunsTableView implements IDisposable {
           slot.node.hidden = false;
         }
         if (!ordered && !slot.node.parentNode) {
-          this._body.append(slot.node);
+          this._rows.append(slot.node);
         }
       }
       if (item.type === 'group') {
@@ -510,9 +513,9 @@ export class RunsTableView implements IDisposable {
     for (const slot of order) {
       const expected: Node | null = prev
         ? prev.nextSibling
-        : this._body.firstChild;
+        : this._rows.firstChild;
       if (slot.node !== expected) {
-        this._body.insertBefore(slot.node, expected);
+        this._rows.insertBefore(slot.node, expected);
       }
       prev = slot.node;
     }
@@ -529,6 +532,7 @@ export class RunsTableView implements IDisposable {
       node,
       item: null,
       index: -1,
+      offset: NaN,
       selected: false,
       version: -1,
       width: '',
@@ -537,12 +541,47 @@ export class RunsTableView implements IDisposable {
     };
   }
 
-  /** Place a slot at `index` (transform and row index), if it moved. */
+  /**
+   * Rows are placed by `top` within a layer (`.jp-RunsTable-rows`) that is
+   * itself moved by `_base` rows (one `translateY`). When every row still
+   * shown moved by the same number of places (runs added or removed above
+   * them: a new run at the top moves every row down), the layer moves
+   * instead of the rows: their `top` stays, and Chromium reuses what it
+   * painted for them. Placing each row by `top` anew made the new run's
+   * frame style, lay out and paint every visible row again.
+   */
+  private _shiftRows(first: number, keys: readonly string[]): void {
+    let shift: number | null = null;
+    for (let i = 0; i < keys.length; i++) {
+      const slot = this._slots.get(keys[i]);
+      if (!slot || slot.index < 0) {
+        continue;
+      }
+      const moved = first + i - slot.index;
+      if (shift === null) {
+        shift = moved;
+      } else if (shift !== moved) {
+        return; // rows moved apart: each is placed again
+      }
+    }
+    if (shift) {
+      this._base += shift;
+      this._rows.style.transform = this._base
+        ? `translateY(${this._base * ROW_HEIGHT}px)`
+        : '';
+    }
+  }
+
+  /** Place a slot at `index` (row index, then `top` in the layer), if it moved. */
   private _place(slot: IRowSlot, index: number): void {
     if (slot.index !== index) {
       slot.index = index;
       slot.node.setAttribute('aria-rowindex', String(index + 2));
-      slot.node.style.top = `${index * ROW_HEIGHT}px`;
+    }
+    const offset = index - this._base;
+    if (slot.offset !== offset) {
+      slot.offset = offset;
+      slot.node.style.top = `${offset * ROW_HEIGHT}px`;
     }
     const width = `${this._rowWidth}px`;
     if (slot.width !== width) {
@@ -878,6 +917,9 @@ export class RunsTableView implements IDisposable {
   private _scroller: HTMLDivElement;
   private _header: HTMLDivElement;
   private _body: HTMLDivElement;
+  /** The rows' layer, moved by `_base` rows. */
+  private _rows: HTMLDivElement;
+  private _base = 0;
   private _columns: IColumn[] = [];
   private _getters: ((run: IRunSummary) => CellValue)[] = [];
   private _widths: number[] = [];
@@ -928,6 +970,8 @@ interface IRowSlot {
   /** The run or group shown; null once freed. */
   item: IRunSummary | TableItem | null;
   index: number;
+  /** Rows from the layer's top (`top`), the layer being at `_base`. */
+  offset: number;
   selected: boolean;
   /** `_version` the cells were built for. */
   version: number;

@@ -59,7 +59,8 @@ describe('RunsTableView: pooled rows', () => {
     });
     ({ model, view } = mount(1000));
     scroller = view.node.querySelector('.jp-RunsTable-scroller')!;
-    body = view.node.querySelector('.jp-RunsTable-body')!;
+    // The rows' group: the layer the rows are placed in.
+    body = view.node.querySelector('[role="rowgroup"]')!;
     scroller.scrollTop = 100 * ROW_HEIGHT;
     scroller.dispatchEvent(new Event('scroll'));
     flush();
@@ -74,6 +75,12 @@ describe('RunsTableView: pooled rows', () => {
   });
 
   const rows = () => [...body.querySelectorAll<HTMLElement>('[role="row"]')];
+  /** The layer's offset (`translateY`), in px. */
+  const layerOffset = () =>
+    Number(/translateY\((-?[\d.]+)px\)/.exec(body.style.transform)?.[1] ?? 0);
+  /** Where a row shows: its `top` in the layer, plus the layer's offset. */
+  const placedAt = (row: HTMLElement) =>
+    parseFloat(row.style.top) + layerOffset();
   const visible = () => rows().filter(r => !r.hidden);
   const indices = () =>
     visible().map(r => Number(r.getAttribute('aria-rowindex')));
@@ -119,8 +126,8 @@ describe('RunsTableView: pooled rows', () => {
       expect(row.dataset.runId).toBe(
         ids[Number(row.getAttribute('aria-rowindex')) - 2]
       );
-      expect(row.style.top).toBe(
-        `${(Number(row.getAttribute('aria-rowindex')) - 2) * ROW_HEIGHT}px`
+      expect(placedAt(row)).toBe(
+        (Number(row.getAttribute('aria-rowindex')) - 2) * ROW_HEIGHT
       );
       // Placed by `top`, not a transform (a paint property node per row).
       expect(row.style.transform).toBe('');
@@ -291,6 +298,8 @@ describe('RunsTableView: pooled rows', () => {
     scroller.dispatchEvent(new Event('scroll'));
     flush();
     const before = new Map(visible().map(r => [r.dataset.runId, r]));
+    const tops = new Map(visible().map(r => [r.dataset.runId, r.style.top]));
+    const offset = layerOffset();
     const observer = new MutationObserver(() => undefined);
     observer.observe(body, {
       subtree: true,
@@ -334,6 +343,26 @@ describe('RunsTableView: pooled rows', () => {
         .filter(r => r && r !== body)
     );
     expect([...written].every(r => r === top)).toBe(true);
+    // The layer moved one row down; the rows kept their `top` in it (what
+    // Chromium painted of them is reused), and each shows one row lower.
+    expect(layerOffset()).toBe(offset + ROW_HEIGHT);
+    for (const row of visible()) {
+      const id = row.dataset.runId!;
+      if (id !== 'RUN05000' && tops.has(id)) {
+        expect(row.style.top).toBe(tops.get(id));
+      }
+      expect(placedAt(row)).toBe(
+        (Number(row.getAttribute('aria-rowindex')) - 2) * ROW_HEIGHT
+      );
+    }
+    const styled = records.filter(
+      r =>
+        r.type === 'attributes' &&
+        r.attributeName === 'style' &&
+        r.target !== top &&
+        r.target !== body
+    );
+    expect(styled).toEqual([]);
   });
 
   it("should compute a run's anomaly flags once, not again at every row change", () => {
