@@ -108,16 +108,32 @@ export class RunsTableModel implements IDisposable {
 
   /** Replace the runs (the selection keeps the ids still present). */
   setRuns(runs: readonly IRunSummary[]): void {
+    // What was derived from the runs shown so far stays with them: a
+    // return to a notebook gives back its runs as the same array (the runs
+    // model keeps the last few notebooks' lists), and 10,000 runs' columns,
+    // query names and ids are not collected again.
+    if (this._runs.length > 0) {
+      this._derived.set(this._runs, {
+        byId: this._byId,
+        columns: this._columns,
+        keys: this._keys,
+        names: this._names
+      });
+    }
+    // Taken back, not shared: ids and names change in place as runs come.
+    const kept = this._derived.get(runs);
+    this._derived.delete(runs);
     this._runs = runs;
-    this._byId = null;
-    this._columns = null;
-    this._keys = null;
-    this._names = null;
+    this._byId = kept?.byId ?? null;
+    this._columns = kept?.columns ?? null;
+    this._keys = kept?.keys ?? null;
+    this._names = kept?.names ?? null;
     this._filtered = null;
-    const ids = new Set(runs.map(r => r.id));
-    for (const id of [...this._selection]) {
-      if (!ids.has(id)) {
-        this._selection.delete(id);
+    if (this._selection.size > 0) {
+      for (const id of [...this._selection]) {
+        if (!this.getRun(id)) {
+          this._selection.delete(id);
+        }
       }
     }
     this._changed.emit('columns');
@@ -655,6 +671,16 @@ export class RunsTableModel implements IDisposable {
   private _keys: IQueryKeys | null = null;
   /** Names seen, while `applyChanges` keeps columns and keys. */
   private _names: KeyNames | null = null;
+  /** Per runs array: what was derived from it (`setRuns`). */
+  private _derived = new WeakMap<
+    readonly IRunSummary[],
+    {
+      byId: Map<string, IRunSummary> | null;
+      columns: IColumn[] | null;
+      keys: IQueryKeys | null;
+      names: KeyNames | null;
+    }
+  >();
   private _predicate: RunPredicate | null | undefined = undefined;
   private _lastValid: RunPredicate | null = null;
   private _queryError: IQueryError | null = null;

@@ -1,4 +1,5 @@
 import type { IRunSummary } from '../../../core/run';
+import * as columnsModule from '../columns';
 import { collectColumns, compareCells, metricAggregate } from '../columns';
 import { RunsTableModel, type TableChange } from '../model';
 
@@ -160,6 +161,44 @@ describe('RunsTableModel', () => {
       m.setSelection(['RUN001', 'RUN002']);
       m.setRuns(RUNS.filter(r => r.id !== 'RUN001'));
       expect([...m.selection]).toEqual(['RUN002']);
+    });
+  });
+
+  describe('a return to runs shown before', () => {
+    it('should not collect columns or ids again from the same runs', () => {
+      const m = model();
+      const before = m.allColumns.map(c => c.id);
+      m.getRun('RUN003');
+      m.setRuns([]); // another notebook, without runs
+      const collect = jest.spyOn(columnsModule, 'collectColumns');
+      const index = jest.spyOn(Map.prototype, 'set');
+      try {
+        m.setRuns(RUNS); // back: the same array
+        expect(m.allColumns.map(c => c.id)).toEqual(before);
+        expect(m.getRun('RUN003')).toBe(RUNS[16]);
+        expect(collect).not.toHaveBeenCalled();
+        expect(index).not.toHaveBeenCalled();
+        // Runs that changed meanwhile are new: collected anew.
+        const more = [run(20, { params: { seed: 1 } }), ...RUNS];
+        m.setRuns(more);
+        expect(m.allColumns.map(c => c.id)).toContain('params.seed');
+        expect(collect).toHaveBeenCalledTimes(1);
+      } finally {
+        collect.mockRestore();
+        index.mockRestore();
+      }
+    });
+
+    it('should keep the selection of runs still there', () => {
+      const m = model();
+      m.setSelection(['RUN001', 'RUN002']);
+      m.setRuns([]);
+      expect([...m.selection]).toEqual([]);
+      m.setSelection([]);
+      m.setRuns(RUNS);
+      m.setSelection(['RUN001']);
+      m.setRuns(RUNS.slice(0, 10)); // RUN019..RUN010
+      expect([...m.selection]).toEqual([]);
     });
   });
 
