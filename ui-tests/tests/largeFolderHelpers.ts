@@ -153,6 +153,30 @@ export async function timeToRows(
         let done = false;
         let tab = NaN;
         let visibleAfterActivate: boolean | null = null;
+        // What selected another tab after this one (a reload's visit once
+        // showed this notebook, then the other one again): when, and who.
+        const switches: { at: number; to: string | null; stack: string }[] = [];
+        const onCurrent = (
+          _: unknown,
+          args: { newValue: { context?: { path: string } } | null }
+        ) => {
+          switches.push({
+            at: Math.round(performance.now() - t0),
+            to: args.newValue?.context?.path ?? null,
+            stack: (new Error().stack ?? '')
+              .split('\n')
+              .slice(2, 14)
+              .map(l => l.trim().replace(/\(?https?:\/\/[^/]+/, '('))
+              .join(' < ')
+          });
+        };
+        const shell = app.shell as unknown as {
+          currentChanged: {
+            connect: (f: typeof onCurrent) => void;
+            disconnect: (f: typeof onCurrent) => void;
+          };
+        };
+        shell.currentChanged.connect(onCurrent);
         const frame = () => {
           if (findPanel()?.isVisible) {
             tab = performance.now() - t0;
@@ -163,6 +187,7 @@ export async function timeToRows(
         const observer = new MutationObserver(() => check());
         const timer = window.setTimeout(() => {
           observer.disconnect();
+          shell.currentChanged.disconnect(onCurrent);
           done = true;
           // What the page showed instead (a benchmark's reload once ended
           // here with another notebook's tab selected): the current tab,
@@ -184,7 +209,8 @@ export async function timeToRows(
             // showed its panel at once (the dock selects a tab in the call;
             // `shell.currentWidget` follows the focus, later).
             panels: panelsOf().length,
-            visibleAfterActivate
+            visibleAfterActivate,
+            switches
           };
           reject(
             new Error(
@@ -202,6 +228,7 @@ export async function timeToRows(
           done = true;
           const dom = performance.now() - t0;
           observer.disconnect();
+          shell.currentChanged.disconnect(onCurrent);
           window.clearTimeout(timer);
           window.setTimeout(() => {
             performance.mark('runs-bench-painted');
