@@ -282,6 +282,24 @@ export async function switchToEmpty(
       !!sidebar.querySelector('.jp-RunsPanel-empty')
     );
   }, notebookPath);
+  // And until the notebook holds the focus: after a reload, the focus that
+  // selecting it asks for can come more than a second later (its cell
+  // editor is made lazily), and JupyterLab then selects its tab again, over
+  // a tab selected meanwhile (a benchmark's visit waited 10 minutes for
+  // rows of a notebook whose tab had been taken back this way).
+  await page
+    .waitForFunction(
+      p => {
+        const panel = [...window.jupyterapp.shell.widgets('main')].find(
+          w =>
+            (w as unknown as { context?: { path: string } }).context?.path === p
+        );
+        return !!panel && panel.node.contains(document.activeElement);
+      },
+      notebookPath,
+      { timeout: 15_000 }
+    )
+    .catch(() => undefined);
 }
 
 /** A quiet moment spent in the page: timers, then two animation frames. */
