@@ -160,12 +160,16 @@ export async function timeToRows(
           _: unknown,
           args: { newValue: { context?: { path: string } } | null }
         ) => {
+          const limit = Error.stackTraceLimit;
+          Error.stackTraceLimit = 40; // down to whoever moved the focus
+          const error = new Error();
+          Error.stackTraceLimit = limit;
           switches.push({
             at: Math.round(performance.now() - t0),
             to: args.newValue?.context?.path ?? null,
-            stack: (new Error().stack ?? '')
+            stack: (error.stack ?? '')
               .split('\n')
-              .slice(2, 14)
+              .slice(2, 40)
               .map(l => l.trim().replace(/\(?https?:\/\/[^/]+/, '('))
               .join(' < ')
           });
