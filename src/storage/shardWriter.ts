@@ -15,10 +15,6 @@
  * per run). The first write of a page and every `maxSealed`-th seal write
  * everything again and delete the segments that covers.
  */
-/** A write of this many entries or more is sealed (about 750 KB). */
-const SEAL_ENTRIES = 1000;
-/** Sealed segments of a folder before a write gathers them into one. */
-const MAX_SEALED = 8;
 import type { Contents } from '@jupyterlab/services';
 import {
   classifyName,
@@ -35,6 +31,11 @@ import {
 import { safeJoin } from '../core/paths';
 import { isNotFound } from './contentsErrors';
 import type { IFileSaver } from './backgroundSaver';
+
+/** A write of this many entries or more is sealed (about 750 KB). */
+const SEAL_ENTRIES = 1000;
+/** Sealed segments of a folder before a write gathers them into one. */
+const MAX_SEALED = 8;
 
 /** The part of a folder's state a shard is made from. */
 export interface IShardState {

@@ -13,8 +13,11 @@ import { MemoryContents } from './memoryContents';
 const WRITER = '01JDQ6Z0000000000000000000';
 const FOLDER = 'work/train.runs';
 
-/** A writer of an empty folder's shard, over `contents`. */
-function writerOf(contents: MemoryContents): ShardWriter {
+/** A writer of an empty folder's shard, over `contents`, and its state. */
+function folderWriter(
+  contents: MemoryContents,
+  options: Partial<ShardWriter.IOptions> = {}
+): { writer: ShardWriter; state: IShardState } {
   contents.dirs.add('work');
   contents.dirs.add(FOLDER);
   const state: IShardState = {
@@ -23,13 +26,17 @@ function writerOf(contents: MemoryContents): ShardWriter {
     read: [],
     stale: []
   };
-  return new ShardWriter({
+  const writer = new ShardWriter({
     contents: contents as unknown as Contents.IManager,
     writerId: WRITER,
     state: async () => state,
-    persist: async () => undefined
+    persist: async () => undefined,
+    ...options
   });
+  return { writer, state };
 }
+
+const writerOf = (contents: MemoryContents) => folderWriter(contents).writer;
 
 describe('ShardWriter', () => {
   it('should never have two PUTs of one shard in flight', async () => {
@@ -106,19 +113,7 @@ describe('ShardWriter', () => {
   describe('segments', () => {
     /** A writer sealing at 10 entries, gathering at 3 sealed segments. */
     function segmented(contents: MemoryContents) {
-      contents.dirs.add('work');
-      contents.dirs.add(FOLDER);
-      const state: IShardState = {
-        entries: new Map(),
-        shards: [],
-        read: [],
-        stale: []
-      };
-      const writer = new ShardWriter({
-        contents: contents as unknown as Contents.IManager,
-        writerId: WRITER,
-        state: async () => state,
-        persist: async () => undefined,
+      const { writer, state } = folderWriter(contents, {
         sealEntries: 10,
         maxSealed: 3
       });
