@@ -287,10 +287,11 @@ export async function switchToEmpty(
     );
   }, notebookPath);
   // And until the notebook holds the focus: after a reload, the focus that
-  // selecting it asks for can come more than a second later (its cell
-  // editor is made lazily), and JupyterLab then selects its tab again, over
-  // a tab selected meanwhile (a benchmark's visit waited 10 minutes for
-  // rows of a notebook whose tab had been taken back this way).
+  // selecting it asks for can come a second later, and JupyterLab then
+  // selects its tab again, over a tab selected meanwhile. This wait does
+  // not prevent every such switch: an activate request for this notebook,
+  // posted later by a caller not yet known, still took its tab back in
+  // about one visit of 5–10 after a reload (`timeToRows` reports it).
   await page
     .waitForFunction(
       p => {
