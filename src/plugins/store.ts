@@ -75,16 +75,18 @@ async function activate(app: JupyterFrontEnd): Promise<IRunStore> {
     console.warn('jupyterlab-runs: IndexedDB unavailable', error);
     return null;
   });
+  const saver = new BackgroundSaver({
+    contents,
+    settings: app.serviceManager.serverSettings,
+    worker: startWriterWorker(contents)
+  });
   const store = new ContentsRunStore({
     contents,
-    saver: new BackgroundSaver({
-      contents,
-      settings: app.serviceManager.serverSettings,
-      worker: startWriterWorker(contents)
-    }),
+    saver,
     lister: new ServerFolderLister({
       settings: app.serviceManager.serverSettings,
-      contents
+      contents,
+      background: saver
     }),
     writerId: writerId(),
     cache: database?.cache,

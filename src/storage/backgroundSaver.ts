@@ -7,10 +7,13 @@
  * drives, a browser that refuses the worker (a Content Security Policy
  * without `blob:` workers, say) and a worker that fails all go through the
  * contents manager, with the same errors.
+ *
+ * The worker also answers the small GETs the folder lister asks of it
+ * (`get`): a folder's stat, twice per saved run.
  */
 import { URLExt } from '@jupyterlab/coreutils';
-import type { Contents, ServerConnection } from '@jupyterlab/services';
-import type { IWriteRequest, WriteReply } from './writerWorker';
+import { ServerConnection, type Contents } from '@jupyterlab/services';
+import type { IGetRequest, IWriteRequest, WriteReply } from './writerWorker';
 
 /** How the run store saves a file (`Contents.IManager.save` does). */
 export interface IFileSaver {
@@ -81,11 +84,50 @@ export class BackgroundSaver implements IFileSaver {
         content: options.content
       }
     };
-    return new Promise<Contents.IModel>((resolve, reject) => {
+    return this._send<Contents.IModel>(request, () =>
+      this._contents.save(path, options)
+    );
+  }
+
+  /**
+   * GET `url` (a JSON answer of the Jupyter server) through the worker:
+   * its JSON body, or an error as a failed write has (`response.status`,
+   * or a `TypeError` when the server could not be reached). Null without
+   * a worker: the caller asks the usual way.
+   */
+  get(url: string): Promise<unknown> | null {
+    if (!this._worker) {
+      return null;
+    }
+    const headers = this._headers();
+    delete headers['Content-Type'];
+    const request: IGetRequest = {
+      id: ++this._lastId,
+      method: 'GET',
+      url,
+      headers
+    };
+    return this._send<unknown>(request, async () => {
+      const response = await ServerConnection.makeRequest(
+        url,
+        { method: 'GET' },
+        this._settings
+      );
+      if (!response.ok) {
+        throw new ServerConnection.ResponseError(response);
+      }
+      return response.json();
+    });
+  }
+
+  private _send<T>(
+    request: IWriteRequest | IGetRequest,
+    resend: () => Promise<T>
+  ): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
       this._pending.set(request.id, {
-        path,
-        options,
-        resolve,
+        resend,
+        resolve: resolve as (value: unknown) => void,
         reject
       });
       this._worker!.postMessage(request);
@@ -129,7 +171,7 @@ export class BackgroundSaver implements IFileSaver {
     }
     this._pending.delete(reply.id);
     if (reply.ok) {
-      pending.resolve(reply.model as unknown as Contents.IModel);
+      pending.resolve(reply.model);
       return;
     }
     this._xsrfValue = null; // it may be what the server refused
@@ -158,9 +200,7 @@ export class BackgroundSaver implements IFileSaver {
     this._worker = null;
     // Re-send what it had not answered.
     for (const write of this._takePending()) {
-      this._contents
-        .save(write.path, write.options)
-        .then(write.resolve, write.reject);
+      write.resend().then(write.resolve, write.reject);
     }
   }
 
@@ -182,9 +222,9 @@ export class BackgroundSaver implements IFileSaver {
 }
 
 interface IPendingWrite {
-  path: string;
-  options: Partial<Contents.IModel>;
-  resolve: (model: Contents.IModel) => void;
+  /** The same request the usual way (the worker failed). */
+  resend: () => Promise<unknown>;
+  resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
 }
 

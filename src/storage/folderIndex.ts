@@ -53,7 +53,7 @@ import {
 } from './folderState';
 import { ShardWriter, stampKey, type IShardState } from './shardWriter';
 import { ContentsFolderLister, type IFolderLister } from './folderLister';
-import { OwnWrites } from './ownWrites';
+import { OWN_WRITES_MIN_RUNS, OwnWrites } from './ownWrites';
 import type { IFileSaver } from './backgroundSaver';
 
 /** How many files are fetched at once. */
@@ -119,7 +119,10 @@ export class FolderIndex implements IDisposable {
       ownWrite: (folder, write) => this.ownWrite(folder, write)
     });
     this._own = new OwnWrites({
-      minRuns: options.ownWritesMinRuns,
+      minRuns:
+        options.ownWritesMinRuns ??
+        (() =>
+          this._lister.statsInBackground === true ? 0 : OWN_WRITES_MIN_RUNS),
       stat: async folder => (await this._stat(folder))?.last_modified ?? null,
       state: folder => this._state(folder),
       adopt: (folder, stamp) => {

@@ -39,10 +39,13 @@ export interface IOwnWriteFolder {
 }
 
 /**
- * Below this many runs a folder's writes are not told apart: the two reads
- * of its time per save cost more than listing a small folder again (at 0
- * runs, about 10 ms of the page's main thread per tagged execution went to
- * those requests in the execution-cost benchmark).
+ * Below this many runs a folder's writes are not told apart when its time
+ * is read on the main thread: the two reads per save cost more than
+ * listing a small folder again (at 0 runs, about 10 ms of the page's main
+ * thread per tagged execution went to those requests in the
+ * execution-cost benchmark). Read by the writer worker, they cost next to
+ * nothing, and every folder's writes are told apart
+ * (`IFolderLister.statsInBackground`).
  */
 export const OWN_WRITES_MIN_RUNS = 1000;
 
@@ -66,7 +69,8 @@ export class OwnWrites {
     this._stat = options.stat;
     this._state = options.state;
     this._adopt = options.adopt;
-    this._minRuns = options.minRuns ?? OWN_WRITES_MIN_RUNS;
+    const minRuns = options.minRuns ?? OWN_WRITES_MIN_RUNS;
+    this._minRuns = typeof minRuns === 'number' ? () => minRuns : minRuns;
   }
 
   /**
@@ -110,7 +114,7 @@ export class OwnWrites {
     let window = this._windows.get(folder);
     if (!window) {
       const known =
-        state.entries.size >= this._minRuns &&
+        state.entries.size >= this._minRuns() &&
         state.exists === true &&
         state.stamp !== null &&
         state.reading === 0;
@@ -215,7 +219,7 @@ export class OwnWrites {
   private _stat: (folder: string) => Promise<string | null>;
   private _state: (folder: string) => Promise<IOwnWriteFolder>;
   private _adopt: (folder: string, stamp: string) => void;
-  private _minRuns: number;
+  private _minRuns: () => number;
   private _windows = new Map<string, IWindow>();
   private _closing = new Map<string, Set<IWindow>>();
 }
@@ -227,7 +231,10 @@ export namespace OwnWrites {
     state: (folder: string) => Promise<IOwnWriteFolder>;
     /** The folder is as the page knows it, at time `stamp`. */
     adopt: (folder: string, stamp: string) => void;
-    /** Folders of fewer runs are not told apart (`OWN_WRITES_MIN_RUNS`). */
-    minRuns?: number;
+    /**
+     * Folders of fewer runs are not told apart (`OWN_WRITES_MIN_RUNS`); a
+     * function is asked at each window.
+     */
+    minRuns?: number | (() => number);
   }
 }

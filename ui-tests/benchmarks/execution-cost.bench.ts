@@ -105,10 +105,12 @@ function countMutations(): void {
   new MutationObserver(records => {
     for (const r of records) {
       const where = region(r.target);
-      // In the sidebar, which attribute of which element: what to cut.
+      // Outside the notebook, which attribute of which element: what to
+      // cut (a `hidden` or `disabled` under a toolbar makes it measure
+      // every item again).
       const what =
-        where === '#jp-runs-panel' && r.type === 'attributes'
-          ? `attributes: ${(r.target as Element).className.split(' ')[0]} ${r.attributeName}`
+        !where.startsWith('notebook') && r.type === 'attributes'
+          ? `attributes: ${(r.target as Element).tagName.toLowerCase()}.${String((r.target as Element).className).split(' ')[0]} ${r.attributeName}`
           : r.type;
       const key = `${where} (${what})`;
       counts[key] = (counts[key] ?? 0) + 1;

@@ -11,6 +11,7 @@ import {
   type IWriteRequest,
   type WriteReply
 } from '../writerWorker';
+import { fakeServer, response as jsonResponse } from './fakeServer';
 import { MemoryContents } from './memoryContents';
 
 const BASE = 'http://localhost:8888/lab-base/';
@@ -161,6 +162,36 @@ describe('writerWorkerMain', () => {
       message: 'The server could not be reached: Failed to fetch'
     });
   });
+
+  it('GETs with the headers it was given, no body, and answers with the JSON body', async () => {
+    const { reply, calls } = await ask(
+      async () => response(200, '{"listed": true, "exists": false}'),
+      { method: 'GET', headers: { 'X-XSRFToken': 't' } } as never
+    );
+    expect(calls).toHaveLength(1);
+    expect(calls[0].init.method).toBe('GET');
+    expect(calls[0].init.body).toBeUndefined();
+    expect(calls[0].init.headers).toEqual({ 'X-XSRFToken': 't' });
+    expect(reply).toEqual({
+      id: 7,
+      ok: true,
+      model: { listed: true, exists: false }
+    });
+  });
+
+  it.each([
+    [404, '{"message": "Not Found"}', 404, 'Not Found'],
+    [201, '{"listed": true}', 201, '201'],
+    [200, 'not json', 502, 'The server answered without a JSON object.']
+  ])(
+    "reports a GET's HTTP %s with its status",
+    async (status, body, expected, message) => {
+      const { reply } = await ask(async () => response(status, body), {
+        method: 'GET'
+      } as never);
+      expect(reply).toEqual({ id: 7, ok: false, status: expected, message });
+    }
+  );
 
   it('runs from its source text alone, with nothing but its scope', async () => {
     // What the page does: the worker script is this text, run on `self`.
@@ -392,6 +423,43 @@ describe('BackgroundSaver', () => {
     expect(contents.files.get('work/a.runs/2.json')).toBe('two');
     expect(worker.requests).toHaveLength(1);
     warn.mockRestore();
+  });
+
+  it('makes GETs through the worker, and the usual way without one or once it failed', async () => {
+    const url = `${BASE}jupyterlab-runs/api/listing?path=a&content=0`;
+    const worker = new InProcessWorker(async () =>
+      response(200, '{"listed": true}')
+    );
+    const server = fakeServer(() => jsonResponse(200, { listed: 'main' }));
+    const saver = new BackgroundSaver({
+      contents: contents.asManager(),
+      settings: server.settings,
+      worker,
+      xsrf: () => 'cookie-value'
+    });
+    expect(await saver.get(url)).toEqual({ listed: true });
+    expect(worker.requests[0].url).toBe(url);
+    expect(worker.requests[0].init.headers).toEqual({
+      'X-XSRFToken': 'cookie-value'
+    });
+    expect(server.urls).toEqual([]);
+
+    // A worker that never answers, then breaks: the GET is made here.
+    const stuck = new InProcessWorker(() => new Promise(() => undefined));
+    const broken = new BackgroundSaver({
+      contents: contents.asManager(),
+      settings: server.settings,
+      worker: stuck
+    });
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => {});
+    const asked = broken.get(url);
+    await new Promise(resolve => setTimeout(resolve, 0));
+    stuck.onerror!({ message: 'boom' } as ErrorEvent);
+    expect(await asked).toEqual({ listed: 'main' });
+    expect(server.urls).toEqual([url]);
+    warn.mockRestore();
+    // No worker now: the caller asks the usual way.
+    expect(broken.get(url)).toBeNull();
   });
 
   describe('under the run store', () => {

@@ -87,6 +87,57 @@ describe('ServerFolderLister', () => {
     expect(contents.notFound).toEqual([]);
   });
 
+  it('should stat through the writer worker when it has one, and list on the main thread', async () => {
+    const stat = { ...MODEL, content: null, format: null };
+    const contents = new MemoryContents();
+    contents.dirs.add('work');
+    contents.dirs.add(FOLDER);
+    const { settings, urls } = fakeServer(() =>
+      response(200, { listed: true, exists: true, model: MODEL })
+    );
+    const asked: string[] = [];
+    let answer: () => Promise<unknown> = async () => ({
+      listed: true,
+      exists: true,
+      model: stat
+    });
+    const l = new ServerFolderLister({
+      settings,
+      contents: contents as unknown as Contents.IManager,
+      background: {
+        inBackground: true,
+        get: url => {
+          asked.push(url);
+          return answer();
+        }
+      }
+    });
+    expect(l.statsInBackground).toBe(true);
+    expect(await l.stat(FOLDER)).toEqual(stat);
+    expect(new URL(asked[0]).searchParams.get('content')).toBe('0');
+    expect(urls).toEqual([]);
+    expect(await l.list(FOLDER)).toEqual(MODEL);
+    expect(asked).toHaveLength(1);
+    expect(urls).toHaveLength(1);
+
+    // Unreachable: the error, as a request of the page's own would give.
+    answer = async () => {
+      throw new TypeError('Failed to fetch');
+    };
+    await expect(l.stat(FOLDER)).rejects.toThrow('Failed to fetch');
+    // Refused: the Contents API decides; not there: learnt once.
+    answer = async () => {
+      throw Object.assign(new Error('Not Found'), {
+        response: { status: 404 }
+      });
+    };
+    expect((await l.stat(FOLDER))?.type).toBe('directory');
+    expect(contents.requests.get).toBe(1);
+    expect(l.statsInBackground).toBe(false);
+    expect((await l.stat(FOLDER))?.type).toBe('directory');
+    expect(asked).toHaveLength(3);
+  });
+
   it('should stat through the Contents API without the extension', async () => {
     const { lister: l, contents } = lister(() => response(404, {}));
     const model = await l.stat(FOLDER);

@@ -8,6 +8,7 @@ import { newestFirst } from '../../core/run';
 import { runId } from '../../core/history/__tests__/fixtures';
 import { ContentsRunStore } from '../contentsRunStore';
 import { MemoryHistoryCache, type IHistoryCache } from '../historyCache';
+import { ContentsFolderLister } from '../folderLister';
 import { MemoryOutboxStorage } from '../outbox';
 import type { IRunListing } from '../../tokens';
 import { MemoryContents } from './memoryContents';
@@ -352,6 +353,46 @@ describe('ContentsRunStore reopening a folder', () => {
     };
     // Three runs: below 4, the save alone; from 0 up, two reads more.
     expect(await checksAroundSave(0)).toBe((await checksAroundSave(4)) + 2);
+  });
+
+  it("should tell a small folder's own saves apart when its stats cost the page nothing", async () => {
+    await record([0, 1, 2]);
+    // A lister whose stats a worker makes (`statsInBackground`), as the
+    // page's is; no `ownWritesMinRuns`: the default decides.
+    const lister = new ContentsFolderLister(contents.asManager());
+    const store = open(WRITER_2, new MemoryHistoryCache(), {
+      pollIntervalMs: 20,
+      lister: Object.assign(lister, { statsInBackground: true })
+    });
+    await store.list(NB, { current: true });
+    const watch = store.watch(NB);
+    await settle();
+    resetCounts();
+    await store.save(makeRun({ id: runId(10), notebookPath: NB }));
+    await store.retryNow();
+    await sleep(100);
+    // The folder's time was read around the save, and never listed.
+    expect(contents.checks.length).toBeGreaterThanOrEqual(2);
+    expect(contents.reads).toEqual([]);
+    expect((await store.list(NB)).runs.map(r => r.id)).toEqual(
+      [10, 2, 1, 0].map(runId)
+    );
+    watch.dispose();
+
+    // Read on the main thread, the same save is followed by a listing.
+    const plain = open(WRITER_2, new MemoryHistoryCache(), {
+      pollIntervalMs: 20,
+      lister: new ContentsFolderLister(contents.asManager())
+    });
+    await plain.list(NB, { current: true });
+    const watching = plain.watch(NB);
+    await settle();
+    resetCounts();
+    await plain.save(makeRun({ id: runId(11), notebookPath: NB }));
+    await plain.retryNow();
+    await sleep(100);
+    expect(contents.reads).toContain(FOLDER);
+    watching.dispose();
   });
 
   it("should still list another tab's run written just before its own save", async () => {
