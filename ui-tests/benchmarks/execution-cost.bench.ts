@@ -40,6 +40,9 @@
  * landed (the runs sidebar, the status bar, the notebook, elsewhere): what
  * the page then styles, lays out and paints again.
  *
+ * BENCH_OURS=N lists N of this extension's functions by their time on the
+ * stack (default 8).
+ *
  * BENCH_SIDEBAR=0 collapses the runs sidebar: the difference from the
  * default is what drawing the sidebar costs per execution.
  *
@@ -77,6 +80,8 @@ const QUIET_MS = Number(process.env.BENCH_QUIET_MS ?? 1200);
 const SIZES = (process.env.BENCH_FOLDERS ?? '0,10000').split(',').map(Number);
 const REACT = process.env.BENCH_REACT === '1';
 const MUTATIONS = process.env.BENCH_MUTATIONS === '1';
+/** BENCH_OURS=N: how many of this extension's functions to list. */
+const OURS = Number(process.env.BENCH_OURS ?? 8);
 /** BENCH_SIDEBAR=0: the runs sidebar collapsed, to see what it costs. */
 const SIDEBAR = process.env.BENCH_SIDEBAR !== '0';
 
@@ -703,9 +708,9 @@ function report(size: number, arm: IArm, loadBefore: string): string[] {
       `  time with the function on the stack, grown most from untagged to tagged (ms per execution):`,
       ...t.moreThan(u, 30, 'total').map(l => `    ${l}`),
       `  this extension's functions, time on the stack per execution, tagged:`,
-      ...t.ours(8).map(l => `    ${l}`),
+      ...t.ours(OURS).map(l => `    ${l}`),
       `  and untagged (work a tagged run set off that landed after it):`,
-      ...u.ours(8).map(l => `    ${l}`),
+      ...u.ours(OURS).map(l => `    ${l}`),
       `  tagged, self time by script:`,
       ...t.scripts(8).map(l => `    ${l}`)
     );

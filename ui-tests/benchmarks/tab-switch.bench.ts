@@ -288,6 +288,18 @@ test('tab switch: selecting a notebook to its rows painted', async ({
           await app.restored;
           await app.commands.execute('jupyterlab-runs:show-runs');
         });
+        // The page reloads at `/lab/tree/<the notebook in front>`, and
+        // JupyterLab's file browser opens that path once it has restored
+        // (`restoreBrowser`: `filebrowser:open-path`, then `docmanager:open`,
+        // each after a request), which selects its tab again, over any tab
+        // selected meanwhile: caught by `timeToRows`' report of who asked
+        // for an activation, up to seconds after `app.restored`. A user who
+        // picks a tab that soon sees the same. Timed visits start after it.
+        await page.waitForFunction(
+          () => !document.querySelector('.jp-FileBrowser.jp-mod-restoring'),
+          undefined,
+          { timeout: 60_000 }
+        );
         for (const p of paths) {
           if (!(await panelId(page, p))) {
             throw new Error(`${p} was not restored after the reload`);

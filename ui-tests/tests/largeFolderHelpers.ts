@@ -181,6 +181,45 @@ export async function timeToRows(
           };
         };
         shell.currentChanged.connect(onCurrent);
+        // And who asked for a widget's activation meanwhile: Lumino posts
+        // the request, so the switch's own stack does not name its caller.
+        const activations: { at: number; of: string; stack: string }[] = [];
+        let widgetProto = Object.getPrototypeOf(app.shell) as {
+          activate?: () => void;
+        } | null;
+        while (
+          widgetProto &&
+          !Object.prototype.hasOwnProperty.call(widgetProto, 'activate')
+        ) {
+          widgetProto = Object.getPrototypeOf(widgetProto);
+        }
+        const activate = widgetProto?.activate;
+        const unpatch = () => {
+          if (widgetProto && activate) {
+            widgetProto.activate = activate;
+          }
+        };
+        if (widgetProto && activate) {
+          widgetProto.activate = function (this: {
+            id: string;
+            context?: { path: string };
+          }) {
+            const limit = Error.stackTraceLimit;
+            Error.stackTraceLimit = 30;
+            const error = new Error();
+            Error.stackTraceLimit = limit;
+            activations.push({
+              at: Math.round(performance.now() - t0),
+              of: this.context?.path ?? this.id,
+              stack: (error.stack ?? '')
+                .split('\n')
+                .slice(2, 30)
+                .map(l => l.trim().replace(/\(?https?:\/\/[^/]+/, '('))
+                .join(' < ')
+            });
+            return activate.call(this);
+          };
+        }
         const frame = () => {
           if (findPanel()?.isVisible) {
             tab = performance.now() - t0;
@@ -192,6 +231,7 @@ export async function timeToRows(
         const timer = window.setTimeout(() => {
           observer.disconnect();
           shell.currentChanged.disconnect(onCurrent);
+          unpatch();
           done = true;
           // What the page showed instead (a benchmark's reload once ended
           // here with another notebook's tab selected): the current tab,
@@ -214,7 +254,8 @@ export async function timeToRows(
             // `shell.currentWidget` follows the focus, later).
             panels: panelsOf().length,
             visibleAfterActivate,
-            switches
+            switches,
+            activations
           };
           reject(
             new Error(
@@ -233,6 +274,7 @@ export async function timeToRows(
           const dom = performance.now() - t0;
           observer.disconnect();
           shell.currentChanged.disconnect(onCurrent);
+          unpatch();
           window.clearTimeout(timer);
           window.setTimeout(() => {
             performance.mark('runs-bench-painted');
@@ -288,10 +330,9 @@ export async function switchToEmpty(
   }, notebookPath);
   // And until the notebook holds the focus: after a reload, the focus that
   // selecting it asks for can come a second later, and JupyterLab then
-  // selects its tab again, over a tab selected meanwhile. This wait does
-  // not prevent every such switch: an activate request for this notebook,
-  // posted later by a caller not yet known, still took its tab back in
-  // about one visit of 5–10 after a reload (`timeToRows` reports it).
+  // selects its tab again, over a tab selected meanwhile. (Another late
+  // switch after a reload, the file browser opening the page's
+  // `/lab/tree/` path, is waited for by the tab-switch benchmark.)
   await page
     .waitForFunction(
       p => {
