@@ -3,7 +3,6 @@ import type {
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
 import { ContentsManager, Drive, type Contents } from '@jupyterlab/services';
-import { newRunId } from '../core/id';
 // Needed at activation: runs must be captured from the first execution.
 // eslint-disable-next-line jupyter/prefer-lazy-imports
 import { ContentsRunStore } from '../storage/contentsRunStore';
@@ -14,28 +13,9 @@ import { openRunsDatabase } from '../storage/database';
 // Needed at activation: a rename right after start must take runs along.
 // eslint-disable-next-line jupyter/prefer-lazy-imports
 import { followRenames } from '../storage/renames';
+import { writerId } from '../storage/writerId';
 import { workerSource } from '../storage/writerWorker';
 import { IRunStore } from '../tokens';
-
-const WRITER_KEY = 'jupyterlab-runs:writer-id';
-
-/**
- * This tab's writer id: minted once per tab session and kept across
- * reloads (sessionStorage), so a tab keeps writing the same manifest shard.
- */
-function writerId(): string {
-  try {
-    const known = window.sessionStorage.getItem(WRITER_KEY);
-    if (known && /^[0-9A-HJKMNP-TV-Z]{26}$/.test(known)) {
-      return known;
-    }
-    const id = newRunId();
-    window.sessionStorage.setItem(WRITER_KEY, id);
-    return id;
-  } catch {
-    return newRunId(); // storage disabled: a writer per page load
-  }
-}
 
 /**
  * The writer worker, when the notebooks live on the Jupyter server's own

@@ -230,6 +230,59 @@ test.describe('Durable run history', () => {
     await expectSidebarRuns(page.locator('#jp-runs-panel'), 16);
   });
 
+  test('a tab opened from another, with a copy of its session storage, writes a manifest shard of its own', async ({
+    page,
+    browser
+  }) => {
+    const base = page.url().split('/lab')[0];
+    const { context, page: first } = await openFreshLab(browser, base);
+    await openNotebook(first, notebook);
+    await recordRuns(first, notebook, 2);
+    const writerOf = (p: Page) =>
+      p.evaluate(() =>
+        window.sessionStorage.getItem('jupyterlab-runs:writer-id')
+      );
+    const firstId = await writerOf(first);
+    expect(firstId).toMatch(/^[0-9A-Z]{26}$/);
+    // What the browser's "Duplicate tab" does to session storage: the new
+    // tab starts with a copy of it, the first tab's writer id included.
+    await first.evaluate(() => window.sessionStorage.setItem('copied', 'yes'));
+    const [second] = await Promise.all([
+      context.waitForEvent('page'),
+      first.evaluate(url => void window.open(url), `${base}/lab`)
+    ]);
+    await second.waitForLoadState();
+    expect(
+      await second.evaluate(() => window.sessionStorage.getItem('copied'))
+    ).toBe('yes');
+    await openNotebook(second, notebook);
+    await recordRuns(second, notebook, 2);
+    const secondId = await writerOf(second);
+    expect(secondId).toMatch(/^[0-9A-Z]{26}$/);
+    expect(secondId).not.toBe(firstId);
+    await recordRuns(first, notebook, 1);
+    // On disk: every run, and one shard per tab, each under its own id.
+    await expect
+      .poll(async () => (await runFileNames(page, folder)).length, {
+        timeout: 60_000
+      })
+      .toBe(5);
+    await expect
+      .poll(
+        async () =>
+          (await listNames(page.request, folder))
+            .filter(n => n.startsWith('manifest-'))
+            .sort(),
+        { timeout: 60_000 }
+      )
+      .toEqual(
+        [`manifest-${firstId}.json`, `manifest-${secondId}.json`].sort()
+      );
+    // And the first tab kept its id (it was open all along).
+    expect(await writerOf(first)).toBe(firstId);
+    await context.close();
+  });
+
   test('renaming the notebook in the file browser takes its runs along', async ({
     page,
     tmpPath
