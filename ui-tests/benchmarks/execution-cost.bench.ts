@@ -657,6 +657,33 @@ test('execution cost: tagged against untagged, whole page', async ({
   expect(arms.size).toBe(SIZES.length);
 });
 
+/**
+ * A 95% interval of the mean of `values` (percentile bootstrap, 2,000
+ * resamples from a fixed seed: the same samples print the same interval).
+ */
+function meanInterval(values: number[]): [number, number] {
+  if (values.length < 2) {
+    return [NaN, NaN];
+  }
+  let seed = 0x2f6b3a1d;
+  const random = () => {
+    // mulberry32
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const means: number[] = [];
+  for (let r = 0; r < 2000; r++) {
+    let sum = 0;
+    for (let i = 0; i < values.length; i++) {
+      sum += values[Math.floor(random() * values.length)];
+    }
+    means.push(sum / values.length);
+  }
+  return [percentile(means, 2.5), percentile(means, 97.5)];
+}
+
 /** The lines printed for one folder. */
 function report(size: number, arm: IArm, loadBefore: string): string[] {
   const lines = [
@@ -690,6 +717,16 @@ function report(size: number, arm: IArm, loadBefore: string): string[] {
         `  ${label.padEnd(30)}${fmt(stat(arm.tagged, key, mean))}${fmt(stat(arm.tagged, key, p50))}${fmt(stat(arm.tagged, key, p95))}    ${fmt(stat(arm.untagged, key, mean))}${fmt(stat(arm.untagged, key, p50))}${fmt(stat(arm.untagged, key, p95))}    ${fmt(stat(arm.tagged, key, mean) - stat(arm.untagged, key, mean))}${fmt(stat(arm.tagged, key, p50) - stat(arm.untagged, key, p50))}`
       );
     }
+    // Paired: each tagged execution against the untagged one after it, so
+    // that drift over the run (the page's own growth, the machine) cancels;
+    // the interval says how far the mean could move between runs.
+    const pairs = arm.tagged
+      .map((s, i) => s.thread - (arm.untagged[i]?.thread ?? NaN))
+      .filter(Number.isFinite);
+    const [lo, hi] = meanInterval(pairs);
+    lines.push(
+      `  CPU per pair, tagged − untagged: mean ${fmt(mean(pairs)).trim()} ms, 95% interval ${fmt(lo).trim()} to ${fmt(hi).trim()} (bootstrap over ${pairs.length} pairs)`
+    );
     if (arm.mlflow.length) {
       lines.push(
         `  MLflow cell (${arm.mlflowSetup}), mean/p50 − untagged: wall ${fmt(stat(arm.mlflow, 'wall', mean) - stat(arm.untagged, 'wall', mean))} / ${fmt(stat(arm.mlflow, 'wall', p50) - stat(arm.untagged, 'wall', p50))}, ThreadTime ${fmt(stat(arm.mlflow, 'thread', mean) - stat(arm.untagged, 'thread', mean))} / ${fmt(stat(arm.mlflow, 'thread', p50) - stat(arm.untagged, 'thread', p50))}; its own ThreadTime mean ${fmt(stat(arm.mlflow, 'thread', mean))}`
