@@ -6,6 +6,8 @@ import { ContentsManager, Drive, type Contents } from '@jupyterlab/services';
 // Needed at activation: runs must be captured from the first execution.
 // eslint-disable-next-line jupyter/prefer-lazy-imports
 import { ContentsRunStore } from '../storage/contentsRunStore';
+// Needed at activation: the lister and the store share the saver's worker.
+// eslint-disable-next-line jupyter/prefer-lazy-imports
 import { BackgroundSaver } from '../storage/backgroundSaver';
 import { ServerFolderLister } from '../storage/folderLister';
 import { ServerLinkChecker } from '../storage/linkChecker';

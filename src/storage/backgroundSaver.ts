@@ -13,7 +13,13 @@
  */
 import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection, type Contents } from '@jupyterlab/services';
-import type { IGetRequest, IWriteRequest, WriteReply } from './writerWorker';
+import type {
+  IBatchAnswer,
+  IBatchRequest,
+  IGetRequest,
+  IWriteRequest,
+  WriteReply
+} from './writerWorker';
 
 /** How the run store saves a file (`Contents.IManager.save` does). */
 export interface IFileSaver {
@@ -21,6 +27,16 @@ export interface IFileSaver {
     path: string,
     options: Partial<Contents.IModel>
   ): Promise<Contents.IModel>;
+  /**
+   * Write text files in order, with the folder's time read (a GET of
+   * `statUrl`) before the first and after the last, as one request of the
+   * page (`BackgroundSaver`); null when it cannot (no worker, a path it
+   * leaves to `save`): the caller then saves each file.
+   */
+  writeBatch?(
+    statUrl: string,
+    files: { path: string; content: string }[]
+  ): Promise<IBatchAnswer> | null;
 }
 
 /** The slice of a `Worker` the saver uses. */
@@ -120,8 +136,51 @@ export class BackgroundSaver implements IFileSaver {
     });
   }
 
+  writeBatch(
+    statUrl: string,
+    files: { path: string; content: string }[]
+  ): Promise<IBatchAnswer> | null {
+    if (
+      !this._worker ||
+      files.some(
+        f => this._contents.driveName(f.path) !== '' || !isNormalized(f.path)
+      )
+    ) {
+      return null;
+    }
+    const headers = this._headers();
+    const statHeaders = { ...headers };
+    delete statHeaders['Content-Type'];
+    const request: IBatchRequest = {
+      id: ++this._lastId,
+      method: 'BATCH',
+      statUrl,
+      statHeaders,
+      headers,
+      writes: files.map(f => ({
+        url: `${this._apiUrl}/${URLExt.encodeParts(f.path)}`,
+        model: { type: 'file', format: 'text', content: f.content }
+      }))
+    };
+    // A failed worker's batch is written file by file the usual way,
+    // without the folder's time (unknown: no own write is recognised).
+    return this._send<IBatchAnswer>(request, async () => {
+      const models: Record<string, unknown>[] = [];
+      for (const f of files) {
+        models.push(
+          (await this._contents.save(f.path, {
+            type: 'file',
+            format: 'text',
+            content: f.content
+          })) as unknown as Record<string, unknown>
+        );
+      }
+      return { before: null, after: null, latest: NaN, models };
+    });
+  }
+
   private _send<T>(
-    request: IWriteRequest | IGetRequest,
+    request: IWriteRequest | IGetRequest | IBatchRequest,
     resend: () => Promise<T>
   ): Promise<T> {
     return new Promise<T>((resolve, reject) => {

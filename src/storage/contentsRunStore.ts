@@ -681,15 +681,24 @@ export class ContentsRunStore implements IRunStore {
       return;
     }
     const run = entry.run!;
-    let seriesModel: Contents.IModel | null = null;
+    const texts: { name: string; content: string }[] = [];
     if (entry.series && Object.keys(entry.series).length > 0) {
-      seriesModel = await put(
-        seriesFileName(run.id),
-        serializeSeriesFile(run.id, entry.series)
-      );
+      texts.push({
+        name: seriesFileName(run.id),
+        content: serializeSeriesFile(run.id, entry.series)
+      });
     }
     // The run file last: it is the commit point readers trust.
-    const runModel = await put(`${run.id}.json`, serializeRunFile(run));
+    texts.push({ name: `${run.id}.json`, content: serializeRunFile(run) });
+    let models = await this._writeBatch(folder, texts);
+    if (!models) {
+      models = [];
+      for (const text of texts) {
+        models.push(await put(text.name, text.content));
+      }
+    }
+    const runModel = models[models.length - 1];
+    const seriesModel = models.length > 1 ? models[0] : null;
     const summary = summarizeRun(run, run.metrics ? null : entry.series);
     const files = {
       id: run.id,
@@ -703,6 +712,44 @@ export class ContentsRunStore implements IRunStore {
       run: summary,
       seq: ++this._seq
     });
+  }
+
+  /**
+   * A run's files in one request of the page, with the folder's time read
+   * around them (`IFileSaver.writeBatch`); null when that cannot be done
+   * or the folder is missing (the caller then writes each file, following
+   * renames and making the folder again).
+   */
+  private async _writeBatch(
+    folder: string,
+    files: { name: string; content: string }[]
+  ): Promise<Contents.IModel[] | null> {
+    const statUrl = this._index.backgroundStatUrl(folder);
+    const paths = files.map(f => ({
+      path: safeJoin(folder, f.name),
+      content: f.content
+    }));
+    if (!statUrl || !this._saver.writeBatch) {
+      return null;
+    }
+    try {
+      return await this._index.ownWriteStamped(folder, async () => {
+        const writing = this._saver.writeBatch!(statUrl, paths);
+        if (!writing) {
+          throw new NoBatch();
+        }
+        const answer = await writing;
+        return {
+          ...answer,
+          result: answer.models as unknown as Contents.IModel[]
+        };
+      });
+    } catch (error) {
+      if (error instanceof NoBatch || isMissingPath(error)) {
+        return null;
+      }
+      throw error;
+    }
   }
 
   private async _ensureParents(
@@ -890,3 +937,6 @@ function patchOf(patch: IRunAnnotation): IRunAnnotation {
     Object.entries(patch).filter(([, v]) => v !== undefined)
   ) as IRunAnnotation;
 }
+
+/** The saver could not write a batch (`ContentsRunStore._writeBatch`). */
+class NoBatch extends Error {}

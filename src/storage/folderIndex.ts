@@ -53,7 +53,11 @@ import {
 } from './folderState';
 import { ShardWriter, stampKey, type IShardState } from './shardWriter';
 import { ContentsFolderLister, type IFolderLister } from './folderLister';
-import { OWN_WRITES_MIN_RUNS, OwnWrites } from './ownWrites';
+import {
+  OWN_WRITES_MIN_RUNS,
+  OwnWrites,
+  type IStampedWrite
+} from './ownWrites';
 import type { IFileSaver } from './backgroundSaver';
 
 /** How many files are fetched at once. */
@@ -296,6 +300,25 @@ export class FolderIndex implements IDisposable {
     write: () => Promise<T>
   ): Promise<T> {
     return this._own.write(folder, write);
+  }
+
+  /**
+   * Make a write of this page that reads the folder's time itself, before
+   * and after (`OwnWrites.writeStamped`).
+   */
+  ownWriteStamped<T>(
+    folder: string,
+    write: () => Promise<IStampedWrite<T>>
+  ): Promise<T> {
+    return this._own.writeStamped(folder, write);
+  }
+
+  /**
+   * The URL a batch of writes reads the folder's time from, or null when
+   * stats are not made in the background (`IFolderLister`).
+   */
+  backgroundStatUrl(folder: string): string | null {
+    return this._lister.backgroundStatUrl?.(folder) ?? null;
   }
 
   /** The folder was just created by this page. */

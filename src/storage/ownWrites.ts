@@ -49,9 +49,23 @@ export interface IOwnWriteFolder {
  */
 export const OWN_WRITES_MIN_RUNS = 1000;
 
+/** What a write that reads the folder's time itself answers. */
+export interface IStampedWrite<T> {
+  result: T;
+  /** The folder's time before its first request, and after its last. */
+  before: string | null;
+  after: string | null;
+  /** Latest `last_modified` of its writes plus their durations (epoch ms). */
+  latest: number;
+}
+
 interface IWindow {
   /** The folder's time before the window's first write (null: unknown). */
   before: Promise<string | null>;
+  /** The time a stamped write read after itself (`writeStamped`). */
+  after: string | null | undefined;
+  /** How many writes joined the window. */
+  writes: number;
   generation: number;
   pending: number;
   /** Latest `last_modified` of this page's writes, epoch ms. */
@@ -110,37 +124,9 @@ export class OwnWrites {
     folder: string,
     write: () => Promise<T>
   ): Promise<T> {
-    const state = await this._state(folder);
-    let window = this._windows.get(folder);
-    if (!window) {
-      const known =
-        state.entries.size >= this._minRuns() &&
-        state.exists === true &&
-        state.stamp !== null &&
-        state.reading === 0;
-      window = {
-        before: known
-          ? this._stat(folder).catch(() => null)
-          : Promise.resolve(null),
-        generation: state.generation,
-        pending: 0,
-        latest: -Infinity,
-        failed: false,
-        closing: null,
-        done: Promise.resolve(),
-        end: () => undefined
-      };
-      const opened = window;
-      opened.done = new Promise<void>(resolve => {
-        opened.end = resolve;
-      });
-      this._windows.set(folder, window);
-    }
-    if (window.closing !== null) {
-      clearTimeout(window.closing);
-      window.closing = null;
-    }
-    window.pending++;
+    const window = await this._join(folder, known =>
+      known ? this._stat(folder).catch(() => null) : Promise.resolve(null)
+    );
     try {
       // The first read must reach the server before this write does.
       await window.before;
@@ -161,17 +147,109 @@ export class OwnWrites {
       window.failed = true;
       throw error;
     } finally {
-      if (--window.pending === 0) {
-        // A run's series then its run file are written one after the
-        // other: one window for both, not two racing reads between them.
-        const closing = window;
-        closing.closing = setTimeout(() => {
-          if (this._windows.get(folder) === closing) {
-            this._windows.delete(folder);
-          }
-          void this._close(folder, closing);
-        }, 0);
+      this._leave(folder, window);
+    }
+  }
+
+  /**
+   * Run a write that reads the folder's time itself, before its first
+   * request and after its last (`IFileSaver.writeBatch`): one round trip
+   * where `write` and its two stats were three. Opening a window, its
+   * reads are the window's; joining one another write opened, they are
+   * not used, and the window reads the time after as it would.
+   */
+  async writeStamped<T>(
+    folder: string,
+    write: () => Promise<IStampedWrite<T>>
+  ): Promise<T> {
+    let own: ((before: string | null) => void) | null = null;
+    const window = await this._join(folder, known =>
+      known
+        ? new Promise<string | null>(resolve => {
+            own = resolve;
+          })
+        : Promise.resolve(null)
+    );
+    const opened = own as ((before: string | null) => void) | null;
+    try {
+      if (!opened) {
+        await window.before;
       }
+      const answer = await write();
+      opened?.(answer.before);
+      if (Number.isNaN(answer.latest)) {
+        window.failed = true;
+      } else {
+        window.latest = Math.max(window.latest, answer.latest);
+      }
+      if (opened) {
+        window.after = answer.after;
+      }
+      return answer.result;
+    } catch (error) {
+      opened?.(null);
+      window.failed = true;
+      throw error;
+    } finally {
+      this._leave(folder, window);
+    }
+  }
+
+  /**
+   * The folder's open window, or a new one whose first read is `before`
+   * (given whether the folder's state is known well enough to tell).
+   */
+  private async _join(
+    folder: string,
+    before: (known: boolean) => Promise<string | null>
+  ): Promise<IWindow> {
+    const state = await this._state(folder);
+    let window = this._windows.get(folder);
+    if (!window) {
+      const known =
+        state.entries.size >= this._minRuns() &&
+        state.exists === true &&
+        state.stamp !== null &&
+        state.reading === 0;
+      window = {
+        before: before(known),
+        after: undefined,
+        writes: 0,
+        generation: state.generation,
+        pending: 0,
+        latest: -Infinity,
+        failed: false,
+        closing: null,
+        done: Promise.resolve(),
+        end: () => undefined
+      };
+      const opened = window;
+      opened.done = new Promise<void>(resolve => {
+        opened.end = resolve;
+      });
+      this._windows.set(folder, window);
+    }
+    if (window.closing !== null) {
+      clearTimeout(window.closing);
+      window.closing = null;
+    }
+    window.pending++;
+    window.writes++;
+    return window;
+  }
+
+  /** A write of the window ended: the last one closes it. */
+  private _leave(folder: string, window: IWindow): void {
+    if (--window.pending === 0) {
+      // A run's series then its run file are written one after the
+      // other: one window for both, not two racing reads between them.
+      const closing = window;
+      closing.closing = setTimeout(() => {
+        if (this._windows.get(folder) === closing) {
+          this._windows.delete(folder);
+        }
+        void this._close(folder, closing);
+      }, 0);
     }
   }
 
@@ -187,7 +265,11 @@ export class OwnWrites {
       if (before === null || window.failed) {
         return;
       }
-      const after = await this._stat(folder).catch(() => null);
+      // A stamped write alone in its window read the time after itself.
+      const after =
+        window.after !== undefined && window.writes === 1
+          ? window.after
+          : await this._stat(folder).catch(() => null);
       const state = await this._state(folder);
       if (
         after !== null &&

@@ -38,8 +38,40 @@ export interface IGetRequest {
   headers: Record<string, string>;
 }
 
+/**
+ * A run's files written in one message: the folder's time read (a GET of
+ * `statUrl`, the server extension's stat) before the first write and after
+ * the last, the writes in order between. One message each way per saved
+ * run, where a stat, the series, the run file and a stat were four.
+ */
+export interface IBatchRequest {
+  id: number;
+  method: 'BATCH';
+  statUrl: string;
+  /** Headers of the GETs. */
+  statHeaders: Record<string, string>;
+  /** Headers of the PUTs. */
+  headers: Record<string, string>;
+  writes: { url: string; model: IWriteRequest['model'] }[];
+}
+
+/** A batch's answer (`model` of an ok reply). */
+export interface IBatchAnswer {
+  /** The folder's time before the first write (null: not known). */
+  before: string | null;
+  /** And after the last (null: not known). */
+  after: string | null;
+  /**
+   * Latest `last_modified` of the writes plus the time each request took,
+   * epoch ms (NaN when a write answered none): what `isOwnChange` reads.
+   */
+  latest: number;
+  /** The server's model of each write, in order. */
+  models: Record<string, unknown>[];
+}
+
 /** What the page asks of the worker. */
-export type WorkerRequest = IWriteRequest | IGetRequest;
+export type WorkerRequest = IWriteRequest | IGetRequest | IBatchRequest;
 
 /**
  * The worker's answer: the server's model (a GET's JSON body), or why it
@@ -67,8 +99,10 @@ export interface IWriterScope {
  * answered in the order they finish.
  */
 export function writerWorkerMain(scope: IWriterScope): void {
-  const answer = async (request: WorkerRequest): Promise<WriteReply> => {
-    const get = 'method' in request && request.method === 'GET';
+  const answer = async (
+    request: IWriteRequest | IGetRequest
+  ): Promise<WriteReply> => {
+    const get = 'method' in request;
     let response: Response;
     try {
       response = await scope.fetch(
@@ -136,10 +170,61 @@ export function writerWorkerMain(scope: IWriterScope): void {
             : `${response.status} ${response.statusText}`.trim()
     };
   };
-  scope.onmessage = event => {
-    void answer(event.data as WorkerRequest).then(reply =>
-      scope.postMessage(reply)
+  // A folder's time from the stat endpoint's answer; null when unknown.
+  const stamp = async (
+    id: number,
+    url: string,
+    headers: IGetRequest['headers']
+  ) => {
+    const reply = await answer({ id, method: 'GET', url, headers });
+    const body = (reply.ok ? reply.model : null) as {
+      listed?: unknown;
+      exists?: unknown;
+      model?: { last_modified?: unknown } | null;
+    } | null;
+    const time = body?.model?.last_modified;
+    return body?.listed === true &&
+      body.exists === true &&
+      typeof time === 'string'
+      ? time
+      : null;
+  };
+  const batch = async (request: IBatchRequest): Promise<WriteReply> => {
+    const before = await stamp(
+      request.id,
+      request.statUrl,
+      request.statHeaders
     );
+    const models: Record<string, unknown>[] = [];
+    let latest = -Infinity;
+    for (const write of request.writes) {
+      const started = Date.now();
+      const reply = await answer({
+        id: request.id,
+        url: write.url,
+        headers: request.headers,
+        model: write.model
+      });
+      if (!reply.ok) {
+        return reply; // the writes after it are not made
+      }
+      // The folder's time may follow the file's by as long as the request
+      // took (`OwnWrites`), and by no more.
+      const time = Date.parse(String(reply.model.last_modified));
+      latest = Math.max(latest, time + (Date.now() - started));
+      models.push(reply.model);
+    }
+    const after = await stamp(request.id, request.statUrl, request.statHeaders);
+    const model: IBatchAnswer = { before, after, latest, models };
+    return { id: request.id, ok: true, model: model as never };
+  };
+  scope.onmessage = event => {
+    const request = event.data as WorkerRequest;
+    void (
+      'method' in request && request.method === 'BATCH'
+        ? batch(request)
+        : answer(request as IWriteRequest | IGetRequest)
+    ).then(reply => scope.postMessage(reply));
   };
 }
 

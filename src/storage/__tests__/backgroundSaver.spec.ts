@@ -193,6 +193,81 @@ describe('writerWorkerMain', () => {
     }
   );
 
+  it("writes a batch in order between two reads of the folder's time, and stops at a failed write", async () => {
+    const statUrl = `${BASE}jupyterlab-runs/api/listing?path=a.runs&content=0`;
+    let time = '2026-12-06T10:00:00.000000Z';
+    let fail = false;
+    const replies: WriteReply[] = [];
+    const calls: { url: string; method?: string }[] = [];
+    const scope: IWriterScope = {
+      onmessage: null,
+      postMessage: m => replies.push(m as WriteReply),
+      fetch: async (url, init) => {
+        calls.push({ url, method: init.method });
+        if (init.method === 'GET') {
+          return response(
+            200,
+            JSON.stringify({
+              listed: true,
+              exists: true,
+              model: { last_modified: time }
+            })
+          );
+        }
+        if (fail && url.endsWith('x.json')) {
+          return response(507, '{"message": "No space left"}');
+        }
+        time = '2026-12-06T10:00:01.000000Z';
+        return response(
+          201,
+          JSON.stringify({ name: url.split('/').pop(), last_modified: time })
+        );
+      }
+    };
+    writerWorkerMain(scope);
+    const batch = {
+      id: 3,
+      method: 'BATCH',
+      statUrl,
+      statHeaders: { 'X-XSRFToken': 't' },
+      headers: { 'Content-Type': 'application/json', 'X-XSRFToken': 't' },
+      writes: ['x.series.json', 'x.json'].map(name => ({
+        url: `${BASE}api/contents/a.runs/${name}`,
+        model: { type: 'file', format: 'text', content: '{}' }
+      }))
+    };
+    const before = Date.now();
+    scope.onmessage!({ data: batch });
+    await new Promise(resolve => setTimeout(resolve, 0));
+    expect(calls.map(c => `${c.method} ${c.url.split('/').pop()}`)).toEqual([
+      'GET listing?path=a.runs&content=0',
+      'PUT x.series.json',
+      'PUT x.json',
+      'GET listing?path=a.runs&content=0'
+    ]);
+    const reply = replies[0] as { ok: true; model: Record<string, unknown> };
+    expect(reply.ok).toBe(true);
+    expect(reply.model.before).toBe('2026-12-06T10:00:00.000000Z');
+    expect(reply.model.after).toBe('2026-12-06T10:00:01.000000Z');
+    expect(reply.model.models).toHaveLength(2);
+    // The file's time plus how long its request took.
+    const latest = reply.model.latest as number;
+    expect(latest).toBeGreaterThanOrEqual(Date.parse(time));
+    expect(latest).toBeLessThanOrEqual(Date.parse(time) + Date.now() - before);
+
+    fail = true;
+    calls.length = 0;
+    scope.onmessage!({ data: { ...batch, id: 4 } });
+    await new Promise(resolve => setTimeout(resolve, 0));
+    expect(calls.map(c => c.method)).toEqual(['GET', 'PUT', 'PUT']);
+    expect(replies[1]).toEqual({
+      id: 4,
+      ok: false,
+      status: 507,
+      message: 'No space left'
+    });
+  });
+
   it('runs from its source text alone, with nothing but its scope', async () => {
     // What the page does: the worker script is this text, run on `self`.
     // A fresh context has none of this module's bindings, so this fails if
@@ -460,6 +535,67 @@ describe('BackgroundSaver', () => {
     warn.mockRestore();
     // No worker now: the caller asks the usual way.
     expect(broken.get(url)).toBeNull();
+  });
+
+  it('writes a batch through the worker, and file by file without a time once the worker failed', async () => {
+    const statUrl = `${BASE}jupyterlab-runs/api/listing?path=work/a.runs&content=0`;
+    const worker = new InProcessWorker(async (url, init) =>
+      init.method === 'GET'
+        ? response(
+            200,
+            '{"listed": true, "exists": true, "model": {"last_modified": "2026-12-06T10:00:00Z"}}'
+          )
+        : serve(contents)(url, init)
+    );
+    const saver = new BackgroundSaver({
+      contents: contents.asManager(),
+      settings,
+      worker,
+      xsrf: () => 'cookie-value'
+    });
+    const files = [
+      { path: 'work/a.runs/1.series.json', content: 's' },
+      { path: 'work/a.runs/1.json', content: 'r' }
+    ];
+    const answer = await saver.writeBatch(statUrl, files);
+    expect(answer?.before).toBe('2026-12-06T10:00:00Z');
+    expect(answer?.models.map(m => m.name)).toEqual([
+      '1.series.json',
+      '1.json'
+    ]);
+    expect(contents.files.get('work/a.runs/1.json')).toBe('r');
+    expect(worker.requests.map(r => r.init.method)).toEqual([
+      'GET',
+      'PUT',
+      'PUT',
+      'GET'
+    ]);
+    expect(worker.requests[0].init.headers).toEqual({
+      'X-XSRFToken': 'cookie-value'
+    });
+    // Another drive's path: left to the caller.
+    expect(
+      saver.writeBatch(statUrl, [{ path: 'Drive:a.runs/1.json', content: '' }])
+    ).toBeNull();
+
+    const stuck = new InProcessWorker(() => new Promise(() => undefined));
+    const broken = new BackgroundSaver({
+      contents: contents.asManager(),
+      settings,
+      worker: stuck
+    });
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => {});
+    const pending = broken.writeBatch(statUrl, [
+      { path: 'work/a.runs/2.json', content: 'two' }
+    ]);
+    await new Promise(resolve => setTimeout(resolve, 0));
+    stuck.onerror!({ message: 'boom' } as ErrorEvent);
+    const resent = await pending;
+    expect(resent?.before).toBeNull();
+    expect(Number.isNaN(resent?.latest)).toBe(true);
+    expect(contents.files.get('work/a.runs/2.json')).toBe('two');
+    expect(broken.writeBatch(statUrl, files)).toBeNull();
+    warn.mockRestore();
   });
 
   describe('under the run store', () => {

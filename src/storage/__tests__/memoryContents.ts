@@ -143,6 +143,13 @@ export class MemoryContents {
   notFound: string[] = [];
 
   /** A file's bytes as a binary string (text is stored as UTF-8). */
+  /** A path's time as a stat would answer, without counting a request. */
+  stamp(path: string): string | null {
+    return this.dirs.has(path) || this.files.has(path)
+      ? this._model(path, false).last_modified
+      : null;
+  }
+
   binary(path: string): string {
     const text = this.files.get(path) ?? '';
     return this._binary.has(path)

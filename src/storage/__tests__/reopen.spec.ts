@@ -395,6 +395,77 @@ describe('ContentsRunStore reopening a folder', () => {
     watching.dispose();
   });
 
+  it("should write a run's files in one batch that reads the folder's time, and list nothing after", async () => {
+    await record([0, 1, 2]);
+    const batchStore = (stamps: boolean) => {
+      const batches: string[][] = [];
+      const manager = contents.asManager();
+      const saver = {
+        save: manager.save.bind(manager),
+        writeBatch: (_: string, files: { path: string; content: string }[]) => {
+          batches.push(files.map(f => f.path));
+          return (async () => {
+            const before = stamps ? contents.stamp(FOLDER) : null;
+            const models: Record<string, unknown>[] = [];
+            for (const f of files) {
+              models.push(
+                (await manager.save(f.path, {
+                  type: 'file',
+                  format: 'text',
+                  content: f.content
+                })) as never
+              );
+            }
+            const after = stamps ? contents.stamp(FOLDER) : null;
+            return { before, after, latest: Date.now(), models };
+          })();
+        }
+      };
+      const lister = Object.assign(new ContentsFolderLister(manager), {
+        statsInBackground: true,
+        backgroundStatUrl: (folder: string) => `stat:${folder}`
+      });
+      return {
+        batches,
+        store: open(WRITER_2, new MemoryHistoryCache(), {
+          pollIntervalMs: 60_000,
+          shardDelayMs: 60_000, // the shard's own write is not the batch
+          saver,
+          lister
+        })
+      };
+    };
+    const { store, batches } = batchStore(true);
+    await store.list(NB, { current: true });
+    await settle();
+    resetCounts();
+    await store.save(makeRun({ id: runId(10), notebookPath: NB }));
+    await store.retryNow();
+    await settle();
+    expect(batches).toEqual([[`${FOLDER}/${runId(10)}.json`]]);
+    // The page read no time of its own around the save: the batch did.
+    expect(contents.checks).toEqual([]);
+    // Its own change is known: a check finds the folder as it left it.
+    const listing = await store.list(NB);
+    await settle(); // its check, in the background
+    expect(listing.runs.map(r => r.id)).toEqual([10, 2, 1, 0].map(runId));
+    expect(contents.checks).toEqual([FOLDER]);
+    expect(contents.reads).toEqual([]);
+
+    // A batch that could not read the time: the folder is listed again.
+    const blind = batchStore(false);
+    await blind.store.list(NB, { current: true });
+    await settle();
+    resetCounts();
+    await blind.store.save(makeRun({ id: runId(11), notebookPath: NB }));
+    await blind.store.retryNow();
+    await settle();
+    await blind.store.list(NB);
+    await settle();
+    expect(blind.batches).toHaveLength(1);
+    expect(contents.reads).toContain(FOLDER);
+  });
+
   it("should still list another tab's run written just before its own save", async () => {
     await record([0]);
     const store = open(WRITER_2, new MemoryHistoryCache(), {
