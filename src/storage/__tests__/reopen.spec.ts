@@ -73,6 +73,16 @@ describe('ContentsRunStore reopening a folder', () => {
     contents.requests.delete = 0;
   };
 
+  /** Open the notebook's runs in `store`, then save run `i`: counted alone. */
+  const openThenSave = async (store: ContentsRunStore, i: number) => {
+    await store.list(NB, { current: true });
+    await settle();
+    resetCounts();
+    await store.save(makeRun({ id: runId(i), notebookPath: NB }));
+    await store.retryNow();
+    await settle();
+  };
+
   beforeEach(() => {
     contents = new MemoryContents();
     contents.dirs.add('work');
@@ -343,12 +353,7 @@ describe('ContentsRunStore reopening a folder', () => {
         ownWritesMinRuns,
         shardDelayMs: 60_000
       });
-      await store.list(NB, { current: true });
-      await settle();
-      resetCounts();
-      await store.save(makeRun({ id: runId(10), notebookPath: NB }));
-      await store.retryNow();
-      await settle();
+      await openThenSave(store, 10);
       return contents.checks.length;
     };
     // Three runs: below 4, the save alone; from 0 up, two reads more.
@@ -436,12 +441,7 @@ describe('ContentsRunStore reopening a folder', () => {
       };
     };
     const { store, batches } = batchStore(true);
-    await store.list(NB, { current: true });
-    await settle();
-    resetCounts();
-    await store.save(makeRun({ id: runId(10), notebookPath: NB }));
-    await store.retryNow();
-    await settle();
+    await openThenSave(store, 10);
     expect(batches).toEqual([[`${FOLDER}/${runId(10)}.json`]]);
     // The page read no time of its own around the save: the batch did.
     expect(contents.checks).toEqual([]);
@@ -454,12 +454,7 @@ describe('ContentsRunStore reopening a folder', () => {
 
     // A batch that could not read the time: the folder is listed again.
     const blind = batchStore(false);
-    await blind.store.list(NB, { current: true });
-    await settle();
-    resetCounts();
-    await blind.store.save(makeRun({ id: runId(11), notebookPath: NB }));
-    await blind.store.retryNow();
-    await settle();
+    await openThenSave(blind.store, 11);
     await blind.store.list(NB);
     await settle();
     expect(blind.batches).toHaveLength(1);
