@@ -142,6 +142,50 @@ def _capped_output(args, cwd, max_bytes, timeout):
     return data[:max_bytes].decode("utf-8", "replace"), truncated
 
 
+def _maybe_in_repository(cwd):
+    """False when no ``.git`` (a folder, or a worktree's file) is in ``cwd``
+    or any folder above it, and git is not pointed elsewhere by
+    ``GIT_DIR``: then git would answer "not a repository" too, and the
+    probe spares the kernel a ``git`` process each time it records the
+    environment (about 2.6 ms of the cell's time on this project's
+    machine)."""
+    if os.environ.get("GIT_DIR") or os.environ.get("GIT_WORK_TREE"):
+        return True
+    folder = cwd
+    while True:
+        if os.path.lexists(os.path.join(folder, ".git")):
+            return True
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return False
+        folder = parent
+
+
+def _head(cwd, timeout):
+    """(commit, branch, dirty) from one ``git status --porcelain=v2
+    --branch``, where three commands gave them (each git process is about
+    2.5 ms of the cell's time when the environment is recorded: a session's
+    first run, and after a cell that runs pip or git), or None when git
+    cannot say so."""
+    out = _git(["status", "--porcelain=v2", "--branch", "--untracked-files=no"], cwd, timeout)
+    if out is None:
+        return None
+    commit = branch = None
+    dirty = False
+    seen = False
+    for line in out.splitlines():
+        if line.startswith("# branch.oid "):
+            oid = line[len("# branch.oid "):].strip()
+            commit = None if oid == "(initial)" else oid
+            seen = True
+        elif line.startswith("# branch.head "):
+            name = line[len("# branch.head "):].strip()
+            branch = None if name == "(detached)" else name
+        elif line and not line.startswith("#"):
+            dirty = True  # a changed tracked file (untracked ones are not asked)
+    return (commit, branch, dirty) if seen else None
+
+
 def git_state(directory=None, max_diff_bytes=DEFAULT_MAX_DIFF_BYTES, timeout=5.0):
     """Commit, branch, dirty flag, capped diff and redacted remote, or None.
 
@@ -151,23 +195,28 @@ def git_state(directory=None, max_diff_bytes=DEFAULT_MAX_DIFF_BYTES, timeout=5.0
     untracked files are not part of the state.
     """
     cwd = os.path.abspath(directory or os.getcwd())
-    if not os.path.isdir(cwd):
+    if not os.path.isdir(cwd) or not _maybe_in_repository(cwd):
         return None
     root = _git(["rev-parse", "--show-toplevel"], cwd, timeout)
     if not root:
         return None
-    commit = _git(["rev-parse", "--verify", "-q", "HEAD"], cwd, timeout) or None
-    status = _git(["status", "--porcelain", "--untracked-files=no"], cwd, timeout)
+    head = _head(cwd, timeout)
+    if head is None:
+        # A git without `status --porcelain=v2` (before 2.11): one command each.
+        head = (_git(["rev-parse", "--verify", "-q", "HEAD"], cwd, timeout) or None,
+                _git(["symbolic-ref", "--short", "-q", "HEAD"], cwd, timeout) or None,
+                bool(_git(["status", "--porcelain", "--untracked-files=no"], cwd, timeout)))
+    commit, branch, dirty = head
     state = {
         "root": root,
         "commit": commit,
-        "branch": _git(["symbolic-ref", "--short", "-q", "HEAD"], cwd, timeout) or None,
-        "dirty": bool(status),
+        "branch": branch,
+        "dirty": dirty,
         "diff": "",
         "diff_truncated": False,
         "remote": None,
     }
-    if commit and status:
+    if commit and dirty:
         diff, truncated = _capped_output(["diff", "HEAD", "--no-color", "--no-ext-diff"],
                                          cwd, max_diff_bytes, timeout)
         state["diff"], state["diff_truncated"] = diff or "", truncated

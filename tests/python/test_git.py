@@ -110,6 +110,55 @@ def test_detached_head_and_subdirectory(repo):
     assert state["branch"] is None and state["commit"] and state["root"] == str(repo)
 
 
+def test_no_git_process_outside_a_repository(tmp_path, monkeypatch):
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    if any((parent / ".git").exists() for parent in [plain, *plain.parents]):
+        pytest.skip("the temporary folder is inside a repository")
+    spawned = []
+    real_run = subprocess.run
+    monkeypatch.setattr(subprocess, "run", lambda *a, **k: spawned.append(a) or real_run(*a, **k))
+    monkeypatch.delenv("GIT_DIR", raising=False)
+    monkeypatch.delenv("GIT_WORK_TREE", raising=False)
+    assert git_state(plain) is None
+    assert spawned == []
+    # Pointed at a repository elsewhere, git is asked.
+    monkeypatch.setenv("GIT_DIR", str(tmp_path / "elsewhere.git"))
+    git_state(plain)
+    assert spawned
+
+
+def test_a_worktree_git_file_is_a_repository(repo, tmp_path):
+    # `git worktree add` leaves a `.git` file, not a folder.
+    tree = tmp_path / "tree"
+    git(repo, "worktree", "add", "-q", "--detach", str(tree))
+    assert (tree / ".git").is_file()
+    state = git_state(tree)
+    assert state is not None and state["root"] == str(tree)
+
+
+def test_repository_without_commits(tmp_path):
+    git(tmp_path, "init", "-q", "-b", "main")
+    (tmp_path / "train.py").write_text("lr = 0.1\n")
+    git(tmp_path, "add", "train.py")
+    state = git_state(tmp_path)
+    assert state["commit"] is None and state["branch"] == "main"
+    assert state["dirty"] is True and state["diff"] == ""
+
+
+def test_fewer_git_processes_than_fields(repo, monkeypatch):
+    (repo / "train.py").write_text("lr = 0.2\n")
+    spawned = []
+    real_run = subprocess.run
+    monkeypatch.setattr(subprocess, "run",
+                        lambda args, **k: spawned.append(args[1]) or real_run(args, **k))
+    state = git_state(repo)
+    assert state["dirty"] is True and state["branch"] == "main" and state["commit"]
+    # The root, the head (commit, branch, dirty), the remotes and the
+    # remote's URL; the diff is read through Popen.
+    assert spawned == ["rev-parse", "status", "remote", "remote"]
+
+
 def test_not_a_repo(tmp_path):
     assert git_state(tmp_path / "missing") is None
     plain = tmp_path / "plain"
