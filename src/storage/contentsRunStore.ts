@@ -725,13 +725,13 @@ export class ContentsRunStore implements IRunStore {
     files: { name: string; content: string }[]
   ): Promise<Contents.IModel[] | null> {
     const statUrl = this._index.backgroundStatUrl(folder);
+    if (!statUrl || !this._saver.writeBatch) {
+      return null;
+    }
     const paths = files.map(f => ({
       path: safeJoin(folder, f.name),
       content: f.content
     }));
-    if (!statUrl || !this._saver.writeBatch) {
-      return null;
-    }
     try {
       return await this._index.ownWriteStamped(folder, async () => {
         const writing = this._saver.writeBatch!(statUrl, paths);
