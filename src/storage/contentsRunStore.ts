@@ -383,11 +383,16 @@ export class ContentsRunStore implements IRunStore {
         : await this._fetchAnnotation(notebookPath, runId);
     const next = applyAnnotationPatch(current, patchOf(patch));
     await this._ensureFolder(folder);
-    await this._contents.save(safeJoin(folder, annotationsFileName(runId)), {
-      type: 'file',
-      format: 'text',
-      content: serializeAnnotations(runId, next)
-    });
+    // Not one of the writes the folder's view notes: a window of this
+    // page's own writes (a shard's) open meanwhile must not take the
+    // folder's new time as known, or the file would never be read.
+    await this._index.outsideWrite(folder, () =>
+      this._contents.save(safeJoin(folder, annotationsFileName(runId)), {
+        type: 'file',
+        format: 'text',
+        content: serializeAnnotations(runId, next)
+      })
+    );
     // The changed annotation stamp makes the index reread this run.
     const view = await this._index.open(folder, { current: true });
     const run = view.runs.find(r => r.id === runId);

@@ -303,6 +303,15 @@ export class FolderIndex implements IDisposable {
   }
 
   /**
+   * Make a write of this page whose file the folder's view does not note
+   * (an annotation): its change is never taken as known
+   * (`OwnWrites.outside`), and the next check lists the folder.
+   */
+  outsideWrite<T>(folder: string, write: () => Promise<T>): Promise<T> {
+    return this._own.outside(folder, write);
+  }
+
+  /**
    * Make a write of this page that reads the folder's time itself, before
    * and after (`OwnWrites.writeStamped`).
    */

@@ -196,6 +196,39 @@ export class OwnWrites {
   }
 
   /**
+   * Run a write of this page that the folder's view does not note (an
+   * annotation file): no window that overlaps it in time takes the
+   * folder's new time as this page's own, so the next check lists the
+   * folder and learns of the file.
+   */
+  async outside<T>(folder: string, write: () => Promise<T>): Promise<T> {
+    this._outside.set(folder, (this._outside.get(folder) ?? 0) + 1);
+    this._spoil(folder);
+    try {
+      return await write();
+    } finally {
+      this._spoil(folder);
+      const left = (this._outside.get(folder) ?? 1) - 1;
+      if (left > 0) {
+        this._outside.set(folder, left);
+      } else {
+        this._outside.delete(folder);
+      }
+    }
+  }
+
+  /** The folder's open and closing windows take no time as their own. */
+  private _spoil(folder: string): void {
+    const open = this._windows.get(folder);
+    if (open) {
+      open.failed = true;
+    }
+    for (const closing of this._closing.get(folder) ?? []) {
+      closing.failed = true;
+    }
+  }
+
+  /**
    * The folder's open window, or a new one whose first read is `before`
    * (given whether the folder's state is known well enough to tell).
    */
@@ -218,7 +251,7 @@ export class OwnWrites {
         generation: state.generation,
         pending: 0,
         latest: -Infinity,
-        failed: false,
+        failed: this._outside.has(folder),
         closing: null,
         done: Promise.resolve(),
         end: () => undefined
@@ -273,6 +306,7 @@ export class OwnWrites {
       const state = await this._state(folder);
       if (
         after !== null &&
+        !window.failed && // an outside write came meanwhile
         state.generation === window.generation &&
         state.stamp === before &&
         isOwnChange(after, window.latest)
@@ -303,6 +337,8 @@ export class OwnWrites {
   private _adopt: (folder: string, stamp: string) => void;
   private _minRuns: () => number;
   private _windows = new Map<string, IWindow>();
+  /** Outside writes in flight, by folder (`outside`). */
+  private _outside = new Map<string, number>();
   private _closing = new Map<string, Set<IWindow>>();
 }
 

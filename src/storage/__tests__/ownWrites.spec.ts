@@ -64,6 +64,52 @@ describe('OwnWrites', () => {
       expect(adopted).toEqual([]);
     });
 
+    it('should take nothing as its own when a write outside the view overlaps the window', async () => {
+      // An annotation saved while the shard's write is on its way, still
+      // on its way when the window closes.
+      times = [T0, T1_LATER];
+      let land!: () => void;
+      const slow = own.write(
+        'f',
+        () =>
+          new Promise<{ last_modified: string }>(resolve => {
+            land = () => resolve({ last_modified: T1 });
+          })
+      );
+      await new Promise(r => setTimeout(r, 0));
+      let finish!: () => void;
+      const annotation = own.outside(
+        'f',
+        () => new Promise<void>(resolve => (finish = resolve))
+      );
+      land();
+      await slow;
+      await own.whenIdle('f');
+      expect(adopted).toEqual([]);
+      finish();
+      await annotation;
+
+      // A window opened and closed while an outside write is in flight.
+      times = [T1, T5];
+      folder.stamp = T1;
+      let done!: () => void;
+      const outside = own.outside(
+        'f',
+        () => new Promise<void>(resolve => (done = resolve))
+      );
+      await save(T5);
+      await own.whenIdle('f');
+      expect(adopted).toEqual([]);
+      done();
+      await outside;
+
+      // Afterwards, own writes are told apart again.
+      times = [T1, T1_LATER];
+      await save(T1);
+      await own.whenIdle('f');
+      expect(adopted).toEqual([T1_LATER]);
+    });
+
     it('should leave it to the listing when a write failed', async () => {
       times = [T0, T1];
       await expect(
