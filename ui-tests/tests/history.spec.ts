@@ -592,6 +592,64 @@ test.describe('Durable run history', () => {
     );
   });
 
+  test('a run renamed while the page writes its manifest shard shows its new name', async ({
+    page
+  }) => {
+    // The page's first shard write of the folder starts about a second
+    // after it is listed. The rename's save is held until that write is on
+    // its way, and the write until the rename's save has landed: the rename
+    // lands inside the shard write's window (between its two reads of the
+    // folder's time), which must not take the folder's new time as its own.
+    let shardArrived!: () => void;
+    const shardOnItsWay = new Promise<void>(r => (shardArrived = r));
+    let renameLanded!: () => void;
+    const renameDone = new Promise<void>(r => (renameLanded = r));
+    const order: string[] = [];
+    await page.context().route(/\/manifest-[0-9A-Z]+\.json/, async route => {
+      if (route.request().method() === 'PUT') {
+        order.push('shard sent');
+        shardArrived();
+        await renameDone;
+        await new Promise(resolve => setTimeout(resolve, 500));
+        order.push('shard released');
+      }
+      await route.continue();
+    });
+    await page.context().route(/\.annotations\.json/, async route => {
+      if (route.request().method() === 'PUT') {
+        order.push('rename sent');
+        await shardOnItsWay;
+        await route.continue();
+        // Its answer has come: the file is on disk.
+        order.push('rename landed');
+        setTimeout(renameLanded, 200);
+        return;
+      }
+      await route.continue();
+    });
+    const ids = await writeRuns(page.request, folder, notebook, 3);
+    await openNotebook(page, notebook);
+    const sidebar = page.locator('#jp-runs-panel');
+    await expectSidebarRuns(sidebar, 3);
+    const row = sidebar.locator(`.jp-RunsPanel-run[data-run-id="${ids[1]}"]`);
+    await row.click({ button: 'right' });
+    await page.getByRole('menuitem', { name: 'Rename Run…' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByRole('textbox').fill('renamed mid-write');
+    await dialog.getByRole('button', { name: /^ok$/i }).click();
+    await expect(row).toContainText('renamed mid-write', { timeout: 15_000 });
+    // The rename landed while the shard's write was on its way (whichever
+    // was sent first: a rename sent second waits for that write's window,
+    // at most 5 s, then goes).
+    expect(order.indexOf('shard sent')).toBeLessThan(
+      order.indexOf('rename landed')
+    );
+    expect(order.indexOf('rename landed')).toBeLessThan(
+      order.indexOf('shard released')
+    );
+    await page.context().unrouteAll({ behavior: 'ignoreErrors' });
+  });
+
   test('opens the runs of a deleted notebook from "Open Runs Folder…"', async ({
     page,
     tmpPath
