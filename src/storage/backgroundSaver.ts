@@ -115,25 +115,13 @@ export class BackgroundSaver implements IFileSaver {
     if (!this._worker) {
       return null;
     }
-    const headers = this._headers();
-    delete headers['Content-Type'];
     const request: IGetRequest = {
       id: ++this._lastId,
       method: 'GET',
       url,
-      headers
+      headers: this._headers(false)
     };
-    return this._send<unknown>(request, async () => {
-      const response = await ServerConnection.makeRequest(
-        url,
-        { method: 'GET' },
-        this._settings
-      );
-      if (!response.ok) {
-        throw new ServerConnection.ResponseError(response);
-      }
-      return response.json();
-    });
+    return this._send<unknown>(request, () => getJson(url, this._settings));
   }
 
   writeBatch(
@@ -148,15 +136,12 @@ export class BackgroundSaver implements IFileSaver {
     ) {
       return null;
     }
-    const headers = this._headers();
-    const statHeaders = { ...headers };
-    delete statHeaders['Content-Type'];
     const request: IBatchRequest = {
       id: ++this._lastId,
       method: 'BATCH',
       statUrl,
-      statHeaders,
-      headers,
+      statHeaders: this._headers(false),
+      headers: this._headers(),
       writes: files.map(f => ({
         url: `${this._apiUrl}/${URLExt.encodeParts(f.path)}`,
         model: { type: 'file', format: 'text', content: f.content }
@@ -202,10 +187,10 @@ export class BackgroundSaver implements IFileSaver {
   }
 
   /** The headers `ServerConnection.makeRequest` would send. */
-  private _headers(): Record<string, string> {
-    const headers: Record<string, string> = {
-      'Content-Type': 'application/json'
-    };
+  private _headers(jsonBody = true): Record<string, string> {
+    const headers: Record<string, string> = jsonBody
+      ? { 'Content-Type': 'application/json' }
+      : {};
     if (this._settings.token) {
       headers.Authorization = `token ${this._settings.token}`;
     }
@@ -278,6 +263,26 @@ export class BackgroundSaver implements IFileSaver {
   private _apiUrl: string;
   private _lastId = 0;
   private _pending = new Map<number, IPendingWrite>();
+}
+
+/**
+ * GET `url` from the Jupyter server on the page's own thread: its JSON
+ * answer, or a `ServerConnection.ResponseError` with the response's status
+ * (a `NetworkError` when the server cannot be reached).
+ */
+export async function getJson(
+  url: string,
+  settings: ServerConnection.ISettings
+): Promise<unknown> {
+  const response = await ServerConnection.makeRequest(
+    url,
+    { method: 'GET' },
+    settings
+  );
+  if (!response.ok) {
+    throw new ServerConnection.ResponseError(response);
+  }
+  return response.json();
 }
 
 interface IPendingWrite {

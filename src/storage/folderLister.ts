@@ -21,7 +21,8 @@
  * copied from the worker at about the cost of parsing it here.
  */
 import { URLExt } from '@jupyterlab/coreutils';
-import { ServerConnection, type Contents } from '@jupyterlab/services';
+import type { Contents, ServerConnection } from '@jupyterlab/services';
+import { getJson } from './backgroundSaver';
 import { isNotFound } from './contentsErrors';
 
 /** Lists folders. */
@@ -132,37 +133,23 @@ export class ServerFolderLister implements IFolderLister {
       return fallback();
     }
     const url = this._url(folder, content);
-    const asked = content ? null : this._background?.get(url);
+    // A stat through the writer worker when there is one (else null).
+    const asked = content ? null : (this._background?.get(url) ?? null);
     let answer: IListingAnswer;
-    if (asked) {
-      try {
-        answer = (await asked) as IListingAnswer;
-      } catch (error) {
-        const status = (error as { response?: { status?: unknown } })?.response
-          ?.status;
-        if (typeof status !== 'number') {
-          throw error; // the server could not be reached
-        }
-        if (status === 404) {
-          this._absent = true;
-        }
-        return fallback();
+    try {
+      answer = (await (asked ??
+        getJson(url, this._settings))) as IListingAnswer;
+    } catch (error) {
+      const status = (error as { response?: { status?: unknown } })?.response
+        ?.status;
+      if (typeof status !== 'number') {
+        throw error; // the server could not be reached
       }
-    } else {
-      const response = await ServerConnection.makeRequest(
-        url,
-        { method: 'GET' },
-        this._settings
-      );
-      if (response.status === 404) {
+      if (status === 404) {
         this._absent = true;
-        return fallback();
       }
-      if (!response.ok) {
-        // A path it refused or a server error: the Contents API decides.
-        return fallback();
-      }
-      answer = (await response.json()) as IListingAnswer;
+      // A path it refused or a server error: the Contents API decides.
+      return fallback();
     }
     if (answer.listed !== true) {
       // A contents manager without files on disk: nothing to list fast.

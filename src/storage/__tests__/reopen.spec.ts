@@ -73,14 +73,23 @@ describe('ContentsRunStore reopening a folder', () => {
     contents.requests.delete = 0;
   };
 
-  /** Open the notebook's runs in `store`, then save run `i`: counted alone. */
-  const openThenSave = async (store: ContentsRunStore, i: number) => {
+  /**
+   * Open the notebook's runs in `store` (and watch them, with `watch`),
+   * then save run `i`: counted alone. The watch, to dispose of.
+   */
+  const openThenSave = async (
+    store: ContentsRunStore,
+    i: number,
+    watch = false
+  ) => {
     await store.list(NB, { current: true });
+    const watching = watch ? store.watch(NB) : null;
     await settle();
     resetCounts();
     await store.save(makeRun({ id: runId(i), notebookPath: NB }));
     await store.retryNow();
-    await settle();
+    await sleep(100); // polls of a watched folder come and go meanwhile
+    return watching;
   };
 
   beforeEach(() => {
@@ -369,35 +378,23 @@ describe('ContentsRunStore reopening a folder', () => {
       pollIntervalMs: 20,
       lister: Object.assign(lister, { statsInBackground: true })
     });
-    await store.list(NB, { current: true });
-    const watch = store.watch(NB);
-    await settle();
-    resetCounts();
-    await store.save(makeRun({ id: runId(10), notebookPath: NB }));
-    await store.retryNow();
-    await sleep(100);
+    const watch = await openThenSave(store, 10, true);
     // The folder's time was read around the save, and never listed.
     expect(contents.checks.length).toBeGreaterThanOrEqual(2);
     expect(contents.reads).toEqual([]);
     expect((await store.list(NB)).runs.map(r => r.id)).toEqual(
       [10, 2, 1, 0].map(runId)
     );
-    watch.dispose();
+    watch?.dispose();
 
     // Read on the main thread, the same save is followed by a listing.
     const plain = open(WRITER_2, new MemoryHistoryCache(), {
       pollIntervalMs: 20,
       lister: new ContentsFolderLister(contents.asManager())
     });
-    await plain.list(NB, { current: true });
-    const watching = plain.watch(NB);
-    await settle();
-    resetCounts();
-    await plain.save(makeRun({ id: runId(11), notebookPath: NB }));
-    await plain.retryNow();
-    await sleep(100);
+    const watching = await openThenSave(plain, 11, true);
     expect(contents.reads).toContain(FOLDER);
-    watching.dispose();
+    watching?.dispose();
   });
 
   it("should write a run's files in one batch that reads the folder's time, and list nothing after", async () => {
