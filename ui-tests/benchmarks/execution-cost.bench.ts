@@ -43,6 +43,9 @@
  * BENCH_OURS=N lists N of this extension's functions by their time on the
  * stack (default 8).
  *
+ * BENCH_AA=1 runs both arms untagged: what the method alone makes of two
+ * identical arms.
+ *
  * BENCH_SIDEBAR=0 collapses the runs sidebar: the difference from the
  * default is what drawing the sidebar costs per execution.
  *
@@ -84,6 +87,15 @@ const MUTATIONS = process.env.BENCH_MUTATIONS === '1';
 const OURS = Number(process.env.BENCH_OURS ?? 8);
 /** BENCH_SIDEBAR=0: the runs sidebar collapsed, to see what it costs. */
 const SIDEBAR = process.env.BENCH_SIDEBAR !== '0';
+/**
+ * BENCH_AA=1: an A/A check of the benchmark itself. The "tagged" arm runs
+ * untagged too, so the difference printed is what the method alone makes
+ * of two identical arms (it should be about 0).
+ */
+const AA = process.env.BENCH_AA === '1';
+/** The measured cell: both arms run it (`setArm` tags it or not). */
+const CELL = 1;
+type ArmName = 'tagged' | 'untagged';
 
 /** Start counting DOM mutations by region (BENCH_MUTATIONS). */
 function countMutations(): void {
@@ -241,8 +253,11 @@ function benchNotebook(): string {
     },
     cells: [
       cell('setup', 'import jupyterlab_runs as runs'),
-      cell('tagged', RUNS_CELL, ['experiment:bench']),
-      cell('untagged', RUNS_CELL),
+      // One cell for both arms, tagged or not before each execution
+      // (`setArm`): a second cell below it moved when its outputs were
+      // replaced, so the arms laid out and painted different pages.
+      cell('measured', RUNS_CELL, ['experiment:bench']),
+      cell('spacer', 'pass'),
       cell('mlflow-setup', MLFLOW ? mlflowSetup : 'pass'),
       cell('mlflow', MLFLOW ? MLFLOW_CELL : 'pass')
     ]
@@ -364,6 +379,43 @@ function execute(page: IJupyterLabPageFixture, index: number) {
   }, index);
 }
 
+/**
+ * Tag the measured cell for `arm` (untagged for both in BENCH_AA), then
+ * wait for two frames and a short quiet: the marker's class and the
+ * model's change are drawn before any counter starts, the same for both
+ * arms.
+ */
+function setArm(page: IJupyterLabPageFixture, arm: ArmName) {
+  const tagged = arm === 'tagged' && !AA;
+  return page.evaluate(
+    ([index, tagged]) => {
+      const panel = window.jupyterapp.shell.currentWidget as unknown as {
+        content: {
+          widgets: {
+            model: {
+              getMetadata(key: string): unknown;
+              setMetadata(key: string, value: unknown): void;
+            };
+          }[];
+        };
+      };
+      const model = panel.content.widgets[index].model;
+      const tags = tagged ? ['experiment:bench'] : [];
+      if (
+        JSON.stringify(model.getMetadata('tags') ?? []) !== JSON.stringify(tags)
+      ) {
+        model.setMetadata('tags', tags);
+      }
+      return new Promise<void>(resolve =>
+        requestAnimationFrame(() =>
+          requestAnimationFrame(() => setTimeout(resolve, 100))
+        )
+      );
+    },
+    [CELL, tagged] as const
+  );
+}
+
 /** Run cell `index` as a user does (`notebook:run-cell` on it, active). */
 function runActive(page: IJupyterLabPageFixture, index: number) {
   return page.evaluate(async i => {
@@ -381,45 +433,74 @@ function runActive(page: IJupyterLabPageFixture, index: number) {
  * (not running, not pending), then a quiet QUIET_MS and two frames: the
  * same for every execution, tagged or not. The quiet time covers the
  * store's copy of the folder to IndexedDB, made 1 s after a save.
+ *
+ * Watched, not polled: a poll every 50 ms ran only while a tagged run was
+ * on its way (an untagged execution is settled at once), so the arms did
+ * not do the same work (a timer, two queries and a `checkVisibility`,
+ * which can force a style update, each time). A `MutationObserver` on the
+ * sidebar runs only when the sidebar changes, which it does for the run.
  */
 function settled(page: IJupyterLabPageFixture, count: number) {
   return page.evaluate(
     ([count, quiet]) =>
       new Promise<void>((resolve, reject) => {
-        const started = performance.now();
-        const poll = () => {
-          const sidebar = document.getElementById('jp-runs-panel');
-          const counter = sidebar?.querySelector<HTMLElement>(
+        const sidebar = document.getElementById('jp-runs-panel');
+        // A collapsed sidebar draws nothing to wait for: a fixed wait,
+        // the same for both arms, long enough for the save.
+        const visible = !!sidebar?.checkVisibility();
+        const isSaved = () => {
+          if (count === 0 || !visible) {
+            return true;
+          }
+          const counter = sidebar!.querySelector<HTMLElement>(
             '.jp-RunsExplorer-count'
           );
-          const first = sidebar?.querySelector<HTMLElement>(
+          const first = sidebar!.querySelector<HTMLElement>(
             '.jp-RunsPanel-run[data-run-id]'
           );
-          const shown = Number(counter?.dataset.shown ?? 0);
-          // A collapsed sidebar draws nothing to wait for: a fixed wait,
-          // the same for both arms, long enough for the save.
-          const saved =
-            count === 0 ||
-            !sidebar?.checkVisibility() ||
-            (shown === count &&
-              first?.dataset.status === 'ok' &&
-              !first.dataset.pending);
-          if (saved) {
-            const hidden = count !== 0 && !sidebar?.checkVisibility();
-            setTimeout(
-              () =>
-                requestAnimationFrame(() =>
-                  requestAnimationFrame(() => resolve())
-                ),
-              hidden ? quiet + 800 : quiet
-            );
-          } else if (performance.now() - started > 60_000) {
-            reject(new Error(`the sidebar did not reach ${count} saved runs`));
-          } else {
-            setTimeout(poll, 50);
-          }
+          return (
+            Number(counter?.dataset.shown ?? 0) === count &&
+            first?.dataset.status === 'ok' &&
+            !first.dataset.pending
+          );
         };
-        poll();
+        const done = () => {
+          observer?.disconnect();
+          clearTimeout(timeout);
+          setTimeout(
+            () =>
+              requestAnimationFrame(() =>
+                requestAnimationFrame(() => resolve())
+              ),
+            count !== 0 && !visible ? quiet + 800 : quiet
+          );
+        };
+        let observer: MutationObserver | null = null;
+        const timeout = setTimeout(() => {
+          observer?.disconnect();
+          reject(new Error(`the sidebar did not reach ${count} saved runs`));
+        }, 60_000);
+        if (isSaved()) {
+          done();
+          return;
+        }
+        observer = new MutationObserver(() => {
+          if (isSaved()) {
+            done();
+          }
+        });
+        observer.observe(sidebar!, {
+          subtree: true,
+          childList: true,
+          attributes: true,
+          attributeFilter: [
+            'data-shown',
+            'data-status',
+            'data-pending',
+            'data-run-id'
+          ],
+          characterData: true
+        });
       }),
     [count, QUIET_MS] as const
   );
@@ -497,9 +578,13 @@ test('execution cost: tagged against untagged, whole page', async ({
       }
       await page.notebook.runCell(0);
       // Warm-up as a user runs a cell: arms the kernel's capture.
-      await runActive(page, 1);
-      await runActive(page, 2);
-      let count = size + 1;
+      await setArm(page, 'tagged');
+      await runActive(page, CELL);
+      await setArm(page, 'untagged');
+      await runActive(page, CELL);
+      let count = AA ? size : size + 1;
+      /** The count of runs after the next tagged execution. */
+      const next = () => (AA ? count : ++count);
       await settled(page, count);
       let mlflowSetup = '';
       if (MLFLOW) {
@@ -534,8 +619,12 @@ test('execution cost: tagged against untagged, whole page', async ({
         index: number,
         expected: number,
         commits?: Map<string, number>,
-        mutated?: Map<string, number>
+        mutated?: Map<string, number>,
+        armName?: ArmName
       ) => {
+        if (armName) {
+          await setArm(page, armName);
+        }
         const committed = REACT ? await reactCommits(page) : {};
         const mutatedBefore = MUTATIONS ? await mutations(page) : {};
         const before = await counters(cdp);
@@ -558,16 +647,18 @@ test('execution cost: tagged against untagged, whole page', async ({
       const withMlflow = MLFLOW && /^mlflow \d/m.test(mlflowSetup);
       for (let i = 0; i < N + 1; i++) {
         const t = await sample(
-          1,
-          ++count,
+          CELL,
+          next(),
           arm.taggedCommits,
-          arm.taggedMutations
+          arm.taggedMutations,
+          'tagged'
         );
         const u = await sample(
-          2,
+          CELL,
           count,
           arm.untaggedCommits,
-          arm.untaggedMutations
+          arm.untaggedMutations,
+          'untagged'
         );
         const m = withMlflow ? await sample(4, count) : null;
         if (i > 0) {
@@ -579,16 +670,18 @@ test('execution cost: tagged against untagged, whole page', async ({
         }
       }
       for (let i = 0; i < PROFILES; i++) {
-        count++;
+        next();
+        await setArm(page, 'tagged');
         arm.taggedProfile.add(
           await profiled(cdp, async () => {
-            await execute(page, 1);
+            await execute(page, CELL);
             await settled(page, count);
           })
         );
+        await setArm(page, 'untagged');
         arm.untaggedProfile.add(
           await profiled(cdp, async () => {
-            await execute(page, 2);
+            await execute(page, CELL);
             await settled(page, count);
           })
         );
@@ -599,27 +692,29 @@ test('execution cost: tagged against untagged, whole page', async ({
         await cdp.send('HeapProfiler.enable');
       }
       for (let i = 0; i < ALLOC; i++) {
-        count++;
-        for (const [index, into] of [
-          [1, arm.taggedAlloc],
-          [2, arm.untaggedAlloc]
+        next();
+        for (const [armName, into] of [
+          ['tagged', arm.taggedAlloc],
+          ['untagged', arm.untaggedAlloc]
         ] as const) {
+          await setArm(page, armName);
           await cdp.send('HeapProfiler.startSampling', {
             samplingInterval: 1024
           });
-          await execute(page, index);
+          await execute(page, CELL);
           await settled(page, count);
           const { profile } = await cdp.send('HeapProfiler.stopSampling');
           addAllocations(into, profile as unknown as IHeapProfile);
         }
       }
-      const traced = async (index: number, into: TraceSummary) => {
+      const traced = async (armName: ArmName, into: TraceSummary) => {
+        await setArm(page, armName);
         await browser.startTracing(page.page, {
           categories: TRACE_CATEGORIES
         });
         const work = async () => {
           await page.evaluate(() => performance.mark('runs-bench-start'));
-          await execute(page, index);
+          await execute(page, CELL);
           await settled(page, count);
           await page.evaluate(() => performance.mark('runs-bench-end'));
         };
@@ -630,7 +725,7 @@ test('execution cost: tagged against untagged, whole page', async ({
         const trace = await browser.stopTracing();
         if (TRACE_DIR) {
           // For a closer look (chrome://tracing, Perfetto).
-          const name = `cost-${size}-${index === 1 ? 'tagged' : 'untagged'}-${count}`;
+          const name = `cost-${size}-${armName}-${count}`;
           mkdirSync(TRACE_DIR, { recursive: true });
           writeFileSync(path.join(TRACE_DIR, `${name}.json`), trace);
           writeFileSync(
@@ -641,9 +736,9 @@ test('execution cost: tagged against untagged, whole page', async ({
         into.add(trace, 'runs-bench-start', 'runs-bench-end');
       };
       for (let i = 0; TRACE && i < TRACES; i++) {
-        count++;
-        await traced(1, arm.taggedTrace);
-        await traced(2, arm.untaggedTrace);
+        next();
+        await traced('tagged', arm.taggedTrace);
+        await traced('untagged', arm.untaggedTrace);
       }
       await cdp.detach();
       // Printed at once: a later folder failing does not lose this one.
