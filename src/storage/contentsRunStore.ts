@@ -65,6 +65,7 @@ import {
   type IClock,
   type IBackoff,
   type IOutboxEntry,
+  type IRunTexts,
   type IOutboxStatus,
   type IOutboxStorage
 } from './outbox';
@@ -148,6 +149,7 @@ export class ContentsRunStore implements IRunStore {
       folder: runsFolder(notebookPath),
       run,
       series,
+      texts: runTexts(run, series),
       file: null
     });
     // The run as it ended, until it is written: a finished run waiting
@@ -686,15 +688,13 @@ export class ContentsRunStore implements IRunStore {
       return;
     }
     const run = entry.run!;
+    const made = entry.texts ?? runTexts(run, entry.series);
     const texts: { name: string; content: string }[] = [];
-    if (entry.series && Object.keys(entry.series).length > 0) {
-      texts.push({
-        name: seriesFileName(run.id),
-        content: serializeSeriesFile(run.id, entry.series)
-      });
+    if (made.series !== null) {
+      texts.push({ name: seriesFileName(run.id), content: made.series });
     }
     // The run file last: it is the commit point readers trust.
-    texts.push({ name: `${run.id}.json`, content: serializeRunFile(run) });
+    texts.push({ name: `${run.id}.json`, content: made.run });
     let models = await this._writeBatch(folder, texts);
     if (!models) {
       models = [];
@@ -941,6 +941,17 @@ function patchOf(patch: IRunAnnotation): IRunAnnotation {
   return Object.fromEntries(
     Object.entries(patch).filter(([, v]) => v !== undefined)
   ) as IRunAnnotation;
+}
+
+/** A run's files as they are written: its series only when it has one. */
+function runTexts(run: IRunRecord, series: RunSeries | null): IRunTexts {
+  return {
+    run: serializeRunFile(run),
+    series:
+      series && Object.keys(series).length > 0
+        ? serializeSeriesFile(run.id, series)
+        : null
+  };
 }
 
 /** The saver could not write a batch (`ContentsRunStore._writeBatch`). */

@@ -12,7 +12,7 @@
  * `flushNow()`.
  */
 import { Signal, type ISignal } from '@lumino/signaling';
-import type { RunSeries } from '../core/history';
+import { loadRunFile, loadSeriesFile, type RunSeries } from '../core/history';
 import type { IRunRecord } from '../core/run';
 import { classifyWriteFailure, type IWriteFailure } from './contentsErrors';
 
@@ -43,6 +43,15 @@ export interface IOutboxEntry {
   folder: string;
   run: IRunRecord | null;
   series: RunSeries | null;
+  /**
+   * A run's files as they will be written (`<id>.json`, `<id>.series.json`),
+   * made once when it is queued. What the database keeps of a run: a
+   * string is copied into IndexedDB at the cost of its bytes, where the
+   * run's objects (outputs, lineage, every point of its series) were
+   * cloned one by one on the page's main thread, about 1.5 ms per saved
+   * run (`benchmarks/execution-cost.sh`, `put` under `enqueue`).
+   */
+  texts?: IRunTexts | null;
   file: IFolderFile | null;
   /** Bumped when the same key is queued again (a running run finished). */
   revision: number;
@@ -50,6 +59,57 @@ export interface IOutboxEntry {
   attempts: number;
   nextAttemptAt: number;
   failure: IWriteFailure | null;
+}
+
+/** A run's files as text (`IOutboxEntry.texts`). */
+export interface IRunTexts {
+  run: string;
+  series: string | null;
+}
+
+/**
+ * What the database keeps of an entry: a run with its texts, without its
+ * objects (read back from the texts by `reviveEntry`).
+ */
+export function storedEntry(entry: IOutboxEntry): IOutboxEntry {
+  return entry.run && entry.texts
+    ? { ...entry, run: null, series: null }
+    : entry;
+}
+
+/**
+ * An entry as the database gave it back, with its run read from its
+ * texts; null (and a warning) when they cannot be read, and it stays in
+ * the database as it is. Entries kept whole by earlier versions come back
+ * as they are.
+ */
+export function reviveEntry(stored: IOutboxEntry): IOutboxEntry | null {
+  if (stored.run || !stored.texts) {
+    return stored;
+  }
+  const run = loadRunFile(stored.texts.run, {
+    fileName: stored.key,
+    maxBytes: Infinity
+  });
+  const series =
+    stored.texts.series === null
+      ? null
+      : loadSeriesFile(stored.texts.series, {
+          fileName: stored.key,
+          maxBytes: Infinity
+        });
+  if (!run.ok || (series && !series.ok)) {
+    console.warn(
+      'jupyterlab-runs: a run waiting in the browser could not be read',
+      !run.ok ? run.reason : series && !series.ok ? series.reason : ''
+    );
+    return null;
+  }
+  return {
+    ...stored,
+    run: run.run,
+    series: series && series.ok ? series.series : null
+  };
 }
 
 /** The outbox key of a write. */
@@ -193,7 +253,11 @@ export class Outbox {
 
   /** Re-read the runs a previous page left waiting, and write them. */
   async start(): Promise<void> {
-    for (const entry of await this._storage.all()) {
+    for (const stored of await this._storage.all()) {
+      const entry = reviveEntry(stored);
+      if (!entry) {
+        continue;
+      }
       // Whatever the old page planned, this page tries at once.
       this._entries.set(entry.key, { ...entry, nextAttemptAt: 0 });
       this._seq = Math.max(this._seq, entry.seq);
@@ -209,6 +273,7 @@ export class Outbox {
   async enqueue(
     item: Pick<IOutboxEntry, 'notebookPath' | 'folder' | 'run' | 'file'> & {
       series?: RunSeries | null;
+      texts?: IRunTexts | null;
     }
   ): Promise<void> {
     const key = outboxKey(item);
@@ -217,6 +282,7 @@ export class Outbox {
     const entry: IOutboxEntry = {
       ...item,
       series: item.series ?? null,
+      texts: item.texts ?? null,
       key,
       seq: this._seq,
       revision: (previous?.revision ?? 0) + 1,
@@ -225,7 +291,7 @@ export class Outbox {
       nextAttemptAt: 0,
       failure: null
     };
-    await this._storage.put(entry);
+    await this._storage.put(storedEntry(entry));
     this._entries.set(key, entry);
     this._woken.delete(key);
     this._emitStatus();
@@ -245,7 +311,7 @@ export class Outbox {
           folder: newFolder,
           notebookPath: newNotebookPath
         };
-        await this._storage.put(moved);
+        await this._storage.put(storedEntry(moved));
         this._entries.set(entry.key, moved);
       }
     }
@@ -385,7 +451,7 @@ export class Outbox {
     }
     const updated = { ...current, ...changes };
     this._entries.set(entry.key, updated);
-    await this._storage.put(updated);
+    await this._storage.put(storedEntry(updated));
   }
 
   private _schedule(): void {

@@ -1,5 +1,9 @@
 import { makeRun } from '../../core/__tests__/fixtures';
-import { runId } from '../../core/history/__tests__/fixtures';
+import {
+  serializeRunFile,
+  serializeSeriesFile
+} from '../../core/history';
+import { runId, runSeries } from '../../core/history/__tests__/fixtures';
 import {
   backoffDelay,
   MemoryOutboxStorage,
@@ -320,6 +324,75 @@ describe('Outbox', () => {
       await outbox.start();
       expect(written).toEqual([`run:${runId(1)}`, `run:${runId(2)}`]);
       expect(storage.entries.size).toBe(0);
+    });
+
+    it('should keep a run as its texts and read it back as it was', async () => {
+      const run = makeRun({ id: runId(3), notebookPath: 'nb.ipynb' });
+      const series = runSeries();
+      const texts = {
+        run: serializeRunFile(run),
+        series: serializeSeriesFile(run.id, series)
+      };
+      fail = () => offline();
+      await outbox.enqueue({
+        notebookPath: 'nb.ipynb',
+        folder: 'nb.runs',
+        run,
+        series,
+        texts,
+        file: null
+      });
+      // The database holds strings, not the run's objects.
+      const kept = storage.entries.get(`run:${run.id}`)!;
+      expect(kept.run).toBeNull();
+      expect(kept.series).toBeNull();
+      expect(kept.texts).toEqual(texts);
+      // This page still has the run itself (pending rows, `get`).
+      expect(outbox.entries()[0].run).toBe(run);
+      outbox.dispose(); // the page is reloaded
+      const seen: IOutboxEntry[] = [];
+      fail = entry => {
+        seen.push(entry);
+        return null;
+      };
+      outbox = make();
+      await outbox.start();
+      expect(written).toEqual([`run:${run.id}`]);
+      expect(seen[0].run).toEqual(run);
+      expect(seen[0].series).toEqual(series);
+      expect(seen[0].texts).toEqual(texts);
+    });
+
+    it('should keep what it cannot read back in the database, and say so', async () => {
+      const warn = jest.spyOn(console, 'warn').mockImplementation(() => {});
+      const run = makeRun({ id: runId(4), notebookPath: 'nb.ipynb' });
+      const key = `run:${run.id}`;
+      storage.entries.set(key, {
+        key,
+        seq: 1,
+        notebookPath: 'nb.ipynb',
+        folder: 'nb.runs',
+        run: null,
+        series: null,
+        texts: { run: '{"not": "a run"', series: null },
+        file: null,
+        revision: 1,
+        queuedAt: 0,
+        attempts: 0,
+        nextAttemptAt: 0,
+        failure: null
+      });
+      await queue(outbox, 5);
+      outbox.dispose();
+      outbox = make();
+      await outbox.start();
+      expect(written).toEqual([`run:${runId(5)}`]);
+      expect(storage.entries.has(key)).toBe(true);
+      expect(warn).toHaveBeenCalledWith(
+        'jupyterlab-runs: a run waiting in the browser could not be read',
+        expect.stringContaining(key)
+      );
+      warn.mockRestore();
     });
   });
 
