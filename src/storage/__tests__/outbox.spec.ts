@@ -1,8 +1,5 @@
 import { makeRun } from '../../core/__tests__/fixtures';
-import {
-  serializeRunFile,
-  serializeSeriesFile
-} from '../../core/history';
+import { serializeRunFile, serializeSeriesFile } from '../../core/history';
 import { runId, runSeries } from '../../core/history/__tests__/fixtures';
 import {
   backoffDelay,
