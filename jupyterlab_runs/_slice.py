@@ -792,14 +792,16 @@ class Execution:
     functions it calls), which never end the search for an older definition.
     ``uses``: names it reads (builtins only when rebound earlier, see
     ``builtin_uses``). ``unsure``: the reason it may define and use *any*
-    name, or None.
+    name, or None. ``reseeds``: modules whose random state it seeds itself
+    (``random.seed(seed)``, ``torch.manual_seed(0)``): it reads none of the
+    state earlier executions left there.
     """
 
     __slots__ = ("index", "request", "cell_id", "code", "execution_count", "kind", "info",
-                 "kills", "touches", "uses", "builtin_uses", "unsure", "key")
+                 "kills", "touches", "uses", "builtin_uses", "unsure", "key", "reseeds")
 
     def __init__(self, index, request, cell_id, code, execution_count, kind, info, kills,
-                 touches, uses):
+                 touches, uses, reseeds=()):
         self.index = index
         self.request = request
         self.cell_id = cell_id
@@ -815,6 +817,7 @@ class Execution:
         # Runs of the same cell with the same source are "the same cell" for
         # the slicer: a later run in a slice stands for the earlier ones.
         self.key = (cell_id, code) if cell_id else (None, code)
+        self.reseeds = frozenset(reseeds)
 
     @property
     def defines(self):
@@ -996,10 +999,13 @@ class History:
         if namespace is not None:
             modules |= _modules_in(namespace, info, self._effects, modules)
         touches = set(info.maybe) | info.mutates
+        reseeds = set()
         for name, method in info.calls:
             # np.mean(x) does not change np; np.random.seed(0) does
             if name not in modules or method in SEED_METHODS:
                 touches.add(name)
+            if name in modules and method in SEED_METHODS:
+                reseeds.add(name)
         for name, effects in info.effects.items():
             self._effects[name] = effects
         uses = set(info.uses) - (info.maybe_uses & set(rebound or ()))
@@ -1013,7 +1019,7 @@ class History:
                 self._effects.pop(name, None)
         self._modules = modules
         execution = Execution(self.count, request_id, cell_id, code or "", execution_count, kind,
-                              info, info.defines, touches, uses)
+                              info, info.defines, touches, uses, reseeds)
         self._entries.append(execution)
         for name in execution.kills | execution.touches:
             self._by_name.setdefault(name, []).append(execution.index)
@@ -1122,7 +1128,15 @@ class History:
            slice stays a valid replay order (``x = 1`` / ``y = x`` /
            ``x = 1`` again / ``print(x, y)`` keeps both runs of the first
            cell); only genuinely interleaved dependencies (two cells feeding
-           each other run after run) make a slice grow with the session.
+           each other run after run) make a slice grow with the session;
+        5. for a module the reader seeds itself (``random.seed(seed)`` in its
+           own code), earlier executions that only changed the module's
+           state (seeded it, drew from it) are passed over: the reader
+           replaced that state before drawing from it. So a sweep cell
+           that seeds its generators is not "self-dependent" on its earlier
+           runs; the search still goes on to the ``import`` that bound the
+           name. (A cell that draws before it seeds is taken as seeding
+           first.)
 
         Every included execution's own reads are resolved the same way from
         its position; an unsure one reads every name bound before it.
@@ -1143,6 +1157,9 @@ class History:
                 resolved = False
                 for earlier in self._candidates(name, index):
                     candidate = self._entry(earlier)
+                    if (name in reader.reseeds and not candidate.unsure
+                            and name not in candidate.kills):
+                        continue  # state the reader replaced by seeding it
                     runs = keys.setdefault(candidate.key, [])
                     later = bisect.bisect_right(runs, earlier)
                     if later < len(runs) and runs[later] <= index:

@@ -220,6 +220,45 @@ def test_rerunning_the_experiment_cell_keeps_the_slice_constant(shell):
     assert [e.request for e in h.slice("after")] == ["r0", "r1", "r2", "e49"]
 
 
+def test_a_sweep_cell_that_seeds_its_generators_is_not_self_dependent(shell):
+    """A new user's sweep: ``import random`` once, then the parameters and
+    the experiment cell (``random.seed(seed)`` first) run again and again.
+    Each run drew only from the state it seeded: it is not "self-dependent"
+    on ``random`` (every run but the first was reported stale), and its
+    slice still holds the import that bound the name."""
+    h = history(["import random, time", "data = list(range(100))"])
+    code = ("random.seed(seed)\nloss = 1.0\nfor step in range(10):\n"
+            "    loss *= (1 - lr) + random.random() * 0.01")
+    for k in range(4):
+        h.record(f"p{k}", "params", f"lr = 0.{k + 1}\nseed = {k}", 10 + 2 * k,
+                 kind="parameters")
+        h.record(f"e{k}", "train", code, 11 + 2 * k)
+    for k in range(4):
+        s = h.slice(f"e{k}")
+        assert s.self_dependent == [], k
+        assert [e.request for e in s] == ["r0", f"p{k}"], k
+        assert s.provides[0] == ["random"]
+    # Another cell that draws without seeding reads the state the latest
+    # run left: it depends on that run.
+    h.record("draw", "sample", "x = random.random()", 99)
+    assert [e.request for e in h.slice("draw")] == ["r0", "p3", "e3"]
+    # numpy's and torch's seeds, through the module's attributes
+    h = history(["import numpy as np", "import torch"])
+    code = "np.random.seed(seed)\ntorch.manual_seed(seed)\nx = np.random.rand() + torch.rand(1)"
+    for k in range(3):
+        h.record(f"p{k}", "params", f"seed = {k}", 10 + 2 * k, kind="parameters")
+        h.record(f"e{k}", "train", code, 11 + 2 * k)
+    s = h.slice("e2")
+    assert s.self_dependent == []
+    assert [e.request for e in s] == ["r0", "r1", "p2"]
+    # Only the seeded module's state is replaced: a model the earlier runs
+    # trained is still read from them.
+    h = history(["import random", "model = M()"])
+    for k in range(2):
+        h.record(f"e{k}", "train", "random.seed(1)\nmodel.fit(random.random())", 10 + k)
+    assert h.slice("e1").self_dependent == ["model"]
+
+
 def test_modules_imported_before_the_history_started_are_not_changed_by_calls(shell):
     """The first cell (``import numpy as np``, ``import jupyterlab_runs as
     runs``) usually runs before the kernel side is set up. Without the

@@ -14,7 +14,7 @@ import { expect, test, type IJupyterLabPageFixture } from './fixtures';
 import * as path from 'path';
 import { kernelIdle } from './drillHelpers';
 import { editCell, readRuns, type IRunFile } from './helpers';
-import { openNotebook } from './historyHelpers';
+import { openNotebook, putFile } from './historyHelpers';
 
 const TRAIN = 4;
 
@@ -129,4 +129,84 @@ test('a sweep is clean, a stale seed is named, outputs are not inputs', async ({
   await expect(
     detail.locator('section[data-section="files-written"]')
   ).toContainText('weights.npy');
+});
+
+test('an interactive sweep whose experiment cell seeds its generators: every run clean', async ({
+  page,
+  tmpPath
+}) => {
+  // A new user's notebook: imports once, then the parameters cell edited
+  // and run with the experiment cell (Shift+Enter on each), the imports
+  // not run again. The experiment seeds `random` and NumPy itself; every
+  // run but the first was reported stale, "self-dependent" on them.
+  const notebook = `${tmpPath}/seeded.ipynb`;
+  const folder = `${tmpPath}/seeded.runs`;
+  const code = (id: string, source: string, tags: string[] = []) => ({
+    cell_type: 'code',
+    id,
+    metadata: { tags },
+    source,
+    outputs: [],
+    execution_count: null
+  });
+  await putFile(
+    page.request,
+    notebook,
+    JSON.stringify({
+      cells: [
+        code('params', 'lr = 0.1\nseed = 1', ['parameters']),
+        code(
+          'imports',
+          'import random\nimport numpy as np\nimport jupyterlab_runs as runs'
+        ),
+        code(
+          'train',
+          [
+            'random.seed(seed)',
+            'np.random.seed(seed)',
+            'loss = lr * sum(random.random() for _ in range(10)) + np.random.rand()',
+            "runs.log_metric('loss', loss)"
+          ].join('\n'),
+          ['experiment:seeded']
+        )
+      ],
+      metadata: {
+        kernelspec: {
+          name: 'python3',
+          display_name: 'Python 3',
+          language: 'python'
+        }
+      },
+      nbformat: 4,
+      nbformat_minor: 5
+    })
+  );
+  await openNotebook(page, notebook);
+  await kernelIdle(page);
+  await page.menu.clickMenuItem('Run>Run All Cells');
+  await finishedRuns(page, folder, 1);
+  for (const [i, seed] of [2, 3, 4].entries()) {
+    await editCell(page, 0, `lr = 0.${i + 2}\nseed = ${seed}`);
+    await page.notebook.runCell(0);
+    await page.notebook.runCell(2);
+    await finishedRuns(page, folder, i + 2);
+  }
+  const runs = await finishedRuns(page, folder, 4);
+  for (const run of runs) {
+    expect(run.provenance).toEqual({ state: 'clean', issues: [] });
+    expect(run.lineage.entries.map(e => e.cellId).sort()).toEqual([
+      'imports',
+      'params'
+    ]);
+  }
+  expect(runs.map(r => r.params?.seed)).toEqual([1, 2, 3, 4]);
+
+  // The table says so for each run.
+  await page.sidebar.openTab('jp-runs-panel');
+  await page.sidebar.setWidth(700, 'right');
+  const table = page.getByRole('region', { name: 'Experiment Runs' });
+  await expect(table.locator('.jp-RunsPanel-run[data-run-id]')).toHaveCount(4);
+  await expect(table.locator('.jp-RunsTable-provenance')).toHaveText(
+    Array(4).fill(/clean/)
+  );
 });
