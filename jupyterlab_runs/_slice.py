@@ -793,8 +793,9 @@ class Execution:
     ``uses``: names it reads (builtins only when rebound earlier, see
     ``builtin_uses``). ``unsure``: the reason it may define and use *any*
     name, or None. ``reseeds``: modules whose random state it seeds itself
-    (``random.seed(seed)``, ``torch.manual_seed(0)``): it reads none of the
-    state earlier executions left there.
+    (``random.seed(seed)``, ``torch.manual_seed(0)``, or a function of an
+    earlier cell that does, such as ``seed_everything(seed)``): it reads
+    none of the state earlier executions left there.
     """
 
     __slots__ = ("index", "request", "cell_id", "code", "execution_count", "kind", "info",
@@ -1014,6 +1015,8 @@ class History:
                 if method is None or name not in modules or method in SEED_METHODS:
                     touches.add(name)  # train() changes the model train's body fits,
                     uses.add(name)  # and what it changes it also read
+                if name in modules and method in SEED_METHODS:
+                    reseeds.add(name)  # seed_everything(seed) seeds them itself
         for name in info.defines | info.maybe:
             if name not in info.effects:
                 self._effects.pop(name, None)
@@ -1130,7 +1133,7 @@ class History:
            cell); only genuinely interleaved dependencies (two cells feeding
            each other run after run) make a slice grow with the session;
         5. for a module the reader seeds itself (``random.seed(seed)`` in its
-           own code), earlier executions that only changed the module's
+           own code, or through a function that does), earlier executions that only changed the module's
            state (seeded it, drew from it) are passed over: the reader
            replaced that state before drawing from it. So a sweep cell
            that seeds its generators is not "self-dependent" on its earlier

@@ -251,6 +251,16 @@ def test_a_sweep_cell_that_seeds_its_generators_is_not_self_dependent(shell):
     s = h.slice("e2")
     assert s.self_dependent == []
     assert [e.request for e in s] == ["r0", "r1", "p2"]
+    # Through a helper of an earlier cell, as many notebooks seed.
+    h = history(["import random\nimport numpy as np",
+                 "def seed_everything(s):\n    random.seed(s)\n    np.random.seed(s)"])
+    for k in range(3):
+        h.record(f"p{k}", "params", f"seed = {k}", 10 + 2 * k, kind="parameters")
+        h.record(f"e{k}", "train", "seed_everything(seed)\nx = random.random() + np.random.rand()",
+                 11 + 2 * k)
+    s = h.slice("e2")
+    assert s.self_dependent == []
+    assert [e.request for e in s] == ["r0", "r1", "p2"]
     # Only the seeded module's state is replaced: a model the earlier runs
     # trained is still read from them.
     h = history(["import random", "model = M()"])
