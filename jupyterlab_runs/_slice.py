@@ -1133,13 +1133,13 @@ class History:
            cell); only genuinely interleaved dependencies (two cells feeding
            each other run after run) make a slice grow with the session;
         5. for a module the reader seeds itself (``random.seed(seed)`` in its
-           own code, or through a function that does), earlier executions that only changed the module's
-           state (seeded it, drew from it) are passed over: the reader
-           replaced that state before drawing from it. So a sweep cell
-           that seeds its generators is not "self-dependent" on its earlier
-           runs; the search still goes on to the ``import`` that bound the
-           name. (A cell that draws before it seeds is taken as seeding
-           first.)
+           own code, or through a function that does), earlier executions
+           that only changed the module's state (seeded it, drew from it)
+           are passed over: the reader replaced that state before drawing
+           from it. So a sweep cell that seeds its generators is not
+           "self-dependent" on its earlier runs; the search still goes on to
+           the ``import`` that bound the name. (A cell that draws before it
+           seeds is taken as seeding first.)
 
         Every included execution's own reads are resolved the same way from
         its position; an unsure one reads every name bound before it.
