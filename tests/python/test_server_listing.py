@@ -166,3 +166,49 @@ async def test_lists_ten_thousand_runs_faster_than_the_contents_api(jp_fetch, jp
     slow = time.perf_counter() - started
     print(f"listing 10,000 runs: endpoint {fast * 1000:.0f} ms, Contents API {slow * 1000:.0f} ms")
     assert essentials(answer["model"]) == essentials(expected)
+
+
+async def test_a_stat_since_a_time_names_every_entry_changed_since(jp_fetch, runs):
+    # The page's check after a write of its own: which files changed since
+    # its check before it. Another page's run landing meanwhile is named,
+    # so the page lists the folder rather than take the change as its own.
+    for entry in runs.iterdir():
+        os.utime(entry, (1_600_000_000, 1_600_000_000), follow_symlinks=False)
+    time.sleep(0.05)  # (that changed their inodes: the folder's time after)
+    (runs / "gone.tmp").write_text("")
+    (runs / "gone.tmp").unlink()
+    before = (await listing(jp_fetch, "work/train.runs", content=0))["model"]["last_modified"]
+    time.sleep(0.01)
+    for name in ("mine.json", "theirs.json"):
+        await jp_fetch(
+            "api", "contents", "work/train.runs", name, method="PUT",
+            body=json.dumps({"type": "file", "format": "text", "content": "{}"}))
+    (runs / ".~busy.json").write_text("")  # a rewrite in progress
+    (runs / f"{ID}.artifacts" / "plot.png").write_bytes(b"")
+    # Restored from elsewhere with its old time kept.
+    (runs / "trash" / "old.json").write_text("{}")
+    os.utime(runs / "trash" / "old.json", (1_600_000_000, 1_600_000_000))
+    (runs / "trash" / "old.json").rename(runs / "old.json")
+    response = await jp_fetch(*ENDPOINT, params={
+        "path": "work/train.runs", "content": "0", "since": before})
+    model = json.loads(response.body)["model"]
+    assert sorted(model["changed"]) == sorted(
+        ["mine.json", "theirs.json", ".~busy.json", f"{ID}.artifacts", "old.json", "trash"])
+    assert model["content"] is None
+    # Without ``since``, the stat is what it was.
+    assert "changed" not in (await listing(jp_fetch, "work/train.runs", content=0))["model"]
+
+
+def test_changed_since_says_when_it_cannot_tell(tmp_path, monkeypatch):
+    from jupyterlab_runs._server import listing as module
+
+    for i in range(5):
+        (tmp_path / f"{i}.json").write_text("{}")
+    assert sorted(module.changed_since(str(tmp_path), "2000-01-01T00:00:00Z")) == [
+        f"{i}.json" for i in range(5)]
+    assert module.changed_since(str(tmp_path), "2999-01-01T00:00:00.000001Z") == []
+    # Not a time, or a time without its zone: not guessed.
+    assert module.changed_since(str(tmp_path), "yesterday") is None
+    assert module.changed_since(str(tmp_path), "2000-01-01T00:00:00") is None
+    monkeypatch.setattr(module, "CHANGED_LIMIT", 4)
+    assert module.changed_since(str(tmp_path), "2000-01-01T00:00:00Z") is None
