@@ -160,7 +160,7 @@ export class BackgroundSaver implements IFileSaver {
           })) as unknown as Record<string, unknown>
         );
       }
-      return { before: null, after: null, latest: NaN, models };
+      return { before: null, after: null, changed: null, latest: NaN, models };
     });
   }
 

@@ -746,6 +746,7 @@ export class ContentsRunStore implements IRunStore {
         const answer = await writing;
         return {
           ...answer,
+          paths: paths.map(p => p.path),
           result: answer.models as unknown as Contents.IModel[]
         };
       });

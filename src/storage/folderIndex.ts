@@ -56,7 +56,8 @@ import { ContentsFolderLister, type IFolderLister } from './folderLister';
 import {
   OWN_WRITES_MIN_RUNS,
   OwnWrites,
-  type IStampedWrite
+  type IStampedWrite,
+  changedNames
 } from './ownWrites';
 import type { IFileSaver } from './backgroundSaver';
 
@@ -127,7 +128,15 @@ export class FolderIndex implements IDisposable {
         options.ownWritesMinRuns ??
         (() =>
           this._lister.statsInBackground === true ? 0 : OWN_WRITES_MIN_RUNS),
-      stat: async folder => (await this._stat(folder))?.last_modified ?? null,
+      stat: async (folder, since) => {
+        const model = await this._lister.stat(folder, since);
+        return model
+          ? {
+              time: model.last_modified,
+              changed: changedNames(model as { changed?: unknown })
+            }
+          : null;
+      },
       state: folder => this._state(folder),
       adopt: (folder, stamp) => {
         const state = this._states.get(folder);

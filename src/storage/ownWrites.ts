@@ -16,13 +16,23 @@
  * listing follows. Otherwise nothing is decided here and revalidation lists
  * the folder as before.
  *
- * What this cannot see: another writer's change made during the window
- * itself (between the two reads, before this page's last write), or within
- * the same tick of the file system's clock as the listing the view comes
- * from (a "racy" time, `isRacyStamp`: a window may start from one, or a
- * listing while runs are recorded would make every later time racy, each
- * listed again). Such a change shows with the folder's next change by
- * anyone else.
+ * Another writer's file landing during the window itself (between the two
+ * reads, before this page's last write) moves the folder's time no
+ * differently. Where the server extension answers the stats, the read
+ * after the window names the entries changed since the read before it
+ * (`since`, `listing.changed_since`): a name this window did not write is
+ * another writer's, and the folder is listed. Two tabs recording runs into
+ * one folder do land in each other's windows (a window lasts from tens of
+ * milliseconds to a second for a large shard).
+ *
+ * What this cannot see: another writer's removal during the window (it
+ * leaves no entry to name), any change within it through the Contents API
+ * alone (no names: the time decides, as above), or a change within the
+ * same tick of the file system's clock as the listing the view comes from
+ * (a "racy" time, `isRacyStamp`: a window may start from one, or a listing
+ * while runs are recorded would make every later time racy, each listed
+ * again). Such a change shows with the folder's next change by anyone
+ * else.
  */
 import { isOwnChange } from '../core/history';
 
@@ -49,12 +59,43 @@ export interface IOwnWriteFolder {
  */
 export const OWN_WRITES_MIN_RUNS = 1000;
 
+/** A folder's time as a stat read it. */
+export interface IFolderStamp {
+  time: string;
+  /**
+   * The names of the folder's entries changed since the time the stat was
+   * asked about (`since`); null when the server could not tell, absent
+   * when it was not asked or cannot answer (the Contents API).
+   */
+  changed?: readonly string[] | null;
+}
+
+/**
+ * `IFolderStamp.changed` from a stat's model: absent when it has none,
+ * null when it is not a list of names.
+ */
+export function changedNames(model: {
+  changed?: unknown;
+}): readonly string[] | null | undefined {
+  const changed = model.changed;
+  if (changed === undefined) {
+    return undefined;
+  }
+  return Array.isArray(changed) && changed.every(n => typeof n === 'string')
+    ? changed
+    : null;
+}
+
 /** What a write that reads the folder's time itself answers. */
 export interface IStampedWrite<T> {
   result: T;
   /** The folder's time before its first request, and after its last. */
   before: string | null;
   after: string | null;
+  /** The entries changed since `before`, read with `after` (as above). */
+  changed?: readonly string[] | null;
+  /** The paths it wrote. */
+  paths: readonly string[];
   /** Latest `last_modified` of its writes plus their durations (epoch ms). */
   latest: number;
 }
@@ -63,7 +104,9 @@ interface IWindow {
   /** The folder's time before the window's first write (null: unknown). */
   before: Promise<string | null>;
   /** The time a stamped write read after itself (`writeStamped`). */
-  after: string | null | undefined;
+  after: IFolderStamp | null | undefined;
+  /** The folder's entries this window wrote (or wrote into). */
+  names: Set<string>;
   /** How many writes joined the window. */
   writes: number;
   generation: number;
@@ -125,7 +168,11 @@ export class OwnWrites {
     write: () => Promise<T>
   ): Promise<T> {
     const window = await this._join(folder, known =>
-      known ? this._stat(folder).catch(() => null) : Promise.resolve(null)
+      known
+        ? this._stat(folder)
+            .then(stamp => stamp?.time ?? null)
+            .catch(() => null)
+        : Promise.resolve(null)
     );
     try {
       // The first read must reach the server before this write does.
@@ -133,6 +180,7 @@ export class OwnWrites {
       const started = Date.now();
       const result = await write();
       const t = Date.parse(result?.last_modified ?? '');
+      this._wrote(folder, window, (result as { path?: unknown })?.path);
       if (Number.isNaN(t)) {
         window.failed = true;
       } else {
@@ -177,13 +225,19 @@ export class OwnWrites {
       }
       const answer = await write();
       opened?.(answer.before);
+      for (const path of answer.paths) {
+        this._wrote(folder, window, path);
+      }
       if (Number.isNaN(answer.latest)) {
         window.failed = true;
       } else {
         window.latest = Math.max(window.latest, answer.latest);
       }
       if (opened) {
-        window.after = answer.after;
+        window.after =
+          answer.after === null
+            ? null
+            : { time: answer.after, changed: answer.changed };
       }
       return answer.result;
     } catch (error) {
@@ -217,6 +271,21 @@ export class OwnWrites {
     }
   }
 
+  /**
+   * Note the folder's entry a write of the window made: the file itself,
+   * or the folder it was written into (an artifact's). A write whose path
+   * is not known names nothing: a change the server names is then not
+   * taken as this page's.
+   */
+  private _wrote(folder: string, window: IWindow, path: unknown): void {
+    const prefix = folder + '/';
+    if (typeof path === 'string' && path.startsWith(prefix)) {
+      const rest = path.slice(prefix.length);
+      const slash = rest.indexOf('/');
+      window.names.add(slash < 0 ? rest : rest.slice(0, slash));
+    }
+  }
+
   /** The folder's open and closing windows take no time as their own. */
   private _spoil(folder: string): void {
     const open = this._windows.get(folder);
@@ -247,6 +316,7 @@ export class OwnWrites {
       window = {
         before: before(known),
         after: undefined,
+        names: new Set(),
         writes: 0,
         generation: state.generation,
         pending: 0,
@@ -302,16 +372,23 @@ export class OwnWrites {
       const after =
         window.after !== undefined && window.writes === 1
           ? window.after
-          : await this._stat(folder).catch(() => null);
+          : await this._stat(folder, before).catch(() => null);
       const state = await this._state(folder);
+      // Another writer's entry changed meanwhile (none named: the server
+      // could not tell, or was not asked and the time decides).
+      const changed = after?.changed;
+      const foreign =
+        changed === null ||
+        (changed !== undefined && changed.some(n => !window.names.has(n)));
       if (
         after !== null &&
+        !foreign &&
         !window.failed && // an outside write came meanwhile
         state.generation === window.generation &&
         state.stamp === before &&
-        isOwnChange(after, window.latest)
+        isOwnChange(after.time, window.latest)
       ) {
-        this._adopt(folder, after);
+        this._adopt(folder, after.time);
       }
     } finally {
       closing.delete(window);
@@ -332,7 +409,7 @@ export class OwnWrites {
     this._windows.clear();
   }
 
-  private _stat: (folder: string) => Promise<string | null>;
+  private _stat: OwnWrites.IOptions['stat'];
   private _state: (folder: string) => Promise<IOwnWriteFolder>;
   private _adopt: (folder: string, stamp: string) => void;
   private _minRuns: () => number;
@@ -344,8 +421,12 @@ export class OwnWrites {
 
 export namespace OwnWrites {
   export interface IOptions {
-    /** The folder's modification time now; null when it does not exist. */
-    stat: (folder: string) => Promise<string | null>;
+    /**
+     * The folder's modification time now, and the entries changed since
+     * `since` when asked and the server can tell; null when it does not
+     * exist.
+     */
+    stat: (folder: string, since?: string) => Promise<IFolderStamp | null>;
     state: (folder: string) => Promise<IOwnWriteFolder>;
     /** The folder is as the page knows it, at time `stamp`. */
     adopt: (folder: string, stamp: string) => void;

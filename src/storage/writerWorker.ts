@@ -62,6 +62,11 @@ export interface IBatchAnswer {
   /** And after the last (null: not known). */
   after: string | null;
   /**
+   * The folder's entries changed since `before`, read with `after`
+   * (`listing.changed_since`; null: the server could not tell).
+   */
+  changed: readonly string[] | null;
+  /**
    * Latest `last_modified` of the writes plus the time each request took,
    * epoch ms (NaN when a write answered none): what `isOwnChange` reads.
    */
@@ -170,7 +175,8 @@ export function writerWorkerMain(scope: IWriterScope): void {
             : `${response.status} ${response.statusText}`.trim()
     };
   };
-  // A folder's time from the stat endpoint's answer; null when unknown.
+  // A folder's time from the stat endpoint's answer (null when unknown),
+  // and the entries changed since the time asked about.
   const stamp = async (
     id: number,
     url: string,
@@ -180,17 +186,25 @@ export function writerWorkerMain(scope: IWriterScope): void {
     const body = (reply.ok ? reply.model : null) as {
       listed?: unknown;
       exists?: unknown;
-      model?: { last_modified?: unknown } | null;
+      model?: { last_modified?: unknown; changed?: unknown } | null;
     } | null;
     const time = body?.model?.last_modified;
-    return body?.listed === true &&
-      body.exists === true &&
-      typeof time === 'string'
-      ? time
-      : null;
+    const changed = body?.model?.changed;
+    return {
+      time:
+        body?.listed === true &&
+        body.exists === true &&
+        typeof time === 'string'
+          ? time
+          : null,
+      changed:
+        Array.isArray(changed) && changed.every(n => typeof n === 'string')
+          ? (changed as string[])
+          : null
+    };
   };
   const batch = async (request: IBatchRequest): Promise<WriteReply> => {
-    const before = await stamp(
+    const { time: before } = await stamp(
       request.id,
       request.statUrl,
       request.statHeaders
@@ -214,8 +228,20 @@ export function writerWorkerMain(scope: IWriterScope): void {
       latest = Math.max(latest, time + (Date.now() - started));
       models.push(reply.model);
     }
-    const after = await stamp(request.id, request.statUrl, request.statHeaders);
-    const model: IBatchAnswer = { before, after, latest, models };
+    const after = await stamp(
+      request.id,
+      before === null
+        ? request.statUrl
+        : `${request.statUrl}&since=${encodeURIComponent(before)}`,
+      request.statHeaders
+    );
+    const model: IBatchAnswer = {
+      before,
+      after: after.time,
+      changed: after.changed,
+      latest,
+      models
+    };
     return { id: request.id, ok: true, model: model as never };
   };
   scope.onmessage = event => {

@@ -650,6 +650,62 @@ test.describe('Durable run history', () => {
     await page.context().unrouteAll({ behavior: 'ignoreErrors' });
   });
 
+  test("another tab's run that lands while this page writes a run of its own is listed within seconds", async ({
+    page
+  }) => {
+    // Two tabs recording into one folder: the other tab's run file lands
+    // while this page's run is on its way, between its reads of the
+    // folder's time before and after. The time then moves no later than
+    // this page's own write explains; only the names the server gives with
+    // the read after (`since`) tell the other file apart.
+    const theirs = runId(50, 7);
+    const order: string[] = [];
+    let held = true; // (armed below)
+    await page.context().route(/\/[0-9A-Z]{26}\.json(\?|$)/, async route => {
+      const request = route.request();
+      if (
+        !held &&
+        request.method() === 'PUT' &&
+        !request.url().includes(theirs)
+      ) {
+        held = true;
+        order.push('own run sent');
+        await putFile(
+          page.request,
+          `${folder}/${theirs}.json`,
+          runFile(theirs, notebook, 50)
+        );
+        order.push('their run landed');
+        await new Promise(resolve => setTimeout(resolve, 300));
+      }
+      await route.continue();
+    });
+    await writeRuns(page.request, folder, notebook, 3);
+    await openNotebook(page, notebook);
+    const sidebar = page.locator('#jp-runs-panel');
+    await expectSidebarRuns(sidebar, 3);
+    // A first run of the kernel's: its journal's folder is made then, a
+    // change the page lists in any case. Then the shard's write, a second
+    // later.
+    await recordRuns(page, notebook, 1);
+    await expectSidebarRuns(sidebar, 4);
+    await page.waitForTimeout(3000);
+    held = false;
+    await recordRuns(page, notebook, 1);
+    // Its own run, then theirs: no click, within the watch's few seconds.
+    await expect
+      .poll(async () => (await runFileNames(page, folder)).length, {
+        timeout: 30_000
+      })
+      .toBe(6);
+    expect(order).toEqual(['own run sent', 'their run landed']);
+    await expect(
+      sidebar.locator(`.jp-RunsPanel-run[data-run-id="${theirs}"]`)
+    ).toBeVisible({ timeout: 5_000 });
+    await expectSidebarRuns(sidebar, 6);
+    await page.context().unrouteAll({ behavior: 'ignoreErrors' });
+  });
+
   test('opens the runs of a deleted notebook from "Open Runs Folder…"', async ({
     page,
     tmpPath

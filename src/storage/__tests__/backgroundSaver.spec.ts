@@ -193,7 +193,7 @@ describe('writerWorkerMain', () => {
     }
   );
 
-  it("writes a batch in order between two reads of the folder's time, and stops at a failed write", async () => {
+  it("writes a batch in order between two reads of the folder's time, the second naming what changed since the first, and stops at a failed write", async () => {
     const statUrl = `${BASE}jupyterlab-runs/api/listing?path=a.runs&content=0`;
     let time = '2026-12-06T10:00:00.000000Z';
     let fail = false;
@@ -210,7 +210,13 @@ describe('writerWorkerMain', () => {
             JSON.stringify({
               listed: true,
               exists: true,
-              model: { last_modified: time }
+              model: {
+                last_modified: time,
+                // Answered to the read after (`since`) only.
+                ...(url.includes('since=')
+                  ? { changed: ['x.series.json', 'x.json', 'theirs.json'] }
+                  : {})
+              }
             })
           );
         }
@@ -243,12 +249,17 @@ describe('writerWorkerMain', () => {
       'GET listing?path=a.runs&content=0',
       'PUT x.series.json',
       'PUT x.json',
-      'GET listing?path=a.runs&content=0'
+      'GET listing?path=a.runs&content=0&since=2026-12-06T10%3A00%3A00.000000Z'
     ]);
     const reply = replies[0] as { ok: true; model: Record<string, unknown> };
     expect(reply.ok).toBe(true);
     expect(reply.model.before).toBe('2026-12-06T10:00:00.000000Z');
     expect(reply.model.after).toBe('2026-12-06T10:00:01.000000Z');
+    expect(reply.model.changed).toEqual([
+      'x.series.json',
+      'x.json',
+      'theirs.json'
+    ]);
     expect(reply.model.models).toHaveLength(2);
     // The file's time plus how long its request took.
     const latest = reply.model.latest as number;

@@ -87,6 +87,26 @@ describe('ServerFolderLister', () => {
     expect(contents.notFound).toEqual([]);
   });
 
+  it('should ask a stat for the entries changed since a time, and give them with the model', async () => {
+    const T = '2026-12-05T18:34:09.914839Z';
+    const { lister: l, urls } = lister(url =>
+      response(200, {
+        listed: true,
+        exists: true,
+        model: {
+          ...MODEL,
+          content: null,
+          ...(new URL(url).searchParams.get('since') === T
+            ? { changed: ['a.json'] }
+            : {})
+        }
+      })
+    );
+    const model = (await l.stat(FOLDER, T)) as { changed?: unknown } | null;
+    expect(model?.changed).toEqual(['a.json']);
+    expect(new URL(urls[0]).searchParams.get('content')).toBe('0');
+  });
+
   it('should stat through the writer worker when it has one, and list on the main thread', async () => {
     const stat = { ...MODEL, content: null, format: null };
     const contents = new MemoryContents();

@@ -286,7 +286,25 @@ export class MemoryContents {
   /** A folder's entries changed: its modification time moves on. */
   private _touch(path: string): void {
     const parent = parentOf(path);
-    this._dirVersions.set(parent, (this._dirVersions.get(parent) ?? 0) + 1);
+    const version = (this._dirVersions.get(parent) ?? 0) + 1;
+    this._dirVersions.set(parent, version);
+    const touched = this._touched.get(parent) ?? new Map<string, number>();
+    touched.set(path.slice(parent ? parent.length + 1 : 0), version);
+    this._touched.set(parent, touched);
+  }
+
+  /**
+   * The names of `folder`'s entries changed after its time `since` (as the
+   * server extension's stat answers `since`).
+   */
+  changedSince(folder: string, since: string): string[] {
+    const version = Date.parse(since) - Date.UTC(2026, 10, 28);
+    return [...(this._touched.get(folder) ?? [])]
+      .filter(([name, at]) => {
+        const path = folder ? `${folder}/${name}` : name;
+        return at > version && (this.files.has(path) || this.dirs.has(path));
+      })
+      .map(([name]) => name);
   }
 
   private _tick(): string {
@@ -317,6 +335,8 @@ export class MemoryContents {
 
   private _clock = Date.UTC(2026, 10, 28, 10);
   private _dirVersions = new Map<string, number>();
+  /** Per folder, the version each entry was last touched at. */
+  private _touched = new Map<string, Map<string, number>>();
   private _binary = new Set<string>();
 }
 

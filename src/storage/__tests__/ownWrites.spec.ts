@@ -9,6 +9,9 @@ describe('OwnWrites', () => {
   let folder: IOwnWriteFolder;
   let times: string[];
   let stats: number;
+  /** What the stat after a window names (undefined: cannot tell). */
+  let changed: readonly string[] | null | undefined;
+  let sinces: (string | undefined)[];
   let adopted: string[];
   let own: OwnWrites;
 
@@ -22,11 +25,17 @@ describe('OwnWrites', () => {
     };
     times = [];
     stats = 0;
+    changed = undefined;
+    sinces = [];
     adopted = [];
     own = new OwnWrites({
-      stat: async () => {
+      stat: async (_, since) => {
         stats++;
-        return times.shift() ?? null;
+        sinces.push(since);
+        const time = times.shift();
+        return time
+          ? { time, ...(changed === undefined ? {} : { changed }) }
+          : null;
       },
       state: async () => folder,
       adopt: (_, stamp) => {
@@ -108,6 +117,44 @@ describe('OwnWrites', () => {
       await save(T1);
       await own.whenIdle('f');
       expect(adopted).toEqual([T1_LATER]);
+    });
+
+    it("should leave it to the listing when another writer's entry changed in the window", async () => {
+      // The server names the entries changed since the read before: here
+      // another tab's run file, landed while this page's write was on its
+      // way (its time alone cannot tell).
+      const saveAt = (path: string) =>
+        own.write('f', async () => ({ last_modified: T1, path }));
+      times = [T0, T1_LATER];
+      changed = ['mine.json', 'theirs.json'];
+      await saveAt('f/mine.json');
+      await own.whenIdle('f');
+      expect(sinces).toEqual([undefined, T0]);
+      expect(adopted).toEqual([]);
+
+      // Only its own (a file, an artifact's folder): taken as its own.
+      times = [T0, T1_LATER];
+      changed = ['mine.json', 'r.artifacts'];
+      await Promise.all([
+        saveAt('f/mine.json'),
+        saveAt('f/r.artifacts/plot.png')
+      ]);
+      await own.whenIdle('f');
+      expect(adopted).toEqual([T1_LATER]);
+
+      // The server could not tell, or a write named no path.
+      for (const [names, path] of [
+        [null, 'f/mine.json'],
+        [['mine.json'], undefined]
+      ] as const) {
+        folder.stamp = T0;
+        adopted = [];
+        times = [T0, T1_LATER];
+        changed = names;
+        await own.write('f', async () => ({ last_modified: T1, path }));
+        await own.whenIdle('f');
+        expect(adopted).toEqual([]);
+      }
     });
 
     it('should leave it to the listing when a write failed', async () => {

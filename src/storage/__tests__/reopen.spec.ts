@@ -397,46 +397,56 @@ describe('ContentsRunStore reopening a folder', () => {
     watching?.dispose();
   });
 
+  /**
+   * A store whose saver writes a run's files in one batch that reads the
+   * folder's time before and after (as the writer worker does, with the
+   * entries changed since); `during` runs between its writes and its read
+   * after.
+   */
+  const batchStore = (stamps: boolean, during?: () => Promise<void>) => {
+    const batches: string[][] = [];
+    const manager = contents.asManager();
+    const saver = {
+      save: manager.save.bind(manager),
+      writeBatch: (_: string, files: { path: string; content: string }[]) => {
+        batches.push(files.map(f => f.path));
+        return (async () => {
+          const before = stamps ? contents.stamp(FOLDER) : null;
+          const models: Record<string, unknown>[] = [];
+          for (const f of files) {
+            models.push(
+              (await manager.save(f.path, {
+                type: 'file',
+                format: 'text',
+                content: f.content
+              })) as never
+            );
+          }
+          await during?.();
+          const after = stamps ? contents.stamp(FOLDER) : null;
+          const changed =
+            before === null ? null : contents.changedSince(FOLDER, before);
+          return { before, after, changed, latest: Date.now(), models };
+        })();
+      }
+    };
+    const lister = Object.assign(new ContentsFolderLister(manager), {
+      statsInBackground: true,
+      backgroundStatUrl: (folder: string) => `stat:${folder}`
+    });
+    return {
+      batches,
+      store: open(WRITER_2, new MemoryHistoryCache(), {
+        pollIntervalMs: 60_000,
+        shardDelayMs: 60_000, // the shard's own write is not the batch
+        saver,
+        lister
+      })
+    };
+  };
+
   it("should write a run's files in one batch that reads the folder's time, and list nothing after", async () => {
     await record([0, 1, 2]);
-    const batchStore = (stamps: boolean) => {
-      const batches: string[][] = [];
-      const manager = contents.asManager();
-      const saver = {
-        save: manager.save.bind(manager),
-        writeBatch: (_: string, files: { path: string; content: string }[]) => {
-          batches.push(files.map(f => f.path));
-          return (async () => {
-            const before = stamps ? contents.stamp(FOLDER) : null;
-            const models: Record<string, unknown>[] = [];
-            for (const f of files) {
-              models.push(
-                (await manager.save(f.path, {
-                  type: 'file',
-                  format: 'text',
-                  content: f.content
-                })) as never
-              );
-            }
-            const after = stamps ? contents.stamp(FOLDER) : null;
-            return { before, after, latest: Date.now(), models };
-          })();
-        }
-      };
-      const lister = Object.assign(new ContentsFolderLister(manager), {
-        statsInBackground: true,
-        backgroundStatUrl: (folder: string) => `stat:${folder}`
-      });
-      return {
-        batches,
-        store: open(WRITER_2, new MemoryHistoryCache(), {
-          pollIntervalMs: 60_000,
-          shardDelayMs: 60_000, // the shard's own write is not the batch
-          saver,
-          lister
-        })
-      };
-    };
     const { store, batches } = batchStore(true);
     await openThenSave(store, 10);
     expect(batches).toEqual([[`${FOLDER}/${runId(10)}.json`]]);
@@ -456,6 +466,38 @@ describe('ContentsRunStore reopening a folder', () => {
     await settle();
     expect(blind.batches).toHaveLength(1);
     expect(contents.reads).toContain(FOLDER);
+  });
+
+  it("should list another tab's run that landed while its own batch was writing", async () => {
+    // Two tabs recording into one folder: the other tab's run file lands
+    // between this page's reads of the folder's time, which then moved no
+    // later than this page's own write could explain. Only the names the
+    // read after gives tell it apart.
+    await record([0, 1, 2]);
+    let foreign = true;
+    const { store } = batchStore(true, async () => {
+      if (foreign) {
+        foreign = false;
+        await record([5]);
+      }
+    });
+    await openThenSave(store, 10);
+    const listing = await store.list(NB);
+    await settle(); // its check, in the background
+    expect(contents.reads).toContain(FOLDER);
+    const again = await store.list(NB);
+    expect(again.runs.map(r => r.id)).toEqual([10, 5, 2, 1, 0].map(runId));
+    expect(listing.runs.map(r => r.id)).toContain(runId(10));
+
+    // Its own next run alone: taken as its own, nothing listed.
+    await settle();
+    resetCounts();
+    await store.save(makeRun({ id: runId(11), notebookPath: NB }));
+    await store.retryNow();
+    await sleep(100);
+    await store.list(NB);
+    await settle();
+    expect(contents.reads).toEqual([]);
   });
 
   it("should still list another tab's run written just before its own save", async () => {
