@@ -23,6 +23,7 @@ import {
   runFile,
   runId
 } from './historyHelpers';
+import { kernelIdle } from './drillHelpers';
 import {
   notebookText,
   recordWrites,
@@ -310,7 +311,13 @@ test("two pages on one notebook each list the other's new runs without a click",
     openFreshLab(browser, base)
   ]);
   try {
-    await Promise.all([a, b].map(p => openNotebook(p.page, notebook)));
+    // One after the other, as a user opens a second tab: opened at once,
+    // both pages POST a session and the server starts two kernels, and
+    // its kernel listing polled meanwhile can fail (jupyter_server's own
+    // race: `GET /api/kernels` answered 500 in CI while both started).
+    await openNotebook(a.page, notebook);
+    await kernelIdle(a.page);
+    await openNotebook(b.page, notebook);
     const sidebarA = sidebarOf(a.page);
     const sidebarB = sidebarOf(b.page);
     await expect(sidebarA.locator('.jp-RunsPanel-empty')).toBeVisible();
