@@ -29,6 +29,7 @@ import { el } from '../dom';
 import { colorSwatch } from '../runIdentity';
 import { provenanceBadge, provenanceWord } from '../provenance';
 import { FrameScheduler } from '../frame';
+import { SHOW_AFTER_MS } from '../history/pendingText';
 
 /** Row height in pixels; fixed, so row i sits at i × ROW_HEIGHT. */
 export const ROW_HEIGHT = 26;
@@ -245,6 +246,7 @@ export class RunsTableView implements IDisposable {
     this._isDisposed = true;
     this._frames.cancel(this._frame);
     window.clearTimeout(this._settle);
+    window.clearTimeout(this._unsavedTimer);
     this._resize?.disconnect();
     this._model.changed.disconnect(this._onModelChanged, this);
     this._scroller.removeEventListener('scroll', this);
@@ -661,16 +663,17 @@ export class RunsTableView implements IDisposable {
     } else if (row.dataset.pending) {
       delete row.dataset.pending;
     }
+    const unsaved = this._unsaved(run);
     this._columns.forEach((c, i) => {
       const cell = slot.cells[i];
       const value = this._getters[i](run);
       if (c.kind === 'status') {
         const flags = this._flags(run);
         const live = run.status === 'running' ? this._progressText(run) : '';
-        const key = `${run.status}\u0000${run.pending ? 1 : 0}\u0000${live}\u0000${flags.map(f => f.message).join('\u0000')}`;
+        const key = `${run.status}\u0000${unsaved ? 1 : 0}\u0000${live}\u0000${flags.map(f => f.message).join('\u0000')}`;
         if (slot.keys[i] !== key) {
           slot.keys[i] = key;
-          this._fillStatus(cell, run, live, flags);
+          this._fillStatus(cell, run, live, unsaved, flags);
         }
       } else if (c.kind === 'provenance') {
         const state = run.provenance ?? null;
@@ -702,10 +705,54 @@ export class RunsTableView implements IDisposable {
     });
   }
 
+  /**
+   * Whether a row marks its run "not yet saved": once it has waited
+   * `SHOW_AFTER_MS`, as the status bar and the sidebar's banner say it
+   * (`PendingVisibility`). Every run waits a moment, for its write: a mark
+   * shown at each ended run, then taken away, changed nothing a user could
+   * act on, and cost the page a redraw of the row each time. The rows then
+   * showing a mark that came due are drawn again.
+   */
+  private _unsaved(run: IRunSummary): boolean {
+    if (!run.pending) {
+      this._pendingSince.delete(run.id);
+      return false;
+    }
+    const now = performance.now();
+    let since = this._pendingSince.get(run.id);
+    if (since === undefined) {
+      since = now;
+      this._pendingSince.set(run.id, since);
+    }
+    const due = since + SHOW_AFTER_MS;
+    if (now >= due) {
+      return true;
+    }
+    if (!this._unsavedTimer || due < this._unsavedDue) {
+      window.clearTimeout(this._unsavedTimer);
+      this._unsavedDue = due;
+      this._unsavedTimer = window.setTimeout(() => {
+        this._unsavedTimer = 0;
+        for (const slot of this._slots.values()) {
+          if ((slot.item as IRunSummary | null)?.pending) {
+            slot.item = null; // filled again: its mark may be due
+          }
+        }
+        if (this._active) {
+          this._scheduleRows();
+        } else {
+          this._stale = true;
+        }
+      }, due - now);
+    }
+    return false;
+  }
+
   private _fillStatus(
     cell: HTMLElement,
     run: IRunSummary,
     live: string,
+    unsaved: boolean,
     flags: IAnomaly[]
   ): void {
     const trans = this._trans;
@@ -720,7 +767,7 @@ export class RunsTableView implements IDisposable {
       progress.textContent = live;
       parts.push(progress);
     }
-    if (run.pending) {
+    if (unsaved) {
       // Ended (or still running) and kept in this browser until the
       // server has it: the status is the run's own, the mark says where.
       const mark = el('span', 'jp-RunsPanel-unsaved');
@@ -953,6 +1000,10 @@ export class RunsTableView implements IDisposable {
   /** Hidden rows kept for reuse while scrolling. */
   private _spares: IRowSlot[] = [];
   private _settle = 0;
+  /** When each run shown was first seen not yet saved (`_unsaved`). */
+  private _pendingSince = new Map<string, number>();
+  private _unsavedTimer = 0;
+  private _unsavedDue = 0;
   private _pendingOrder = false;
   private _scrollOnly = false;
   private _isDisposed = false;

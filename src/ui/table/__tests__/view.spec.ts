@@ -1,3 +1,4 @@
+import { SHOW_AFTER_MS } from '../../history/pendingText';
 import type { IRunSummary } from '../../../core/run';
 import { RunsTableModel } from '../model';
 import {
@@ -178,7 +179,7 @@ describe('RunsTableView: pooled rows', () => {
     expect(row.textContent).toContain('<img src=x onerror=');
   });
 
-  it('should show a run not yet saved with its own status, marked as waiting', () => {
+  it('should show a run not yet saved with its own status, marked as waiting once it has waited a moment', () => {
     scroller.scrollTop = 0;
     scroller.dispatchEvent(new Event('scroll'));
     flush();
@@ -193,7 +194,18 @@ describe('RunsTableView: pooled rows', () => {
     expect(row0.dataset.status).toBe('error');
     expect(row0.dataset.pending).toBe('true');
     expect(row0.textContent).toContain('Failed');
+    // Every run waits a moment for its write: no mark yet, as the status
+    // bar says nothing yet.
+    const cell = row0.querySelector('.jp-RunsTable-status')!;
+    const before = cell.firstChild;
+    expect(row0.textContent).not.toContain('not yet saved');
+    jest.advanceTimersByTime(SHOW_AFTER_MS - 10);
+    flush();
+    expect(row0.textContent).not.toContain('not yet saved');
+    jest.advanceTimersByTime(10);
+    flush();
     expect(row0.textContent).toContain('not yet saved');
+    expect(cell.firstChild).not.toBe(before); // drawn again, once due
     expect(row0.textContent).not.toContain('Running');
     expect(row1.dataset.pending).toBeUndefined();
     expect(row1.textContent).not.toContain('not yet saved');
@@ -206,6 +218,35 @@ describe('RunsTableView: pooled rows', () => {
     flush();
     expect(row0.dataset.pending).toBeUndefined();
     expect(row0.textContent).not.toContain('not yet saved');
+  });
+
+  it('should not draw a row again when a run is saved within moments', () => {
+    scroller.scrollTop = 0;
+    scroller.dispatchEvent(new Event('scroll'));
+    flush();
+    const waiting = { ...run(0), status: 'ok' as const, pending: true };
+    model.setRuns([waiting, run(1)]);
+    view.render();
+    flush();
+    const row = body.querySelector<HTMLElement>('[data-run-id="RUN00000"]')!;
+    const badge = row.querySelector('.jp-RunsPanel-statusBadge');
+    jest.advanceTimersByTime(SHOW_AFTER_MS / 2);
+    // Saved: the runs model's change, as the sidebar applies it.
+    const saved = { ...waiting, pending: false };
+    model.applyChanges([saved, run(1)], {
+      reset: false,
+      added: [],
+      removed: [],
+      changed: [{ before: waiting, after: saved }]
+    });
+    view.render();
+    flush();
+    expect(row.dataset.pending).toBeUndefined();
+    // The status cell is as it was: nothing for the browser to draw.
+    expect(row.querySelector('.jp-RunsPanel-statusBadge')).toBe(badge);
+    jest.advanceTimersByTime(SHOW_AFTER_MS * 2);
+    flush();
+    expect(row.textContent).not.toContain('not yet saved');
   });
 
   describe('Shift-click', () => {
