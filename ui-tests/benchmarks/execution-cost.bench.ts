@@ -66,6 +66,7 @@ import {
   writeBigFolder,
   writeOnDisk
 } from '../tests/largeFolderHelpers';
+import { codeCell, notebookJson } from '../tests/notebooks';
 import {
   addAllocations,
   profiled,
@@ -218,14 +219,6 @@ const MLFLOW_CELL = [
 ].join('\n');
 
 function benchNotebook(): string {
-  const cell = (id: string, source: string, tags: string[] = []) => ({
-    cell_type: 'code',
-    id,
-    metadata: { tags },
-    source,
-    outputs: [],
-    execution_count: null
-  });
   const mlflowSetup = [
     'import os, sys, tempfile',
     // MLflow 3 keeps its file store only behind this switch.
@@ -241,27 +234,16 @@ function benchNotebook(): string {
     'except Exception as e:',
     "    print('no mlflow:', e)"
   ].join('\n');
-  return JSON.stringify({
-    nbformat: 4,
-    nbformat_minor: 5,
-    metadata: {
-      kernelspec: {
-        name: 'python3',
-        display_name: 'Python 3',
-        language: 'python'
-      }
-    },
-    cells: [
-      cell('setup', 'import jupyterlab_runs as runs'),
-      // One cell for both arms, tagged or not before each execution
-      // (`setArm`): a second cell below it moved when its outputs were
-      // replaced, so the arms laid out and painted different pages.
-      cell('measured', RUNS_CELL, ['experiment:bench']),
-      cell('spacer', 'pass'),
-      cell('mlflow-setup', MLFLOW ? mlflowSetup : 'pass'),
-      cell('mlflow', MLFLOW ? MLFLOW_CELL : 'pass')
-    ]
-  });
+  return notebookJson([
+    codeCell('setup', 'import jupyterlab_runs as runs'),
+    // One cell for both arms, tagged or not before each execution
+    // (`setArm`): a second cell below it moved when its outputs were
+    // replaced, so the arms laid out and painted different pages.
+    codeCell('measured', RUNS_CELL, ['experiment:bench']),
+    codeCell('spacer', 'pass'),
+    codeCell('mlflow-setup', MLFLOW ? mlflowSetup : 'pass'),
+    codeCell('mlflow', MLFLOW ? MLFLOW_CELL : 'pass')
+  ]);
 }
 
 const uptime = () => execFileSync('uptime', { encoding: 'utf-8' }).trim();

@@ -13,6 +13,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { openNotebook, putFile, writeRuns } from './historyHelpers';
+import { notebookJson } from './notebooks';
 
 const SECRET = 'SECRET-OUTSIDE-7f3a';
 
@@ -43,12 +44,7 @@ function snapshot(dir: string): Record<string, string> {
   return files;
 }
 
-const NOTEBOOK = JSON.stringify({
-  cells: [],
-  metadata: { kernelspec: { name: 'python3', display_name: 'Python 3' } },
-  nbformat: 4,
-  nbformat_minor: 5
-});
+const NOTEBOOK = notebookJson();
 
 /** A notification saying `summary`, whose Details name `entry`. */
 async function expectReported(

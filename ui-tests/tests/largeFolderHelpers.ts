@@ -9,6 +9,7 @@ import type { Page, Request } from '@playwright/test';
 import { execFileSync } from 'child_process';
 import { mkdirSync, writeFileSync } from 'fs';
 import * as path from 'path';
+import { codeCell, notebookJson } from './notebooks';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -53,27 +54,7 @@ export function writeBigFolder(
 
 /** A notebook with one code cell and the python3 kernelspec. */
 export function notebookText(source = 'print("hello")', tags: string[] = []) {
-  return JSON.stringify({
-    nbformat: 4,
-    nbformat_minor: 5,
-    metadata: {
-      kernelspec: {
-        name: 'python3',
-        display_name: 'Python 3',
-        language: 'python'
-      }
-    },
-    cells: [
-      {
-        cell_type: 'code',
-        id: 'only',
-        metadata: { tags },
-        source,
-        outputs: [],
-        execution_count: null
-      }
-    ]
-  });
+  return notebookJson([codeCell('only', source, tags)]);
 }
 
 /** Write a file on disk, making its folder. */

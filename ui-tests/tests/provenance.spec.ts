@@ -15,6 +15,7 @@ import * as path from 'path';
 import { kernelIdle } from './drillHelpers';
 import { editCell, readRuns, type IRunFile } from './helpers';
 import { openNotebook, putFile } from './historyHelpers';
+import { codeCell, notebookJson } from './notebooks';
 
 const TRAIN = 4;
 
@@ -141,45 +142,26 @@ test('an interactive sweep whose experiment cell seeds its generators: every run
   // run but the first was reported stale, "self-dependent" on them.
   const notebook = `${tmpPath}/seeded.ipynb`;
   const folder = `${tmpPath}/seeded.runs`;
-  const code = (id: string, source: string, tags: string[] = []) => ({
-    cell_type: 'code',
-    id,
-    metadata: { tags },
-    source,
-    outputs: [],
-    execution_count: null
-  });
   await putFile(
     page.request,
     notebook,
-    JSON.stringify({
-      cells: [
-        code('params', 'lr = 0.1\nseed = 1', ['parameters']),
-        code(
-          'imports',
-          'import random\nimport numpy as np\nimport jupyterlab_runs as runs'
-        ),
-        code(
-          'train',
-          [
-            'random.seed(seed)',
-            'np.random.seed(seed)',
-            'loss = lr * sum(random.random() for _ in range(10)) + np.random.rand()',
-            "runs.log_metric('loss', loss)"
-          ].join('\n'),
-          ['experiment:seeded']
-        )
-      ],
-      metadata: {
-        kernelspec: {
-          name: 'python3',
-          display_name: 'Python 3',
-          language: 'python'
-        }
-      },
-      nbformat: 4,
-      nbformat_minor: 5
-    })
+    notebookJson([
+      codeCell('params', 'lr = 0.1\nseed = 1', ['parameters']),
+      codeCell(
+        'imports',
+        'import random\nimport numpy as np\nimport jupyterlab_runs as runs'
+      ),
+      codeCell(
+        'train',
+        [
+          'random.seed(seed)',
+          'np.random.seed(seed)',
+          'loss = lr * sum(random.random() for _ in range(10)) + np.random.rand()',
+          "runs.log_metric('loss', loss)"
+        ].join('\n'),
+        ['experiment:seeded']
+      )
+    ])
   );
   await openNotebook(page, notebook);
   await kernelIdle(page);

@@ -16,6 +16,7 @@ import {
   putFile,
   writeRuns
 } from './historyHelpers';
+import { notebookJson } from './notebooks';
 
 test.use({ viewport: { width: 1600, height: 1000 } });
 
@@ -106,24 +107,7 @@ test.describe('Readable at a glance', () => {
 
     // A query in notebook A does not filter notebook B.
     const other = `${tmpPath}/other.ipynb`;
-    await putFile(
-      page.request,
-      other,
-      JSON.stringify({
-        cells: [],
-        // A kernel named, so that opening it asks nothing (a modal "Select
-        // Kernel" would hold the page, as it holds a user).
-        metadata: {
-          kernelspec: {
-            name: 'python3',
-            display_name: 'Python 3',
-            language: 'python'
-          }
-        },
-        nbformat: 4,
-        nbformat_minor: 5
-      })
-    );
+    await putFile(page.request, other, notebookJson());
     await writeRuns(page.request, `${tmpPath}/other.runs`, other, 2);
     await openNotebook(page, notebook);
     const query = sidebar.getByRole('combobox', {

@@ -16,6 +16,7 @@ import {
   runFile,
   runId
 } from './historyHelpers';
+import { notebookJson } from './notebooks';
 
 test.use({ viewport: { width: 1600, height: 1000 } });
 
@@ -28,22 +29,7 @@ async function sweep(
   tmpPath: string
 ): Promise<{ notebook: string; ids: string[] }> {
   const notebook = `${tmpPath}/sweep.ipynb`;
-  await putFile(
-    page.request,
-    notebook,
-    JSON.stringify({
-      cells: [],
-      metadata: {
-        kernelspec: {
-          name: 'python3',
-          display_name: 'Python 3',
-          language: 'python'
-        }
-      },
-      nbformat: 4,
-      nbformat_minor: 5
-    })
-  );
+  await putFile(page.request, notebook, notebookJson());
   const folder = `${tmpPath}/sweep.runs`;
   await putFile(page.request, folder, null);
   const ids: string[] = [];
