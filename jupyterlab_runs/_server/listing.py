@@ -119,20 +119,26 @@ def entries_of(contents_manager, os_path, path, allow_hidden):
 
 
 def changed_since(os_path, since):
-    """The names of the folder's entries changed at or after ``since``, a
-    time as the models give it (``last_modified``); None when that is not a
-    time or more than ``CHANGED_LIMIT`` changed.
+    """The folder's files changed at or after ``since``, a time as the
+    models give it, each as ``{"name", "last_modified"}`` (its time as a
+    model gives it: the page compares it with the time its own write of the
+    file answered); None when ``since`` is not a time or more than
+    ``CHANGED_LIMIT`` changed.
 
     The page reads its runs folder's time before a write of its own and
     after it (``src/storage/ownWrites.ts``). When only the time moved, it
     cannot tell another writer's file landing meanwhile from its own: that
-    file was never listed. Every entry counts here, hidden ones and the
-    server's ``.~`` copies of a rewrite in progress too: a name the page did
-    not write is a change it must list. An entry written, created, or
+    file was never listed. Every file counts here, hidden ones and the
+    server's ``.~`` copies of a rewrite in progress too: a file the page did
+    not write, or not at that time, is a change it must list. A file
+    written, created, or
     renamed into the folder (a run restored from the trash keeps its old
     modification time) has an inode change time at or after it: the later
-    of the two times is compared. A removal leaves no entry to name
-    (``ownWrites.ts`` says what that leaves unseen)."""
+    of the two times is compared. Folders are not named: what changes in
+    one (the kernel's journal, a file per execution; a run's artifacts)
+    changes no entry the page lists, and a new one comes with its run's
+    file. A removal leaves no entry to name (``ownWrites.ts`` says what
+    that leaves unseen)."""
     try:
         at = datetime.fromisoformat(since)
     except (TypeError, ValueError):
@@ -151,8 +157,10 @@ def changed_since(os_path, since):
                 info = entry.stat(follow_symlinks=False)
             except OSError:
                 continue  # removed meanwhile
+            if stat.S_ISDIR(info.st_mode):
+                continue
             if max(info.st_mtime, info.st_ctime) >= threshold:
                 if len(changed) == CHANGED_LIMIT:
                     return None
-                changed.append(entry.name)
+                changed.append({"name": entry.name, "last_modified": _time(info.st_mtime)})
     return changed

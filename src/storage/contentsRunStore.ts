@@ -746,7 +746,7 @@ export class ContentsRunStore implements IRunStore {
         const answer = await writing;
         return {
           ...answer,
-          paths: paths.map(p => p.path),
+          written: answer.models,
           result: answer.models as unknown as Contents.IModel[]
         };
       });

@@ -57,7 +57,7 @@ import {
   OWN_WRITES_MIN_RUNS,
   OwnWrites,
   type IStampedWrite,
-  changedNames
+  changedFiles
 } from './ownWrites';
 import type { IFileSaver } from './backgroundSaver';
 
@@ -133,7 +133,7 @@ export class FolderIndex implements IDisposable {
         return model
           ? {
               time: model.last_modified,
-              changed: changedNames(model as { changed?: unknown })
+              changed: changedFiles(model as { changed?: unknown })
             }
           : null;
       },

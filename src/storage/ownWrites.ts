@@ -19,9 +19,14 @@
  * Another writer's file landing during the window itself (between the two
  * reads, before this page's last write) moves the folder's time no
  * differently. Where the server extension answers the stats, the read
- * after the window names the entries changed since the read before it
- * (`since`, `listing.changed_since`): a name this window did not write is
- * another writer's, and the folder is listed. Two tabs recording runs into
+ * after the window names the folder's files changed since the time the
+ * read before it gave (`since`, `listing.changed_since`), each with its
+ * time: a file this page did not write, or whose time is not the one its
+ * write answered, is another writer's, and the folder is listed. (Files
+ * are compared with what this page wrote, not with the window's writes: a
+ * file's own time may follow the folder's by a few milliseconds, the
+ * folder's entry being made before the file's content is written, so the
+ * previous window's last file is named too.) Two tabs recording runs into
  * one folder do land in each other's windows (a window lasts from tens of
  * milliseconds to a second for a large shard).
  *
@@ -59,29 +64,41 @@ export interface IOwnWriteFolder {
  */
 export const OWN_WRITES_MIN_RUNS = 1000;
 
+/** How many of this page's latest writes per folder are remembered. */
+const WRITTEN_KEPT = 1000;
+
 /** A folder's time as a stat read it. */
 export interface IFolderStamp {
   time: string;
   /**
-   * The names of the folder's entries changed since the time the stat was
-   * asked about (`since`); null when the server could not tell, absent
-   * when it was not asked or cannot answer (the Contents API).
+   * The folder's files changed since the time the stat was asked about
+   * (`since`); null when the server could not tell, absent when it was not
+   * asked or cannot answer (the Contents API).
    */
-  changed?: readonly string[] | null;
+  changed?: readonly IChangedFile[] | null;
+}
+
+/** A file a stat names as changed: its name in the folder, and its time. */
+export interface IChangedFile {
+  name: string;
+  last_modified: string;
 }
 
 /**
  * `IFolderStamp.changed` from a stat's model: absent when it has none,
- * null when it is not a list of names.
+ * null when it is not a list of changed files.
  */
-export function changedNames(model: {
+export function changedFiles(model: {
   changed?: unknown;
-}): readonly string[] | null | undefined {
+}): readonly IChangedFile[] | null | undefined {
   const changed = model.changed;
   if (changed === undefined) {
     return undefined;
   }
-  return Array.isArray(changed) && changed.every(n => typeof n === 'string')
+  return Array.isArray(changed) &&
+    changed.every(
+      f => typeof f?.name === 'string' && typeof f?.last_modified === 'string'
+    )
     ? changed
     : null;
 }
@@ -92,10 +109,10 @@ export interface IStampedWrite<T> {
   /** The folder's time before its first request, and after its last. */
   before: string | null;
   after: string | null;
-  /** The entries changed since `before`, read with `after` (as above). */
-  changed?: readonly string[] | null;
-  /** The paths it wrote. */
-  paths: readonly string[];
+  /** The files changed since `before`, read with `after` (as above). */
+  changed?: readonly IChangedFile[] | null;
+  /** What it wrote: each file's path and the time its write answered. */
+  written: readonly { path?: unknown; last_modified?: unknown }[];
   /** Latest `last_modified` of its writes plus their durations (epoch ms). */
   latest: number;
 }
@@ -105,8 +122,6 @@ interface IWindow {
   before: Promise<string | null>;
   /** The time a stamped write read after itself (`writeStamped`). */
   after: IFolderStamp | null | undefined;
-  /** The folder's entries this window wrote (or wrote into). */
-  names: Set<string>;
   /** How many writes joined the window. */
   writes: number;
   generation: number;
@@ -180,7 +195,7 @@ export class OwnWrites {
       const started = Date.now();
       const result = await write();
       const t = Date.parse(result?.last_modified ?? '');
-      this._wrote(folder, window, (result as { path?: unknown })?.path);
+      this._wrote(folder, result);
       if (Number.isNaN(t)) {
         window.failed = true;
       } else {
@@ -225,8 +240,8 @@ export class OwnWrites {
       }
       const answer = await write();
       opened?.(answer.before);
-      for (const path of answer.paths) {
-        this._wrote(folder, window, path);
+      for (const file of answer.written) {
+        this._wrote(folder, file);
       }
       if (Number.isNaN(answer.latest)) {
         window.failed = true;
@@ -272,17 +287,37 @@ export class OwnWrites {
   }
 
   /**
-   * Note the folder's entry a write of the window made: the file itself,
-   * or the folder it was written into (an artifact's). A write whose path
-   * is not known names nothing: a change the server names is then not
-   * taken as this page's.
+   * Note a file this page wrote into the folder, by its name there, with
+   * the time its write answered (a file in a subfolder, an artifact's, is
+   * never named: the server names only the folder's own files). A write
+   * whose path or time is not known notes nothing: a change the server
+   * names is then not taken as this page's. The latest `WRITTEN_KEPT` per
+   * folder are kept.
    */
-  private _wrote(folder: string, window: IWindow, path: unknown): void {
+  private _wrote(
+    folder: string,
+    file: { path?: unknown; last_modified?: unknown } | null | undefined
+  ): void {
     const prefix = folder + '/';
-    if (typeof path === 'string' && path.startsWith(prefix)) {
-      const rest = path.slice(prefix.length);
-      const slash = rest.indexOf('/');
-      window.names.add(slash < 0 ? rest : rest.slice(0, slash));
+    const path = file?.path;
+    const time = file?.last_modified;
+    if (
+      typeof path !== 'string' ||
+      typeof time !== 'string' ||
+      !path.startsWith(prefix)
+    ) {
+      return;
+    }
+    let written = this._written.get(folder);
+    if (!written) {
+      written = new Map();
+      this._written.set(folder, written);
+    }
+    const name = path.slice(prefix.length);
+    written.delete(name); // to the end: the latest
+    written.set(name, time);
+    if (written.size > WRITTEN_KEPT) {
+      written.delete(written.keys().next().value!);
     }
   }
 
@@ -316,7 +351,6 @@ export class OwnWrites {
       window = {
         before: before(known),
         after: undefined,
-        names: new Set(),
         writes: 0,
         generation: state.generation,
         pending: 0,
@@ -374,12 +408,15 @@ export class OwnWrites {
           ? window.after
           : await this._stat(folder, before).catch(() => null);
       const state = await this._state(folder);
-      // Another writer's entry changed meanwhile (none named: the server
+      // Another writer's file changed meanwhile (none named: the server
       // could not tell, or was not asked and the time decides).
       const changed = after?.changed;
       const foreign =
         changed === null ||
-        (changed !== undefined && changed.some(n => !window.names.has(n)));
+        (changed !== undefined &&
+          changed.some(
+            f => this._written.get(folder)?.get(f.name) !== f.last_modified
+          ));
       if (
         after !== null &&
         !foreign &&
@@ -417,6 +454,8 @@ export class OwnWrites {
   /** Outside writes in flight, by folder (`outside`). */
   private _outside = new Map<string, number>();
   private _closing = new Map<string, Set<IWindow>>();
+  /** The files this page wrote, by folder: name → time (`_wrote`). */
+  private _written = new Map<string, Map<string, string>>();
 }
 
 export namespace OwnWrites {

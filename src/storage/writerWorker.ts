@@ -62,10 +62,10 @@ export interface IBatchAnswer {
   /** And after the last (null: not known). */
   after: string | null;
   /**
-   * The folder's entries changed since `before`, read with `after`
-   * (`listing.changed_since`; null: the server could not tell).
+   * The folder's files changed since `before`, read with `after`, each with
+   * its time (`listing.changed_since`; null: the server could not tell).
    */
-  changed: readonly string[] | null;
+  changed: readonly { name: string; last_modified: string }[] | null;
   /**
    * Latest `last_modified` of the writes plus the time each request took,
    * epoch ms (NaN when a write answered none): what `isOwnChange` reads.
@@ -176,7 +176,7 @@ export function writerWorkerMain(scope: IWriterScope): void {
     };
   };
   // A folder's time from the stat endpoint's answer (null when unknown),
-  // and the entries changed since the time asked about.
+  // and the files changed since the time asked about.
   const stamp = async (
     id: number,
     url: string,
@@ -198,8 +198,12 @@ export function writerWorkerMain(scope: IWriterScope): void {
           ? time
           : null,
       changed:
-        Array.isArray(changed) && changed.every(n => typeof n === 'string')
-          ? (changed as string[])
+        Array.isArray(changed) &&
+        changed.every(
+          f =>
+            typeof f?.name === 'string' && typeof f?.last_modified === 'string'
+        )
+          ? (changed as { name: string; last_modified: string }[])
           : null
     };
   };

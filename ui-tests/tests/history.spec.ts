@@ -703,6 +703,27 @@ test.describe('Durable run history', () => {
       sidebar.locator(`.jp-RunsPanel-run[data-run-id="${theirs}"]`)
     ).toBeVisible({ timeout: 5_000 });
     await expectSidebarRuns(sidebar, 6);
+
+    // A run of its own alone (the kernel's journal changing with it) is
+    // told apart: the folder is not listed again.
+    const listings: string[] = [];
+    page.on('request', request => {
+      const url = new URL(request.url());
+      if (
+        url.pathname.endsWith('/jupyterlab-runs/api/listing') &&
+        url.searchParams.get('path') === folder &&
+        url.searchParams.get('content') !== '0'
+      ) {
+        listings.push(request.url());
+      }
+    });
+    await recordRuns(page, notebook, 1);
+    await expectSidebarRuns(sidebar, 7);
+    await expect
+      .poll(async () => (await runFileNames(page, folder)).length)
+      .toBe(7);
+    await page.waitForTimeout(4000); // the watch's checks come and go
+    expect(listings).toEqual([]);
     await page.context().unrouteAll({ behavior: 'ignoreErrors' });
   });
 

@@ -214,7 +214,12 @@ describe('writerWorkerMain', () => {
                 last_modified: time,
                 // Answered to the read after (`since`) only.
                 ...(url.includes('since=')
-                  ? { changed: ['x.series.json', 'x.json', 'theirs.json'] }
+                  ? {
+                      changed: ['x.json', 'theirs.json'].map(name => ({
+                        name,
+                        last_modified: time
+                      }))
+                    }
                   : {})
               }
             })
@@ -256,9 +261,8 @@ describe('writerWorkerMain', () => {
     expect(reply.model.before).toBe('2026-12-06T10:00:00.000000Z');
     expect(reply.model.after).toBe('2026-12-06T10:00:01.000000Z');
     expect(reply.model.changed).toEqual([
-      'x.series.json',
-      'x.json',
-      'theirs.json'
+      { name: 'x.json', last_modified: '2026-12-06T10:00:01.000000Z' },
+      { name: 'theirs.json', last_modified: '2026-12-06T10:00:01.000000Z' }
     ]);
     expect(reply.model.models).toHaveLength(2);
     // The file's time plus how long its request took.

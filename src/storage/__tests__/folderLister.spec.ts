@@ -97,13 +97,13 @@ describe('ServerFolderLister', () => {
           ...MODEL,
           content: null,
           ...(new URL(url).searchParams.get('since') === T
-            ? { changed: ['a.json'] }
+            ? { changed: [{ name: 'a.json', last_modified: T }] }
             : {})
         }
       })
     );
     const model = (await l.stat(FOLDER, T)) as { changed?: unknown } | null;
-    expect(model?.changed).toEqual(['a.json']);
+    expect(model?.changed).toEqual([{ name: 'a.json', last_modified: T }]);
     expect(new URL(urls[0]).searchParams.get('content')).toBe('0');
   });
 

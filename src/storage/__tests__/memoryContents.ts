@@ -294,17 +294,23 @@ export class MemoryContents {
   }
 
   /**
-   * The names of `folder`'s entries changed after its time `since` (as the
-   * server extension's stat answers `since`).
+   * `folder`'s files changed after its time `since`, with their times (as
+   * the server extension's stat answers `since`).
    */
-  changedSince(folder: string, since: string): string[] {
+  changedSince(
+    folder: string,
+    since: string
+  ): { name: string; last_modified: string }[] {
     const version = Date.parse(since) - Date.UTC(2026, 10, 28);
     return [...(this._touched.get(folder) ?? [])]
       .filter(([name, at]) => {
         const path = folder ? `${folder}/${name}` : name;
-        return at > version && (this.files.has(path) || this.dirs.has(path));
+        return at > version && this.files.has(path);
       })
-      .map(([name]) => name);
+      .map(([name]) => ({
+        name,
+        last_modified: this._model(`${folder}/${name}`, false).last_modified
+      }));
   }
 
   private _tick(): string {

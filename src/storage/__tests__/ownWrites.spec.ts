@@ -1,4 +1,8 @@
-import { OwnWrites, type IOwnWriteFolder } from '../ownWrites';
+import {
+  OwnWrites,
+  type IChangedFile,
+  type IOwnWriteFolder
+} from '../ownWrites';
 
 const T0 = '2026-12-05T15:00:00.000000Z';
 const T1 = '2026-12-05T15:00:01.000000Z';
@@ -10,7 +14,7 @@ describe('OwnWrites', () => {
   let times: string[];
   let stats: number;
   /** What the stat after a window names (undefined: cannot tell). */
-  let changed: readonly string[] | null | undefined;
+  let changed: readonly IChangedFile[] | null | undefined;
   let sinces: (string | undefined)[];
   let adopted: string[];
   let own: OwnWrites;
@@ -119,39 +123,48 @@ describe('OwnWrites', () => {
       expect(adopted).toEqual([T1_LATER]);
     });
 
-    it("should leave it to the listing when another writer's entry changed in the window", async () => {
-      // The server names the entries changed since the read before: here
-      // another tab's run file, landed while this page's write was on its
-      // way (its time alone cannot tell).
-      const saveAt = (path: string) =>
-        own.write('f', async () => ({ last_modified: T1, path }));
+    it("should leave it to the listing when another writer's file changed in the window", async () => {
+      // The server names the files changed since the read before, with
+      // their times: here another tab's run file, landed while this page's
+      // write was on its way (the folder's time alone cannot tell).
+      const T_MINE = '2026-12-05T15:00:01.001000Z';
+      const saveAt = (path: string, time = T_MINE) =>
+        own.write('f', async () => ({ last_modified: time, path }));
+      const file = (name: string, time = T_MINE) => ({
+        name,
+        last_modified: time
+      });
       times = [T0, T1_LATER];
-      changed = ['mine.json', 'theirs.json'];
+      changed = [file('mine.json'), file('theirs.json')];
       await saveAt('f/mine.json');
       await own.whenIdle('f');
       expect(sinces).toEqual([undefined, T0]);
       expect(adopted).toEqual([]);
 
-      // Only its own (a file, an artifact's folder): taken as its own.
+      // Only files it wrote, as it wrote them: taken as its own. That
+      // includes the last file of an earlier window, whose own time
+      // follows the folder's by a moment.
       times = [T0, T1_LATER];
-      changed = ['mine.json', 'r.artifacts'];
+      changed = [file('mine.json'), file('mine.series.json')];
       await Promise.all([
-        saveAt('f/mine.json'),
+        saveAt('f/mine.series.json'),
         saveAt('f/r.artifacts/plot.png')
       ]);
       await own.whenIdle('f');
       expect(adopted).toEqual([T1_LATER]);
 
-      // The server could not tell, or a write named no path.
-      for (const [names, path] of [
+      // A file it wrote, rewritten since by another writer; the server
+      // could not tell; a write that named no path.
+      for (const [files, path] of [
+        [[file('mine.json', T1_LATER)], 'f/mine.json'],
         [null, 'f/mine.json'],
-        [['mine.json'], undefined]
+        [[file('other.json')], undefined]
       ] as const) {
         folder.stamp = T0;
         adopted = [];
         times = [T0, T1_LATER];
-        changed = names;
-        await own.write('f', async () => ({ last_modified: T1, path }));
+        changed = files;
+        await own.write('f', async () => ({ last_modified: T_MINE, path }));
         await own.whenIdle('f');
         expect(adopted).toEqual([]);
       }
