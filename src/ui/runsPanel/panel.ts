@@ -198,41 +198,23 @@ export class RunsPanel extends Widget {
    */
   private _onRunsChanged(_: IRunsModel, change: IRunsChange): void {
     this._changes.add(change);
-    if (!this.isVisible) {
-      return;
-    }
-    const due = this._lastRows + ROWS_INTERVAL_MS - performance.now();
-    if (this._rowsTimer) {
-      // A run that just started is held until the next rows update; when
-      // it ends before then (most cells of an interactive sweep do), its
-      // row is drawn at once, ended: in the frame that draws the cell's
-      // own end (its prompt, its outputs), not in one of its own a moment
-      // later (`benchmarks/execution-cost.sh`, traced: that frame was the
-      // largest cost of a tagged execution with the sidebar open). Its
-      // write, done a moment later, changes nothing drawn (`RunsTableView`
-      // marks a run "not yet saved" only once it has waited).
-      if (!this._holdingStart || !endsAny(change) || due > 0) {
-        return;
-      }
-      window.clearTimeout(this._rowsTimer);
-      this._rowsTimer = 0;
-      this._holdingStart = false;
-      this._scheduleRender();
+    if (!this.isVisible || this._rowsTimer) {
       return;
     }
     // A run that just started is drawn `ROWS_INTERVAL_MS` later, not at
     // once: most cells of an interactive sweep end sooner, and their row
-    // is then drawn once, ended, instead of twice.
-    const holding = startsOnly(change);
-    const wait = holding ? ROWS_INTERVAL_MS : due;
+    // is then drawn once, ended, instead of twice. The first drawing of a
+    // running row (rows below it moved and repainted) was the costliest
+    // frame of a tagged execution (`benchmarks/execution-cost.sh`, traced).
+    const wait = startsOnly(change)
+      ? ROWS_INTERVAL_MS
+      : this._lastRows + ROWS_INTERVAL_MS - performance.now();
     if (wait <= 0) {
       this._scheduleRender();
       return;
     }
-    this._holdingStart = holding;
     this._rowsTimer = window.setTimeout(() => {
       this._rowsTimer = 0;
-      this._holdingStart = false;
       this._scheduleRender();
     }, wait);
   }
@@ -408,8 +390,6 @@ export class RunsPanel extends Widget {
   private _renderedKey: string | null = null;
   private _changes = new RunsChangeBuffer();
   private _rowsTimer = 0;
-  /** The timer holds a run that just started (`_onRunsChanged`). */
-  private _holdingStart = false;
   private _lastRows = -Infinity;
   private _pendingVisibility = new PendingVisibility(() =>
     this._scheduleRender()
@@ -439,14 +419,6 @@ export namespace RunsPanel {
 }
 
 /** Whether a change only adds runs that are running (runs just started). */
-/** Whether a change ends a run: one it adds or changes is not running. */
-function endsAny(change: IRunsChange): boolean {
-  return (
-    change.changed.some(c => c.after.status !== 'running') ||
-    change.added.some(run => run.status !== 'running')
-  );
-}
-
 function startsOnly(change: IRunsChange): boolean {
   return (
     !change.reset &&
