@@ -59,7 +59,10 @@ async function json<T>(figure: Figure, name: string): Promise<T> {
 test.use({ viewport: { width: 1600, height: 1000 } });
 
 test.describe('Interactive charts that follow the theme', () => {
-  test.afterEach(() => {
+  // After the pages are closed, as compare.spec.ts does: removed after each
+  // test, the folder was still open in the file browser, whose next
+  // refresh asked for it (a 404 and a console error in the page, CI).
+  test.afterAll(() => {
     for (const dir of made.splice(0)) {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -92,10 +92,18 @@ export async function runFromPalette(
   page: IJupyterLabPageFixture,
   label: string
 ): Promise<void> {
-  await page.menu.clickMenuItem('View>Activate Command Palette');
   const palette = page.locator('#modal-command-palette');
-  await expect(palette).toBeVisible();
-  await palette.locator('input').fill(label);
+  const input = palette.locator('input');
+  // Opened again when it shows without its input: once in CI (a loaded
+  // machine), the palette stayed "visible" with its input hidden for two
+  // minutes, the modal having closed again as it opened.
+  await expect(async () => {
+    if (!(await input.isVisible())) {
+      await page.menu.clickMenuItem('View>Activate Command Palette');
+    }
+    await expect(input).toBeVisible({ timeout: 3000 });
+  }).toPass({ timeout: 30_000 });
+  await input.fill(label);
   // The palette re-renders its items as commands change; pick the active
   // (first matching) item with the keyboard rather than clicking a node
   // that may be replaced under the pointer.
