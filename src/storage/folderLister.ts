@@ -32,8 +32,8 @@ export interface IFolderLister {
   /**
    * The folder's model without its entries (its time), or null when it
    * does not exist. Asked `since` a time of the folder's, a lister that
-   * can tell adds `changed` to the model: the names of the entries changed
-   * since (`OwnWrites`).
+   * can tell adds `changed` to the model: the folder's files changed since,
+   * each with its time (`OwnWrites`).
    */
   stat(folder: string, since?: string): Promise<Contents.IModel | null>;
   /**
@@ -100,7 +100,7 @@ export class ServerFolderLister implements IFolderLister {
 
   /**
    * A stat that answers a missing folder with a 200, not a 404; `since`, the
-   * entries changed since then too.
+   * files changed since then too.
    */
   stat(folder: string, since?: string): Promise<Contents.IModel | null> {
     return this._get(folder, false, since);

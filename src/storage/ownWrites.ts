@@ -31,7 +31,7 @@
  * milliseconds to a second for a large shard).
  *
  * What this cannot see: another writer's removal during the window (it
- * leaves no entry to name), any change within it through the Contents API
+ * leaves no file to name), any change within it through the Contents API
  * alone (no names: the time decides, as above), or a change within the
  * same tick of the file system's clock as the listing the view comes from
  * (a "racy" time, `isRacyStamp`: a window may start from one, or a listing
@@ -461,7 +461,7 @@ export class OwnWrites {
 export namespace OwnWrites {
   export interface IOptions {
     /**
-     * The folder's modification time now, and the entries changed since
+     * The folder's modification time now, and the files changed since
      * `since` when asked and the server can tell; null when it does not
      * exist.
      */
