@@ -63,9 +63,11 @@ export interface IBatchAnswer {
   after: string | null;
   /**
    * The folder's files changed since `before`, read with `after`, each with
-   * its time (`listing.changed_since`; null: the server could not tell).
+   * its time (`listing.changed_since`; null: the server could not tell;
+   * absent: it was not asked, or does not answer `since`), as
+   * `changedFiles` reads a stat's.
    */
-  changed: readonly { name: string; last_modified: string }[] | null;
+  changed?: readonly { name: string; last_modified: string }[] | null;
   /**
    * Latest `last_modified` of the writes plus the time each request took,
    * epoch ms (NaN when a write answered none): what `isOwnChange` reads.
@@ -197,14 +199,18 @@ export function writerWorkerMain(scope: IWriterScope): void {
         typeof time === 'string'
           ? time
           : null,
+      // (`changedFiles` in ownWrites.ts, which this worker cannot import.)
       changed:
-        Array.isArray(changed) &&
-        changed.every(
-          f =>
-            typeof f?.name === 'string' && typeof f?.last_modified === 'string'
-        )
-          ? (changed as { name: string; last_modified: string }[])
-          : null
+        changed === undefined
+          ? undefined
+          : Array.isArray(changed) &&
+              changed.every(
+                f =>
+                  typeof f?.name === 'string' &&
+                  typeof f?.last_modified === 'string'
+              )
+            ? (changed as { name: string; last_modified: string }[])
+            : null
     };
   };
   const batch = async (request: IBatchRequest): Promise<WriteReply> => {

@@ -283,6 +283,63 @@ describe('writerWorkerMain', () => {
     });
   });
 
+  it("leaves out what changed when the server does not answer 'since', and says when it answered nothing readable", async () => {
+    // A page newer than its server (the package upgraded, the server not
+    // restarted): no `changed` at all, and the folder's time decides as
+    // before; an answer it cannot read is "cannot tell".
+    let changed: unknown;
+    const replies: WriteReply[] = [];
+    const scope: IWriterScope = {
+      onmessage: null,
+      postMessage: m => replies.push(m as WriteReply),
+      fetch: async (url, init) =>
+        init.method === 'GET'
+          ? response(
+              200,
+              JSON.stringify({
+                listed: true,
+                exists: true,
+                model: {
+                  last_modified: '2026-12-06T10:00:00.000000Z',
+                  ...(url.includes('since=') ? { changed } : {})
+                }
+              })
+            )
+          : response(
+              201,
+              JSON.stringify({
+                name: 'x.json',
+                last_modified: '2026-12-06T10:00:00.000000Z'
+              })
+            )
+    };
+    writerWorkerMain(scope);
+    const batch = (id: number) => ({
+      id,
+      method: 'BATCH',
+      statUrl: `${BASE}jupyterlab-runs/api/listing?path=a.runs&content=0`,
+      statHeaders: {},
+      headers: {},
+      writes: [
+        {
+          url: `${BASE}api/contents/a.runs/x.json`,
+          model: { type: 'file', format: 'text', content: '{}' }
+        }
+      ]
+    });
+    for (const [i, given, read] of [
+      [1, undefined, undefined],
+      [2, ['x.json'], null],
+      [3, 'x.json', null]
+    ] as const) {
+      changed = given;
+      scope.onmessage!({ data: batch(i) });
+      await new Promise(resolve => setTimeout(resolve, 0));
+      const reply = replies[i - 1] as { model: Record<string, unknown> };
+      expect(reply.model.changed).toBe(read);
+    }
+  });
+
   it('runs from its source text alone, with nothing but its scope', async () => {
     // What the page does: the worker script is this text, run on `self`.
     // A fresh context has none of this module's bindings, so this fails if
