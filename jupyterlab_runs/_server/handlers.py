@@ -7,11 +7,11 @@ the folder may ask.
 - ``GET /jupyterlab-runs/api/listing?path=<folder>``: the folder's listing
   as the Contents API gives it, made about 80 times faster
   (``listing.list_folder``); with ``&content=0``, the folder's model alone
-  (its time), and with ``&since=<time>`` beside it, the names of the
-  entries changed since (``listing.changed_since``). Always 200 for a path it can judge: a missing
-  folder is ``{"listed": true, "exists": false}``, so a 404 means only that
-  this extension is not there (the page then lists through the Contents
-  API).
+  (its time), and with ``&since=<time>`` beside it, the files changed
+  since, each with its time (``listing.changed_since``). Always 200 for a
+  path it can judge: a missing folder is ``{"listed": true, "exists":
+  false}``, so a 404 means only that this extension is not there (the page
+  then lists through the Contents API).
 """
 
 import json
@@ -74,7 +74,7 @@ class ListingHandler(APIHandler):
         # ``content=0``: the folder's model alone, as the Contents API's
         # ``?content=0`` (a check of its time), with no entry read.
         content = self.get_query_argument("content", default="1") != "0"
-        # With ``content=0``: the names changed at or after this time too.
+        # With ``content=0``: the files changed at or after this time too.
         since = self.get_query_argument("since", default=None)
         if not _files_on_disk(self.contents_manager):
             self.finish(json.dumps({"path": path, "listed": False,

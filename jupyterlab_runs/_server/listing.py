@@ -131,10 +131,9 @@ def changed_since(os_path, since):
     file was never listed. Every file counts here, hidden ones and the
     server's ``.~`` copies of a rewrite in progress too: a file the page did
     not write, or not at that time, is a change it must list. A file
-    written, created, or
-    renamed into the folder (a run restored from the trash keeps its old
-    modification time) has an inode change time at or after it: the later
-    of the two times is compared. Folders are not named: what changes in
+    written, created, or renamed into the folder (a run restored from the
+    trash keeps its old modification time) has an inode change time at or
+    after it: the later of the two times is compared. Folders are not named: what changes in
     one (the kernel's journal, a file per execution; a run's artifacts)
     changes no entry the page lists, and a new one comes with its run's
     file. A removal leaves no entry to name (``ownWrites.ts`` says what

@@ -129,7 +129,7 @@ export class FolderIndex implements IDisposable {
         (() =>
           this._lister.statsInBackground === true ? 0 : OWN_WRITES_MIN_RUNS),
       stat: async (folder, since) => {
-        const model = await this._lister.stat(folder, since);
+        const model = await this._stat(folder, since);
         return model
           ? {
               time: model.last_modified,
@@ -549,9 +549,12 @@ export class FolderIndex implements IDisposable {
     return true;
   }
 
-  /** A folder stat, or null when it does not exist. */
-  private _stat(path: string): Promise<Contents.IModel | null> {
-    return this._lister.stat(path);
+  /**
+   * A folder stat, or null when it does not exist; `since`, with the files
+   * changed since (`IFolderLister.stat`).
+   */
+  private _stat(path: string, since?: string): Promise<Contents.IModel | null> {
+    return this._lister.stat(path, since);
   }
 
   private _markAbsent(
