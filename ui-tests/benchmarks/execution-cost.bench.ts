@@ -7,7 +7,9 @@
  *
  * Per execution (BENCH_RUNS of each, default 40, after one warm-up pair):
  * - CPU: CDP `Performance.getMetrics` deltas around the execution and what
- *   it sets off, until the run is saved and the page is quiet: `TaskDuration`
+ *   it sets off, over a window of the same length for every execution
+ *   (BENCH_WINDOW_MS, 2 s from the call, long enough for the run to be
+ *   saved and the page quiet again): `TaskDuration`
  *   (wall time of the main thread's tasks), `ScriptDuration` (JavaScript in
  *   them) and `ThreadTime` (the main thread's CPU time: on a loaded machine
  *   the tasks' wall time also counts the time other processes held the
@@ -81,6 +83,26 @@ const ALLOC = Number(process.env.BENCH_ALLOC ?? 0);
 
 const MLFLOW = process.env.BENCH_MLFLOW === '1';
 const QUIET_MS = Number(process.env.BENCH_QUIET_MS ?? 1200);
+/**
+ * BENCH_WINDOW_MS: every measured execution's window, from the call to the
+ * counters read after it, tagged or not (default 2000). A window that
+ * ended once the page was quiet lasted as long as the run took to be
+ * saved, about 200 ms longer for a tagged execution than for an untagged
+ * one, and the page's background work in those 200 ms (JupyterLab's
+ * polls, timers, the folder's watch) was counted as the run's cost.
+ */
+const WINDOW_MS = Number(process.env.BENCH_WINDOW_MS ?? 2000);
+/**
+ * BENCH_GC=1: a full garbage collection (CDP) before each measured
+ * execution, outside its window, tagged or not. Without it, a major
+ * collection's incremental marking (10–30 ms, set off by the page's
+ * allocations over several executions) lands in whichever window is
+ * running then: the largest part of the spread between pairs. With it,
+ * each window pays for the collections its own allocations set off, and
+ * the garbage left over from earlier ones, the same for both arms, is
+ * not counted.
+ */
+const GC = process.env.BENCH_GC === '1';
 const SIZES = (process.env.BENCH_FOLDERS ?? '0,10000').split(',').map(Number);
 const REACT = process.env.BENCH_REACT === '1';
 const MUTATIONS = process.env.BENCH_MUTATIONS === '1';
@@ -251,6 +273,8 @@ const fmt = (v: number) => v.toFixed(2).padStart(8);
 
 interface ISample {
   wall: number;
+  /** The counted window, from the call to the page settled (`settled`). */
+  window: number;
   task: number;
   script: number;
   thread: number;
@@ -319,6 +343,8 @@ function execute(page: IJupyterLabPageFixture, index: number) {
     // rendering), then until the cell says it is done.
     const phases = { sent: NaN, replied: NaN, before: 0, kernel: NaN };
     const t0 = performance.now();
+    // Where `settled` measures its fixed window from.
+    (window as unknown as { runsBenchCalled: number }).runsBenchCalled = t0;
     const onMessage = (
       _: unknown,
       args: {
@@ -412,9 +438,13 @@ function runActive(page: IJupyterLabPageFixture, index: number) {
 
 /**
  * Wait in the page until the sidebar lists `count` runs, the newest saved
- * (not running, not pending), then a quiet QUIET_MS and two frames: the
- * same for every execution, tagged or not. The quiet time covers the
- * store's copy of the folder to IndexedDB, made 1 s after a save.
+ * (not running, not pending), then until WINDOW_MS after the execution's
+ * call (`execute`), and at least QUIET_MS, then two frames. Every
+ * execution, tagged or not, is then counted over a window of the same
+ * length, unless its run was saved later than WINDOW_MS − QUIET_MS after
+ * the call (an overrun: the window is longer, and counted in the report).
+ * The quiet time covers the store's copy of the folder to IndexedDB, made
+ * 1 s after a save. Resolves with the window's length (ms).
  *
  * Watched, not polled: a poll every 50 ms ran only while a tagged run was
  * on its way (an untagged execution is settled at once), so the arms did
@@ -422,10 +452,13 @@ function runActive(page: IJupyterLabPageFixture, index: number) {
  * which can force a style update, each time). A `MutationObserver` on the
  * sidebar runs only when the sidebar changes, which it does for the run.
  */
-function settled(page: IJupyterLabPageFixture, count: number) {
+function settled(page: IJupyterLabPageFixture, count: number): Promise<number> {
   return page.evaluate(
-    ([count, quiet]) =>
-      new Promise<void>((resolve, reject) => {
+    ([count, quiet, windowMs]) =>
+      new Promise<number>((resolve, reject) => {
+        const called =
+          (window as unknown as { runsBenchCalled?: number }).runsBenchCalled ??
+          performance.now();
         const sidebar = document.getElementById('jp-runs-panel');
         // A collapsed sidebar draws nothing to wait for: a fixed wait,
         // the same for both arms, long enough for the save.
@@ -449,12 +482,16 @@ function settled(page: IJupyterLabPageFixture, count: number) {
         const done = () => {
           observer?.disconnect();
           clearTimeout(timeout);
+          const rest = Math.max(
+            count !== 0 && !visible ? quiet + 800 : quiet,
+            called + windowMs - performance.now()
+          );
           setTimeout(
             () =>
               requestAnimationFrame(() =>
-                requestAnimationFrame(() => resolve())
+                requestAnimationFrame(() => resolve(performance.now() - called))
               ),
-            count !== 0 && !visible ? quiet + 800 : quiet
+            rest
           );
         };
         let observer: MutationObserver | null = null;
@@ -484,7 +521,7 @@ function settled(page: IJupyterLabPageFixture, count: number) {
           characterData: true
         });
       }),
-    [count, QUIET_MS] as const
+    [count, QUIET_MS, WINDOW_MS] as const
   );
 }
 
@@ -577,6 +614,16 @@ test('execution cost: tagged against untagged, whole page', async ({
       }
       const cdp = await page.context().newCDPSession(page.page);
       await cdp.send('Performance.enable');
+      if (GC) {
+        await cdp.send('HeapProfiler.enable');
+      }
+      /** Tag (or untag) the cell for the next execution (BENCH_GC: then collect). */
+      const prepare = async (armName: ArmName) => {
+        await setArm(page, armName);
+        if (GC) {
+          await cdp.send('HeapProfiler.collectGarbage');
+        }
+      };
       const arm: IArm = {
         taggedCommits: new Map(),
         untaggedCommits: new Map(),
@@ -605,13 +652,15 @@ test('execution cost: tagged against untagged, whole page', async ({
         armName?: ArmName
       ) => {
         if (armName) {
-          await setArm(page, armName);
+          await prepare(armName);
+        } else if (GC) {
+          await cdp.send('HeapProfiler.collectGarbage');
         }
         const committed = REACT ? await reactCommits(page) : {};
         const mutatedBefore = MUTATIONS ? await mutations(page) : {};
         const before = await counters(cdp);
         const phases = await execute(page, index);
-        await settled(page, expected);
+        const window = await settled(page, expected);
         const after = await counters(cdp);
         if (MUTATIONS && mutated) {
           addCounts(mutated, mutatedBefore, await mutations(page));
@@ -621,6 +670,7 @@ test('execution cost: tagged against untagged, whole page', async ({
         }
         return {
           ...phases,
+          window,
           task: after.task - before.task,
           script: after.script - before.script,
           thread: after.thread - before.thread
@@ -653,14 +703,14 @@ test('execution cost: tagged against untagged, whole page', async ({
       }
       for (let i = 0; i < PROFILES; i++) {
         next();
-        await setArm(page, 'tagged');
+        await prepare('tagged');
         arm.taggedProfile.add(
           await profiled(cdp, async () => {
             await execute(page, CELL);
             await settled(page, count);
           })
         );
-        await setArm(page, 'untagged');
+        await prepare('untagged');
         arm.untaggedProfile.add(
           await profiled(cdp, async () => {
             await execute(page, CELL);
@@ -679,7 +729,7 @@ test('execution cost: tagged against untagged, whole page', async ({
           ['tagged', arm.taggedAlloc],
           ['untagged', arm.untaggedAlloc]
         ] as const) {
-          await setArm(page, armName);
+          await prepare(armName);
           await cdp.send('HeapProfiler.startSampling', {
             samplingInterval: 1024
           });
@@ -690,7 +740,7 @@ test('execution cost: tagged against untagged, whole page', async ({
         }
       }
       const traced = async (armName: ArmName, into: TraceSummary) => {
-        await setArm(page, armName);
+        await prepare(armName);
         await browser.startTracing(page.page, {
           categories: TRACE_CATEGORIES
         });
@@ -764,7 +814,7 @@ function meanInterval(values: number[]): [number, number] {
 /** The lines printed for one folder. */
 function report(size: number, arm: IArm, loadBefore: string): string[] {
   const lines = [
-    `execution cost benchmark: the whole page's main thread per execution, ${N} tagged and ${N} untagged executions interleaved (after one warm-up pair), runs sidebar ${SIDEBAR ? 'open' : 'collapsed'}`,
+    `execution cost benchmark: the whole page's main thread per execution, ${N} tagged and ${N} untagged executions interleaved (after one warm-up pair), runs sidebar ${SIDEBAR ? 'open' : 'collapsed'}${GC ? ', a full garbage collection before each' : ''}`,
     `cell: 10 params, 5 metrics and a tag through the Python API`,
     `load before: ${loadBefore}`,
     `load after:  ${uptime()}`
@@ -786,6 +836,7 @@ function report(size: number, arm: IArm, loadBefore: string): string[] {
       ['  reply received at (ms)', 'replied'],
       ['  IOPub messages before it', 'before'],
       ['  kernel, cell start to reply', 'kernel'],
+      ['window counted (ms)', 'window'],
       ['CPU, ThreadTime (ms)', 'thread'],
       ['TaskDuration (ms)', 'task'],
       ['ScriptDuration (ms)', 'script']
@@ -801,7 +852,12 @@ function report(size: number, arm: IArm, loadBefore: string): string[] {
       .map((s, i) => s.thread - (arm.untagged[i]?.thread ?? NaN))
       .filter(Number.isFinite);
     const [lo, hi] = meanInterval(pairs);
+    // Two frames after the window's end are part of it; more is a run saved
+    // too late for the fixed window.
+    const overran = (samples: ISample[]) =>
+      samples.filter(s => s.window > WINDOW_MS + 100).length;
     lines.push(
+      `  windows of ${WINDOW_MS} ms from the call; longer (the run saved later than ${WINDOW_MS - QUIET_MS} ms): tagged ${overran(arm.tagged)}, untagged ${overran(arm.untagged)} of ${arm.tagged.length}`,
       `  CPU per pair, tagged − untagged: mean ${fmt(mean(pairs)).trim()} ms, 95% interval ${fmt(lo).trim()} to ${fmt(hi).trim()} (bootstrap over ${pairs.length} pairs)`
     );
     if (arm.mlflow.length) {
