@@ -15,7 +15,13 @@
  * kernel idle after executions it did not send (another tab's, or those
  * queued before a reload). Executions another page may still be saving are
  * left for a grace period, then taken (a later save of the same run by that
- * page replaces this one, as it should: it has the outputs).
+ * page replaces this one, as it should: it has the outputs). No page can be
+ * saving them when no other page is connected to their kernel (the
+ * server's count of its connections, less this page's own): a tab closed
+ * in the middle of a burst, or a kernel no page listens to. Then they are
+ * taken at once: a user who closed a tab and opened the notebook again
+ * waited 15 s or more for the runs of the burst to appear, and could take
+ * them for lost.
  */
 import type { Contents } from '@jupyterlab/services';
 import {
@@ -176,7 +182,7 @@ export class JournalReconciler {
       }
     }
     const now = this._now();
-    let running: Promise<ReadonlySet<string> | null> | null = null;
+    let running: Promise<RunningKernels | null> | null = null;
     const runningKernels = () => (running ??= this._runningKernels());
     await forEachLimited(executions, READ_CONCURRENCY, async item => {
       const id = journalRunId(item.name)!;
@@ -241,10 +247,13 @@ export class JournalReconciler {
         await clean();
         return;
       }
+      const kernels = await runningKernels();
       const over =
-        execution.end !== null ||
-        this._stopped(execution, pids, await runningKernels());
-      if (!over || age < JOURNAL_GRACE_MS) {
+        execution.end !== null || this._stopped(execution, pids, kernels);
+      if (
+        !over ||
+        (age < JOURNAL_GRACE_MS && othersMaySave(execution, kernels))
+      ) {
         // Still running, or another page may be saving it right now.
         result.waiting++;
         return;
@@ -284,7 +293,7 @@ export class JournalReconciler {
   private _stopped(
     execution: IJournalExecution,
     pids: Map<string, number>,
-    running: ReadonlySet<string> | null
+    running: RunningKernels | null
   ): boolean {
     if (running && execution.kernel && !running.has(execution.kernel)) {
       return true;
@@ -516,7 +525,7 @@ export class JournalReconciler {
 
   private _store: IRunStore;
   private _contents: Contents.IManager;
-  private _runningKernels: () => Promise<ReadonlySet<string> | null>;
+  private _runningKernels: () => Promise<RunningKernels | null>;
   private _isRecording: (runId: string) => boolean;
   private _settings: () => ICaptureSettings;
   private _cells: (notebookPath: string) => CurrentCells | null;
@@ -529,8 +538,12 @@ export namespace JournalReconciler {
   export interface IOptions {
     store: IRunStore;
     contents: Contents.IManager;
-    /** The ids of the kernels running on the server now (null: unknown). */
-    runningKernels: () => Promise<ReadonlySet<string> | null>;
+    /**
+     * The kernels running on the server now, each with how many other
+     * pages are connected to it (null for the whole: the server cannot
+     * say).
+     */
+    runningKernels: () => Promise<RunningKernels | null>;
     /** Whether this page is recording the run itself right now. */
     isRecording: (runId: string) => boolean;
     settings: () => ICaptureSettings;
@@ -538,6 +551,27 @@ export namespace JournalReconciler {
     cells?: (notebookPath: string) => CurrentCells | null;
     now?: () => number;
   }
+}
+
+/**
+ * Kernel id → how many pages other than this one are connected to it (the
+ * server's count of the kernel's connections, less this page's own); null
+ * when that is not known.
+ */
+export type RunningKernels = ReadonlyMap<string, number | null>;
+
+/**
+ * Whether a page other than this one may be saving a journaled execution:
+ * unless its kernel still runs and the server says no other page is
+ * connected to it. (A page whose kernel died or was shut down may still
+ * be saving its own record of the run, with the outputs, as it ended it.)
+ */
+function othersMaySave(
+  execution: IJournalExecution,
+  kernels: RunningKernels | null
+): boolean {
+  const others = execution.kernel ? kernels?.get(execution.kernel) : null;
+  return others === null || others === undefined || others > 0;
 }
 
 /** The journaled log payloads, added up as a page adds up the output's. */

@@ -41,7 +41,21 @@ function activate(
       } catch {
         return null; // the server cannot say: treat every kernel as alive
       }
-      return new Set([...kernels.running()].map(k => k.id));
+      // Other pages connected to each kernel: the server's count less this
+      // page's notebooks' own connections (one per kernel connection; a
+      // console of this page counts as another page, which only waits).
+      const own = (id: string) =>
+        new Set(
+          tracker
+            .filter(p => p.sessionContext.session?.kernel?.id === id)
+            .map(p => p.sessionContext.session?.kernel)
+        ).size;
+      return new Map(
+        [...kernels.running()].map(k => [
+          k.id,
+          typeof k.connections === 'number' ? k.connections - own(k.id) : null
+        ])
+      );
     },
     isRecording: id => recorder.isRecording(id),
     settings: () => settingsNow,

@@ -185,6 +185,47 @@ test.describe('No run lost', () => {
     });
   }
 
+  test('the runs of a burst whose page was closed are on disk within seconds of its end when the notebook is opened again', async ({
+    page,
+    browser,
+    baseURL,
+    tmpPath
+  }) => {
+    const other = await openFreshLab(browser, baseURL!);
+    await setFlag(page, tmpPath, 'pace', true);
+    await openNotebook(other.page, `${tmpPath}/${NOTEBOOK}`);
+    await kernelIdle(other.page);
+    await runCell(other.page, 1); // parameters
+    await runCell(other.page, 2); // setup
+    await runCell(other.page, DRILL, 8);
+    await expect
+      .poll(async () => (await groundTruth(page, tmpPath)).length, {
+        timeout: 60_000
+      })
+      .toBeGreaterThanOrEqual(2);
+    await other.context.close();
+    // The kernel runs the rest of the burst with no page listening.
+    await expect
+      .poll(async () => (await groundTruth(page, tmpPath)).length, {
+        timeout: 60_000
+      })
+      .toBe(8);
+    await openNotebook(page, `${tmpPath}/${NOTEBOOK}`);
+    // This page is the only one connected to the kernel: no other page can
+    // be saving those runs, and they are taken from the kernel's journal at
+    // once. (They waited out a 15 s grace period, which a user reopening the
+    // notebook took for runs lost.)
+    const { runs, truth } = await settledRuns(page, tmpPath, 8, 8_000);
+    expectOneRunPerExecution(runs, truth);
+    for (const run of runs) {
+      expect(run.status).toBe('ok');
+      expect(run.metrics?.loss.count).toBe(3);
+    }
+    await expect(
+      page.locator('#jp-runs-panel .jp-RunsPanel-run[data-run-id]')
+    ).toHaveCount(8);
+  });
+
   test('a page reloaded during a run that then completes records it ok with all its points', async ({
     page,
     tmpPath

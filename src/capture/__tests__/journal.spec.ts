@@ -104,7 +104,8 @@ const metric = (seq: number, step: number, value: number | string) => ({
 describe('JournalReconciler', () => {
   let contents: MemoryContents;
   let store: FakeStore;
-  let running: Set<string> | null;
+  /** Running kernels, each with how many other pages are connected. */
+  let running: Map<string, number | null> | null;
   let recording: Set<string>;
   let now: number;
   let reconciler: JournalReconciler;
@@ -115,7 +116,7 @@ describe('JournalReconciler', () => {
     contents.dirs.add('work/train.runs');
     contents.dirs.add(JOURNAL);
     store = new FakeStore(contents);
-    running = new Set(['k1']);
+    running = new Map([['k1', null]]);
     recording = new Set();
     now = LATER;
     reconciler = new JournalReconciler({
@@ -174,6 +175,54 @@ describe('JournalReconciler', () => {
     expect((await reconciler.reconcile(NB)).waiting).toBe(1);
     now += JOURNAL_GRACE_MS + 1;
     expect((await reconciler.reconcile(NB)).recorded).toEqual([id]);
+  });
+
+  it('should take a finished run at once when no other page is connected to its kernel', async () => {
+    // A tab closed in the middle of a burst: the kernel still runs, and
+    // this page is the only one connected to it.
+    running = new Map([['k1', 0]]);
+    const fresh = () => {
+      const id = journal(contents, {
+        request: `closed-${contents.list(JOURNAL).length}`
+      });
+      contents.mtimes.set(
+        `${JOURNAL}/${id}.jsonl`,
+        new Date(now).toISOString()
+      );
+      return id;
+    };
+    now = Date.now();
+    const done = fresh();
+    const unfinished = journal(contents, {
+      request: 'still-running',
+      end: null
+    });
+    contents.mtimes.set(
+      `${JOURNAL}/${unfinished}.jsonl`,
+      new Date(now).toISOString()
+    );
+    const result = await reconciler.reconcile(NB);
+    expect(result.recorded).toEqual([done]);
+    expect(result.waiting).toBe(1); // still running in the kernel
+    expect(store.runs.get(done)?.status).toBe('ok');
+    // Another page connected to the kernel may be saving its runs: wait.
+    running = new Map([['k1', 1]]);
+    const theirs = fresh();
+    expect(await reconciler.reconcile(NB)).toMatchObject({
+      recorded: [],
+      waiting: 2
+    });
+    expect(store.runs.has(theirs)).toBe(false);
+    // The server cannot count the connections: wait, as before.
+    running = new Map([['k1', null]]);
+    expect((await reconciler.reconcile(NB)).recorded).toEqual([]);
+    // A kernel that is gone may have left a page saving what it ended.
+    running = new Map();
+    expect((await reconciler.reconcile(NB)).recorded).toEqual([]);
+    now += JOURNAL_GRACE_MS + 1;
+    expect((await reconciler.reconcile(NB)).recorded.sort()).toEqual(
+      [theirs, unfinished].sort()
+    );
   });
 
   it('should keep the run a page recorded and only clean its journal file', async () => {
