@@ -42,6 +42,10 @@ def _time(seconds):
 #: At most this many names answer ``since``; more is answered "too many".
 CHANGED_LIMIT = 200
 
+#: The runs folder's trash (``src/storage/trash.ts``): the one folder that
+#: ``since`` names, as ``trash/``.
+TRASH_FOLDER = "trash"
+
 
 def list_folder(contents_manager, api_path, content=True, since=None):
     """The folder's directory model (``content`` holding its entries'
@@ -136,8 +140,10 @@ def changed_since(os_path, since):
     after it: the later of the two times is compared. Folders are not named: what changes in
     one (the kernel's journal, a file per execution; a run's artifacts)
     changes no entry the page lists, and a new one comes with its run's
-    file. A removal leaves no entry to name (``ownWrites.ts`` says what
-    that leaves unseen)."""
+    file. Except the trash (``trash/``, with its slash): a run deleted by
+    another page moved there, and its time moved with it. Any other removal
+    leaves no entry to name (``ownWrites.ts`` says what that leaves
+    unseen)."""
     try:
         at = datetime.fromisoformat(since)
     except (TypeError, ValueError):
@@ -157,10 +163,13 @@ def changed_since(os_path, since):
                 info = entry.stat(follow_symlinks=False)
             except OSError:
                 continue  # removed meanwhile
+            name = entry.name
             if stat.S_ISDIR(info.st_mode):
-                continue
+                if name != TRASH_FOLDER:
+                    continue
+                name += "/"
             if max(info.st_mtime, info.st_ctime) >= threshold:
                 if len(changed) == CHANGED_LIMIT:
                     return None
-                changed.append({"name": entry.name, "last_modified": _time(info.st_mtime)})
+                changed.append({"name": name, "last_modified": _time(info.st_mtime)})
     return changed

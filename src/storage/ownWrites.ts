@@ -30,8 +30,11 @@
  * one folder do land in each other's windows (a window lasts from tens of
  * milliseconds to a second for a large shard).
  *
- * What this cannot see: another writer's removal during the window (it
- * leaves no file to name), any change within it through the Contents API
+ * A run another page deletes during the window moves to the trash, whose
+ * folder the server names (`trash/`): the folder is listed, and the run
+ * leaves the view. What this cannot see: another writer's removal of a
+ * file in any other way during the window (it leaves no file to name),
+ * any change within it through the Contents API
  * alone (no names: the time decides, as above), or a change within the
  * same tick of the file system's clock as the listing the view comes from
  * (a "racy" time, `isRacyStamp`: a window may start from one, or a listing

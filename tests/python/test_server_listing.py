@@ -201,11 +201,43 @@ async def test_a_stat_since_a_time_names_every_entry_changed_since(jp_fetch, run
     mine = json.loads((await jp_fetch(
         "api", "contents", "work/train.runs", "mine.json", params={"content": "0"})).body)
     assert {"name": "mine.json", "last_modified": mine["last_modified"]} in model["changed"]
+    # The trash is named (as ``trash/``): old.json left it.
     assert sorted(f["name"] for f in model["changed"]) == sorted(
-        ["mine.json", "theirs.json", ".~busy.json", "old.json"])
+        ["mine.json", "theirs.json", ".~busy.json", "old.json", "trash/"])
     assert model["content"] is None
     # Without ``since``, the stat is what it was.
     assert "changed" not in (await listing(jp_fetch, "work/train.runs", content=0))["model"]
+
+
+async def test_a_stat_since_a_time_names_the_trash_a_run_was_moved_into(jp_fetch, runs):
+    # Another page deletes a run (it moves to the trash) while this page
+    # writes one: the run file leaves no entry to name, the trash does.
+    (runs / "trash").mkdir(exist_ok=True)
+    other = runs / "01HZZZZZZZZZZZZZZZZZZZZZZ9.json"
+    other.write_text("{}")
+    for entry in runs.iterdir():
+        os.utime(entry, (1_600_000_000, 1_600_000_000), follow_symlinks=False)
+    time.sleep(0.05)  # (that changed their inodes: the folder's time after)
+    (runs / "gone.tmp").write_text("")
+    (runs / "gone.tmp").unlink()
+    before = (await listing(jp_fetch, "work/train.runs", content=0))["model"]["last_modified"]
+    time.sleep(0.01)
+    await jp_fetch(
+        "api", "contents", "work/train.runs/" + other.name, method="PATCH",
+        body=json.dumps({"path": "work/train.runs/trash/" + other.name}))
+    response = await jp_fetch(*ENDPOINT, params={
+        "path": "work/train.runs", "content": "0", "since": before})
+    changed = json.loads(response.body)["model"]["changed"]
+    assert [f["name"] for f in changed] == ["trash/"]
+    # Nothing moved since: nothing named (the journal folder never is).
+    (runs / "journal").mkdir(exist_ok=True)
+    time.sleep(0.01)
+    after = (await listing(jp_fetch, "work/train.runs", content=0))["model"]["last_modified"]
+    time.sleep(0.01)
+    (runs / "journal" / "run.jsonl").write_text("{}")
+    response = await jp_fetch(*ENDPOINT, params={
+        "path": "work/train.runs", "content": "0", "since": after})
+    assert json.loads(response.body)["model"]["changed"] == []
 
 
 def test_changed_since_says_when_it_cannot_tell(tmp_path, monkeypatch):

@@ -727,6 +727,56 @@ test.describe('Durable run history', () => {
     await page.context().unrouteAll({ behavior: 'ignoreErrors' });
   });
 
+  test('a run another tab deletes while this page writes a run of its own leaves the list within seconds', async ({
+    page
+  }) => {
+    // As above, with another tab's deletion: the run moves to the trash,
+    // which the server names with the read after (`trash/`).
+    const ids = await writeRuns(page.request, folder, notebook, 3);
+    await putFile(page.request, `${folder}/trash`, null);
+    const gone = ids[0];
+    const order: string[] = [];
+    let held = true; // (armed below)
+    await page.context().route(/\/[0-9A-Z]{26}\.json(\?|$)/, async route => {
+      const request = route.request();
+      if (!held && request.method() === 'PUT') {
+        held = true;
+        order.push('own run sent');
+        const moved = await page.request.patch(
+          `/api/contents/${folder}/${gone}.json`,
+          { data: { path: `${folder}/trash/${gone}.json` } }
+        );
+        expect(moved.ok()).toBe(true);
+        order.push('their deletion landed');
+        await new Promise(resolve => setTimeout(resolve, 300));
+      }
+      await route.continue();
+    });
+    await openNotebook(page, notebook);
+    const sidebar = page.locator('#jp-runs-panel');
+    await expectSidebarRuns(sidebar, 3);
+    await recordRuns(page, notebook, 1); // the journal's folder made
+    await expectSidebarRuns(sidebar, 4);
+    await page.waitForTimeout(3000);
+    held = false;
+    await recordRuns(page, notebook, 1);
+    await expect
+      .poll(() => order, { timeout: 30_000 })
+      .toEqual(['own run sent', 'their deletion landed']);
+    // Its two runs and two of the three others.
+    await expect
+      .poll(async () => (await runFileNames(page, folder)).length, {
+        timeout: 30_000
+      })
+      .toBe(4);
+    expect(await runFileNames(page, folder)).not.toContain(`${gone}.json`);
+    await expect(
+      sidebar.locator(`.jp-RunsPanel-run[data-run-id="${gone}"]`)
+    ).toHaveCount(0, { timeout: 5_000 });
+    await expectSidebarRuns(sidebar, 4);
+    await page.context().unrouteAll({ behavior: 'ignoreErrors' });
+  });
+
   test('opens the runs of a deleted notebook from "Open Runs Folder…"', async ({
     page,
     tmpPath

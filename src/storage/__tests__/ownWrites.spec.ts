@@ -153,10 +153,12 @@ describe('OwnWrites', () => {
       await own.whenIdle('f');
       expect(adopted).toEqual([T1_LATER]);
 
-      // A file it wrote, rewritten since by another writer; the server
-      // could not tell; a write that named no path.
+      // A file it wrote, rewritten since by another writer; another
+      // writer's run moved to the trash (the server names the trash
+      // folder); the server could not tell; a write that named no path.
       for (const [files, path] of [
         [[file('mine.json', T1_LATER)], 'f/mine.json'],
+        [[file('mine.json'), file('trash/', T1_LATER)], 'f/mine.json'],
         [null, 'f/mine.json'],
         [[file('other.json')], undefined]
       ] as const) {
