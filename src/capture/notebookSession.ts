@@ -226,6 +226,9 @@ export class NotebookSession implements IDisposable {
       reply => {
         this._arming = null;
         const ok = reply.content.status === 'ok';
+        this._importFailed =
+          reply.content.status === 'error' &&
+          /^(ModuleNotFoundError|ImportError)$/.test(reply.content.ename);
         if (ok && this._controlKernel !== kernel) {
           this._openControl(kernel);
         }
@@ -245,7 +248,23 @@ export class NotebookSession implements IDisposable {
    * every execution for the slicer, so a run's lineage is complete.
    */
   setUp(): Promise<boolean> {
-    return this.arm(null, '', {});
+    const kernel = this._panel.sessionContext.session?.kernel ?? null;
+    if (kernel !== null && this._setUpFailed === kernel) {
+      // Not importable there (asked once per kernel): a tagged cell still
+      // tries (`arm`), and its run says why it has no snapshot.
+      return Promise.resolve(false);
+    }
+    return this.arm(null, '', {}).then(ok => {
+      if (!ok && kernel !== null && this._importFailed) {
+        this._setUpFailed = kernel;
+      }
+      return ok;
+    });
+  }
+
+  /** Whether the kernel side is set up for the current kernel. */
+  get isSetUp(): boolean {
+    return this._controlOpen();
   }
 
   /** Whether the kernel side is set up for the current kernel. */
@@ -656,6 +675,12 @@ export class NotebookSession implements IDisposable {
   private _control: Kernel.IComm | null = null;
   /** Whether the kernel side is set up: the latest arming request's outcome. */
   private _armed: Promise<boolean> = Promise.resolve(false);
+  /**
+   * The kernel where `jupyterlab_runs` could not be imported (`setUp` does
+   * not ask it again), and whether the latest set-up failed so.
+   */
+  private _setUpFailed: object | null = null;
+  private _importFailed = false;
   /** The kernel an arming request is on its way to, if any. */
   private _arming: Kernel.IKernelConnection | null = null;
   /** Snapshot options of the cells the kernel arms itself. */

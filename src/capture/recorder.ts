@@ -214,7 +214,22 @@ export class RunRecorder implements IRunRecorder, IDisposable {
     );
     const isParameters =
       Array.isArray(tags) && tags.includes('parameters') && !experiment;
-    if (!code.trim() || (experiment === null && !isParameters)) {
+    if (!code.trim()) {
+      return;
+    }
+    if (experiment === null && !isParameters) {
+      // Any other cell of a notebook with experiments, run before the
+      // kernel side is set up (opened and Run All at once, before the
+      // kernel was first seen idle): set it up ahead of this cell's request,
+      // so the kernel's history sees this execution too. Unseen, the names
+      // it defined (the imports of a first cell) were unresolved in every
+      // later run's slice, and each run of the session took the whole
+      // session as its lineage (hundreds of entries, tens of KB a run
+      // file, growing with each execution) with an "unknown" verdict.
+      const session = this.track(panel);
+      if (!session.isSetUp && hasExperimentCells(panel)) {
+        void session.setUp();
+      }
       return;
     }
     if (experiment === null && !this._settings.captureParams) {

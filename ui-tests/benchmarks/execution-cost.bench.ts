@@ -59,7 +59,14 @@
 import { expect, test, type IJupyterLabPageFixture } from '@jupyterlab/galata';
 import type { CDPSession } from '@playwright/test';
 import { execFileSync } from 'child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'fs';
+import {
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync
+} from 'fs';
 import * as path from 'path';
 import {
   mean,
@@ -542,6 +549,8 @@ interface IArm {
   taggedTrace: TraceSummary;
   untaggedTrace: TraceSummary;
   mlflowSetup: string;
+  /** The newest run file: what each tagged execution wrote and sent. */
+  runFile: string;
 }
 
 test.use({ kernels: null, viewport: { width: 1600, height: 1000 } });
@@ -638,7 +647,8 @@ test('execution cost: tagged against untagged, whole page', async ({
         untaggedAlloc: new Map(),
         taggedTrace: new TraceSummary(),
         untaggedTrace: new TraceSummary(),
-        mlflowSetup
+        mlflowSetup,
+        runFile: ''
       };
       arms.set(size, arm);
       if (MUTATIONS) {
@@ -774,6 +784,7 @@ test('execution cost: tagged against untagged, whole page', async ({
       }
       await cdp.detach();
       // Printed at once: a later folder failing does not lose this one.
+      arm.runFile = newestRunFile(path.join(onDisk, `cost-${size}.runs`));
       console.log('\n' + report(size, arm, loadBefore).join('\n') + '\n');
       // Its notebook and kernel stay open: idle, they cost the next
       // folder's page nothing.
@@ -809,6 +820,27 @@ function meanInterval(values: number[]): [number, number] {
     means.push(sum / values.length);
   }
   return [percentile(means, 2.5), percentile(means, 97.5)];
+}
+
+/**
+ * The newest run file of a folder, as a line: its size and its lineage
+ * (a run's lineage that grew with the session made every tagged execution
+ * cost more than the last).
+ */
+function newestRunFile(folder: string): string {
+  const files = readdirSync(folder)
+    .filter(name => /^[0-9A-Z]{26}\.json$/.test(name))
+    .map(name => path.join(folder, name))
+    .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
+  if (!files.length) {
+    return 'no run file';
+  }
+  const text = readFileSync(files[0], 'utf-8');
+  const run = JSON.parse(text) as {
+    lineage?: { scope: string; entries: unknown[] };
+    provenance?: { state: string };
+  };
+  return `${text.length} bytes, lineage ${run.lineage?.scope ?? 'none'} of ${run.lineage?.entries.length ?? 0} entries, provenance ${run.provenance?.state ?? 'none'}`;
 }
 
 /** The lines printed for one folder. */
@@ -857,6 +889,7 @@ function report(size: number, arm: IArm, loadBefore: string): string[] {
     const overran = (samples: ISample[]) =>
       samples.filter(s => s.window > WINDOW_MS + 100).length;
     lines.push(
+      `  the newest run file: ${arm.runFile}`,
       `  windows of ${WINDOW_MS} ms from the call; longer (the run saved later than ${WINDOW_MS - QUIET_MS} ms): tagged ${overran(arm.tagged)}, untagged ${overran(arm.untagged)} of ${arm.tagged.length}`,
       `  CPU per pair, tagged − untagged: mean ${fmt(mean(pairs)).trim()} ms, 95% interval ${fmt(lo).trim()} to ${fmt(hi).trim()} (bootstrap over ${pairs.length} pairs)`
     );

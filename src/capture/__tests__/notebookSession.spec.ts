@@ -448,6 +448,44 @@ describe('NotebookSession', () => {
     expect(kernel.executed).toHaveLength(2);
   });
 
+  it('should set up early once per kernel that cannot import it, and keep trying one that failed otherwise', async () => {
+    let reply: {
+      status: string;
+      ename?: string;
+      evalue?: string;
+      traceback?: string[];
+    } = {
+      status: 'error',
+      ename: 'KeyboardInterrupt',
+      evalue: '',
+      traceback: []
+    };
+    kernel.requestExecute = (content: { code: string; silent: boolean }) => {
+      kernel.executed.push(content);
+      return { done: Promise.resolve({ content: reply }) };
+    };
+    // An interrupt is not taken for good: asked again.
+    expect(await session.setUp()).toBe(false);
+    expect(await session.setUp()).toBe(false);
+    expect(kernel.executed).toHaveLength(2);
+    // Not importable: asked once, not again before each cell run.
+    reply = {
+      status: 'error',
+      ename: 'ModuleNotFoundError',
+      evalue: "No module named 'jupyterlab_runs'",
+      traceback: []
+    };
+    expect(await session.setUp()).toBe(false);
+    expect(await session.setUp()).toBe(false);
+    expect(kernel.executed).toHaveLength(3);
+    expect(session.isSetUp).toBe(false);
+    // A tagged cell still asks (the package may have been installed since).
+    reply = { status: 'ok' };
+    expect(await session.arm('k1', 'fit()', {})).toBe(true);
+    expect(kernel.executed).toHaveLength(4);
+    expect(session.isSetUp).toBe(true);
+  });
+
   const snapshot = (data: Record<string, string>) =>
     kernel.commTargets.get('jupyterlab-runs')!({}, { content: { data } });
 
