@@ -48,6 +48,8 @@ import { storeRun } from './storeRun';
 
 /** Runs another page may still be saving are left alone this long (ms). */
 export const JOURNAL_GRACE_MS = 15_000;
+/** The next pass while a burst may still be going on (ms). */
+export const FOLLOW_UP_MS = 2_000;
 /** Errors with which a page ends a run it lost sight of: the journal knows better. */
 /** How a page ends runs whose kernel restarted, died or was changed. */
 const KERNEL_ENDS = new Set(['KernelRestart', 'KernelDied', 'KernelChanged']);
@@ -67,6 +69,8 @@ export interface IReconcileResult {
   cleaned: number;
   /** Executions left for later (still running, or within the grace period). */
   waiting: number;
+  /** Of those, the ones still running in the kernel. */
+  running: number;
   /** Journal files that could not be read, with the reason. */
   refused: { name: string; reason: string }[];
 }
@@ -106,7 +110,7 @@ export class JournalReconciler {
   }
 
   dispose(): void {
-    for (const timer of this._retries.values()) {
+    for (const { timer } of this._retries.values()) {
       clearTimeout(timer);
     }
     this._retries.clear();
@@ -120,6 +124,7 @@ export class JournalReconciler {
       recorded: [],
       cleaned: 0,
       waiting: 0,
+      running: 0,
       refused: []
     };
     // The folder as it is now: which runs are on the server decides what
@@ -133,18 +138,37 @@ export class JournalReconciler {
     if (options.idleAt !== undefined) {
       await this._endAbandoned(notebookPath, runs, journaled, options.idleAt);
     }
-    if (result.waiting > 0 && !this._retries.has(notebookPath)) {
-      this._retries.set(
-        notebookPath,
-        setTimeout(() => {
-          this._retries.delete(notebookPath);
-          void this.reconcile(notebookPath).catch(e =>
-            console.warn('jupyterlab-runs: journal not reconciled', e)
-          );
-        }, JOURNAL_GRACE_MS + 1000)
-      );
+    // Another pass soon while a burst may still be going on (an execution
+    // still running, or runs just taken: a page that was closed left more
+    // queued, and this page may not be told when the kernel goes idle after
+    // them); once the grace period is over for those left to another page.
+    if (result.running > 0 || result.recorded.length > 0) {
+      this._retryIn(notebookPath, FOLLOW_UP_MS);
+    } else if (result.waiting > 0) {
+      this._retryIn(notebookPath, JOURNAL_GRACE_MS + 1000);
     }
     return result;
+  }
+
+  /** Reconcile again in `delay` ms, unless a pass is due sooner. */
+  private _retryIn(notebookPath: string, delay: number): void {
+    const due = Date.now() + delay;
+    const scheduled = this._retries.get(notebookPath);
+    if (scheduled) {
+      if (scheduled.due <= due) {
+        return;
+      }
+      clearTimeout(scheduled.timer);
+    }
+    this._retries.set(notebookPath, {
+      due,
+      timer: setTimeout(() => {
+        this._retries.delete(notebookPath);
+        void this.reconcile(notebookPath).catch(e =>
+          console.warn('jupyterlab-runs: journal not reconciled', e)
+        );
+      }, delay)
+    });
   }
 
   private async _readJournal(
@@ -250,11 +274,13 @@ export class JournalReconciler {
       const kernels = await runningKernels();
       const over =
         execution.end !== null || this._stopped(execution, pids, kernels);
-      if (
-        !over ||
-        (age < JOURNAL_GRACE_MS && othersMaySave(execution, kernels))
-      ) {
-        // Still running, or another page may be saving it right now.
+      if (!over) {
+        result.waiting++;
+        result.running++;
+        return;
+      }
+      if (age < JOURNAL_GRACE_MS && othersMaySave(execution, kernels)) {
+        // Another page may be saving it right now.
         result.waiting++;
         return;
       }
@@ -531,7 +557,10 @@ export class JournalReconciler {
   private _cells: (notebookPath: string) => CurrentCells | null;
   private _now: () => number;
   private _queue = new Map<string, Promise<IReconcileResult>>();
-  private _retries = new Map<string, ReturnType<typeof setTimeout>>();
+  private _retries = new Map<
+    string,
+    { due: number; timer: ReturnType<typeof setTimeout> }
+  >();
 }
 
 export namespace JournalReconciler {

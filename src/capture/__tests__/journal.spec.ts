@@ -4,7 +4,7 @@ import { validateRun } from '../../core/validate';
 import type { IRunListing, IRunStore } from '../../tokens';
 import { MemoryContents } from '../../storage/__tests__/memoryContents';
 import { makeRun } from '../../core/__tests__/fixtures';
-import { JOURNAL_GRACE_MS, JournalReconciler } from '../journal';
+import { FOLLOW_UP_MS, JOURNAL_GRACE_MS, JournalReconciler } from '../journal';
 import { DEFAULT_CAPTURE_SETTINGS } from '../settings';
 
 const NB = 'work/train.ipynb';
@@ -223,6 +223,32 @@ describe('JournalReconciler', () => {
     expect((await reconciler.reconcile(NB)).recorded.sort()).toEqual(
       [theirs, unfinished].sort()
     );
+  });
+
+  it('should keep taking the runs of a burst its closed page left queued, with nothing to tell it when the kernel is idle', async () => {
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'queueMicrotask'] });
+    try {
+      running = new Map([['k1', 0]]);
+      const done = journal(contents, { request: 'burst-0' });
+      const inFlight = journal(contents, { request: 'burst-1', end: null });
+      expect(await reconciler.reconcile(NB)).toMatchObject({
+        recorded: [done],
+        running: 1
+      });
+      // The kernel ends that one and runs the next; nobody calls.
+      journal(contents, { request: 'burst-1' });
+      const next = journal(contents, { request: 'burst-2' });
+      await jest.advanceTimersByTimeAsync(FOLLOW_UP_MS);
+      expect([...store.runs.keys()].sort()).toEqual(
+        [done, inFlight, next].sort()
+      );
+      // One more pass finds nothing new, and schedules none.
+      await jest.advanceTimersByTimeAsync(FOLLOW_UP_MS);
+      expect(store.runs.size).toBe(3);
+      expect(jest.getTimerCount()).toBe(0);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it('should keep the run a page recorded and only clean its journal file', async () => {
