@@ -138,11 +138,13 @@ export class JournalReconciler {
     if (options.idleAt !== undefined) {
       await this._endAbandoned(notebookPath, runs, journaled, options.idleAt);
     }
-    // Another pass soon while a burst may still be going on (an execution
-    // still running, or runs just taken: a page that was closed left more
-    // queued, and this page may not be told when the kernel goes idle after
-    // them); once the grace period is over for those left to another page.
-    if (result.running > 0 || result.recorded.length > 0) {
+    // Another pass soon while a burst may still be going on (runs just
+    // taken: a page that was closed may have left more queued, and this
+    // page may not be told when the kernel goes idle after them); else,
+    // for executions still running or left to another page, once the grace
+    // period is over (a long cell's journal grows with every point it
+    // logs: not read every few seconds).
+    if (result.recorded.length > 0) {
       this._retryIn(notebookPath, FOLLOW_UP_MS);
     } else if (result.waiting > 0) {
       this._retryIn(notebookPath, JOURNAL_GRACE_MS + 1000);
