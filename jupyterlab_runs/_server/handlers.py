@@ -1,6 +1,6 @@
 """The server extension's endpoints, authenticated and authorized as the
-Contents API is (resource ``contents``, action ``read``): whoever may list
-the folder may ask.
+Contents API is (resource ``contents``; action ``read`` for the GETs:
+whoever may list the folder may ask; ``write`` for the POST, as a ``PUT``).
 
 - ``GET /jupyterlab-runs/api/links?path=<runs folder>``: the links in and
   above a runs folder that lead out of it (``links.find_links``).
@@ -12,6 +12,10 @@ the folder may ask.
   path it can judge: a missing folder is ``{"listed": true, "exists":
   false}``, so a 404 means only that this extension is not there (the page
   then lists through the Contents API).
+- ``POST /jupyterlab-runs/api/write`` (action ``write``, as a ``PUT`` of
+  the Contents API), body ``{"folder", "files": [{"name", "content"}]}``: a
+  saved run's files written in one request, with the folder's time read
+  around them, and without the Contents API's events (``writing.py``).
 """
 
 import json
@@ -26,9 +30,11 @@ from tornado.ioloop import IOLoop
 
 from .links import PathRefused, find_links
 from .listing import list_folder
+from .writing import write_files
 
 ROUTE = ("jupyterlab-runs", "api", "links")
 LISTING_ROUTE = ("jupyterlab-runs", "api", "listing")
+WRITE_ROUTE = ("jupyterlab-runs", "api", "write")
 
 
 def _files_on_disk(contents_manager):
@@ -93,10 +99,39 @@ class ListingHandler(APIHandler):
         self.finish(json.dumps(answer, default=json_default))
 
 
+class WriteHandler(APIHandler):
+    """Writes a saved run's files (``writing.py``)."""
+
+    auth_resource = "contents"
+
+    @tornado.web.authenticated
+    @authorized
+    async def post(self):
+        try:
+            body = json.loads(self.request.body or b"{}")
+        except ValueError:
+            raise tornado.web.HTTPError(400, "The body is not JSON") from None
+        if not isinstance(body, dict):
+            raise tornado.web.HTTPError(400, "The body is not a JSON object")
+        if not _files_on_disk(self.contents_manager):
+            self.finish(json.dumps({"written": False,
+                                    "reason": "the contents manager does not keep files on disk"}))
+            return
+        try:
+            answer = await write_files(self.contents_manager, body.get("folder"), body.get("files"))
+        except PathRefused as error:
+            raise tornado.web.HTTPError(400, f"Refused: {error}") from None
+        except OSError as error:
+            # As the Contents API answers a write that failed.
+            raise tornado.web.HTTPError(500, f"Unexpected error while saving file: {error}") from error
+        self.finish(json.dumps(answer, default=json_default))
+
+
 def setup_handlers(web_app):
     """Adds the routes under the server's base URL."""
     base = web_app.settings["base_url"]
     web_app.add_handlers(".*$", [
         (url_path_join(base, *ROUTE), LinksHandler),
         (url_path_join(base, *LISTING_ROUTE), ListingHandler),
+        (url_path_join(base, *WRITE_ROUTE), WriteHandler),
     ])

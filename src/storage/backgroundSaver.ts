@@ -9,7 +9,9 @@
  * contents manager, with the same errors.
  *
  * The worker also answers the small GETs the folder lister asks of it
- * (`get`): a folder's stat, twice per saved run.
+ * (`get`): a folder's stat, twice per saved run. A run's files go as one
+ * batch (`writeBatch`), which the worker sends to the server extension's
+ * write endpoint when the server has it (`IBatchRequest.write`).
  */
 import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection, type Contents } from '@jupyterlab/services';
@@ -61,6 +63,12 @@ export class BackgroundSaver implements IFileSaver {
     this._contents = options.contents;
     this._settings = options.settings;
     this._apiUrl = URLExt.join(options.settings.baseUrl, 'api/contents');
+    this._writeUrl = URLExt.join(
+      options.settings.baseUrl,
+      'jupyterlab-runs',
+      'api',
+      'write'
+    );
     this._xsrf = options.xsrf ?? xsrfCookie;
     this._worker = options.worker;
     if (this._worker) {
@@ -145,7 +153,8 @@ export class BackgroundSaver implements IFileSaver {
       writes: files.map(f => ({
         url: `${this._apiUrl}/${URLExt.encodeParts(f.path)}`,
         model: { type: 'file', format: 'text', content: f.content }
-      }))
+      })),
+      write: this._writeEndpoint(files)
     };
     // A failed worker's batch is written file by file the usual way,
     // without the folder's time (unknown: no own write is recognised).
@@ -162,6 +171,28 @@ export class BackgroundSaver implements IFileSaver {
       }
       return { before: null, after: null, changed: null, latest: NaN, models };
     });
+  }
+
+  /**
+   * The write endpoint's part of a batch: the files' folder and names, when
+   * they share one folder (a run's files do).
+   */
+  private _writeEndpoint(
+    files: { path: string }[]
+  ): IBatchRequest['write'] | undefined {
+    const cut = files[0]?.path.lastIndexOf('/') ?? -1;
+    if (cut <= 0) {
+      return undefined;
+    }
+    const folder = files[0].path.slice(0, cut);
+    const names: string[] = [];
+    for (const f of files) {
+      if (f.path.lastIndexOf('/') !== cut || !f.path.startsWith(folder)) {
+        return undefined;
+      }
+      names.push(f.path.slice(cut + 1));
+    }
+    return { url: this._writeUrl, folder, names };
   }
 
   private _send<T>(
@@ -261,6 +292,8 @@ export class BackgroundSaver implements IFileSaver {
   private _xsrfValue: { value: string | undefined } | null = null;
   private _worker: IWorkerLike | null;
   private _apiUrl: string;
+  /** The server extension's write endpoint (`IBatchRequest.write`). */
+  private _writeUrl: string;
   private _lastId = 0;
   private _pending = new Map<number, IPendingWrite>();
 }

@@ -53,6 +53,16 @@ export interface IBatchRequest {
   /** Headers of the PUTs. */
   headers: Record<string, string>;
   writes: { url: string; model: IWriteRequest['model'] }[];
+  /**
+   * The server extension's write endpoint (`POST`, jupyterlab_runs/_server/
+   * writing.py), asked first when given: the same files in one request,
+   * the folder's time read around them by the server, and none of the
+   * Contents API's events (two per `PUT`, parsed by every page on its main
+   * thread). `names` are the writes' file names in `folder`, in order. A
+   * server without it (404) is not asked again by this worker; a folder it
+   * cannot write (missing, hidden, not on disk) is written by the `PUT`s.
+   */
+  write?: { url: string; folder: string; names: string[] };
 }
 
 /** A batch's answer (`model` of an ok reply). */
@@ -106,6 +116,21 @@ export interface IWriterScope {
  * answered in the order they finish.
  */
 export function writerWorkerMain(scope: IWriterScope): void {
+  /** The server answered 404 for the write endpoint: an older extension. */
+  let noWriteEndpoint = false;
+  // A stat's `changed` list (`changedFiles` in ownWrites.ts, which this
+  // worker cannot import): undefined when absent, null when malformed.
+  const changedOf = (changed: unknown) =>
+    changed === undefined
+      ? undefined
+      : Array.isArray(changed) &&
+          changed.every(
+            f =>
+              typeof f?.name === 'string' &&
+              typeof f?.last_modified === 'string'
+          )
+        ? (changed as { name: string; last_modified: string }[])
+        : null;
   const answer = async (
     request: IWriteRequest | IGetRequest
   ): Promise<WriteReply> => {
@@ -199,21 +224,95 @@ export function writerWorkerMain(scope: IWriterScope): void {
         typeof time === 'string'
           ? time
           : null,
-      // (`changedFiles` in ownWrites.ts, which this worker cannot import.)
-      changed:
-        changed === undefined
-          ? undefined
-          : Array.isArray(changed) &&
-              changed.every(
-                f =>
-                  typeof f?.name === 'string' &&
-                  typeof f?.last_modified === 'string'
-              )
-            ? (changed as { name: string; last_modified: string }[])
-            : null
+      changed: changedOf(changed)
+    };
+  };
+  // The batch through the write endpoint: its reply, or null when the
+  // `PUT`s are to be made instead.
+  const posted = async (request: IBatchRequest): Promise<WriteReply | null> => {
+    const write = request.write;
+    if (!write || noWriteEndpoint) {
+      return null;
+    }
+    let response: Response;
+    try {
+      response = await scope.fetch(write.url, {
+        method: 'POST',
+        headers: request.headers,
+        body: JSON.stringify({
+          folder: write.folder,
+          files: write.names.map((name, i) => ({
+            name,
+            content: request.writes[i].model.content
+          }))
+        }),
+        credentials: 'same-origin',
+        cache: 'no-store'
+      });
+    } catch (error) {
+      return {
+        id: request.id,
+        ok: false,
+        status: null,
+        message: `The server could not be reached: ${String((error as Error)?.message ?? error)}`
+      };
+    }
+    if (response.status === 404) {
+      noWriteEndpoint = true;
+      return null;
+    }
+    const text = await response.text().catch(() => '');
+    let body: {
+      written?: unknown;
+      before?: unknown;
+      after?: unknown;
+      changed?: unknown;
+      latest?: unknown;
+      models?: unknown;
+      message?: unknown;
+      reason?: unknown;
+    } | null = null;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      // Not JSON: a proxy's error page, say.
+    }
+    if (response.status === 200 && body?.written === false) {
+      return null;
+    }
+    if (
+      response.status === 200 &&
+      body?.written === true &&
+      Array.isArray(body.models) &&
+      body.models.length === request.writes.length
+    ) {
+      const model: IBatchAnswer = {
+        before: typeof body.before === 'string' ? body.before : null,
+        after: typeof body.after === 'string' ? body.after : null,
+        changed: changedOf(body.changed),
+        latest: typeof body.latest === 'number' ? body.latest : NaN,
+        models: body.models as Record<string, unknown>[]
+      };
+      return { id: request.id, ok: true, model: model as never };
+    }
+    const said = body?.message ?? body?.reason;
+    return {
+      id: request.id,
+      ok: false,
+      status: response.status === 200 ? 502 : response.status,
+      message:
+        typeof said === 'string' && said
+          ? said
+          : response.status === 200
+            ? 'The server answered the write without its files.'
+            : `${response.status} ${response.statusText}`.trim()
     };
   };
   const batch = async (request: IBatchRequest): Promise<WriteReply> => {
+    const answered = await posted(request);
+    if (answered) {
+      return answered;
+    }
     const { time: before } = await stamp(
       request.id,
       request.statUrl,

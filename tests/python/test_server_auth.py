@@ -1,5 +1,6 @@
 """Every endpoint of the server extension is authenticated and authorized as
-the Contents API is (resource ``contents``, action ``read``), against a real
+the Contents API is (resource ``contents``; action ``read``, and ``write``
+for the write endpoint's POST), against a real
 Jupyter server (pytest-jupyter's ``jp_fetch``; ``jp_server_config`` in
 ``conftest.py`` enables the extension and requires authentication)."""
 
@@ -63,3 +64,33 @@ class TestAuthorization:
             await jp_fetch(*endpoint, params={"path": "work/train.runs"})
         assert refused.value.code == 403
         assert ("read", "contents") in DenyContents.asked
+
+
+WRITE = ("jupyterlab-runs", "api", "write")
+WRITE_BODY = '{"folder": "work/train.runs", "files": [{"name": "a.json", "content": "{}"}]}'
+
+
+async def test_the_write_endpoint_requires_authentication(jp_fetch, runs):
+    with pytest.raises(HTTPClientError) as refused:
+        await jp_fetch(*WRITE, method="POST", body=WRITE_BODY, headers={"Authorization": ""})
+    assert refused.value.code == 403
+    assert not (runs / "a.json").exists()
+
+
+class TestWriteAuthorization:
+    @pytest.fixture
+    def jp_server_config(self):
+        return {
+            "ServerApp": {
+                "jpserver_extensions": {"jupyterlab_runs": True},
+                "authorizer_class": DenyContents,
+            }
+        }
+
+    async def test_asks_for_writing_contents(self, jp_fetch, runs):
+        DenyContents.asked.clear()
+        with pytest.raises(HTTPClientError) as refused:
+            await jp_fetch(*WRITE, method="POST", body=WRITE_BODY)
+        assert refused.value.code == 403
+        assert ("write", "contents") in DenyContents.asked
+        assert not (runs / "a.json").exists()

@@ -40,7 +40,9 @@
  *
  * BENCH_MUTATIONS=1 counts DOM mutations per execution by where they
  * landed (the runs sidebar, the status bar, the notebook, elsewhere): what
- * the page then styles, lays out and paints again.
+ * the page then styles, lays out and paints again; and the server's
+ * events the page received (`/api/events`: each parsed and dispatched on
+ * its main thread), by action and kind of file.
  *
  * BENCH_OURS=N lists N of this extension's functions by their time on the
  * stack (default 8).
@@ -167,6 +169,40 @@ function countMutations(): void {
     childList: true,
     attributes: true,
     characterData: true
+  });
+  // And the server's events the page receives (each parsed and dispatched
+  // on its main thread), by action and the kind of file.
+  const kind = (path: string): string =>
+    /\/journal\//.test(path)
+      ? 'journal file'
+      : /\.series\.json$/.test(path)
+        ? 'series file'
+        : /\/manifest-/.test(path)
+          ? 'manifest shard'
+          : /\.runs\/[0-9A-Z]{26}\.json$/.test(path)
+            ? 'run file'
+            : /\.runs(\/|$)/.test(path)
+              ? 'other in a runs folder'
+              : 'elsewhere';
+  const app = (
+    window as unknown as {
+      jupyterapp: {
+        serviceManager: {
+          events: {
+            stream: {
+              connect(
+                fn: (_: unknown, e: { data?: Record<string, unknown> }) => void
+              ): void;
+            };
+          };
+        };
+      };
+    }
+  ).jupyterapp;
+  app.serviceManager.events.stream.connect((_, event) => {
+    const data = event.data ?? {};
+    const key = `server events (${String(data.action ?? '?')} ${kind(String(data.path ?? ''))})`;
+    counts[key] = (counts[key] ?? 0) + 1;
   });
 }
 

@@ -340,6 +340,147 @@ describe('writerWorkerMain', () => {
     }
   });
 
+  describe('through the write endpoint', () => {
+    const WRITE = `${BASE}jupyterlab-runs/api/write`;
+    const batch = (id: number) => ({
+      id,
+      method: 'BATCH',
+      statUrl: `${BASE}jupyterlab-runs/api/listing?path=a.runs&content=0`,
+      statHeaders: {},
+      headers: { 'Content-Type': 'application/json', 'X-XSRFToken': 't' },
+      writes: ['x.series.json', 'x.json'].map(name => ({
+        url: `${BASE}api/contents/a.runs/${name}`,
+        model: { type: 'file', format: 'text', content: `{"of": "${name}"}` }
+      })),
+      write: {
+        url: WRITE,
+        folder: 'a.runs',
+        names: ['x.series.json', 'x.json']
+      }
+    });
+    /** A worker whose server answers the endpoint with `post`. */
+    const worker = (post: () => Promise<Response>) => {
+      const replies: WriteReply[] = [];
+      const calls: { url: string; init: RequestInit }[] = [];
+      const scope: IWriterScope = {
+        onmessage: null,
+        postMessage: m => replies.push(m as WriteReply),
+        fetch: async (url, init) => {
+          calls.push({ url, init });
+          if (url === WRITE) {
+            return post();
+          }
+          return init.method === 'GET'
+            ? response(
+                200,
+                JSON.stringify({
+                  listed: true,
+                  exists: true,
+                  model: { last_modified: '2026-12-06T10:00:00.000000Z' }
+                })
+              )
+            : response(
+                201,
+                JSON.stringify({
+                  name: url.split('/').pop(),
+                  last_modified: '2026-12-06T10:00:01.000000Z'
+                })
+              );
+        }
+      };
+      writerWorkerMain(scope);
+      const send = async (id: number) => {
+        scope.onmessage!({ data: batch(id) });
+        await new Promise(resolve => setTimeout(resolve, 0));
+        return replies[replies.length - 1];
+      };
+      return { send, calls, replies };
+    };
+    const how = (calls: { url: string; init: RequestInit }[]) =>
+      calls.map(c => `${c.init.method} ${c.url.split('/').pop()}`);
+
+    it('writes a batch in one POST of its files, in order, and answers what the server read around them', async () => {
+      const answer = {
+        written: true,
+        before: '2026-12-06T10:00:00.000000Z',
+        after: '2026-12-06T10:00:01.000000Z',
+        changed: [
+          { name: 'x.json', last_modified: '2026-12-06T10:00:01.000000Z' }
+        ],
+        latest: 1_765_015_201_004.5,
+        models: [{ name: 'x.series.json' }, { name: 'x.json' }]
+      };
+      const { send, calls } = worker(async () =>
+        response(200, JSON.stringify(answer))
+      );
+      const reply = await send(1);
+      expect(how(calls)).toEqual(['POST write']);
+      expect(calls[0].init.headers).toEqual(batch(1).headers);
+      expect(JSON.parse(String(calls[0].init.body))).toEqual({
+        folder: 'a.runs',
+        files: [
+          { name: 'x.series.json', content: '{"of": "x.series.json"}' },
+          { name: 'x.json', content: '{"of": "x.json"}' }
+        ]
+      });
+      const { written: _, ...model } = answer;
+      expect(reply).toEqual({ id: 1, ok: true, model });
+    });
+
+    it('writes by PUTs, with its own reads of the time, when the server has no endpoint, and asks it no more', async () => {
+      const { send, calls } = worker(async () => response(404, 'Not Found'));
+      const first = await send(1);
+      expect(how(calls)).toEqual([
+        'POST write',
+        'GET listing?path=a.runs&content=0',
+        'PUT x.series.json',
+        'PUT x.json',
+        'GET listing?path=a.runs&content=0&since=2026-12-06T10%3A00%3A00.000000Z'
+      ]);
+      expect(first.ok).toBe(true);
+      calls.length = 0;
+      await send(2);
+      expect(how(calls)[0]).toBe('GET listing?path=a.runs&content=0');
+      expect(how(calls)).not.toContain('POST write');
+    });
+
+    it('writes by PUTs a folder the server would not write (missing, hidden), and asks again next time', async () => {
+      const { send, calls } = worker(async () =>
+        response(200, '{"written": false, "reason": "the folder is missing"}')
+      );
+      await send(1);
+      expect(how(calls)).toContain('PUT x.json');
+      calls.length = 0;
+      await send(2);
+      expect(how(calls)[0]).toBe('POST write');
+    });
+
+    it('fails the batch as the server failed it, and makes no PUT', async () => {
+      for (const [answer, status, message] of [
+        [response(500, '{"message": "No space left"}'), 500, 'No space left'],
+        [response(403, '', 'Forbidden'), 403, '403 Forbidden'],
+        [
+          response(200, '{"written": true}'),
+          502,
+          'The server answered the write without its files.'
+        ]
+      ] as const) {
+        const { send, calls } = worker(async () => answer);
+        expect(await send(1)).toEqual({ id: 1, ok: false, status, message });
+        expect(how(calls)).toEqual(['POST write']);
+      }
+      const { send } = worker(async () => {
+        throw new TypeError('Failed to fetch');
+      });
+      expect(await send(1)).toEqual({
+        id: 1,
+        ok: false,
+        status: null,
+        message: 'The server could not be reached: Failed to fetch'
+      });
+    });
+  });
+
   it('runs from its source text alone, with nothing but its scope', async () => {
     // What the page does: the worker script is this text, run on `self`.
     // A fresh context has none of this module's bindings, so this fails if
@@ -636,13 +777,24 @@ describe('BackgroundSaver', () => {
       '1.json'
     ]);
     expect(contents.files.get('work/a.runs/1.json')).toBe('r');
+    // The server's write endpoint first, with the files' folder and names;
+    // this server has none (404): the worker's own reads and PUTs.
     expect(worker.requests.map(r => r.init.method)).toEqual([
+      'POST',
       'GET',
       'PUT',
       'PUT',
       'GET'
     ]);
-    expect(worker.requests[0].init.headers).toEqual({
+    expect(worker.requests[0].url).toBe(`${BASE}jupyterlab-runs/api/write`);
+    expect(JSON.parse(String(worker.requests[0].init.body))).toEqual({
+      folder: 'work/a.runs',
+      files: [
+        { name: '1.series.json', content: 's' },
+        { name: '1.json', content: 'r' }
+      ]
+    });
+    expect(worker.requests[1].init.headers).toEqual({
       'X-XSRFToken': 'cookie-value'
     });
     // Another drive's path: left to the caller.
