@@ -104,13 +104,17 @@ def _drop(entry):
     _arm_ms.pop(_arm_key(entry), None)
 
 
-def register(options=None):
+def register(options=None, cells=None):
     """Arm tagged cells from now on, and open the control comm target.
 
     ``options`` (a dict or its JSON) are the snapshot options of the cells
     armed here; the control comm (``jupyterlab-runs-control``) changes them
     when the user changes a setting, asks for a new environment probe, or
-    arms a cell explicitly. Returns False without comm support.
+    arms a cell explicitly. ``cells`` (a dict or its JSON): what the page
+    knows of the executions before this call, ``{"<In[] number>": [cell id,
+    "parameters" or null]}``; the first call of a kernel session takes those
+    executions into the slicer's history (``_backfill``). Returns False
+    without comm support.
     """
     _ensure_hook()
     if options is not None:
@@ -118,11 +122,48 @@ def register(options=None):
     from IPython import get_ipython
 
     shell = get_ipython()
+    if HISTORY.count == 0:
+        _backfill(shell, cells)
     manager = getattr(getattr(shell, "kernel", None), "comm_manager", None)
     if manager is None:
         return False
     manager.register_target(CONTROL_TARGET, _on_control_open)
     return True
+
+
+def _backfill(shell, cells):
+    """Take the executions that ran before the module was set up into the
+    slicer's history, from IPython's own (``input_hist_raw``, by In[]
+    number), with the cell ids and kinds the page saw them with.
+
+    A user who runs a few cells, then tags one ``experiment``, set the
+    kernel side up only then: every name the run read from those cells was
+    unresolved, and every run of the session fell back to the whole session
+    as its lineage (provenance unknown). Executions the page did not see (a
+    reload, another client) get no cell id: provenance names them as from
+    outside the notebook. Never raises."""
+    try:
+        if isinstance(cells, str):
+            cells = json.loads(cells)
+        if not isinstance(cells, dict):
+            cells = {}
+        inputs = shell.history_manager.input_hist_raw
+        upto = min(int(shell.execution_count), len(inputs))
+        namespace = shell.user_ns
+    except Exception:  # noqa: BLE001 - no IPython history: nothing to take
+        return
+    for count in range(1, upto):
+        code = inputs[count]
+        known = cells.get(str(count))
+        cell_id, kind = None, None
+        if isinstance(known, list) and len(known) == 2:
+            cell_id = known[0] if isinstance(known[0], str) else None
+            kind = known[1] if known[1] == "parameters" else None
+        try:
+            HISTORY.record(None, cell_id, code if isinstance(code, str) else "", count, kind,
+                           namespace=namespace)
+        except Exception:  # noqa: BLE001 - the history must never break the kernel
+            return
 
 
 def _configure(options):

@@ -43,6 +43,8 @@ import type { ActiveRun, IKernelSnapshot } from './activeRun';
 export interface IHistoryEntry extends IExecutedCode {
   requestId: string;
   startedAt: number;
+  /** Sent from a cell tagged `parameters` (this page's requests only). */
+  parameters?: boolean;
 }
 
 /**
@@ -211,7 +213,7 @@ export class NotebookSession implements IDisposable {
     }
     const module = "__import__('jupyterlab_runs._capture', fromlist=['_'])";
     const json = (value: unknown) => JSON.stringify(JSON.stringify(value));
-    const register = `${module}.register(${json(this._config)})`;
+    const register = `${module}.register(${json(this._config)}, ${json(this._seenCells())})`;
     const call =
       key === null
         ? register
@@ -240,6 +242,25 @@ export class NotebookSession implements IDisposable {
       }
     );
     return this._armed;
+  }
+
+  /**
+   * The cells of the executions this page saw, by In[] number, for the
+   * kernel's first set-up (`register`): it takes the executions that ran
+   * before it into its history (a cell tagged `experiment` after others
+   * ran), with these ids, as if it had seen them.
+   */
+  private _seenCells(): Record<string, [string, 'parameters' | null]> {
+    const cells: Record<string, [string, 'parameters' | null]> = {};
+    for (const entry of this._history) {
+      if (entry.executionCount !== null && entry.cellId !== null) {
+        cells[entry.executionCount] = [
+          entry.cellId,
+          entry.parameters ? 'parameters' : null
+        ];
+      }
+    }
+    return cells;
   }
 
   /**
@@ -498,7 +519,8 @@ export class NotebookSession implements IDisposable {
       cellId: request?.cellId ?? null,
       code: content.code,
       executionCount: count,
-      startedAt: Date.now()
+      startedAt: Date.now(),
+      parameters: request?.tags.includes('parameters') ?? false
     };
     this._history.push(entry);
     if (this._history.length > MAX_HISTORY) {

@@ -168,5 +168,57 @@ def test_a_module_imported_before_set_up_does_not_chain_the_lineage(kernel):
         _, snaps = run_with_tags(kernel, code, ["experiment:lineage"], "exp")
         run_with_tags(kernel, "runs.log_metric('other', 1)", [], f"plot{k}")
     lineage = json.loads(snaps[-1][1]["json"])["slice"]
-    assert [e["code"] for e in lineage["executions"]] == ["data = [1.0, 2.0]"]
-    assert lineage["unresolved"] == ["runs"]
+    # The import ran before the set-up: taken into the history then
+    # (`_backfill`), so `runs` resolves to it.
+    assert [e["code"] for e in lineage["executions"]] == [
+        f"import sys; sys.path.insert(0, {ROOT!r})\nimport jupyterlab_runs as runs",
+        "data = [1.0, 2.0]"]
+    assert lineage["unresolved"] == []
+
+
+@pytest.fixture
+def fresh_kernel():
+    km, kc = manager.start_new_kernel(kernel_name="python3", startup_timeout=60)
+    kc.execute_interactive(f"import sys; sys.path.insert(0, {ROOT!r})", silent=True,
+                           store_history=False, timeout=60)
+    yield kc
+    kc.stop_channels()
+    km.shutdown_kernel(now=True)
+
+
+def test_cells_run_before_set_up_are_in_the_lineage_of_a_cell_tagged_later(fresh_kernel):
+    """A user runs a few cells, then tags one `experiment`: the kernel side
+    is set up only then. The cells that ran before are taken into the
+    slicer's history at set-up, with the cell ids the page gives, so the
+    run's lineage is what it read (not unresolved names, and then the whole
+    session)."""
+    import json
+
+    kernel = fresh_kernel
+    run_with_tags(kernel, "import statistics", [], "c-imports")
+    run_with_tags(kernel, "data = [1.0, 2.0, 3.0]\nunused = 5", [], "c-data")
+    run_with_tags(kernel, "lr = 0.5", ["parameters"], "c-params")
+    run_with_tags(kernel, "print(unused)", [], "c-look")
+    cells = json.dumps({"1": ["c-imports", None], "2": ["c-data", None],
+                        "3": ["c-params", "parameters"]})  # not In[4]: another client's
+    setup = ("__import__('jupyterlab_runs._capture', fromlist=['_'])"
+             f".register({json.dumps(json.dumps({'environment': False}))}, {json.dumps(cells)})")
+    assert kernel.execute_interactive(setup, silent=True, store_history=False,
+                                      timeout=60)["content"]["status"] == "ok"
+    code = "total = statistics.mean(data) * lr"
+    _, snapshots = run_with_tags(kernel, code, ["experiment"], "c-exp")
+    cut = json.loads(snapshots[-1][1]["json"])["slice"]
+    assert [(e["cellId"], e["code"]) for e in cut["executions"]] == [
+        ("c-imports", "import statistics"),
+        ("c-data", "data = [1.0, 2.0, 3.0]\nunused = 5"),
+        ("c-params", "lr = 0.5"),
+    ]
+    assert cut["unresolved"] == [] and cut["unseen"] == 0
+    assert cut["historyCount"] == 5
+    # The parameters cell's value, as if the kernel had seen it run.
+    assert cut["executions"][2]["parameters"] is True
+    # A second set-up (another page, a reload) takes nothing twice.
+    assert kernel.execute_interactive(setup, silent=True, store_history=False,
+                                      timeout=60)["content"]["status"] == "ok"
+    _, snapshots = run_with_tags(kernel, code, ["experiment"], "c-exp")
+    assert json.loads(snapshots[-1][1]["json"])["slice"]["historyCount"] == 6

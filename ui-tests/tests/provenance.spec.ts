@@ -192,3 +192,59 @@ test('an interactive sweep whose experiment cell seeds its generators: every run
     Array(4).fill(/clean/)
   );
 });
+
+test('a cell tagged experiment after the others ran: its runs read those cells, clean', async ({
+  page,
+  tmpPath
+}) => {
+  // A new user explores first: imports, data and parameters run, the
+  // training cell run untagged; then they decide it is an experiment, tag
+  // it and run it again. The kernel side was set up only at that tag:
+  // every name the run read was defined before it, and each run of the
+  // session fell back to the whole session as its lineage (provenance
+  // unknown; a rebuilt notebook held every cell ever run).
+  const notebook = `${tmpPath}/later.ipynb`;
+  const folder = `${tmpPath}/later.runs`;
+  await putFile(
+    page.request,
+    notebook,
+    notebookJson([
+      codeCell('imports', 'import statistics'),
+      codeCell('data', 'data = [1.0, 2.0, 3.0]'),
+      codeCell('params', 'lr = 0.5'),
+      codeCell('look', 'print(len(data))'),
+      codeCell('train', 'score = statistics.mean(data) * lr\nprint(score)')
+    ])
+  );
+  await openNotebook(page, notebook);
+  await kernelIdle(page);
+  await page.menu.clickMenuItem('Run>Run All Cells');
+  await kernelIdle(page);
+  await page.notebook.selectCells(4);
+  await page.evaluate(() =>
+    window.jupyterapp.commands.execute('jupyterlab-runs:toggle-experiment-tag')
+  );
+  await expect((await page.notebook.getCellLocator(4))!).toHaveClass(
+    /jp-runs-experimentCell/
+  );
+  await page.notebook.runCell(4);
+  await editCell(page, 2, 'lr = 0.25');
+  await page.notebook.runCell(2);
+  await page.notebook.runCell(4);
+  const runs = await finishedRuns(page, folder, 2);
+  runs.sort((a, b) => a.id.localeCompare(b.id));
+  for (const run of runs) {
+    expect(run.lineage.scope).toBe('slice');
+    expect(run.lineage.entries.map(e => e.cellId)).toEqual([
+      'imports',
+      'data',
+      'params'
+    ]);
+    expect(run.provenance).toEqual({ state: 'clean', issues: [] });
+  }
+  // Each read the lr of its own time.
+  expect(runs.map(r => r.outputs?.[0])).toEqual([
+    expect.objectContaining({ text: '1.0\n' }),
+    expect.objectContaining({ text: '0.5\n' })
+  ]);
+});

@@ -386,7 +386,7 @@ describe('NotebookSession', () => {
     expect(kernel.executed[0].silent).toBe(true);
     expect(kernel.executed[0].code).toContain('.arm("k1", "fit()"');
     expect(kernel.executed[0].code).toContain(
-      `.register(${JSON.stringify(JSON.stringify({ params: true, environment: true }))})`
+      `.register(${JSON.stringify(JSON.stringify({ params: true, environment: true }))}, "{}")`
     );
     // The control comm opens with the current options.
     expect(kernel.sent).toEqual([
@@ -404,6 +404,25 @@ describe('NotebookSession', () => {
       { environment: true }
     ]);
     expect(session.needsEnvironment).toBe(true);
+  });
+
+  it('should tell the kernel at its set-up which cells ran before, by In[] number', async () => {
+    // Cells run, then one is tagged `experiment`: the kernel, set up only
+    // now, takes those executions into its history with these cells.
+    send('r1', 'load', 'data = load()', []);
+    context.iopubMessage.emit(input('r1', 'data = load()', 1));
+    send('r2', 'params', 'lr = 0.1', ['parameters']);
+    context.iopubMessage.emit(input('r2', 'lr = 0.1', 2));
+    context.iopubMessage.emit(input('other', 'x = 1', 3)); // another client's
+    await session.arm('k1', 'fit(data, lr)', {});
+    const code = kernel.executed[0].code;
+    const cells = code
+      .slice(code.indexOf('.register('))
+      .match(/, ("[^)]*")\)$/);
+    expect(JSON.parse(JSON.parse(cells![1]))).toEqual({
+      '1': ['load', null],
+      '2': ['params', 'parameters']
+    });
   });
 
   it('should say a kernel died when the server restarted it', async () => {
