@@ -156,3 +156,58 @@ async def test_a_body_that_is_not_json_is_refused(jp_fetch, runs):
     with pytest.raises(HTTPClientError) as refused:
         await jp_fetch(*ENDPOINT, method="POST", body="{not json")
     assert refused.value.code == 400
+
+
+def test_a_file_is_replaced_whole_keeping_its_mode_and_a_link_is_not_followed(tmp_path):
+    from jupyterlab_runs._server.writing import _UMASK, replace_file
+
+    old = tmp_path / "run.json"
+    old.write_text('{"status": "running"}')
+    os.chmod(old, 0o640)
+    replace_file(str(old), '{"status": "ok"}')
+    assert old.read_text() == '{"status": "ok"}'
+    assert oct(old.stat().st_mode & 0o777) == oct(0o640)
+    new = tmp_path / "new.json"
+    replace_file(str(new), "{}")
+    assert oct(new.stat().st_mode & 0o777) == oct(0o666 & ~_UMASK)
+    target = tmp_path / "elsewhere.json"
+    target.write_text("theirs")
+    link = tmp_path / "link.json"
+    link.symlink_to(target)
+    replace_file(str(link), "mine")
+    assert not link.is_symlink() and link.read_text() == "mine"
+    assert target.read_text() == "theirs"
+    # Nothing left beside them.
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "elsewhere.json", "link.json", "new.json", "run.json"]
+
+
+def test_a_write_that_fails_leaves_the_old_file_and_no_temporary(tmp_path, monkeypatch):
+    from jupyterlab_runs._server import writing
+
+    old = tmp_path / "run.json"
+    old.write_text('{"status": "running"}')
+
+    def refuse(src, dst):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(writing.os, "replace", refuse)
+    with pytest.raises(OSError):
+        writing.replace_file(str(old), '{"status": "ok"}')
+    assert old.read_text() == '{"status": "running"}'
+    assert [p.name for p in tmp_path.iterdir()] == ["run.json"]
+
+
+async def test_a_failed_write_answers_500_with_the_reason(jp_fetch, runs, monkeypatch):
+    from jupyterlab_runs._server import writing
+
+    def refuse(src, dst):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(writing.os, "replace", refuse)
+    with pytest.raises(HTTPClientError) as failed:
+        await jp_fetch(*ENDPOINT, method="POST",
+                       body=json.dumps({"folder": "work/train.runs", "files": run_files()}))
+    assert failed.value.code == 500
+    assert "No space left" in failed.value.response.body.decode()
+    assert list(runs.iterdir()) == []

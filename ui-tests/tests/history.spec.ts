@@ -27,6 +27,11 @@ import {
 } from './historyHelpers';
 
 const FIXTURE = path.resolve(__dirname, '../notebooks/history.ipynb');
+/**
+ * A write of this page's run: a PUT of its run file, or (first) the
+ * server extension's write endpoint, which takes the run's files at once.
+ */
+const RUN_WRITE = /\/[0-9A-Z]{26}\.json(\?|$)|\/jupyterlab-runs\/api\/write$/;
 
 /**
  * The Python that validates exports with nbformat: RUNS_PYTHON when set
@@ -162,14 +167,17 @@ test.describe('Durable run history', () => {
     quiet
   }) => {
     quiet.allow(
-      /request net::ERR_FAILED PUT |Failed to load resource: net::ERR_FAILED/,
-      'the test refuses every PUT, as an unreachable server would'
+      /request net::ERR_FAILED (PUT|POST) |Failed to load resource: net::ERR_FAILED/,
+      'the test refuses every write, as an unreachable server would'
     );
     await openNotebook(page, notebook);
     const sidebar = page.locator('#jp-runs-panel');
     const refuse = (route: Route) =>
       route.request().method() === 'PUT' ? route.abort() : route.continue();
     await page.route('**/api/contents/**', refuse);
+    // And the server extension's write endpoint, where run files go first.
+    const refuseAll = (route: Route) => route.abort();
+    await page.route('**/jupyterlab-runs/api/write', refuseAll);
 
     await recordRuns(page, notebook, 20);
     const banner = sidebar.locator('.jp-RunsPanel-pending');
@@ -195,6 +203,7 @@ test.describe('Durable run history', () => {
 
     // Back: writing resumes by itself (no click, no command).
     await page.unroute('**/api/contents/**', refuse);
+    await page.unroute('**/jupyterlab-runs/api/write', refuseAll);
     await expect
       .poll(async () => (await runFileNames(page, folder)).length, {
         timeout: 60_000
@@ -661,11 +670,11 @@ test.describe('Durable run history', () => {
     const theirs = runId(50, 7);
     const order: string[] = [];
     let held = true; // (armed below)
-    await page.context().route(/\/[0-9A-Z]{26}\.json(\?|$)/, async route => {
+    await page.context().route(RUN_WRITE, async route => {
       const request = route.request();
       if (
         !held &&
-        request.method() === 'PUT' &&
+        request.method() !== 'GET' &&
         !request.url().includes(theirs)
       ) {
         held = true;
@@ -737,9 +746,9 @@ test.describe('Durable run history', () => {
     const gone = ids[0];
     const order: string[] = [];
     let held = true; // (armed below)
-    await page.context().route(/\/[0-9A-Z]{26}\.json(\?|$)/, async route => {
+    await page.context().route(RUN_WRITE, async route => {
       const request = route.request();
-      if (!held && request.method() === 'PUT') {
+      if (!held && request.method() !== 'GET') {
         held = true;
         order.push('own run sent');
         const moved = await page.request.patch(
