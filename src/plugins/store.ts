@@ -72,7 +72,10 @@ async function activate(app: JupyterFrontEnd): Promise<IRunStore> {
     }),
     writerId: writerId(),
     cache: database?.cache,
-    outbox: database?.outbox,
+    // Its writes from the writer worker, which has a connection of its own.
+    outbox: database
+      ? saver.outboxStorage(database.name, database.outbox)
+      : undefined,
     links: ServerLinkChecker.forSettings(app.serviceManager.serverSettings)
   });
 

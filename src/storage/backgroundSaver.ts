@@ -15,11 +15,14 @@
  */
 import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection, type Contents } from '@jupyterlab/services';
+import type { IOutboxStorage } from './outbox';
 import type {
   IBatchAnswer,
   IBatchRequest,
   IGetRequest,
+  IOutboxRequest,
   IWriteRequest,
+  WorkerRequest,
   WriteReply
 } from './writerWorker';
 
@@ -174,6 +177,40 @@ export class BackgroundSaver implements IFileSaver {
   }
 
   /**
+   * The outbox's storage with its writes made by the worker: `all` (read
+   * once, at start) from `fallback`, `put` and `delete` in the worker's own
+   * connection to the database named `db`, each resolved once its
+   * transaction completed. A put on the page's thread cost it about 2 ms
+   * per saved run (the transaction, its events and their continuations;
+   * `benchmarks/execution-cost.sh`, profiled), a message each way costs it
+   * the entry's copy and a small reply. A write the worker fails (or never
+   * answers, the worker gone) is made through `fallback`. Without a
+   * worker, `fallback` itself.
+   */
+  outboxStorage(db: string, fallback: IOutboxStorage): IOutboxStorage {
+    if (!this._worker) {
+      return fallback;
+    }
+    const send = (
+      request: Omit<IOutboxRequest, 'id' | 'method' | 'db'>,
+      resend: () => Promise<void>
+    ): Promise<void> => {
+      if (!this._worker) {
+        return resend();
+      }
+      return this._send<void>(
+        { id: ++this._lastId, method: 'OUTBOX', db, ...request },
+        resend
+      ).catch(() => resend());
+    };
+    return {
+      all: () => fallback.all(),
+      put: entry => send({ op: 'put', entry }, () => fallback.put(entry)),
+      delete: key => send({ op: 'delete', key }, () => fallback.delete(key))
+    };
+  }
+
+  /**
    * The write endpoint's part of a batch: the files' folder and names, when
    * they share one folder (a run's files do).
    */
@@ -196,7 +233,7 @@ export class BackgroundSaver implements IFileSaver {
   }
 
   private _send<T>(
-    request: IWriteRequest | IGetRequest | IBatchRequest,
+    request: WorkerRequest,
     resend: () => Promise<T>
   ): Promise<T> {
     return new Promise<T>((resolve, reject) => {

@@ -44,7 +44,8 @@ interface IRunsDB extends DBSchema {
 
 /** Open (creating or upgrading) the database named for `baseUrl`. */
 export async function openRunsDatabase(baseUrl: string): Promise<RunsDatabase> {
-  const db = await openDB<IRunsDB>(`jupyterlab-runs:${baseUrl}`, DB_VERSION, {
+  const name = `jupyterlab-runs:${baseUrl}`;
+  const db = await openDB<IRunsDB>(name, DB_VERSION, {
     upgrade(db) {
       if (!db.objectStoreNames.contains('folders')) {
         db.createObjectStore('folders', { keyPath: 'folder' });
@@ -61,13 +62,14 @@ export async function openRunsDatabase(baseUrl: string): Promise<RunsDatabase> {
       }
     }
   });
-  return new RunsDatabase(db);
+  return new RunsDatabase(db, name);
 }
 
 /** Both stores of the database, behind the interfaces the store uses. */
 export class RunsDatabase {
-  constructor(db: IDBPDatabase<IRunsDB>) {
+  constructor(db: IDBPDatabase<IRunsDB>, name = db.name) {
     this._db = db;
+    this.name = name;
     // Every method opens its transaction when called, over both stores
     // where it touches both: IndexedDB runs overlapping read-write
     // transactions in that order, so a snapshot and the entries put after
@@ -129,6 +131,8 @@ export class RunsDatabase {
     };
   }
 
+  /** The database's name (the writer worker opens it by name). */
+  readonly name: string;
   readonly cache: IHistoryCache;
   readonly outbox: IOutboxStorage;
 

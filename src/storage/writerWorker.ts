@@ -87,8 +87,25 @@ export interface IBatchAnswer {
   models: Record<string, unknown>[];
 }
 
+/**
+ * A write of the outbox (`outbox` store of the page's IndexedDB database,
+ * database.ts): an entry put, or a key deleted. Answered once its
+ * transaction completed (durable); a failure is answered as one, and the
+ * page then does it itself.
+ */
+export interface IOutboxRequest {
+  id: number;
+  method: 'OUTBOX';
+  /** The database's name (`RunsDatabase.name`). */
+  db: string;
+  op: 'put' | 'delete';
+  entry?: unknown;
+  key?: string;
+}
+
 /** What the page asks of the worker. */
-export type WorkerRequest = IWriteRequest | IGetRequest | IBatchRequest;
+export type WorkerRequest =
+  IWriteRequest | IGetRequest | IBatchRequest | IOutboxRequest;
 
 /**
  * The worker's answer: the server's model (a GET's JSON body), or why it
@@ -109,6 +126,8 @@ export interface IWriterScope {
   onmessage: ((event: { data: unknown }) => void) | null;
   postMessage(message: unknown): void;
   fetch(url: string, init: RequestInit): Promise<Response>;
+  /** The worker's IndexedDB (`self.indexedDB`; absent: outbox writes fail). */
+  indexedDB?: IDBFactory;
 }
 
 /**
@@ -353,12 +372,69 @@ export function writerWorkerMain(scope: IWriterScope): void {
     };
     return { id: request.id, ok: true, model: model as never };
   };
+  // The outbox's database, opened on the first outbox write. Never made
+  // here: a database that does not exist yet (its upgrade would run here)
+  // is left alone, and the page writes the outbox itself. Closed when the
+  // page upgrades it, and opened again on the next write.
+  let database: Promise<IDBDatabase> | null = null;
+  const open = (name: string): Promise<IDBDatabase> =>
+    (database ??= new Promise<IDBDatabase>((resolve, reject) => {
+      if (!scope.indexedDB) {
+        reject(new Error('No IndexedDB in the worker.'));
+        return;
+      }
+      const opening = scope.indexedDB.open(name);
+      opening.onupgradeneeded = () => opening.transaction?.abort();
+      opening.onsuccess = () => {
+        const db = opening.result;
+        db.onversionchange = () => {
+          db.close();
+          database = null;
+        };
+        resolve(db);
+      };
+      opening.onerror = () =>
+        reject(opening.error ?? new Error('The database did not open.'));
+    }).catch(error => {
+      database = null;
+      throw error;
+    }));
+  const outbox = async (request: IOutboxRequest): Promise<WriteReply> => {
+    try {
+      const db = await open(request.db);
+      await new Promise<void>((resolve, reject) => {
+        const tx = db.transaction('outbox', 'readwrite');
+        const store = tx.objectStore('outbox');
+        if (request.op === 'put') {
+          store.put(request.entry);
+        } else {
+          store.delete(request.key!);
+        }
+        tx.oncomplete = () => resolve();
+        tx.onerror = () => reject(tx.error);
+        tx.onabort = () =>
+          reject(tx.error ?? new Error('The transaction was aborted.'));
+      });
+      return { id: request.id, ok: true, model: {} };
+    } catch (error) {
+      return {
+        id: request.id,
+        ok: false,
+        status: null,
+        message: String((error as Error)?.message ?? error)
+      };
+    }
+  };
   scope.onmessage = event => {
     const request = event.data as WorkerRequest;
+    // Outbox writes: handled in the order they came (each awaits the same
+    // open database, and its transaction is made in that order).
     void (
-      'method' in request && request.method === 'BATCH'
-        ? batch(request)
-        : answer(request as IWriteRequest | IGetRequest)
+      'method' in request && request.method === 'OUTBOX'
+        ? outbox(request)
+        : 'method' in request && request.method === 'BATCH'
+          ? batch(request)
+          : answer(request as IWriteRequest | IGetRequest)
     ).then(reply => scope.postMessage(reply));
   };
 }
