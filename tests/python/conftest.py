@@ -115,3 +115,20 @@ def jp_server_config():
             "allow_unauthenticated_access": False,
         }
     }
+
+
+@pytest.fixture
+def age_entries():
+    """Give every entry of a folder an old time, then move the folder's own
+    time past theirs: a stat ``since`` the folder's time then names only
+    what changes after it (the page's reads around its own writes)."""
+    import time
+
+    def age(folder):
+        for entry in folder.iterdir():
+            os.utime(entry, (1_600_000_000, 1_600_000_000), follow_symlinks=False)
+        time.sleep(0.05)  # (that changed their inodes: the folder's time after)
+        (folder / "gone.tmp").write_text("")
+        (folder / "gone.tmp").unlink()
+
+    return age

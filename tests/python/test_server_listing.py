@@ -168,15 +168,11 @@ async def test_lists_ten_thousand_runs_faster_than_the_contents_api(jp_fetch, jp
     assert essentials(answer["model"]) == essentials(expected)
 
 
-async def test_a_stat_since_a_time_names_every_entry_changed_since(jp_fetch, runs):
+async def test_a_stat_since_a_time_names_every_entry_changed_since(jp_fetch, runs, age_entries):
     # The page's check after a write of its own: which files changed since
     # its check before it. Another page's run landing meanwhile is named,
     # so the page lists the folder rather than take the change as its own.
-    for entry in runs.iterdir():
-        os.utime(entry, (1_600_000_000, 1_600_000_000), follow_symlinks=False)
-    time.sleep(0.05)  # (that changed their inodes: the folder's time after)
-    (runs / "gone.tmp").write_text("")
-    (runs / "gone.tmp").unlink()
+    age_entries(runs)
     before = (await listing(jp_fetch, "work/train.runs", content=0))["model"]["last_modified"]
     time.sleep(0.01)
     for name in ("mine.json", "theirs.json"):
@@ -209,17 +205,14 @@ async def test_a_stat_since_a_time_names_every_entry_changed_since(jp_fetch, run
     assert "changed" not in (await listing(jp_fetch, "work/train.runs", content=0))["model"]
 
 
-async def test_a_stat_since_a_time_names_the_trash_a_run_was_moved_into(jp_fetch, runs):
+async def test_a_stat_since_a_time_names_the_trash_a_run_was_moved_into(
+        jp_fetch, runs, age_entries):
     # Another page deletes a run (it moves to the trash) while this page
     # writes one: the run file leaves no entry to name, the trash does.
     (runs / "trash").mkdir(exist_ok=True)
     other = runs / "01HZZZZZZZZZZZZZZZZZZZZZZ9.json"
     other.write_text("{}")
-    for entry in runs.iterdir():
-        os.utime(entry, (1_600_000_000, 1_600_000_000), follow_symlinks=False)
-    time.sleep(0.05)  # (that changed their inodes: the folder's time after)
-    (runs / "gone.tmp").write_text("")
-    (runs / "gone.tmp").unlink()
+    age_entries(runs)
     before = (await listing(jp_fetch, "work/train.runs", content=0))["model"]["last_modified"]
     time.sleep(0.01)
     await jp_fetch(

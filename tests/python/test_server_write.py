@@ -55,12 +55,9 @@ async def test_writes_the_files_in_order_and_answers_the_models_a_put_would(
 
 
 async def test_reads_the_folder_time_around_the_writes_and_names_what_changed(
-        jp_fetch, runs):
+        jp_fetch, runs, age_entries):
     (runs / "old.json").write_text("{}")
-    os.utime(runs / "old.json", (1_600_000_000, 1_600_000_000))
-    time.sleep(0.05)  # (that changed its inode: the folder's time after)
-    (runs / "gone.tmp").write_text("")
-    (runs / "gone.tmp").unlink()
+    age_entries(runs)
     stat = json.loads((await jp_fetch(
         "api", "contents", "work/train.runs", params={"content": "0"})).body)
     answer = await write(jp_fetch, "work/train.runs", run_files())
