@@ -250,18 +250,49 @@ function dependency(a: ISliceExecution, b: ISliceExecution): string[] {
 }
 
 /**
+ * The slice with each execution the kernel could not tie to a cell (no
+ * cell id: it ran before the kernel side was set up and no page saw it, a
+ * page reloaded since) tied to the one current cell whose source is that
+ * code, when exactly one is. Running that cell runs the same code, so the
+ * execution is the notebook's, not "from outside the notebook"; no match,
+ * or several, leaves it as it was.
+ */
+export function attributeByCode(
+  slice: IKernelSlice,
+  cells: CurrentCells
+): IKernelSlice {
+  if (slice.executions.every(e => e.cellId !== null)) {
+    return slice;
+  }
+  const bySource = new Map<string, string | null>();
+  for (const [id, cell] of cells) {
+    bySource.set(cell.source, bySource.has(cell.source) ? null : id);
+  }
+  return {
+    ...slice,
+    executions: slice.executions.map(e =>
+      e.cellId === null && bySource.get(e.code)
+        ? { ...e, cellId: bySource.get(e.code)! }
+        : e
+    )
+  };
+}
+
+/**
  * A run's lineage and provenance: from the kernel's slice when it is
  * complete (or there is nothing better); else the session `history` the
  * page saw as lineage, with the provenance still checked on the slice the
  * kernel sent (`unknown` then, since names are unresolved). `history` is
- * null when the page saw none (a journaled run).
+ * null when the page saw none (a journaled run). Executions without a
+ * cell id are tied to cells by their code first (`attributeByCode`).
  */
 export function describeRun(
-  slice: IKernelSlice | null,
+  given: IKernelSlice | null,
   cells: CurrentCells,
   run: IExecutedCode,
   history: readonly IExecutedCode[] | null
 ): { lineage?: IRunLineage; provenance?: IRunProvenance } {
+  const slice = given && attributeByCode(given, cells);
   if (slice && (isCompleteSlice(slice) || history === null)) {
     return {
       lineage: lineageFromSlice(slice, cells),

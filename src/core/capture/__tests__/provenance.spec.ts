@@ -354,4 +354,39 @@ describe('#describeRun', () => {
   it('should record nothing for a journaled run without a slice', () => {
     expect(describeRun(null, notebook(), run, null)).toEqual({});
   });
+
+  it('should tie an execution no page saw to the one cell with its code, and leave one it cannot', () => {
+    // The kernel took executions from before its set-up into its history;
+    // this page was reloaded since and could not say which cells ran them.
+    const unseen = slice([
+      { ...params(1), cellId: null },
+      { ...data(2), cellId: null }
+    ]);
+    const { lineage, provenance } = describeRun(unseen, notebook(), run, []);
+    expect(lineage?.entries?.map(e => e.cellId)).toEqual(['params', 'data']);
+    expect(provenance).toEqual({ state: 'clean', issues: [] });
+    // The data cell's code in two cells: which ran it is not known.
+    const twice = new Map(notebook());
+    twice.set('copy', { index: 5, source: DATA });
+    const ambiguous = describeRun(unseen, twice, run, []);
+    expect(ambiguous.lineage?.entries?.map(e => e.cellId)).toEqual([
+      'params',
+      null
+    ]);
+    expect(ambiguous.provenance?.state).toBe('stale');
+    expect(ambiguous.provenance?.issues).toEqual([
+      expect.objectContaining({ kind: 'external' })
+    ]);
+    // Edited since: no cell has its code.
+    const edited = describeRun(
+      unseen,
+      notebook({ data: `${DATA}\nprint(X)` }),
+      run,
+      []
+    );
+    expect(edited.lineage?.entries?.map(e => e.cellId)).toEqual([
+      'params',
+      null
+    ]);
+  });
 });
