@@ -191,7 +191,7 @@ function countMutations(): void {
           events: {
             stream: {
               connect(
-                fn: (_: unknown, e: { data?: Record<string, unknown> }) => void
+                fn: (_: unknown, e: Record<string, unknown>) => void
               ): void;
             };
           };
@@ -199,9 +199,12 @@ function countMutations(): void {
       };
     }
   ).jupyterapp;
+  // An event's fields are its own (`schema_id`, `action`, `path`, ...).
   app.serviceManager.events.stream.connect((_, event) => {
-    const data = event.data ?? {};
-    const key = `server events (${String(data.action ?? '?')} ${kind(String(data.path ?? ''))})`;
+    const schema = String(event.schema_id ?? '?')
+      .split('/')
+      .slice(-2)[0];
+    const key = `server events (${schema}: ${String(event.action ?? '?')} ${kind(String(event.path ?? ''))})`;
     counts[key] = (counts[key] ?? 0) + 1;
   });
 }
