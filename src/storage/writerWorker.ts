@@ -135,6 +135,13 @@ export interface IWriterScope {
  * answered in the order they finish.
  */
 export function writerWorkerMain(scope: IWriterScope): void {
+  // The answer to a request the server could not be reached for.
+  const unreachable = (id: number, error: unknown): WriteReply => ({
+    id,
+    ok: false,
+    status: null,
+    message: `The server could not be reached: ${String((error as Error)?.message ?? error)}`
+  });
   /** The server answered 404 for the write endpoint: an older extension. */
   let noWriteEndpoint = false;
   // A stat's `changed` list (`changedFiles` in ownWrites.ts, which this
@@ -174,12 +181,7 @@ export function writerWorkerMain(scope: IWriterScope): void {
             }
       );
     } catch (error) {
-      return {
-        id: request.id,
-        ok: false,
-        status: null,
-        message: `The server could not be reached: ${String((error as Error)?.message ?? error)}`
-      };
+      return unreachable(request.id, error);
     }
     const text = await response.text().catch(() => '');
     let body: unknown = null;
@@ -269,12 +271,7 @@ export function writerWorkerMain(scope: IWriterScope): void {
         cache: 'no-store'
       });
     } catch (error) {
-      return {
-        id: request.id,
-        ok: false,
-        status: null,
-        message: `The server could not be reached: ${String((error as Error)?.message ?? error)}`
-      };
+      return unreachable(request.id, error);
     }
     if (response.status === 404) {
       noWriteEndpoint = true;

@@ -10,6 +10,9 @@ pytest.importorskip("pytest_jupyter")
 from jupyter_server.auth.authorizer import Authorizer  # noqa: E402
 from tornado.httpclient import HTTPClientError  # noqa: E402
 
+WRITE = ("jupyterlab-runs", "api", "write")
+WRITE_BODY = '{"folder": "work/train.runs", "files": [{"name": "a.json", "content": "{}"}]}'
+
 ENDPOINTS = [
     ("jupyterlab-runs", "api", "links"),
     ("jupyterlab-runs", "api", "listing"),
@@ -65,28 +68,6 @@ class TestAuthorization:
         assert refused.value.code == 403
         assert ("read", "contents") in DenyContents.asked
 
-
-WRITE = ("jupyterlab-runs", "api", "write")
-WRITE_BODY = '{"folder": "work/train.runs", "files": [{"name": "a.json", "content": "{}"}]}'
-
-
-async def test_the_write_endpoint_requires_authentication(jp_fetch, runs):
-    with pytest.raises(HTTPClientError) as refused:
-        await jp_fetch(*WRITE, method="POST", body=WRITE_BODY, headers={"Authorization": ""})
-    assert refused.value.code == 403
-    assert not (runs / "a.json").exists()
-
-
-class TestWriteAuthorization:
-    @pytest.fixture
-    def jp_server_config(self):
-        return {
-            "ServerApp": {
-                "jpserver_extensions": {"jupyterlab_runs": True},
-                "authorizer_class": DenyContents,
-            }
-        }
-
     async def test_asks_for_writing_contents(self, jp_fetch, runs):
         DenyContents.asked.clear()
         with pytest.raises(HTTPClientError) as refused:
@@ -94,3 +75,10 @@ class TestWriteAuthorization:
         assert refused.value.code == 403
         assert ("write", "contents") in DenyContents.asked
         assert not (runs / "a.json").exists()
+
+
+async def test_the_write_endpoint_requires_authentication(jp_fetch, runs):
+    with pytest.raises(HTTPClientError) as refused:
+        await jp_fetch(*WRITE, method="POST", body=WRITE_BODY, headers={"Authorization": ""})
+    assert refused.value.code == 403
+    assert not (runs / "a.json").exists()
