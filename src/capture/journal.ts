@@ -40,7 +40,7 @@ import { notebookStem, runsFolder, safeJoin } from '../core/paths';
 import { recordExecution } from '../core/record';
 import type { IRunEnvironmentRef, IRunRecord, IRunSummary } from '../core/run';
 import { experimentName } from '../core/tags';
-import type { IRunStore } from '../tokens';
+import type { IRunStore, IRunStoreChange } from '../tokens';
 import type { IKernelSnapshot } from './activeRun';
 import { environmentRef, finalizeRun } from './finalize';
 import type { ICaptureSettings } from './settings';
@@ -127,16 +127,35 @@ export class JournalReconciler {
       running: 0,
       refused: []
     };
-    // The folder as it is now: which runs are on the server decides what
-    // the journal still has to write (one small request when unchanged).
-    const listing = await this._store.list(notebookPath, { current: true });
-    const runs = new Map(listing.runs.map(r => [r.id, r]));
-    const journaled = new Set<string>();
-    if (listing.journal) {
-      await this._readJournal(notebookPath, runs, journaled, result);
-    }
-    if (options.idleAt !== undefined) {
-      await this._endAbandoned(notebookPath, runs, journaled, options.idleAt);
+    // Runs this page queued or saved while the pass goes on: the listing
+    // below does not have them, and the page may have stopped recording
+    // one by the time the pass reaches it. Taken from the journal then, a
+    // run the page had just saved with its outputs was replaced by the
+    // journal's, without them (CI, "the server killed mid-run, then three
+    // runs on a new kernel"). They wait for the next pass, which lists them.
+    const saved = new Set<string>();
+    const onChanged = (_: IRunStore, change: IRunStoreChange) => {
+      if ('run' in change) {
+        saved.add(change.run.id);
+      }
+    };
+    this._store.changed.connect(onChanged);
+    try {
+      // The folder as it is now: which runs are on the server decides what
+      // the journal still has to write (one small request when unchanged).
+      const listing = await this._store.list(notebookPath, { current: true });
+      const runs = new Map(listing.runs.map(r => [r.id, r]));
+      const journaled = new Set<string>();
+      if (listing.journal) {
+        await this._readJournal(notebookPath, runs, journaled, result, id =>
+          saved.has(id)
+        );
+      }
+      if (options.idleAt !== undefined) {
+        await this._endAbandoned(notebookPath, runs, journaled, options.idleAt);
+      }
+    } finally {
+      this._store.changed.disconnect(onChanged);
     }
     // Another pass soon while a burst may still be going on (runs just
     // taken: a page that was closed may have left more queued, and this
@@ -177,7 +196,8 @@ export class JournalReconciler {
     notebookPath: string,
     runs: Map<string, IRunSummary>,
     journaled: Set<string>,
-    result: IReconcileResult
+    result: IReconcileResult,
+    savedSinceListed: (id: string) => boolean
   ): Promise<void> {
     const folder = safeJoin(runsFolder(notebookPath), JOURNAL_FOLDER);
     let model: Contents.IModel;
@@ -215,7 +235,9 @@ export class JournalReconciler {
       const path = safeJoin(folder, item.name);
       const existing = runs.get(id);
       const age = now - Date.parse(item.last_modified);
-      if (this._isRecording(id)) {
+      // Being recorded by this page, or saved by it since the listing.
+      const pageHasIt = () => this._isRecording(id) || savedSinceListed(id);
+      if (pageHasIt()) {
         result.waiting++;
         return;
       }
@@ -286,7 +308,12 @@ export class JournalReconciler {
         result.waiting++;
         return;
       }
-      const record = await this._record(notebookPath, execution);
+      if (pageHasIt()) {
+        // This page saved it while its journal was read.
+        result.waiting++;
+        return;
+      }
+      const record = await this._record(notebookPath, execution, pageHasIt);
       if (record) {
         result.recorded.push(record.id);
       }
@@ -376,7 +403,8 @@ export class JournalReconciler {
   /** Build and save the run of a journaled execution. */
   private async _record(
     notebookPath: string,
-    execution: IJournalExecution
+    execution: IJournalExecution,
+    pageHasIt: () => boolean = () => false
   ): Promise<IRunRecord | null> {
     const settings = this._settings();
     const stream = streamOf(execution);
@@ -477,6 +505,9 @@ export class JournalReconciler {
           : 'Recorded from the kernel’s journal: no page was listening when it ran, so its outputs and lineage were not captured.'
       ]
     };
+    if (pageHasIt()) {
+      return null; // the page's own record, with its outputs, stands
+    }
     await storeRun(this._store, record, final);
     return record;
   }

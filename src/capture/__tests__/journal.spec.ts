@@ -1,7 +1,8 @@
+import { Signal } from '@lumino/signaling';
 import { runIdForRequest } from '../../core/id';
 import { summarize, type IRunRecord } from '../../core/run';
 import { validateRun } from '../../core/validate';
-import type { IRunListing, IRunStore } from '../../tokens';
+import type { IRunListing, IRunStore, IRunStoreChange } from '../../tokens';
 import { MemoryContents } from '../../storage/__tests__/memoryContents';
 import { makeRun } from '../../core/__tests__/fixtures';
 import { FOLLOW_UP_MS, JOURNAL_GRACE_MS, JournalReconciler } from '../journal';
@@ -16,14 +17,21 @@ const LATER = Date.parse('2030-01-01T00:00:00Z');
 class FakeStore {
   runs = new Map<string, IRunRecord>();
   files = new Map<string, string>();
+  changed = new Signal<FakeStore, IRunStoreChange>(this);
+  /** Called once a listing was made, before it is answered. */
+  afterListing: (() => void) | null = null;
   constructor(private _contents: MemoryContents) {}
   async list(notebookPath: string): Promise<IRunListing> {
-    return {
+    const after = this.afterListing;
+    this.afterListing = null;
+    const listing = {
       notebookPath,
       runs: [...this.runs.values()].map(summarize),
       warnings: [],
       journal: this._contents.dirs.has(JOURNAL)
     };
+    after?.();
+    return listing;
   }
   async get(_: string, id: string): Promise<IRunRecord> {
     const run = this.runs.get(id);
@@ -165,6 +173,31 @@ describe('JournalReconciler', () => {
     const result = await reconciler.reconcile(NB);
     expect(result).toMatchObject({ recorded: [], waiting: 1 });
     expect(store.runs.size).toBe(0);
+  });
+
+  it('should not replace a run this page saved while the pass went on', async () => {
+    // The page was recording the run when the pass began, and saved it
+    // (with its outputs) after the folder was listed: the listing does not
+    // have it, and the page no longer records it.
+    const id = journal(contents, { request: 'mine' });
+    recording.add(id);
+    const own = { ...makeRun({ id }), outputs: [{ output_type: 'stream' }] };
+    store.afterListing = () => {
+      recording.delete(id);
+      store.runs.set(id, own as IRunRecord);
+      store.changed.emit({
+        type: 'queued',
+        notebookPath: NB,
+        run: summarize(own as IRunRecord)
+      });
+    };
+    const result = await reconciler.reconcile(NB);
+    expect(result).toMatchObject({ recorded: [], waiting: 1 });
+    expect(store.runs.get(id)?.outputs).toEqual([{ output_type: 'stream' }]);
+    // The next pass lists it: final, its journal file is cleaned.
+    const again = await reconciler.reconcile(NB);
+    expect(again).toMatchObject({ recorded: [], cleaned: 1 });
+    expect(store.runs.get(id)?.outputs).toEqual([{ output_type: 'stream' }]);
   });
 
   it('should leave a run another page may still be saving for the grace period', async () => {
