@@ -140,8 +140,8 @@ def _backfill(shell, cells):
     kernel side up only then: every name the run read from those cells was
     unresolved, and every run of the session fell back to the whole session
     as its lineage (provenance unknown). Executions the page did not see (a
-    reload, another client) get no cell id: provenance names them as from
-    outside the notebook. Never raises."""
+    reload, another client) get no cell id: the page ties each to the one
+    cell with its code (``attributeByCode``). Never raises."""
     try:
         if isinstance(cells, str):
             cells = json.loads(cells)

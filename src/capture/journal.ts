@@ -308,14 +308,12 @@ export class JournalReconciler {
         result.waiting++;
         return;
       }
-      if (pageHasIt()) {
-        // This page saved it while its journal was read.
-        result.waiting++;
-        return;
-      }
       const record = await this._record(notebookPath, execution, pageHasIt);
       if (record) {
         result.recorded.push(record.id);
+      } else {
+        // This page saved it while its journal was read.
+        result.waiting++;
       }
     });
   }
@@ -400,11 +398,14 @@ export class JournalReconciler {
     return true;
   }
 
-  /** Build and save the run of a journaled execution. */
+  /**
+   * Build and save the run of a journaled execution; null, saving nothing,
+   * when `pageHasIt` by the time it would be saved.
+   */
   private async _record(
     notebookPath: string,
     execution: IJournalExecution,
-    pageHasIt: () => boolean = () => false
+    pageHasIt: () => boolean
   ): Promise<IRunRecord | null> {
     const settings = this._settings();
     const stream = streamOf(execution);

@@ -142,6 +142,42 @@ export function writerWorkerMain(scope: IWriterScope): void {
     status: null,
     message: `The server could not be reached: ${String((error as Error)?.message ?? error)}`
   });
+  // A response's JSON object: null when there is none (a proxy's error
+  // page, say).
+  const bodyOf = async (
+    response: Response
+  ): Promise<Record<string, unknown> | null> => {
+    const text = await response.text().catch(() => '');
+    try {
+      const body = JSON.parse(text);
+      return typeof body === 'object' && body !== null ? body : null;
+    } catch {
+      return null;
+    }
+  };
+  // A failed answer: what the server said; else, for a 2xx without what
+  // was asked (`answered`: the server's fault, 502), `missing`; else the
+  // status line.
+  const failed = (
+    id: number,
+    response: Response,
+    body: Record<string, unknown> | null,
+    answered: boolean,
+    missing: string
+  ): WriteReply => {
+    const said = body?.message ?? body?.reason;
+    return {
+      id,
+      ok: false,
+      status: answered ? 502 : response.status,
+      message:
+        typeof said === 'string' && said
+          ? said
+          : answered
+            ? missing
+            : `${response.status} ${response.statusText}`.trim()
+    };
+  };
   /** The server answered 404 for the write endpoint: an older extension. */
   let noWriteEndpoint = false;
   // A stat's `changed` list (`changedFiles` in ownWrites.ts, which this
@@ -183,45 +219,21 @@ export function writerWorkerMain(scope: IWriterScope): void {
     } catch (error) {
       return unreachable(request.id, error);
     }
-    const text = await response.text().catch(() => '');
-    let body: unknown = null;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      // Not JSON: a proxy's error page, say.
-    }
+    const body = await bodyOf(response);
     const saved = response.status === 200 || (!get && response.status === 201);
-    if (
-      saved &&
-      typeof body === 'object' &&
-      body !== null &&
-      (get || typeof (body as { name?: unknown }).name === 'string')
-    ) {
-      return {
-        id: request.id,
-        ok: true,
-        model: body as Record<string, unknown>
-      };
+    if (saved && body && (get || typeof body.name === 'string')) {
+      return { id: request.id, ok: true, model: body };
     }
-    const said =
-      typeof body === 'object' && body !== null
-        ? ((body as { message?: unknown }).message ??
-          (body as { reason?: unknown }).reason)
-        : null;
-    return {
-      id: request.id,
-      ok: false,
-      // A 2xx without a model is the server's fault, not the run's.
-      status: saved ? 502 : response.status,
-      message:
-        typeof said === 'string' && said
-          ? said
-          : saved
-            ? get
-              ? 'The server answered without a JSON object.'
-              : 'The server answered the write without a file model.'
-            : `${response.status} ${response.statusText}`.trim()
-    };
+    // A 2xx without a model is the server's fault, not the run's.
+    return failed(
+      request.id,
+      response,
+      body,
+      saved,
+      get
+        ? 'The server answered without a JSON object.'
+        : 'The server answered the write without a file model.'
+    );
   };
   // A folder's time from the stat endpoint's answer (null when unknown),
   // and the files changed since the time asked about.
@@ -277,27 +289,13 @@ export function writerWorkerMain(scope: IWriterScope): void {
       noWriteEndpoint = true;
       return null;
     }
-    const text = await response.text().catch(() => '');
-    let body: {
-      written?: unknown;
-      before?: unknown;
-      after?: unknown;
-      changed?: unknown;
-      latest?: unknown;
-      models?: unknown;
-      message?: unknown;
-      reason?: unknown;
-    } | null = null;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      // Not JSON: a proxy's error page, say.
-    }
-    if (response.status === 200 && body?.written === false) {
+    const body = await bodyOf(response);
+    const answered = response.status === 200;
+    if (answered && body?.written === false) {
       return null;
     }
     if (
-      response.status === 200 &&
+      answered &&
       body?.written === true &&
       Array.isArray(body.models) &&
       body.models.length === request.writes.length
@@ -311,18 +309,13 @@ export function writerWorkerMain(scope: IWriterScope): void {
       };
       return { id: request.id, ok: true, model: model as never };
     }
-    const said = body?.message ?? body?.reason;
-    return {
-      id: request.id,
-      ok: false,
-      status: response.status === 200 ? 502 : response.status,
-      message:
-        typeof said === 'string' && said
-          ? said
-          : response.status === 200
-            ? 'The server answered the write without its files.'
-            : `${response.status} ${response.statusText}`.trim()
-    };
+    return failed(
+      request.id,
+      response,
+      body,
+      answered,
+      'The server answered the write without its files.'
+    );
   };
   const batch = async (request: IBatchRequest): Promise<WriteReply> => {
     const answered = await posted(request);
