@@ -30,7 +30,8 @@
  * and which scripts forced a layout. A sampling profile shows style and
  * layout only as "(program)".
  *
- * BENCH_TRACE_DIR=DIR keeps those traces there, one JSON file each.
+ * BENCH_TRACE_DIR=DIR keeps those traces there, one JSON file each;
+ * BENCH_PROFILE_DIR=DIR keeps the CPU profiles of BENCH_PROFILES there.
  *
  * BENCH_REACT=1 counts React commits per root (through a stand-in for
  * React DevTools' hook, installed before the page loads) and prints, per
@@ -222,6 +223,8 @@ const TRACE = process.env.BENCH_TRACE === '1';
 const TRACES = Number(process.env.BENCH_TRACES ?? 5);
 /** BENCH_TRACE_DIR: where to keep the traces, as JSON files. */
 const TRACE_DIR = process.env.BENCH_TRACE_DIR;
+/** BENCH_PROFILE_DIR: where to keep the CPU profiles (BENCH_PROFILES). */
+const PROFILE_DIR = process.env.BENCH_PROFILE_DIR;
 
 /**
  * A stand-in for React DevTools' global hook: React calls
@@ -325,6 +328,16 @@ interface ISample {
   script: number;
   thread: number;
   /**
+   * Style recalculations and layouts of the page (CDP `RecalcStyleCount`,
+   * `LayoutCount`), and their time (ms): counts, unlike times, do not
+   * move with the machine's load, so a frame or forced layout saved shows
+   * at once.
+   */
+  styles: number;
+  layouts: number;
+  styleMs: number;
+  layoutMs: number;
+  /**
    * When the execute request was sent, and its reply taken from the
    * websocket (ms from the call): `anyMessage` "recv" is emitted as each
    * message arrives, before JupyterLab's ordered handling of it.
@@ -338,18 +351,25 @@ interface ISample {
 }
 
 /** Main-thread counters of the page (ms). */
-async function counters(
-  cdp: CDPSession
-): Promise<Pick<ISample, 'task' | 'script' | 'thread'>> {
+async function counters(cdp: CDPSession): Promise<Pick<ISample, Counter>> {
   const { metrics } = await cdp.send('Performance.getMetrics');
-  const get = (name: string) =>
-    (metrics.find(m => m.name === name)?.value ?? 0) * 1000;
+  const count = (name: string) =>
+    metrics.find(m => m.name === name)?.value ?? 0;
+  const get = (name: string) => count(name) * 1000;
   return {
     task: get('TaskDuration'),
     script: get('ScriptDuration'),
-    thread: get('ThreadTime')
+    thread: get('ThreadTime'),
+    styles: count('RecalcStyleCount'),
+    layouts: count('LayoutCount'),
+    styleMs: get('RecalcStyleDuration'),
+    layoutMs: get('LayoutDuration')
   };
 }
+
+/** The page's counters read around each execution (`counters`). */
+type Counter =
+  'task' | 'script' | 'thread' | 'styles' | 'layouts' | 'styleMs' | 'layoutMs';
 
 /**
  * Execute cell `index` and return the wall time until its execute reply
@@ -722,7 +742,11 @@ test('execution cost: tagged against untagged, whole page', async ({
           window,
           task: after.task - before.task,
           script: after.script - before.script,
-          thread: after.thread - before.thread
+          thread: after.thread - before.thread,
+          styles: after.styles - before.styles,
+          layouts: after.layouts - before.layouts,
+          styleMs: after.styleMs - before.styleMs,
+          layoutMs: after.layoutMs - before.layoutMs
         };
       };
       const withMlflow = MLFLOW && /^mlflow \d/m.test(mlflowSetup);
@@ -752,20 +776,25 @@ test('execution cost: tagged against untagged, whole page', async ({
       }
       for (let i = 0; i < PROFILES; i++) {
         next();
-        await prepare('tagged');
-        arm.taggedProfile.add(
-          await profiled(cdp, async () => {
+        for (const [armName, into] of [
+          ['tagged', arm.taggedProfile],
+          ['untagged', arm.untaggedProfile]
+        ] as const) {
+          await prepare(armName);
+          const profile = await profiled(cdp, async () => {
             await execute(page, CELL);
             await settled(page, count);
-          })
-        );
-        await prepare('untagged');
-        arm.untaggedProfile.add(
-          await profiled(cdp, async () => {
-            await execute(page, CELL);
-            await settled(page, count);
-          })
-        );
+          });
+          into.add(profile);
+          if (PROFILE_DIR) {
+            // For a closer look than the summary's (DevTools, a script).
+            mkdirSync(PROFILE_DIR, { recursive: true });
+            writeFileSync(
+              path.join(PROFILE_DIR, `cost-${size}-${armName}-${i}.cpuprofile`),
+              JSON.stringify(profile)
+            );
+          }
+        }
       }
       // BENCH_ALLOC=N: N more of each with V8's sampling heap profiler, for
       // what a tagged execution allocates (the garbage collector's work).
@@ -910,7 +939,11 @@ function report(size: number, arm: IArm, loadBefore: string): string[] {
       ['window counted (ms)', 'window'],
       ['CPU, ThreadTime (ms)', 'thread'],
       ['TaskDuration (ms)', 'task'],
-      ['ScriptDuration (ms)', 'script']
+      ['ScriptDuration (ms)', 'script'],
+      ['style recalculations', 'styles'],
+      ['  their time (ms)', 'styleMs'],
+      ['layouts', 'layouts'],
+      ['  their time (ms)', 'layoutMs']
     ] as const) {
       lines.push(
         `  ${label.padEnd(30)}${fmt(stat(arm.tagged, key, mean))}${fmt(stat(arm.tagged, key, p50))}${fmt(stat(arm.tagged, key, p95))}    ${fmt(stat(arm.untagged, key, mean))}${fmt(stat(arm.untagged, key, p50))}${fmt(stat(arm.untagged, key, p95))}    ${fmt(stat(arm.tagged, key, mean) - stat(arm.untagged, key, mean))}${fmt(stat(arm.tagged, key, p50) - stat(arm.untagged, key, p50))}`
