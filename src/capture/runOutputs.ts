@@ -19,46 +19,29 @@ export class RunOutputs {
   /** Apply one IOPub message of the execution; false if it is not an output. */
   add(msg: KernelMessage.IIOPubMessage): boolean {
     const type = msg.header.msg_type;
-    const content = msg.content as Record<string, unknown>;
-    if (type === 'clear_output') {
-      this._model.clear(!!content.wait);
-      this._displays.clear();
-      return true;
-    }
-    if (type === 'update_display_data') {
-      const id = displayId(content);
-      const output = {
-        output_type: 'display_data',
-        data: content.data,
-        metadata: content.metadata ?? {}
-      } as nbformat.IOutput;
-      for (const index of (id && this._displays.get(id)) || []) {
-        this._model.set(index, output);
-      }
-      return true;
-    }
     if (
       type !== 'stream' &&
       type !== 'display_data' &&
       type !== 'execute_result' &&
-      type !== 'error'
+      type !== 'error' &&
+      type !== 'clear_output' &&
+      type !== 'update_display_data'
     ) {
       return false;
     }
-    const output = { ...content, output_type: type } as nbformat.IOutput;
-    delete (output as { transient?: unknown }).transient;
-    this._model.add(output);
-    const id = displayId(content);
-    if (id) {
-      const indices = this._displays.get(id) ?? [];
-      indices.push(this._model.length - 1);
-      this._displays.set(id, indices);
+    if (this._model === null && SIMPLE.has(type)) {
+      this._simple.push(msg);
+      return true;
     }
+    this._apply(this._modelled(), msg);
     return true;
   }
 
   /** The outputs in nbformat form. */
   toJSON(): RunOutput[] {
+    if (this._model === null) {
+      return this._simple.map(msg => simpleOutput(msg));
+    }
     return this._model.toJSON() as unknown as RunOutput[];
   }
 
@@ -71,10 +54,92 @@ export class RunOutputs {
    */
   dispose(): void {
     this._displays.clear();
+    this._simple = [];
   }
 
-  private _model = new OutputAreaModel({ trusted: false });
+  /**
+   * The output area's model, made at the first output that needs what it
+   * does (a stream, a clear, a display update), with the outputs before it.
+   * Until then the outputs are kept as they came: an `OutputAreaModel`
+   * and its output models, made for every run, were about 1 ms of the
+   * page per tagged execution (`benchmarks/execution-cost.sh`, profiled),
+   * for outputs (displays, results, errors) it keeps as they are.
+   */
+  private _modelled(): OutputAreaModel {
+    if (this._model === null) {
+      this._model = new OutputAreaModel({ trusted: false });
+      for (const msg of this._simple) {
+        this._apply(this._model, msg);
+      }
+      this._simple = [];
+    }
+    return this._model;
+  }
+
+  private _apply(
+    model: OutputAreaModel,
+    msg: KernelMessage.IIOPubMessage
+  ): void {
+    const type = msg.header.msg_type;
+    const content = msg.content as Record<string, unknown>;
+    if (type === 'clear_output') {
+      model.clear(!!content.wait);
+      this._displays.clear();
+      return;
+    }
+    if (type === 'update_display_data') {
+      const id = displayId(content);
+      const output = {
+        output_type: 'display_data',
+        data: content.data,
+        metadata: content.metadata ?? {}
+      } as nbformat.IOutput;
+      for (const index of (id && this._displays.get(id)) || []) {
+        model.set(index, output);
+      }
+      return;
+    }
+    const output = { ...content, output_type: type } as nbformat.IOutput;
+    delete (output as { transient?: unknown }).transient;
+    model.add(output);
+    const id = displayId(content);
+    if (id) {
+      const indices = this._displays.get(id) ?? [];
+      indices.push(model.length - 1);
+      this._displays.set(id, indices);
+    }
+  }
+
+  private _model: OutputAreaModel | null = null;
+  /** Outputs before the model is made (`_modelled`), as they came. */
+  private _simple: KernelMessage.IIOPubMessage[] = [];
   private _displays = new Map<string, number[]>();
+}
+
+/**
+ * Outputs the output area's model keeps as they come: copied, with their
+ * transient part (a display id) left out. Streams are merged and have
+ * their carriage returns applied, a clear empties the area (or waits for
+ * the next output), an update replaces a display: those take the model.
+ */
+const SIMPLE = new Set(['display_data', 'execute_result', 'error']);
+
+/** A simple output as `OutputAreaModel.toJSON` gives it. */
+function simpleOutput(msg: KernelMessage.IIOPubMessage): RunOutput {
+  const content = msg.content as Record<string, unknown>;
+  const output: Record<string, unknown> = {
+    output_type: msg.header.msg_type
+  };
+  for (const key of Object.keys(content)) {
+    if (key !== 'transient') {
+      output[key] = structuredClone(content[key]);
+    }
+  }
+  if (output.output_type !== 'error') {
+    output.data ??= {};
+    output.metadata ??= {};
+  }
+  return output as unknown as RunOutput;
 }
 
 function displayId(content: Record<string, unknown>): string | null {

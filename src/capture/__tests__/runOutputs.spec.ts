@@ -44,6 +44,66 @@ describe('RunOutputs', () => {
     ]);
   });
 
+  it('should give displays, results and errors as the output area’s model does, without making one', () => {
+    const made = jest.spyOn(OutputAreaModel.prototype, 'add');
+    const messages = [
+      message('display_data', {
+        data: { 'text/plain': 'a', 'image/png': 'iVBOR' },
+        metadata: { 'image/png': { width: 10 } },
+        transient: { display_id: 'plot' }
+      }),
+      message('execute_result', {
+        execution_count: 3,
+        data: { 'text/plain': ['multi', 'line'] },
+        metadata: {}
+      }),
+      message('display_data', { data: { 'text/html': '<b>x</b>' } }),
+      message('error', {
+        ename: 'ValueError',
+        evalue: 'bad',
+        traceback: ['line 1', 'line 2']
+      })
+    ];
+    try {
+      const outputs = new RunOutputs();
+      messages.forEach(m => outputs.add(m));
+      const fast = outputs.toJSON();
+      expect(made).not.toHaveBeenCalled();
+      const area = new OutputAreaModel({ trusted: false });
+      for (const m of messages) {
+        const output = { ...m.content, output_type: m.header.msg_type };
+        delete (output as { transient?: unknown }).transient;
+        area.add(output as never);
+      }
+      expect(fast).toEqual(area.toJSON());
+      // Copies: the messages' own objects are not shared with the run.
+      (messages[0].content as { data: Record<string, string> }).data[
+        'text/plain'
+      ] = 'changed';
+      expect(fast[0]).toMatchObject({ data: { 'text/plain': 'a' } });
+    } finally {
+      made.mockRestore();
+    }
+  });
+
+  it('should apply a stream, a clear or an update to the outputs before it, as the output area does', () => {
+    const outputs = new RunOutputs();
+    outputs.add(
+      message('display_data', {
+        data: { 'text/plain': 'first' },
+        metadata: {},
+        transient: { display_id: 'log' }
+      })
+    );
+    outputs.add(message('error', { ename: 'E', evalue: 'v', traceback: [] }));
+    outputs.add(message('clear_output', { wait: true }));
+    outputs.add(message('stream', { name: 'stdout', text: 'a\rb\n' }));
+    outputs.add(message('stream', { name: 'stdout', text: 'c\n' }));
+    expect(outputs.toJSON()).toEqual([
+      { output_type: 'stream', name: 'stdout', text: 'b\nc\n' }
+    ]);
+  });
+
   it('should let its outputs go without disposing their model', () => {
     // Disposing clears the model's signal connections, which Lumino
     // finishes in an animation frame it requests: a frame of the page per
