@@ -472,10 +472,21 @@ export class Outbox {
     }, wait);
   }
 
+  /**
+   * Tell listeners the status, if it changed: a flush ends by saying it
+   * again, as each write that got through already had (the status bar,
+   * the runs model and the sidebar each reacted to every one of them).
+   */
   private _emitStatus(): void {
-    if (!this._isDisposed) {
-      this._statusChanged.emit(this.status);
+    if (this._isDisposed) {
+      return;
     }
+    const status = this.status;
+    if (this._lastStatus && sameStatus(this._lastStatus, status)) {
+      return;
+    }
+    this._lastStatus = status;
+    this._statusChanged.emit(status);
   }
 
   private _storage: IOutboxStorage;
@@ -492,7 +503,25 @@ export class Outbox {
   private _timer: unknown = null;
   private _isDisposed = false;
   private _statusChanged = new Signal<Outbox, IOutboxStatus>(this);
+  private _lastStatus: IOutboxStatus | null = null;
   private _written = new Signal<Outbox, IOutboxEntry>(this);
+}
+
+/** Whether two statuses say the same. */
+function sameStatus(a: IOutboxStatus, b: IOutboxStatus): boolean {
+  if (
+    a.count !== b.count ||
+    a.files !== b.files ||
+    a.failure !== b.failure ||
+    a.nextAttemptAt !== b.nextAttemptAt
+  ) {
+    return false;
+  }
+  const folders = Object.keys(a.byFolder);
+  return (
+    folders.length === Object.keys(b.byFolder).length &&
+    folders.every(folder => a.byFolder[folder] === b.byFolder[folder])
+  );
 }
 
 export namespace Outbox {

@@ -129,6 +129,16 @@ describe('Outbox', () => {
       expect(clock.timers).toEqual([]);
     });
 
+    it('should say each status once: a run queued, then written', async () => {
+      const counts: number[] = [];
+      outbox.statusChanged.connect((_, s) => counts.push(s.count));
+      await queue(outbox, 1);
+      await outbox.flush();
+      expect(written).toEqual([`run:${runId(1)}`]);
+      // Not a third time, the same, as the flush ends.
+      expect(counts).toEqual([1, 0]);
+    });
+
     it('should report how many runs wait and why', async () => {
       const statuses: IOutboxStatus[] = [];
       outbox.statusChanged.connect((_, s) => statuses.push(s));
