@@ -658,12 +658,14 @@ export class RunsTableView implements IDisposable {
     if (row.dataset.status !== run.status) {
       row.dataset.status = run.status;
     }
-    if (run.pending) {
+    // Marked as its status cell is (`_unsaved`): a run saved within
+    // moments, as almost all are, changes nothing on its row.
+    const unsaved = this._unsaved(run);
+    if (unsaved) {
       row.dataset.pending = 'true';
     } else if (row.dataset.pending) {
       delete row.dataset.pending;
     }
-    const unsaved = this._unsaved(run);
     this._columns.forEach((c, i) => {
       const cell = slot.cells[i];
       const value = this._getters[i](run);

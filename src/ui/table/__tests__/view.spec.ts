@@ -192,7 +192,7 @@ describe('RunsTableView: pooled rows', () => {
     const row0 = body.querySelector<HTMLElement>('[data-run-id="RUN00000"]')!;
     const row1 = body.querySelector<HTMLElement>('[data-run-id="RUN00001"]')!;
     expect(row0.dataset.status).toBe('error');
-    expect(row0.dataset.pending).toBe('true');
+    expect(row0.dataset.pending).toBeUndefined();
     expect(row0.textContent).toContain('Failed');
     // Every run waits a moment for its write: no mark yet, as the status
     // bar says nothing yet.
@@ -205,6 +205,7 @@ describe('RunsTableView: pooled rows', () => {
     jest.advanceTimersByTime(10);
     flush();
     expect(row0.textContent).toContain('not yet saved');
+    expect(row0.dataset.pending).toBe('true');
     expect(cell.firstChild).not.toBe(before); // drawn again, once due
     expect(row0.textContent).not.toContain('Running');
     expect(row1.dataset.pending).toBeUndefined();
@@ -224,13 +225,22 @@ describe('RunsTableView: pooled rows', () => {
     scroller.scrollTop = 0;
     scroller.dispatchEvent(new Event('scroll'));
     flush();
-    const waiting = { ...run(0), status: 'ok' as const, pending: true };
-    model.setRuns([waiting, run(1)]);
+    // Newest first, as the runs model gives them.
+    const waiting = { ...run(1), status: 'ok' as const, pending: true };
+    model.setRuns([waiting, run(0)]);
     view.render();
     flush();
-    const row = body.querySelector<HTMLElement>('[data-run-id="RUN00000"]')!;
+    const row = body.querySelector<HTMLElement>('[data-run-id="RUN00001"]')!;
     const badge = row.querySelector('.jp-RunsPanel-statusBadge');
     jest.advanceTimersByTime(SHOW_AFTER_MS / 2);
+    // Nothing on the row changes: no attribute, no text, no element.
+    const changes = new MutationObserver(() => undefined);
+    changes.observe(row, {
+      attributes: true,
+      childList: true,
+      characterData: true,
+      subtree: true
+    });
     // Saved: the runs model's change, as the sidebar applies it.
     const saved = { ...waiting, pending: false };
     model.applyChanges([saved, run(1)], {
@@ -244,6 +254,8 @@ describe('RunsTableView: pooled rows', () => {
     expect(row.dataset.pending).toBeUndefined();
     // The status cell is as it was: nothing for the browser to draw.
     expect(row.querySelector('.jp-RunsPanel-statusBadge')).toBe(badge);
+    expect(changes.takeRecords()).toEqual([]);
+    changes.disconnect();
     jest.advanceTimersByTime(SHOW_AFTER_MS * 2);
     flush();
     expect(row.textContent).not.toContain('not yet saved');
