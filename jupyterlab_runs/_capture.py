@@ -5,12 +5,14 @@ at once, so a probe sent when a cell finishes is queued behind the later
 cells, which may have changed the namespace (and a long later cell would hold
 the run open). Instead a capture is *armed* before the experiment cell runs,
 and this module's ``post_run_cell`` hook takes the snapshot right after that
-cell and sends it to the frontend over IOPub, which the frontend reads even
-while the kernel is busy with later cells: as a message on the control comm
-a frontend opened (``jupyterlab-runs-control``), which every page reads on
-IOPub, or, before any is open, as a comm of its own (target
-``jupyterlab-runs``). Nothing is printed,
-and the user namespace is only read.
+cell and sends it to the frontend with the cell's own execute reply (a
+payload, when the frontend asked for that: ``reply_snapshots``), which
+ipykernel sends before it starts the next cell, or else over IOPub: as a
+message on the control comm a frontend opened (``jupyterlab-runs-control``),
+which every page reads on IOPub, or, before any is open, as a comm of its
+own (target ``jupyterlab-runs``). Either way the frontend has it while the
+kernel is busy with later cells. Nothing is printed, and the user namespace
+is only read.
 
 Arming costs the frontend nothing per run once this module is set up:
 JupyterLab sends each cell's metadata with its execute request, so the
@@ -45,6 +47,8 @@ from ._slice import HISTORY
 from ._sysinfo import gpu_metrics, system_metrics
 
 COMM_TARGET = "jupyterlab-runs"
+# An execute reply's payload holding a snapshot (`_reply_with`).
+PAYLOAD_SOURCE = "jupyterlab_runs.snapshot"
 CONTROL_TARGET = "jupyterlab-runs-control"
 _MAX_PENDING = 64
 # Control comms the frontend opened, kept to send snapshots on (the latest;
@@ -445,7 +449,9 @@ def _post_run_cell(result):
             # journal files once their runs are final on the server).
             snap["journal"] = True
     if snap is not None:
-        _send(key, snap, _request()[0])
+        request = _request()[0]
+        if not (request and _reply_with(key, snap, request)):
+            _send(key, snap, request)
 
 
 def _record_history(result):
@@ -559,6 +565,33 @@ def _resolve_environment(options):
         return options
     wanted = bool((_options or {}).get("environment", True)) and _need_environment
     return dict(options, environment=wanted)
+
+
+def _reply_with(key, snap, request):
+    """Put the snapshot in the cell's execute reply, if the page asked for
+    that (``reply_snapshots`` in its options); whether it was put there.
+
+    The reply goes to the page that sent the request, the one recording the
+    run, with the message it waits for anyway; on the control comm the
+    snapshot was one more IOPub message for every page to receive, parse and
+    dispatch (about 1 ms of the page per tagged execution, and the kernel's
+    own send). A page that does not ask (an older version) gets the comm.
+    """
+    if not (_options or {}).get("reply_snapshots"):
+        return False
+    try:
+        from IPython import get_ipython
+
+        payloads = get_ipython().payload_manager
+        payloads.write_payload({
+            "source": PAYLOAD_SOURCE,
+            "key": key or "",
+            "request": request,
+            "json": str(_dumps(snap)),
+        })
+        return True
+    except Exception:  # noqa: BLE001 - not in a kernel: the comm then
+        return False
 
 
 def _send(key, snap, request=None):

@@ -62,6 +62,8 @@ export interface IExecuteRequest {
 }
 
 export const COMM_TARGET = 'jupyterlab-runs';
+/** The source of an execute reply's payload holding a snapshot. */
+export const REPLY_SNAPSHOT = 'jupyterlab_runs.snapshot';
 /** The comm the frontend arms captures on (jupyterlab_runs._capture.register). */
 export const CONTROL_TARGET = 'jupyterlab-runs-control';
 /** Executions kept per kernel session; lineage never needs more. */
@@ -378,13 +380,22 @@ export class NotebookSession implements IDisposable {
     };
   }
 
-  /** An execute request on its way out: the exact cell, code and tags. */
+  /**
+   * An execute request on its way out (the exact cell, code and tags), or
+   * the reply to one of this page's (the snapshot, `REPLY_SNAPSHOT`).
+   */
   private _onAnyMessage(
     _: unknown,
     args: { msg: KernelMessage.IMessage; direction: 'send' | 'recv' }
   ): void {
     const { msg, direction } = args;
-    if (direction !== 'send' || msg.header.msg_type !== 'execute_request') {
+    if (direction === 'recv') {
+      if (msg.header.msg_type === 'execute_reply') {
+        this._onReply(msg as KernelMessage.IExecuteReplyMsg);
+      }
+      return;
+    }
+    if (msg.header.msg_type !== 'execute_request') {
       return;
     }
     const content = msg.content as KernelMessage.IExecuteRequestMsg['content'];
@@ -572,6 +583,27 @@ export class NotebookSession implements IDisposable {
       this._parameters = { params: snapshot.params ?? {}, index };
     }
     return null;
+  }
+
+  /**
+   * The kernel puts a run's snapshot in its cell's execute reply when this
+   * page asked for it (`reply_snapshots`, `kernelOptions`): a payload
+   * `{source: REPLY_SNAPSHOT, key, request, json}`.
+   */
+  private _onReply(msg: KernelMessage.IExecuteReplyMsg): void {
+    const payload = (msg.content as { payload?: unknown }).payload;
+    if (!Array.isArray(payload)) {
+      return;
+    }
+    for (const item of payload) {
+      if (
+        typeof item === 'object' &&
+        item !== null &&
+        (item as { source?: unknown }).source === REPLY_SNAPSHOT
+      ) {
+        this._receiveSnapshot(item);
+      }
+    }
   }
 
   /** A snapshot message's data: `{key, request, json}`. */

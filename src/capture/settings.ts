@@ -57,6 +57,9 @@ export function kernelOptions(
     datasets: s.hashDataFiles,
     max_dataset_bytes: s.maxDataFileBytes,
     system: false,
-    system_interval_ms: s.systemMetrics ? s.systemMetricsIntervalMs : 0
+    system_interval_ms: s.systemMetrics ? s.systemMetricsIntervalMs : 0,
+    // Snapshots in the cells' execute replies, not on IOPub
+    // (jupyterlab_runs/_capture.py, `_reply_with`).
+    reply_snapshots: true
   };
 }

@@ -222,3 +222,53 @@ def test_cells_run_before_set_up_are_in_the_lineage_of_a_cell_tagged_later(fresh
                                       timeout=60)["content"]["status"] == "ok"
     _, snapshots = run_with_tags(kernel, code, ["experiment"], "c-exp")
     assert json.loads(snapshots[-1][1]["json"])["slice"]["historyCount"] == 6
+
+
+def test_a_page_that_asks_gets_the_snapshot_in_the_execute_reply(fresh_kernel):
+    """With ``reply_snapshots`` the snapshot comes with the cell's execute
+    reply (to the page that sent the request), and no IOPub message carries
+    it; without, it comes on IOPub, as for older pages. A failing cell's
+    reply carries it too (ipykernel reads the payloads whatever the outcome)."""
+    import json
+
+    kernel = fresh_kernel
+
+    def set_up(options):
+        call = ("__import__('jupyterlab_runs._capture', fromlist=['_'])"
+                f"._configure({json.dumps(json.dumps(options))})")
+        register = ("__import__('jupyterlab_runs._capture', fromlist=['_'])"
+                    f".register({json.dumps(json.dumps(options))}, '{{}}')")
+        for code in (register, call):
+            reply = kernel.execute_interactive(code, silent=True, store_history=False,
+                                               timeout=60)
+            assert reply["content"]["status"] == "ok", reply["content"]
+
+    def reply_of(msg_id):
+        while True:
+            reply = kernel.get_shell_msg(timeout=60)
+            if reply["parent_header"].get("msg_id") == msg_id:
+                return reply
+
+    def payload(reply):
+        return [p for p in reply["content"]["payload"]
+                if p.get("source") == "jupyterlab_runs.snapshot"]
+
+    set_up({"environment": False, "reply_snapshots": True})
+    msg_id, on_iopub = run_with_tags(kernel, "x = 41 + 1", ["experiment"], "c-x")
+    reply = reply_of(msg_id)
+    [item] = payload(reply)
+    assert on_iopub == []
+    assert item["request"] == msg_id
+    snap = json.loads(item["json"])
+    assert snap["v"] >= 1 and "slice" in snap
+
+    msg_id, on_iopub = run_with_tags(kernel, "raise ValueError('no')", ["experiment"], "c-e")
+    reply = reply_of(msg_id)
+    assert reply["content"]["status"] == "error"
+    assert [p["request"] for p in payload(reply)] == [msg_id] and on_iopub == []
+
+    set_up({"environment": False})
+    msg_id, on_iopub = run_with_tags(kernel, "y = 1", ["experiment"], "c-y")
+    assert payload(reply_of(msg_id)) == []
+    assert [json.loads(s["json"])["v"] >= 1 for _, s in on_iopub] == [True]
+    assert on_iopub[0][1]["request"] == msg_id

@@ -47,9 +47,9 @@ test.describe('Recording runs of experiment cells', () => {
     let runs = await waitForRuns(page, folder, 1);
     await expect(rows).toHaveCount(1);
 
-    // Second execution raises. Once set up, capturing a run adds one
-    // message to the kernel traffic: the snapshot on the control comm (no
-    // request, no comm or kernel subshell per run).
+    // Second execution raises. Once set up, capturing a run adds no
+    // message to the kernel traffic: the snapshot comes in the cell's own
+    // execute reply (no request, no comm or kernel subshell per run).
     await page.notebook.setCell(SETUP, 'code', 'should_fail = True');
     await page.notebook.runCell(SETUP);
     await page.evaluate(() => {
@@ -63,7 +63,10 @@ test.describe('Recording runs of experiment cells', () => {
                     _: unknown,
                     a: {
                       direction: string;
-                      msg: { header: { msg_type: string } };
+                      msg: {
+                        header: { msg_type: string };
+                        content: { payload?: { source?: string }[] };
+                      };
                     }
                   ) => void
                 ): void;
@@ -74,9 +77,14 @@ test.describe('Recording runs of experiment cells', () => {
       };
       const seen: string[] = [];
       (window as unknown as { runsTraffic: string[] }).runsTraffic = seen;
-      panel.sessionContext.session.kernel.anyMessage.connect((_, a) =>
-        seen.push(`${a.direction} ${a.msg.header.msg_type}`)
-      );
+      panel.sessionContext.session.kernel.anyMessage.connect((_, a) => {
+        seen.push(`${a.direction} ${a.msg.header.msg_type}`);
+        for (const item of a.msg.header.msg_type === 'execute_reply'
+          ? (a.msg.content.payload ?? [])
+          : []) {
+          seen.push(`payload ${item.source}`);
+        }
+      });
       // Files saved through the page's contents manager.
       const contents = window.jupyterapp.serviceManager.contents as unknown as {
         fileChanged: {
@@ -97,9 +105,12 @@ test.describe('Recording runs of experiment cells', () => {
     const traffic = await page.evaluate(
       () => (window as unknown as { runsTraffic: string[] }).runsTraffic
     );
-    expect(traffic.filter(m => m.includes('comm_msg'))).toEqual([
-      'recv comm_msg'
+    // The run's snapshot came with its cell's execute reply: not one more
+    // IOPub message (a comm's) for every page on the kernel.
+    expect(traffic.filter(m => m.startsWith('payload'))).toEqual([
+      'payload jupyterlab_runs.snapshot'
     ]);
+    expect(traffic.filter(m => m.includes('comm_msg'))).toEqual([]);
     expect(
       traffic.filter(m => /comm_open|comm_close|subshell|send execute/.test(m))
     ).toEqual(['send execute_request']);

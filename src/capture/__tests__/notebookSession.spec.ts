@@ -2,6 +2,7 @@ import type { NotebookPanel } from '@jupyterlab/notebook';
 import { Signal } from '@lumino/signaling';
 import { ActiveRun } from '../activeRun';
 import { NotebookSession, type IExecuteRequest } from '../notebookSession';
+import { DEFAULT_CAPTURE_SETTINGS, kernelOptions } from '../settings';
 
 const LOG = 'application/vnd.jupyterlab-runs.log+json';
 
@@ -526,6 +527,42 @@ describe('NotebookSession', () => {
       json: JSON.stringify({ v: 1, params: { lr: 1 } })
     });
     expect((await waiting)?.params).toEqual({ lr: 1 });
+  });
+
+  it('should take a snapshot from its cell’s execute reply, and nothing else there', async () => {
+    const { waiting } = fitRun('req-r');
+    const reply = (request: string, payload: unknown[]) =>
+      kernel.anyMessage.emit({
+        direction: 'recv',
+        msg: {
+          header: { msg_type: 'execute_reply' },
+          parent_header: { msg_id: request },
+          content: { status: 'ok', execution_count: 1, payload }
+        }
+      });
+    reply('req-r', [
+      { source: 'page', data: { 'text/plain': 'help' }, start: 0 },
+      { source: 'set_next_input', text: 'x' }
+    ]);
+    let settled = false;
+    void waiting.then(() => (settled = true));
+    await Promise.resolve();
+    expect(settled).toBe(false);
+    reply('req-r', [
+      {
+        source: 'jupyterlab_runs.snapshot',
+        key: '',
+        request: 'req-r',
+        json: JSON.stringify({ v: 1, params: { lr: 7 } })
+      }
+    ]);
+    expect((await waiting)?.params).toEqual({ lr: 7 });
+  });
+
+  it('should ask the kernel for snapshots in execute replies', () => {
+    expect(kernelOptions(DEFAULT_CAPTURE_SETTINGS, false)).toMatchObject({
+      reply_snapshots: true
+    });
   });
 
   it('should open its control comm off kernel subshells, and close it when done', async () => {
