@@ -535,6 +535,28 @@ describe('BackgroundSaver', () => {
     });
   });
 
+  it.each([
+    'x y.json',
+    'é#?%25.json',
+    'a:b.json',
+    "it's (1) [2] +&=;,@$.json",
+    'ünïcödé 名前.json'
+  ])('addresses %s as URLExt.encodeParts does', async name => {
+    const worker = new InProcessWorker(serve(contents));
+    const saver = new BackgroundSaver({
+      contents: contents.asManager(),
+      settings: { baseUrl: BASE, token: '' } as never,
+      worker,
+      xsrf: () => undefined
+    });
+    const path = `work/a.runs/${name}`;
+    await saver.save(path, { type: 'file', format: 'text', content: '{}' });
+    expect(worker.requests[0].url).toBe(
+      URLExt.join(BASE, 'api/contents', URLExt.encodeParts(path))
+    );
+    expect(contents.files.get(path)).toBe('{}');
+  });
+
   it('reads the XSRF cookie once, and again after a failed write', async () => {
     const worker = new InProcessWorker(serve(contents));
     let cookie = 'first';
