@@ -449,8 +449,8 @@ def _post_run_cell(result):
             # journal files once their runs are final on the server).
             snap["journal"] = True
     if snap is not None:
-        request = _request()[0]
-        if not (request and _reply_with(key, snap, request)):
+        request, tags = _request()
+        if not (request and _kind(tags) == "experiment" and _reply_with(key, snap, request)):
             _send(key, snap, request)
 
 
@@ -568,14 +568,17 @@ def _resolve_environment(options):
 
 
 def _reply_with(key, snap, request):
-    """Put the snapshot in the cell's execute reply, if the page asked for
-    that (``reply_snapshots`` in its options); whether it was put there.
+    """Put an experiment cell's snapshot in its execute reply, if the page
+    asked for that (``reply_snapshots`` in its options); whether it did.
 
     The reply goes to the page that sent the request, the one recording the
     run, with the message it waits for anyway; on the control comm the
     snapshot was one more IOPub message for every page to receive, parse and
     dispatch (about 1 ms of the page per tagged execution, and the kernel's
-    own send). A page that does not ask (an older version) gets the comm.
+    own send). A page that does not ask (an older version) gets the comm,
+    and so does a ``parameters`` cell's snapshot, which later runs read: on
+    IOPub it comes before their messages; a reply, on another channel, has
+    no order with them (the page read it after the next run had ended).
     """
     if not (_options or {}).get("reply_snapshots"):
         return False

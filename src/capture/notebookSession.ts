@@ -64,6 +64,27 @@ export interface IExecuteRequest {
 export const COMM_TARGET = 'jupyterlab-runs';
 /** The source of an execute reply's payload holding a snapshot. */
 export const REPLY_SNAPSHOT = 'jupyterlab_runs.snapshot';
+
+/**
+ * The snapshots an execute reply's content carries (`{key, request,
+ * json}` payloads), for a page that asked for them (`reply_snapshots`):
+ * an experiment cell's, which only its own run reads. A `parameters`
+ * cell's snapshot stays on IOPub, in order with the executions after it
+ * that take its values: a reply comes on another channel, and JupyterLab
+ * hands it out as it arrives, ahead of IOPub messages sent before it
+ * (the sweep's runs took the previous parameters).
+ */
+export function replySnapshots(content: object): object[] {
+  const payload = (content as { payload?: unknown }).payload;
+  return Array.isArray(payload)
+    ? payload.filter(
+        (item): item is object =>
+          typeof item === 'object' &&
+          item !== null &&
+          (item as { source?: unknown }).source === REPLY_SNAPSHOT
+      )
+    : [];
+}
 /** The comm the frontend arms captures on (jupyterlab_runs._capture.register). */
 export const CONTROL_TARGET = 'jupyterlab-runs-control';
 /** Executions kept per kernel session; lineage never needs more. */
@@ -591,18 +612,8 @@ export class NotebookSession implements IDisposable {
    * `{source: REPLY_SNAPSHOT, key, request, json}`.
    */
   private _onReply(msg: KernelMessage.IExecuteReplyMsg): void {
-    const payload = (msg.content as { payload?: unknown }).payload;
-    if (!Array.isArray(payload)) {
-      return;
-    }
-    for (const item of payload) {
-      if (
-        typeof item === 'object' &&
-        item !== null &&
-        (item as { source?: unknown }).source === REPLY_SNAPSHOT
-      ) {
-        this._receiveSnapshot(item);
-      }
+    for (const item of replySnapshots(msg.content)) {
+      this._receiveSnapshot(item);
     }
   }
 

@@ -20,7 +20,11 @@ import { LOG_MIME_TYPE } from '../core/capture/logStream';
 import { runIdForRequest } from '../core/id';
 import type { IRunNotebookCell } from '../core/reproduce/notebook';
 import { ActiveRun, type IKernelSnapshot } from '../capture/activeRun';
-import { COMM_TARGET, CONTROL_TARGET } from '../capture/notebookSession';
+import {
+  COMM_TARGET,
+  CONTROL_TARGET,
+  replySnapshots
+} from '../capture/notebookSession';
 
 /** What a reproduction uses of a kernel connection. */
 export type ReproduceKernel = Pick<
@@ -110,6 +114,10 @@ export class KernelRun {
         }
         const reply = await this._until(future.done);
         const content = reply.content;
+        // The cell's snapshot, when the kernel put it in the reply.
+        for (const snapshot of replySnapshots(content)) {
+          this._onSnapshot(snapshot);
+        }
         if (i < last && content.status !== 'ok') {
           const error = content as Partial<KernelMessage.IReplyErrorContent>;
           throw new ReproductionCellFailed(

@@ -225,10 +225,11 @@ def test_cells_run_before_set_up_are_in_the_lineage_of_a_cell_tagged_later(fresh
 
 
 def test_a_page_that_asks_gets_the_snapshot_in_the_execute_reply(fresh_kernel):
-    """With ``reply_snapshots`` the snapshot comes with the cell's execute
-    reply (to the page that sent the request), and no IOPub message carries
-    it; without, it comes on IOPub, as for older pages. A failing cell's
-    reply carries it too (ipykernel reads the payloads whatever the outcome)."""
+    """With ``reply_snapshots`` an experiment cell's snapshot comes with its
+    execute reply (to the page that sent the request), and no IOPub message
+    carries it; without, it comes on IOPub, as for older pages. A failing
+    cell's reply carries it too (ipykernel reads the payloads whatever the
+    outcome)."""
     import json
 
     kernel = fresh_kernel
@@ -266,6 +267,12 @@ def test_a_page_that_asks_gets_the_snapshot_in_the_execute_reply(fresh_kernel):
     reply = reply_of(msg_id)
     assert reply["content"]["status"] == "error"
     assert [p["request"] for p in payload(reply)] == [msg_id] and on_iopub == []
+
+    # A parameters cell's snapshot stays on IOPub, in order with the runs
+    # after it that take its values.
+    msg_id, on_iopub = run_with_tags(kernel, "lr = 0.3", ["parameters"], "c-p")
+    assert payload(reply_of(msg_id)) == []
+    assert [json.loads(s["json"])["params"] for _, s in on_iopub] == [{"lr": 0.3}]
 
     set_up({"environment": False})
     msg_id, on_iopub = run_with_tags(kernel, "y = 1", ["experiment"], "c-y")

@@ -44,6 +44,8 @@ class FakeKernel {
   interrupted = 0;
   comms: string[] = [];
   registerOk = true;
+  /** Snapshots in the cells' execute replies (`reply_snapshots`), not on IOPub. */
+  replySnapshots = false;
   info = Promise.resolve({
     implementation: 'ipython',
     implementation_version: '9',
@@ -108,6 +110,7 @@ class FakeKernel {
           });
         }
         const tags: string[] = metadata?.tags ?? [];
+        const payload: object[] = [];
         if (
           this.registerOk &&
           tags.some(t => t === 'parameters' || t.startsWith('experiment'))
@@ -137,16 +140,16 @@ class FakeKernel {
                   }
                 })
           };
-          emit('comm_msg', {
-            comm_id: 'c',
-            data: {
-              snapshot: {
-                key: '',
-                request: msgId,
-                json: JSON.stringify(snapshot)
-              }
-            }
-          });
+          const data = {
+            key: '',
+            request: msgId,
+            json: JSON.stringify(snapshot)
+          };
+          if (this.replySnapshots) {
+            payload.push({ source: 'jupyterlab_runs.snapshot', ...data });
+          } else {
+            emit('comm_msg', { comm_id: 'c', data: { snapshot: data } });
+          }
         }
         const finish = (status: string) => {
           if (status === 'error') {
@@ -159,11 +162,12 @@ class FakeKernel {
           resolve({
             content:
               status === 'ok'
-                ? { status: 'ok' }
+                ? { status: 'ok', payload }
                 : {
                     status: 'error',
                     ename: 'NameError',
-                    evalue: "name 'x' is not defined"
+                    evalue: "name 'x' is not defined",
+                    payload
                   }
           });
         };
@@ -343,6 +347,20 @@ describe('RunReproducer', () => {
         expect.objectContaining({ of: ORIGINAL_ID, verdict: 'exact' })
       );
       expect(t.files).toContain(`env-${ENV_HASH}.json`);
+    });
+
+    it('should take the snapshots from the cells’ execute replies, as a kernel asked for them sends them', async () => {
+      const t = setUp(sameAsOriginal);
+      t.kernel.replySnapshots = true;
+      const record = await t.reproducer.reproduce(
+        'dir/sweep.ipynb',
+        ORIGINAL_ID,
+        () => undefined
+      ).done;
+      expect(record.params).toEqual({ seed: 1, batch: 16 });
+      expect(record.lineage?.scope).toBe('slice');
+      expect(record.provenance?.state).toBe('clean');
+      expect(record.reproduction?.verdict).toBe('exact');
     });
 
     it('should record a run that differs, naming the metric, and suspect unseeded randomness against an earlier reproduction', async () => {
