@@ -62,6 +62,8 @@ export interface IExecuteRequest {
 }
 
 export const COMM_TARGET = 'jupyterlab-runs';
+/** The comm the frontend arms captures on (jupyterlab_runs._capture.register). */
+export const CONTROL_TARGET = 'jupyterlab-runs-control';
 /** The source of an execute reply's payload holding a snapshot. */
 export const REPLY_SNAPSHOT = 'jupyterlab_runs.snapshot';
 
@@ -85,8 +87,7 @@ export function replySnapshots(content: object): object[] {
       )
     : [];
 }
-/** The comm the frontend arms captures on (jupyterlab_runs._capture.register). */
-export const CONTROL_TARGET = 'jupyterlab-runs-control';
+
 /** Executions kept per kernel session; lineage never needs more. */
 const MAX_HISTORY = 5000;
 /** Requests awaiting their end, at most (older ones were lost with a connection). */
