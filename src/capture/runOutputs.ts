@@ -31,6 +31,30 @@ export class RunOutputs {
     }
     if (this._model === null && SIMPLE.has(type)) {
       this._simple.push(msg);
+      const id = displayId(msg.content as Record<string, unknown>);
+      if (id) {
+        this._simpleDisplays.set(id, [
+          ...(this._simpleDisplays.get(id) ?? []),
+          this._simple.length - 1
+        ]);
+      }
+      return true;
+    }
+    if (this._model === null && type === 'update_display_data') {
+      // As the model's `set` does: the display, replaced where it is
+      // (each log flush of a run updates its log display so).
+      const content = msg.content as Record<string, unknown>;
+      for (const index of this._simpleDisplays.get(displayId(content) ?? '') ??
+        []) {
+        this._simple[index] = {
+          header: { msg_type: 'display_data' },
+          content: {
+            data: content.data,
+            metadata: content.metadata ?? {},
+            transient: content.transient
+          }
+        } as unknown as KernelMessage.IIOPubMessage;
+      }
       return true;
     }
     this._apply(this._modelled(), msg);
@@ -54,16 +78,19 @@ export class RunOutputs {
    */
   dispose(): void {
     this._displays.clear();
+    this._simpleDisplays.clear();
     this._simple = [];
   }
 
   /**
    * The output area's model, made at the first output that needs what it
-   * does (a stream, a clear, a display update), with the outputs before it.
-   * Until then the outputs are kept as they came: an `OutputAreaModel`
-   * and its output models, made for every run, were about 1 ms of the
-   * page per tagged execution (`benchmarks/execution-cost.sh`, profiled),
-   * for outputs (displays, results, errors) it keeps as they are.
+   * does (a stream, a clear), with the outputs before it. Until then the
+   * outputs are kept as they came, a display update replacing its display:
+   * an `OutputAreaModel` and its output models, made for every run, were
+   * about 1 ms of the page per tagged execution
+   * (`benchmarks/execution-cost.sh`, profiled), for outputs (displays,
+   * results, errors, and the run's own log display, updated as it logs)
+   * it keeps as they are.
    */
   private _modelled(): OutputAreaModel {
     if (this._model === null) {
@@ -72,6 +99,7 @@ export class RunOutputs {
         this._apply(this._model, msg);
       }
       this._simple = [];
+      this._simpleDisplays.clear();
     }
     return this._model;
   }
@@ -113,14 +141,16 @@ export class RunOutputs {
   private _model: OutputAreaModel | null = null;
   /** Outputs before the model is made (`_modelled`), as they came. */
   private _simple: KernelMessage.IIOPubMessage[] = [];
+  /** Where each display id is in `_simple`. */
+  private _simpleDisplays = new Map<string, number[]>();
   private _displays = new Map<string, number[]>();
 }
 
 /**
  * Outputs the output area's model keeps as they come: copied, with their
- * transient part (a display id) left out. Streams are merged and have
- * their carriage returns applied, a clear empties the area (or waits for
- * the next output), an update replaces a display: those take the model.
+ * transient part (a display id) left out; an update replaces a display.
+ * Streams are merged and have their carriage returns applied, a clear
+ * empties the area (or waits for the next output): those take the model.
  */
 const SIMPLE = new Set(['display_data', 'execute_result', 'error']);
 

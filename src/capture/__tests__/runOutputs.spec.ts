@@ -44,13 +44,27 @@ describe('RunOutputs', () => {
     ]);
   });
 
-  it('should give displays, results and errors as the output area’s model does, without making one', () => {
+  it('should give displays, results, errors and display updates as the output area’s model does, without making one', () => {
     const made = jest.spyOn(OutputAreaModel.prototype, 'add');
     const messages = [
       message('display_data', {
         data: { 'text/plain': 'a', 'image/png': 'iVBOR' },
         metadata: { 'image/png': { width: 10 } },
         transient: { display_id: 'plot' }
+      }),
+      message('display_data', {
+        data: { 'text/plain': 'log 1' },
+        metadata: {},
+        transient: { display_id: 'log' }
+      }),
+      message('update_display_data', {
+        data: { 'text/plain': 'log 2' },
+        metadata: { step: 2 },
+        transient: { display_id: 'log' }
+      }),
+      message('update_display_data', {
+        data: { 'text/plain': 'nobody' },
+        transient: { display_id: 'unknown' }
       }),
       message('execute_result', {
         execution_count: 3,
@@ -69,13 +83,36 @@ describe('RunOutputs', () => {
       messages.forEach(m => outputs.add(m));
       const fast = outputs.toJSON();
       expect(made).not.toHaveBeenCalled();
+      made.mockClear();
+      // What the output area does with them (`OutputArea`: an update
+      // replaces the outputs of its display id).
       const area = new OutputAreaModel({ trusted: false });
+      const displays = new Map<string, number[]>();
       for (const m of messages) {
-        const output = { ...m.content, output_type: m.header.msg_type };
+        const content = m.content as Record<string, unknown>;
+        const id = (content.transient as { display_id?: string } | undefined)
+          ?.display_id;
+        if (m.header.msg_type === 'update_display_data') {
+          for (const index of displays.get(id ?? '') ?? []) {
+            area.set(index, {
+              output_type: 'display_data',
+              data: content.data,
+              metadata: content.metadata ?? {}
+            } as never);
+          }
+          continue;
+        }
+        const output = { ...content, output_type: m.header.msg_type };
         delete (output as { transient?: unknown }).transient;
         area.add(output as never);
+        if (id) {
+          displays.set(id, [...(displays.get(id) ?? []), area.length - 1]);
+        }
       }
+      // (The reference area's own adds: one per output, none per update.)
+      expect(made).toHaveBeenCalledTimes(messages.length - 2);
       expect(fast).toEqual(area.toJSON());
+      expect(fast[1]).toMatchObject({ data: { 'text/plain': 'log 2' } });
       // Copies: the messages' own objects are not shared with the run.
       (messages[0].content as { data: Record<string, string> }).data[
         'text/plain'
@@ -96,6 +133,32 @@ describe('RunOutputs', () => {
       })
     );
     outputs.add(message('error', { ename: 'E', evalue: 'v', traceback: [] }));
+    outputs.add(
+      message('update_display_data', {
+        data: { 'text/plain': 'second' },
+        metadata: {},
+        transient: { display_id: 'log' }
+      })
+    );
+    outputs.add(message('stream', { name: 'stdout', text: 'x\n' }));
+    // The model, made now with what came before, goes on updating the
+    // display by its id.
+    outputs.add(
+      message('update_display_data', {
+        data: { 'text/plain': 'third' },
+        metadata: {},
+        transient: { display_id: 'log' }
+      })
+    );
+    expect(outputs.toJSON()).toEqual([
+      {
+        output_type: 'display_data',
+        data: { 'text/plain': 'third' },
+        metadata: {}
+      },
+      { output_type: 'error', ename: 'E', evalue: 'v', traceback: [] },
+      { output_type: 'stream', name: 'stdout', text: 'x\n' }
+    ]);
     outputs.add(message('clear_output', { wait: true }));
     outputs.add(message('stream', { name: 'stdout', text: 'a\rb\n' }));
     outputs.add(message('stream', { name: 'stdout', text: 'c\n' }));
