@@ -31,28 +31,17 @@ export class RunOutputs {
     }
     if (this._model === null && SIMPLE.has(type)) {
       this._simple.push(msg);
-      const id = displayId(msg.content as Record<string, unknown>);
-      if (id) {
-        this._simpleDisplays.set(id, [
-          ...(this._simpleDisplays.get(id) ?? []),
-          this._simple.length - 1
-        ]);
-      }
+      this._noteDisplay(msg, this._simple.length - 1);
       return true;
     }
     if (this._model === null && type === 'update_display_data') {
       // As the model's `set` does: the display, replaced where it is
       // (each log flush of a run updates its log display so).
       const content = msg.content as Record<string, unknown>;
-      for (const index of this._simpleDisplays.get(displayId(content) ?? '') ??
-        []) {
+      for (const index of this._displays.get(displayId(content) ?? '') ?? []) {
         this._simple[index] = {
           header: { msg_type: 'display_data' },
-          content: {
-            data: content.data,
-            metadata: content.metadata ?? {},
-            transient: content.transient
-          }
+          content: { ...updatedDisplay(content), transient: content.transient }
         } as unknown as KernelMessage.IIOPubMessage;
       }
       return true;
@@ -78,7 +67,6 @@ export class RunOutputs {
    */
   dispose(): void {
     this._displays.clear();
-    this._simpleDisplays.clear();
     this._simple = [];
   }
 
@@ -95,11 +83,12 @@ export class RunOutputs {
   private _modelled(): OutputAreaModel {
     if (this._model === null) {
       this._model = new OutputAreaModel({ trusted: false });
+      // The same places in the model: noted again as each is added.
+      this._displays.clear();
       for (const msg of this._simple) {
         this._apply(this._model, msg);
       }
       this._simple = [];
-      this._simpleDisplays.clear();
     }
     return this._model;
   }
@@ -116,13 +105,8 @@ export class RunOutputs {
       return;
     }
     if (type === 'update_display_data') {
-      const id = displayId(content);
-      const output = {
-        output_type: 'display_data',
-        data: content.data,
-        metadata: content.metadata ?? {}
-      } as nbformat.IOutput;
-      for (const index of (id && this._displays.get(id)) || []) {
+      const output = updatedDisplay(content) as nbformat.IOutput;
+      for (const index of this._displays.get(displayId(content) ?? '') ?? []) {
         model.set(index, output);
       }
       return;
@@ -130,10 +114,15 @@ export class RunOutputs {
     const output = { ...content, output_type: type } as nbformat.IOutput;
     delete (output as { transient?: unknown }).transient;
     model.add(output);
-    const id = displayId(content);
+    this._noteDisplay(msg, model.length - 1);
+  }
+
+  /** Where an output with a display id is, for that id's updates. */
+  private _noteDisplay(msg: KernelMessage.IIOPubMessage, index: number): void {
+    const id = displayId(msg.content as Record<string, unknown>);
     if (id) {
       const indices = this._displays.get(id) ?? [];
-      indices.push(model.length - 1);
+      indices.push(index);
       this._displays.set(id, indices);
     }
   }
@@ -141,8 +130,7 @@ export class RunOutputs {
   private _model: OutputAreaModel | null = null;
   /** Outputs before the model is made (`_modelled`), as they came. */
   private _simple: KernelMessage.IIOPubMessage[] = [];
-  /** Where each display id is in `_simple`. */
-  private _simpleDisplays = new Map<string, number[]>();
+  /** Where each display id is: in `_simple`, then in the model. */
   private _displays = new Map<string, number[]>();
 }
 
@@ -170,6 +158,15 @@ function simpleOutput(msg: KernelMessage.IIOPubMessage): RunOutput {
     output.metadata ??= {};
   }
   return output as unknown as RunOutput;
+}
+
+/** What an `update_display_data` message's content puts in its display's place. */
+function updatedDisplay(content: Record<string, unknown>): object {
+  return {
+    output_type: 'display_data',
+    data: content.data,
+    metadata: content.metadata ?? {}
+  };
 }
 
 function displayId(content: Record<string, unknown>): string | null {
