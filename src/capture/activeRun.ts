@@ -20,6 +20,14 @@ export interface IKernelSnapshot {
   slice?: unknown;
 }
 
+/**
+ * A run in flight is first reported live (`IRunRecorder.runUpdated`) once
+ * it has lasted this long (`ActiveRun.takeLiveSummary`).
+ */
+export const LIVE_DELAY_MS = 200;
+/** Live summaries are then sent at most this often per run. */
+export const LIVE_INTERVAL_MS = 250;
+
 /** How an execution ended, as its IOPub messages told. */
 export interface IRunError {
   ename: string;
@@ -66,6 +74,8 @@ export class ActiveRun {
   finalized = false;
   /** The run's summary while it executes, built once (live updates). */
   live: IRunSummary | null = null;
+  /** Pending first live summary (`liveSummaryDue`). */
+  liveTimer: ReturnType<typeof setTimeout> | null = null;
   /** Main-thread time capture spent on this run (ms), for benchmarks. */
   mainThreadMs = 0;
   /** The same, by phase. */
@@ -78,6 +88,42 @@ export class ActiveRun {
   }
   /** Pending delayed write of the `running` file. */
   startTimer: ReturnType<typeof setTimeout> | null = null;
+
+  /**
+   * Whether a live summary of this run should go to the runs model now
+   * (`now`, ms), and if so, note it as sent. None before the run has
+   * lasted `LIVE_DELAY_MS` (the first is sent by the timer that
+   * `liveSummaryDue` marks), then at most one every `LIVE_INTERVAL_MS`,
+   * and the `final` one (its log ended) only if one was sent before.
+   * Most cells of an interactive sweep end sooner: their run then reaches
+   * the model once, ended, through the store, instead of three times more
+   * as it starts, logs and ends (each a change every view of the runs
+   * folds: the costliest part of a short tagged execution in the page,
+   * `benchmarks/execution-cost.sh`).
+   */
+  takeLiveSummary(now: number, final: boolean): boolean {
+    const last = this._liveSentAt;
+    if (last === null || (now - last < LIVE_INTERVAL_MS && !final)) {
+      return false;
+    }
+    this._liveSentAt = now;
+    return true;
+  }
+
+  /** The run has lasted `LIVE_DELAY_MS`: its first live summary is due. */
+  liveSummaryDue(): void {
+    this.liveTimer = null;
+    this._liveSentAt ??= -Infinity;
+  }
+
+  /** No live summary any more (the run ended or was dropped). */
+  endLiveSummaries(): void {
+    if (this.liveTimer) {
+      clearTimeout(this.liveTimer);
+      this.liveTimer = null;
+    }
+    this._liveSentAt = null;
+  }
 
   /**
    * Serialize writes of this run's file, so a late `running` write can never
@@ -111,5 +157,6 @@ export class ActiveRun {
   }
 
   private _writes: Promise<void> = Promise.resolve();
+  private _liveSentAt: number | null = null;
   private _waiters: Array<(snapshot: IKernelSnapshot) => void> = [];
 }

@@ -47,7 +47,7 @@ import type {
   IRunRecorder,
   IRunStore
 } from '../tokens';
-import { ActiveRun, type IKernelSnapshot } from './activeRun';
+import { ActiveRun, LIVE_DELAY_MS, type IKernelSnapshot } from './activeRun';
 import { environmentRef, finalizeRun } from './finalize';
 import { LiveSeries } from './liveSeries';
 import {
@@ -62,8 +62,6 @@ import {
   type ICaptureSettings
 } from './settings';
 
-/** Live summaries are sent at most this often per run. */
-const LIVE_INTERVAL_MS = 250;
 /**
  * A `running` file is written only for executions that last longer than
  * this: short cells go straight to their final file (one write, not two).
@@ -286,6 +284,7 @@ export class RunRecorder implements IRunRecorder, IDisposable {
   /** A run whose execution never started (aborted or cancelled): no run. */
   private _drop(run: ActiveRun): void {
     run.finalized = true;
+    run.endLiveSummaries();
     run.outputs.dispose();
     this._recording.delete(run.id);
     this._endLive(run.id);
@@ -343,14 +342,21 @@ export class RunRecorder implements IRunRecorder, IDisposable {
 
   private _onStarted(panel: NotebookPanel, run: ActiveRun): void {
     const t0 = performance.now();
-    const record = this._baseRecord(panel, run, {
-      status: 'running',
-      outputs: []
-    });
-    this._runUpdated.emit(summarize(record));
+    // Views hear of the run once it has lasted LIVE_DELAY_MS; a shorter
+    // one reaches them ended, through the store (`takeLiveSummary`).
+    run.liveTimer = setTimeout(() => {
+      run.liveSummaryDue();
+      if (!run.finalized) {
+        this._emitLive(panel, run);
+      }
+    }, LIVE_DELAY_MS);
     run.startTimer = setTimeout(() => {
       run.startTimer = null;
       if (!run.finalized) {
+        const record = this._baseRecord(panel, run, {
+          status: 'running',
+          outputs: []
+        });
         run
           .write(() => this._store.save(record))
           .catch(error => this._fail(panel, run, error));
@@ -370,12 +376,9 @@ export class RunRecorder implements IRunRecorder, IDisposable {
   }
 
   private _emitLive(panel: NotebookPanel, run: ActiveRun): void {
-    const now = Date.now();
-    const last = this._lastLive.get(run) ?? 0;
-    if (now - last < LIVE_INTERVAL_MS && !run.stream.final) {
+    if (!run.takeLiveSummary(Date.now(), run.stream.final)) {
       return;
     }
-    this._lastLive.set(run, now);
     // The stream keeps running aggregates: a live update copies a few
     // numbers per metric instead of rebuilding the record or rescanning.
     run.live ??= summarize(
@@ -428,6 +431,7 @@ export class RunRecorder implements IRunRecorder, IDisposable {
     }
   ): Promise<void> {
     run.finalized = true;
+    run.endLiveSummaries();
     if (run.startTimer) {
       clearTimeout(run.startTimer);
       run.startTimer = null;
@@ -512,7 +516,6 @@ export class RunRecorder implements IRunRecorder, IDisposable {
       this._recording.delete(run.id);
       this._endLive(run.id);
       run.outputs.dispose();
-      this._lastLive.delete(run);
     }
   }
 
@@ -666,7 +669,6 @@ export class RunRecorder implements IRunRecorder, IDisposable {
   private _kernelInfo = new WeakMap<NotebookPanel, IRunKernel>();
   private _lastEnvironment = new WeakMap<NotebookPanel, IRunEnvironmentRef>();
   private _writtenEnvironments = new Set<string>();
-  private _lastLive = new WeakMap<ActiveRun, number>();
   /** Runs this page records, by id, from their request to the store. */
   private _recording = new Map<string, ActiveRun>();
   private _live = new Map<string, LiveSeries>();

@@ -73,6 +73,27 @@ describe('RunsPanel: rows of runs in flight', () => {
     expect(panel.table.getRun(next)?.status).toBe('ok');
   });
 
+  it('should draw a run first heard of ended (a short cell) once, with its save', async () => {
+    // Everything before drawn (the first run's save included).
+    await h.store.retryNow();
+    jest.advanceTimersByTime(3 * ROWS_INTERVAL_MS);
+    applied.mockClear();
+    const next = '01JDQ6Z0000000000000000003';
+    // No live summary (the recorder reports none for a cell that ends
+    // within LIVE_DELAY_MS): the outbox's queued summary comes first,
+    // then, a moment later, the store's saved one.
+    h.contents.failSaves = new Error('a slow server');
+    await h.store.save(makeRun({ id: next, notebookPath: NB }));
+    jest.advanceTimersByTime(50);
+    expect(applied).not.toHaveBeenCalled();
+    h.contents.failSaves = null;
+    await h.store.retryNow();
+    jest.advanceTimersByTime(ROWS_INTERVAL_MS);
+    expect(applied).toHaveBeenCalledTimes(1);
+    expect(panel.table.getRun(next)?.status).toBe('ok');
+    expect(panel.table.getRun(next)?.pending).toBeFalsy();
+  });
+
   it('should only fold changes while hidden, and apply them once when shown', () => {
     panel.hide();
     for (let i = 0; i < 40; i++) {
