@@ -187,6 +187,14 @@ export class RunsModel implements IRunsModel, IDisposable {
       case 'updated':
         if (change.run.status !== 'running') {
           this._inFlight.delete(change.run.id);
+        } else if (
+          change.type !== 'updated' &&
+          this._inFlight.has(change.run.id)
+        ) {
+          // The `running` file of a run the recorder reports live: the
+          // live summary is as new and has the metrics logged so far,
+          // which the file does not (the row showed "running…" again).
+          break;
         }
         this._unlisted.set(change.run.id, {
           run: change.run,

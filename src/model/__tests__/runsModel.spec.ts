@@ -73,6 +73,26 @@ describe('RunsModel: runs finished but not yet saved', () => {
       expect(shown()?.pending).toBeFalsy();
     }
   );
+
+  it('should keep a run’s live summary over its running file, which has no metrics yet', async () => {
+    // The recorder's live summary, with what the cell logged so far.
+    const metrics = {
+      acc: { last: 0.55, min: 0.55, max: 0.55, count: 1, lastStep: 0 }
+    };
+    live.emit({ ...summarize(running()), metrics });
+    // The cell lasts: its `running` file is written (no metrics in it).
+    await store.save(running());
+    await store.retryNow();
+    expect(shown()).toMatchObject({ status: 'running', metrics });
+    // A listing that reads that file says the same.
+    await model.refresh();
+    expect(shown()).toMatchObject({ status: 'running', metrics });
+    // The run's final file wins.
+    await store.save(makeRun({ id: ID, notebookPath: NB, status: 'ok' }));
+    await store.retryNow();
+    expect(shown()?.status).toBe('ok');
+    expect(shown()?.metrics).not.toEqual(metrics);
+  });
 });
 
 describe('RunsModel: changes, one run at a time', () => {
