@@ -57,7 +57,10 @@
  * BENCH_MLFLOW=1 adds, for reference, the same cell logging through MLflow
  * (its file store in a temporary folder), if `mlflow` imports in the kernel
  * (or from BENCH_MLFLOW_PATH, a folder added to sys.path, e.g. one made by
- * `pip install --target DIR mlflow-skinny`).
+ * `pip install --target DIR mlflow-skinny`). With `mlflow` imported in
+ * the kernel, every arm's page CPU per execution was about twice what it
+ * is without (125–133 ms against 69–71, untagged, 2026-12-07; not
+ * profiled): compare the arms of such a run with each other only.
  */
 import { expect, test, type IJupyterLabPageFixture } from '@jupyterlab/galata';
 import type { CDPSession } from '@playwright/test';
