@@ -98,8 +98,8 @@ export class ActiveRun {
    * Most cells of an interactive sweep end sooner: their run then reaches
    * the model once, ended, through the store, instead of three times more
    * as it starts, logs and ends (each a change every view of the runs
-   * folds: the costliest part of a short tagged execution in the page,
-   * `benchmarks/execution-cost.sh`).
+   * folds: most of what the IOPub handlers cost a short tagged execution,
+   * profiled with `benchmarks/execution-cost.sh`).
    */
   takeLiveSummary(now: number, final: boolean): boolean {
     const last = this._liveSentAt;
