@@ -74,8 +74,6 @@ export class ActiveRun {
   finalized = false;
   /** The run's summary while it executes, built once (live updates). */
   live: IRunSummary | null = null;
-  /** Pending first live summary (`liveSummaryDue`). */
-  liveTimer: ReturnType<typeof setTimeout> | null = null;
   /** Main-thread time capture spent on this run (ms), for benchmarks. */
   mainThreadMs = 0;
   /** The same, by phase. */
@@ -92,8 +90,8 @@ export class ActiveRun {
   /**
    * Whether a live summary of this run should go to the runs model now
    * (`now`, ms), and if so, note it as sent. None before the run has
-   * lasted `LIVE_DELAY_MS` (the first is sent by the timer that
-   * `liveSummaryDue` marks), then at most one every `LIVE_INTERVAL_MS`,
+   * lasted `LIVE_DELAY_MS` (the first is sent when `scheduleLiveSummaries`
+   * says it is due), then at most one every `LIVE_INTERVAL_MS`,
    * and the `final` one (its log ended) only if one was sent before.
    * Most cells of an interactive sweep end sooner: their run then reaches
    * the model once, ended, through the store, instead of three times more
@@ -110,17 +108,24 @@ export class ActiveRun {
     return true;
   }
 
-  /** The run has lasted `LIVE_DELAY_MS`: its first live summary is due. */
-  liveSummaryDue(): void {
-    this.liveTimer = null;
-    this._liveSentAt ??= -Infinity;
+  /**
+   * The run started: once it has lasted `LIVE_DELAY_MS`, its first live
+   * summary is due, and `due` is called to send it (not after
+   * `endLiveSummaries`).
+   */
+  scheduleLiveSummaries(due: () => void): void {
+    this._liveTimer = setTimeout(() => {
+      this._liveTimer = null;
+      this._liveSentAt ??= -Infinity;
+      due();
+    }, LIVE_DELAY_MS);
   }
 
   /** No live summary any more (the run ended or was dropped). */
   endLiveSummaries(): void {
-    if (this.liveTimer) {
-      clearTimeout(this.liveTimer);
-      this.liveTimer = null;
+    if (this._liveTimer) {
+      clearTimeout(this._liveTimer);
+      this._liveTimer = null;
     }
     this._liveSentAt = null;
   }
@@ -158,5 +163,7 @@ export class ActiveRun {
 
   private _writes: Promise<void> = Promise.resolve();
   private _liveSentAt: number | null = null;
+  /** Pending first live summary (`scheduleLiveSummaries`). */
+  private _liveTimer: ReturnType<typeof setTimeout> | null = null;
   private _waiters: Array<(snapshot: IKernelSnapshot) => void> = [];
 }

@@ -47,7 +47,7 @@ import type {
   IRunRecorder,
   IRunStore
 } from '../tokens';
-import { ActiveRun, LIVE_DELAY_MS, type IKernelSnapshot } from './activeRun';
+import { ActiveRun, type IKernelSnapshot } from './activeRun';
 import { environmentRef, finalizeRun } from './finalize';
 import { LiveSeries } from './liveSeries';
 import {
@@ -344,12 +344,7 @@ export class RunRecorder implements IRunRecorder, IDisposable {
     const t0 = performance.now();
     // Views hear of the run once it has lasted LIVE_DELAY_MS; a shorter
     // one reaches them ended, through the store (`takeLiveSummary`).
-    run.liveTimer = setTimeout(() => {
-      run.liveSummaryDue();
-      if (!run.finalized) {
-        this._emitLive(panel, run);
-      }
-    }, LIVE_DELAY_MS);
+    run.scheduleLiveSummaries(() => this._emitLive(panel, run));
     run.startTimer = setTimeout(() => {
       run.startTimer = null;
       if (!run.finalized) {

@@ -22,7 +22,16 @@ describe('ActiveRun: live summaries', () => {
   });
 
   it('should send the first when due, then at most one per interval, and the final one', () => {
-    run.liveSummaryDue();
+    jest.useFakeTimers();
+    try {
+      const due = jest.fn();
+      run.scheduleLiveSummaries(due);
+      expect(run.takeLiveSummary(LIVE_DELAY_MS - 1, false)).toBe(false);
+      jest.advanceTimersByTime(LIVE_DELAY_MS);
+      expect(due).toHaveBeenCalledTimes(1);
+    } finally {
+      jest.useRealTimers();
+    }
     const t = LIVE_DELAY_MS;
     expect(run.takeLiveSummary(t, false)).toBe(true);
     expect(run.takeLiveSummary(t + 10, false)).toBe(false);
@@ -35,12 +44,11 @@ describe('ActiveRun: live summaries', () => {
   it('should send nothing once the run ended, and cancel a first one not yet due', () => {
     jest.useFakeTimers();
     try {
-      const due = jest.fn(() => run.liveSummaryDue());
-      run.liveTimer = setTimeout(due, LIVE_DELAY_MS);
+      const due = jest.fn();
+      run.scheduleLiveSummaries(due);
       run.endLiveSummaries();
       jest.advanceTimersByTime(2 * LIVE_DELAY_MS);
       expect(due).not.toHaveBeenCalled();
-      expect(run.liveTimer).toBeNull();
       expect(run.takeLiveSummary(3 * LIVE_DELAY_MS, true)).toBe(false);
     } finally {
       jest.useRealTimers();
