@@ -12,25 +12,25 @@ function message(
   } as unknown as KernelMessage.IIOPubMessage;
 }
 
+/** The run's log display (display id `log`), shown or updated with `text`. */
+function logDisplay(
+  msg_type: 'display_data' | 'update_display_data',
+  text: string
+): KernelMessage.IIOPubMessage {
+  return message(msg_type, {
+    data: { 'text/plain': text },
+    metadata: {},
+    transient: { display_id: 'log' }
+  });
+}
+
 describe('RunOutputs', () => {
   it('should collect an execution’s outputs as its output area shows them', () => {
     const outputs = new RunOutputs();
     outputs.add(message('stream', { name: 'stdout', text: 'a\n' }));
     outputs.add(message('stream', { name: 'stdout', text: 'b\n' }));
-    outputs.add(
-      message('display_data', {
-        data: { 'text/plain': 'step 1' },
-        metadata: {},
-        transient: { display_id: 'log' }
-      })
-    );
-    outputs.add(
-      message('update_display_data', {
-        data: { 'text/plain': 'step 2' },
-        metadata: {},
-        transient: { display_id: 'log' }
-      })
-    );
+    outputs.add(logDisplay('display_data', 'step 1'));
+    outputs.add(logDisplay('update_display_data', 'step 2'));
     expect(outputs.add(message('status', { execution_state: 'idle' }))).toBe(
       false
     );
@@ -52,11 +52,7 @@ describe('RunOutputs', () => {
         metadata: { 'image/png': { width: 10 } },
         transient: { display_id: 'plot' }
       }),
-      message('display_data', {
-        data: { 'text/plain': 'log 1' },
-        metadata: {},
-        transient: { display_id: 'log' }
-      }),
+      logDisplay('display_data', 'log 1'),
       message('update_display_data', {
         data: { 'text/plain': 'log 2' },
         metadata: { step: 2 },
@@ -125,31 +121,13 @@ describe('RunOutputs', () => {
 
   it('should apply a stream, a clear or an update to the outputs before it, as the output area does', () => {
     const outputs = new RunOutputs();
-    outputs.add(
-      message('display_data', {
-        data: { 'text/plain': 'first' },
-        metadata: {},
-        transient: { display_id: 'log' }
-      })
-    );
+    outputs.add(logDisplay('display_data', 'first'));
     outputs.add(message('error', { ename: 'E', evalue: 'v', traceback: [] }));
-    outputs.add(
-      message('update_display_data', {
-        data: { 'text/plain': 'second' },
-        metadata: {},
-        transient: { display_id: 'log' }
-      })
-    );
+    outputs.add(logDisplay('update_display_data', 'second'));
     outputs.add(message('stream', { name: 'stdout', text: 'x\n' }));
     // The model, made now with what came before, goes on updating the
     // display by its id.
-    outputs.add(
-      message('update_display_data', {
-        data: { 'text/plain': 'third' },
-        metadata: {},
-        transient: { display_id: 'log' }
-      })
-    );
+    outputs.add(logDisplay('update_display_data', 'third'));
     expect(outputs.toJSON()).toEqual([
       {
         output_type: 'display_data',
