@@ -502,8 +502,8 @@ export class JournalReconciler {
       notes: [
         ...(record.capture?.notes ?? []),
         lineage
-          ? 'Recorded from the kernel’s journal: no page was listening when it ran, so its outputs were not captured.'
-          : 'Recorded from the kernel’s journal: no page was listening when it ran, so its outputs and lineage were not captured.'
+          ? 'Recorded from the kernel’s journal: no page was watching when it ended, so its outputs were not captured.'
+          : 'Recorded from the kernel’s journal: no page was watching when it ended, so its outputs and lineage were not captured.'
       ]
     };
     if (pageHasIt()) {

@@ -125,6 +125,13 @@ export interface ISessionCallbacks {
    */
   lost(runs: ActiveRun[], reason: ILostReason): void;
   /**
+   * The notebook's view closed with these runs requested and not ended:
+   * the kernel (`kernelId`, null if not known) goes on with them unless it
+   * was shut down with the view, and its journal has them whole. Not an
+   * end: the page stopped watching.
+   */
+  closed(runs: ActiveRun[], kernelId: string | null): void;
+  /**
    * The kernel was seen idle (first time for this page, after a restart, or
    * after running code this page did not send): nothing was executing at
    * `at` (epoch ms). `foreign` counts executions started by others since
@@ -358,6 +365,10 @@ export class NotebookSession implements IDisposable {
       return;
     }
     this._isDisposed = true;
+    // Disposed with its view, maybe before the view's session context (the
+    // order depends on how the view closed): runs in flight go to the
+    // journal either way.
+    this._handOver(this._kernel?.id ?? null);
     this._follow(null);
     clearTimeout(this._watchdog);
     // The kernel may outlive this notebook view: let it forget the comm.
@@ -636,7 +647,16 @@ export class NotebookSession implements IDisposable {
     }
   }
 
-  private _onKernelChanged(): void {
+  private _onKernelChanged(
+    _: unknown,
+    change: { oldValue: Kernel.IKernelConnection | null }
+  ): void {
+    if (this._panel.isDisposed || this._panel.sessionContext.isDisposed) {
+      // The view closed (its session context lets go of the kernel); the
+      // kernel itself runs on unless it was shut down with the view.
+      this._handOver(change.oldValue?.id ?? this._kernel?.id ?? null);
+      return;
+    }
     this._lose({
       ename: 'KernelChanged',
       evalue: 'The kernel was changed or shut down during the run.'
@@ -700,6 +720,20 @@ export class NotebookSession implements IDisposable {
   }
 
   /** End every run in flight and start a fresh history. */
+  /** Give the runs in flight up to the kernel's journal (`closed`). */
+  private _handOver(kernelId: string | null): void {
+    clearTimeout(this._watchdog);
+    const requested = [...this._runsByRequest.values()].filter(
+      r => !r.finalized
+    );
+    this._requests.clear();
+    this._runsByRequest.clear();
+    this._runsByExec.clear();
+    if (requested.length > 0) {
+      this._callbacks.closed(requested, kernelId);
+    }
+  }
+
   private _lose(reason: ILostReason): void {
     // A restarted kernel forgot the comm target; set it up again.
     this._control = null;

@@ -26,6 +26,7 @@ import {
 } from '@jupyterlab/notebook';
 import type { JSONObject } from '@lumino/coreutils';
 import type { IDisposable } from '@lumino/disposable';
+import { MessageLoop } from '@lumino/messaging';
 import { Signal, type ISignal } from '@lumino/signaling';
 import { readKernelSlice, type CurrentCells } from '../core/capture/lineage';
 import { describeRun } from '../core/capture/provenance';
@@ -73,6 +74,7 @@ export class RunRecorder implements IRunRecorder, IDisposable {
     this._store = options.store;
     this._tracker = options.tracker;
     this._reconcile = options.reconcile ?? null;
+    this._handOver = options.handOver ?? null;
     NotebookActions.executionScheduled.connect(this._onScheduled, this);
     // A notebook renamed (here or by another client): its kernel journals
     // into the runs folder at the new path.
@@ -171,6 +173,7 @@ export class RunRecorder implements IRunRecorder, IDisposable {
         logged: run => this._onLogged(panel, run),
         ended: run => this._onEnded(panel, run),
         lost: (runs, reason) => this._onLost(panel, runs, reason),
+        closed: (runs, kernelId) => this._onClosed(panel, runs, kernelId),
         idle: at => this._onIdle(panel, at)
       });
       const configure = () =>
@@ -181,6 +184,14 @@ export class RunRecorder implements IRunRecorder, IDisposable {
       // The kernel journals into the runs folder of the notebook's path.
       panel.context.pathChanged.connect(configure);
       this._sessions.set(panel, session);
+      // Closing with runs in flight: keep its cells, which are gone by the
+      // time the view's session lets go of the kernel (`_onClosed`).
+      MessageLoop.installMessageHook(panel, (_, msg) => {
+        if (msg.type === 'close-request' && session!.inFlight.length > 0) {
+          this._closingCells.set(panel, currentCells(panel));
+        }
+        return true;
+      });
       panel.disposed.connect(() => {
         panel.context.pathChanged.disconnect(configure);
         this._sessions.get(panel)?.dispose();
@@ -411,6 +422,36 @@ export class RunRecorder implements IRunRecorder, IDisposable {
         interrupted: true
       });
     }
+  }
+
+  /**
+   * The notebook's view closed with these runs in flight: nothing is
+   * written for them here (neither an end nor the points seen so far:
+   * the kernel's journal has them whole, and its record replaces the
+   * `running` file if one was written); they are handed to whoever follows
+   * the journal (`handOver`), which records them once the kernel is done.
+   */
+  private _onClosed(
+    panel: NotebookPanel,
+    runs: ActiveRun[],
+    kernelId: string | null
+  ): void {
+    for (const run of runs) {
+      if (run.startTimer) {
+        clearTimeout(run.startTimer);
+        run.startTimer = null;
+      }
+      this._drop(run);
+    }
+    // The notebook's cells as the view left them: the journal's record
+    // analyses its kernel slice against them (its lineage), the view gone.
+    const cells = this._closingCells.get(panel) ?? null;
+    this._closingCells.delete(panel);
+    this._handOver?.(
+      this._notebookPath(panel),
+      kernelId,
+      cells?.size ? cells : null
+    );
   }
 
   private async _finish(
@@ -659,8 +700,10 @@ export class RunRecorder implements IRunRecorder, IDisposable {
   private _store: IRunStore;
   private _tracker: INotebookTracker;
   private _reconcile: RunRecorder.IOptions['reconcile'] | null;
+  private _handOver: RunRecorder.IOptions['handOver'] | null;
   private _settings: ICaptureSettings = DEFAULT_CAPTURE_SETTINGS;
   private _sessions = new Map<NotebookPanel, NotebookSession>();
+  private _closingCells = new WeakMap<NotebookPanel, CurrentCells>();
   private _kernelInfo = new WeakMap<NotebookPanel, IRunKernel>();
   private _lastEnvironment = new WeakMap<NotebookPanel, IRunEnvironmentRef>();
   private _writtenEnvironments = new Set<string>();
@@ -685,6 +728,16 @@ export namespace RunRecorder {
      * runs (`JournalReconciler`).
      */
     reconcile?: (panel: NotebookPanel, at: number) => void;
+    /**
+     * Called when a notebook's view closed with runs in flight, which its
+     * kernel (`kernelId`, null if not known) may still be running: follow
+     * its journal until they are recorded (`JournalFollower`).
+     */
+    handOver?: (
+      notebookPath: string,
+      kernelId: string | null,
+      cells: CurrentCells | null
+    ) => void;
   }
 }
 

@@ -11,6 +11,9 @@ import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { currentCells, RunRecorder } from '../capture/recorder';
 // eslint-disable-next-line jupyter/prefer-lazy-imports
 import { JournalReconciler } from '../capture/journal';
+// eslint-disable-next-line jupyter/prefer-lazy-imports
+import { JournalFollower } from '../capture/journalFollower';
+import type { CurrentCells } from '../core/capture/lineage';
 import {
   DEFAULT_CAPTURE_SETTINGS,
   type ICaptureSettings
@@ -61,8 +64,29 @@ function activate(
     settings: () => settingsNow,
     cells: path => {
       const panel = tracker.find(p => p.context.localPath === path);
-      return panel ? currentCells(panel) : null;
+      return panel ? currentCells(panel) : (closedCells.get(path) ?? null);
     }
+  });
+  // The cells of notebooks closed with runs in flight, while followed.
+  const closedCells = new Map<string, CurrentCells>();
+  // Runs of a notebook whose view closed while its kernel ran them: the
+  // kernel's journal is read once the server says the kernel is idle.
+  const follower = new JournalFollower({
+    kernelBusy: async id => {
+      try {
+        await kernels.refreshRunning();
+      } catch {
+        return null;
+      }
+      for (const model of kernels.running()) {
+        if (model.id === id) {
+          return model.execution_state === 'busy';
+        }
+      }
+      return null;
+    },
+    reconcile: path => reconciler.reconcile(path),
+    done: path => closedCells.delete(path)
   });
   // The kernel goes idle between the requests of a queued burst: reconcile
   // once it has stayed quiet for a moment, not after every execution.
@@ -70,6 +94,12 @@ function activate(
   const recorder = new RunRecorder({
     store,
     tracker,
+    handOver: (path, kernelId, cells) => {
+      if (cells) {
+        closedCells.set(path, cells);
+      }
+      follower.follow(path, kernelId);
+    },
     reconcile: (panel, at) => {
       clearTimeout(timers.get(panel));
       timers.set(
@@ -115,6 +145,8 @@ function activate(
   (app as unknown as { runsRecorder?: RunRecorder }).runsRecorder = recorder;
   (app as unknown as { runsJournal?: JournalReconciler }).runsJournal =
     reconciler;
+  (app as unknown as { runsFollower?: JournalFollower }).runsFollower =
+    follower;
   return recorder;
 }
 

@@ -59,10 +59,14 @@ function makePanel(kernel: FakeKernel) {
     iopubMessage: new Signal<unknown, unknown>(owner),
     statusChanged: new Signal<unknown, string>(owner),
     kernelChanged: new Signal<unknown, unknown>(owner),
-    session: { kernel } as { kernel: FakeKernel | null }
+    session: { kernel } as { kernel: FakeKernel | null },
+    isDisposed: false
   };
   return {
-    panel: { sessionContext: context } as unknown as NotebookPanel,
+    panel: {
+      sessionContext: context,
+      isDisposed: false
+    } as unknown as NotebookPanel,
     context
   };
 }
@@ -95,6 +99,7 @@ describe('NotebookSession', () => {
   let logged: ActiveRun[];
   let ended: ActiveRun[];
   let lost: [ActiveRun[], unknown][];
+  let closed: [ActiveRun[], string | null][];
   let idles: [number, number][];
 
   beforeEach(() => {
@@ -106,6 +111,7 @@ describe('NotebookSession', () => {
     logged = [];
     ended = [];
     lost = [];
+    closed = [];
     idles = [];
     session = new NotebookSession(made.panel, {
       requested: request => {
@@ -124,6 +130,7 @@ describe('NotebookSession', () => {
       logged: run => logged.push(run),
       ended: run => ended.push(run),
       lost: (runs, reason) => lost.push([runs, reason]),
+      closed: (runs, kernelId) => closed.push([runs, kernelId]),
       idle: (at, foreign) => idles.push([at, foreign])
     });
   });
@@ -343,6 +350,50 @@ describe('NotebookSession', () => {
     ]);
     expect(session.history).toEqual([]);
     expect(session.needsEnvironment).toBe(true);
+  });
+
+  it('should hand runs in flight to `closed`, not `lost`, when its view closes (its session context disposed first)', () => {
+    const running = send('r1', 't', 'fit()', ['experiment'])!;
+    const queued = send('r2', 't', 'fit()', ['experiment'])!;
+    context.iopubMessage.emit(input('r1', 'fit()', 1));
+    // JupyterLab disposes the view's session context, which lets go of
+    // the kernel (a kernel change to none); the kernel runs on.
+    context.isDisposed = true;
+    context.kernelChanged.emit({
+      oldValue: { id: 'k-1' },
+      newValue: null
+    });
+    expect(lost).toEqual([]);
+    expect(closed).toEqual([[[running, queued], 'k-1']]);
+    // Its outputs arriving later are nobody's now; disposed, nothing more.
+    context.iopubMessage.emit(idle('r1'));
+    session.dispose();
+    expect(ended).toEqual([]);
+    expect(closed).toHaveLength(1);
+  });
+
+  it('should hand runs in flight to `closed` when it is disposed with its view first', () => {
+    const running = send('r1', 't', 'fit()', ['experiment'])!;
+    context.iopubMessage.emit(input('r1', 'fit()', 1));
+    session.dispose();
+    expect(closed).toEqual([[[running], null]]);
+    expect(lost).toEqual([]);
+  });
+
+  it('should still end runs as lost when the kernel is changed in an open view', () => {
+    const running = send('r1', 't', 'fit()', ['experiment'])!;
+    context.iopubMessage.emit(input('r1', 'fit()', 1));
+    context.kernelChanged.emit({ oldValue: { id: 'k-1' }, newValue: null });
+    expect(closed).toEqual([]);
+    expect(lost).toEqual([
+      [
+        [running],
+        {
+          ename: 'KernelChanged',
+          evalue: 'The kernel was changed or shut down during the run.'
+        }
+      ]
+    ]);
   });
 
   it('should count executions it did not send and say so when the kernel is idle', () => {
