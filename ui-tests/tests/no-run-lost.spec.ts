@@ -20,7 +20,7 @@ import {
   settledRuns,
   startCell
 } from './drillHelpers';
-import { readText } from './helpers';
+import { readRuns, readText } from './helpers';
 import { openFreshLab, openNotebook, reloadWith } from './historyHelpers';
 
 const NOTEBOOK = 'drills.ipynb';
@@ -224,6 +224,60 @@ test.describe('No run lost', () => {
     await expect(
       page.locator('#jp-runs-panel .jp-RunsPanel-run[data-run-id]')
     ).toHaveCount(8);
+  });
+
+  test('a notebook tab closed during a burst: each run ends ok with all its points, without opening the notebook again', async ({
+    page,
+    tmpPath
+  }) => {
+    await openNotebook(page, `${tmpPath}/${NOTEBOOK}`);
+    await kernelIdle(page);
+    await runCell(page, 1);
+    await runCell(page, 2);
+    await setFlag(page, tmpPath, 'hold', true);
+    await startCell(page, DRILL);
+    await expectStatuses(page, `${tmpPath}/drills.runs`, ['running'], 30_000);
+    // Two more queued behind it, as a user's repeated Ctrl+Enter does.
+    await startCell(page, DRILL);
+    await startCell(page, DRILL);
+    // The user closes the notebook's tab (and saves it): JupyterLab leaves
+    // its kernel running, with the rest of the burst.
+    await page.evaluate(() =>
+      window.jupyterapp.commands.execute('application:close')
+    );
+    await page
+      .locator('.jp-Dialog')
+      .getByRole('button', { name: 'Save', exact: true })
+      .click();
+    await expect(page.locator('.jp-NotebookPanel')).toHaveCount(0);
+    // No end is guessed for the run in flight meanwhile (it was written
+    // `interrupted`, "the kernel was changed or shut down", at the close).
+    for (let i = 0; i < 6; i++) {
+      const statuses = (await readRuns(page, `${tmpPath}/drills.runs`)).map(
+        r => r.status
+      );
+      expect(statuses).toEqual(['running']);
+      await page.waitForTimeout(500);
+    }
+    await setFlag(page, tmpPath, 'hold', false);
+    // Recorded from the journal once the kernel is done, with this page
+    // still on another tab: the notebook is not opened again.
+    const { runs, truth } = await settledRuns(page, tmpPath, 3, 40_000);
+    expect(truth).toHaveLength(3);
+    expectOneRunPerExecution(runs, truth);
+    for (const run of runs) {
+      expect(run.status).toBe('ok');
+      expect(run.metrics?.loss.count).toBe(3);
+    }
+    const held = runs.find(r => r.metrics?.tick);
+    expect(held?.metrics?.tick.count).toBeGreaterThan(10);
+    // Its lineage was analysed against the cells the tab was closed with.
+    const text = await readText(
+      page,
+      `${tmpPath}/drills.runs/${held!.id}.json`
+    );
+    expect(JSON.parse(text).lineage?.entries?.length).toBeGreaterThan(0);
+    await expect(page.locator('.jp-NotebookPanel')).toHaveCount(0);
   });
 
   test('a page reloaded during a run that then completes records it ok with all its points', async ({
