@@ -33,6 +33,24 @@ const DRILL = 4;
 // on the empty 204 of an interrupt request: do not mock the kernels API.
 test.use({ kernels: null });
 
+/**
+ * Open the drills notebook, set it up and start the drill cell held (the
+ * `hold` flag: it logs ticks until the flag goes), once its `running` file
+ * is written.
+ */
+async function startHeldDrill(
+  page: IJupyterLabPageFixture,
+  tmpPath: string
+): Promise<void> {
+  await openNotebook(page, `${tmpPath}/${NOTEBOOK}`);
+  await kernelIdle(page);
+  await runCell(page, 1);
+  await runCell(page, 2);
+  await setFlag(page, tmpPath, 'hold', true);
+  await startCell(page, DRILL);
+  await expectStatuses(page, `${tmpPath}/drills.runs`, ['running'], 30_000);
+}
+
 test.describe('No run lost', () => {
   test.beforeEach(async ({ page, tmpPath }) => {
     await page.contents.uploadFile(
@@ -230,13 +248,7 @@ test.describe('No run lost', () => {
     page,
     tmpPath
   }) => {
-    await openNotebook(page, `${tmpPath}/${NOTEBOOK}`);
-    await kernelIdle(page);
-    await runCell(page, 1);
-    await runCell(page, 2);
-    await setFlag(page, tmpPath, 'hold', true);
-    await startCell(page, DRILL);
-    await expectStatuses(page, `${tmpPath}/drills.runs`, ['running'], 30_000);
+    await startHeldDrill(page, tmpPath);
     // Two more queued behind it, as a user's repeated Ctrl+Enter does.
     await startCell(page, DRILL);
     await startCell(page, DRILL);
@@ -284,14 +296,7 @@ test.describe('No run lost', () => {
     page,
     tmpPath
   }) => {
-    await openNotebook(page, `${tmpPath}/${NOTEBOOK}`);
-    await kernelIdle(page);
-    await runCell(page, 1);
-    await runCell(page, 2);
-    await setFlag(page, tmpPath, 'hold', true);
-    await startCell(page, DRILL);
-    // Its `running` file is written while it runs.
-    await expectStatuses(page, `${tmpPath}/drills.runs`, ['running'], 30_000);
+    await startHeldDrill(page, tmpPath);
     await reloadWith(page, `${tmpPath}/${NOTEBOOK}`);
     await page.waitForTimeout(1000);
     await setFlag(page, tmpPath, 'hold', false);
