@@ -165,10 +165,9 @@ class Journal:
 
     def log(self, message):
         """A flush of the logging API during the execution in progress."""
-        current = self._current
-        if current is not None:
+        if self._current is not None:
             with _lock:
-                self._write(current[1], {"e": "log", "m": message}, "a")
+                self._append({"e": "log", "m": message})
 
     def end(self, status, error=None, snapshot=None):
         """The execution in progress ended: its last line."""
@@ -178,7 +177,9 @@ class Journal:
                 return None
             line = {"e": "end", "t": int(time.time() * 1000), "status": status,
                     "error": error, "snapshot": snapshot}
-            self._write(current[1], line, "a")
+            self._current = current
+            self._append(line)
+            self._current = None
             return current[0]
 
     @property
@@ -191,6 +192,45 @@ class Journal:
         if self._kernel is None:
             self._kernel = _kernel_id()
         return self._kernel
+
+    def _append(self, line):
+        """Append ``line`` to the journal of the execution in progress (under
+        ``_lock``), where that file is now.
+
+        Its file moves when the notebook is renamed during the run: the page
+        moves the runs folder at once, but this kernel hears of the new name
+        only once the cell ends (the rename comes as a comm message), and
+        appending at the old path re-created the old folder with the rest of
+        the run in it, leaving the moved journal without its end and a
+        stray ``<old name>.runs/journal`` beside the notebook. So when the
+        file is gone from where it was, it is looked for under the current
+        name, then in the other runs folders beside it (a run id is unique);
+        only a journal deleted with its folder is started again where the
+        notebook's runs now go.
+        """
+        rid, path = self._current
+        if not os.path.exists(path):
+            moved = self._find_moved(rid, path)
+            if moved is not None:
+                path = moved
+                self._current = (rid, path)
+        self._write(path, line, "a")
+
+    def _find_moved(self, rid, path):
+        name = rid + ".jsonl"
+        folder = self.folder()
+        if folder is not None and os.path.exists(os.path.join(folder, name)):
+            return os.path.join(folder, name)
+        parent = os.path.dirname(os.path.dirname(os.path.dirname(path)))
+        try:
+            siblings = [e for e in os.listdir(parent) if e.endswith(".runs")]
+        except OSError:
+            siblings = []
+        for sibling in siblings:
+            candidate = os.path.join(parent, sibling, JOURNAL_DIR, name)
+            if os.path.exists(candidate):
+                return candidate
+        return os.path.join(folder, name) if folder is not None else None
 
     def _announce(self, folder):
         """Write kernel-<id>.json (this process runs that kernel) once per folder."""
