@@ -215,6 +215,11 @@ export class NotebookSession implements IDisposable {
     );
   }
 
+  /** Whether runs this page requested have not ended (started or queued). */
+  get hasUnfinished(): boolean {
+    return this._unfinished().length > 0;
+  }
+
   get isDisposed(): boolean {
     return this._isDisposed;
   }
@@ -719,13 +724,10 @@ export class NotebookSession implements IDisposable {
     }
   }
 
-  /** End every run in flight and start a fresh history. */
   /** Give the runs in flight up to the kernel's journal (`closed`). */
   private _handOver(kernelId: string | null): void {
     clearTimeout(this._watchdog);
-    const requested = [...this._runsByRequest.values()].filter(
-      r => !r.finalized
-    );
+    const requested = this._unfinished();
     this._requests.clear();
     this._runsByRequest.clear();
     this._runsByExec.clear();
@@ -734,6 +736,12 @@ export class NotebookSession implements IDisposable {
     }
   }
 
+  /** Runs this page requested that have not ended (started or queued). */
+  private _unfinished(): ActiveRun[] {
+    return [...this._runsByRequest.values()].filter(r => !r.finalized);
+  }
+
+  /** End every run in flight and start a fresh history. */
   private _lose(reason: ILostReason): void {
     // A restarted kernel forgot the comm target; set it up again.
     this._control = null;
@@ -742,9 +750,7 @@ export class NotebookSession implements IDisposable {
     this._arming = null;
     this._seenIdle = false;
     clearTimeout(this._watchdog);
-    const requested = [...this._runsByRequest.values()].filter(
-      r => !r.finalized
-    );
+    const requested = this._unfinished();
     this._history = [];
     this._requests.clear();
     this._runsByRequest.clear();

@@ -187,7 +187,7 @@ export class RunRecorder implements IRunRecorder, IDisposable {
       // Closing with runs in flight: keep its cells, which are gone by the
       // time the view's session lets go of the kernel (`_onClosed`).
       MessageLoop.installMessageHook(panel, (_, msg) => {
-        if (msg.type === 'close-request' && session!.inFlight.length > 0) {
+        if (msg.type === 'close-request' && session!.hasUnfinished) {
           this._closingCells.set(panel, currentCells(panel));
         }
         return true;

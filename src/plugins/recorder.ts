@@ -35,6 +35,8 @@ function activate(
   const trans = (translator ?? nullTranslator).load(TRANSLATION_DOMAIN);
   const kernels = app.serviceManager.kernels;
   let settingsNow: ICaptureSettings = DEFAULT_CAPTURE_SETTINGS;
+  // The cells of notebooks closed with runs in flight, while followed.
+  const closedCells = new Map<string, CurrentCells>();
   const reconciler = new JournalReconciler({
     store,
     contents: app.serviceManager.contents,
@@ -67,8 +69,6 @@ function activate(
       return panel ? currentCells(panel) : (closedCells.get(path) ?? null);
     }
   });
-  // The cells of notebooks closed with runs in flight, while followed.
-  const closedCells = new Map<string, CurrentCells>();
   // Runs of a notebook whose view closed while its kernel ran them: the
   // kernel's journal is read once the server says the kernel is idle.
   const follower = new JournalFollower({
@@ -145,8 +145,6 @@ function activate(
   (app as unknown as { runsRecorder?: RunRecorder }).runsRecorder = recorder;
   (app as unknown as { runsJournal?: JournalReconciler }).runsJournal =
     reconciler;
-  (app as unknown as { runsFollower?: JournalFollower }).runsFollower =
-    follower;
   return recorder;
 }
 

@@ -372,6 +372,16 @@ describe('NotebookSession', () => {
     expect(closed).toHaveLength(1);
   });
 
+  it('should say whether runs it requested have not ended, queued ones too', () => {
+    expect(session.hasUnfinished).toBe(false);
+    send('r1', 't', 'fit()', ['experiment']);
+    expect(session.hasUnfinished).toBe(true);
+    execute('r1', 'fit()', 1);
+    const [run] = ended;
+    run.finalized = true;
+    expect(session.hasUnfinished).toBe(false);
+  });
+
   it('should hand runs in flight to `closed` when it is disposed with its view first', () => {
     const running = send('r1', 't', 'fit()', ['experiment'])!;
     context.iopubMessage.emit(input('r1', 'fit()', 1));
