@@ -3,6 +3,7 @@ kernel itself, so runs are not lost while no page listens."""
 
 import json
 import os
+import shutil
 
 import pytest
 
@@ -93,52 +94,52 @@ def _lines(path):
     return [json.loads(line)["e"] for line in path.read_text().splitlines()]
 
 
-def test_a_journal_moved_with_its_runs_folder_mid_run_is_followed_not_recreated(
-        tmp_path, monkeypatch):
+@pytest.fixture()
+def running(tmp_path, monkeypatch):
+    """A journal of ``nb.ipynb`` in ``tmp_path`` with an execution started:
+    the journal and the run's file name."""
     monkeypatch.setattr(_journal, "_kernel_id", lambda: "k1")
     journal = Journal()
     journal.configure("nb.ipynb", str(tmp_path / "nb.ipynb"), None)
     rid = journal.start("req-1", None, "c", ["experiment"], "fit()", 1)
+    return journal, f"{rid}.jsonl"
+
+
+def test_a_journal_moved_with_its_runs_folder_mid_run_is_followed_not_recreated(
+        tmp_path, running):
+    journal, name = running
     journal.log({"seq": 1})
     # The page renames the notebook and moves its runs folder; the kernel,
     # busy in the cell, hears of the new name only once it ends.
     os.rename(tmp_path / "nb.runs", tmp_path / "trained.runs")
     journal.log({"seq": 2})
     journal.end("ok")
-    moved = tmp_path / "trained.runs" / "journal" / f"{rid}.jsonl"
+    moved = tmp_path / "trained.runs" / "journal" / name
     assert _lines(moved) == ["start", "log", "log", "end"]
     assert not (tmp_path / "nb.runs").exists()
 
 
 def test_a_journal_renamed_and_configured_mid_run_goes_on_under_the_new_name(
-        tmp_path, monkeypatch):
-    monkeypatch.setattr(_journal, "_kernel_id", lambda: "k1")
-    journal = Journal()
-    journal.configure("nb.ipynb", str(tmp_path / "nb.ipynb"), None)
-    rid = journal.start("req-1", None, "c", ["experiment"], "fit()", 1)
+        tmp_path, running):
+    journal, name = running
     # The rename reaches the kernel before the folder has moved: the file
     # stays where it is until it moves.
     journal.configure("trained.ipynb")
     journal.log({"seq": 1})
-    assert _lines(tmp_path / "nb.runs" / "journal" / f"{rid}.jsonl") == ["start", "log"]
+    assert _lines(tmp_path / "nb.runs" / "journal" / name) == ["start", "log"]
     os.rename(tmp_path / "nb.runs", tmp_path / "trained.runs")
     journal.end("ok")
-    assert _lines(tmp_path / "trained.runs" / "journal" / f"{rid}.jsonl") == [
-        "start", "log", "end"]
+    assert _lines(tmp_path / "trained.runs" / "journal" / name) == ["start", "log", "end"]
     assert not (tmp_path / "nb.runs").exists()
 
 
 def test_a_journal_deleted_with_its_folder_mid_run_starts_again_where_runs_go(
-        tmp_path, monkeypatch):
-    import shutil
-    monkeypatch.setattr(_journal, "_kernel_id", lambda: "k1")
-    journal = Journal()
-    journal.configure("nb.ipynb", str(tmp_path / "nb.ipynb"), None)
-    rid = journal.start("req-1", None, "c", ["experiment"], "fit()", 1)
+        tmp_path, running):
+    journal, name = running
     shutil.rmtree(tmp_path / "nb.runs")
     journal.log({"seq": 1})
     journal.end("ok")
-    assert _lines(tmp_path / "nb.runs" / "journal" / f"{rid}.jsonl") == ["log", "end"]
+    assert _lines(tmp_path / "nb.runs" / "journal" / name) == ["log", "end"]
 
 
 def test_an_unwritable_folder_never_raises(tmp_path, monkeypatch):
