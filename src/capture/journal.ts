@@ -38,7 +38,12 @@ import { LogStream } from '../core/capture/logStream';
 import { forEachLimited } from '../core/concurrency';
 import { notebookStem, runsFolder, safeJoin } from '../core/paths';
 import { recordExecution } from '../core/record';
-import type { IRunEnvironmentRef, IRunRecord, IRunSummary } from '../core/run';
+import type {
+  IRunEnvironmentRef,
+  IRunRecord,
+  IRunSummary,
+  RunOutput
+} from '../core/run';
 import { experimentName } from '../core/tags';
 import type { IRunStore, IRunStoreChange } from '../tokens';
 import type { IKernelSnapshot } from './activeRun';
@@ -83,6 +88,7 @@ export class JournalReconciler {
     this._isRecording = options.isRecording;
     this._settings = options.settings;
     this._cells = options.cells ?? (() => null);
+    this._outputsSeen = options.outputsSeen ?? (() => null);
     this._now = options.now ?? Date.now;
   }
 
@@ -454,13 +460,19 @@ export class JournalReconciler {
           )
         : {};
     const lineage = checked.lineage;
-    const final = finalizeRun({ id: execution.id, stream, experiment }, [], {
-      settings,
-      snapshot,
-      parameters: null,
-      environment,
-      ...checked
-    });
+    // What a view showed of it until its tab was closed, if this page had it.
+    const seen = this._outputsSeen(notebookPath, execution.id);
+    const final = finalizeRun(
+      { id: execution.id, stream, experiment },
+      seen ?? [],
+      {
+        settings,
+        snapshot,
+        parameters: null,
+        environment,
+        ...checked
+      }
+    );
     const end = execution.end;
     const stoppedAt = Math.max(execution.lastSeen, execution.startedAt);
     const error =
@@ -484,7 +496,7 @@ export class JournalReconciler {
       endedAt: end?.at ?? stoppedAt,
       success: end !== null && end.status === 'ok',
       error,
-      outputs: [],
+      outputs: final.outputs,
       kernel: {
         name: '',
         language: 'python',
@@ -501,9 +513,11 @@ export class JournalReconciler {
       ...record.capture,
       notes: [
         ...(record.capture?.notes ?? []),
-        lineage
-          ? 'Recorded from the kernel’s journal: no page was watching when it ended, so its outputs were not captured.'
-          : 'Recorded from the kernel’s journal: no page was watching when it ended, so its outputs and lineage were not captured.'
+        seen
+          ? 'Recorded from the kernel’s journal: its notebook’s tab was closed while it ran, so its outputs are those shown until then.'
+          : lineage
+            ? 'Recorded from the kernel’s journal: no page was watching when it ended, so its outputs were not captured.'
+            : 'Recorded from the kernel’s journal: no page was watching when it ended, so its outputs and lineage were not captured.'
       ]
     };
     if (pageHasIt()) {
@@ -589,6 +603,7 @@ export class JournalReconciler {
   private _isRecording: (runId: string) => boolean;
   private _settings: () => ICaptureSettings;
   private _cells: (notebookPath: string) => CurrentCells | null;
+  private _outputsSeen: NonNullable<JournalReconciler.IOptions['outputsSeen']>;
   private _now: () => number;
   private _queue = new Map<string, Promise<IReconcileResult>>();
   private _retries = new Map<
@@ -612,6 +627,11 @@ export namespace JournalReconciler {
     settings: () => ICaptureSettings;
     /** The notebook's cells now, when a page has it open (for lineage). */
     cells?: (notebookPath: string) => CurrentCells | null;
+    /**
+     * The outputs a view of this page showed of a run until its tab was
+     * closed with it in flight (`RunRecorder`'s hand-over), or null.
+     */
+    outputsSeen?: (notebookPath: string, runId: string) => RunOutput[] | null;
     now?: () => number;
   }
 }

@@ -436,10 +436,15 @@ export class RunRecorder implements IRunRecorder, IDisposable {
     runs: ActiveRun[],
     kernelId: string | null
   ): void {
+    // What the view showed of each until now: the journal has no outputs.
+    const outputs = new Map<string, RunOutput[]>();
     for (const run of runs) {
       if (run.startTimer) {
         clearTimeout(run.startTimer);
         run.startTimer = null;
+      }
+      if (run.startedAt !== null) {
+        outputs.set(run.id, run.outputs.toJSON());
       }
       this._drop(run);
     }
@@ -447,11 +452,12 @@ export class RunRecorder implements IRunRecorder, IDisposable {
     // analyses its kernel slice against them (its lineage), the view gone.
     const cells = this._closingCells.get(panel) ?? null;
     this._closingCells.delete(panel);
-    this._handOver?.(
-      this._notebookPath(panel),
+    this._handOver?.({
+      notebookPath: this._notebookPath(panel),
       kernelId,
-      cells?.size ? cells : null
-    );
+      cells: cells?.size ? cells : null,
+      outputs
+    });
   }
 
   private async _finish(
@@ -718,6 +724,17 @@ export class RunRecorder implements IRunRecorder, IDisposable {
   private _runUpdated = new Signal<IRunRecorder, IRunSummary>(this);
 }
 
+/** Runs in flight of a notebook whose view closed (`RunRecorder` `handOver`). */
+export interface IClosedRuns {
+  notebookPath: string;
+  /** Their kernel, which may still run them (null: not known). */
+  kernelId: string | null;
+  /** The notebook's cells as the view closed, for their lineage. */
+  cells: CurrentCells | null;
+  /** What the view showed of each started run until then, by run id. */
+  outputs: Map<string, RunOutput[]>;
+}
+
 export namespace RunRecorder {
   export interface IOptions {
     store: IRunStore;
@@ -733,11 +750,7 @@ export namespace RunRecorder {
      * kernel (`kernelId`, null if not known) may still be running: follow
      * its journal until they are recorded (`JournalFollower`).
      */
-    handOver?: (
-      notebookPath: string,
-      kernelId: string | null,
-      cells: CurrentCells | null
-    ) => void;
+    handOver?: (closed: IClosedRuns) => void;
   }
 }
 

@@ -8,12 +8,15 @@ import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 // Needed at activation: runs must be captured from the first execution.
 // eslint-disable-next-line jupyter/prefer-lazy-imports
-import { currentCells, RunRecorder } from '../capture/recorder';
+import {
+  currentCells,
+  RunRecorder,
+  type IClosedRuns
+} from '../capture/recorder';
 // eslint-disable-next-line jupyter/prefer-lazy-imports
 import { JournalReconciler } from '../capture/journal';
 // eslint-disable-next-line jupyter/prefer-lazy-imports
 import { JournalFollower } from '../capture/journalFollower';
-import type { CurrentCells } from '../core/capture/lineage';
 import {
   DEFAULT_CAPTURE_SETTINGS,
   type ICaptureSettings
@@ -35,8 +38,9 @@ function activate(
   const trans = (translator ?? nullTranslator).load(TRANSLATION_DOMAIN);
   const kernels = app.serviceManager.kernels;
   let settingsNow: ICaptureSettings = DEFAULT_CAPTURE_SETTINGS;
-  // The cells of notebooks closed with runs in flight, while followed.
-  const closedCells = new Map<string, CurrentCells>();
+  // Notebooks closed with runs in flight, while followed: their cells and
+  // what their view showed of each run.
+  const closed = new Map<string, IClosedRuns>();
   const reconciler = new JournalReconciler({
     store,
     contents: app.serviceManager.contents,
@@ -66,8 +70,9 @@ function activate(
     settings: () => settingsNow,
     cells: path => {
       const panel = tracker.find(p => p.context.localPath === path);
-      return panel ? currentCells(panel) : (closedCells.get(path) ?? null);
-    }
+      return panel ? currentCells(panel) : (closed.get(path)?.cells ?? null);
+    },
+    outputsSeen: (path, id) => closed.get(path)?.outputs.get(id) ?? null
   });
   // Runs of a notebook whose view closed while its kernel ran them: the
   // kernel's journal is read once the server says the kernel is idle.
@@ -86,7 +91,7 @@ function activate(
       return null;
     },
     reconcile: path => reconciler.reconcile(path),
-    done: path => closedCells.delete(path)
+    done: path => closed.delete(path)
   });
   // The kernel goes idle between the requests of a queued burst: reconcile
   // once it has stayed quiet for a moment, not after every execution.
@@ -94,11 +99,14 @@ function activate(
   const recorder = new RunRecorder({
     store,
     tracker,
-    handOver: (path, kernelId, cells) => {
-      if (cells) {
-        closedCells.set(path, cells);
-      }
-      follower.follow(path, kernelId);
+    handOver: runs => {
+      const earlier = closed.get(runs.notebookPath);
+      closed.set(runs.notebookPath, {
+        ...runs,
+        cells: runs.cells ?? earlier?.cells ?? null,
+        outputs: new Map([...(earlier?.outputs ?? []), ...runs.outputs])
+      });
+      follower.follow(runs.notebookPath, runs.kernelId);
     },
     reconcile: (panel, at) => {
       clearTimeout(timers.get(panel));

@@ -1,6 +1,6 @@
 import { Signal } from '@lumino/signaling';
 import { runIdForRequest } from '../../core/id';
-import { summarize, type IRunRecord } from '../../core/run';
+import { summarize, type IRunRecord, type RunOutput } from '../../core/run';
 import { validateRun } from '../../core/validate';
 import type { IRunListing, IRunStore, IRunStoreChange } from '../../tokens';
 import { MemoryContents } from '../../storage/__tests__/memoryContents';
@@ -138,6 +138,38 @@ describe('JournalReconciler', () => {
   });
 
   afterEach(() => reconciler.dispose());
+
+  it('should keep what a closed tab showed of a run, and say so', async () => {
+    const id = journal(contents, {
+      request: 'closed-tab',
+      logs: [metric(1, 0, 1)]
+    });
+    const other = journal(contents, { request: 'never-shown' });
+    const shown = [
+      { output_type: 'stream', name: 'stdout', text: 'epoch 1\n' }
+    ] as RunOutput[];
+    reconciler.dispose();
+    reconciler = new JournalReconciler({
+      store: store.asStore(),
+      contents: contents.asManager(),
+      runningKernels: async () => running,
+      isRecording: () => false,
+      settings: () => DEFAULT_CAPTURE_SETTINGS,
+      now: () => now,
+      outputsSeen: (path, runId) => (path === NB && runId === id ? shown : null)
+    });
+    await reconciler.reconcile(NB);
+    const run = store.runs.get(id)!;
+    expect(run.status).toBe('ok');
+    expect(run.outputs).toEqual(shown);
+    expect(run.capture?.notes).toContain(
+      'Recorded from the kernel’s journal: its notebook’s tab was closed while it ran, so its outputs are those shown until then.'
+    );
+    expect(store.runs.get(other)!.outputs).toEqual([]);
+    expect(store.runs.get(other)!.capture?.notes?.join()).toContain(
+      'no page was watching when it ended'
+    );
+  });
 
   it('should record every journaled execution no page recorded, with its metrics', async () => {
     const ids = Array.from({ length: 50 }, (_, i) =>
