@@ -165,9 +165,9 @@ class Journal:
 
     def log(self, message):
         """A flush of the logging API during the execution in progress."""
-        if self._current is not None:
-            with _lock:
-                self._append({"e": "log", "m": message})
+        with _lock:
+            if self._current is not None:
+                self._current = self._append(self._current, {"e": "log", "m": message})
 
     def end(self, status, error=None, snapshot=None):
         """The execution in progress ended: its last line."""
@@ -177,9 +177,7 @@ class Journal:
                 return None
             line = {"e": "end", "t": int(time.time() * 1000), "status": status,
                     "error": error, "snapshot": snapshot}
-            self._current = current
-            self._append(line)
-            self._current = None
+            self._append(current, line)
             return current[0]
 
     @property
@@ -193,9 +191,9 @@ class Journal:
             self._kernel = _kernel_id()
         return self._kernel
 
-    def _append(self, line):
-        """Append ``line`` to the journal of the execution in progress (under
-        ``_lock``), where that file is now.
+    def _append(self, current, line):
+        """Append ``line`` to the journal of the execution ``current`` (its run
+        id and file; under ``_lock``) where that file is now; returns where.
 
         Its file moves when the notebook is renamed during the run: the page
         moves the runs folder at once, but this kernel hears of the new name
@@ -208,13 +206,11 @@ class Journal:
         only a journal deleted with its folder is started again where the
         notebook's runs now go.
         """
-        rid, path = self._current
+        rid, path = current
         if not os.path.exists(path):
-            moved = self._find_moved(rid, path)
-            if moved is not None:
-                path = moved
-                self._current = (rid, path)
+            path = self._find_moved(rid, path) or path
         self._write(path, line, "a")
+        return rid, path
 
     def _find_moved(self, rid, path):
         name = rid + ".jsonl"

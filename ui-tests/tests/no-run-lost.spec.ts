@@ -107,7 +107,7 @@ test.describe('No run lost', () => {
     await page.locator('.jp-Dialog-button.jp-mod-accept').click();
     await expect.poll(() => groundTruth(page, tmpPath)).toHaveLength(2);
     await kernelIdle(page);
-    // Run All Below from the gate while it fails: the drill never runs.
+    // Run All Below from the gate while it fails: the drill is aborted.
     await setFlag(page, tmpPath, 'fail', true);
     await page.evaluate(
       async ({ gate }) => {
@@ -121,12 +121,21 @@ test.describe('No run lost', () => {
       { gate: GATE }
     );
     await kernelIdle(page);
+    // Whether the drill ran there is the kernel's to decide, not ours: it
+    // aborts the requests it has queued when the gate fails, and runs one
+    // that arrived after (ipykernel's `stop_on_error_timeout`, 0 s, says
+    // so; seen once in CI, ground truth [4, 4, 6, 7]). Each execution it
+    // ran must be one run either way.
+    const afterFail = (await groundTruth(page, tmpPath)).length;
+    expect([2, 3]).toContain(afterFail);
     await setFlag(page, tmpPath, 'fail', false);
     // Run All Below again: it runs.
     await page.evaluate(() =>
       window.jupyterapp.commands.execute('notebook:run-all-below')
     );
-    await expect.poll(() => groundTruth(page, tmpPath)).toHaveLength(3);
+    await expect
+      .poll(() => groundTruth(page, tmpPath))
+      .toHaveLength(afterFail + 1);
     await kernelIdle(page);
     // An interrupt in the gate while the drill waits behind it.
     await setFlag(page, tmpPath, 'slow', true);
@@ -136,8 +145,8 @@ test.describe('No run lost', () => {
     await kernelIdle(page);
     await setFlag(page, tmpPath, 'slow', false);
     await runCell(page, DRILL);
-    const { runs, truth } = await settledRuns(page, tmpPath, 4);
-    expect(truth).toHaveLength(4);
+    const { runs, truth } = await settledRuns(page, tmpPath, afterFail + 2);
+    expect(truth).toHaveLength(afterFail + 2);
     expectOneRunPerExecution(runs, truth);
     expect(runs.every(r => r.status === 'ok')).toBe(true);
   });
