@@ -88,7 +88,7 @@ export class JournalReconciler {
     this._isRecording = options.isRecording;
     this._settings = options.settings;
     this._cells = options.cells ?? (() => null);
-    this._outputsSeen = options.outputsSeen ?? (() => null);
+    this._seen = options.seen ?? (() => null);
     this._now = options.now ?? Date.now;
   }
 
@@ -460,15 +460,16 @@ export class JournalReconciler {
           )
         : {};
     const lineage = checked.lineage;
-    // What a view showed of it until its tab was closed, if this page had it.
-    const seen = this._outputsSeen(notebookPath, execution.id);
+    // What a view showed of it until its tab was closed, if this page had
+    // it, and the `parameters` cell's values it ran with.
+    const seen = this._seen(notebookPath, execution.id);
     const final = finalizeRun(
       { id: execution.id, stream, experiment },
-      seen ?? [],
+      seen?.outputs ?? [],
       {
         settings,
         snapshot,
-        parameters: null,
+        parameters: seen?.parameters ?? null,
         environment,
         ...checked
       }
@@ -603,7 +604,7 @@ export class JournalReconciler {
   private _isRecording: (runId: string) => boolean;
   private _settings: () => ICaptureSettings;
   private _cells: (notebookPath: string) => CurrentCells | null;
-  private _outputsSeen: NonNullable<JournalReconciler.IOptions['outputsSeen']>;
+  private _seen: NonNullable<JournalReconciler.IOptions['seen']>;
   private _now: () => number;
   private _queue = new Map<string, Promise<IReconcileResult>>();
   private _retries = new Map<
@@ -628,10 +629,17 @@ export namespace JournalReconciler {
     /** The notebook's cells now, when a page has it open (for lineage). */
     cells?: (notebookPath: string) => CurrentCells | null;
     /**
-     * The outputs a view of this page showed of a run until its tab was
-     * closed with it in flight (`RunRecorder`'s hand-over), or null.
+     * What a view of this page saw of a run until its tab was closed with
+     * it in flight (`RunRecorder`'s hand-over): the outputs it showed and
+     * the `parameters` cell's values (null if none); null if it saw none.
      */
-    outputsSeen?: (notebookPath: string, runId: string) => RunOutput[] | null;
+    seen?: (
+      notebookPath: string,
+      runId: string
+    ) => {
+      outputs: RunOutput[];
+      parameters: Record<string, unknown> | null;
+    } | null;
     now?: () => number;
   }
 }

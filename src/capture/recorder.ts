@@ -436,8 +436,11 @@ export class RunRecorder implements IRunRecorder, IDisposable {
     runs: ActiveRun[],
     kernelId: string | null
   ): void {
-    // What the view showed of each until now: the journal has no outputs.
+    // What the view showed of each until now, and the `parameters` cell's
+    // values it ran with: the journal has neither.
     const outputs = new Map<string, RunOutput[]>();
+    const parameters = new Map<string, Record<string, unknown>>();
+    const given = this._sessions.get(panel)?.parameters ?? null;
     for (const run of runs) {
       if (run.startTimer) {
         clearTimeout(run.startTimer);
@@ -445,6 +448,9 @@ export class RunRecorder implements IRunRecorder, IDisposable {
       }
       if (run.startedAt !== null) {
         outputs.set(run.id, run.outputs.toJSON());
+        if (given && given.index < run.historyIndex) {
+          parameters.set(run.id, given.params);
+        }
       }
       this._drop(run);
     }
@@ -456,7 +462,8 @@ export class RunRecorder implements IRunRecorder, IDisposable {
       notebookPath: this._notebookPath(panel),
       kernelId,
       cells: cells?.size ? cells : null,
-      outputs
+      outputs,
+      parameters
     });
   }
 
@@ -733,6 +740,8 @@ export interface IClosedRuns {
   cells: CurrentCells | null;
   /** What the view showed of each started run until then, by run id. */
   outputs: Map<string, RunOutput[]>;
+  /** The `parameters` cell's values each started run ran with, by run id. */
+  parameters: Map<string, Record<string, unknown>>;
 }
 
 export namespace RunRecorder {

@@ -72,7 +72,13 @@ function activate(
       const panel = tracker.find(p => p.context.localPath === path);
       return panel ? currentCells(panel) : (closed.get(path)?.cells ?? null);
     },
-    outputsSeen: (path, id) => closed.get(path)?.outputs.get(id) ?? null
+    seen: (path, id) => {
+      const runs = closed.get(path);
+      const outputs = runs?.outputs.get(id);
+      return outputs
+        ? { outputs, parameters: runs!.parameters.get(id) ?? null }
+        : null;
+    }
   });
   // Runs of a notebook whose view closed while its kernel ran them: the
   // kernel's journal is read once the server says the kernel is idle.
@@ -104,7 +110,11 @@ function activate(
       closed.set(runs.notebookPath, {
         ...runs,
         cells: runs.cells ?? earlier?.cells ?? null,
-        outputs: new Map([...(earlier?.outputs ?? []), ...runs.outputs])
+        outputs: new Map([...(earlier?.outputs ?? []), ...runs.outputs]),
+        parameters: new Map([
+          ...(earlier?.parameters ?? []),
+          ...runs.parameters
+        ])
       });
       follower.follow(runs.notebookPath, runs.kernelId);
     },

@@ -293,12 +293,14 @@ test.describe('No run lost', () => {
     const held = runs.find(r => r.metrics?.tick)!;
     expect(held.metrics?.tick.count).toBeGreaterThan(10);
     // Its lineage was analysed against the cells the tab was closed with,
-    // and it keeps the outputs its view showed until then (its log
+    // it has its parameters, and it keeps the outputs its view showed until then (its log
     // display), which the journal does not have.
     const file = JSON.parse(
       await readText(page, `${tmpPath}/drills.runs/${held.id}.json`)
     );
     expect(file.lineage?.entries?.length).toBeGreaterThan(0);
+    // The parameters cell's values it ran with (the journal has none).
+    expect(file.params).toMatchObject({ n: 3, delay: 0.02 });
     expect(held.outputs.length).toBeGreaterThan(0);
     expect(held.capture?.notes?.join(' ')).toContain('tab was closed');
     await expect(page.locator('.jp-NotebookPanel')).toHaveCount(0);

@@ -139,7 +139,7 @@ describe('JournalReconciler', () => {
 
   afterEach(() => reconciler.dispose());
 
-  it('should keep what a closed tab showed of a run, and say so', async () => {
+  it('should keep what a closed tab showed of a run and its parameters, and say so', async () => {
     const id = journal(contents, {
       request: 'closed-tab',
       logs: [metric(1, 0, 1)]
@@ -156,12 +156,18 @@ describe('JournalReconciler', () => {
       isRecording: () => false,
       settings: () => DEFAULT_CAPTURE_SETTINGS,
       now: () => now,
-      outputsSeen: (path, runId) => (path === NB && runId === id ? shown : null)
+      seen: (path, runId) =>
+        path === NB && runId === id
+          ? { outputs: shown, parameters: { lr: 0.3, steps: 40 } }
+          : null
     });
     await reconciler.reconcile(NB);
     const run = store.runs.get(id)!;
     expect(run.status).toBe('ok');
     expect(run.outputs).toEqual(shown);
+    // The parameters cell's values, under what the kernel's snapshot has.
+    expect(run.params).toMatchObject({ lr: 0.1, steps: 40 });
+    expect(run.paramSources?.steps).toBe('parameters');
     expect(run.capture?.notes).toContain(
       'Recorded from the kernel’s journal: its notebook’s tab was closed while it ran, so its outputs are those shown until then.'
     );
