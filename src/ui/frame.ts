@@ -10,10 +10,27 @@
  *
  * One scheduler per view (the sidebar hands its own to its table), not
  * one per page: a view's frames are its own to cancel when it goes.
+ *
+ * `requestShared` is for work that may wait a little: it runs in the next
+ * frame the page draws anyway, told by a change to the document elsewhere
+ * (a cell's prompt or output, a toolbar, the status bar), and only asks for
+ * a frame of its own once `latestMs` has passed. A frame of its own cost
+ * the page about 6 ms whatever it held: the new run's row, drawn alone,
+ * was most of what a tagged execution cost the page with the sidebar open
+ * (`benchmarks/execution-cost.sh`, traced: style, layout, paint, and the
+ * whole page's layerizing and commit again).
  */
 
 /** Callbacks that may run in one frame (more wait for the next). */
 const MAX_PER_FRAME = 100;
+
+/** What a shared frame waits for: any change to the document. */
+const OBSERVED: MutationObserverInit = {
+  subtree: true,
+  childList: true,
+  attributes: true,
+  characterData: true
+};
 
 export class FrameScheduler {
   /** Run `callback` in the next animation frame; returns a handle (> 0). */
@@ -26,13 +43,90 @@ export class FrameScheduler {
     return id;
   }
 
-  /** Do not run a callback given to `request`. */
+  /**
+   * Run `callback` with the DOM work of the next frame the page draws
+   * anyway, or in a frame of its own `latestMs` from now; returns a handle
+   * for `cancel`.
+   *
+   * A change to the document (seen by a `MutationObserver`, connected only
+   * while such work waits) means a frame is coming: the work then runs at
+   * once, in the observer's callback, so its DOM changes are drawn in that
+   * frame. Not in an animation frame requested then: JupyterLab's widgets
+   * change the DOM in animation frame callbacks themselves (Lumino's update
+   * requests), and a frame requested from one runs a frame later.
+   */
+  requestShared(callback: () => void, latestMs: number): number {
+    const id = this._nextId++;
+    this._shared.set(id, callback);
+    if (typeof MutationObserver === 'undefined') {
+      return this._promote(id);
+    }
+    this._observer ??= new MutationObserver(() => this._flushShared());
+    if (this._shared.size === 1) {
+      this._observer.observe(document.documentElement, OBSERVED);
+    }
+    this._timers.set(
+      id,
+      window.setTimeout(() => this._promote(id), Math.max(0, latestMs))
+    );
+    return id;
+  }
+
+  /** Do not run a callback given to `request` or `requestShared`. */
   cancel(id: number): void {
+    if (this._shared.delete(id)) {
+      this._dropShared(id);
+      return;
+    }
     this._callbacks.delete(id);
     if (this._callbacks.size === 0 && this._scheduled) {
       cancelAnimationFrame(this._scheduled);
       this._scheduled = 0;
     }
+  }
+
+  /** Shared work that waited long enough: a frame of its own. */
+  private _promote(id: number): number {
+    const callback = this._shared.get(id);
+    if (callback) {
+      this._shared.delete(id);
+      this._dropShared(id);
+      this._callbacks.set(id, callback);
+      if (!this._scheduled && !this._flushing) {
+        this._scheduled = requestAnimationFrame(() => this._flush());
+      }
+    }
+    return id;
+  }
+
+  private _dropShared(id: number): void {
+    window.clearTimeout(this._timers.get(id));
+    this._timers.delete(id);
+    if (this._shared.size === 0) {
+      this._observer?.disconnect();
+    }
+  }
+
+  /**
+   * The document changed: a frame is coming. Run the shared work now, with
+   * whatever waits for the next animation frame (this frame is as good),
+   * and what they request meanwhile.
+   */
+  private _flushShared(): void {
+    if (this._flushing) {
+      return;
+    }
+    for (const [id, callback] of this._shared) {
+      this._callbacks.set(id, callback);
+      window.clearTimeout(this._timers.get(id));
+    }
+    this._shared.clear();
+    this._timers.clear();
+    this._observer?.disconnect();
+    if (this._scheduled) {
+      cancelAnimationFrame(this._scheduled);
+    }
+    this._flush();
   }
 
   private _flush(): void {
@@ -61,6 +155,10 @@ export class FrameScheduler {
   }
 
   private _callbacks = new Map<number, () => void>();
+  /** `requestShared` work waiting for a frame, and its deadlines. */
+  private _shared = new Map<number, () => void>();
+  private _timers = new Map<number, number>();
+  private _observer: MutationObserver | null = null;
   private _nextId = 1;
   private _scheduled = 0;
   private _flushing = false;

@@ -73,4 +73,86 @@ describe('FrameScheduler', () => {
     expect(ran).toEqual(['after']);
     expect(error).toHaveBeenCalled();
   });
+
+  describe('requestShared', () => {
+    beforeEach(() =>
+      jest.useFakeTimers({
+        doNotFake: [
+          'queueMicrotask',
+          'requestAnimationFrame',
+          'cancelAnimationFrame'
+        ]
+      })
+    );
+    afterEach(() => jest.useRealTimers());
+
+    /** Let the mutation observer's callback run (a microtask). */
+    const flushMicrotasks = async () => {
+      await Promise.resolve();
+      await Promise.resolve();
+    };
+
+    it('should run with the next change the page makes to the document, asking for no frame', async () => {
+      const s = new FrameScheduler();
+      const ran: string[] = [];
+      s.requestShared(() => ran.push('row'), 150);
+      await flushMicrotasks();
+      expect(ran).toEqual([]);
+      // A cell's prompt changes elsewhere on the page: a frame is coming.
+      const prompt = document.createElement('div');
+      document.body.append(prompt);
+      await flushMicrotasks();
+      expect(ran).toEqual(['row']);
+      expect(frames).toHaveLength(0);
+      // Done: later changes run nothing more.
+      prompt.textContent = '[2]';
+      await flushMicrotasks();
+      expect(ran).toEqual(['row']);
+      prompt.remove();
+    });
+
+    it('should ask for a frame of its own once the page drew none within latestMs', async () => {
+      const s = new FrameScheduler();
+      const ran: string[] = [];
+      s.requestShared(() => ran.push('row'), 150);
+      jest.advanceTimersByTime(149);
+      expect(frames).toHaveLength(0);
+      jest.advanceTimersByTime(1);
+      expect(frames).toHaveLength(1);
+      nextFrame();
+      expect(ran).toEqual(['row']);
+      // It no longer waits for the page.
+      document.body.append(document.createElement('span'));
+      await flushMicrotasks();
+      expect(ran).toEqual(['row']);
+    });
+
+    it('should run, with it, work waiting for the next frame and work asked for while it runs', async () => {
+      const s = new FrameScheduler();
+      const ran: string[] = [];
+      s.request(() => ran.push('pending line'));
+      s.requestShared(() => {
+        ran.push('panel');
+        s.request(() => ran.push('table rows'));
+      }, 150);
+      document.body.setAttribute('data-kernel', 'idle');
+      await flushMicrotasks();
+      expect(ran).toEqual(['pending line', 'panel', 'table rows']);
+      expect(window.cancelAnimationFrame).toHaveBeenCalled();
+      nextFrame();
+      expect(ran).toEqual(['pending line', 'panel', 'table rows']);
+      document.body.removeAttribute('data-kernel');
+    });
+
+    it('should not run a cancelled shared callback, on a change or at its deadline', async () => {
+      const s = new FrameScheduler();
+      const ran: string[] = [];
+      s.cancel(s.requestShared(() => ran.push('gone'), 150));
+      document.body.append(document.createElement('p'));
+      await flushMicrotasks();
+      jest.advanceTimersByTime(200);
+      nextFrame();
+      expect(ran).toEqual([]);
+    });
+  });
 });

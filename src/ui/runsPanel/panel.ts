@@ -31,6 +31,13 @@ import { FrameScheduler } from '../frame';
 
 /** Least time between two updates of the table's rows (ms). */
 export const ROWS_INTERVAL_MS = 250;
+/** How long a new run's first news waits for what follows it (ms). */
+export const FOLD_MS = 100;
+/**
+ * How long rows wait for a frame the page draws anyway before asking for
+ * one of their own (ms): a new run shows within `FOLD_MS + RIDE_MS`.
+ */
+export const RIDE_MS = 150;
 
 export class RunsPanel extends Widget {
   constructor(options: RunsPanel.IOptions) {
@@ -142,15 +149,39 @@ export class RunsPanel extends Widget {
    */
   private _scheduleRender(): void {
     this._stale = true;
+    if (this._frame && this._frameShared) {
+      this._frames.cancel(this._frame); // now, not with the page's frame
+      this._frame = 0;
+    }
     if (this._frame || !this.isVisible) {
       return;
     }
-    this._frame = this._frames.request(() => {
-      this._frame = 0;
-      if (this._stale && this.isVisible && !this.isDisposed) {
-        this._render();
-      }
-    });
+    this._frameShared = false;
+    this._frame = this._frames.request(() => this._renderFrame());
+  }
+
+  /**
+   * Render with the next frame the page draws anyway (a cell's prompt or
+   * output, its toolbar), within `RIDE_MS` (`FrameScheduler.requestShared`):
+   * for rows, which may wait that long.
+   */
+  private _scheduleShared(): void {
+    this._stale = true;
+    if (this._frame || !this.isVisible) {
+      return;
+    }
+    this._frameShared = true;
+    this._frame = this._frames.requestShared(
+      () => this._renderFrame(),
+      RIDE_MS
+    );
+  }
+
+  private _renderFrame(): void {
+    this._frame = 0;
+    if (this._stale && this.isVisible && !this.isDisposed) {
+      this._render();
+    }
   }
 
   /**
@@ -201,22 +232,22 @@ export class RunsPanel extends Widget {
     if (!this.isVisible || this._rowsTimer) {
       return;
     }
-    // A new run is drawn `ROWS_INTERVAL_MS` after the first news of it,
-    // not at once: what follows within it (a run that started ends, an
-    // ended run's file is saved) is drawn with it, once, instead of in
-    // frames of their own. The first drawing of a row (rows below it
-    // moved and repainted) was the costliest frame of a tagged execution
+    // A new run is drawn `FOLD_MS` after the first news of it at the
+    // earliest, not at once: what follows within it (an ended run's file
+    // is saved) is drawn with it, once. Then with the page's next frame
+    // (`_scheduleShared`): the first drawing of a row in a frame of its
+    // own was the costliest frame of a tagged execution
     // (`benchmarks/execution-cost.sh`, traced).
     const wait = addsOnly(change)
-      ? ROWS_INTERVAL_MS
+      ? FOLD_MS
       : this._lastRows + ROWS_INTERVAL_MS - performance.now();
     if (wait <= 0) {
-      this._scheduleRender();
+      this._scheduleShared();
       return;
     }
     this._rowsTimer = window.setTimeout(() => {
       this._rowsTimer = 0;
-      this._scheduleRender();
+      this._scheduleShared();
     }, wait);
   }
 
@@ -386,6 +417,8 @@ export class RunsPanel extends Widget {
   private _explorer: RunsExplorer;
   private _stale = true;
   private _frame = 0;
+  /** Whether `_frame` waits for the page's next frame (`_scheduleShared`). */
+  private _frameShared = false;
   /** The panel's and its table's frames: their work in one frame. */
   private _frames = new FrameScheduler();
   private _renderedKey: string | null = null;

@@ -735,10 +735,17 @@ export class RunsTableView implements IDisposable {
       this._unsavedDue = due;
       this._unsavedTimer = window.setTimeout(() => {
         this._unsavedTimer = 0;
+        // Rows shown still unsaved are filled again (their mark may be
+        // due); none (saved meanwhile, as almost all are): no frame.
+        let refill = false;
         for (const slot of this._slots.values()) {
           if ((slot.item as IRunSummary | null)?.pending) {
-            slot.item = null; // filled again: its mark may be due
+            slot.item = null;
+            refill = true;
           }
+        }
+        if (!refill) {
+          return;
         }
         if (this._active) {
           this._scheduleRows();

@@ -8,7 +8,7 @@ import { NB, setUp } from '../../../model/__tests__/harness';
 import { makeRun } from '../../../core/__tests__/fixtures';
 import { trans } from '../../__tests__/trans';
 import { RunsExplorer } from '../../table/explorer';
-import { ROWS_INTERVAL_MS, RunsPanel } from '../panel';
+import { FOLD_MS, RIDE_MS, ROWS_INTERVAL_MS, RunsPanel } from '../panel';
 
 const OLD = '01JDQ6Z0000000000000000001';
 const LIVE = '01JDQ6Z0000000000000000002';
@@ -92,6 +92,51 @@ describe('RunsPanel: rows of runs in flight', () => {
     expect(applied).toHaveBeenCalledTimes(1);
     expect(panel.table.getRun(next)?.status).toBe('ok');
     expect(panel.table.getRun(next)?.pending).toBeFalsy();
+  });
+
+  it('should draw a new run with the next frame the page draws anyway, or in its own one when the page draws none', async () => {
+    await h.store.retryNow();
+    jest.advanceTimersByTime(3 * ROWS_INTERVAL_MS);
+    const frame = jest.spyOn(window, 'requestAnimationFrame');
+    const microtasks = async () => {
+      await Promise.resolve();
+      await Promise.resolve();
+    };
+    const elsewhere = document.createElement('div'); // a cell's prompt, say
+    document.body.append(elsewhere);
+    try {
+      for (const [i, pageDraws] of [
+        [3, true],
+        [4, false]
+      ] as const) {
+        applied.mockClear();
+        frame.mockClear();
+        const id = `01JDQ6Z000000000000000000${i}`;
+        await h.store.save(makeRun({ id, notebookPath: NB }));
+        await h.store.retryNow(); // queued, then saved: one drawing
+        jest.advanceTimersByTime(FOLD_MS + 10);
+        await microtasks();
+        expect(applied).not.toHaveBeenCalled();
+        expect(frame).not.toHaveBeenCalled();
+        if (pageDraws) {
+          elsewhere.textContent = `[${i}]`; // the page changes: a frame is coming
+          await microtasks();
+          expect(frame).not.toHaveBeenCalled();
+        } else {
+          jest.advanceTimersByTime(RIDE_MS);
+          expect(frame).toHaveBeenCalledTimes(1);
+          jest.advanceTimersByTime(20); // the frame
+        }
+        expect(applied).toHaveBeenCalledTimes(1);
+        expect(panel.table.getRun(id)?.status).toBe('ok');
+        expect(panel.table.getRun(id)?.pending).toBeFalsy();
+        expect(
+          panel.node.querySelector(`[data-run-id="${id}"]`)
+        ).not.toBeNull();
+      }
+    } finally {
+      frame.mockRestore();
+    }
   });
 
   it('should only fold changes while hidden, and apply them once when shown', () => {

@@ -256,7 +256,9 @@ describe('RunsTableView: pooled rows', () => {
     expect(row.querySelector('.jp-RunsPanel-statusBadge')).toBe(badge);
     expect(changes.takeRecords()).toEqual([]);
     changes.disconnect();
+    // When its mark would have come due, nothing is left to draw: no frame.
     jest.advanceTimersByTime(SHOW_AFTER_MS * 2);
+    expect(frames).toHaveLength(0);
     flush();
     expect(row.textContent).not.toContain('not yet saved');
   });
