@@ -11,14 +11,17 @@
  * One scheduler per view (the sidebar hands its own to its table), not
  * one per page: a view's frames are its own to cancel when it goes.
  *
- * `requestShared` is for work that may wait a little: it runs in the next
- * frame the page draws anyway, told by a change to the document elsewhere
- * (a cell's prompt or output, a toolbar, the status bar), and only asks for
- * a frame of its own once `latestMs` has passed. A frame of its own cost
- * the page about 6 ms whatever it held: the new run's row, drawn alone,
- * was most of what a tagged execution cost the page with the sidebar open
+ * `requestShared` is for work that may wait a little: it runs with the
+ * next frame the page draws anyway, told by a change to the document
+ * elsewhere (a cell's prompt or output, a toolbar, the status bar), or, at
+ * the latest `latestMs` later, in a task of its own, outside any animation
+ * frame: the browser then draws a frame only if the work changed
+ * something. A frame of its own cost the page about 6 ms whatever it
+ * held: the new run's row, drawn alone, was most of what a tagged
+ * execution cost the page with the sidebar open
  * (`benchmarks/execution-cost.sh`, traced: style, layout, paint, and the
- * whole page's layerizing and commit again).
+ * whole page's layerizing and commit again); and a render that changes
+ * nothing (a run's save, which a row does not show) then costs no frame.
  */
 
 /** Callbacks that may run in one frame (more wait for the next). */
@@ -45,7 +48,7 @@ export class FrameScheduler {
 
   /**
    * Run `callback` with the DOM work of the next frame the page draws
-   * anyway, or in a frame of its own `latestMs` from now; returns a handle
+   * anyway, or `latestMs` from now in a task of its own; returns a handle
    * for `cancel`.
    *
    * A change to the document (seen by a `MutationObserver`, connected only
@@ -53,21 +56,19 @@ export class FrameScheduler {
    * once, in the observer's callback, so its DOM changes are drawn in that
    * frame. Not in an animation frame requested then: JupyterLab's widgets
    * change the DOM in animation frame callbacks themselves (Lumino's update
-   * requests), and a frame requested from one runs a frame later.
+   * requests), and a frame requested from one runs a frame later. The work
+   * reads no layout, so running outside an animation frame forces none.
    */
   requestShared(callback: () => void, latestMs: number): number {
     const id = this._nextId++;
     this._shared.set(id, callback);
-    if (typeof MutationObserver === 'undefined') {
-      return this._promote(id);
-    }
-    this._observer ??= new MutationObserver(() => this._flushShared());
-    if (this._shared.size === 1) {
+    if (typeof MutationObserver !== 'undefined' && this._shared.size === 1) {
+      this._observer ??= new MutationObserver(() => this._flushShared());
       this._observer.observe(document.documentElement, OBSERVED);
     }
     this._timers.set(
       id,
-      window.setTimeout(() => this._promote(id), Math.max(0, latestMs))
+      window.setTimeout(() => this._flushShared(), Math.max(0, latestMs))
     );
     return id;
   }
@@ -85,20 +86,6 @@ export class FrameScheduler {
     }
   }
 
-  /** Shared work that waited long enough: a frame of its own. */
-  private _promote(id: number): number {
-    const callback = this._shared.get(id);
-    if (callback) {
-      this._shared.delete(id);
-      this._dropShared(id);
-      this._callbacks.set(id, callback);
-      if (!this._scheduled && !this._flushing) {
-        this._scheduled = requestAnimationFrame(() => this._flush());
-      }
-    }
-    return id;
-  }
-
   private _dropShared(id: number): void {
     window.clearTimeout(this._timers.get(id));
     this._timers.delete(id);
@@ -108,9 +95,10 @@ export class FrameScheduler {
   }
 
   /**
-   * The document changed: a frame is coming. Run the shared work now, with
-   * whatever waits for the next animation frame (this frame is as good),
-   * and what they request meanwhile.
+   * The document changed (a frame is coming), or shared work waited its
+   * longest: run the shared work now, with whatever waits for the next
+   * animation frame (this frame is as good), and what they request
+   * meanwhile.
    */
   private _flushShared(): void {
     if (this._flushing) {

@@ -12,6 +12,7 @@ import { newestFirst, type IRunSummary } from '../run';
 import { isTerminalStatus } from './guards';
 import { classifyListing, type IListingEntry, type IRunFiles } from './layout';
 import type { IFileStamp, IManifestEntry, IManifestShard } from './manifest';
+import { jsonEqual } from '../jsonEqual';
 
 /** Time of a stamp; unparsable times sort first. */
 function stampTime(stamp: IFileStamp): number {
@@ -37,28 +38,6 @@ export function preferEntry(a: IManifestEntry, b: IManifestEntry): boolean {
   // Shards usually repeat the very same entry; only a real difference
   // needs the (slower) total order on the content.
   return !jsonEqual(a, b) && JSON.stringify(a) > JSON.stringify(b);
-}
-
-/** Deep equality of JSON data, stopping at the first difference. */
-function jsonEqual(a: unknown, b: unknown): boolean {
-  if (a === b) {
-    return true;
-  }
-  if (typeof a !== 'object' || typeof b !== 'object' || !a || !b) {
-    return Number.isNaN(a) && Number.isNaN(b);
-  }
-  if (Array.isArray(a) !== Array.isArray(b)) {
-    return false;
-  }
-  const ka = Object.keys(a);
-  if (ka.length !== Object.keys(b).length) {
-    return false;
-  }
-  const ra = a as Record<string, unknown>;
-  const rb = b as Record<string, unknown>;
-  return ka.every(
-    k => Object.prototype.hasOwnProperty.call(rb, k) && jsonEqual(ra[k], rb[k])
-  );
 }
 
 /**

@@ -4,6 +4,7 @@
  * incrementally instead of re-reading the whole list. Pure: the runs model
  * (`src/model/runsModel.ts`) feeds it the store's and the recorder's news.
  */
+import { jsonEqual } from '../jsonEqual';
 import { newestFirst, upsertSummary, type IRunSummary } from '../run';
 import { numberRuns } from './names';
 
@@ -25,6 +26,25 @@ export function isEmptyChange(change: IRunsChange): boolean {
     change.added.length === 0 &&
     change.changed.length === 0 &&
     change.removed.length === 0
+  );
+}
+
+/**
+ * Whether a change only moves runs' `pending` flag (a run's file saved, or
+ * queued again), every other field of each run as it was: nothing a row
+ * of runs shows before the flag has stayed up a while (`SHOW_AFTER_MS`).
+ */
+export function onlyPendingChanged(change: IRunsChange): boolean {
+  return (
+    !change.reset &&
+    change.added.length === 0 &&
+    change.removed.length === 0 &&
+    change.changed.length > 0 &&
+    change.changed.every(
+      ({ before, after }) =>
+        !before.pending !== !after.pending &&
+        jsonEqual({ ...before, pending: null }, { ...after, pending: null })
+    )
   );
 }
 

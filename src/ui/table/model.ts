@@ -145,8 +145,16 @@ export class RunsTableModel implements IDisposable {
    * changes folded by `RunsChangeBuffer`): `runs` is the new list, newest
    * first. Only the changed runs are filtered and put in place; a reset or
    * a change touching many runs replaces the runs (`setRuns`).
+   *
+   * `quiet`: the change shows nowhere (`onlyPendingChanged`): the lists
+   * take the new summaries, and no `changed` is emitted (a view draws them
+   * when it next draws).
    */
-  applyChanges(runs: readonly IRunSummary[], change: IRunsChange): void {
+  applyChanges(
+    runs: readonly IRunSummary[],
+    change: IRunsChange,
+    options: { quiet?: boolean } = {}
+  ): void {
     const removed = [...change.removed, ...change.changed.map(c => c.before)];
     const added = [...change.added, ...change.changed.map(c => c.after)];
     if (
@@ -182,7 +190,9 @@ export class RunsTableModel implements IDisposable {
     if (columns) {
       this._changed.emit('columns');
     }
-    this._changed.emit('rows');
+    if (columns || !options.quiet) {
+      this._changed.emit('rows');
+    }
   }
 
   /** A run by id. */

@@ -739,7 +739,10 @@ export class RunsTableView implements IDisposable {
         // due); none (saved meanwhile, as almost all are): no frame.
         let refill = false;
         for (const slot of this._slots.values()) {
-          if ((slot.item as IRunSummary | null)?.pending) {
+          const shown = slot.item as IRunSummary | null;
+          // As the model has it now: a save applied quietly (no redraw)
+          // left the row's summary as drawn.
+          if (shown?.pending && this._model.getRun(shown.id)?.pending) {
             slot.item = null;
             refill = true;
           }

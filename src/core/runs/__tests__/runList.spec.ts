@@ -1,6 +1,11 @@
 import type { IRunSummary } from '../../run';
 import { runName } from '../names';
-import { isEmptyChange, RunList, RunsChangeBuffer } from '../runList';
+import {
+  isEmptyChange,
+  onlyPendingChanged,
+  RunList,
+  RunsChangeBuffer
+} from '../runList';
 
 function run(
   id: string,
@@ -352,5 +357,50 @@ describe('RunsChangeBuffer', () => {
     expect(change.reset).toBe(true);
     expect(change.added).toEqual([]);
     expect(isEmptyChange(buffer.take())).toBe(true);
+  });
+});
+
+describe('onlyPendingChanged', () => {
+  const metrics = {
+    loss: { last: NaN, min: 0.1, max: 0.9, count: 3, lastStep: 2 }
+  };
+  const queued = run('a', 'ok', { pending: true, seq: 2, metrics });
+  const change = (
+    pairs: { before: IRunSummary; after: IRunSummary }[],
+    extra: Partial<Parameters<typeof onlyPendingChanged>[0]> = {}
+  ) => ({ added: [], removed: [], reset: false, changed: pairs, ...extra });
+
+  it('should hold for a run saved (or queued again) with nothing else changed, NaN included', () => {
+    const saved = { ...queued, metrics: { loss: { ...metrics.loss } } };
+    delete saved.pending;
+    expect(onlyPendingChanged(change([{ before: queued, after: saved }]))).toBe(
+      true
+    );
+    expect(onlyPendingChanged(change([{ before: saved, after: queued }]))).toBe(
+      true
+    );
+  });
+
+  it('should not hold when anything a row shows changed, or runs came or went', () => {
+    const saved = { ...queued, pending: false };
+    const afters: IRunSummary[] = [
+      { ...saved, status: 'error' },
+      { ...saved, seq: 3 },
+      { ...saved, metrics: { loss: { ...metrics.loss, count: 4 } } },
+      { ...saved, provenance: 'clean' },
+      { ...queued } // the flag did not move
+    ];
+    for (const after of afters) {
+      expect(onlyPendingChanged(change([{ before: queued, after }]))).toBe(
+        false
+      );
+    }
+    const ok = { before: queued, after: saved };
+    expect(onlyPendingChanged(change([ok], { added: [run('b')] }))).toBe(false);
+    expect(onlyPendingChanged(change([ok], { removed: [run('b')] }))).toBe(
+      false
+    );
+    expect(onlyPendingChanged(change([ok], { reset: true }))).toBe(false);
+    expect(onlyPendingChanged(change([]))).toBe(false);
   });
 });

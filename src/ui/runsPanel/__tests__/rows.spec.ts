@@ -7,8 +7,9 @@ import { Widget } from '@lumino/widgets';
 import { NB, setUp } from '../../../model/__tests__/harness';
 import { makeRun } from '../../../core/__tests__/fixtures';
 import { trans } from '../../__tests__/trans';
+import { SHOW_AFTER_MS } from '../../history/pendingText';
 import { RunsExplorer } from '../../table/explorer';
-import { FOLD_MS, RIDE_MS, ROWS_INTERVAL_MS, RunsPanel } from '../panel';
+import { RIDE_MS, ROWS_INTERVAL_MS, RunsPanel } from '../panel';
 
 const OLD = '01JDQ6Z0000000000000000001';
 const LIVE = '01JDQ6Z0000000000000000002';
@@ -94,7 +95,7 @@ describe('RunsPanel: rows of runs in flight', () => {
     expect(panel.table.getRun(next)?.pending).toBeFalsy();
   });
 
-  it('should draw a new run with the next frame the page draws anyway, or in its own one when the page draws none', async () => {
+  it('should draw a new run with the next frame the page draws anyway, or, when the page draws none, in a task of its own', async () => {
     await h.store.retryNow();
     jest.advanceTimersByTime(3 * ROWS_INTERVAL_MS);
     const frame = jest.spyOn(window, 'requestAnimationFrame');
@@ -114,19 +115,18 @@ describe('RunsPanel: rows of runs in flight', () => {
         const id = `01JDQ6Z000000000000000000${i}`;
         await h.store.save(makeRun({ id, notebookPath: NB }));
         await h.store.retryNow(); // queued, then saved: one drawing
-        jest.advanceTimersByTime(FOLD_MS + 10);
+        jest.advanceTimersByTime(RIDE_MS - 10);
         await microtasks();
         expect(applied).not.toHaveBeenCalled();
-        expect(frame).not.toHaveBeenCalled();
         if (pageDraws) {
           elsewhere.textContent = `[${i}]`; // the page changes: a frame is coming
           await microtasks();
-          expect(frame).not.toHaveBeenCalled();
         } else {
-          jest.advanceTimersByTime(RIDE_MS);
-          expect(frame).toHaveBeenCalledTimes(1);
-          jest.advanceTimersByTime(20); // the frame
+          jest.advanceTimersByTime(10);
         }
+        // Either way no frame asked for: the page's own, or none at all
+        // unless the drawing changed something.
+        expect(frame).not.toHaveBeenCalled();
         expect(applied).toHaveBeenCalledTimes(1);
         expect(panel.table.getRun(id)?.status).toBe('ok');
         expect(panel.table.getRun(id)?.pending).toBeFalsy();
@@ -139,7 +139,41 @@ describe('RunsPanel: rows of runs in flight', () => {
     }
   });
 
+  it('should take a run’s save into the table without a render or a frame once its row is drawn', async () => {
+    await h.store.retryNow();
+    jest.advanceTimersByTime(ROWS_INTERVAL_MS + RIDE_MS + 20);
+    const id = '01JDQ6Z0000000000000000005';
+    // Drawn while its write is on its way (queued, not yet saved).
+    h.contents.failSaves = new Error('a slow server');
+    await h.store.save(makeRun({ id, notebookPath: NB }));
+    jest.advanceTimersByTime(RIDE_MS + 20);
+    expect(panel.table.getRun(id)?.pending).toBe(true);
+    const row = panel.node.querySelector(`[data-run-id="${id}"]`)!;
+    expect(row).not.toBeNull();
+    const rendered = jest.spyOn(RunsExplorer.prototype, 'render');
+    const frame = jest.spyOn(window, 'requestAnimationFrame');
+    applied.mockClear();
+    try {
+      h.contents.failSaves = null;
+      await h.store.retryNow(); // saved
+      expect(applied).toHaveBeenCalledTimes(1);
+      expect(applied.mock.calls[0][2]).toEqual({ quiet: true });
+      expect(panel.table.getRun(id)?.pending).toBeFalsy();
+      // When its "not yet saved" mark would have come due: nothing to draw.
+      jest.advanceTimersByTime(SHOW_AFTER_MS + ROWS_INTERVAL_MS + RIDE_MS);
+      expect(rendered).not.toHaveBeenCalled();
+      expect(frame).not.toHaveBeenCalled();
+      expect(row.textContent).not.toContain('not yet saved');
+    } finally {
+      rendered.mockRestore();
+      frame.mockRestore();
+    }
+  });
+
   it('should only fold changes while hidden, and apply them once when shown', () => {
+    // The run's start, drawn with the next frame (or on its own, later).
+    jest.advanceTimersByTime(RIDE_MS + 20);
+    applied.mockClear();
     panel.hide();
     for (let i = 0; i < 40; i++) {
       h.recorder.log(LIVE, 10);
@@ -160,13 +194,13 @@ describe('RunsPanel: rows of runs in flight', () => {
       // The live run ends and is saved; the sidebar shows it.
       await h.store.save(makeRun({ id: LIVE, notebookPath: NB }));
       await h.store.retryNow();
-      jest.advanceTimersByTime(ROWS_INTERVAL_MS + 20);
+      jest.advanceTimersByTime(ROWS_INTERVAL_MS + RIDE_MS + 20);
       rendered.mockClear();
       applied.mockClear();
       // The folder is listed again (this page's save moved its time): the
       // same runs come back, and the pending count went back to 0.
       await h.model.refresh();
-      jest.advanceTimersByTime(ROWS_INTERVAL_MS + 20);
+      jest.advanceTimersByTime(ROWS_INTERVAL_MS + RIDE_MS + 20);
       expect(rendered).not.toHaveBeenCalled();
       expect(applied).not.toHaveBeenCalled();
       expect(replaced).not.toHaveBeenCalled();
