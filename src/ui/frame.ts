@@ -20,8 +20,8 @@
  * held: the new run's row, drawn alone, was most of what a tagged
  * execution cost the page with the sidebar open
  * (`benchmarks/execution-cost.sh`, traced: style, layout, paint, and the
- * whole page's layerizing and commit again); and a render that changes
- * nothing (a run's save, which a row does not show) then costs no frame.
+ * whole page's layerizing and commit again); and work that changes
+ * nothing then costs no frame.
  */
 
 /** Callbacks that may run in one frame (more wait for the next). */

@@ -245,8 +245,9 @@ export class RunsPanel extends Widget {
     // new run's at once: the first drawing of a row in a frame of its own
     // was the costliest frame of a tagged execution
     // (`benchmarks/execution-cost.sh`, traced). What follows it (the run's
-    // file saved) waits for the next rows update, and changes nothing a
-    // row shows: drawn then, it costs no frame.
+    // file saved, which changes nothing a row shows) goes to the table
+    // without a render (`_quiet`); other changes of drawn rows wait for
+    // the next rows update.
     const wait = addsOnly(change)
       ? 0
       : this._lastRows + ROWS_INTERVAL_MS - performance.now();
