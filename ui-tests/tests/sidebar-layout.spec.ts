@@ -3,7 +3,8 @@
  * and 700 px: one toolbar row (what does not fit goes into "…"), name and
  * status in view without a horizontal scroll when narrow, params in view
  * when wide; Shift-click selects runs, not text; Compare's key column keeps
- * `max_iter` on one line.
+ * `max_iter` on one line; a run's detail in a narrow main area splits no
+ * number and no column header ("Fina l", "0.0497 2" before).
  *
  * The README's screenshots of the sidebar at these widths come from
  * sweep-readable.spec.ts (RUNS_SCREENSHOTS=1).
@@ -269,5 +270,74 @@ test.describe('Sidebar layout', () => {
       c.evaluate(th => th.getBoundingClientRect().height)
     ]);
     expect(h1).toBeLessThanOrEqual(h2 + 0.5);
+  });
+
+  test('a run’s detail in a narrow main area keeps numbers and column headers whole', async ({
+    page,
+    tmpPath
+  }) => {
+    const { notebook } = await sweep(page, tmpPath);
+    const panel = sidebar(page);
+    // A run whose metrics have long numbers, as a loss and a step count do.
+    const id = runId(RUNS);
+    const record = JSON.parse(runFile(id, notebook, RUNS));
+    Object.assign(record, {
+      status: 'ok',
+      error: undefined,
+      metrics: {
+        loss: {
+          last: 0.000123456789,
+          min: 0.0000987654321,
+          max: 2.718281828,
+          count: 123456,
+          lastStep: 123455
+        },
+        val_accuracy_top5: {
+          last: 0.912345678,
+          min: 0.012345678,
+          max: 0.987654321,
+          count: 123456,
+          lastStep: 123455
+        }
+      }
+    });
+    await putFile(
+      page.request,
+      `${tmpPath}/sweep.runs/${id}.json`,
+      JSON.stringify(record)
+    );
+    await expectSidebarRuns(panel, RUNS + 1);
+    // A laptop-sized window with the runs sidebar widened: the detail's
+    // metrics table gets about 50 px a column.
+    await page.setViewportSize({ width: 900, height: 900 });
+    await page.sidebar.setWidth(560, 'right');
+    await panel
+      .locator(`.jp-RunsPanel-run[data-run-id="${id}"]`)
+      .click({ button: 'right' });
+    await page.getByRole('menuitem', { name: 'Open Run Details' }).click();
+    const detail = page.getByRole('region', { name: 'Run details' });
+    const metrics = detail.getByRole('table', { name: 'Metrics' });
+    await expect(metrics).toBeVisible();
+    // Each header and each number on as many lines as it has words.
+    const broken = await metrics.evaluate(table =>
+      [...table.querySelectorAll('thead th, td.jp-mod-number')]
+        .map(cell => {
+          const range = document.createRange();
+          range.selectNodeContents(cell);
+          const lines = new Set(
+            [...range.getClientRects()].map(r => Math.round(r.top))
+          ).size;
+          const words = (cell.textContent ?? '').trim().split(/\s+/).length;
+          return lines > words ? cell.textContent : null;
+        })
+        .filter(text => text !== null)
+    );
+    expect(broken).toEqual([]);
+    // What the cells hold is all there: the table scrolls sideways instead.
+    await expect(metrics.locator('thead th').nth(1)).toHaveText('Final');
+    const width = await metrics.evaluate(
+      t => t.closest('.jp-RunDetail-body')!.clientWidth
+    );
+    expect(width).toBeLessThan(400);
   });
 });
