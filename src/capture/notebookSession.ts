@@ -208,6 +208,15 @@ export class NotebookSession implements IDisposable {
     return this._parameters;
   }
 
+  /**
+   * The `parameters` cell's values a run ran with: the latest snapshot if
+   * it was taken before the run's place in the history, else null.
+   */
+  parametersBefore(historyIndex: number): Record<string, unknown> | null {
+    const given = this._parameters;
+    return given && given.index < historyIndex ? given.params : null;
+  }
+
   /** Runs started and not yet ended. */
   get inFlight(): ActiveRun[] {
     return [...this._runsByRequest.values()].filter(

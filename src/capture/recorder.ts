@@ -294,11 +294,23 @@ export class RunRecorder implements IRunRecorder, IDisposable {
 
   /** A run whose execution never started (aborted or cancelled): no run. */
   private _drop(run: ActiveRun): void {
-    run.finalized = true;
-    run.endLiveSummaries();
+    this._settle(run);
     run.outputs.dispose();
     this._recording.delete(run.id);
     this._endLive(run.id);
+  }
+
+  /**
+   * The run is final (ended, or dropped): no more live summaries, and no
+   * `running` file written for it after all.
+   */
+  private _settle(run: ActiveRun): void {
+    run.finalized = true;
+    run.endLiveSummaries();
+    if (run.startTimer) {
+      clearTimeout(run.startTimer);
+      run.startTimer = null;
+    }
   }
 
   private _endLive(runId: string): void {
@@ -440,16 +452,13 @@ export class RunRecorder implements IRunRecorder, IDisposable {
     // values it ran with: the journal has neither.
     const outputs = new Map<string, RunOutput[]>();
     const parameters = new Map<string, Record<string, unknown>>();
-    const given = this._sessions.get(panel)?.parameters ?? null;
+    const session = this._sessions.get(panel);
     for (const run of runs) {
-      if (run.startTimer) {
-        clearTimeout(run.startTimer);
-        run.startTimer = null;
-      }
       if (run.startedAt !== null) {
         outputs.set(run.id, run.outputs.toJSON());
-        if (given && given.index < run.historyIndex) {
-          parameters.set(run.id, given.params);
+        const given = session?.parametersBefore(run.historyIndex);
+        if (given) {
+          parameters.set(run.id, given);
         }
       }
       this._drop(run);
@@ -479,12 +488,7 @@ export class RunRecorder implements IRunRecorder, IDisposable {
       interrupted?: boolean;
     }
   ): Promise<void> {
-    run.finalized = true;
-    run.endLiveSummaries();
-    if (run.startTimer) {
-      clearTimeout(run.startTimer);
-      run.startTimer = null;
-    }
+    this._settle(run);
     try {
       const armed = session ? await run.armed : false;
       const snapshot = armed
@@ -515,10 +519,7 @@ export class RunRecorder implements IRunRecorder, IDisposable {
               : null
           )
         : {};
-      const parameters =
-        session?.parameters && session.parameters.index < run.historyIndex
-          ? session.parameters.params
-          : null;
+      const parameters = session?.parametersBefore(run.historyIndex) ?? null;
       run.spend('lineage', performance.now() - tLineage);
       const kernel = await kernelOf(panel);
       const t0 = performance.now();
