@@ -72,6 +72,10 @@ _need_environment = True
 # outputs are what changed, see _outputs.py); None between runs.
 _watch = None
 _bindings = None  # names a cell may read from an earlier run → their bindings before it
+# The values of the last `parameters` cell this kernel ran (its snapshot's
+# `params`), for the journal: a run no page sees (its tab closed mid-burst)
+# still says what it ran with. None until one ran; a restart starts afresh.
+_parameters = None
 # Code that may change packages or the git state.
 ENVIRONMENT_CHANGE = re.compile(
     r"(^|\n)\s*[!%]\s*(pip|conda|mamba|micromamba|uv)\b|\bpip\s+install\b"
@@ -397,7 +401,7 @@ def _journal_start(raw_cell):
     except Exception:  # noqa: BLE001
         pass
     JOURNAL.start(header.get("msg_id"), header.get("date"), metadata.get("cellId"), tags,
-                  raw_cell, count)
+                  raw_cell, count, params=_parameters)
 
 
 def _outcome(result):
@@ -430,7 +434,7 @@ def _match(raw_cell):
 
 
 def _post_run_cell(result):
-    global _need_environment
+    global _parameters
     _sampler.stop()
     journaled = JOURNAL.current is not None
     if journaled:
@@ -450,6 +454,8 @@ def _post_run_cell(result):
             snap["journal"] = True
     if snap is not None:
         request, tags = _request()
+        if _kind(tags) == "parameters" and isinstance(snap.get("params"), dict):
+            _parameters = snap["params"]
         if not (request and _kind(tags) == "experiment" and _reply_with(key, snap, request)):
             _send(key, snap, request)
 

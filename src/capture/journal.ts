@@ -461,7 +461,9 @@ export class JournalReconciler {
         : {};
     const lineage = checked.lineage;
     // What a view showed of it until its tab was closed, if this page had
-    // it, and the `parameters` cell's values it ran with.
+    // it. The `parameters` cell's values it ran with: the kernel's own
+    // (journaled when it started, so a run no page saw has them too), else
+    // the view's.
     const seen = this._seen(notebookPath, execution.id);
     const final = finalizeRun(
       { id: execution.id, stream, experiment },
@@ -469,7 +471,7 @@ export class JournalReconciler {
       {
         settings,
         snapshot,
-        parameters: seen?.parameters ?? null,
+        parameters: execution.params ?? seen?.parameters ?? null,
         environment,
         ...checked
       }

@@ -225,6 +225,37 @@ def test_a_real_kernel_journals_each_tagged_execution(lab_kernel):
     assert end["snapshot"]["params"] == {"lr": 0.1}  # never the earlier run's value
 
 
+def test_each_run_journals_the_parameters_cell_it_ran_after(lab_kernel):
+    """A sweep whose tab was closed: the kernel runs the queued `parameters`
+    and experiment cells with no page listening, so the journal's start line
+    is where the run's parameters are kept."""
+    kc, root = lab_kernel
+    options = json.dumps({"notebook": "work/train.ipynb", "environment": False,
+                          "params": True, "datasets": False})
+    setup = ("__import__('jupyterlab_runs._capture', fromlist=['_'])"
+             f".register({json.dumps(options)})")
+    assert kc.execute_interactive(setup, silent=True, timeout=60)["content"]["status"] == "ok"
+    experiment = "loss = lr * epochs\nprint(loss)"
+    before = _run_tagged(kc, "lr = 1.0\nepochs = 1\n" + experiment, ["experiment"], "cell-e0")
+    runs = []
+    for lr in (0.01, 0.02):
+        _run_tagged(kc, f"lr = {lr}\nepochs = 3  # a sweep", ["parameters"], "cell-p")
+        runs.append(_run_tagged(kc, experiment, ["experiment:sweep"], "cell-e"))
+    _run_tagged(kc, "lr = 0.5", [], "cell-x")  # not a parameters cell
+    runs.append(_run_tagged(kc, experiment, ["experiment:sweep"], "cell-e"))
+    folder = root / "work" / "train.runs" / "journal"
+
+    def start(msg):
+        rid = run_id(msg["header"]["msg_id"], date_ms(msg["header"]["date"]))
+        return json.loads((folder / f"{rid}.jsonl").read_text().splitlines()[0])
+
+    assert "params" not in start(before)  # no parameters cell had run
+    assert [start(m)["params"] for m in runs] == [
+        {"lr": 0.01, "epochs": 3}, {"lr": 0.02, "epochs": 3},
+        {"lr": 0.02, "epochs": 3},  # an untagged cell is not the parameters cell
+    ]
+
+
 def test_each_run_carries_its_dependency_slice_not_the_session(lab_kernel):
     """A sweep re-running the experiment cell: every run's lineage is the
     cells it depends on, the same size for run 1 and run 5, and a data file

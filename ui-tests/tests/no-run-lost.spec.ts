@@ -299,11 +299,64 @@ test.describe('No run lost', () => {
       await readText(page, `${tmpPath}/drills.runs/${held.id}.json`)
     );
     expect(file.lineage?.entries?.length).toBeGreaterThan(0);
-    // The parameters cell's values it ran with (the journal has none).
+    // The parameters cell's values it ran with.
     expect(file.params).toMatchObject({ n: 3, delay: 0.02 });
     expect(held.outputs.length).toBeGreaterThan(0);
     expect(held.capture?.notes?.join(' ')).toContain('tab was closed');
     await expect(page.locator('.jp-NotebookPanel')).toHaveCount(0);
+  });
+
+  test('a hand sweep queued behind a run, its tab then closed: each run has the parameters it ran with', async ({
+    page,
+    tmpPath
+  }) => {
+    await startHeldDrill(page, tmpPath); // with delay = 0.02
+    // The user edits the parameters cell and queues it with the experiment,
+    // twice, while the first run still goes, then closes the tab: the page
+    // never sees these cells run.
+    for (const delay of [0.03, 0.04]) {
+      await page.evaluate(source => {
+        const panel = window.jupyterapp.shell.currentWidget as unknown as {
+          content: {
+            widgets: {
+              model: { sharedModel: { setSource(s: string): void } };
+            }[];
+          };
+        };
+        panel.content.widgets[1].model.sharedModel.setSource(source);
+      }, `n = 3\ndelay = ${delay}`);
+      await startCell(page, 1);
+      await startCell(page, DRILL);
+    }
+    await page.evaluate(() =>
+      window.jupyterapp.commands.execute('application:close')
+    );
+    await page
+      .locator('.jp-Dialog')
+      .getByRole('button', { name: 'Save', exact: true })
+      .click();
+    await expect(page.locator('.jp-NotebookPanel')).toHaveCount(0);
+    await setFlag(page, tmpPath, 'hold', false);
+    const { runs, truth } = await settledRuns(page, tmpPath, 3, 40_000);
+    expect(truth).toHaveLength(3);
+    expectOneRunPerExecution(runs, truth);
+    const files = await Promise.all(
+      [...runs]
+        .sort((a, b) => a.executionCount! - b.executionCount!)
+        .map(async run =>
+          JSON.parse(
+            await readText(page, `${tmpPath}/drills.runs/${run.id}.json`)
+          )
+        )
+    );
+    // The kernel kept the parameters cell's values with each run it
+    // started (its journal); the page had only the first.
+    expect(files.map(f => f.status)).toEqual(['ok', 'ok', 'ok']);
+    expect(files.map(f => f.params?.delay)).toEqual([0.02, 0.03, 0.04]);
+    for (const file of files) {
+      expect(file.params?.n).toBe(3);
+      expect(file.paramSources?.delay).toBe('parameters');
+    }
   });
 
   test('a page reloaded during a run that then completes records it ok with all its points', async ({

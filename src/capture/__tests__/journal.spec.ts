@@ -59,6 +59,8 @@ interface ILines {
   end?: object | null;
   code?: string;
   tags?: string[];
+  /** The `parameters` cell's values the kernel journaled at the start. */
+  params?: Record<string, unknown>;
 }
 
 /** Write one execution's journal file as jupyterlab_runs/_journal.py does. */
@@ -77,7 +79,8 @@ function journal(contents: MemoryContents, lines: ILines): string {
     executionCount: 4,
     kernel: lines.kernel ?? 'k1',
     pid: lines.pid ?? 100,
-    notebook: NB
+    notebook: NB,
+    ...(lines.params ? { params: lines.params } : {})
   };
   const text = [
     start,
@@ -175,6 +178,59 @@ describe('JournalReconciler', () => {
     expect(store.runs.get(other)!.capture?.notes?.join()).toContain(
       'no page was watching when it ended'
     );
+  });
+
+  it('should give a run no page saw the parameters cell values the kernel journaled', async () => {
+    // A burst left queued by a closed tab: the parameters cell ran after
+    // the close, then the experiment cell; no page saw either.
+    const id = journal(contents, {
+      request: 'after-close',
+      params: { lr: 0.3, steps: 40, layers: [64, 32] }
+    });
+    const older = journal(contents, { request: 'old-kernel' });
+    await reconciler.reconcile(NB);
+    const run = store.runs.get(id)!;
+    expect(validateRun(JSON.parse(JSON.stringify(run)))).toMatchObject({
+      ok: true
+    });
+    // The experiment cell's own literal (the kernel's snapshot) wins.
+    expect(run.params).toEqual({ lr: 0.1, steps: 40, layers: [64, 32] });
+    expect(run.paramSources).toEqual({
+      lr: 'inferred',
+      steps: 'parameters',
+      layers: 'parameters'
+    });
+    // A journal from a kernel that kept no parameters: none, as before.
+    expect(store.runs.get(older)!.params).toEqual({ lr: 0.1 });
+  });
+
+  it("should prefer the kernel's parameters to what a closed view had", async () => {
+    const id = journal(contents, {
+      request: 'seen-before-its-parameters-arrived',
+      params: { steps: 80 }
+    });
+    reconciler.dispose();
+    reconciler = new JournalReconciler({
+      store: store.asStore(),
+      contents: contents.asManager(),
+      runningKernels: async () => running,
+      isRecording: () => false,
+      settings: () => DEFAULT_CAPTURE_SETTINGS,
+      now: () => now,
+      seen: (path, runId) =>
+        runId === id ? { outputs: [], parameters: null } : null
+    });
+    await reconciler.reconcile(NB);
+    expect(store.runs.get(id)!.params).toEqual({ lr: 0.1, steps: 80 });
+  });
+
+  it('should refuse nothing for parameters that are not an object', async () => {
+    const id = journal(contents, {
+      request: 'odd-params',
+      params: [1, 2] as unknown as Record<string, unknown>
+    });
+    await reconciler.reconcile(NB);
+    expect(store.runs.get(id)!.params).toEqual({ lr: 0.1 });
   });
 
   it('should record every journaled execution no page recorded, with its metrics', async () => {

@@ -39,6 +39,12 @@ export interface IJournalExecution {
   kernel: string;
   pid: number | null;
   notebook: string;
+  /**
+   * The values of the last `parameters` cell the kernel ran before this
+   * execution (its snapshot's `params`), or null: none ran, or a kernel
+   * from before the journal kept them.
+   */
+  params: Record<string, unknown> | null;
   /** The logging API's payloads, in order. */
   logs: unknown[];
   /** Null while the kernel has not written the end (running, or killed). */
@@ -166,6 +172,7 @@ function readStart(
     kernel: typeof value.kernel === 'string' ? value.kernel : '',
     pid: num(value.pid),
     notebook: typeof value.notebook === 'string' ? value.notebook : '',
+    params: isObject(value.params) ? value.params : null,
     logs: [],
     end: null,
     lastSeen: startedAt
