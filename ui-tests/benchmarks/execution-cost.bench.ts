@@ -11,9 +11,10 @@
  *   (BENCH_WINDOW_MS, 2 s from the call, long enough for the run to be
  *   saved and the page quiet again): `TaskDuration`
  *   (wall time of the main thread's tasks), `ScriptDuration` (JavaScript in
- *   them) and `ThreadTime` (the main thread's CPU time: on a loaded machine
- *   the tasks' wall time also counts the time other processes held the
- *   core, so ThreadTime is the fairest of the three);
+ *   them), `TaskOtherDuration` (the rest of them but style and layout:
+ *   paint, compositing, messages) and `ThreadTime` (the main thread's CPU
+ *   time: on a loaded machine the tasks' wall time also counts the time
+ *   other processes held the core, so ThreadTime is the fairest of them);
  * - wall: from `notebook:run-cell` to its completion (the execute reply:
  *   the cell's execution count is set), split into when the request was
  *   sent, when its reply was received (after the IOPub messages before
@@ -331,6 +332,11 @@ interface ISample {
   script: number;
   thread: number;
   /**
+   * The tasks' time outside script, style and layout (`TaskOtherDuration`:
+   * paint, compositing, messages, garbage collection between tasks), ms.
+   */
+  otherMs: number;
+  /**
    * Style recalculations and layouts of the page (CDP `RecalcStyleCount`,
    * `LayoutCount`), and their time (ms): counts, unlike times, do not
    * move with the machine's load, so a frame or forced layout saved shows
@@ -363,6 +369,7 @@ async function counters(cdp: CDPSession): Promise<Pick<ISample, Counter>> {
     task: get('TaskDuration'),
     script: get('ScriptDuration'),
     thread: get('ThreadTime'),
+    otherMs: get('TaskOtherDuration'),
     styles: count('RecalcStyleCount'),
     layouts: count('LayoutCount'),
     styleMs: get('RecalcStyleDuration'),
@@ -372,7 +379,14 @@ async function counters(cdp: CDPSession): Promise<Pick<ISample, Counter>> {
 
 /** The page's counters read around each execution (`counters`). */
 type Counter =
-  'task' | 'script' | 'thread' | 'styles' | 'layouts' | 'styleMs' | 'layoutMs';
+  | 'task'
+  | 'script'
+  | 'thread'
+  | 'otherMs'
+  | 'styles'
+  | 'layouts'
+  | 'styleMs'
+  | 'layoutMs';
 
 /**
  * Execute cell `index` and return the wall time until its execute reply
@@ -746,6 +760,7 @@ test('execution cost: tagged against untagged, whole page', async ({
           task: after.task - before.task,
           script: after.script - before.script,
           thread: after.thread - before.thread,
+          otherMs: after.otherMs - before.otherMs,
           styles: after.styles - before.styles,
           layouts: after.layouts - before.layouts,
           styleMs: after.styleMs - before.styleMs,
@@ -943,6 +958,7 @@ function report(size: number, arm: IArm, loadBefore: string): string[] {
       ['CPU, ThreadTime (ms)', 'thread'],
       ['TaskDuration (ms)', 'task'],
       ['ScriptDuration (ms)', 'script'],
+      ['TaskOtherDuration (ms)', 'otherMs'],
       ['style recalculations', 'styles'],
       ['  their time (ms)', 'styleMs'],
       ['layouts', 'layouts'],
