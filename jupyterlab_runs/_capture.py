@@ -73,8 +73,9 @@ _need_environment = True
 _watch = None
 _bindings = None  # names a cell may read from an earlier run → their bindings before it
 # The values of the last `parameters` cell this kernel ran (its snapshot's
-# `params`), for the journal: a run no page sees (its tab closed mid-burst)
-# still says what it ran with. None until one ran; a restart starts afresh.
+# `params`) and that execution's In[] number, for the journal: a run no
+# page sees (its tab closed mid-burst) still says what it ran with. None
+# until one ran; a restart starts afresh.
 _parameters = None
 # Code that may change packages or the git state.
 ENVIRONMENT_CHANGE = re.compile(
@@ -401,7 +402,7 @@ def _journal_start(raw_cell):
     except Exception:  # noqa: BLE001
         pass
     JOURNAL.start(header.get("msg_id"), header.get("date"), metadata.get("cellId"), tags,
-                  raw_cell, count, params=_parameters)
+                  raw_cell, count, parameters=_parameters)
 
 
 def _outcome(result):
@@ -455,7 +456,8 @@ def _post_run_cell(result):
     if snap is not None:
         request, tags = _request()
         if _kind(tags) == "parameters" and isinstance(snap.get("params"), dict):
-            _parameters = snap["params"]
+            count = getattr(result, "execution_count", None)
+            _parameters = (snap["params"], count if isinstance(count, int) else None)
         if not (request and _kind(tags) == "experiment" and _reply_with(key, snap, request)):
             _send(key, snap, request)
 

@@ -142,11 +142,12 @@ class Journal:
 
     # -- what ----------------------------------------------------------
 
-    def start(self, msg_id, date, cell_id, tags, code, execution_count, params=None):
+    def start(self, msg_id, date, cell_id, tags, code, execution_count, parameters=None):
         """An experiment cell starts: write its first line. Returns the run id.
 
-        ``params``: the values of the last ``parameters`` cell the kernel ran
-        before it (the page reads them when no page saw the run).
+        ``parameters``: ``(values, In[] number)`` of the last ``parameters``
+        cell the kernel ran before it (the page reads them when no page saw
+        the run), or None.
         """
         folder = self.folder()
         if folder is None or not msg_id:
@@ -160,8 +161,8 @@ class Journal:
                 "tags": [t for t in tags if isinstance(t, str)], "code": code,
                 "executionCount": execution_count, "kernel": self._kernel_id(),
                 "pid": os.getpid(), "notebook": "/".join(self._notebook)}
-        if isinstance(params, dict):
-            line["params"] = params
+        if parameters is not None and isinstance(parameters[0], dict):
+            line["params"], line["paramsCount"] = parameters
         with _lock:
             self._announce(folder)
             if self._write(path, line, "w"):

@@ -456,7 +456,11 @@ export class JournalReconciler {
               code: execution.code,
               executionCount: execution.executionCount
             },
-            null
+            null,
+            // The kernel's record of the parameters it ran with: read after
+            // the fact, against the cells as they are now (the sweep has
+            // moved on from them), they are the run's own.
+            execution.paramsCount
           )
         : {};
     const lineage = checked.lineage;

@@ -213,8 +213,35 @@ export class NotebookSession implements IDisposable {
    * it was taken before the run's place in the history, else null.
    */
   parametersBefore(historyIndex: number): Record<string, unknown> | null {
+    return this.parametersRunBefore(historyIndex)?.params ?? null;
+  }
+
+  /**
+   * The same, with the In[] number of the `parameters` cell's execution
+   * they come from, and whether the sweep has moved on from it: the cell
+   * was run again since, or is queued to (provenance then takes that
+   * execution's values as the run's own, `describeRun`).
+   */
+  parametersRunBefore(historyIndex: number): {
+    params: Record<string, unknown>;
+    executionCount: number | null;
+    superseded: boolean;
+  } | null {
     const given = this._parameters;
-    return given && given.index < historyIndex ? given.params : null;
+    if (!given || given.index >= historyIndex) {
+      return null;
+    }
+    const own = this._history[given.index]?.requestId;
+    const superseded =
+      this._history.slice(given.index + 1).some(h => h.parameters) ||
+      [...this._requests.values()].some(
+        r => r.msgId !== own && r.tags.includes('parameters')
+      );
+    return {
+      params: given.params,
+      executionCount: given.executionCount,
+      superseded
+    };
   }
 
   /** Runs started and not yet ended. */
@@ -627,7 +654,11 @@ export class NotebookSession implements IDisposable {
     const index = this._history.findIndex(h => h.requestId === request);
     const tags = this._requests.get(request)?.tags;
     if (index >= 0 && tags?.includes('parameters')) {
-      this._parameters = { params: snapshot.params ?? {}, index };
+      this._parameters = {
+        params: snapshot.params ?? {},
+        index,
+        executionCount: this._history[index].executionCount
+      };
     }
     return null;
   }
@@ -783,6 +814,7 @@ export class NotebookSession implements IDisposable {
   private _parameters: {
     params: Record<string, unknown>;
     index: number;
+    executionCount: number | null;
   } | null = null;
   private _unknownHistory = false;
   private _needsEnvironment = true;

@@ -505,6 +505,7 @@ export class RunRecorder implements IRunRecorder, IDisposable {
       // session history this page saw (kernels without jupyterlab_runs, or
       // a name the slice could not resolve because it was defined before
       // the kernel side was set up: the page may have seen it).
+      const given = session?.parametersRunBefore(run.historyIndex) ?? null;
       const checked = this._settings.captureLineage
         ? describeRun(
             readKernelSlice(snapshot?.slice),
@@ -516,10 +517,11 @@ export class RunRecorder implements IRunRecorder, IDisposable {
             },
             session
               ? session.history.slice(0, Math.max(0, run.historyIndex))
-              : null
+              : null,
+            given?.superseded ? given.executionCount : null
           )
         : {};
-      const parameters = session?.parametersBefore(run.historyIndex) ?? null;
+      const parameters = given?.params ?? null;
       run.spend('lineage', performance.now() - tLineage);
       const kernel = await kernelOf(panel);
       const t0 = performance.now();

@@ -254,6 +254,10 @@ def test_each_run_journals_the_parameters_cell_it_ran_after(lab_kernel):
         {"lr": 0.01, "epochs": 3}, {"lr": 0.02, "epochs": 3},
         {"lr": 0.02, "epochs": 3},  # an untagged cell is not the parameters cell
     ]
+    # With the In[] number of that parameters cell's execution: the one
+    # just before each of the first two runs.
+    counts = [(start(m)["paramsCount"], start(m)["executionCount"]) for m in runs]
+    assert [c for c, _ in counts] == [counts[0][1] - 1, counts[1][1] - 1, counts[1][1] - 1]
 
 
 def test_each_run_carries_its_dependency_slice_not_the_session(lab_kernel):

@@ -8,11 +8,13 @@
  *   the run is stale, and the flag names `seed` and the data cell, in the
  *   run file, the runs table and the run's detail;
  * - the path assigned in the parameters cell is an input; the file the
- *   experiment cell writes (`weights.npy`) is an output, not an input.
+ *   experiment cell writes (`weights.npy`) is an output, not an input;
+ * - a hand sweep queued in one go (edit, queue the parameters cell and the
+ *   experiment, three times): every run clean, with its own parameters.
  */
 import { expect, test, type IJupyterLabPageFixture } from './fixtures';
 import * as path from 'path';
-import { kernelIdle } from './drillHelpers';
+import { kernelIdle, startCell } from './drillHelpers';
 import { editCell, readRuns, type IRunFile } from './helpers';
 import { openNotebook, putFile } from './historyHelpers';
 import { codeCell, notebookJson } from './notebooks';
@@ -130,6 +132,40 @@ test('a sweep is clean, a stale seed is named, outputs are not inputs', async ({
   await expect(
     detail.locator('section[data-section="files-written"]')
   ).toContainText('weights.npy');
+});
+
+test('a hand sweep queued in one go: every run clean, with the parameters it ran with', async ({
+  page,
+  tmpPath
+}) => {
+  const folder = `${tmpPath}/sweep.runs`;
+  await page.contents.uploadFile(
+    path.resolve(__dirname, '../notebooks/sweep.ipynb'),
+    `${tmpPath}/sweep.ipynb`
+  );
+  await openNotebook(page, `${tmpPath}/sweep.ipynb`);
+  await kernelIdle(page);
+  await page.menu.clickMenuItem('Run>Run All Cells');
+  await finishedRuns(page, folder, 1);
+  // The user edits lr and queues the parameters cell and the experiment,
+  // three times, without waiting: each edit lands before the runs queued
+  // ahead of it have even started.
+  for (const lr of [0.3, 0.4, 0.5]) {
+    await editCell(
+      page,
+      1,
+      `lr = ${lr}\nseed = 1\ndata_path = 'sweep-data.csv'`
+    );
+    await startCell(page, 1);
+    await startCell(page, TRAIN);
+  }
+  const runs = await finishedRuns(page, folder, 4);
+  expect(runs.map(r => r.params?.lr)).toEqual([0.1, 0.3, 0.4, 0.5]);
+  // Each ran with the values its parameters cell execution had: that the
+  // cell says lr = 0.5 now is the sweep moving on, not a stale run.
+  for (const run of runs) {
+    expect(run.provenance).toEqual({ state: 'clean', issues: [] });
+  }
 });
 
 test('an interactive sweep whose experiment cell seeds its generators: every run clean', async ({

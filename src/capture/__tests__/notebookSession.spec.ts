@@ -665,7 +665,29 @@ describe('NotebookSession', () => {
     snapshot({ key: '', request: 'someone-else', json: '{"params":{"lr":9}}' });
     expect(session.parameters).toBeNull();
     snapshot({ key: '', request: 'req-p', json: '{"params":{"lr":0.1}}' });
-    expect(session.parameters).toEqual({ params: { lr: 0.1 }, index: 0 });
+    expect(session.parameters).toEqual({
+      params: { lr: 0.1 },
+      index: 0,
+      executionCount: 1
+    });
+  });
+
+  it('should tell when the sweep moved on from the parameters a run ran with', () => {
+    send('req-p', 'p', 'lr = 0.1', ['parameters']);
+    context.iopubMessage.emit(input('req-p', 'lr = 0.1', 1));
+    snapshot({ key: '', request: 'req-p', json: '{"params":{"lr":0.1}}' });
+    send('req-e', 'e', 'fit(lr)', ['experiment']);
+    context.iopubMessage.emit(input('req-e', 'fit(lr)', 2));
+    expect(session.parametersRunBefore(1)).toEqual({
+      params: { lr: 0.1 },
+      executionCount: 1,
+      superseded: false
+    });
+    // The user edits the parameters cell and queues it again (a burst):
+    // the values the run has are now the sweep's past, not a stale edit.
+    send('req-p2', 'p', 'lr = 0.2', ['parameters']);
+    expect(session.parametersRunBefore(1)?.superseded).toBe(true);
+    expect(session.parametersBefore(0)).toBeNull();
   });
 
   it('should ignore unreadable snapshots', () => {

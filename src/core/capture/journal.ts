@@ -45,6 +45,8 @@ export interface IJournalExecution {
    * from before the journal kept them.
    */
   params: Record<string, unknown> | null;
+  /** The In[] number of that `parameters` cell's execution, if known. */
+  paramsCount: number | null;
   /** The logging API's payloads, in order. */
   logs: unknown[];
   /** Null while the kernel has not written the end (running, or killed). */
@@ -173,6 +175,7 @@ function readStart(
     pid: num(value.pid),
     notebook: typeof value.notebook === 'string' ? value.notebook : '',
     params: isObject(value.params) ? value.params : null,
+    paramsCount: isObject(value.params) ? num(value.paramsCount) : null,
     logs: [],
     end: null,
     lastSeen: startedAt

@@ -1,11 +1,17 @@
 /**
  * Provenance: could the run's slice be produced by running the notebook as
- * it is now, top to bottom? If not, say exactly what breaks it, naming the
- * cells and the variables:
+ * it is now, top to bottom, with the run's own parameters in its
+ * `parameters` cell? If not, say exactly what breaks it, naming the cells
+ * and the variables:
  *
  * - a dependency cell edited or deleted since it ran (a `parameters` cell
  *   edit is narrowed to the parameters that changed: "`seed` is 5 in the
- *   parameters cell, but the data split used `seed = 1`");
+ *   parameters cell, but the data split used `seed = 1`"). Once the
+ *   sweep has moved on — the cell was run or queued again with new values,
+ *   as a queued burst does before its runs even start — the values of the
+ *   execution the run records as its params (`parametersFrom`) are the
+ *   run's own, restored by "reset parameters", not stale; an edit not run
+ *   since still is ("did you forget to run it?");
  * - code from outside the notebook (a console);
  * - two dependent executions run against notebook order, or a dependency
  *   that sits below the experiment cell;
@@ -43,7 +49,8 @@ const LINE_CHARS = 80;
 export function provenanceFromSlice(
   slice: IKernelSlice,
   cells: CurrentCells,
-  run: IExecutedCode
+  run: IExecutedCode,
+  parametersFrom: number | null = null
 ): IRunProvenance {
   const runs = slice.executions;
   // The slice's executions, then the run itself (a reader of them).
@@ -51,7 +58,11 @@ export function provenanceFromSlice(
   const issues: IProvenanceIssue[] = [];
   const readers = readersOf(slice);
   runs.forEach((e, i) => {
-    issues.push(...changes(e, refs[i], cells, readers.get(i) ?? [], refs));
+    const own =
+      e.parameters === true &&
+      parametersFrom !== null &&
+      e.executionCount === parametersFrom;
+    issues.push(...changes(e, refs[i], cells, readers.get(i) ?? [], refs, own));
   });
   issues.push(...orderIssues(slice, refs, cells, run.cellId));
   if (slice.selfDependent.length) {
@@ -137,13 +148,18 @@ function readersOf(slice: IKernelSlice): Map<number, [number, string][]> {
   return out;
 }
 
-/** Edited, deleted and external dependencies, and stale parameters. */
+/**
+ * Edited, deleted and external dependencies, and stale parameters. `own`:
+ * the execution whose values the run records as its params, whose values
+ * are then never stale (only an edit beyond them counts).
+ */
 function changes(
   e: ISliceExecution,
   ref: IProvenanceCell,
   cells: CurrentCells,
   readers: readonly [number, string][],
-  refs: readonly IProvenanceCell[]
+  refs: readonly IProvenanceCell[],
+  own = false
 ): IProvenanceIssue[] {
   const names = e.provides;
   if (e.cellId === null) {
@@ -168,7 +184,7 @@ function changes(
     const current = now.values.get(name) ?? null;
     if (used === undefined || now.unsure.has(name)) {
       unsure = true;
-    } else if (current !== used) {
+    } else if (current !== used && !own) {
       issues.push({
         kind: 'stale-param',
         name,
@@ -213,7 +229,9 @@ function orderIssues(
       if (earlier.index === null || earlier.index <= later.index) {
         continue;
       }
-      const shared = dependency(runs[i], runs[j]);
+      const shared = dependency(runs[i], runs[j]).filter(
+        name => !reassignedAlike(runs, i, j, name)
+      );
       if (shared.length) {
         issues.push({
           kind: 'out-of-order',
@@ -234,6 +252,38 @@ function orderIssues(
     });
   }
   return issues;
+}
+
+/**
+ * Whether execution `j`, a `parameters` cell run, assigns `name` the very
+ * value (the same literal text) every parameters run before execution `i`
+ * gave it: then running the cells in notebook order gives `i` the same
+ * `name`, and their order does not matter. The usual interactive sweep —
+ * edit `lr`, run the parameters cell and the experiment, not the data cell
+ * that read `seed` — re-assigns `seed` unchanged.
+ */
+function reassignedAlike(
+  runs: readonly ISliceExecution[],
+  i: number,
+  j: number,
+  name: string
+): boolean {
+  if (!runs[j].parameters) {
+    return false;
+  }
+  const value = (e: ISliceExecution) => {
+    const read = readAssignments(e.code);
+    return read.unsure.has(name) ? undefined : read.values.get(name);
+  };
+  const now = value(runs[j]);
+  const before = runs
+    .slice(0, i)
+    .filter(e => e.parameters && e.defines.includes(name));
+  return (
+    now !== undefined &&
+    before.length > 0 &&
+    before.every(e => value(e) === now)
+  );
 }
 
 /** The names through which two executions depend on each other, sorted. */
@@ -285,25 +335,29 @@ export function attributeByCode(
  * kernel sent (`unknown` then, since names are unresolved). `history` is
  * null when the page saw none (a journaled run). Executions without a
  * cell id are tied to cells by their code first (`attributeByCode`).
+ * `parametersFrom`: the In[] number of the `parameters` cell execution
+ * the run's params come from, once the sweep has moved on from it
+ * (`provenanceFromSlice`); null otherwise.
  */
 export function describeRun(
   given: IKernelSlice | null,
   cells: CurrentCells,
   run: IExecutedCode,
-  history: readonly IExecutedCode[] | null
+  history: readonly IExecutedCode[] | null,
+  parametersFrom: number | null = null
 ): { lineage?: IRunLineage; provenance?: IRunProvenance } {
   const slice = given && attributeByCode(given, cells);
   if (slice && (isCompleteSlice(slice) || history === null)) {
     return {
       lineage: lineageFromSlice(slice, cells),
-      provenance: provenanceFromSlice(slice, cells, run)
+      provenance: provenanceFromSlice(slice, cells, run, parametersFrom)
     };
   }
   if (history) {
     return {
       lineage: analyzeLineage(history, cells),
       provenance: slice
-        ? provenanceFromSlice(slice, cells, run)
+        ? provenanceFromSlice(slice, cells, run, parametersFrom)
         : provenanceWithoutSlice()
     };
   }

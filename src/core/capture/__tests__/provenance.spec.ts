@@ -153,15 +153,82 @@ describe('#provenanceFromSlice', () => {
       now: '5',
       usedBy: [{ cellId: 'data' }]
     });
-    // ...and the parameters cell ran again after the data cell read it.
+    // ...and the parameters cell ran again after the data cell read it,
+    // with another seed (`data_path` it assigned unchanged).
     expect(p.issues.slice(1)).toEqual([
       expect.objectContaining({
         kind: 'out-of-order',
         cell: expect.objectContaining({ cellId: 'params', executionCount: 4 }),
         after: expect.objectContaining({ cellId: 'data' }),
-        names: ['data_path', 'seed']
+        names: ['seed']
       })
     ]);
+  });
+
+  it('should not call the parameters cell run again with the same values out of order', () => {
+    // Edit lr, run the parameters cell and the experiment only: the data
+    // cell read `seed` and `data_path`, assigned again unchanged.
+    const now = PARAMS.replace('lr = 0.1', 'lr = 0.3');
+    const executions = [
+      params(1, PARAMS, ['data_path', 'seed']),
+      data(2),
+      params(4, now, ['data_path', 'lr'])
+    ];
+    expect(check(executions, notebook({ params: now }))).toEqual({
+      state: 'clean',
+      issues: []
+    });
+    // A value spelled otherwise (`1.0`) is not taken for the same.
+    const respelled = now.replace('seed = 1', 'seed = 1.0');
+    expect(
+      check(
+        [executions[0], executions[1], params(4, respelled)],
+        notebook({ params: respelled })
+      ).issues
+    ).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ kind: 'out-of-order', names: ['seed'] })
+      ])
+    );
+  });
+
+  it("should take the values of a run's own parameters execution as its own once the sweep moved on", () => {
+    // A queued burst: the parameters cell ran with lr = 0.01 (In[10]), then
+    // the run; the user had already edited it to 0.05 and queued it again.
+    const ran = PARAMS.replace('lr = 0.1', 'lr = 0.01');
+    const cells = notebook({ params: PARAMS.replace('lr = 0.1', 'lr = 0.05') });
+    const executions = [params(10, ran), data(2)];
+    expect(check(executions, cells).issues).toMatchObject([
+      { kind: 'stale-param', name: 'lr', used: '0.01', now: '0.05' }
+    ]);
+    expect(provenanceFromSlice(slice(executions), cells, run, 10)).toEqual({
+      state: 'clean',
+      issues: []
+    });
+    // Only that execution: an earlier one the data split read is still
+    // checked against the cell (the stale seed), and an edit beyond the
+    // assignments is still an edit.
+    const now = PARAMS.replace('seed = 1', 'seed = 5');
+    expect(
+      provenanceFromSlice(
+        slice([
+          params(1, PARAMS, ['data_path', 'seed']),
+          data(2),
+          params(4, now, ['data_path', 'lr'])
+        ]),
+        notebook({ params: now.replace('lr = 0.1', 'lr = 0.2') }),
+        run,
+        4
+      ).issues[0]
+    ).toMatchObject({ kind: 'stale-param', name: 'seed', used: '1' });
+    expect(
+      provenanceFromSlice(
+        slice(executions),
+        notebook({ params: `${PARAMS}\nseed += 1` }),
+        run,
+        10
+      ).issues
+    ).toMatchObject([{ kind: 'edited', cell: { cellId: 'params' } }]);
   });
 
   it('should say a parameter is no longer set', () => {
