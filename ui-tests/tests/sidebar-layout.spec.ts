@@ -27,7 +27,8 @@ const SOLVERS = ['lbfgs', 'saga'];
 /** A notebook with a sweep of `RUNS` logistic-regression runs. */
 async function sweep(
   page: IJupyterLabPageFixture,
-  tmpPath: string
+  tmpPath: string,
+  status: (i: number) => string = () => 'ok'
 ): Promise<{ notebook: string; ids: string[] }> {
   const notebook = `${tmpPath}/sweep.ipynb`;
   await putFile(page.request, notebook, notebookJson());
@@ -40,7 +41,7 @@ async function sweep(
     const acc = 0.8 + i / 100;
     Object.assign(record, {
       experiment: 'logreg',
-      status: 'ok',
+      status: status(i),
       error: undefined,
       params: {
         C: [0.1, 1, 10, 100][i % 4],
@@ -144,6 +145,37 @@ test.describe('Sidebar layout', () => {
       expect((await toolbar.boundingBox())!.height).toBeLessThanOrEqual(40);
     });
   }
+
+  test('at its default width, every status badge is whole (an interrupted run too)', async ({
+    page,
+    tmpPath
+  }) => {
+    // A fresh JupyterLab's sidebar (about 250 px): the rows were 282 px
+    // wide, and "Interrupted" lost its right edge (new-user trial).
+    await sweep(page, tmpPath, i => (i === 2 ? 'interrupted' : 'ok'));
+    const panel = sidebar(page);
+    await expectSidebarRuns(panel, RUNS);
+    await expect(panel.locator('.jp-RunsTable')).toHaveAttribute(
+      'data-layout',
+      'narrow'
+    );
+    const scroller = panel.locator('.jp-RunsTable-scroller');
+    await expect
+      .poll(() => scroller.evaluate(s => s.scrollWidth <= s.clientWidth))
+      .toBe(true);
+    const cut = await scroller.evaluate(s => {
+      const box = s.getBoundingClientRect();
+      return [...s.querySelectorAll('.jp-RunsTable-status > *')]
+        .filter(b => b.getBoundingClientRect().right > box.right + 0.5)
+        .map(b => b.textContent);
+    });
+    expect(cut).toEqual([]);
+    await expect(
+      panel.locator('.jp-RunsPanel-run[data-status="interrupted"]')
+    ).toContainText('Interrupted');
+    expect(await inView(page, 'name')).toBe(true);
+    expect(await inView(page, 'status')).toBe(true);
+  });
 
   test('a param pinned from the columns chooser shows in a narrow sidebar', async ({
     page,

@@ -66,6 +66,9 @@ export function pinnedCellsStick(
   );
 }
 
+/** The narrowest the name column gets in the narrow layout (`_fitName`). */
+const NAME_MIN = 90;
+
 const WIDTHS: Record<IColumn['kind'], number> = {
   status: 112, // the "Succeeded" badge and an anomaly flag
   provenance: 84,
@@ -285,7 +288,17 @@ export class RunsTableView implements IDisposable {
    * may have had it reset while hidden.
    */
   private _onResize(width: number, height: number): void {
+    const widthChanged = Math.round(width) !== Math.round(this._observedWidth);
     this._observedWidth = width;
+    if (widthChanged && this._layout === 'narrow') {
+      // The name column takes what the status leaves (`_fitName`).
+      this._columnsDirty = true;
+      if (this._active) {
+        this._scheduleRows();
+      } else {
+        this._stale = true;
+      }
+    }
     this._updateSticky();
     const top = this._scroller.scrollTop;
     if (height === this._observedHeight && top === this._scrollTop) {
@@ -296,6 +309,28 @@ export class RunsTableView implements IDisposable {
     if (this._active) {
       this._scheduleRows(true);
     }
+  }
+
+  /**
+   * In the narrow layout (a sidebar at its default width, about 250 px)
+   * the name column takes the width the other columns leave, down to
+   * `NAME_MIN`: at its fixed 170 px the rows were wider than the panel
+   * and the status badge's right edge was cut ("Interrupted", seen in a
+   * new-user trial, light and dark).
+   */
+  private _fitName(columns: readonly IColumn[]): void {
+    const name = columns.findIndex(c => c.kind === 'name');
+    if (this._layout !== 'narrow' || name < 0 || !(this._observedWidth > 0)) {
+      return;
+    }
+    const others = this._widths.reduce(
+      (sum, w, i) => (i === name ? sum : sum + w),
+      0
+    );
+    this._widths[name] = Math.max(
+      NAME_MIN,
+      Math.floor(this._observedWidth) - others
+    );
   }
 
   /** The viewport's height as last observed (a guess until it is). */
@@ -337,6 +372,7 @@ export class RunsTableView implements IDisposable {
     let left = 0;
     this._lefts = [];
     this._widths = columns.map(c => WIDTHS[c.kind]);
+    this._fitName(columns);
     const sort = this._model.sort;
     const cells = columns.map((c, i) => {
       const cell = el('div', 'jp-RunsTable-cell jp-RunsTable-headerCell');
