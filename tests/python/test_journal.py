@@ -188,13 +188,18 @@ def _run_tagged(kc, code, tags, cell_id="cell-t"):
             return msg
 
 
-def test_a_real_kernel_journals_each_tagged_execution(lab_kernel):
-    kc, root = lab_kernel
+def _register(kc, datasets=False):
+    """Set the kernel side up as a page does for ``work/train.ipynb``."""
     options = json.dumps({"notebook": "work/train.ipynb", "environment": False,
-                          "params": True, "datasets": False})
+                          "params": True, "datasets": datasets})
     setup = ("__import__('jupyterlab_runs._capture', fromlist=['_'])"
              f".register({json.dumps(options)})")
     assert kc.execute_interactive(setup, silent=True, timeout=60)["content"]["status"] == "ok"
+
+
+def test_a_real_kernel_journals_each_tagged_execution(lab_kernel):
+    kc, root = lab_kernel
+    _register(kc)
     code = ("import jupyterlab_runs as runs\nlr = 0.5\n"
             "for i in range(3):\n    runs.log_metric('loss', 1.0 / (i + 1))\n")
     first = _run_tagged(kc, code, ["experiment:sweep"])
@@ -230,11 +235,7 @@ def test_each_run_journals_the_parameters_cell_it_ran_after(lab_kernel):
     and experiment cells with no page listening, so the journal's start line
     is where the run's parameters are kept."""
     kc, root = lab_kernel
-    options = json.dumps({"notebook": "work/train.ipynb", "environment": False,
-                          "params": True, "datasets": False})
-    setup = ("__import__('jupyterlab_runs._capture', fromlist=['_'])"
-             f".register({json.dumps(options)})")
-    assert kc.execute_interactive(setup, silent=True, timeout=60)["content"]["status"] == "ok"
+    _register(kc)
     experiment = "loss = lr * epochs\nprint(loss)"
     before = _run_tagged(kc, "lr = 1.0\nepochs = 1\n" + experiment, ["experiment"], "cell-e0")
     runs = []
@@ -266,11 +267,7 @@ def test_each_run_carries_its_dependency_slice_not_the_session(lab_kernel):
     named by a variable of the parameters cell is hashed as an input."""
     kc, root = lab_kernel
     (root / "work" / "train.csv").write_text("1,2\n3,4\n")
-    options = json.dumps({"notebook": "work/train.ipynb", "environment": False,
-                          "params": True, "datasets": True})
-    setup = ("__import__('jupyterlab_runs._capture', fromlist=['_'])"
-             f".register({json.dumps(options)})")
-    assert kc.execute_interactive(setup, silent=True, timeout=60)["content"]["status"] == "ok"
+    _register(kc, datasets=True)
     _run_tagged(kc, "seed = 1\npath = 'train.csv'", ["parameters"], "params")
     _run_tagged(kc, "data = open(path).read().split()", [], "load")
     _run_tagged(kc, "unrelated = 42", [], "other")

@@ -261,3 +261,21 @@ export function allowDeadKernel(quiet: IQuietConsole): void {
     "JupyterLab's own requests for the kernel that died"
   );
 }
+
+/**
+ * Upload the sweep notebook (ui-tests/notebooks/sweep.ipynb: 0 intro,
+ * 1 parameters, 2 data, 3 unrelated, 4 experiment:logreg), open it and
+ * wait for its kernel. Returns its runs folder.
+ */
+export async function openSweep(
+  page: IJupyterLabPageFixture,
+  tmpPath: string
+): Promise<string> {
+  await page.contents.uploadFile(
+    path.resolve(__dirname, '../notebooks/sweep.ipynb'),
+    `${tmpPath}/sweep.ipynb`
+  );
+  await openNotebook(page, `${tmpPath}/sweep.ipynb`);
+  await kernelIdle(page);
+  return `${tmpPath}/sweep.runs`;
+}

@@ -51,6 +51,21 @@ async function startHeldDrill(
   await expectStatuses(page, `${tmpPath}/drills.runs`, ['running'], 30_000);
 }
 
+/**
+ * Close the notebook's tab as a user does, saving it: JupyterLab leaves its
+ * kernel running, with whatever is queued.
+ */
+async function closeNotebookTab(page: IJupyterLabPageFixture): Promise<void> {
+  await page.evaluate(() =>
+    window.jupyterapp.commands.execute('application:close')
+  );
+  await page
+    .locator('.jp-Dialog')
+    .getByRole('button', { name: 'Save', exact: true })
+    .click();
+  await expect(page.locator('.jp-NotebookPanel')).toHaveCount(0);
+}
+
 test.describe('No run lost', () => {
   test.beforeEach(async ({ page, tmpPath }) => {
     await page.contents.uploadFile(
@@ -263,14 +278,7 @@ test.describe('No run lost', () => {
     await startCell(page, DRILL);
     // The user closes the notebook's tab (and saves it): JupyterLab leaves
     // its kernel running, with the rest of the burst.
-    await page.evaluate(() =>
-      window.jupyterapp.commands.execute('application:close')
-    );
-    await page
-      .locator('.jp-Dialog')
-      .getByRole('button', { name: 'Save', exact: true })
-      .click();
-    await expect(page.locator('.jp-NotebookPanel')).toHaveCount(0);
+    await closeNotebookTab(page);
     // No end is guessed for the run in flight meanwhile (it was written
     // `interrupted`, "the kernel was changed or shut down", at the close).
     for (let i = 0; i < 6; i++) {
@@ -328,14 +336,7 @@ test.describe('No run lost', () => {
       await startCell(page, 1);
       await startCell(page, DRILL);
     }
-    await page.evaluate(() =>
-      window.jupyterapp.commands.execute('application:close')
-    );
-    await page
-      .locator('.jp-Dialog')
-      .getByRole('button', { name: 'Save', exact: true })
-      .click();
-    await expect(page.locator('.jp-NotebookPanel')).toHaveCount(0);
+    await closeNotebookTab(page);
     await setFlag(page, tmpPath, 'hold', false);
     const { runs, truth } = await settledRuns(page, tmpPath, 3, 40_000);
     expect(truth).toHaveLength(3);

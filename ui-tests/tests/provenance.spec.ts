@@ -13,8 +13,7 @@
  *   experiment, three times): every run clean, with its own parameters.
  */
 import { expect, test, type IJupyterLabPageFixture } from './fixtures';
-import * as path from 'path';
-import { kernelIdle, startCell } from './drillHelpers';
+import { kernelIdle, openSweep, startCell } from './drillHelpers';
 import { editCell, readRuns, type IRunFile } from './helpers';
 import { openNotebook, putFile } from './historyHelpers';
 import { codeCell, notebookJson } from './notebooks';
@@ -54,13 +53,7 @@ test('a sweep is clean, a stale seed is named, outputs are not inputs', async ({
   page,
   tmpPath
 }) => {
-  const folder = `${tmpPath}/sweep.runs`;
-  await page.contents.uploadFile(
-    path.resolve(__dirname, '../notebooks/sweep.ipynb'),
-    `${tmpPath}/sweep.ipynb`
-  );
-  await openNotebook(page, `${tmpPath}/sweep.ipynb`);
-  await kernelIdle(page);
+  const folder = await openSweep(page, tmpPath);
 
   // 1. Edit the parameters, Run All; twice.
   for (const [i, lr] of [0.1, 0.2].entries()) {
@@ -138,13 +131,7 @@ test('a hand sweep queued in one go: every run clean, with the parameters it ran
   page,
   tmpPath
 }) => {
-  const folder = `${tmpPath}/sweep.runs`;
-  await page.contents.uploadFile(
-    path.resolve(__dirname, '../notebooks/sweep.ipynb'),
-    `${tmpPath}/sweep.ipynb`
-  );
-  await openNotebook(page, `${tmpPath}/sweep.ipynb`);
-  await kernelIdle(page);
+  const folder = await openSweep(page, tmpPath);
   await page.menu.clickMenuItem('Run>Run All Cells');
   await finishedRuns(page, folder, 1);
   // The user edits lr and queues the parameters cell and the experiment,

@@ -7,11 +7,9 @@
  * Reproduce Run on each gives "reproduced exactly". A failed experiment
  * cell carries no value from an earlier execution.
  */
-import { expect, test, type IJupyterLabPageFixture } from './fixtures';
-import * as path from 'path';
-import { kernelIdle } from './drillHelpers';
+import { expect, test } from './fixtures';
+import { kernelIdle, openSweep } from './drillHelpers';
 import { editCell, readRuns, reproduce, type IRunFile } from './helpers';
-import { openNotebook } from './historyHelpers';
 
 interface ISweepRun extends IRunFile {
   params: Record<string, unknown>;
@@ -23,18 +21,6 @@ interface ISweepRun extends IRunFile {
   datasets?: { path: string; sha256: string | null }[];
   reproducedFrom?: string;
   reproduction?: { of: string; verdict: string };
-}
-
-async function openSweep(
-  page: IJupyterLabPageFixture,
-  tmpPath: string
-): Promise<void> {
-  await page.contents.uploadFile(
-    path.resolve(__dirname, '../notebooks/sweep.ipynb'),
-    `${tmpPath}/sweep.ipynb`
-  );
-  await openNotebook(page, `${tmpPath}/sweep.ipynb`);
-  await kernelIdle(page);
 }
 
 test.use({ kernels: null });

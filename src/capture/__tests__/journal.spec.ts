@@ -142,6 +142,20 @@ describe('JournalReconciler', () => {
 
   afterEach(() => reconciler.dispose());
 
+  /** A reconciler that knows what a closed view showed (`seen`). */
+  function withSeen(seen: JournalReconciler.IOptions['seen']): void {
+    reconciler.dispose();
+    reconciler = new JournalReconciler({
+      store: store.asStore(),
+      contents: contents.asManager(),
+      runningKernels: async () => running,
+      isRecording: () => false,
+      settings: () => DEFAULT_CAPTURE_SETTINGS,
+      now: () => now,
+      seen
+    });
+  }
+
   it('should keep what a closed tab showed of a run and its parameters, and say so', async () => {
     const id = journal(contents, {
       request: 'closed-tab',
@@ -151,19 +165,11 @@ describe('JournalReconciler', () => {
     const shown = [
       { output_type: 'stream', name: 'stdout', text: 'epoch 1\n' }
     ] as RunOutput[];
-    reconciler.dispose();
-    reconciler = new JournalReconciler({
-      store: store.asStore(),
-      contents: contents.asManager(),
-      runningKernels: async () => running,
-      isRecording: () => false,
-      settings: () => DEFAULT_CAPTURE_SETTINGS,
-      now: () => now,
-      seen: (path, runId) =>
-        path === NB && runId === id
-          ? { outputs: shown, parameters: { lr: 0.3, steps: 40 } }
-          : null
-    });
+    withSeen((path, runId) =>
+      path === NB && runId === id
+        ? { outputs: shown, parameters: { lr: 0.3, steps: 40 } }
+        : null
+    );
     await reconciler.reconcile(NB);
     const run = store.runs.get(id)!;
     expect(run.status).toBe('ok');
@@ -209,17 +215,9 @@ describe('JournalReconciler', () => {
       request: 'seen-before-its-parameters-arrived',
       params: { steps: 80 }
     });
-    reconciler.dispose();
-    reconciler = new JournalReconciler({
-      store: store.asStore(),
-      contents: contents.asManager(),
-      runningKernels: async () => running,
-      isRecording: () => false,
-      settings: () => DEFAULT_CAPTURE_SETTINGS,
-      now: () => now,
-      seen: (path, runId) =>
-        runId === id ? { outputs: [], parameters: null } : null
-    });
+    withSeen((path, runId) =>
+      runId === id ? { outputs: [], parameters: null } : null
+    );
     await reconciler.reconcile(NB);
     expect(store.runs.get(id)!.params).toEqual({ lr: 0.1, steps: 80 });
   });
