@@ -163,6 +163,11 @@ export class RunsTableView implements IDisposable {
     }
     this._layout = value;
     this.node.dataset.layout = value;
+    this._redrawColumns();
+  }
+
+  /** Draw the header and rows again: now if shown, else when shown. */
+  private _redrawColumns(): void {
     this._columnsDirty = true;
     if (!this._active) {
       this._stale = true;
@@ -291,13 +296,7 @@ export class RunsTableView implements IDisposable {
     const widthChanged = Math.round(width) !== Math.round(this._observedWidth);
     this._observedWidth = width;
     if (widthChanged && this._layout === 'narrow') {
-      // The name column takes what the status leaves (`_fitName`).
-      this._columnsDirty = true;
-      if (this._active) {
-        this._scheduleRows();
-      } else {
-        this._stale = true;
-      }
+      this._redrawColumns(); // the name column takes what is left (`_fitName`)
     }
     this._updateSticky();
     const top = this._scroller.scrollTop;
