@@ -1131,7 +1131,14 @@ class History:
            slice stays a valid replay order (``x = 1`` / ``y = x`` /
            ``x = 1`` again / ``print(x, y)`` keeps both runs of the first
            cell); only genuinely interleaved dependencies (two cells feeding
-           each other run after run) make a slice grow with the session;
+           each other run after run) make a slice grow with the session.
+           A skipped run is counted (and so may make the reader
+           self-dependent) only on evidence: a name the reader visibly
+           reads that the skipped run visibly binds or changes. An unsure
+           reader "reads" every name only to keep the slice complete, and
+           an unsure earlier run "may bind" every name: counting those made
+           any cell that calls ``get_ipython()`` or a magic, run twice,
+           self-dependent on every name in the session;
         5. for a module the reader seeds itself (``random.seed(seed)`` in its
            own code, or through a function that does), earlier executions
            that only changed the module's state (seeded it, drew from it)
@@ -1153,9 +1160,8 @@ class History:
         while heap:
             index = -heapq.heappop(heap)
             reader = self._entry(index)
-            names = set(reader.uses) | set(reader.builtin_uses)
-            if reader.unsure:
-                names |= self._bound_before(index)
+            visible = set(reader.uses) | set(reader.builtin_uses)
+            names = visible | self._bound_before(index) if reader.unsure else visible
             for name in sorted(names):
                 resolved = False
                 for earlier in self._candidates(name, index):
@@ -1166,8 +1172,11 @@ class History:
                     runs = keys.setdefault(candidate.key, [])
                     later = bisect.bisect_right(runs, earlier)
                     if later < len(runs) and runs[later] <= index:
-                        # a run of this cell between it and the reader redoes it
-                        reruns[(name, candidate.key, name not in candidate.kills)] += 1
+                        # a run of this cell between it and the reader redoes
+                        # it; counted only on evidence (see rule 4)
+                        if name in visible and (name in candidate.kills
+                                                or name in candidate.touches):
+                            reruns[(name, candidate.key, name not in candidate.kills)] += 1
                         continue
                     if earlier not in provides:
                         provides[earlier] = set()

@@ -358,6 +358,33 @@ def test_a_self_dependent_counter_is_flagged(shell):
                                       "inPlace": False}]
 
 
+def test_a_cell_that_calls_get_ipython_is_not_self_dependent_on_everything(shell):
+    """A cell using ``get_ipython()`` (or ``exec``, or a magic the slicer
+    cannot see through) is unsure: it may bind and read any name. Run twice,
+    its second run used to be "self-dependent" on every name in the session
+    (the first run "may have bound" each): every such run looked stale.
+    Self-dependence now needs evidence: a name the run visibly reads that its
+    earlier run visibly binds or changes."""
+    code = ("ip = get_ipython()\nfor i in range(n):\n    time.sleep(delay)\n"
+            "f = open(path)\njson.dump({}, f)")
+    h = history(["import json, time", "delay = 0.1", "n = 3", "path = 'p'"])
+    for k in range(3):
+        h.record(f"e{k}", "exp", code, 10 + k)
+    s = h.slice("e2")
+    assert h.get("e2").unsure == "get_ipython() use"
+    assert [e.request for e in s] == ["r0", "r1", "r2", "r3"]
+    assert s.self_dependent == [] and s.reruns == []
+    # ...while a counter in such a cell still is
+    h.record("x0", "count", "get_ipython()\nn += 1", 20)
+    h.record("x1", "count", "get_ipython()\nn += 1", 21)
+    assert h.slice("x1").self_dependent == ["n"]
+    # and an unsure run of another cell is still in the slice when it may
+    # have bound what the reader reads
+    h.record("u", "other", "exec(src)", 22)
+    h.record("e3", "exp", code, 23)
+    assert "u" in slice_ids(h, "e3") and h.slice("e3").self_dependent == []
+
+
 def test_parameter_values_used_by_the_slice(shell):
     """"`seed` is 5 in the parameters cell now, but the data split used `seed = 1`"."""
     h = History()
