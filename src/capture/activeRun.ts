@@ -66,7 +66,10 @@ export class ActiveRun {
   executionCount: number | null = null;
   /** `msg_id` of the execute request, once the kernel started it. */
   requestId: string | null = null;
-  /** Position of this execution in the session history. */
+  /**
+   * Position of this execution in the session history: executions since the
+   * kernel started, older ones forgotten included (`historyBefore`).
+   */
   historyIndex = -1;
   /** Whether a kernel-side snapshot was requested, and its outcome. */
   armed: Promise<boolean> = Promise.resolve(false);

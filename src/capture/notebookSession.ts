@@ -160,9 +160,24 @@ export class NotebookSession implements IDisposable {
     return this._panel;
   }
 
-  /** Executions since the kernel (re)started, in order. */
+  /**
+   * Executions since the kernel (re)started, in order: the latest
+   * `MAX_HISTORY` of them (`historyBefore` takes a run's place).
+   */
   get history(): readonly IHistoryEntry[] {
     return this._history;
+  }
+
+  /**
+   * The kept executions before a place in the history (`historyIndex`: a
+   * count of executions since the kernel started, which stays valid when
+   * older ones are forgotten).
+   */
+  historyBefore(historyIndex: number): readonly IHistoryEntry[] {
+    return this._history.slice(
+      0,
+      Math.max(0, historyIndex - this._historyDropped)
+    );
   }
 
   /** Whether the kernel ran code before this page started listening. */
@@ -231,9 +246,10 @@ export class NotebookSession implements IDisposable {
     if (!given || given.index >= historyIndex) {
       return null;
     }
-    const own = this._history[given.index]?.requestId;
+    const at = given.index - this._historyDropped;
+    const own = this._history[at]?.requestId;
     const superseded =
-      this._history.slice(given.index + 1).some(h => h.parameters) ||
+      this._history.slice(Math.max(0, at + 1)).some(h => h.parameters) ||
       [...this._requests.values()].some(
         r => r.msgId !== own && r.tags.includes('parameters')
       );
@@ -609,14 +625,16 @@ export class NotebookSession implements IDisposable {
     };
     this._history.push(entry);
     if (this._history.length > MAX_HISTORY) {
-      this._history.splice(0, this._history.length - MAX_HISTORY);
+      const dropped = this._history.length - MAX_HISTORY;
+      this._history.splice(0, dropped);
+      this._historyDropped += dropped;
       this._unknownHistory = true;
     }
     const run = this._runsByRequest.get(requestId);
     if (run && !run.finalized) {
       run.startedAt = entry.startedAt;
       run.executionCount = count;
-      run.historyIndex = this._history.length - 1;
+      run.historyIndex = this._historyDropped + this._history.length - 1;
       this._callbacks.started(run);
     }
   }
@@ -656,7 +674,7 @@ export class NotebookSession implements IDisposable {
     if (index >= 0 && tags?.includes('parameters')) {
       this._parameters = {
         params: snapshot.params ?? {},
-        index,
+        index: this._historyDropped + index,
         executionCount: this._history[index].executionCount
       };
     }
@@ -792,6 +810,7 @@ export class NotebookSession implements IDisposable {
     clearTimeout(this._watchdog);
     const requested = this._unfinished();
     this._history = [];
+    this._historyDropped = 0;
     this._requests.clear();
     this._runsByRequest.clear();
     this._runsByExec.clear();
@@ -807,6 +826,8 @@ export class NotebookSession implements IDisposable {
   private _callbacks: ISessionCallbacks;
   private _kernel: Kernel.IKernelConnection | null = null;
   private _history: IHistoryEntry[] = [];
+  /** Executions forgotten from the front of `_history` (`MAX_HISTORY`). */
+  private _historyDropped = 0;
   /** Execute requests this page sent that have not ended, by msg_id. */
   private _requests = new Map<string, IExecuteRequest>();
   private _runsByRequest = new Map<string, ActiveRun>();

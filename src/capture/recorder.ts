@@ -515,9 +515,7 @@ export class RunRecorder implements IRunRecorder, IDisposable {
               code: run.code,
               executionCount: run.executionCount
             },
-            session
-              ? session.history.slice(0, Math.max(0, run.historyIndex))
-              : null,
+            session ? session.historyBefore(run.historyIndex) : null,
             given?.superseded ? given.executionCount : null
           )
         : {};

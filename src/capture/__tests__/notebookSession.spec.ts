@@ -690,6 +690,41 @@ describe('NotebookSession', () => {
     expect(session.parametersBefore(0)).toBeNull();
   });
 
+  it('should keep the places of runs and parameters past the executions it forgets', () => {
+    // A long session: the page keeps the latest 5,000 executions. A run's
+    // place, and the parameters execution's, count from the kernel's
+    // start, so they stay right when the front of the history is cut.
+    for (let i = 1; i <= 4999; i++) {
+      context.iopubMessage.emit(input(`other-${i}`, `x = ${i}`, i));
+    }
+    send('req-p', 'p', 'lr = 0.1', ['parameters']);
+    context.iopubMessage.emit(input('req-p', 'lr = 0.1', 5000));
+    snapshot({ key: '', request: 'req-p', json: '{"params":{"lr":0.1}}' });
+    expect(session.parameters?.index).toBe(4999);
+    for (let i = 5001; i <= 5003; i++) {
+      context.iopubMessage.emit(input(`more-${i}`, `y = ${i}`, i));
+    }
+    expect(session.history).toHaveLength(5000);
+    // In[5003] is place 5002 (In[1]..In[3] forgotten)
+    expect(session.parametersRunBefore(5002)).toEqual({
+      params: { lr: 0.1 },
+      executionCount: 5000,
+      superseded: false
+    });
+    expect(session.parametersRunBefore(4999)).toBeNull();
+    // What In[5003] may have read: the kept executions before it, the last
+    // In[5002] (counted in the kept list, it ended with the run itself).
+    const before = session.historyBefore(5002);
+    expect(before).toHaveLength(4999);
+    expect(before[before.length - 1].executionCount).toBe(5002);
+    expect(before[0].executionCount).toBe(4);
+    expect(session.historyBefore(2)).toEqual([]);
+    // The parameters cell run again past the cut: superseded.
+    send('req-p2', 'p', 'lr = 0.2', ['parameters']);
+    context.iopubMessage.emit(input('req-p2', 'lr = 0.2', 5004));
+    expect(session.parametersRunBefore(5002)?.superseded).toBe(true);
+  });
+
   it('should ignore unreadable snapshots', () => {
     const warn = jest
       .spyOn(console, 'warn')
