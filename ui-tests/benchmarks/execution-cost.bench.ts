@@ -5,7 +5,8 @@
  * tag through the Python API. Prints numbers; asserts nothing. Run with
  * `bash benchmarks/execution-cost.sh`.
  *
- * Per execution (BENCH_RUNS of each, default 40, after one warm-up pair):
+ * Per execution (BENCH_RUNS of each, default 40, after one warm-up pair;
+ * each arm first in every other pair):
  * - CPU: CDP `Performance.getMetrics` deltas around the execution and what
  *   it sets off, over a window of the same length for every execution
  *   (BENCH_WINDOW_MS, 2 s from the call, long enough for the run to be
@@ -119,7 +120,13 @@ const WINDOW_MS = Number(process.env.BENCH_WINDOW_MS ?? 2000);
 const GC = process.env.BENCH_GC === '1';
 const SIZES = (process.env.BENCH_FOLDERS ?? '0,10000').split(',').map(Number);
 const REACT = process.env.BENCH_REACT === '1';
-const MUTATIONS = process.env.BENCH_MUTATIONS === '1';
+const MUTATIONS = ['1', 'timed'].includes(process.env.BENCH_MUTATIONS ?? '');
+/**
+ * BENCH_MUTATIONS=timed: each region's mutations also by when they came,
+ * in 25 ms steps from the call (`@75` for 75–100 ms): which come with the
+ * notebook's own frames and which make one of their own.
+ */
+const MUTATIONS_TIMED = process.env.BENCH_MUTATIONS === 'timed';
 /** BENCH_OURS=N: how many of this extension's functions to list. */
 const OURS = Number(process.env.BENCH_OURS ?? 8);
 /** BENCH_SIDEBAR=0: the runs sidebar collapsed, to see what it costs. */
@@ -135,8 +142,15 @@ const CELL = 1;
 type ArmName = 'tagged' | 'untagged';
 
 /** Start counting DOM mutations by region (BENCH_MUTATIONS). */
-function countMutations(): void {
+function countMutations(timed: boolean): void {
   const counts: Record<string, number> = {};
+  const when = (): string => {
+    const called = (window as unknown as { runsBenchCalled?: number })
+      .runsBenchCalled;
+    return timed && called !== undefined
+      ? ` @${Math.floor((performance.now() - called) / 25) * 25}`
+      : '';
+  };
   (window as unknown as { __mutations: unknown }).__mutations = counts;
   const region = (node: Node): string => {
     const element =
@@ -166,7 +180,7 @@ function countMutations(): void {
         !where.startsWith('notebook') && r.type === 'attributes'
           ? `attributes: ${(r.target as Element).tagName.toLowerCase()}.${String((r.target as Element).className).split(' ')[0]} ${r.attributeName}`
           : r.type;
-      const key = `${where} (${what})`;
+      const key = `${where} (${what})${when()}`;
       counts[key] = (counts[key] ?? 0) + 1;
     }
   }).observe(document.body, {
@@ -227,6 +241,18 @@ const TRACE = process.env.BENCH_TRACE === '1';
 const TRACES = Number(process.env.BENCH_TRACES ?? 5);
 /** BENCH_TRACE_DIR: where to keep the traces, as JSON files. */
 const TRACE_DIR = process.env.BENCH_TRACE_DIR;
+/**
+ * BENCH_TRACE_CATEGORIES: the trace's categories, comma-separated, for
+ * `TRACE_CATEGORIES`. Their JavaScript stacks (`...timeline.stack`) and
+ * `v8.execute` make every timer set and script call slower under tracing
+ * (`setTimeout` took 1.2 ms per execution in such traces, 0.5 in a
+ * profile alone): `devtools.timeline,blink.user_timing` leaves the
+ * rendering and tasks' own CPU time (`tdur`) closest to a page not traced.
+ */
+const TRACE_CATS =
+  process.env.BENCH_TRACE_CATEGORIES?.split(',') ?? TRACE_CATEGORIES;
+/** BENCH_TRACE_PROFILE=0: kept traces come without a CPU profile. */
+const TRACE_PROFILE = process.env.BENCH_TRACE_PROFILE !== '0';
 /** BENCH_PROFILE_DIR: where to keep the CPU profiles (BENCH_PROFILES). */
 const PROFILE_DIR = process.env.BENCH_PROFILE_DIR;
 
@@ -728,7 +754,7 @@ test('execution cost: tagged against untagged, whole page', async ({
       };
       arms.set(size, arm);
       if (MUTATIONS) {
-        await page.evaluate(countMutations);
+        await page.evaluate(countMutations, MUTATIONS_TIMED);
       }
       const sample = async (
         index: number,
@@ -768,21 +794,31 @@ test('execution cost: tagged against untagged, whole page', async ({
         };
       };
       const withMlflow = MLFLOW && /^mlflow \d/m.test(mlflowSetup);
-      for (let i = 0; i < N + 1; i++) {
-        const t = await sample(
-          CELL,
-          next(),
-          arm.taggedCommits,
-          arm.taggedMutations,
-          'tagged'
-        );
-        const u = await sample(
+      const sampleTagged = () =>
+        sample(CELL, next(), arm.taggedCommits, arm.taggedMutations, 'tagged');
+      const sampleUntagged = () =>
+        sample(
           CELL,
           count,
           arm.untaggedCommits,
           arm.untaggedMutations,
           'untagged'
         );
+      for (let i = 0; i < N + 1; i++) {
+        // Each arm first in every other pair. A pair takes about 5 s,
+        // half the period of JupyterLab's polls (kernels, sessions, the
+        // file browser's listing: 10 s): with the tagged arm always first,
+        // a poll stayed in the same arm's window for dozens of pairs in a
+        // row (its file browser redrawing the runs folder's row each time:
+        // tagged only, in a 15-pair run).
+        const taggedFirst = i % 2 === 0;
+        const first = taggedFirst
+          ? await sampleTagged()
+          : await sampleUntagged();
+        const second = taggedFirst
+          ? await sampleUntagged()
+          : await sampleTagged();
+        const [t, u] = taggedFirst ? [first, second] : [second, first];
         const m = withMlflow ? await sample(4, count) : null;
         if (i > 0) {
           arm.tagged.push(t);
@@ -838,7 +874,7 @@ test('execution cost: tagged against untagged, whole page', async ({
       const traced = async (armName: ArmName, into: TraceSummary) => {
         await prepare(armName);
         await browser.startTracing(page.page, {
-          categories: TRACE_CATEGORIES
+          categories: TRACE_CATS
         });
         const work = async () => {
           await page.evaluate(() => performance.mark('runs-bench-start'));
@@ -849,17 +885,20 @@ test('execution cost: tagged against untagged, whole page', async ({
         // Kept traces come with a CPU profile of the same span (its
         // timestamps are the trace's clock): which functions ran between
         // two marks, such as the request sent and its reply.
-        const profile = TRACE_DIR ? await profiled(cdp, work) : await work();
+        const profile =
+          TRACE_DIR && TRACE_PROFILE ? await profiled(cdp, work) : await work();
         const trace = await browser.stopTracing();
         if (TRACE_DIR) {
           // For a closer look (chrome://tracing, Perfetto).
           const name = `cost-${size}-${armName}-${count}`;
           mkdirSync(TRACE_DIR, { recursive: true });
           writeFileSync(path.join(TRACE_DIR, `${name}.json`), trace);
-          writeFileSync(
-            path.join(TRACE_DIR, `${name}.cpuprofile`),
-            JSON.stringify(profile)
-          );
+          if (profile) {
+            writeFileSync(
+              path.join(TRACE_DIR, `${name}.cpuprofile`),
+              JSON.stringify(profile)
+            );
+          }
         }
         into.add(trace, 'runs-bench-start', 'runs-bench-end');
       };
@@ -932,7 +971,7 @@ function newestRunFile(folder: string): string {
 /** The lines printed for one folder. */
 function report(size: number, arm: IArm, loadBefore: string): string[] {
   const lines = [
-    `execution cost benchmark: the whole page's main thread per execution, ${N} tagged and ${N} untagged executions interleaved (after one warm-up pair), runs sidebar ${SIDEBAR ? 'open' : 'collapsed'}${GC ? ', a full garbage collection before each' : ''}`,
+    `execution cost benchmark: the whole page's main thread per execution, ${N} tagged and ${N} untagged executions interleaved, each arm first in every other pair (after one warm-up pair), runs sidebar ${SIDEBAR ? 'open' : 'collapsed'}${GC ? ', a full garbage collection before each' : ''}`,
     `cell: 10 params, 5 metrics and a tag through the Python API`,
     `load before: ${loadBefore}`,
     `load after:  ${uptime()}`
@@ -1042,7 +1081,14 @@ function report(size: number, arm: IArm, loadBefore: string): string[] {
   if (MUTATIONS) {
     lines.push(
       `  DOM mutations per execution by region (tagged / untagged):`,
-      ...countLines(arm.taggedMutations, arm.untaggedMutations, n, 16, 1, 7)
+      ...countLines(
+        arm.taggedMutations,
+        arm.untaggedMutations,
+        n,
+        MUTATIONS_TIMED ? 60 : 16,
+        1,
+        7
+      )
     );
   }
   if (REACT) {
