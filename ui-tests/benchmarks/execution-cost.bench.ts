@@ -68,6 +68,7 @@ import { expect, test, type IJupyterLabPageFixture } from '@jupyterlab/galata';
 import type { CDPSession } from '@playwright/test';
 import { execFileSync } from 'child_process';
 import {
+  existsSync,
   mkdirSync,
   readdirSync,
   readFileSync,
@@ -953,7 +954,9 @@ function meanInterval(values: number[]): [number, number] {
  * cost more than the last).
  */
 function newestRunFile(folder: string): string {
-  const files = readdirSync(folder)
+  // No folder at all in an A/A run (`BENCH_AA`): no execution was tagged.
+  const names = existsSync(folder) ? readdirSync(folder) : [];
+  const files = names
     .filter(name => /^[0-9A-Z]{26}\.json$/.test(name))
     .map(name => path.join(folder, name))
     .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
