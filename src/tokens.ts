@@ -155,8 +155,14 @@ export interface IRunStore {
    * Write (create or replace) one run beside its notebook, with its metric
    * series if given. Resolves once the run is safe in the browser's
    * database; it reaches the server as soon as it can (`status`).
+   * `summary`: the run's summary (`summarizeRun(run, series)`) when the
+   * caller made it already, as the recorder does to show the run before
+   * it is saved.
    */
-  save(run: IRunRecord, options?: { series?: RunSeries | null }): Promise<void>;
+  save(
+    run: IRunRecord,
+    options?: { series?: RunSeries | null; summary?: IRunSummary }
+  ): Promise<void>;
   /**
    * List the runs of a notebook. Never rejects for a bad run file.
    *
@@ -258,7 +264,9 @@ export interface IRecordingFailure {
 export interface IRunRecorder {
   /**
    * Emitted while a run executes (it started, or new metrics arrived), with
-   * its summary so far; the final state comes through the store.
+   * its summary so far, and once more with its final summary as soon as
+   * the run is assembled, before the store has it (the store then reports
+   * the same summary, queued and saved).
    */
   readonly runUpdated: ISignal<IRunRecorder, IRunSummary>;
   /** Emitted when a run has been built and handed to the store. */

@@ -30,6 +30,7 @@ import { MessageLoop } from '@lumino/messaging';
 import { Signal, type ISignal } from '@lumino/signaling';
 import { readKernelSlice, type CurrentCells } from '../core/capture/lineage';
 import { describeRun } from '../core/capture/provenance';
+import { summarizeRun } from '../core/history/summary';
 import { newRunId, runIdForRequest } from '../core/id';
 import { notebookStem } from '../core/paths';
 import { recordExecution } from '../core/record';
@@ -548,11 +549,29 @@ export class RunRecorder implements IRunRecorder, IDisposable {
       if (end.interrupted) {
         record.status = 'interrupted';
       }
+      // The run as it ended, shown now (as its live summaries were): the
+      // store has it once its outbox write is durable, a round trip to
+      // the writer worker later, when the cell's own redraws are usually
+      // done and its row would be drawn in a frame of its own. Shown
+      // saved or not the same (a row marks a run "not yet saved" only
+      // once it has waited `SHOW_AFTER_MS`); a run the store then refuses
+      // leaves the runs model with the failure (`RunsModel`).
+      const summary =
+        final.attachments.length === 0
+          ? summarizeRun(record, final.series)
+          : undefined;
+      if (summary) {
+        this._runUpdated.emit(summary);
+      }
       run.spend('assemble', performance.now() - t0);
       await run.write(() => {
         const t1 = performance.now();
-        const saving = storeRun(this._store, record, final, () =>
-          run.spend('storeCall', performance.now() - t1)
+        const saving = storeRun(
+          this._store,
+          record,
+          final,
+          () => run.spend('storeCall', performance.now() - t1),
+          summary
         );
         return saving;
       });

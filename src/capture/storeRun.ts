@@ -4,7 +4,7 @@
  * watched) and the journal reconciler (runs rebuilt from the kernel's
  * journal).
  */
-import type { IRunRecord } from '../core/run';
+import type { IRunRecord, IRunSummary } from '../core/run';
 import type { IRunStore } from '../tokens';
 import type { IFinalizedRun } from './finalize';
 
@@ -12,7 +12,8 @@ export async function storeRun(
   store: IRunStore,
   record: IRunRecord,
   final: Pick<IFinalizedRun, 'attachments' | 'series'>,
-  onSaveCalled?: () => void
+  onSaveCalled?: () => void,
+  summary?: IRunSummary
 ): Promise<void> {
   // Artifacts are best effort: a file the server refuses must not cost the
   // run, which the store keeps until it can be written.
@@ -35,7 +36,11 @@ export async function storeRun(
       }
     }
   }
-  const saving = store.save(record, { series: final.series });
+  const saving = store.save(record, {
+    series: final.series,
+    // Made before an attachment the server refused changed the record.
+    summary: final.attachments.length === 0 ? summary : undefined
+  });
   onSaveCalled?.();
   await saving;
 }

@@ -13,6 +13,7 @@ import { mergeSummaries, type IRunSummary } from '../core/run';
 import { RunList, type IRunsChange } from '../core/runs/runList';
 import type {
   ILiveSeries,
+  IRecordingFailure,
   IRunFileWarning,
   IRunListing,
   IRunRecorder,
@@ -38,6 +39,7 @@ export class RunsModel implements IRunsModel, IDisposable {
     this._store.statusChanged.connect(this._onStatusChanged, this);
     this._store.listingChanged?.connect(this._onListing, this);
     this._recorder?.runUpdated.connect(this._onLive, this);
+    this._recorder?.failed?.connect(this._onFailed, this);
   }
 
   get runsChanged(): ISignal<IRunsModel, IRunsChange> {
@@ -286,6 +288,22 @@ export class RunsModel implements IRunsModel, IDisposable {
     this._emit(change);
   }
 
+  /**
+   * The recorder could not hand a run to the store: a row known only from
+   * the recorder (live, or shown as it ended before the store had it) goes,
+   * as the run was not saved. (The failure is reported to the user; the
+   * kernel's journal may still bring the run back.)
+   */
+  private _onFailed(_: unknown, failure: IRecordingFailure): void {
+    const id = failure.runId;
+    if (!this._inFlight.has(id) || !this._isMine(failure.notebookPath)) {
+      return;
+    }
+    this._inFlight.delete(id);
+    this._unlisted.delete(id);
+    this._emit(this._list.remove([id]));
+  }
+
   private _set(
     state: RunsState,
     runs: readonly IRunSummary[],
@@ -349,7 +367,8 @@ export class RunsModel implements IRunsModel, IDisposable {
 
 export namespace RunsModel {
   /** What the model needs of the recorder. */
-  export type IRecorder = Pick<IRunRecorder, 'runUpdated' | 'liveSeries'>;
+  export type IRecorder = Pick<IRunRecorder, 'runUpdated' | 'liveSeries'> &
+    Partial<Pick<IRunRecorder, 'failed'>>;
 
   export interface IOptions {
     store: IRunStore;

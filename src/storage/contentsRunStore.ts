@@ -42,7 +42,7 @@ import {
   splitPath,
   validateRelativePath
 } from '../core/paths';
-import { mergeSummaries, type IRunRecord } from '../core/run';
+import { mergeSummaries, type IRunRecord, type IRunSummary } from '../core/run';
 import { validateRun } from '../core/validate';
 import type {
   IListOptions,
@@ -135,7 +135,7 @@ export class ContentsRunStore implements IRunStore {
 
   async save(
     run: IRunRecord,
-    options: { series?: RunSeries | null } = {}
+    options: { series?: RunSeries | null; summary?: IRunSummary } = {}
   ): Promise<void> {
     const valid = validateRun(run);
     if (!valid.ok) {
@@ -158,7 +158,10 @@ export class ContentsRunStore implements IRunStore {
       this._changed.emit({
         type: 'queued',
         notebookPath,
-        run: { ...summarizeRun(run, series), pending: true },
+        run: {
+          ...(options.summary ?? summarizeRun(run, series)),
+          pending: true
+        },
         seq: ++this._seq
       });
     }

@@ -5,7 +5,9 @@ import { summarize, type IRunRecord, type IRunSummary } from '../../core/run';
 import { ContentsRunStore } from '../../storage/contentsRunStore';
 import { MemoryOutboxStorage } from '../../storage/outbox';
 import { MemoryContents } from '../../storage/__tests__/memoryContents';
-import type { IRunsChange } from '../../tokens';
+import { onlyPendingChanged } from '../../core/runs/runList';
+import { summarizeRun } from '../../core/history/summary';
+import type { IRecordingFailure, IRunsChange } from '../../tokens';
 import { RunsModel } from '../runsModel';
 import { setUp } from './harness';
 
@@ -92,6 +94,78 @@ describe('RunsModel: runs finished but not yet saved', () => {
     await store.retryNow();
     expect(shown()?.status).toBe('ok');
     expect(shown()?.metrics).not.toEqual(metrics);
+  });
+});
+
+describe('RunsModel: a run shown as it ended, before the store has it', () => {
+  let store: ContentsRunStore;
+  let live: Signal<never, IRunSummary>;
+  let failed: Signal<never, IRecordingFailure>;
+  let model: RunsModel;
+  let changes: IRunsChange[];
+
+  beforeEach(async () => {
+    const contents = new MemoryContents();
+    contents.dirs.add('work');
+    store = new ContentsRunStore({
+      contents: contents.asManager(),
+      writerId: '01JDQ7W0000000000000000001',
+      outbox: new MemoryOutboxStorage(),
+      shardDelayMs: 60_000
+    });
+    live = new Signal<never, IRunSummary>({} as never);
+    failed = new Signal<never, IRecordingFailure>({} as never);
+    model = new RunsModel({ store, recorder: { runUpdated: live, failed } });
+    await model.setNotebook(NB);
+    changes = [];
+    model.runsChanged.connect((_, c) => changes.push(c));
+  });
+
+  afterEach(() => {
+    model.dispose();
+    store.dispose();
+  });
+
+  it('should draw it once: the store queuing and saving it change only its pending flag', async () => {
+    // The recorder shows the run as soon as it is assembled (a short cell:
+    // no live summary before it), then hands it to the store with that
+    // summary: the row a view draws then is the row it keeps.
+    const run = makeRun({ id: ID, notebookPath: NB, status: 'ok' });
+    const summary = summarizeRun(run, null);
+    live.emit(summary);
+    expect(changes.map(c => c.added.map(r => r.status))).toEqual([['ok']]);
+    await store.save(run, { summary });
+    await store.retryNow();
+    expect(changes.length).toBeGreaterThan(1);
+    for (const change of changes.slice(1)) {
+      expect(onlyPendingChanged(change)).toBe(true);
+    }
+    expect(model.getRun(ID)).toMatchObject({ status: 'ok' });
+    expect(model.getRun(ID)?.pending).toBeFalsy();
+  });
+
+  it('should drop its row when the store refused it', () => {
+    live.emit(summarizeRun(makeRun({ id: ID, notebookPath: NB }), null));
+    failed.emit({
+      notebookPath: NB,
+      runId: ID,
+      error: new Error('QuotaExceededError')
+    });
+    expect(model.getRun(ID)).toBeUndefined();
+    expect(changes[changes.length - 1].removed.map(r => r.id)).toEqual([ID]);
+    // Another notebook's failure, or a run it does not show: nothing.
+    const before = changes.length;
+    failed.emit({
+      notebookPath: 'work/other.ipynb',
+      runId: ID,
+      error: new Error('x')
+    });
+    failed.emit({
+      notebookPath: NB,
+      runId: '01JDQ6Z0000000000000000009',
+      error: new Error('x')
+    });
+    expect(changes).toHaveLength(before);
   });
 });
 
