@@ -549,8 +549,9 @@ export class RunRecorder implements IRunRecorder, IDisposable {
       if (end.interrupted) {
         record.status = 'interrupted';
       }
-      // The run as it ended, shown now (as its live summaries were): the
-      // store has it once its outbox write is durable, a round trip to
+      // The run as it ended, shown once handed to the store (as its live
+      // summaries were): the store reports it once its outbox write is
+      // durable, a round trip to
       // the writer worker later, when the cell's own redraws are usually
       // done and its row would be drawn in a frame of its own. Shown
       // saved or not the same (a row marks a run "not yet saved" only
@@ -560,9 +561,6 @@ export class RunRecorder implements IRunRecorder, IDisposable {
         final.attachments.length === 0
           ? summarizeRun(record, final.series)
           : undefined;
-      if (summary) {
-        this._runUpdated.emit(summary);
-      }
       run.spend('assemble', performance.now() - t0);
       await run.write(() => {
         const t1 = performance.now();
@@ -570,7 +568,14 @@ export class RunRecorder implements IRunRecorder, IDisposable {
           this._store,
           record,
           final,
-          () => run.spend('storeCall', performance.now() - t1),
+          () => {
+            run.spend('storeCall', performance.now() - t1);
+            // The store answers for the run from now on (`get`,
+            // `getSeries`), before its outbox has it.
+            if (summary) {
+              this._runUpdated.emit(summary);
+            }
+          },
           summary
         );
         return saving;

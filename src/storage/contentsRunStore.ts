@@ -141,17 +141,29 @@ export class ContentsRunStore implements IRunStore {
     if (!valid.ok) {
       throw new Error(`Refusing to write an invalid run: ${valid.reason}`);
     }
-    await this._ready;
-    const notebookPath = this._moved(run.notebookPath);
-    const series = options.series ?? null;
-    await this._outbox.enqueue({
-      notebookPath,
-      folder: runsFolder(notebookPath),
-      run,
-      series,
-      texts: runTexts(run, series),
-      file: null
-    });
+    // Until the outbox has it, `get` and `getSeries` answer from here: the
+    // recorder shows a run as soon as it called this (a compare view then
+    // reads its series at once).
+    const saving = { run, series: options.series ?? null };
+    this._saving.set(run.id, saving);
+    let notebookPath: string;
+    try {
+      await this._ready;
+      notebookPath = this._moved(run.notebookPath);
+      await this._outbox.enqueue({
+        notebookPath,
+        folder: runsFolder(notebookPath),
+        run,
+        series: saving.series,
+        texts: runTexts(run, saving.series),
+        file: null
+      });
+    } finally {
+      if (this._saving.get(run.id) === saving) {
+        this._saving.delete(run.id);
+      }
+    }
+    const series = saving.series;
     // The run as it ended, until it is written: a finished run waiting
     // for the server shows its own status, not the live "running" one.
     if (this._outbox.has(`run:${run.id}`)) {
@@ -280,6 +292,10 @@ export class ContentsRunStore implements IRunStore {
     if (waiting?.run) {
       return waiting.run;
     }
+    const saving = this._saving.get(runId);
+    if (saving) {
+      return saving.run;
+    }
     const model = await this._contents.get(path, {
       type: 'file',
       format: 'text',
@@ -306,6 +322,10 @@ export class ContentsRunStore implements IRunStore {
       .find(e => e.run?.id === runId || e.file?.path === name);
     if (waiting?.series) {
       return waiting.series;
+    }
+    const saving = this._saving.get(runId);
+    if (!waiting && saving) {
+      return saving.series;
     }
     if (!waiting && this._index.files(folder, runId)?.series === false) {
       // The listing showed no series file: no request that would 404.
@@ -858,6 +878,11 @@ export class ContentsRunStore implements IRunStore {
   private _linkRefusals = new Map<string, Promise<string | null>>();
   private _trash: RunTrash;
   private _ready: Promise<void>;
+  /** Runs handed to `save` that the outbox does not have yet. */
+  private _saving = new Map<
+    string,
+    { run: IRunRecord; series: RunSeries | null }
+  >();
   private _folders = new Set<string>();
   private _creating = new Map<string, Promise<void>>();
   private _renames = new Map<string, string>();

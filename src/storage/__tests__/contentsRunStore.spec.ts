@@ -71,6 +71,42 @@ describe('ContentsRunStore', () => {
       );
     });
 
+    it('should answer for a run from the moment it is handed over, before its outbox write is durable', async () => {
+      // The recorder shows a run as soon as it called `save`; a compare
+      // view then reads the run's series at once.
+      const store = open();
+      const run = makeRun({ id: ID_A, notebookPath: NB });
+      const series = {
+        loss: { step: [0, 1], value: [1, 0.5], time: [0, 1] }
+      };
+      // The outbox's write held until the reads are done.
+      let release!: () => void;
+      const held = new Promise<void>(resolve => (release = resolve));
+      const put = outbox.put.bind(outbox);
+      outbox.put = async entry => {
+        await held;
+        return put(entry);
+      };
+      let durable = false;
+      const saving = store.save(run, { series }).then(() => {
+        durable = true;
+      });
+      const [got, gotSeries] = await Promise.all([
+        store.get(NB, ID_A),
+        store.getSeries!(NB, ID_A)
+      ]);
+      expect(got).toBe(run);
+      expect(gotSeries).toEqual(series);
+      expect(durable).toBe(false);
+      release();
+      await saving;
+      expect(durable).toBe(true);
+      // Then from the outbox, then from the server.
+      expect(await store.getSeries!(NB, ID_A)).toEqual(series);
+      await store.retryNow();
+      expect(await store.getSeries!(NB, ID_A)).toEqual(series);
+    });
+
     it('should create a new runs folder once for concurrent writers', async () => {
       const store = open();
       let folderPuts = 0;
