@@ -157,7 +157,8 @@ export interface IRunStore {
    * database; it reaches the server as soon as it can (`status`).
    * `summary`: the run's summary (`summarizeRun(run, series)`) when the
    * caller made it already, as the recorder does to show the run before
-   * it is saved.
+   * it is saved. From the call on, `get` and `getSeries` answer for the
+   * run (from memory until its outbox write is durable).
    */
   save(
     run: IRunRecord,
