@@ -549,14 +549,14 @@ export class RunRecorder implements IRunRecorder, IDisposable {
       if (end.interrupted) {
         record.status = 'interrupted';
       }
-      // The run as it ended, shown once handed to the store (as its live
-      // summaries were): the store reports it once its outbox write is
-      // durable, a round trip to
-      // the writer worker later, when the cell's own redraws are usually
-      // done and its row would be drawn in a frame of its own. Shown
-      // saved or not the same (a row marks a run "not yet saved" only
-      // once it has waited `SHOW_AFTER_MS`); a run the store then refuses
-      // leaves the runs model with the failure (`RunsModel`).
+      // The run as it ended, shown as soon as it is handed to the store
+      // (as its live summaries were). The store reports it once its outbox
+      // write is durable, a round trip to the writer worker later, when
+      // the cell's own redraws are usually done: its row was then drawn in
+      // a frame of its own. Shown saved or not the same (a row marks a run
+      // "not yet saved" only once it has waited `SHOW_AFTER_MS`); a run
+      // the store then refuses leaves the runs model with the failure
+      // (`RunsModel`).
       const summary =
         final.attachments.length === 0
           ? summarizeRun(record, final.series)
