@@ -20,6 +20,8 @@ interface ITraceEvent {
   ph: string;
   ts: number;
   dur?: number;
+  /** The thread's CPU time in the event (the task's, for a `RunTask`). */
+  tdur?: number;
   pid: number;
   tid: number;
   args?: {
@@ -105,6 +107,7 @@ export class TraceSummary {
       }
       if (e.name === 'RunTask' && open.length === 0) {
         this.add1('busy (tasks)', ms);
+        this.add1('busy (tasks), CPU time', (e.tdur ?? e.dur!) / 1000);
         task = e;
         taskKind = null;
       } else if (task && taskKind === null && open.length === 1) {
@@ -141,6 +144,7 @@ export class TraceSummary {
       Math.round(n / Math.max(1, this.traces)).toLocaleString('en-US');
     return [
       `${per(this.wallMs)} ms  wall, mark to mark`,
+      `${(this.threadTimes.reduce((a, b) => a + b, 0) / Math.max(1, this.threadTimes.length)).toFixed(1).padStart(7)} ms  ThreadTime (Performance.getMetrics) over the traced window, from before the start mark to after the end mark`,
       `${count(this.elementsStyled).padStart(7)}     elements styled, ${count(this.objectsLaidOut)} layout objects laid out, ${count(this.paints)} paints, ${count(this.frames)} animation frame callbacks`,
       ...[...this._ms].map(([k, ms]) => `${per(ms)} ms  ${k}`),
       `${(this.compositingMs / Math.max(1, this.composited)).toFixed(2).padStart(7)} ms  compositing per frame (Layerize and Commit, ${count(this.composited)} frames)`,
@@ -158,6 +162,8 @@ export class TraceSummary {
 
   traces = 0;
   wallMs = 0;
+  /** `ThreadTime` (CDP `Performance.getMetrics`) over each traced window. */
+  threadTimes: number[] = [];
   elementsStyled = 0;
   objectsLaidOut = 0;
   paints = 0;
