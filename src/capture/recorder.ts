@@ -30,7 +30,6 @@ import { MessageLoop } from '@lumino/messaging';
 import { Signal, type ISignal } from '@lumino/signaling';
 import { readKernelSlice, type CurrentCells } from '../core/capture/lineage';
 import { describeRun } from '../core/capture/provenance';
-import { summarizeRun } from '../core/history/summary';
 import { newRunId, runIdForRequest } from '../core/id';
 import { notebookStem } from '../core/paths';
 import { recordExecution } from '../core/record';
@@ -549,36 +548,22 @@ export class RunRecorder implements IRunRecorder, IDisposable {
       if (end.interrupted) {
         record.status = 'interrupted';
       }
-      // The run as it ended, shown as soon as it is handed to the store
-      // (as its live summaries were). The store reports it once its outbox
-      // write is durable, a round trip to the writer worker later, when
-      // the cell's own redraws are usually done: its row was then drawn in
-      // a frame of its own. Shown saved or not the same (a row marks a run
-      // "not yet saved" only once it has waited `SHOW_AFTER_MS`); a run
-      // the store then refuses leaves the runs model with the failure
-      // (`RunsModel`).
-      const summary =
-        final.attachments.length === 0
-          ? summarizeRun(record, final.series)
-          : undefined;
       run.spend('assemble', performance.now() - t0);
       await run.write(() => {
         const t1 = performance.now();
-        const saving = storeRun(
-          this._store,
-          record,
-          final,
-          () => {
-            run.spend('storeCall', performance.now() - t1);
-            // The store answers for the run from now on (`get`,
-            // `getSeries`), before its outbox has it.
-            if (summary) {
-              this._runUpdated.emit(summary);
-            }
-          },
-          summary
-        );
-        return saving;
+        return storeRun(this._store, record, final, summary => {
+          run.spend('storeCall', performance.now() - t1);
+          // The run as it ended, shown as soon as the store has it (as its
+          // live summaries were; the store answers for it from the `save`
+          // call on). The store reports it once its outbox write is
+          // durable, a round trip to the writer worker later, when the
+          // cell's own redraws are usually done: its row was then drawn in
+          // a frame of its own. Shown saved or not the same (a row marks a
+          // run "not yet saved" only once it has waited `SHOW_AFTER_MS`); a
+          // run the store then refuses leaves the runs model with the
+          // failure (`RunsModel`).
+          this._runUpdated.emit(summary);
+        });
       });
       this._timings.push(run.mainThreadMs);
       this._timingParts.push(run.timingParts);

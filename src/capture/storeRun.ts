@@ -4,6 +4,7 @@
  * watched) and the journal reconciler (runs rebuilt from the kernel's
  * journal).
  */
+import { summarizeRun } from '../core/history/summary';
 import type { IRunRecord, IRunSummary } from '../core/run';
 import type { IRunStore } from '../tokens';
 import type { IFinalizedRun } from './finalize';
@@ -12,8 +13,7 @@ export async function storeRun(
   store: IRunStore,
   record: IRunRecord,
   final: Pick<IFinalizedRun, 'attachments' | 'series'>,
-  onSaveCalled?: () => void,
-  summary?: IRunSummary
+  onSaveCalled?: (summary: IRunSummary) => void
 ): Promise<void> {
   // Artifacts are best effort: a file the server refuses must not cost the
   // run, which the store keeps until it can be written.
@@ -36,11 +36,11 @@ export async function storeRun(
       }
     }
   }
-  const saving = store.save(record, {
-    series: final.series,
-    // Made before an attachment the server refused changed the record.
-    summary: final.attachments.length === 0 ? summary : undefined
-  });
-  onSaveCalled?.();
+  // Made once the record is final (a refused attachment changes it), and
+  // handed over with it: the store reports the same summary, and from the
+  // `save` call on it answers for the run (`onSaveCalled` may show it).
+  const summary = summarizeRun(record, final.series);
+  const saving = store.save(record, { series: final.series, summary });
+  onSaveCalled?.(summary);
   await saving;
 }
