@@ -142,6 +142,28 @@ const AA = process.env.BENCH_AA === '1';
 const CELL = 1;
 type ArmName = 'tagged' | 'untagged';
 
+/**
+ * Run pair `i` of the two arms, each first in every other pair: resolves
+ * to [tagged, untagged]. A pair takes about 5 s, half the period of
+ * JupyterLab's polls (kernels, sessions, the file browser's listing:
+ * 10 s): with the tagged arm always first, a poll stayed in the same arm's
+ * window for dozens of pairs in a row (the file browser redrawing the runs
+ * folder's row each time: tagged only, in a 15-pair run), and what a
+ * tagged run sets off after its window always landed in an untagged one.
+ */
+async function pairInTurn<T>(
+  i: number,
+  tagged: () => Promise<T>,
+  untagged: () => Promise<T>
+): Promise<[T, T]> {
+  if (i % 2 === 0) {
+    const t = await tagged();
+    return [t, await untagged()];
+  }
+  const u = await untagged();
+  return [await tagged(), u];
+}
+
 /** Start counting DOM mutations by region (BENCH_MUTATIONS). */
 function countMutations(timed: boolean): void {
   const counts: Record<string, number> = {};
@@ -806,20 +828,7 @@ test('execution cost: tagged against untagged, whole page', async ({
           'untagged'
         );
       for (let i = 0; i < N + 1; i++) {
-        // Each arm first in every other pair. A pair takes about 5 s,
-        // half the period of JupyterLab's polls (kernels, sessions, the
-        // file browser's listing: 10 s): with the tagged arm always first,
-        // a poll stayed in the same arm's window for dozens of pairs in a
-        // row (its file browser redrawing the runs folder's row each time:
-        // tagged only, in a 15-pair run).
-        const taggedFirst = i % 2 === 0;
-        const first = taggedFirst
-          ? await sampleTagged()
-          : await sampleUntagged();
-        const second = taggedFirst
-          ? await sampleUntagged()
-          : await sampleTagged();
-        const [t, u] = taggedFirst ? [first, second] : [second, first];
+        const [t, u] = await pairInTurn(i, sampleTagged, sampleUntagged);
         const m = withMlflow ? await sample(4, count) : null;
         if (i > 0) {
           arm.tagged.push(t);
@@ -887,8 +896,9 @@ test('execution cost: tagged against untagged, whole page', async ({
         // timestamps are the trace's clock): which functions ran between
         // two marks, such as the request sent and its reply.
         // The page's own counter over the same window, beside the trace's
-        // sum of its tasks' CPU time (`busy (tasks), CPU time`): the two
-        // disagreed by 8 ms per execution with the sidebar collapsed.
+        // sum of its tasks' CPU time (`busy (tasks), CPU time`): they agree
+        // (ThreadTime is the tasks' CPU plus 7–8 ms a window), where two
+        // separate runs, one traced, one not, had seemed not to.
         const before = await counters(cdp);
         const profile =
           TRACE_DIR && TRACE_PROFILE ? await profiled(cdp, work) : await work();
@@ -910,17 +920,14 @@ test('execution cost: tagged against untagged, whole page', async ({
         into.add(trace, 'runs-bench-start', 'runs-bench-end');
       };
       for (let i = 0; TRACE && i < TRACES; i++) {
-        // Each arm first in every other pair, as the measured pairs (the
-        // count of runs grows just before the tagged one).
-        if (i % 2 === 0) {
-          next();
-          await traced('tagged', arm.taggedTrace);
-          await traced('untagged', arm.untaggedTrace);
-        } else {
-          await traced('untagged', arm.untaggedTrace);
-          next();
-          await traced('tagged', arm.taggedTrace);
-        }
+        await pairInTurn(
+          i,
+          () => {
+            next(); // the count of runs grows just before the tagged one
+            return traced('tagged', arm.taggedTrace);
+          },
+          () => traced('untagged', arm.untaggedTrace)
+        );
       }
       await cdp.detach();
       // Printed at once: a later folder failing does not lose this one.
