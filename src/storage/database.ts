@@ -103,8 +103,14 @@ export class RunsDatabase {
           tx.done
         ]);
       },
-      putEntry: async (folder, entry) => {
-        await this._db.put('entries', { folder, id: entry.summary.id, entry });
+      putEntries: async (folder, entries) => {
+        const tx = this._db.transaction('entries', 'readwrite');
+        await Promise.all([
+          ...entries.map(entry =>
+            tx.store.put({ folder, id: entry.summary.id, entry })
+          ),
+          tx.done
+        ]);
       },
       putShards: async (folder, shards) => {
         await this._db.put('shards', { folder, shards });

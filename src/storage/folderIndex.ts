@@ -113,6 +113,10 @@ export class FolderIndex implements IDisposable {
     this._pollMs = options.pollIntervalMs ?? 2500;
     this._standby = options.standby ?? 'when-hidden';
     this._now = options.now ?? Date.now;
+    if (typeof window !== 'undefined') {
+      window.addEventListener('pagehide', this._onPageHide);
+      document.addEventListener('visibilitychange', this._onPageHide);
+    }
     this._shards = new ShardWriter({
       contents: options.contents,
       saver: options.saver,
@@ -273,7 +277,13 @@ export class FolderIndex implements IDisposable {
    * Record a run this writer just wrote (stamps from the save answers).
    * The IndexedDB copy gets this one entry, not the folder: a copy of
    * the folder costs the main thread in proportion to its size (180 ms for
-   * 10,000 runs), and saves come seconds apart, each its own copy.
+   * 10,000 runs), and saves come seconds apart, each its own copy. The
+   * entry waits for the shard it goes into (written once saves pause, at
+   * most every 30 s), and the entries waiting then go in one transaction
+   * (`_flushEntries`): a transaction per save cost the page's main thread
+   * its own tasks and continuations with every run. They go sooner when
+   * the page is hidden or closed (`pagehide`); an entry the copy misses
+   * costs only reading its run file at the next open.
    */
   async noteWritten(folder: string, entry: IManifestEntry): Promise<void> {
     const state = await this._state(folder);
@@ -287,16 +297,38 @@ export class FolderIndex implements IDisposable {
       this._noteExists(state);
       this._schedulePersist(folder);
     } else {
-      void this._cache
-        .putEntry(folder, entry)
-        .catch(error =>
-          console.warn(
-            'jupyterlab-runs: the run cache could not be written',
-            error
-          )
-        );
+      let waiting = this._unsavedEntries.get(folder);
+      if (!waiting) {
+        waiting = new Map();
+        this._unsavedEntries.set(folder, waiting);
+      }
+      waiting.set(entry.summary.id, entry);
     }
     this._shards.schedule(folder);
+  }
+
+  /** Put the entries waiting for a folder's copy (`noteWritten`). */
+  private async _flushEntries(folder: string): Promise<void> {
+    const waiting = this._unsavedEntries.get(folder);
+    if (!waiting) {
+      return;
+    }
+    this._unsavedEntries.delete(folder);
+    try {
+      await this._cache.putEntries(folder, [...waiting.values()]);
+    } catch (error) {
+      console.warn(
+        'jupyterlab-runs: the run cache could not be written',
+        error
+      );
+    }
+  }
+
+  /** Put every entry waiting for its folder's copy. */
+  flushEntries(): Promise<void> {
+    return Promise.all(
+      [...this._unsavedEntries.keys()].map(folder => this._flushEntries(folder))
+    ).then(() => undefined);
   }
 
   /**
@@ -362,6 +394,7 @@ export class FolderIndex implements IDisposable {
     const state = await this._state(folder);
     for (const id of ids) {
       state.entries.delete(id);
+      this._unsavedEntries.get(folder)?.delete(id);
     }
     state.sorted = null;
     this._schedulePersist(folder);
@@ -386,6 +419,8 @@ export class FolderIndex implements IDisposable {
   async move(oldFolder: string, newFolder: string): Promise<void> {
     const state = await this._state(oldFolder);
     this._states.delete(oldFolder);
+    // In the new folder's snapshot, written below.
+    this._unsavedEntries.delete(oldFolder);
     this._shards.move(oldFolder, newFolder);
     // The new folder's time is its own: check it at the next open.
     state.stamp = null;
@@ -408,6 +443,7 @@ export class FolderIndex implements IDisposable {
       await this._persistNow(folder);
     }
     await this._shards.flush();
+    await this.flushEntries();
   }
 
   dispose(): void {
@@ -415,6 +451,11 @@ export class FolderIndex implements IDisposable {
       return;
     }
     this._isDisposed = true;
+    if (typeof window !== 'undefined') {
+      window.removeEventListener('pagehide', this._onPageHide);
+      document.removeEventListener('visibilitychange', this._onPageHide);
+    }
+    void this.flushEntries();
     for (const timer of this._persistTimers.values()) {
       clearTimeout(timer);
     }
@@ -870,6 +911,7 @@ export class FolderIndex implements IDisposable {
     if (!state) {
       return;
     }
+    await this._flushEntries(folder);
     try {
       await this._cache.putShards(folder, state.shards);
     } catch (error) {
@@ -885,6 +927,8 @@ export class FolderIndex implements IDisposable {
     if (!state) {
       return;
     }
+    // The snapshot holds them all.
+    this._unsavedEntries.delete(folder);
     try {
       await this._cache.put({
         folder,
@@ -920,6 +964,14 @@ export class FolderIndex implements IDisposable {
   private _checking = new Map<string, Promise<void>>();
   private _queued = new Map<string, Promise<void>>();
   private _persistTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  /** Entries saved since their folder's copy was written (`noteWritten`). */
+  private _unsavedEntries = new Map<string, Map<string, IManifestEntry>>();
+  /** The page is hidden or going: put the waiting entries now. */
+  private _onPageHide = (): void => {
+    if (document.visibilityState === 'hidden') {
+      void this.flushEntries();
+    }
+  };
   private _watchers = new Map<string, { poll: Poll; count: number }>();
   private _isDisposed = false;
   private _changed = new Signal<FolderIndex, string>(this);

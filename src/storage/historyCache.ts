@@ -45,17 +45,18 @@ export interface IFolderSnapshot {
 /**
  * Where snapshots are kept (IndexedDB in the browser, memory in tests).
  *
- * `put` replaces a folder's whole snapshot; `putEntry` adds or replaces one
- * entry of it (a run this page saved), so a save costs the copy of one
- * entry, not of the folder: the whole copy of a 10,000-run folder took
- * 180 ms of the page's main thread per save (IndexedDB clones the value
- * on the main thread; measured with benchmarks/execution-cost.sh).
+ * `put` replaces a folder's whole snapshot; `putEntries` adds or replaces
+ * entries of it (runs this page saved, in one transaction), so saves cost
+ * the copy of their entries, not of the folder: the whole copy of a
+ * 10,000-run folder took 180 ms of the page's main thread per save
+ * (IndexedDB clones the value on the main thread; measured with
+ * benchmarks/execution-cost.sh).
  * `get` returns the last snapshot with the entries put since.
  */
 export interface IHistoryCache {
   get(folder: string): Promise<IFolderSnapshot | undefined>;
   put(snapshot: IFolderSnapshot): Promise<void>;
-  putEntry(folder: string, entry: IManifestEntry): Promise<void>;
+  putEntries(folder: string, entries: IManifestEntry[]): Promise<void>;
   /**
    * Replace the snapshot's shard stamps (after this page wrote its shard),
    * again without copying the folder: that copy after each shard write
@@ -112,13 +113,15 @@ export class MemoryHistoryCache implements IHistoryCache {
     this._shards.set(folder, structuredClone(shards));
   }
 
-  async putEntry(folder: string, entry: IManifestEntry): Promise<void> {
-    let entries = this._entries.get(folder);
-    if (!entries) {
-      entries = new Map();
-      this._entries.set(folder, entries);
+  async putEntries(folder: string, entries: IManifestEntry[]): Promise<void> {
+    let kept = this._entries.get(folder);
+    if (!kept) {
+      kept = new Map();
+      this._entries.set(folder, kept);
     }
-    entries.set(entry.summary.id, structuredClone(entry));
+    for (const entry of entries) {
+      kept.set(entry.summary.id, structuredClone(entry));
+    }
   }
 
   async delete(folder: string): Promise<void> {

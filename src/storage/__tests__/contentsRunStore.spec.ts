@@ -814,12 +814,14 @@ describe('ContentsRunStore', () => {
       expect(second.runs.map(r => r.id)).toContain(runId(9));
     });
 
-    it("should copy one entry per save to the cache, and the shard's stamp after a shard write, never the folder", async () => {
+    it("should copy the entries saved to the cache with the shard's stamp, in one transaction, never the folder", async () => {
       // A copy of the folder holds every entry: one per save would make
-      // every save cost time in proportion to the folder's size.
+      // every save cost time in proportion to the folder's size; and a
+      // transaction per save cost the page's main thread with every run.
       const puts: number[] = [];
+      /** The cache's writes in order: `entries:<n>` and `shards`. */
+      const log: string[] = [];
       const entries: string[] = [];
-      const shardPuts: string[][] = [];
       const memory = new MemoryHistoryCache();
       cache = {
         get: folder => memory.get(folder),
@@ -827,12 +829,13 @@ describe('ContentsRunStore', () => {
           puts.push(snapshot.entries.length);
           return memory.put(snapshot);
         },
-        putEntry: (folder, entry) => {
-          entries.push(entry.summary.id);
-          return memory.putEntry(folder, entry);
+        putEntries: (folder, saved) => {
+          log.push(`entries:${saved.length}`);
+          entries.push(...saved.map(e => e.summary.id));
+          return memory.putEntries(folder, saved);
         },
         putShards: (folder, shards) => {
-          shardPuts.push(shards.map(s => s.name));
+          log.push('shards');
           return memory.putShards(folder, shards);
         },
         delete: folder => memory.delete(folder)
@@ -843,19 +846,17 @@ describe('ContentsRunStore', () => {
       await store.flushManifests();
       await store.list(NB, { current: true });
       const before = puts.length;
+      log.length = 0;
       for (let i = 0; i < 40; i++) {
         await saveNow(store, makeRun({ id: runId(i), notebookPath: NB }));
       }
-      await new Promise(resolve => setTimeout(resolve, 1100));
-      expect(puts.length).toBe(before);
-      expect(entries).toEqual(Array.from({ length: 40 }, (_v, i) => runId(i)));
-      // The shard, once written, adds its stamp; the folder is not copied.
-      const shardsBefore = shardPuts.length;
+      // Saved, the shard not yet written: nothing copied yet.
+      expect(log).toEqual([]);
       await store.flushManifests();
       expect(puts.slice(before)).toEqual([]);
-      expect(shardPuts.slice(shardsBefore)).toEqual([
-        [`manifest-${WRITER_1}.json`]
-      ]);
+      // The shard, once written, adds the waiting entries and its stamp.
+      expect(log).toEqual(['entries:40', 'shards']);
+      expect(entries).toEqual(Array.from({ length: 40 }, (_v, i) => runId(i)));
       // The copy is complete: a reload opens warm with every run.
       store.dispose();
       const again = open();
@@ -863,6 +864,40 @@ describe('ContentsRunStore', () => {
       expect((await again.list(NB)).runs).toHaveLength(41);
       // At most the folder's own check: no run file read.
       expect(contents.reads.filter(p => p !== FOLDER)).toEqual([]);
+    });
+
+    it('should copy the entries waiting when the page is hidden', async () => {
+      const log: string[] = [];
+      const memory = new MemoryHistoryCache();
+      cache = {
+        get: folder => memory.get(folder),
+        put: snapshot => memory.put(snapshot),
+        putEntries: (folder, saved) => {
+          log.push(...saved.map(e => e.summary.id));
+          return memory.putEntries(folder, saved);
+        },
+        putShards: (folder, shards) => memory.putShards(folder, shards),
+        delete: folder => memory.delete(folder)
+      };
+      const store = open();
+      await saveNow(store, makeRun({ id: runId(100), notebookPath: NB }));
+      await store.flushManifests();
+      await store.list(NB, { current: true });
+      await saveNow(store, makeRun({ id: runId(1), notebookPath: NB }));
+      expect(log).toEqual([]);
+      // Another tab selected, or this one closed: the browser may end the
+      // page before the shard is due.
+      const visibility = jest
+        .spyOn(document, 'visibilityState', 'get')
+        .mockReturnValue('hidden');
+      try {
+        document.dispatchEvent(new Event('visibilitychange'));
+        await Promise.resolve();
+        expect(log).toEqual([runId(1)]);
+      } finally {
+        visibility.mockRestore();
+      }
+      store.dispose();
     });
 
     it('should reopen warm from a snapshot and the entries saved after it', async () => {

@@ -40,9 +40,8 @@ describe('RunsDatabase', () => {
     it('should give the snapshot with the entries put after it', async () => {
       const { cache } = await openRunsDatabase('/db-entries/');
       await cache.put(snapshot([entry(0), entry(1)]));
-      await cache.putEntry(FOLDER, entry(2));
-      await cache.putEntry(FOLDER, entry(1, 'renamed'));
-      await cache.putEntry('other.runs', entry(3));
+      await cache.putEntries(FOLDER, [entry(2), entry(1, 'renamed')]);
+      await cache.putEntries('other.runs', [entry(3)]);
       const got = await cache.get(FOLDER);
       expect(ids(got)).toEqual([runId(0), runId(1), runId(2)]);
       expect(
@@ -54,7 +53,7 @@ describe('RunsDatabase', () => {
     it('should drop the entries a new snapshot of the folder covers', async () => {
       const { cache } = await openRunsDatabase('/db-replace/');
       await cache.put(snapshot([entry(0)]));
-      await cache.putEntry(FOLDER, entry(1));
+      await cache.putEntries(FOLDER, [entry(1)]);
       await cache.put(snapshot([entry(5)]));
       expect(ids(await cache.get(FOLDER))).toEqual([runId(5)]);
       await cache.delete(FOLDER);
@@ -70,7 +69,7 @@ describe('RunsDatabase', () => {
         lastModified: '2026-12-01T00:00:03.000000Z'
       };
       await cache.putShards(FOLDER, [shard]);
-      await cache.putEntry(FOLDER, entry(1));
+      await cache.putEntries(FOLDER, [entry(1)]);
       const got = await cache.get(FOLDER);
       expect(got?.shards).toEqual([shard]);
       expect(ids(got)).toEqual([runId(0), runId(1)]);
@@ -98,7 +97,7 @@ describe('RunsDatabase', () => {
       const db = await openRunsDatabase('/db-upgrade/');
       expect(await db.outbox.all()).toEqual([{ key: 'run:x', folder: FOLDER }]);
       await db.cache.put(snapshot([entry(0)]));
-      await db.cache.putEntry(FOLDER, entry(1));
+      await db.cache.putEntries(FOLDER, [entry(1)]);
       expect(ids(await db.cache.get(FOLDER))).toEqual([runId(0), runId(1)]);
     });
   });
