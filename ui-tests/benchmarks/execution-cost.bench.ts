@@ -6,7 +6,8 @@
  * `bash benchmarks/execution-cost.sh`.
  *
  * Per execution (BENCH_RUNS of each, default 40, after one warm-up pair;
- * each arm first in every other pair):
+ * each pair in an order drawn at random, after a pause drawn at random:
+ * BENCH_SEED, BENCH_PAUSE_MS, `pairInRandomTurn`):
  * - CPU: CDP `Performance.getMetrics` deltas around the execution and what
  *   it sets off, over a window of the same length for every execution
  *   (BENCH_WINDOW_MS, 2 s from the call, long enough for the run to be
@@ -143,25 +144,88 @@ const CELL = 1;
 type ArmName = 'tagged' | 'untagged';
 
 /**
- * Run pair `i` of the two arms, each first in every other pair: resolves
- * to [tagged, untagged]. A pair takes about 5 s, half the period of
- * JupyterLab's polls (kernels, sessions, the file browser's listing:
- * 10 s): with the tagged arm always first, a poll stayed in the same arm's
- * window for dozens of pairs in a row (the file browser redrawing the runs
- * folder's row each time: tagged only, in a 15-pair run), and what a
- * tagged run sets off after its window always landed in an untagged one.
+ * BENCH_SEED: the seed of the arms' order and of the pauses between pairs
+ * (`pairInRandomTurn`; default 1): the same seed gives the same schedule.
  */
-async function pairInTurn<T>(
-  i: number,
+const SEED = Number(process.env.BENCH_SEED ?? 1);
+/**
+ * BENCH_PAUSE_MS: the longest pause before a pair, drawn uniformly from 0
+ * to this (default 2500, a quarter of JupyterLab's 10-s polls).
+ */
+const PAUSE_MS = Number(process.env.BENCH_PAUSE_MS ?? 2500);
+
+/**
+ * BENCH_ORDER=alternate: each arm first in every other pair, as before
+ * 2026-12-08 (with BENCH_PAUSE_MS=0, to see what that order made of the
+ * polls).
+ */
+const ALTERNATE = process.env.BENCH_ORDER === 'alternate';
+
+/** mulberry32: a small seeded generator, uniform in [0, 1). */
+function seeded(seed: number): () => number {
+  let state = seed | 0;
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Pairs run so far (BENCH_ORDER=alternate). */
+let paired = 0;
+
+/**
+ * Run one pair of the two arms, in an order drawn at random, after a
+ * pause drawn at random: resolves to [tagged, untagged]. JupyterLab polls
+ * every 10 s (kernels, sessions, terminals, workspaces, the file browser's
+ * listing), and a pair takes about 5 s. With the tagged arm always first,
+ * a poll stayed in the same arm's window for dozens of pairs; with each
+ * arm first in every other pair, the order repeated every 10 s too, and
+ * traced (15 pairs, 2026-12-08) the file browser's listing came in a
+ * third of the tagged windows and in none of the untagged ones, the
+ * kernels and sessions polls likewise. A random order gives each arm a
+ * poll as often as the other, and a random pause moves the polls across
+ * the windows.
+ */
+async function pairInRandomTurn<T>(
+  random: () => number,
   tagged: () => Promise<T>,
   untagged: () => Promise<T>
 ): Promise<[T, T]> {
-  if (i % 2 === 0) {
+  const taggedFirst = ALTERNATE ? paired++ % 2 === 0 : random() < 0.5;
+  const pause = random() * PAUSE_MS;
+  await new Promise(resolve => setTimeout(resolve, pause));
+  if (taggedFirst) {
     const t = await tagged();
     return [t, await untagged()];
   }
   const u = await untagged();
   return [await tagged(), u];
+}
+
+/**
+ * JupyterLab's own background requests, by kind: what a window's CPU
+ * includes besides the execution (each parsed and handled on the main
+ * thread, and the file browser's listing redrawn).
+ */
+function pollKind(method: string, url: string): string | null {
+  const { pathname, searchParams } = new URL(url);
+  if (/\/api\/(kernels|sessions|terminals|kernelspecs|me)$/.test(pathname)) {
+    return `${method} ${pathname.replace(/^.*\/api\//, '')}`;
+  }
+  if (/\/lab\/api\/workspaces/.test(pathname)) {
+    return `${method} workspaces`;
+  }
+  if (
+    method === 'GET' &&
+    /\/api\/contents\//.test(pathname) &&
+    searchParams.get('content') === '1' &&
+    !/\.[A-Za-z0-9]+$/.test(pathname)
+  ) {
+    return 'GET a folder listing (contents)';
+  }
+  return null;
 }
 
 /** Start counting DOM mutations by region (BENCH_MUTATIONS). */
@@ -406,6 +470,8 @@ interface ISample {
   before: number;
   /** The kernel's time from starting the cell to sending its reply. */
   kernel: number;
+  /** JupyterLab's background requests made in the window (`pollKind`). */
+  polls: string[];
 }
 
 /** Main-thread counters of the page (ms). */
@@ -779,6 +845,14 @@ test('execution cost: tagged against untagged, whole page', async ({
       if (MUTATIONS) {
         await page.evaluate(countMutations, MUTATIONS_TIMED);
       }
+      /** Where the requests of the window being counted go (`pollKind`). */
+      let polling: string[] | null = null;
+      page.page.on('request', request => {
+        const kind = polling && pollKind(request.method(), request.url());
+        if (kind) {
+          polling!.push(kind);
+        }
+      });
       const sample = async (
         index: number,
         expected: number,
@@ -793,10 +867,13 @@ test('execution cost: tagged against untagged, whole page', async ({
         }
         const committed = REACT ? await reactCommits(page) : {};
         const mutatedBefore = MUTATIONS ? await mutations(page) : {};
+        const polls: string[] = [];
+        polling = polls;
         const before = await counters(cdp);
         const phases = await execute(page, index);
         const window = await settled(page, expected);
         const after = await counters(cdp);
+        polling = null;
         if (MUTATIONS && mutated) {
           addCounts(mutated, mutatedBefore, await mutations(page));
         }
@@ -806,6 +883,7 @@ test('execution cost: tagged against untagged, whole page', async ({
         return {
           ...phases,
           window,
+          polls,
           task: after.task - before.task,
           script: after.script - before.script,
           thread: after.thread - before.thread,
@@ -827,8 +905,13 @@ test('execution cost: tagged against untagged, whole page', async ({
           arm.untaggedMutations,
           'untagged'
         );
+      const random = seeded(SEED);
       for (let i = 0; i < N + 1; i++) {
-        const [t, u] = await pairInTurn(i, sampleTagged, sampleUntagged);
+        const [t, u] = await pairInRandomTurn(
+          random,
+          sampleTagged,
+          sampleUntagged
+        );
         const m = withMlflow ? await sample(4, count) : null;
         if (i > 0) {
           arm.tagged.push(t);
@@ -881,7 +964,11 @@ test('execution cost: tagged against untagged, whole page', async ({
           addAllocations(into, profile as unknown as IHeapProfile);
         }
       }
-      const traced = async (armName: ArmName, into: TraceSummary) => {
+      const traced = async (
+        armName: ArmName,
+        into: TraceSummary,
+        pair: number
+      ) => {
         await prepare(armName);
         await browser.startTracing(page.page, {
           categories: TRACE_CATS
@@ -907,7 +994,7 @@ test('execution cost: tagged against untagged, whole page', async ({
         const trace = await browser.stopTracing();
         if (TRACE_DIR) {
           // For a closer look (chrome://tracing, Perfetto).
-          const name = `cost-${size}-${armName}-${count}`;
+          const name = `cost-${size}-${armName}-${pair}`;
           mkdirSync(TRACE_DIR, { recursive: true });
           writeFileSync(path.join(TRACE_DIR, `${name}.json`), trace);
           if (profile) {
@@ -920,13 +1007,13 @@ test('execution cost: tagged against untagged, whole page', async ({
         into.add(trace, 'runs-bench-start', 'runs-bench-end');
       };
       for (let i = 0; TRACE && i < TRACES; i++) {
-        await pairInTurn(
-          i,
+        await pairInRandomTurn(
+          random,
           () => {
             next(); // the count of runs grows just before the tagged one
-            return traced('tagged', arm.taggedTrace);
+            return traced('tagged', arm.taggedTrace, i);
           },
-          () => traced('untagged', arm.untaggedTrace)
+          () => traced('untagged', arm.untaggedTrace, i)
         );
       }
       await cdp.detach();
@@ -995,7 +1082,7 @@ function newestRunFile(folder: string): string {
 /** The lines printed for one folder. */
 function report(size: number, arm: IArm, loadBefore: string): string[] {
   const lines = [
-    `execution cost benchmark: the whole page's main thread per execution, ${N} tagged and ${N} untagged executions interleaved, each arm first in every other pair (after one warm-up pair), runs sidebar ${SIDEBAR ? 'open' : 'collapsed'}${GC ? ', a full garbage collection before each' : ''}`,
+    `execution cost benchmark: the whole page's main thread per execution, ${N} tagged and ${N} untagged executions interleaved, ${ALTERNATE ? 'each arm first in every other pair' : `in an order drawn at random (seed ${SEED})`} after a pause of 0 to ${PAUSE_MS} ms (after one warm-up pair), runs sidebar ${SIDEBAR ? 'open' : 'collapsed'}${GC ? ', a full garbage collection before each' : ''}`,
     `cell: 10 params, 5 metrics and a tag through the Python API`,
     `load before: ${loadBefore}`,
     `load after:  ${uptime()}`
@@ -1042,6 +1129,29 @@ function report(size: number, arm: IArm, loadBefore: string): string[] {
     // too late for the fixed window.
     const overran = (samples: ISample[]) =>
       samples.filter(s => s.window > WINDOW_MS + 100).length;
+    // JupyterLab's polls, by kind, per window of each arm: a difference
+    // here is background work one arm was charged with more than the other.
+    const kinds = new Set(
+      [...arm.tagged, ...arm.untagged].flatMap(s => s.polls)
+    );
+    const perWindow = (samples: ISample[], kind: string) =>
+      (
+        samples.reduce(
+          (n, s) => n + s.polls.filter(k => k === kind).length,
+          0
+        ) / Math.max(1, samples.length)
+      ).toFixed(2);
+    lines.push(
+      `  JupyterLab's polls per window, tagged / untagged: ${
+        [...kinds]
+          .sort()
+          .map(
+            k =>
+              `${k} ${perWindow(arm.tagged, k)} / ${perWindow(arm.untagged, k)}`
+          )
+          .join('; ') || 'none'
+      }`
+    );
     lines.push(
       `  the newest run file: ${arm.runFile}`,
       `  windows of ${WINDOW_MS} ms from the call; longer (the run saved later than ${WINDOW_MS - QUIET_MS} ms): tagged ${overran(arm.tagged)}, untagged ${overran(arm.untagged)} of ${arm.tagged.length}`,
