@@ -142,6 +142,25 @@ def test_a_journal_deleted_with_its_folder_mid_run_starts_again_where_runs_go(
     assert _lines(tmp_path / "nb.runs" / "journal" / name) == ["log", "end"]
 
 
+def test_each_line_is_on_disk_as_it_is_written_from_one_open_file(tmp_path, running,
+                                                                  monkeypatch):
+    journal, name = running
+    path = tmp_path / "nb.runs" / "journal" / name
+    opened = []
+    real_open = open
+    monkeypatch.setattr("builtins.open", lambda *a, **k: opened.append(a[0]) or real_open(*a, **k))
+    for seq in range(3):
+        journal.log({"seq": seq})
+        # A page reading the journal of a run still in flight (its tab was
+        # closed) sees every line so far.
+        assert _lines(path) == ["start"] + ["log"] * (seq + 1)
+    journal.end("ok")
+    assert _lines(path) == ["start", "log", "log", "log", "end"]
+    # The file opened at the start served the rest: opening it again for
+    # each line cost the kernel's reply about 1 ms per tagged execution.
+    assert opened == ([] if os.name == "posix" else [str(path)] * 4)
+
+
 def test_an_unwritable_folder_never_raises(tmp_path, monkeypatch):
     blocker = tmp_path / "nb.runs"
     blocker.write_text("a file where the folder should be")
