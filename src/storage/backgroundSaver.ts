@@ -36,11 +36,15 @@ export interface IFileSaver {
    * Write text files in order, with the folder's time read (a GET of
    * `statUrl`) before the first and after the last, as one request of the
    * page (`BackgroundSaver`); null when it cannot (no worker, a path it
-   * leaves to `save`): the caller then saves each file.
+   * leaves to `save`): the caller then saves each file. `outbox`: the
+   * outbox entry (key and revision) the files are; a saver that also
+   * writes the outbox (`outboxStorage`) deletes it once they are written,
+   * if it still holds that revision, and says so (`outboxDeleted`).
    */
   writeBatch?(
     statUrl: string,
-    files: { path: string; content: string }[]
+    files: { path: string; content: string }[],
+    outbox?: { key: string; revision: number }
   ): Promise<IBatchAnswer> | null;
 }
 
@@ -137,7 +141,8 @@ export class BackgroundSaver implements IFileSaver {
 
   writeBatch(
     statUrl: string,
-    files: { path: string; content: string }[]
+    files: { path: string; content: string }[],
+    outbox?: { key: string; revision: number }
   ): Promise<IBatchAnswer> | null {
     if (
       !this._worker ||
@@ -157,7 +162,11 @@ export class BackgroundSaver implements IFileSaver {
         url: `${this._apiUrl}/${encodePath(f.path)}`,
         model: { type: 'file', format: 'text', content: f.content }
       })),
-      write: this._writeEndpoint(files)
+      write: this._writeEndpoint(files),
+      outbox:
+        outbox && this._outboxDb !== null
+          ? { db: this._outboxDb, ...outbox }
+          : undefined
     };
     // A failed worker's batch is written file by file the usual way,
     // without the folder's time (unknown: no own write is recognised).
@@ -191,6 +200,7 @@ export class BackgroundSaver implements IFileSaver {
     if (!this._worker) {
       return fallback;
     }
+    this._outboxDb = db;
     const send = (
       request: Omit<IOutboxRequest, 'id' | 'method' | 'db'>,
       resend: () => Promise<void>
@@ -332,6 +342,8 @@ export class BackgroundSaver implements IFileSaver {
   /** The server extension's write endpoint (`IBatchRequest.write`). */
   private _writeUrl: string;
   private _lastId = 0;
+  /** The database whose outbox the worker writes (`outboxStorage`). */
+  private _outboxDb: string | null = null;
   private _pending = new Map<number, IPendingWrite>();
 }
 

@@ -65,6 +65,7 @@ import {
   type IClock,
   type IBackoff,
   type IOutboxEntry,
+  type IOutboxWritten,
   type IRunTexts,
   type IOutboxStatus,
   type IOutboxStorage
@@ -653,7 +654,7 @@ export class ContentsRunStore implements IRunStore {
     return refusal;
   }
 
-  private async _write(entry: IOutboxEntry): Promise<void> {
+  private async _write(entry: IOutboxEntry): Promise<IOutboxWritten | void> {
     // Where the notebook is now: a rename this store saw since the entry
     // was queued sends it to the new folder.
     let notebookPath = this._moved(entry.notebookPath);
@@ -718,7 +719,11 @@ export class ContentsRunStore implements IRunStore {
     }
     // The run file last: it is the commit point readers trust.
     texts.push({ name: `${run.id}.json`, content: made.run });
-    let models = await this._writeBatch(folder, texts);
+    const batch = await this._writeBatch(folder, texts, {
+      key: entry.key,
+      revision: entry.revision
+    });
+    let models = batch?.models;
     if (!models) {
       models = [];
       for (const text of texts) {
@@ -740,18 +745,21 @@ export class ContentsRunStore implements IRunStore {
       run: summary,
       seq: ++this._seq
     });
+    return { removed: batch?.removed ?? false };
   }
 
   /**
    * A run's files in one request of the page, with the folder's time read
    * around them (`IFileSaver.writeBatch`); null when that cannot be done
    * or the folder is missing (the caller then writes each file, following
-   * renames and making the folder again).
+   * renames and making the folder again). `removed`: the saver deleted
+   * the outbox entry `outbox` once the files were written.
    */
   private async _writeBatch(
     folder: string,
-    files: { name: string; content: string }[]
-  ): Promise<Contents.IModel[] | null> {
+    files: { name: string; content: string }[],
+    outbox: { key: string; revision: number }
+  ): Promise<{ models: Contents.IModel[]; removed: boolean } | null> {
     const statUrl = this._index.backgroundStatUrl(folder);
     if (!statUrl || !this._saver.writeBatch) {
       return null;
@@ -762,7 +770,7 @@ export class ContentsRunStore implements IRunStore {
     }));
     try {
       return await this._index.ownWriteStamped(folder, async () => {
-        const writing = this._saver.writeBatch!(statUrl, paths);
+        const writing = this._saver.writeBatch!(statUrl, paths, outbox);
         if (!writing) {
           throw new NoBatch();
         }
@@ -770,7 +778,10 @@ export class ContentsRunStore implements IRunStore {
         return {
           ...answer,
           written: answer.models,
-          result: answer.models as unknown as Contents.IModel[]
+          result: {
+            models: answer.models as unknown as Contents.IModel[],
+            removed: answer.outboxDeleted === true
+          }
         };
       });
     } catch (error) {

@@ -125,6 +125,16 @@ export function outboxKey(
   throw new Error('An outbox entry needs a run or a file');
 }
 
+/**
+ * What a write of an entry may say (`Outbox.IOptions.write`): `removed`,
+ * the writer deleted the entry from the outbox's storage itself (the
+ * writer worker, once the files were written, if the storage still held
+ * this revision), so the outbox does not.
+ */
+export interface IOutboxWritten {
+  removed?: boolean;
+}
+
 /** Where waiting runs are kept (IndexedDB in the browser). */
 export interface IOutboxStorage {
   all(): Promise<IOutboxEntry[]>;
@@ -378,8 +388,9 @@ export class Outbox {
       if (held.has(entry.folder)) {
         continue;
       }
+      let written: IOutboxWritten | void;
       try {
-        await this._write(entry);
+        written = await this._write(entry);
       } catch (error) {
         const failure = classifyWriteFailure(error);
         const attempts = entry.attempts + 1;
@@ -410,7 +421,9 @@ export class Outbox {
       if (current && current.revision === entry.revision) {
         this._entries.delete(entry.key);
         this._woken.delete(entry.key);
-        await this._storage.delete(entry.key);
+        if (!written?.removed) {
+          await this._storage.delete(entry.key);
+        }
       }
       this._written.emit(entry);
       this._wakeAfterOutage();
@@ -490,7 +503,7 @@ export class Outbox {
   }
 
   private _storage: IOutboxStorage;
-  private _write: (entry: IOutboxEntry) => Promise<void>;
+  private _write: (entry: IOutboxEntry) => Promise<IOutboxWritten | void>;
   private _clock: IClock;
   private _backoff: IBackoff;
   private _random: () => number;
@@ -528,7 +541,7 @@ export namespace Outbox {
   export interface IOptions {
     storage: IOutboxStorage;
     /** Write one entry (a run: its series, then its run file). */
-    write: (entry: IOutboxEntry) => Promise<void>;
+    write: (entry: IOutboxEntry) => Promise<IOutboxWritten | void>;
     clock?: IClock;
     backoff?: IBackoff;
     random?: () => number;

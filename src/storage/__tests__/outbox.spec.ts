@@ -87,6 +87,37 @@ describe('Outbox', () => {
       expect(outbox.status.count).toBe(0);
     });
 
+    it('should not delete what its writer says it removed itself', async () => {
+      // The writer worker deletes an entry with its batch: the outbox then
+      // sends no delete of its own (one message each way less per run).
+      const deleted: string[] = [];
+      const remove = storage.delete.bind(storage);
+      storage.delete = key => {
+        deleted.push(key);
+        return remove(key);
+      };
+      const removing = new Outbox({
+        storage,
+        clock,
+        backoff: BACKOFF,
+        write: async entry => {
+          written.push(entry.key);
+          storage.entries.delete(entry.key);
+          return { removed: entry.key.endsWith(runId(1)) };
+        }
+      });
+      try {
+        await queue(removing, 1);
+        await queue(removing, 2);
+        await removing.flush();
+        expect(written).toEqual([`run:${runId(1)}`, `run:${runId(2)}`]);
+        expect(deleted).toEqual([`run:${runId(2)}`]);
+        expect(removing.status.count).toBe(0);
+      } finally {
+        removing.dispose();
+      }
+    });
+
     it('should write in the order things were queued', async () => {
       fail = () => offline();
       await outbox.enqueue({

@@ -101,6 +101,52 @@ describe('the outbox written by the worker', () => {
     database.close();
   });
 
+  it('deletes the entry a batch wrote, once its files are written, unless a newer revision is queued', async () => {
+    const worker = new InProcessWorker();
+    // The server extension's write endpoint, answering every batch.
+    worker.scope.fetch = async () =>
+      ({
+        status: 200,
+        statusText: 'OK',
+        text: async () =>
+          JSON.stringify({
+            written: true,
+            before: 'b',
+            after: 'a',
+            latest: 1,
+            models: [{ path: 'work/a.runs/x.json' }]
+          })
+      }) as Response;
+    const { database, saver } = await setUp(worker);
+    const storage = saver.outboxStorage(database.name, database.outbox);
+    await storage.put(entry('run:a'));
+    await storage.put(entry('run:b'));
+    const file = [{ path: 'work/a.runs/x.json', content: '{}' }];
+    const first = await saver.writeBatch('http://stat', file, {
+      key: 'run:a',
+      revision: 1
+    });
+    expect(first?.outboxDeleted).toBe(true);
+    expect(await database.outbox.all()).toEqual([entry('run:b')]);
+    // Queued again while its first revision was being written: it stays.
+    await storage.put(entry('run:b', 2));
+    const second = await saver.writeBatch('http://stat', file, {
+      key: 'run:b',
+      revision: 1
+    });
+    expect(second?.outboxDeleted).toBe(false);
+    expect(await database.outbox.all()).toEqual([entry('run:b', 2)]);
+    // No message of its own for the delete.
+    expect(
+      worker.sent.map(
+        m =>
+          (m as { op?: string; method?: string }).op ??
+          (m as { method: string }).method
+      )
+    ).toEqual(['put', 'put', 'BATCH', 'put', 'BATCH']);
+    database.close();
+  });
+
   it('never makes a database, and leaves the write to the page when it cannot', async () => {
     const worker = new InProcessWorker();
     const { database, saver } = await setUp(worker);
