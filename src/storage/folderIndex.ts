@@ -314,14 +314,9 @@ export class FolderIndex implements IDisposable {
       return;
     }
     this._unsavedEntries.delete(folder);
-    try {
-      await this._cache.putEntries(folder, [...waiting.values()]);
-    } catch (error) {
-      console.warn(
-        'jupyterlab-runs: the run cache could not be written',
-        error
-      );
-    }
+    await writeCache(() =>
+      this._cache.putEntries(folder, [...waiting.values()])
+    );
   }
 
   /** Put every entry waiting for its folder's copy. */
@@ -912,14 +907,7 @@ export class FolderIndex implements IDisposable {
       return;
     }
     await this._flushEntries(folder);
-    try {
-      await this._cache.putShards(folder, state.shards);
-    } catch (error) {
-      console.warn(
-        'jupyterlab-runs: the run cache could not be written',
-        error
-      );
-    }
+    await writeCache(() => this._cache.putShards(folder, state.shards));
   }
 
   private async _persistNow(folder: string): Promise<void> {
@@ -929,8 +917,8 @@ export class FolderIndex implements IDisposable {
     }
     // The snapshot holds them all.
     this._unsavedEntries.delete(folder);
-    try {
-      await this._cache.put({
+    await writeCache(() =>
+      this._cache.put({
         folder,
         entries: [...state.entries.values()],
         shards: state.shards,
@@ -939,13 +927,8 @@ export class FolderIndex implements IDisposable {
         exists: state.exists,
         parentStamp: state.parentStamp,
         journal: state.journal
-      });
-    } catch (error) {
-      console.warn(
-        'jupyterlab-runs: the run cache could not be written',
-        error
-      );
-    }
+      })
+    );
   }
 
   private _cacheReadTimeout: number;
@@ -975,6 +958,15 @@ export class FolderIndex implements IDisposable {
   private _watchers = new Map<string, { poll: Poll; count: number }>();
   private _isDisposed = false;
   private _changed = new Signal<FolderIndex, string>(this);
+}
+
+/** A write of the IndexedDB copy: a failure is logged, never thrown. */
+async function writeCache(write: () => Promise<void>): Promise<void> {
+  try {
+    await write();
+  } catch (error) {
+    console.warn('jupyterlab-runs: the run cache could not be written', error);
+  }
 }
 
 export namespace FolderIndex {
