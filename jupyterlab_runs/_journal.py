@@ -226,7 +226,7 @@ class Journal:
         rid, path = current
         # The file stays open for the execution: a line is one write, where
         # opening, appending and closing by path (and making sure of the
-        # folder and the file first) cost the kernel about 1 ms of its reply
+        # folder and the file first) cost the kernel about 0.5 ms of its reply
         # per tagged execution (kernel-cost benchmark). An open file follows
         # its folder when the page renames it; a file deleted (with its
         # folder, or moved by a copy) is looked for by path, as below.
