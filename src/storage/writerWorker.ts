@@ -410,21 +410,31 @@ export function writerWorkerMain(scope: IWriterScope): void {
       database = null;
       throw error;
     }));
+  // A readwrite transaction of the outbox store: `work` makes its
+  // requests, and what it returns is read once the transaction completed.
+  const inOutbox = async <T>(
+    name: string,
+    work: (store: IDBObjectStore) => () => T
+  ): Promise<T> => {
+    const db = await open(name);
+    return new Promise<T>((resolve, reject) => {
+      const tx = db.transaction('outbox', 'readwrite');
+      const result = work(tx.objectStore('outbox'));
+      tx.oncomplete = () => resolve(result());
+      tx.onerror = () => reject(tx.error);
+      tx.onabort = () =>
+        reject(tx.error ?? new Error('The transaction was aborted.'));
+    });
+  };
   const outbox = async (request: IOutboxRequest): Promise<WriteReply> => {
     try {
-      const db = await open(request.db);
-      await new Promise<void>((resolve, reject) => {
-        const tx = db.transaction('outbox', 'readwrite');
-        const store = tx.objectStore('outbox');
+      await inOutbox(request.db, store => {
         if (request.op === 'put') {
           store.put(request.entry);
         } else {
           store.delete(request.key!);
         }
-        tx.oncomplete = () => resolve();
-        tx.onerror = () => reject(tx.error);
-        tx.onabort = () =>
-          reject(tx.error ?? new Error('The transaction was aborted.'));
+        return () => undefined;
       });
       return { id: request.id, ok: true, model: {} };
     } catch (error) {
@@ -439,32 +449,21 @@ export function writerWorkerMain(scope: IWriterScope): void {
   // A written entry's delete: only the revision written (a run queued
   // again meanwhile stays, as the page's own delete checks), in one
   // transaction; false when not deleted.
-  const removeWritten = async (
+  const removeWritten = (
     outbox: NonNullable<IBatchRequest['outbox']>
-  ): Promise<boolean> => {
-    try {
-      const db = await open(outbox.db);
-      return await new Promise<boolean>((resolve, reject) => {
-        const tx = db.transaction('outbox', 'readwrite');
-        const store = tx.objectStore('outbox');
-        let deleted = false;
-        const got = store.get(outbox.key);
-        got.onsuccess = () => {
-          const stored = got.result as { revision?: unknown } | undefined;
-          if (stored?.revision === outbox.revision) {
-            store.delete(outbox.key);
-            deleted = true;
-          }
-        };
-        tx.oncomplete = () => resolve(deleted);
-        tx.onerror = () => reject(tx.error);
-        tx.onabort = () =>
-          reject(tx.error ?? new Error('The transaction was aborted.'));
-      });
-    } catch {
-      return false;
-    }
-  };
+  ): Promise<boolean> =>
+    inOutbox(outbox.db, store => {
+      let deleted = false;
+      const got = store.get(outbox.key);
+      got.onsuccess = () => {
+        const stored = got.result as { revision?: unknown } | undefined;
+        if (stored?.revision === outbox.revision) {
+          store.delete(outbox.key);
+          deleted = true;
+        }
+      };
+      return () => deleted;
+    }).catch(() => false);
   scope.onmessage = event => {
     const request = event.data as WorkerRequest;
     // Outbox writes: handled in the order they came (each awaits the same

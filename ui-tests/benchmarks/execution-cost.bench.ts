@@ -1037,14 +1037,7 @@ function meanInterval(values: number[]): [number, number] {
   if (values.length < 2) {
     return [NaN, NaN];
   }
-  let seed = 0x2f6b3a1d;
-  const random = () => {
-    // mulberry32
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = seeded(0x2f6b3a1d);
   const means: number[] = [];
   for (let r = 0; r < 2000; r++) {
     let sum = 0;
