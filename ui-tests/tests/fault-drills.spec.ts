@@ -25,6 +25,7 @@ import {
   startCell
 } from './drillHelpers';
 import { readRuns } from './helpers';
+import { listNames } from './historyHelpers';
 
 /** A 1×1 PNG, for a figure with a very long name. */
 const PNG =
@@ -72,6 +73,22 @@ test.describe('Fault drills', () => {
     await runCell(page, DRILL);
     await settledRuns(page, tmpPath, 1);
     await kernelIdle(page);
+    // Deleted once the page has written what it writes after a run (its
+    // manifest shard, a second after saves pause), as a user deleting the
+    // folder later would. Deleted while that shard lands, the folder keeps
+    // it (`rmtree` fails, not empty) and loses the run file; that write's
+    // own check of the folder cannot see a file removed meanwhile
+    // (`src/storage/ownWrites.ts`), and the row stays until the folder's
+    // next change (CI, once in many runs).
+    await expect
+      .poll(
+        async () =>
+          (await listNames(page.request, `${tmpPath}/drills.runs`)).some(n =>
+            n.startsWith('manifest-')
+          ),
+        { timeout: 15_000 }
+      )
+      .toBe(true);
     await inKernel(page, "import shutil; shutil.rmtree('drills.runs')");
     expect(await readRuns(page, `${tmpPath}/drills.runs`)).toEqual([]);
     // The sidebar lets the deleted run go with its folder's next check.
