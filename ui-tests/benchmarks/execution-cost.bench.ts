@@ -275,9 +275,8 @@ function countMutations(timed: boolean): void {
   new MutationObserver(records => {
     for (const r of records) {
       const where = region(r.target);
-      // Which attribute of which element: what to
-      // cut (a `hidden` or `disabled` under a toolbar makes it measure
-      // every item again).
+      // Which attribute of which element: what to cut (a `hidden` or
+      // `disabled` under a toolbar makes it measure every item again).
       const what =
         r.type === 'attributes'
           ? `attributes: ${(r.target as Element).tagName.toLowerCase()}.${String((r.target as Element).className).split(' ')[0]} ${r.attributeName}${classChange(r)}`
