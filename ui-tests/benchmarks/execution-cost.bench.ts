@@ -257,16 +257,18 @@ function countMutations(timed: boolean): void {
     }
     return known.id ? `#${known.id}` : [...known.classList].join('.');
   };
+  // An element's classes, from the attribute (an SVG element's
+  // `className` is not a string).
+  const classesOf = (value: string | null): string[] =>
+    (value ?? '').split(/\s+/).filter(Boolean);
   // A class attribute's change: the classes it added and removed.
   const classChange = (r: MutationRecord): string => {
     if (r.attributeName !== 'class') {
       return '';
     }
-    const before = new Set((r.oldValue ?? '').split(/\s+/).filter(Boolean));
+    const before = new Set(classesOf(r.oldValue));
     const after = new Set(
-      String((r.target as Element).className)
-        .split(/\s+/)
-        .filter(Boolean)
+      classesOf((r.target as Element).getAttribute('class'))
     );
     const added = [...after].filter(c => !before.has(c));
     const removed = [...before].filter(c => !after.has(c));
@@ -279,7 +281,7 @@ function countMutations(timed: boolean): void {
       // `disabled` under a toolbar makes it measure every item again).
       const what =
         r.type === 'attributes'
-          ? `attributes: ${(r.target as Element).tagName.toLowerCase()}.${String((r.target as Element).className).split(' ')[0]} ${r.attributeName}${classChange(r)}`
+          ? `attributes: ${(r.target as Element).tagName.toLowerCase()}.${classesOf((r.target as Element).getAttribute('class'))[0] ?? ''} ${r.attributeName}${classChange(r)}`
           : r.type;
       const key = `${where} (${what})${when()}`;
       counts[key] = (counts[key] ?? 0) + 1;
